@@ -1,0 +1,45 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Maquette",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "maquette", targets: ["maquette"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // Pure core: money, dates, model, rules, figures. No I/O, no third-party module.
+        .target(name: "MaquetteCore"),
+        // YAML plan files -> core values, every value with its source location.
+        .target(
+            name: "MaquettePlans",
+            dependencies: ["MaquetteCore", .product(name: "Yams", package: "Yams")]
+        ),
+        // libxlsxwriter from Debian's libxlsxwriter-dev.
+        .systemLibrary(
+            name: "CXlsxWriter",
+            pkgConfig: "xlsxwriter",
+            providers: [.apt(["libxlsxwriter-dev"])]
+        ),
+        // A small safe Swift API over libxlsxwriter; knows nothing of plans.
+        .target(name: "XlsxWriter", dependencies: ["CXlsxWriter"]),
+        // Commands and the one diagnostic printer.
+        .target(
+            name: "MaquetteCLI",
+            dependencies: [
+                "MaquetteCore", "MaquettePlans",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "maquette", dependencies: ["MaquetteCLI"]),
+        .testTarget(name: "MaquetteCoreTests", dependencies: ["MaquetteCore"]),
+        .testTarget(name: "MaquettePlansTests", dependencies: ["MaquettePlans", "MaquetteCore"]),
+        .testTarget(name: "XlsxWriterTests", dependencies: ["XlsxWriter"]),
+        .testTarget(name: "MaquetteCLITests", dependencies: ["MaquetteCLI", "MaquettePlans", "MaquetteCore"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,72 @@
+/// Where a value came from: a file and a 1-based line and column.
+public struct SourceLocation: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public let file: String
+    public let line: Int
+    public let column: Int
+
+    public init(file: String, line: Int, column: Int) {
+        self.file = file
+        self.line = line
+        self.column = column
+    }
+
+    public static func < (a: SourceLocation, b: SourceLocation) -> Bool {
+        (a.file, a.line, a.column) < (b.file, b.line, b.column)
+    }
+
+    public var description: String { "\(file):\(line):\(column)" }
+}
+
+public enum Severity: String, Sendable, Comparable {
+    case erreur
+    case avertissement
+
+    public static func < (a: Severity, b: Severity) -> Bool { a == .erreur && b != .erreur }
+}
+
+/// What kind of problem a diagnostic reports; decides the exit code.
+public enum DiagnosticStage: Sendable {
+    /// The plans cannot be read: syntax, types, unknown keys, references (exit 2).
+    case lecture
+    /// A financing rule is broken (exit 1).
+    case regle
+}
+
+/// One problem found in the plans. The core never prints: it returns these, and only the CLI
+/// renders them.
+public struct Diagnostic: Sendable, Equatable {
+    public var severity: Severity
+    /// Stable kebab-case id (`part-maitre-ouvrage`), used in output, docs and `--seulement/--sauf`.
+    public var rule: String
+    public var stage: DiagnosticStage
+    public var message: String
+    public var location: SourceLocation?
+    /// The operation concerned, when there is one.
+    public var operation: String?
+    /// Further explanation and the remedy, one line each.
+    public var notes: [String]
+
+    public init(
+        _ severity: Severity, rule: String, stage: DiagnosticStage = .regle, _ message: String,
+        at location: SourceLocation?, operation: String? = nil, notes: [String] = []
+    ) {
+        self.severity = severity
+        self.rule = rule
+        self.stage = stage
+        self.message = message
+        self.location = location
+        self.operation = operation
+        self.notes = notes
+    }
+
+    /// Sort order for output: by file, line, column, then rule id.
+    public static func ordered(_ a: Diagnostic, _ b: Diagnostic) -> Bool {
+        switch (a.location, b.location) {
+        case let (l?, r?) where l != r: return l < r
+        case (nil, _?): return true
+        case (_?, nil): return false
+        default: return (a.rule, a.message) < (b.rule, b.message)
+        }
+    }
+}
+extension Diagnostic: Error {}

@@ -1,0 +1,160 @@
+/// A funding line with everything the rules and reports need worked out.
+public struct ResolvedFunding: Sendable {
+    public let line: FundingLine
+    public let dispositif: Dispositif?
+    public let funder: Funder?
+    public let nature: FundingNature
+    /// The eligible base on the dispositif's basis (declared, else computed from eligible natures).
+    public let base: Money?
+    /// The line's amount (its rate applied, or the balance); refused lines keep theirs for display.
+    public let amount: Money
+    /// Whether it counts in totals (not refused nor lapsed).
+    public var counts: Bool { line.status.counts }
+    /// The day parameters are looked up on: the request's, else the works' start, else the programme's.
+    public let parameterDay: Day
+
+    public var countedAmount: Money { counts ? amount : .zero }
+    public var effectiveRate: Rate? { base.flatMap { Rate.ratio(amount, $0) } }
+    public var isPublicAid: Bool { nature.isPublicAid && (funder?.category.isPublic ?? true) }
+    public var label: String { line.label ?? dispositif?.name ?? nature.label }
+    public func has(_ role: DispositifRole) -> Bool { dispositif?.roles.contains(role) ?? false }
+    public var category: FunderCategory? { funder?.category }
+}
+
+/// FCTVA expected on one year's spending.
+public struct FCTVAInstalment: Sendable, Equatable {
+    public let spendingYear: Int
+    public let receiptYear: Int
+    public let amount: Money
+}
+
+/// The figures of one operation: totals, resolved funding, shares and FCTVA.
+public struct OperationFigures: Sendable {
+    public let operation: Operation
+    public let maitreOuvrage: MaitreOuvrage?
+    public let costHT: Money
+    public let costTTC: Money
+    public let funding: [ResolvedFunding]
+    public let fctva: [FCTVAInstalment]
+    public let referenceDay: Day
+
+    public var costOnBasis: Money { operation.basis == .ht ? costHT : costTTC }
+    public var totalResources: Money { Money.sum(funding.map(\.countedAmount)) }
+    /// Resources minus costs on the plan's basis: zero when the plan balances.
+    public var balanceGap: Money { totalResources - costOnBasis }
+    public var publicAid: Money { Money.sum(funding.filter(\.isPublicAid).map(\.countedAmount)) }
+    public var ownersShare: Money { Money.sum(funding.filter { $0.nature.isOwnersShare }.map(\.countedAmount)) }
+    public var selfFinancing: Money { Money.sum(funding.filter { $0.nature == .autofinancement }.map(\.countedAmount)) }
+    public var loans: Money { Money.sum(funding.filter { $0.nature == .pret }.map(\.countedAmount)) }
+    public var fctvaTotal: Money { Money.sum(fctva.map(\.amount)) }
+    /// Public aid over the cost on the plan's basis.
+    public var publicAidRate: Rate? { Rate.ratio(publicAid, costOnBasis) }
+    /// The owner's share of public financing as CGCT L1111-10 counts it: own / (own + public aid).
+    public var ownersShareOfPublicFinancing: Rate? { Rate.ratio(ownersShare, ownersShare + publicAid) }
+
+    public func amount(for category: FunderCategory) -> Money {
+        Money.sum(funding.filter { $0.isPublicAid && $0.category == category }.map(\.countedAmount))
+    }
+
+    /// Costs by year on both bases.
+    public var costsByYear: [(year: Int, ht: Money, ttc: Money)] {
+        var byYear: [Int: (Money, Money)] = [:]
+        for line in operation.costs {
+            for (part, ttc) in zip(line.years, line.yearsTTC) {
+                let current = byYear[part.year] ?? (.zero, .zero)
+                byYear[part.year] = (current.0 + part.amountHT, current.1 + ttc.amountTTC)
+            }
+        }
+        return byYear.keys.sorted().map { ($0, byYear[$0]!.0, byYear[$0]!.1) }
+    }
+}
+
+/// Works out the figures of operations. Pure: the same plans give the same figures.
+public enum Financing {
+    public static func figures(of operation: Operation, in plans: Plans) -> OperationFigures {
+        let catalogue = plans.catalogue
+        let costHT = Money.sum(operation.costs.map(\.amountHT))
+        let costTTC = Money.sum(operation.costs.map(\.amountTTC))
+        let referenceDay = operation.worksStart ?? plans.programme.referenceDay
+        let costOnBasis = operation.basis == .ht ? costHT : costTTC
+
+        var resolved: [ResolvedFunding?] = Array(repeating: nil, count: operation.funding.count)
+        var balanceIndex: Int?
+        for (index, line) in operation.funding.enumerated() {
+            let dispositif = line.dispositifID.flatMap { catalogue.dispositifs[$0] }
+            let funder = dispositif.flatMap { catalogue.funder(of: $0) }
+            let nature: FundingNature
+            switch line.source {
+            case .dispositif: nature = dispositif?.nature ?? .subvention
+            case .own(let n): nature = n
+            }
+            let base = eligibleBase(of: line, dispositif: dispositif, in: operation)
+            let day = line.requestDay ?? referenceDay
+            let amount: Money
+            switch line.amount {
+            case .fixed(let m): amount = m
+            case .rate(let r): amount = (base ?? .zero).applying(r)
+            case .balance:
+                balanceIndex = index
+                amount = .zero
+            }
+            resolved[index] = ResolvedFunding(
+                line: line, dispositif: dispositif, funder: funder, nature: nature, base: base,
+                amount: amount, parameterDay: day)
+        }
+        if let b = balanceIndex, let line = resolved[b] {
+            let others = Money.sum(resolved.enumerated().filter { $0.offset != b }.map { $0.element!.countedAmount })
+            resolved[b] = ResolvedFunding(
+                line: line.line, dispositif: nil, funder: nil, nature: line.nature, base: nil,
+                amount: costOnBasis - others, parameterDay: line.parameterDay)
+        }
+
+        let mo = plans.programme.maitreOuvrage(operation.maitreOuvrage)
+        return OperationFigures(
+            operation: operation, maitreOuvrage: mo, costHT: costHT, costTTC: costTTC,
+            funding: resolved.map { $0! },
+            fctva: fctva(of: operation, regime: mo?.fctvaRegime ?? .n2, catalogue: catalogue),
+            referenceDay: referenceDay)
+    }
+
+    public static func figures(of plans: Plans) -> [OperationFigures] {
+        plans.operations.map { figures(of: $0, in: plans) }
+    }
+
+    /// The line's eligible base: the declared one, else the operation's costs of the dispositif's
+    /// eligible natures on the dispositif's basis. `nil` for the owner's own lines.
+    public static func eligibleBase(of line: FundingLine, dispositif: Dispositif?, in operation: Operation) -> Money? {
+        if let declared = line.declaredBase { return declared }
+        guard let dispositif else {
+            if case .own = line.source { return nil }
+            return Money.sum(operation.costs.map { $0.amount(on: operation.basis) })
+        }
+        return eligibleCosts(of: dispositif, in: operation)
+    }
+
+    public static func eligibleCosts(of dispositif: Dispositif, in operation: Operation) -> Money {
+        Money.sum(
+            operation.costs.filter { dispositif.eligibleNatures?.contains($0.nature) ?? true }
+                .map { $0.amount(on: dispositif.basis) })
+    }
+
+    /// FCTVA: rate in force on 1 January of the spending year × TTC of eligible investment
+    /// spending that year, each line and year rounded half away from zero to the cent; received
+    /// in N, N+1 or N+2 by the owner's regime. Operating expenses and lines without VAT get none.
+    public static func fctva(of operation: Operation, regime: FCTVARegime, catalogue: Catalogue) -> [FCTVAInstalment] {
+        guard operation.section == .investissement, let parameter = catalogue.parameters[ParameterName.fctvaTaux]
+        else { return [] }
+        var byYear: [Int: Money] = [:]
+        for line in operation.costs where line.fctvaEligible && line.vatRate > .zero {
+            for part in line.yearsTTC {
+                guard let day = Day(year: part.year, month: 1, day: 1),
+                    case .rate(let rate)? = parameter.value(at: day)?.value
+                else { continue }
+                byYear[part.year, default: .zero] += part.amountTTC.applying(rate)
+            }
+        }
+        return byYear.keys.sorted().map {
+            FCTVAInstalment(spendingYear: $0, receiptYear: $0 + regime.delayInYears, amount: byYear[$0]!)
+        }
+    }
+}

@@ -1,0 +1,84 @@
+/// A legal or financial figure, as data: each value with the day it took effect and the text it
+/// comes from (OpenFisca-style). Code never writes such a figure as a literal.
+public enum ParameterValue: Sendable, Equatable {
+    case rate(Rate)
+    case amount(Money)
+    case count(Int)
+    /// Not known in general (a local grid): the programme must supply it.
+    case toSupply
+}
+
+public struct DatedValue: Sendable, Equatable {
+    public let since: Day
+    public let value: ParameterValue
+    public let reference: String
+    public let location: SourceLocation?
+
+    public init(since: Day, value: ParameterValue, reference: String, location: SourceLocation? = nil) {
+        self.since = since
+        self.value = value
+        self.reference = reference
+        self.location = location
+    }
+}
+
+/// The values a parameter took over time, oldest first.
+public struct Parameter: Sendable, Equatable {
+    public let name: String
+    public private(set) var values: [DatedValue]
+
+    public init(name: String, values: [DatedValue]) {
+        self.name = name
+        self.values = values.sorted { $0.since < $1.since }
+    }
+
+    /// The value in force on `day`: the latest one that took effect on or before it.
+    public func value(at day: Day) -> DatedValue? {
+        values.last { $0.since <= day }
+    }
+
+    /// Adds or replaces values (an override from the programme's `financeurs.yaml`).
+    public mutating func merge(_ other: Parameter) {
+        for value in other.values {
+            values.removeAll { $0.since == value.since }
+            values.append(value)
+        }
+        values.sort { $0.since < $1.since }
+    }
+}
+
+/// The names of programme-wide parameters the rules look up. Their values live in the catalogue.
+public enum ParameterName {
+    public static let partMaitreOuvrageMin = "part-maitre-ouvrage-min"
+    public static let partMaitreOuvrageChefDeFile = "part-maitre-ouvrage-chef-de-file"
+    public static let dotationsPlafond = "dotations-plafond"
+    public static let dotationsTauxMin = "dotations-taux-min"
+    public static let aidesPubliquesPlafond = "aides-publiques-plafond"
+    public static let fctvaTaux = "fctva-taux"
+    public static let detrSeuilCommission = "detr-seuil-commission"
+    public static let dracInscritTauxMax = "drac-inscrit-taux-max"
+    public static let fipClasseTauxMax = "fip-classe-taux-max"
+    public static let fipInscritTauxMax = "fip-inscrit-taux-max"
+    public static let fipRegionTauxMin = "fip-region-taux-min"
+    public static let fipPopulationMax = "fip-population-max"
+    public static let pvdChefDeProjetTaux = "pvd-chef-de-projet-taux"
+    public static let pvdChefDeProjetPlafond = "pvd-chef-de-projet-plafond"
+    public static let pvdChefDeProjetPlafondAvecAnah = "pvd-chef-de-projet-plafond-avec-anah"
+    public static let pvdChefDeProjetAnahTaux = "pvd-chef-de-projet-anah-taux"
+    public static let pvdChefDeProjetAnahPlafond = "pvd-chef-de-projet-anah-plafond"
+    public static let anahChefDeProjetTaux = "anah-chef-de-projet-taux"
+    public static let anahChefDeProjetAssietteMax = "anah-chef-de-projet-assiette-max"
+    public static let leaderTauxMax = "leader-taux-max"
+    public static let dotationsDelaiDemarrageMois = "dotations-delai-demarrage-mois"
+    public static let dotationsDelaiAchevementMois = "dotations-delai-achevement-mois"
+
+    /// Every name the rules need; the catalogue must define each.
+    public static let all: [String] = [
+        partMaitreOuvrageMin, partMaitreOuvrageChefDeFile, dotationsPlafond, dotationsTauxMin,
+        aidesPubliquesPlafond, fctvaTaux, detrSeuilCommission, dracInscritTauxMax, fipClasseTauxMax,
+        fipInscritTauxMax, fipRegionTauxMin, fipPopulationMax, pvdChefDeProjetTaux,
+        pvdChefDeProjetPlafond, pvdChefDeProjetPlafondAvecAnah, pvdChefDeProjetAnahTaux,
+        pvdChefDeProjetAnahPlafond, anahChefDeProjetTaux, anahChefDeProjetAssietteMax, leaderTauxMax,
+        dotationsDelaiDemarrageMois, dotationsDelaiAchevementMois,
+    ]
+}

@@ -1,0 +1,23 @@
+/// CGCT L2334-37: a DETR subsidy above 100 000 € goes before the commission départementale des élus.
+struct DETRCommissionRule: Rule {
+    let id = "detr-commission"
+    let title = "Avis de la commission des élus pour une DETR de plus de 100 000 €"
+    let reference = "CGCT art. L2334-37"
+
+    func check(_ context: RuleContext) -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        for f in context.figures {
+            for line in f.with(.detr) {
+                guard let (threshold, ref) = context.amount(ParameterName.detrSeuilCommission, at: line.parameterDay),
+                    line.amount > threshold
+                else { continue }
+                out.append(
+                    warning(
+                        "DETR de \(line.amount), au-delà de \(threshold) : le projet sera soumis pour avis à la commission départementale des élus (\(ref))",
+                        at: line.line.location(of: "montant"), operation: f.id,
+                        notes: ["prévoyez le calendrier de la commission dans celui de la demande"]))
+            }
+        }
+        return out
+    }
+}

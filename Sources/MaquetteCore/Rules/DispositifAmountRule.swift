@@ -1,0 +1,35 @@
+/// Each dispositif's ceiling (maximum amount per operation) and floor (minimum subsidy).
+struct DispositifAmountRule: Rule {
+    let id = "plafond-dispositif"
+    let title = "Plafond et plancher en montant de chaque dispositif"
+    let reference = "Règlement de chaque dispositif (catalogue)"
+
+    func check(_ context: RuleContext) -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        for f in context.figures {
+            for line in f.counted {
+                guard let d = line.dispositif else { continue }
+                let where_ = line.line.location(of: line.line.keyLocations["taux"] != nil ? "taux" : "montant")
+                if let v = d.parameters[Dispositif.plafond]?.value(at: line.parameterDay), case .amount(let cap) = v.value,
+                    line.amount > cap
+                {
+                    out.append(
+                        error(
+                            "\(d.id) : \(line.amount) dépasse le plafond du dispositif, \(cap) (\(v.reference))",
+                            at: where_, operation: f.id,
+                            notes: ["ramenez la ligne à \(cap) et financez les \(line.amount - cap) restants autrement"]))
+                }
+                if let v = d.parameters[Dispositif.plancher]?.value(at: line.parameterDay), case .amount(let floor) = v.value,
+                    line.amount < floor
+                {
+                    out.append(
+                        error(
+                            "\(d.id) : \(line.amount) est en dessous du montant minimal de subvention, \(floor) (\(v.reference))",
+                            at: where_, operation: f.id,
+                            notes: ["le financeur n'instruit pas une demande de ce montant : supprimez la ligne ou regroupez les dépenses"]))
+                }
+            }
+        }
+        return out
+    }
+}

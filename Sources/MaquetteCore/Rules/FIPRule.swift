@@ -1,0 +1,54 @@
+/// DRAC fonds incitatif et partenarial: State aid at most 80 % (classé) or 40 % (inscrit), the
+/// Région contributing at least 15 %, for communes under 10 000 inhabitants.
+struct FIPRule: Rule {
+    let id = "drac-fip"
+    let title = "Fonds incitatif et partenarial : taux de l'État, part de la Région, taille de la commune"
+    let reference = "Ministère de la Culture, fonds incitatif et partenarial (FIP)"
+
+    func check(_ context: RuleContext) -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        for f in context.figures {
+            for line in f.with(.dracFIP) {
+                let id = line.dispositif!.id
+                guard let base = line.base else { continue }
+                let capName: String
+                switch f.operation.protection {
+                case .classe: capName = ParameterName.fipClasseTauxMax
+                case .inscrit: capName = ParameterName.fipInscritTauxMax
+                case .aucune:
+                    out.append(
+                        error(
+                            "\(id) est réservé aux monuments historiques, et l'opération ne déclare aucune protection",
+                            at: line.line.location, operation: f.id, notes: ["déclarez `protection: inscrit` ou `protection: classe`"]))
+                    continue
+                }
+                if let (cap, ref) = context.rate(capName, at: line.parameterDay), !line.amount.isAtMost(cap, of: base) {
+                    out.append(
+                        error(
+                            "\(id) : \(line.amount) soit \(line.effectiveRate!.formatted) de \(base) ; le maximum pour un immeuble \(f.operation.protection.rawValue) est \(cap.formatted) (\(ref))",
+                            at: line.line.location(of: "montant"), operation: f.id,
+                            notes: ["ramenez l'aide à \(base.applyingRoundedDown(cap))"]))
+                }
+                if let (minimum, ref) = context.rate(ParameterName.fipRegionTauxMin, at: line.parameterDay) {
+                    let region = f.amount(for: .region)
+                    if !region.isAtLeast(minimum, of: base) {
+                        out.append(
+                            error(
+                                "\(id) exige une participation de la Région d'au moins \(minimum.formatted) de \(base), soit \(ceilingApplying(minimum, to: base)) ; elle est de \(region) (\(ref))",
+                                at: line.line.location, operation: f.id,
+                                notes: ["sollicitez la Région pour \(ceilingApplying(minimum, to: base) - region) de plus"]))
+                    }
+                }
+                if let population = f.maitreOuvrage?.population,
+                    let (maximum, ref) = context.count(ParameterName.fipPopulationMax, at: line.parameterDay), population >= maximum
+                {
+                    out.append(
+                        error(
+                            "\(id) est réservé aux communes de moins de \(maximum) habitants ; \(f.maitreOuvrage!.name) en compte \(population) (\(ref))",
+                            at: line.line.location, operation: f.id, notes: ["sollicitez plutôt l'aide ordinaire aux monuments historiques"]))
+                }
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,35 @@
+/// DRAC aid for historic monuments: at most 40 % of the works on a building inscrit (Code du
+/// patrimoine L621-29); only on a protected building.
+struct HeritageRule: Rule {
+    let id = "drac-monuments"
+    let title = "Aide de la DRAC aux monuments historiques : 40 % au plus sur un immeuble inscrit"
+    let reference = "Code du patrimoine art. L621-29"
+
+    func check(_ context: RuleContext) -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        for f in context.figures {
+            for line in f.with(.dracMonuments) {
+                switch f.operation.protection {
+                case .aucune:
+                    out.append(
+                        error(
+                            "\(line.dispositif!.id) finance des immeubles protégés au titre des monuments historiques, et l'opération ne déclare aucune protection",
+                            at: line.line.location, operation: f.id,
+                            notes: ["déclarez `protection: inscrit` ou `protection: classe`, ou retirez la ligne"]))
+                case .inscrit:
+                    guard let base = line.base, let (cap, ref) = context.rate(ParameterName.dracInscritTauxMax, at: line.parameterDay),
+                        !line.amount.isAtMost(cap, of: base)
+                    else { continue }
+                    out.append(
+                        error(
+                            "\(line.dispositif!.id) : \(line.amount) soit \(line.effectiveRate!.formatted) des travaux \(base) sur un immeuble inscrit ; le maximum est \(cap.formatted), soit \(base.applyingRoundedDown(cap)) (\(ref))",
+                            at: line.line.location(of: "montant"), operation: f.id,
+                            notes: ["ramenez l'aide à \(base.applyingRoundedDown(cap))"]))
+                case .classe:
+                    break
+                }
+            }
+        }
+        return out
+    }
+}

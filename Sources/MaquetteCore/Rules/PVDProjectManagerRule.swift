@@ -1,0 +1,47 @@
+/// PVD project manager's post: the co-financing (État/ANCT, Banque des Territoires, ANAH) is at
+/// most 75 % of the post's loaded cost and 45 000 € a year (55 000 € when ANAH takes part); the
+/// ANAH share at most 50 % and 40 000 € a year.
+struct PVDProjectManagerRule: Rule {
+    let id = "pvd-chef-de-projet"
+    let title = "Co-financement du poste de chef de projet PVD : 75 %, 45 000 € ou 55 000 € par an"
+    let reference = "ANCT, « Bénéficier du co-financement d'un poste de chef de projet PVD »"
+
+    func check(_ context: RuleContext) -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        for f in context.figures {
+            let lines = f.with(.pvdChefDeProjet)
+            guard let first = lines.first else { continue }
+            let day = first.parameterDay
+            let years = max(1, Set(f.operation.costs.flatMap { $0.years.map(\.year) }).count)
+            let anah = Money.sum(lines.filter { $0.category == .anah }.map(\.amount))
+            let total = Money.sum(lines.map(\.amount))
+            guard let (rate, ref) = context.rate(ParameterName.pvdChefDeProjetTaux, at: day),
+                let (yearly, _) = context.amount(
+                    anah.isZero ? ParameterName.pvdChefDeProjetPlafond : ParameterName.pvdChefDeProjetPlafondAvecAnah, at: day)
+            else { continue }
+            let byRate = f.costOnBasis.applyingRoundedDown(rate)
+            let byCeiling = Money(cents: yearly.cents * Int64(years))
+            let cap = min(byRate, byCeiling)
+            if total > cap {
+                out.append(
+                    error(
+                        "le co-financement du poste atteint \(total) ; le maximum est \(cap) (\(rate.formatted) de \(f.costOnBasis), et \(yearly) par an sur \(years) an(s)) (\(ref))",
+                        at: lines.last!.line.location(of: "montant"), operation: f.id,
+                        notes: ["réduisez le co-financement de \(total - cap)"]))
+            }
+            if !anah.isZero, let (anahRate, _) = context.rate(ParameterName.pvdChefDeProjetAnahTaux, at: day),
+                let (anahYearly, _) = context.amount(ParameterName.pvdChefDeProjetAnahPlafond, at: day)
+            {
+                let anahCap = min(f.costOnBasis.applyingRoundedDown(anahRate), Money(cents: anahYearly.cents * Int64(years)))
+                if anah > anahCap {
+                    out.append(
+                        error(
+                            "la part de l'ANAH dans le poste atteint \(anah) ; le maximum est \(anahCap) (\(anahRate.formatted), \(anahYearly) par an) (\(ref))",
+                            at: lines.first { $0.category == .anah }!.line.location(of: "montant"), operation: f.id,
+                            notes: ["réduisez la part de l'ANAH de \(anah - anahCap)"]))
+                }
+            }
+        }
+        return out
+    }
+}

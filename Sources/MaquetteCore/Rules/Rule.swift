@@ -1,0 +1,113 @@
+/// A financing rule: one check with a stable id, its legal reference and French messages.
+///
+/// Rules are plain values in a list (``Rules/all``); each returns diagnostics and never prints.
+public protocol Rule: Sendable {
+    /// Stable kebab-case id used in output, docs, fixtures and `--seulement/--sauf`.
+    var id: String { get }
+    /// One line in French saying what the rule checks.
+    var title: String { get }
+    /// The legal text or practice it encodes.
+    var reference: String { get }
+    func check(_ context: RuleContext) -> [Diagnostic]
+}
+
+/// What rules look at: the plans and their worked-out figures.
+public struct RuleContext: Sendable {
+    public let plans: Plans
+    public let figures: [OperationFigures]
+
+    public init(plans: Plans, figures: [OperationFigures]? = nil) {
+        self.plans = plans
+        self.figures = figures ?? Financing.figures(of: plans)
+    }
+
+    /// A programme parameter in force on `day`.
+    public func parameter(_ name: String, at day: Day) -> DatedValue? {
+        plans.catalogue.parameters[name]?.value(at: day)
+    }
+
+    public func rate(_ name: String, at day: Day) -> (Rate, String)? {
+        guard let v = parameter(name, at: day), case .rate(let r) = v.value else { return nil }
+        return (r, v.reference)
+    }
+
+    public func amount(_ name: String, at day: Day) -> (Money, String)? {
+        guard let v = parameter(name, at: day), case .amount(let m) = v.value else { return nil }
+        return (m, v.reference)
+    }
+
+    public func count(_ name: String, at day: Day) -> (Int, String)? {
+        guard let v = parameter(name, at: day), case .count(let c) = v.value else { return nil }
+        return (c, v.reference)
+    }
+}
+
+extension Rule {
+    func error(
+        _ message: String, at location: SourceLocation?, operation: String?, notes: [String] = []
+    ) -> Diagnostic {
+        Diagnostic(.erreur, rule: id, message, at: location, operation: operation, notes: notes)
+    }
+
+    func warning(
+        _ message: String, at location: SourceLocation?, operation: String?, notes: [String] = []
+    ) -> Diagnostic {
+        Diagnostic(.avertissement, rule: id, message, at: location, operation: operation, notes: notes)
+    }
+}
+
+/// The rules, in the order they are documented.
+public enum Rules {
+    public static let all: [any Rule] = [
+        BalanceRule(),
+        OwnersShareRule(),
+        DispositifRateRule(),
+        DispositifAmountRule(),
+        EligibleNaturesRule(),
+        StateDotationsCapRule(),
+        PublicAidCapRule(),
+        EarlyStartRule(),
+        DotationDeadlinesRule(),
+        DETRCommissionRule(),
+        FondsDeConcoursRule(),
+        HeritageRule(),
+        FIPRule(),
+        PVDProjectManagerRule(),
+        ANAHProjectManagerRule(),
+        FondsVertFrichesRule(),
+        LEADERRule(),
+        RegionDepartementRule(),
+        EnvelopeRule(),
+        StatusRule(),
+    ]
+
+    public static func rule(_ id: String) -> (any Rule)? { all.first { $0.id == id } }
+
+    /// Runs the rules (all, or only/except the ids given) and returns their diagnostics, sorted.
+    public static func check(
+        _ plans: Plans, figures: [OperationFigures]? = nil, only: Set<String> = [], skip: Set<String> = []
+    ) -> [Diagnostic] {
+        let context = RuleContext(plans: plans, figures: figures)
+        var diagnostics: [Diagnostic] = []
+        for rule in all where (only.isEmpty || only.contains(rule.id)) && !skip.contains(rule.id) {
+            diagnostics += rule.check(context)
+        }
+        return diagnostics.sorted(by: Diagnostic.ordered)
+    }
+}
+
+extension OperationFigures {
+    public var id: String { operation.id }
+    var isInvestment: Bool { operation.section == .investissement }
+    var counted: [ResolvedFunding] { funding.filter { $0.counts && !$0.amount.isZero } }
+    func with(_ role: DispositifRole) -> [ResolvedFunding] { counted.filter { $0.has(role) } }
+}
+
+/// The smallest whole number of cents at least `rate × base` (what a floor requires).
+func ceilingApplying(_ rate: Rate, to base: Money) -> Money {
+    let product = Int128(base.cents) * Int128(rate.millionths)
+    let scale = Int128(Rate.scale)
+    var q = product / scale
+    if product % scale > 0 { q += 1 }
+    return Money(cents: Int64(q))
+}

@@ -1,0 +1,26 @@
+/// CGCT R2334-27: DETR, DSIL, DPV and DSID together at most 80 % of the HT subsidisable expense
+/// (the largest base among those lines, the arrêté's dépense subventionnable).
+struct StateDotationsCapRule: Rule {
+    let id = "dotations-plafond"
+    let title = "DETR + DSIL + DPV + DSID au plus 80 % de la dépense subventionnable HT"
+    let reference = "CGCT art. R2334-27"
+
+    func check(_ context: RuleContext) -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        for f in context.figures {
+            let lines = f.with(.dotationEtat)
+            guard lines.count > 0, let base = lines.compactMap(\.base).max(), !base.isZero,
+                let (cap, ref) = context.rate(ParameterName.dotationsPlafond, at: f.referenceDay)
+            else { continue }
+            let total = Money.sum(lines.map(\.amount))
+            guard !total.isAtMost(cap, of: base) else { continue }
+            let limit = base.applyingRoundedDown(cap)
+            out.append(
+                error(
+                    "les dotations de l'État (\(lines.map { $0.dispositif!.id }.joined(separator: " + "))) totalisent \(total), soit \(Rate.ratio(total, base)!.formatted) de la dépense subventionnable \(base) HT ; le plafond est \(cap.formatted), soit \(limit) (\(ref))",
+                    at: lines.last!.line.location(of: "montant"), operation: f.id,
+                    notes: ["réduisez les dotations de \(total - limit) au total"]))
+        }
+        return out
+    }
+}

@@ -1,0 +1,57 @@
+/// A funding line's status agrees with its dates and payments: a request filed has its filing
+/// date, a notified line its notification date (not before the request), paid at most notified.
+struct StatusRule: Rule {
+    let id = "statut-coherent"
+    let title = "Cohérence du statut, des dates et des versements de chaque ligne"
+    let reference = "Pratique : envisagé → sollicité → notifié → versé"
+
+    func check(_ context: RuleContext) -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        for f in context.figures {
+            for line in f.funding where line.dispositif != nil {
+                let l = line.line
+                let name = line.dispositif!.id
+                let at = l.location(of: "statut")
+                switch l.status {
+                case .sollicite where l.requestDay == nil:
+                    out.append(
+                        error(
+                            "\(name) est « sollicité » sans date de dépôt", at: at, operation: f.id,
+                            notes: ["ajoutez `depot: AAAA-MM-JJ` (date de réception de la demande)"]))
+                case .notifie where l.notificationDay == nil, .verse where l.notificationDay == nil:
+                    out.append(
+                        error(
+                            "\(name) est « \(l.status.label) » sans date de notification", at: at, operation: f.id,
+                            notes: ["ajoutez `notification: AAAA-MM-JJ` (date de l'arrêté ou de la convention)"]))
+                case .envisage where l.notificationDay != nil:
+                    out.append(
+                        warning(
+                            "\(name) est « envisagé » mais porte une date de notification", at: at, operation: f.id,
+                            notes: ["passez le statut à `notifie`"]))
+                default: break
+                }
+                if let request = l.requestDay, let notified = l.notificationDay, notified < request {
+                    out.append(
+                        error(
+                            "\(name) : notifié le \(notified.formatted), avant le dépôt de la demande le \(request.formatted)",
+                            at: l.location(of: "notification"), operation: f.id, notes: ["vérifiez les deux dates"]))
+                }
+                if let paid = l.paid {
+                    if paid > line.amount {
+                        out.append(
+                            error(
+                                "\(name) : \(paid) versés pour une subvention de \(line.amount)", at: l.location(of: "verse"),
+                                operation: f.id, notes: ["le versé ne peut pas dépasser le montant notifié"]))
+                    }
+                    if !paid.isZero && !(l.status == .verse || l.status == .notifie) {
+                        out.append(
+                            error(
+                                "\(name) : des versements (\(paid)) sur une ligne « \(l.status.label) »", at: at, operation: f.id,
+                                notes: ["une subvention n'est versée qu'une fois notifiée : corrigez le statut"]))
+                    }
+                }
+            }
+        }
+        return out
+    }
+}

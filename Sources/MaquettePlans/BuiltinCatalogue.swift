@@ -1,0 +1,274 @@
+/// The built-in catalogue of funders, dispositifs and programme-wide legal figures, written in the
+/// same format as a programme's `financeurs.yaml` (which can add to it and override it).
+///
+/// Every figure carries the day it took effect and its reference. Sources: shared/domain,
+/// financing-rules.md (sections 1, 2 and 5). `a-fournir` marks a figure that depends on a local
+/// grid (Gers DETR categories, Région and Département rates): the programme must supply it.
+enum BuiltinCatalogue {
+    static let file = "<catalogue intégré>"
+
+    static let text = """
+        financeurs:
+          - { id: etat, nom: État, categorie: etat }
+          - { id: region, nom: Région Occitanie, categorie: region }
+          - { id: departement, nom: Département du Gers, categorie: departement }
+          - { id: epf, nom: EPF Occitanie, categorie: epf }
+          - { id: bdt, nom: Banque des Territoires, categorie: banque-des-territoires }
+          - { id: anah, nom: Agence nationale de l'habitat (ANAH), categorie: anah }
+          - { id: ademe, nom: ADEME, categorie: ademe }
+          - { id: europe, nom: Union européenne, categorie: europe }
+
+        parametres:
+          part-maitre-ouvrage-min:
+            - { depuis: 2011-01-01, valeur: 20 %, reference: "CGCT art. L1111-10 III" }
+          part-maitre-ouvrage-chef-de-file:
+            - { depuis: 2015-08-09, valeur: 30 %, reference: "CGCT art. L1111-9 I (loi NOTRe)" }
+          dotations-taux-min:
+            - { depuis: 2018-10-01, valeur: 20 %, reference: "CGCT art. R2334-27" }
+          dotations-plafond:
+            - { depuis: 2018-10-01, valeur: 80 %, reference: "CGCT art. R2334-27" }
+          dotations-delai-demarrage-mois:
+            - { depuis: 2018-10-01, valeur: 24, reference: "CGCT, dotations de l'État : commencement dans les 2 ans de la notification" }
+          dotations-delai-achevement-mois:
+            - { depuis: 2018-10-01, valeur: 48, reference: "CGCT, dotations de l'État : achèvement dans les 4 ans du commencement" }
+          aides-publiques-plafond:
+            - { depuis: 2018-10-01, valeur: 100 %, reference: "Décret n° 2018-514 du 25 juin 2018, art. 10" }
+          fctva-taux:
+            - { depuis: 2015-01-01, valeur: "16,404 %", reference: "CGCT art. L1615-6" }
+          detr-seuil-commission:
+            - { depuis: 2011-01-01, valeur: 100 000, reference: "CGCT art. L2334-37" }
+          drac-inscrit-taux-max:
+            - { depuis: 2004-01-01, valeur: 40 %, reference: "Code du patrimoine art. L621-29" }
+          fip-classe-taux-max:
+            - { depuis: 2018-01-01, valeur: 80 %, reference: "Ministère de la Culture, fonds incitatif et partenarial" }
+          fip-inscrit-taux-max:
+            - { depuis: 2018-01-01, valeur: 40 %, reference: "Ministère de la Culture, fonds incitatif et partenarial" }
+          fip-region-taux-min:
+            - { depuis: 2018-01-01, valeur: 15 %, reference: "Ministère de la Culture, fonds incitatif et partenarial" }
+          fip-population-max:
+            - { depuis: 2018-01-01, valeur: 10 000, reference: "Ministère de la Culture, fonds incitatif et partenarial" }
+          pvd-chef-de-projet-taux:
+            - { depuis: 2020-10-01, valeur: 75 %, reference: "ANCT, co-financement du poste de chef de projet PVD" }
+          pvd-chef-de-projet-plafond:
+            - { depuis: 2020-10-01, valeur: 45 000, reference: "ANCT, co-financement du poste de chef de projet PVD" }
+          pvd-chef-de-projet-plafond-avec-anah:
+            - { depuis: 2020-10-01, valeur: 55 000, reference: "ANCT, co-financement du poste de chef de projet PVD" }
+          pvd-chef-de-projet-anah-taux:
+            - { depuis: 2020-10-01, valeur: 50 %, reference: "ANCT, co-financement du poste de chef de projet PVD" }
+          pvd-chef-de-projet-anah-plafond:
+            - { depuis: 2020-10-01, valeur: 40 000, reference: "ANCT, co-financement du poste de chef de projet PVD" }
+          anah-chef-de-projet-taux:
+            - { depuis: 2020-01-01, valeur: 50 %, reference: "ANAH, chef de projet OPAH-RU" }
+          anah-chef-de-projet-assiette-max:
+            - { depuis: 2020-01-01, valeur: 80 000, reference: "ANAH, chef de projet OPAH-RU" }
+          leader-taux-max:
+            - { depuis: 2023-01-01, valeur: 80 %, reference: "Programme LEADER 2023-2027 (FEADER)" }
+
+        dispositifs:
+          - id: etat.detr
+            financeur: etat
+            nom: Dotation d'équipement des territoires ruraux (DETR)
+            nature: subvention
+            regime: dotation-cgct
+            assiette: HT
+            roles: [dotation-etat, detr]
+            reference: "CGCT art. L2334-32 à L2334-39, R2334-19 à R2334-35"
+            parametres:
+              taux-min: [{ depuis: 2018-10-01, valeur: 20 %, reference: "CGCT art. R2334-27" }]
+              taux-max: [{ depuis: 2018-10-01, valeur: 80 %, reference: "CGCT art. R2334-27" }]
+          - id: etat.dsil
+            financeur: etat
+            nom: Dotation de soutien à l'investissement local (DSIL)
+            nature: subvention
+            regime: dotation-cgct
+            assiette: HT
+            roles: [dotation-etat]
+            reference: "CGCT art. L2334-42"
+            parametres:
+              taux-min: [{ depuis: 2018-10-01, valeur: 20 %, reference: "CGCT art. R2334-27" }]
+              taux-max: [{ depuis: 2018-10-01, valeur: 80 %, reference: "CGCT art. R2334-27" }]
+          - id: etat.dpv
+            financeur: etat
+            nom: Dotation politique de la ville (DPV)
+            nature: subvention
+            regime: dotation-cgct
+            roles: [dotation-etat]
+            reference: "CGCT art. L2334-40"
+          - id: etat.dsid
+            financeur: etat
+            nom: Dotation de soutien à l'investissement des départements (DSID)
+            nature: subvention
+            regime: dotation-cgct
+            roles: [dotation-etat]
+            reference: "CGCT art. L3334-10"
+          - id: etat.fnadt
+            financeur: etat
+            nom: Fonds national d'aménagement et de développement du territoire (FNADT)
+            nature: subvention
+            regime: decret-2018-514
+            reference: "Décret n° 2018-514 ; pas de taux réglementaire"
+          - id: etat.fonds-vert-friches
+            financeur: etat
+            nom: Fonds vert – recyclage foncier des friches
+            nature: subvention
+            regime: decret-2018-514
+            natures_eligibles: [etudes, amo, maitrise-oeuvre, controles, acquisition, frais-acquisition, demolition, depollution, travaux]
+            roles: [fonds-vert-friches]
+            reference: "Fonds vert, mesure recyclage foncier (2023-2027)"
+          - id: etat.fonds-vert-renovation
+            financeur: etat
+            nom: Fonds vert – rénovation énergétique des bâtiments publics
+            nature: subvention
+            regime: decret-2018-514
+            natures_eligibles: [etudes, maitrise-oeuvre, controles, travaux, equipement]
+            reference: "Fonds vert, rénovation énergétique (gain d'au moins 40 % d'énergie finale)"
+            parametres:
+              taux-max: [{ depuis: 2023-01-01, valeur: a-fournir, reference: "Taux modulé par la préfecture" }]
+          - id: etat.fonds-vert-renaturation
+            financeur: etat
+            nom: Fonds vert – renaturation des villes
+            nature: subvention
+            regime: decret-2018-514
+            natures_eligibles: [etudes, maitrise-oeuvre, travaux]
+            reference: "Fonds vert, renaturation"
+          - id: etat.drac-monuments-historiques
+            financeur: etat
+            nom: DRAC – monuments historiques
+            nature: subvention
+            regime: decret-2018-514
+            assiette: HT
+            natures_eligibles: [etudes, maitrise-oeuvre, controles, travaux]
+            roles: [drac-monuments]
+            reference: "Code du patrimoine art. L621-29 ; décret 2018-514"
+          - id: etat.drac-fip
+            financeur: etat
+            nom: DRAC – fonds incitatif et partenarial (FIP)
+            nature: subvention
+            regime: decret-2018-514
+            assiette: HT
+            natures_eligibles: [etudes, maitrise-oeuvre, controles, travaux]
+            roles: [drac-fip]
+            reference: "Ministère de la Culture, FIP"
+          - id: etat.pvd-chef-de-projet
+            financeur: etat
+            nom: PVD – co-financement du chef de projet (ANCT)
+            nature: subvention
+            regime: autre
+            natures_eligibles: [remuneration]
+            roles: [pvd-chef-de-projet]
+            reference: "ANCT, Petites villes de demain"
+          - id: bdt.pvd-chef-de-projet
+            financeur: bdt
+            nom: Banque des Territoires – co-financement du chef de projet PVD
+            nature: subvention
+            regime: autre
+            natures_eligibles: [remuneration]
+            roles: [pvd-chef-de-projet]
+            reference: "Banque des Territoires, Petites villes de demain"
+          - id: anah.pvd-chef-de-projet
+            financeur: anah
+            nom: ANAH – co-financement du chef de projet PVD
+            nature: subvention
+            regime: cch
+            natures_eligibles: [remuneration]
+            roles: [pvd-chef-de-projet]
+            reference: "ANAH, Petites villes de demain"
+          - id: anah.chef-de-projet-opah-ru
+            financeur: anah
+            nom: ANAH – chef de projet OPAH-RU
+            nature: subvention
+            regime: cch
+            natures_eligibles: [remuneration, animation]
+            roles: [anah-chef-de-projet]
+            reference: "ANAH, ingénierie OPAH-RU"
+          - id: anah.etude-pre-operationnelle
+            financeur: anah
+            nom: ANAH – étude pré-opérationnelle d'OPAH-RU
+            nature: subvention
+            regime: cch
+            assiette: HT
+            natures_eligibles: [etudes]
+            reference: "ANAH, ingénierie OPAH-RU (à confirmer)"
+            parametres:
+              taux-max: [{ depuis: 2020-01-01, valeur: 50 %, reference: "ANAH, ingénierie (non vérifié)" }]
+              plafond: [{ depuis: 2020-01-01, valeur: 100 000, reference: "ANAH : 50 % de 200 000 € HT (non vérifié)" }]
+          - id: anah.suivi-animation
+            financeur: anah
+            nom: ANAH – suivi-animation d'OPAH-RU
+            nature: subvention
+            regime: cch
+            assiette: HT
+            natures_eligibles: [animation, etudes]
+            reference: "ANAH, ingénierie OPAH-RU (à confirmer)"
+            parametres:
+              taux-max: [{ depuis: 2020-01-01, valeur: 50 %, reference: "ANAH, ingénierie (non vérifié)" }]
+          - id: ademe.friches-polluees
+            financeur: ademe
+            nom: ADEME – reconversion des friches polluées
+            nature: subvention
+            regime: decret-2018-514
+            natures_eligibles: [etudes, depollution]
+            reference: "ADEME, friches polluées (méthodologie NF X31-620)"
+            parametres:
+              taux-max: [{ depuis: 2020-01-01, valeur: 100 %, reference: "ADEME : études 60 à 80 %, travaux jusqu'à 100 % du coût de dépollution" }]
+          - id: bdt.ingenierie
+            financeur: bdt
+            nom: Banque des Territoires – ingénierie PVD
+            nature: subvention
+            regime: autre
+            natures_eligibles: [etudes, amo]
+            reference: "Banque des Territoires, programme PVD (200 M€ d'ingénierie)"
+            parametres:
+              taux-max: [{ depuis: 2020-10-01, valeur: 50 %, reference: "Pratique de la Banque des Territoires (non vérifié)" }]
+          - id: bdt.pret-projet-urbain
+            financeur: bdt
+            nom: Banque des Territoires – Prêt Projet Urbain
+            nature: pret
+            regime: autre
+            reference: "Fonds d'épargne, Livret A + 1 %, 5 à 30 ans, quotité jusqu'à 100 %"
+          - id: epf.portage
+            financeur: epf
+            nom: EPF Occitanie – portage foncier
+            nature: portage-foncier
+            regime: autre
+            natures_eligibles: [acquisition, frais-acquisition, demolition, depollution, etudes]
+            reference: "EPF Occitanie, PPI 2024-2028 ; rachat par la commune au prix de revient"
+          - id: region.bourgs-centres
+            financeur: region
+            nom: Région Occitanie – Bourgs-Centres Occitanie
+            nature: subvention
+            regime: collectivite
+            reference: "Région Occitanie, contrats Bourgs-Centres 2022-2028"
+            parametres:
+              taux-max: [{ depuis: 2022-01-01, valeur: a-fournir, reference: "Taux bonifiés Bourgs-Centres : non publiés" }]
+          - id: region.espaces-publics
+            financeur: region
+            nom: Région Occitanie – aménagement des espaces publics
+            nature: subvention
+            regime: collectivite
+            reference: "Région Occitanie"
+            parametres:
+              plancher: [{ depuis: 2022-01-01, valeur: 1 000, reference: "Région Occitanie : subvention minimale de 1 000 €" }]
+          - id: departement.f2d
+            financeur: departement
+            nom: Département du Gers – Fonds départemental de développement (F2D)
+            nature: subvention
+            regime: collectivite
+            reference: "Département du Gers, contrats-cadres 2021-2027 (dépôt avant le 31 janvier)"
+            parametres:
+              taux-max: [{ depuis: 2021-01-01, valeur: a-fournir, reference: "Grille départementale non publiée" }]
+          - id: europe.feder
+            financeur: europe
+            nom: FEDER Occitanie 2021-2027
+            nature: subvention
+            regime: europe
+            reference: "Programme FEDER-FSE+ Occitanie 2021-2027 (adopté le 27/10/2022)"
+          - id: europe.leader
+            financeur: europe
+            nom: LEADER (FEADER) – GAL du PETR
+            nature: subvention
+            regime: europe
+            roles: [leader]
+            reference: "Programme LEADER 2023-2027"
+        """
+}

@@ -1,0 +1,176 @@
+import MaquetteCore
+import Yams
+
+/// Reads a funders file (the built-in catalogue or a programme's `financeurs.yaml`) and merges it
+/// into a catalogue: new funders and dispositifs are added, known ones overridden key by key.
+struct CatalogueReader {
+    enum Kind { case rate, amount, count }
+
+    /// The kind of each programme-wide parameter.
+    static let programmeParameterKinds: [String: Kind] = {
+        var kinds: [String: Kind] = [:]
+        for name in ParameterName.all {
+            if name.hasSuffix("-mois") || name == ParameterName.fipPopulationMax {
+                kinds[name] = .count
+            } else if name.contains("plafond") && !name.hasPrefix("dotations") && !name.hasPrefix("aides")
+                || name.hasSuffix("seuil-commission") || name.hasSuffix("assiette-max")
+            {
+                kinds[name] = .amount
+            } else {
+                kinds[name] = .rate
+            }
+        }
+        return kinds
+    }()
+
+    static let dispositifParameterKinds: [String: Kind] = [
+        Dispositif.tauxMin: .rate, Dispositif.tauxMax: .rate, Dispositif.plafond: .amount, Dispositif.plancher: .amount,
+    ]
+
+    let reader: NodeReader
+
+    func read(_ root: Node?, into catalogue: inout Catalogue, builtin: Bool) {
+        guard let root else { return }
+        guard let fields = reader.mapping(root, "le fichier des financeurs") else { return }
+        if let list = reader.sequence(fields.take("financeurs"), "`financeurs`") {
+            for node in list { readFunder(node, into: &catalogue) }
+        }
+        if let node = fields.take("parametres"), let params = reader.mapping(node, "`parametres`") {
+            for entry in params.entries {
+                _ = params.take(entry.key)
+                guard let kind = Self.programmeParameterKinds[entry.key] else {
+                    reader.error(
+                        entry.keyNode, "paramètre inconnu `\(entry.key)`",
+                        Suggestions.hint(for: entry.key, among: Array(Self.programmeParameterKinds.keys)), rule: "cle-inconnue")
+                    continue
+                }
+                guard let parameter = readParameter(entry.key, entry.value, kind: kind, defaultReference: "financeurs.yaml")
+                else { continue }
+                if catalogue.parameters[entry.key] != nil { catalogue.parameters[entry.key]!.merge(parameter) }
+                else { catalogue.parameters[entry.key] = parameter }
+            }
+        }
+        if let list = reader.sequence(fields.take("dispositifs"), "`dispositifs`") {
+            for node in list { readDispositif(node, into: &catalogue) }
+        }
+        if let list = reader.sequence(fields.take("enveloppes"), "`enveloppes`") {
+            for node in list { readEnvelope(node, catalogue: &catalogue) }
+        }
+        reader.finish(fields, "le fichier des financeurs", known: ["financeurs", "parametres", "dispositifs", "enveloppes"])
+    }
+
+    private func readFunder(_ node: Node, into catalogue: inout Catalogue) {
+        guard let f = reader.mapping(node, "un financeur") else { return }
+        let id = reader.slug(reader.require(f, "id", "un financeur", example: "cc-lomagne-gersoise"), "id")
+        let name = reader.text(reader.require(f, "nom", "un financeur", example: "CC de la Lomagne Gersoise"), "nom")
+        let category = reader.choice(reader.require(f, "categorie", "un financeur", example: "intercommunalite"), "categorie", FunderCategory.self)
+        reader.finish(f, "un financeur", known: ["id", "nom", "categorie"])
+        guard let id, let name, let category else { return }
+        if catalogue.funders[id] != nil && reader.file != BuiltinCatalogue.file {
+            catalogue.funders[id]!.name = name
+            catalogue.funders[id]!.category = category
+        } else {
+            catalogue.funders[id] = Funder(id: id, name: name, category: category, location: reader.location(node))
+        }
+    }
+
+    private func readDispositif(_ node: Node, into catalogue: inout Catalogue) {
+        guard let f = reader.mapping(node, "un dispositif") else { return }
+        let known = [
+            "id", "financeur", "nom", "nature", "regime", "assiette", "natures_eligibles", "roles", "reference", "parametres",
+        ]
+        guard let id = reader.slug(reader.require(f, "id", "un dispositif", example: "region.bourgs-centres"), "id") else {
+            reader.finish(f, "un dispositif", known: known)
+            return
+        }
+        let existing = catalogue.dispositifs[id]
+        func req(_ key: String, _ example: String) -> Node? {
+            existing == nil ? reader.require(f, key, "le dispositif `\(id)`", example: example) : f.take(key)
+        }
+        var d = existing ?? Dispositif(id: id, funder: "", name: "", nature: .subvention, regime: .autre, location: reader.location(node))
+        if let node = req("financeur", "region"), let funder = reader.slug(node, "financeur") {
+            if catalogue.funders[funder] == nil {
+                reader.error(
+                    node, "financeur inconnu `\(funder)` pour le dispositif `\(id)`",
+                    Suggestions.hint(for: funder, among: Array(catalogue.funders.keys)), rule: "reference")
+            }
+            d.funder = funder
+        }
+        if let node = req("nom", "Fonds de concours"), let name = reader.text(node, "nom") { d.name = name }
+        if let node = req("nature", "subvention"), let nature = reader.choice(node, "nature", FundingNature.self) { d.nature = nature }
+        if let node = f.take("regime"), let regime = reader.choice(node, "regime", AidRegime.self) { d.regime = regime }
+        if let node = f.take("assiette"), let basis = reader.choice(node, "assiette", Basis.self) { d.basis = basis }
+        if let node = f.take("reference"), let reference = reader.text(node, "reference") { d.reference = reference }
+        if let node = f.take("natures_eligibles"), let list = reader.sequence(node, "`natures_eligibles`") {
+            d.eligibleNatures = Set(list.compactMap { reader.choice($0, "natures_eligibles", CostNature.self) })
+        }
+        if let node = f.take("roles"), let list = reader.sequence(node, "`roles`") {
+            d.roles = Set(list.compactMap { reader.choice($0, "roles", DispositifRole.self) })
+        }
+        if let node = f.take("parametres"), let params = reader.mapping(node, "`parametres` du dispositif `\(id)`") {
+            for entry in params.entries {
+                _ = params.take(entry.key)
+                guard let kind = Self.dispositifParameterKinds[entry.key] else {
+                    reader.error(
+                        entry.keyNode, "paramètre de dispositif inconnu `\(entry.key)`",
+                        Suggestions.hint(for: entry.key, among: Array(Self.dispositifParameterKinds.keys)), rule: "cle-inconnue")
+                    continue
+                }
+                guard let parameter = readParameter(entry.key, entry.value, kind: kind, defaultReference: d.reference) else { continue }
+                if d.parameters[entry.key] != nil { d.parameters[entry.key]!.merge(parameter) } else { d.parameters[entry.key] = parameter }
+            }
+        }
+        reader.finish(f, "le dispositif `\(id)`", known: known)
+        catalogue.dispositifs[id] = d
+    }
+
+    /// A parameter: one value (in force since always) or a list of `{depuis, valeur, reference}`.
+    private func readParameter(_ name: String, _ node: Node, kind: Kind, defaultReference: String) -> Parameter? {
+        if case .scalar = node {
+            guard let value = readValue(node, name, kind: kind) else { return nil }
+            return Parameter(
+                name: name,
+                values: [DatedValue(since: Day(year: 1900, month: 1, day: 1)!, value: value, reference: defaultReference, location: reader.location(node))])
+        }
+        guard let list = reader.sequence(node, "le paramètre `\(name)`") else { return nil }
+        var values: [DatedValue] = []
+        for item in list {
+            guard let f = reader.mapping(item, "une valeur du paramètre `\(name)`") else { continue }
+            let since = reader.day(reader.require(f, "depuis", "une valeur datée", example: "2025-01-01"), "depuis")
+            let value = reader.require(f, "valeur", "une valeur datée", example: "20 %").flatMap { readValue($0, name, kind: kind) }
+            let reference = f.take("reference").flatMap { reader.text($0, "reference") } ?? defaultReference
+            reader.finish(f, "une valeur datée", known: ["depuis", "valeur", "reference"])
+            if let since, let value {
+                values.append(DatedValue(since: since, value: value, reference: reference, location: reader.location(item)))
+            }
+        }
+        return Parameter(name: name, values: values)
+    }
+
+    private func readValue(_ node: Node, _ name: String, kind: Kind) -> ParameterValue? {
+        if case .scalar(let s) = node, ValueParsers.folded(s.string) == "a-fournir" { return .toSupply }
+        switch kind {
+        case .rate: return reader.rate(node, name).map(ParameterValue.rate)
+        case .amount: return reader.money(node, name).map(ParameterValue.amount)
+        case .count: return reader.count(node, name).map(ParameterValue.count)
+        }
+    }
+
+    private func readEnvelope(_ node: Node, catalogue: inout Catalogue) {
+        guard let f = reader.mapping(node, "une enveloppe") else { return }
+        let dispositifNode = reader.require(f, "dispositif", "une enveloppe", example: "etat.detr")
+        let dispositif = reader.slug(dispositifNode, "dispositif")
+        let year = reader.year(reader.require(f, "annee", "une enveloppe", example: "2025"), "annee")
+        let amount = reader.money(reader.require(f, "montant", "une enveloppe", example: "1 200 000"), "montant")
+        let label = f.take("libelle").flatMap { reader.text($0, "libelle") }
+        reader.finish(f, "une enveloppe", known: ["dispositif", "annee", "montant", "libelle"])
+        guard let dispositif, let year, let amount else { return }
+        if catalogue.dispositifs[dispositif] == nil {
+            reader.error(
+                dispositifNode, "dispositif inconnu `\(dispositif)`",
+                Suggestions.hint(for: dispositif, among: Array(catalogue.dispositifs.keys)), rule: "reference")
+            return
+        }
+        catalogue.envelopes.append(Envelope(dispositif: dispositif, year: year, amount: amount, label: label, location: reader.location(node)))
+    }
+}

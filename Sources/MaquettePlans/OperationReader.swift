@@ -1,0 +1,270 @@
+import MaquetteCore
+import Yams
+
+/// Reads one operation file (`operations/*.yaml`).
+struct OperationReader {
+    let reader: NodeReader
+    let programme: Programme?
+    let catalogue: Catalogue
+
+    static let operationKeys = [
+        "id", "intitule", "maitre_ouvrage", "perimetres", "section", "base", "calendrier", "chef_de_file", "cper_ou_ctec",
+        "protection", "derogation_part_minimale", "commentaire", "depenses", "financements",
+    ]
+    static let costKeys = ["libelle", "nature", "montant_ht", "tva", "fctva", "annees", "commentaire"]
+    static let ownSources: [(key: String, nature: FundingNature)] = [
+        ("autofinancement", .autofinancement), ("emprunt", .pret), ("recette", .recette), ("mecenat", .mecenat), ("fctva", .fctva),
+    ]
+    static let fundingKeys =
+        ["dispositif"] + ownSources.map(\.key) + [
+            "libelle", "montant", "taux", "assiette", "statut", "depot", "notification", "verse", "annee_enveloppe",
+            "derogation_demarrage", "preteur", "commentaire",
+        ]
+
+    func read(_ root: Node?) -> Operation? {
+        guard let root else {
+            reader.error(nil, "le fichier d'opération est vide", "décrivez au moins `id`, `intitule`, `maitre_ouvrage`, `depenses` et `financements`", rule: "cle-manquante")
+            return nil
+        }
+        guard let f = reader.mapping(root, "l'opération") else { return nil }
+        var keyLocations: [String: SourceLocation] = [:]
+        for entry in f.entries { keyLocations[entry.key] = reader.location(entry.keyNode) }
+
+        let id = reader.slug(reader.require(f, "id", "l'opération", example: "friche-gersycoop"), "id")
+        let title = reader.text(reader.require(f, "intitule", "l'opération", example: "Reconquête de la friche Gersycoop"), "intitule")
+        let ownerNode = reader.require(f, "maitre_ouvrage", "l'opération", example: "fleurance")
+        let owner = reader.slug(ownerNode, "maitre_ouvrage")
+        if let owner, let programme, programme.maitreOuvrage(owner) == nil {
+            reader.error(
+                ownerNode, "maître d'ouvrage inconnu `\(owner)`",
+                Suggestions.hint(for: owner, among: programme.maitresOuvrage.map(\.id)) + " (déclarés dans programme.yaml)", rule: "reference")
+        }
+        var perimeters: [String] = []
+        if let node = f.take("perimetres"), let list = reader.sequence(node, "`perimetres`") {
+            perimeters = list.compactMap { reader.slug($0, "perimetres") }
+        }
+        let section = f.take("section").flatMap { reader.choice($0, "section", Section.self) } ?? .investissement
+        let basis = f.take("base").flatMap { reader.choice($0, "base", Basis.self) } ?? programme?.defaultBasis ?? .ht
+        var start: Day?
+        var end: Day?
+        if let node = f.take("calendrier"), let c = reader.mapping(node, "`calendrier`") {
+            start = c.take("debut_travaux").flatMap { reader.day($0, "debut_travaux") }
+            end = c.take("fin").flatMap { reader.day($0, "fin") }
+            reader.finish(c, "`calendrier`", known: ["debut_travaux", "fin"])
+            if let s = start, let e = end, e < s {
+                reader.error(node, "`calendrier` : la fin (\(e.formatted)) précède le début des travaux (\(s.formatted))", "vérifiez les deux dates")
+            }
+        }
+        let chefDeFile = f.take("chef_de_file").flatMap { reader.bool($0, "chef_de_file") } ?? false
+        let cper = f.take("cper_ou_ctec").flatMap { reader.bool($0, "cper_ou_ctec") } ?? false
+        let protection = f.take("protection").flatMap { reader.choice($0, "protection", HeritageProtection.self) } ?? .aucune
+        var derogation: Derogation?
+        if let node = f.take("derogation_part_minimale"), let d = reader.mapping(node, "`derogation_part_minimale`") {
+            let ground = reader.choice(reader.require(d, "motif", "`derogation_part_minimale`", example: "monument-protege"), "motif", OwnerShareDerogation.self)
+            let decision = d.take("decision_prefet").flatMap { reader.day($0, "decision_prefet") }
+            reader.finish(d, "`derogation_part_minimale`", known: ["motif", "decision_prefet"])
+            if let ground { derogation = Derogation(ground: ground, decisionDay: decision, location: reader.location(node)) }
+        }
+        _ = f.take("commentaire")
+        let defaultYear = start?.year ?? programme?.referenceDay.year
+        var costs: [CostLine] = []
+        if let list = reader.sequence(reader.require(f, "depenses", "l'opération", example: "[…]"), "`depenses`") {
+            if list.isEmpty { reader.error(f.take("depenses"), "`depenses` : la liste est vide", "décrivez au moins une dépense", rule: "valeur") }
+            costs = list.compactMap { readCost($0, defaultYear: defaultYear) }
+        }
+        var funding: [FundingLine] = []
+        if let list = reader.sequence(reader.require(f, "financements", "l'opération", example: "[…]"), "`financements`") {
+            funding = list.compactMap { readFunding($0) }
+            let balances = funding.filter { $0.amount == .balance }
+            if balances.count > 1 {
+                reader.error(
+                    list.last, "plusieurs lignes `solde` : une seule ressource peut équilibrer le plan", "gardez un seul `autofinancement: solde`")
+            }
+        }
+        reader.finish(f, "l'opération", known: Self.operationKeys)
+        guard let id, let title, let owner else { return nil }
+        return Operation(
+            id: id, title: title, maitreOuvrage: owner, perimeters: perimeters, section: section, basis: basis, worksStart: start,
+            end: end, chefDeFile: chefDeFile, cperOrCtec: cper, protection: protection, derogation: derogation, costs: costs,
+            funding: funding, file: reader.file, location: reader.location(root), keyLocations: keyLocations)
+    }
+
+    private func readCost(_ node: Node, defaultYear: Int?) -> CostLine? {
+        guard let f = reader.mapping(node, "une dépense") else { return nil }
+        let label = reader.text(reader.require(f, "libelle", "une dépense", example: "Démolition des silos"), "libelle")
+        let nature = reader.choice(reader.require(f, "nature", "une dépense", example: "travaux"), "nature", CostNature.self)
+        let amount = reader.money(reader.require(f, "montant_ht", "une dépense", example: "620 000"), "montant_ht")
+        let vat = f.take("tva").flatMap { reader.rate($0, "tva") } ?? Rate(percent: 20)
+        let fctva = f.take("fctva").flatMap { reader.bool($0, "fctva") } ?? true
+        let yearsNode = f.take("annees")
+        _ = f.take("commentaire")
+        reader.finish(f, "une dépense", known: Self.costKeys)
+        guard let label, let nature, let amount else { return nil }
+        let years: [(year: Int, amountHT: Money)]
+        if let yearsNode {
+            guard let split = readYears(yearsNode, total: amount, label: label) else { return nil }
+            years = split
+        } else if let defaultYear {
+            years = [(defaultYear, amount)]
+        } else {
+            return nil
+        }
+        return CostLine(label: label, nature: nature, amountHT: amount, vatRate: vat, fctvaEligible: fctva, years: years, location: reader.location(node))
+    }
+
+    /// A split by year: all percentages summing to exactly 100 %, or all amounts summing to
+    /// exactly the line's HT amount. Percentages are turned into amounts rounded down to the
+    /// cent, the last year taking the cents left over.
+    private func readYears(_ node: Node, total: Money, label: String) -> [(year: Int, amountHT: Money)]? {
+        guard let f = reader.mapping(node, "`annees`") else { return nil }
+        var rates: [(Int, Rate)] = []
+        var amounts: [(Int, Money)] = []
+        var ok = true
+        for entry in f.entries {
+            _ = f.take(entry.key)
+            guard let year = reader.year(entry.keyNode, "annees") else {
+                ok = false
+                continue
+            }
+            guard case .scalar(let s) = entry.value else {
+                reader.error(entry.value, "`annees` : un montant ou un pourcentage est attendu pour \(year)", rule: "type")
+                ok = false
+                continue
+            }
+            if s.string.trimmingWhitespace().hasSuffix("%") {
+                if let r = reader.rate(entry.value, "annees") { rates.append((year, r)) } else { ok = false }
+            } else {
+                if let m = reader.money(entry.value, "annees") { amounts.append((year, m)) } else { ok = false }
+            }
+        }
+        guard ok else { return nil }
+        if !rates.isEmpty && !amounts.isEmpty {
+            reader.error(node, "`annees` mélange montants et pourcentages", "écrivez toutes les années en montants, ou toutes en pourcentages")
+            return nil
+        }
+        if rates.isEmpty && amounts.isEmpty {
+            reader.error(node, "`annees` est vide", "écrivez par exemple `annees: { 2025: 100 % }`")
+            return nil
+        }
+        if !rates.isEmpty {
+            let sum = rates.reduce(Rate.zero) { $0 + $1.1 }
+            if sum != .hundredPercent {
+                reader.report(
+                    Diagnostic(
+                        .erreur, rule: "repartition-annuelle",
+                        "« \(label) » : la répartition par année totalise \(sum.formatted(decimals: 4)), pas 100 %", at: reader.location(node),
+                        notes: ["corrigez les pourcentages pour qu'ils totalisent exactement 100 %"]))
+                return nil
+            }
+            let parts = total.split(proportionally: rates.map { $0.1.millionths })
+            return zip(rates, parts).map { ($0.0, $1) }
+        }
+        let sum = Money.sum(amounts.map { $0.1 })
+        if sum != total {
+            reader.report(
+                Diagnostic(
+                    .erreur, rule: "repartition-annuelle",
+                    "« \(label) » : la répartition par année totalise \(sum), et la dépense \(total) HT (écart \(sum - total))",
+                    at: reader.location(node), notes: ["corrigez un montant annuel ou le montant HT pour que les deux concordent"]))
+            return nil
+        }
+        return amounts
+    }
+
+    private func readFunding(_ node: Node) -> FundingLine? {
+        guard let f = reader.mapping(node, "un financement") else { return nil }
+        var keyLocations: [String: SourceLocation] = [:]
+        for entry in f.entries { keyLocations[entry.key] = reader.location(entry.value) }
+        let sourceKeys = (["dispositif"] + Self.ownSources.map(\.key)).filter { f.has($0) }
+        defer { reader.finish(f, "un financement", known: Self.fundingKeys) }
+        guard sourceKeys.count == 1 else {
+            if sourceKeys.isEmpty {
+                reader.error(
+                    node, "un financement doit dire d'où vient l'argent",
+                    "écrivez `dispositif: etat.detr`, ou `autofinancement: solde`, `emprunt: 200 000`, `recette: …`, `mecenat: …`", rule: "cle-manquante")
+            } else {
+                reader.error(
+                    node, "un financement ne peut avoir qu'une origine, pas \(sourceKeys.map { "`\($0)`" }.joined(separator: " et "))",
+                    "faites une ligne par origine")
+            }
+            sourceKeys.forEach { _ = f.take($0) }
+            return nil
+        }
+        let sourceKey = sourceKeys[0]
+        let source: FundingSource
+        var amount: FundingAmount?
+        let sourceNode = f.take(sourceKey)!
+        if sourceKey == "dispositif" {
+            guard let id = reader.slug(sourceNode, "dispositif") else { return nil }
+            if catalogue.dispositifs[id] == nil {
+                reader.error(
+                    sourceNode, "dispositif inconnu `\(id)`",
+                    Suggestions.hint(for: id, among: Array(catalogue.dispositifs.keys)) + " (catalogue intégré et financeurs.yaml)", rule: "reference")
+                return nil
+            }
+            source = .dispositif(id)
+        } else {
+            let nature = Self.ownSources.first { $0.key == sourceKey }!.nature
+            source = .own(nature)
+            if case .scalar(let s) = sourceNode, ValueParsers.folded(s.string) == "solde" {
+                guard nature == .autofinancement else {
+                    reader.error(sourceNode, "`\(sourceKey): solde` : seul l'autofinancement peut équilibrer le plan", "écrivez `autofinancement: solde`")
+                    return nil
+                }
+                amount = .balance
+            } else if case .scalar(let s) = sourceNode, s.string.isEmpty || s.string == "~" {
+                // `emprunt:` followed by `montant:` is accepted too.
+            } else {
+                guard let m = reader.money(sourceNode, sourceKey) else { return nil }
+                amount = .fixed(m)
+            }
+        }
+        let montant = f.take("montant")
+        let taux = f.take("taux")
+        if montant != nil, let taux {
+            reader.error(taux, "`montant` et `taux` à la fois : donnez l'un ou l'autre", "gardez `montant` (montant notifié) ou `taux` (de l'assiette éligible)")
+            return nil
+        }
+        if let montant {
+            if amount != nil {
+                reader.error(montant, "le montant est déjà donné par `\(sourceKey)`", "retirez `montant`")
+                return nil
+            }
+            guard let m = reader.money(montant, "montant") else { return nil }
+            amount = .fixed(m)
+        } else if let taux {
+            guard amount == nil else {
+                reader.error(taux, "le montant est déjà donné par `\(sourceKey)`", "retirez `taux`")
+                return nil
+            }
+            guard let r = reader.rate(taux, "taux") else { return nil }
+            amount = .rate(r)
+        }
+        guard let amount else {
+            reader.error(node, "financement sans montant", "ajoutez `montant: …` ou `taux: …`", rule: "cle-manquante")
+            return nil
+        }
+        let base = f.take("assiette").flatMap { reader.money($0, "assiette") }
+        if case .rate = amount, case .own = source {
+            reader.error(taux, "un taux ne s'applique qu'à un dispositif", "donnez un montant")
+        }
+        let status: FundingStatus
+        if let node = f.take("statut") {
+            status = reader.choice(node, "statut", FundingStatus.self) ?? .envisage
+        } else {
+            status = sourceKey == "dispositif" ? .envisage : .notifie
+        }
+        let request = f.take("depot").flatMap { reader.day($0, "depot") }
+        let notification = f.take("notification").flatMap { reader.day($0, "notification") }
+        let paid = f.take("verse").flatMap { reader.money($0, "verse") }
+        let envelopeYear = f.take("annee_enveloppe").flatMap { reader.year($0, "annee_enveloppe") }
+        let derogation = f.take("derogation_demarrage").flatMap { reader.day($0, "derogation_demarrage") }
+        let label = f.take("libelle").flatMap { reader.text($0, "libelle") }
+        _ = f.take("preteur").flatMap { reader.text($0, "preteur") }
+        _ = f.take("commentaire")
+        return FundingLine(
+            source: source, label: label, amount: amount, declaredBase: base, status: status, requestDay: request,
+            notificationDay: notification, paid: paid, envelopeYear: envelopeYear, earlyStartDerogation: derogation,
+            location: reader.location(node), keyLocations: keyLocations)
+    }
+}

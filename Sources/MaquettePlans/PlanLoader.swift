@@ -1,0 +1,143 @@
+import Foundation
+import MaquetteCore
+import Yams
+
+/// A plan file's display path and text.
+public struct PlanFile: Sendable {
+    public let path: String
+    public let text: String
+    public init(path: String, text: String) {
+        self.path = path
+        self.text = text
+    }
+}
+
+/// What loading a plans folder gives: the plans when they could be read, every problem found,
+/// and the texts read (so that diagnostics can be shown with an excerpt without reading again).
+public struct LoadResult: Sendable {
+    public let plans: Plans?
+    public let diagnostics: [Diagnostic]
+    public let sources: [String: String]
+
+    /// True when some input could not be read (exit code 2).
+    public var hasReadErrors: Bool { diagnostics.contains { $0.severity == .erreur && $0.stage == .lecture } }
+}
+
+/// Loads a plans folder: `programme.yaml`, optional `financeurs.yaml`, `operations/*.yaml`.
+///
+/// Reading never stops at the first problem: every file is read and every problem reported.
+public enum PlanLoader {
+    public static let programmeFile = "programme.yaml"
+    public static let fundersFile = "financeurs.yaml"
+    public static let operationsFolder = "operations"
+
+    /// Reads the folder from disk, then loads it.
+    public static func load(folder: String) -> LoadResult {
+        let fm = FileManager.default
+        var isDirectory: ObjCBool = false
+        let root = folder.hasSuffix("/") ? String(folder.dropLast()) : folder
+        guard fm.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
+            return LoadResult(
+                plans: nil,
+                diagnostics: [
+                    Diagnostic(
+                        .erreur, rule: "fichier", stage: .lecture, "le dossier de plans « \(root) » n'existe pas", at: nil,
+                        notes: ["indiquez le dossier qui contient programme.yaml, par exemple `maquette verifier Plans`"])
+                ], sources: [:])
+        }
+        var files: [PlanFile] = []
+        var problems: [Diagnostic] = []
+        func read(_ path: String) {
+            guard let data = fm.contents(atPath: path) else {
+                problems.append(Diagnostic(.erreur, rule: "fichier", stage: .lecture, "impossible de lire « \(path) »", at: nil, notes: ["vérifiez les droits du fichier"]))
+                return
+            }
+            guard let text = String(data: data, encoding: .utf8) else {
+                problems.append(
+                    Diagnostic(
+                        .erreur, rule: "fichier", stage: .lecture, "« \(path) » n'est pas un texte UTF-8", at: SourceLocation(file: path, line: 1, column: 1),
+                        notes: ["enregistrez le fichier en UTF-8"]))
+                return
+            }
+            files.append(PlanFile(path: path, text: text))
+        }
+        let programmePath = "\(root)/\(programmeFile)"
+        if fm.fileExists(atPath: programmePath) { read(programmePath) }
+        let fundersPath = "\(root)/\(fundersFile)"
+        if fm.fileExists(atPath: fundersPath) { read(fundersPath) }
+        let operations = "\(root)/\(operationsFolder)"
+        let names = ((try? fm.contentsOfDirectory(atPath: operations)) ?? []).filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+        for name in names { read("\(operations)/\(name)") }
+        let result = load(files: files, root: root)
+        return LoadResult(plans: result.plans, diagnostics: (problems + result.diagnostics).sorted(by: Diagnostic.ordered), sources: result.sources)
+    }
+
+    /// Loads plan files given as texts; pure. `root` is the folder the paths start with.
+    public static func load(files: [PlanFile], root: String) -> LoadResult {
+        var diagnostics: [Diagnostic] = []
+        var sources: [String: String] = [:]
+        for file in files { sources[file.path] = file.text }
+        func compose(_ file: PlanFile) -> (Node?, NodeReader)? {
+            let reader = NodeReader(file: file.path)
+            switch YAMLSource.compose(file.text, file: file.path) {
+            case .success(let node): return (node, reader)
+            case .failure(let d):
+                diagnostics.append(d)
+                return nil
+            }
+        }
+
+        // The catalogue: built in, then the programme's additions and overrides.
+        var catalogue = Catalogue()
+        let builtin = PlanFile(path: BuiltinCatalogue.file, text: BuiltinCatalogue.text)
+        if let (node, reader) = compose(builtin) {
+            CatalogueReader(reader: reader).read(node, into: &catalogue, builtin: true)
+            diagnostics += reader.diagnostics
+        }
+        if let funders = files.first(where: { $0.path == "\(root)/\(fundersFile)" }), let (node, reader) = compose(funders) {
+            CatalogueReader(reader: reader).read(node, into: &catalogue, builtin: false)
+            diagnostics += reader.diagnostics
+        }
+        for name in ParameterName.all where catalogue.parameters[name] == nil {
+            diagnostics.append(
+                Diagnostic(.erreur, rule: "parametre-manquant", stage: .lecture, "le paramètre `\(name)` n'est défini nulle part", at: nil, notes: ["définissez-le sous `parametres:` dans financeurs.yaml"]))
+        }
+
+        var programme: Programme?
+        if let file = files.first(where: { $0.path == "\(root)/\(programmeFile)" }) {
+            if let (node, reader) = compose(file) {
+                programme = ProgrammeReader(reader: reader).read(node)
+                diagnostics += reader.diagnostics
+            }
+        } else {
+            diagnostics.append(
+                Diagnostic(
+                    .erreur, rule: "fichier", stage: .lecture, "« \(root)/\(programmeFile) » est introuvable", at: nil,
+                    notes: ["un dossier de plans contient programme.yaml, financeurs.yaml (facultatif) et operations/*.yaml"]))
+        }
+
+        var operations: [MaquetteCore.Operation] = []
+        for file in files where file.path.hasPrefix("\(root)/\(operationsFolder)/") {
+            guard let (node, reader) = compose(file) else { continue }
+            let operation = OperationReader(reader: reader, programme: programme, catalogue: catalogue).read(node)
+            diagnostics += reader.diagnostics
+            guard let operation else { continue }
+            if let previous = operations.first(where: { $0.id == operation.id }) {
+                diagnostics.append(
+                    Diagnostic(
+                        .erreur, rule: "identifiant-en-double", stage: .lecture,
+                        "l'opération `\(operation.id)` est déjà décrite dans \(previous.file)", at: operation.location(of: "id"),
+                        notes: ["chaque opération a un identifiant unique"]))
+                continue
+            }
+            operations.append(operation)
+        }
+
+        diagnostics.sort(by: Diagnostic.ordered)
+        let readable = !diagnostics.contains { $0.severity == .erreur && $0.stage == .lecture }
+        guard readable, let programme else {
+            return LoadResult(plans: nil, diagnostics: diagnostics, sources: sources)
+        }
+        return LoadResult(plans: Plans(programme: programme, catalogue: catalogue, operations: operations), diagnostics: diagnostics, sources: sources)
+    }
+}

@@ -1,0 +1,64 @@
+import MaquetteCore
+import Yams
+
+/// Reads `programme.yaml`: the programme, its period, and its maîtres d'ouvrage.
+struct ProgrammeReader {
+    let reader: NodeReader
+
+    func read(_ root: Node?) -> Programme? {
+        guard let root else {
+            reader.error(nil, "le fichier du programme est vide", "décrivez au moins `id`, `nom`, `periode` et `maitres_ouvrage`", rule: "cle-manquante")
+            return nil
+        }
+        guard let f = reader.mapping(root, "le programme") else { return nil }
+        let id = reader.slug(reader.require(f, "id", "le programme", example: "pvd-fleurance-lectoure"), "id")
+        let name = reader.text(reader.require(f, "nom", "le programme", example: "Petites villes de demain"), "nom")
+        var first: Int?
+        var last: Int?
+        if let node = reader.require(f, "periode", "le programme", example: "{ debut: 2021, fin: 2028 }"),
+            let p = reader.mapping(node, "`periode`")
+        {
+            first = reader.year(reader.require(p, "debut", "`periode`", example: "2021"), "debut")
+            last = reader.year(reader.require(p, "fin", "`periode`", example: "2028"), "fin")
+            reader.finish(p, "`periode`", known: ["debut", "fin"])
+            if let a = first, let b = last, b < a {
+                reader.error(node, "`periode` : la fin (\(b)) précède le début (\(a))", "inversez les deux années")
+            }
+        }
+        let reference = f.take("date_reference").flatMap { reader.day($0, "date_reference") }
+        let basis = f.take("base").flatMap { reader.choice($0, "base", Basis.self) } ?? .ht
+        var owners: [MaitreOuvrage] = []
+        if let list = reader.sequence(reader.require(f, "maitres_ouvrage", "le programme", example: "[…]"), "`maitres_ouvrage`") {
+            for node in list {
+                guard let mo = readOwner(node) else { continue }
+                if owners.contains(where: { $0.id == mo.id }) {
+                    reader.error(node, "maître d'ouvrage `\(mo.id)` déclaré deux fois", "gardez une seule déclaration", rule: "identifiant-en-double")
+                } else {
+                    owners.append(mo)
+                }
+            }
+        }
+        _ = f.take("commentaire")
+        reader.finish(f, "le programme", known: ["id", "nom", "periode", "date_reference", "base", "maitres_ouvrage", "commentaire"])
+        guard let id, let name, let first, let last else { return nil }
+        return Programme(
+            id: id, name: name, firstYear: first, lastYear: last,
+            referenceDay: reference ?? Day(year: first, month: 1, day: 1)!, maitresOuvrage: owners, defaultBasis: basis,
+            location: reader.location(root))
+    }
+
+    private func readOwner(_ node: Node) -> MaitreOuvrage? {
+        guard let f = reader.mapping(node, "un maître d'ouvrage") else { return nil }
+        let id = reader.slug(reader.require(f, "id", "un maître d'ouvrage", example: "fleurance"), "id")
+        let name = reader.text(reader.require(f, "nom", "un maître d'ouvrage", example: "Commune de Fleurance"), "nom")
+        let regime = f.take("regime_fctva").flatMap { reader.choice($0, "regime_fctva", FCTVARegime.self) } ?? .n2
+        let population = f.take("population").flatMap { reader.count($0, "population") }
+        let capacity = f.take("capacite_autofinancement").flatMap { reader.money($0, "capacite_autofinancement") }
+        _ = f.take("type").flatMap { reader.text($0, "type") }
+        reader.finish(f, "un maître d'ouvrage", known: ["id", "nom", "type", "regime_fctva", "population", "capacite_autofinancement"])
+        guard let id, let name else { return nil }
+        return MaitreOuvrage(
+            id: id, name: name, fctvaRegime: regime, population: population, selfFinancingCapacity: capacity,
+            location: reader.location(node))
+    }
+}

@@ -1,0 +1,209 @@
+import MaquetteCore
+
+/// Parsers for the scalars of plan files. They read the scalar's text exactly as written, never
+/// through YAML's own number resolution, and return a French explanation when the text is not
+/// acceptable.
+public enum ValueParsers {
+    /// Characters accepted as thousands separators: space, no-break space, narrow no-break space.
+    static let groupSeparators: Set<Character> = [" ", "\u{00A0}", "\u{202F}"]
+
+    /// An amount in euros: `450000`, `450 000`, `"450 000,00 €"`, `450000.50`, `1 250 000 EUR`.
+    /// At most two decimals; a comma or a dot as decimal separator; no negative amount.
+    public static func money(_ raw: String) -> Result<Money, ParseProblem> {
+        var text = raw.trimmingWhitespace()
+        if text.hasSuffix("€") { text.removeLast() }
+        else if text.uppercased().hasSuffix("EUR") { text.removeLast(3) }
+        text = text.trimmingWhitespace()
+        guard !text.isEmpty else { return .failure(.init("montant vide", "écrivez par exemple `450 000` ou `\"450 000,00 €\"`")) }
+        if text.hasPrefix("-") {
+            return .failure(.init("montant négatif « \(raw) »", "un montant de dépense ou de financement est positif"))
+        }
+        var integerDigits = ""
+        var fractionDigits = ""
+        var seenDecimal = false
+        var previousWasSeparator = false
+        for character in text {
+            if character.isASCII, character.isNumber {
+                if seenDecimal { fractionDigits.append(character) } else { integerDigits.append(character) }
+                previousWasSeparator = false
+            } else if groupSeparators.contains(character), !seenDecimal, !integerDigits.isEmpty, !previousWasSeparator {
+                previousWasSeparator = true
+            } else if (character == "," || character == "."), !seenDecimal, !integerDigits.isEmpty, !previousWasSeparator {
+                seenDecimal = true
+            } else {
+                return .failure(
+                    .init("montant illisible « \(raw) »", "écrivez par exemple `450 000`, `450000.50` ou `\"450 000,00 €\"`"))
+            }
+        }
+        if seenDecimal && fractionDigits.count == 3 {
+            return .failure(
+                .init(
+                    "montant ambigu « \(raw) » : la virgule ou le point sépare les centimes, pas les milliers",
+                    "séparez les milliers par des espaces : `1 250 000` ou `1250000.00`"))
+        }
+        guard !seenDecimal || (1...2).contains(fractionDigits.count) else {
+            return .failure(.init("montant « \(raw) » : au plus deux décimales (les centimes)", "arrondissez au centime"))
+        }
+        let trimmed = integerDigits.drop { $0 == "0" }
+        guard trimmed.count <= 11, let euros = Int64(integerDigits) else {
+            return .failure(tooLarge(raw))
+        }
+        let cents = fractionDigits.count == 1 ? Int64(fractionDigits)! * 10 : Int64(fractionDigits.isEmpty ? "0" : fractionDigits)!
+        let value = Money(cents: euros * 100 + cents)
+        guard value <= Money.maximumLineAmount else { return .failure(tooLarge(raw)) }
+        return .success(value)
+    }
+
+    private static func tooLarge(_ raw: String) -> ParseProblem {
+        .init("montant trop grand « \(raw) » : au plus \(Money.maximumLineAmount) par ligne", "vérifiez le nombre de zéros")
+    }
+
+    /// A rate written with `%`: `20 %`, `16,404 %`, `33.33%`. At most four decimals, 0 % to `maximumPercent`.
+    public static func rate(_ raw: String, maximumPercent: Int64 = 100) -> Result<Rate, ParseProblem> {
+        var text = raw.trimmingWhitespace()
+        guard text.hasSuffix("%") else {
+            return .failure(.init("taux sans « % » : « \(raw) »", "écrivez les taux en pourcentage, par exemple `20 %` ou `16,404 %`"))
+        }
+        text.removeLast()
+        text = text.trimmingWhitespace()
+        var negative = false
+        if text.hasPrefix("-") {
+            negative = true
+            text.removeFirst()
+        } else if text.hasPrefix("+") {
+            text.removeFirst()
+        }
+        let parts = text.split(separator: text.contains(",") ? "," : ".", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), !parts[0].isEmpty, parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+            parts[0].count <= 6
+        else {
+            return .failure(.init("taux illisible « \(raw) »", "écrivez par exemple `20 %` ou `16,404 %`"))
+        }
+        let fraction = parts.count == 2 ? String(parts[1]) : ""
+        guard fraction.count <= 4, !(parts.count == 2 && fraction.isEmpty) else {
+            return .failure(.init("taux « \(raw) » : au plus quatre décimales", "arrondissez à 0,0001 %"))
+        }
+        let padded = fraction + String(repeating: "0", count: 4 - fraction.count)
+        let millionths = Int64(parts[0])! * 10_000 + Int64(padded)!
+        let rate = Rate(millionths: negative ? -millionths : millionths)
+        guard rate <= Rate(percent: maximumPercent), negative == false || maximumPercent > 100 else {
+            return .failure(.init("taux hors limites « \(raw) » : entre 0 % et \(maximumPercent) %", "vérifiez le taux"))
+        }
+        return .success(rate)
+    }
+
+    /// A date `AAAA-MM-JJ`, or a month `AAAA-MM` read as its first day.
+    public static func day(_ raw: String) -> Result<Day, ParseProblem> {
+        let text = raw.trimmingWhitespace()
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        let shapeOK =
+            (parts.count == 2 || parts.count == 3) && parts[0].count == 4
+            && parts.dropFirst().allSatisfy { $0.count == 2 } && parts.allSatisfy { $0.allSatisfy { $0.isASCII && $0.isNumber } }
+        guard shapeOK else {
+            return .failure(.init("date illisible « \(raw) »", "écrivez la date `AAAA-MM-JJ` (par exemple `2024-03-15`) ou le mois `AAAA-MM`"))
+        }
+        let year = Int(parts[0])!
+        let month = Int(parts[1])!
+        let dayNumber = parts.count == 3 ? Int(parts[2])! : 1
+        guard let day = Day(year: year, month: month, day: dayNumber) else {
+            return .failure(.init("date impossible « \(raw) »", "vérifiez le mois (01 à 12) et le jour (le mois de février 2024 a 29 jours)"))
+        }
+        return .success(day)
+    }
+
+    /// A year from 1900 to 2200.
+    public static func year(_ raw: String) -> Result<Int, ParseProblem> {
+        let text = raw.trimmingWhitespace()
+        guard text.count == 4, let y = Int(text), (1900...2200).contains(y) else {
+            return .failure(.init("année illisible « \(raw) »", "écrivez l'année sur quatre chiffres, par exemple `2025`"))
+        }
+        return .success(y)
+    }
+
+    /// A whole number, thousands optionally grouped by spaces: `6 200`.
+    public static func count(_ raw: String) -> Result<Int, ParseProblem> {
+        let digits = raw.trimmingWhitespace().filter { !groupSeparators.contains($0) }
+        guard !digits.isEmpty, digits.count <= 12, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let value = Int(digits)
+        else {
+            return .failure(.init("nombre entier illisible « \(raw) »", "écrivez par exemple `6 200`"))
+        }
+        return .success(value)
+    }
+
+    /// `oui`/`non` (also `true`/`false`).
+    public static func bool(_ raw: String) -> Result<Bool, ParseProblem> {
+        switch raw.trimmingWhitespace().lowercased() {
+        case "oui", "true", "vrai", "yes": return .success(true)
+        case "non", "false", "faux", "no": return .success(false)
+        default: return .failure(.init("valeur « \(raw) » : attendu `oui` ou `non`", "écrivez `oui` ou `non`"))
+        }
+    }
+
+    /// An identifier: lower-case letters, digits, `-`, and `.` between parts (`etat.detr`).
+    public static func isSlug(_ text: String) -> Bool {
+        guard let first = text.first, first.isASCII, first.isLetter || first.isNumber, text.count <= 80 else { return false }
+        var previous: Character = "."
+        for c in text {
+            let ok = (c.isASCII && (c.isLowercase || c.isNumber)) || c == "-" || c == "."
+            if !ok { return false }
+            if (c == "-" || c == ".") && (previous == "-" || previous == ".") { return false }
+            previous = c
+        }
+        return previous != "-" && previous != "."
+    }
+
+    /// Folds accents and case so that `sollicité` and `Sollicite` read as `sollicite`.
+    public static func folded(_ text: String) -> String {
+        let map: [Character: Character] = [
+            "é": "e", "è": "e", "ê": "e", "ë": "e", "à": "a", "â": "a", "î": "i", "ï": "i", "ô": "o", "ù": "u", "û": "u",
+            "ç": "c", "œ": "o", "É": "e",
+        ]
+        return String(text.trimmingWhitespace().lowercased().map { map[$0] ?? $0 }).replacingOccurrences(of: "_", with: "-")
+            .replacingOccurrences(of: " ", with: "-")
+    }
+}
+
+/// Why a scalar could not be read, and what to write instead.
+public struct ParseProblem: Error, Equatable {
+    public let message: String
+    public let remedy: String
+    public init(_ message: String, _ remedy: String) {
+        self.message = message
+        self.remedy = remedy
+    }
+}
+
+extension String {
+    func trimmingWhitespace() -> String {
+        var s = Substring(self)
+        while let f = s.first, f.isWhitespace { s.removeFirst() }
+        while let l = s.last, l.isWhitespace { s.removeLast() }
+        return String(s)
+    }
+
+    func replacingOccurrences(of target: String, with replacement: String) -> String {
+        guard !target.isEmpty else { return self }
+        var result = ""
+        var rest = Substring(self)
+        while let range = rest.range(of: target) {
+            result += rest[rest.startIndex..<range.lowerBound]
+            result += replacement
+            rest = rest[range.upperBound...]
+        }
+        return result + rest
+    }
+}
+
+extension Substring {
+    func range(of target: String) -> Range<Substring.Index>? {
+        guard !target.isEmpty, count >= target.count else { return nil }
+        var index = startIndex
+        while index < endIndex {
+            if self[index...].hasPrefix(target) {
+                return index..<self.index(index, offsetBy: target.count)
+            }
+            index = self.index(after: index)
+        }
+        return nil
+    }
+}

@@ -1,0 +1,147 @@
+import MaquetteCore
+import Yams
+
+/// Turns a plan file's text into a YAML node tree, or into located diagnostics.
+///
+/// Before YAML parsing, a scan of the raw text refuses what plan files never need and what could
+/// exhaust the machine: files over ``maximumBytes``, nesting deeper than ``maximumDepth``, and
+/// YAML anchors and aliases (the "billion laughs" bomb is built from them).
+enum YAMLSource {
+    static let maximumBytes = 4 * 1024 * 1024
+    static let maximumDepth = 40
+
+    static func compose(_ text: String, file: String) -> Result<Node?, Diagnostic> {
+        if text.utf8.count > maximumBytes {
+            return .failure(
+                lecture(
+                    "fichier trop volumineux (\(text.utf8.count / 1024) Kio) : un fichier de plan fait au plus \(maximumBytes / 1024 / 1024) Mio",
+                    SourceLocation(file: file, line: 1, column: 1), ["découpez le programme en un fichier par opération"]))
+        }
+        if let problem = scan(text, file: file) { return .failure(problem) }
+        do {
+            return .success(try Yams.compose(yaml: text))
+        } catch let error as YamlError {
+            return .failure(translate(error, file: file))
+        } catch {
+            return .failure(lecture("YAML illisible", SourceLocation(file: file, line: 1, column: 1), []))
+        }
+    }
+
+    static func lecture(_ message: String, _ location: SourceLocation, _ notes: [String], rule: String = "syntaxe-yaml") -> Diagnostic {
+        Diagnostic(.erreur, rule: rule, stage: .lecture, message, at: location, notes: notes)
+    }
+
+    /// Depth, anchors and aliases, line by line, outside quotes and comments.
+    static func scan(_ text: String, file: String) -> Diagnostic? {
+        var flowDepth = 0
+        var lineNumber = 0
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            lineNumber += 1
+            var column = 0
+            var indent = 0
+            var leading = true
+            var dashes = 0
+            var quote: Character?
+            var previous: Character = " "
+            for character in line {
+                column += 1
+                if let q = quote {
+                    if character == q { quote = nil }
+                    previous = character
+                    continue
+                }
+                if leading {
+                    if character == " " {
+                        indent += 1
+                        previous = character
+                        continue
+                    }
+                    if character == "-" {
+                        dashes += 1
+                        previous = character
+                        continue
+                    }
+                    leading = false
+                }
+                switch character {
+                case "#" where previous == " " || previous == "\t":
+                    break
+                case "\"", "'":
+                    if previous == " " || previous == ":" || previous == "[" || previous == "{" || previous == "," || column == 1 {
+                        quote = character
+                    }
+                case "[", "{":
+                    flowDepth += 1
+                case "]", "}":
+                    flowDepth = max(0, flowDepth - 1)
+                case "&", "*":
+                    if previous == " " || previous == "[" || previous == "," || previous == "{" || column == 1 {
+                        return lecture(
+                            "les ancres et alias YAML (`&`, `*`) ne sont pas acceptés dans les plans",
+                            SourceLocation(file: file, line: lineNumber, column: column),
+                            ["écrivez chaque valeur en entier ; mettez entre guillemets un texte qui commence par `\(character)`"],
+                            rule: "yaml-non-accepte")
+                    }
+                default: break
+                }
+                if character == "#" && (previous == " " || previous == "\t") { break }
+                if flowDepth + indent / 2 + dashes > maximumDepth {
+                    return lecture(
+                        "imbrication trop profonde (plus de \(maximumDepth) niveaux)",
+                        SourceLocation(file: file, line: lineNumber, column: column),
+                        ["un plan n'a que quelques niveaux : vérifiez les crochets et l'indentation"], rule: "yaml-non-accepte")
+                }
+                previous = character
+            }
+            if flowDepth + indent / 2 + dashes > maximumDepth {
+                return lecture(
+                    "imbrication trop profonde (plus de \(maximumDepth) niveaux)",
+                    SourceLocation(file: file, line: lineNumber, column: max(1, indent)),
+                    ["un plan n'a que quelques niveaux : vérifiez les crochets et l'indentation"], rule: "yaml-non-accepte")
+            }
+        }
+        return nil
+    }
+
+    static func translate(_ error: YamlError, file: String) -> Diagnostic {
+        func at(_ mark: Mark) -> SourceLocation { SourceLocation(file: file, line: mark.line, column: mark.column) }
+        switch error {
+        case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _), let .composer(_, problem, mark, _):
+            return lecture("YAML invalide : \(frenchProblem(problem))", at(mark), [remedy(for: problem)])
+        case let .reader(problem, _, _, _):
+            return lecture(
+                "le fichier n'est pas un texte UTF-8 lisible (\(problem))", SourceLocation(file: file, line: 1, column: 1),
+                ["enregistrez le fichier en UTF-8"])
+        default:
+            return lecture("YAML invalide", SourceLocation(file: file, line: 1, column: 1), [])
+        }
+    }
+
+    static func frenchProblem(_ problem: String) -> String {
+        let known: [String: String] = [
+            "mapping values are not allowed in this context": "un « : » est inattendu à cet endroit",
+            "did not find expected key": "clé attendue introuvable (indentation incohérente ?)",
+            "found character that cannot start any token": "caractère qui ne peut commencer aucune valeur (une tabulation ?)",
+            "did not find expected ',' or ']'": "« , » ou « ] » attendu",
+            "did not find expected ',' or '}'": "« , » ou « } » attendu",
+            "found unexpected end of stream": "fin de fichier inattendue (guillemet ou crochet non fermé ?)",
+            "did not find expected node content": "valeur attendue introuvable",
+            "block sequence entries are not allowed in this context": "un élément de liste « - » est inattendu à cet endroit",
+            "found undefined alias": "alias non défini",
+            "did not find expected '-' indicator": "élément de liste « - » attendu (indentation incohérente ?)",
+            "found unknown escape character": "séquence d'échappement inconnue dans une chaîne entre guillemets",
+            "found a tab character that violate indentation": "tabulation dans l'indentation",
+        ]
+        return known[problem] ?? problem
+    }
+
+    static func remedy(for problem: String) -> String {
+        if problem.contains("tab") || problem.contains("cannot start any token") {
+            return "indentez avec des espaces, jamais avec des tabulations"
+        }
+        if problem.contains("mapping values") {
+            return "mettez entre guillemets un texte qui contient « : » suivi d'un espace"
+        }
+        return "vérifiez l'indentation (deux espaces par niveau), les guillemets et les crochets autour de cette position"
+    }
+}

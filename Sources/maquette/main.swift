@@ -1,0 +1,2 @@
+import MaquetteCLI
+Maquette.main()
