@@ -26,6 +26,12 @@ public struct FCTVAInstalment: Sendable, Equatable {
     public let spendingYear: Int
     public let receiptYear: Int
     public let amount: Money
+
+    public init(spendingYear: Int, receiptYear: Int, amount: Money) {
+        self.spendingYear = spendingYear
+        self.receiptYear = receiptYear
+        self.amount = amount
+    }
 }
 
 /// The figures of one operation: totals, resolved funding, shares and FCTVA.

@@ -46,8 +46,12 @@ struct CatalogueReader {
                 }
                 guard let parameter = readParameter(entry.key, entry.value, kind: kind, defaultReference: "financeurs.yaml")
                 else { continue }
-                if catalogue.parameters[entry.key] != nil { catalogue.parameters[entry.key]!.merge(parameter) }
-                else { catalogue.parameters[entry.key] = parameter }
+                // A single value replaces the whole history; a dated list adds to it.
+                if catalogue.parameters[entry.key] != nil, case .sequence = entry.value {
+                    catalogue.parameters[entry.key]!.merge(parameter)
+                } else {
+                    catalogue.parameters[entry.key] = parameter
+                }
             }
         }
         if let list = reader.sequence(fields.take("dispositifs"), "`dispositifs`") {
@@ -117,7 +121,12 @@ struct CatalogueReader {
                     continue
                 }
                 guard let parameter = readParameter(entry.key, entry.value, kind: kind, defaultReference: d.reference) else { continue }
-                if d.parameters[entry.key] != nil { d.parameters[entry.key]!.merge(parameter) } else { d.parameters[entry.key] = parameter }
+                // A single value replaces the whole history; a dated list adds to it.
+                if d.parameters[entry.key] != nil, case .sequence = entry.value {
+                    d.parameters[entry.key]!.merge(parameter)
+                } else {
+                    d.parameters[entry.key] = parameter
+                }
             }
         }
         reader.finish(f, "le dispositif `\(id)`", known: known)

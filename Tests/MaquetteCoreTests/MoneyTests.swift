@@ -1,0 +1,86 @@
+import XCTest
+
+@testable import MaquetteCore
+
+final class MoneyTests: XCTestCase {
+    func testFormatsInFrenchWithGroupedThousands() {
+        XCTAssertEqual(Money(cents: 125_000_000).formatted, "1 250 000,00 €")
+        XCTAssertEqual(Money(cents: 5).formatted, "0,05 €")
+        XCTAssertEqual(Money(cents: -510).formatted, "-5,10 €")
+        XCTAssertEqual(Money(cents: 125_000_000).decimalString, "1250000.00")
+        XCTAssertEqual(Money(cents: -7).decimalString, "-0.07")
+    }
+
+    func testApplyingARateRoundsHalfAwayFromZeroToTheCent() {
+        // 1 000,00 € × 16,404 % = 164,04 € exactly.
+        XCTAssertEqual(Money(cents: 100_000).applying(Rate(millionths: 164_040)), Money(cents: 16_404))
+        // 333,33 € × 33,33 % = 111,098889 € -> 111,10 €.
+        XCTAssertEqual(Money(cents: 33_333).applying(Rate(millionths: 333_300)), Money(cents: 11_110))
+        // 0,05 € × 10 % = 0,005 € -> 0,01 € (half goes up).
+        XCTAssertEqual(Money(cents: 5).applying(Rate(percent: 10)), Money(cents: 1))
+        // 0,04 € × 10 % = 0,004 € -> 0,00 €.
+        XCTAssertEqual(Money(cents: 4).applying(Rate(percent: 10)), Money(cents: 0))
+        // Rounded down when a cap must not be exceeded: 0,09 € × 50 % = 0,045 € -> 0,04 €.
+        XCTAssertEqual(Money(cents: 9).applyingRoundedDown(Rate(percent: 50)), Money(cents: 4))
+        XCTAssertEqual(Money(cents: 9).applying(Rate(percent: 50)), Money(cents: 5))
+    }
+
+    func testComparisonsWithARateAreExact() {
+        let base = Money(euros: 1_000_000)
+        XCTAssertTrue(Money(euros: 800_000).isAtMost(Rate(percent: 80), of: base))
+        XCTAssertFalse(Money(cents: 80_000_001).isAtMost(Rate(percent: 80), of: base))
+        XCTAssertTrue(Money(euros: 200_000).isAtLeast(Rate(percent: 20), of: base))
+        XCTAssertFalse(Money(cents: 19_999_999).isAtLeast(Rate(percent: 20), of: base))
+        // Large amounts do not overflow: 10 milliards × 100 %.
+        XCTAssertTrue(Money.maximumLineAmount.isAtMost(.hundredPercent, of: Money.maximumLineAmount))
+    }
+
+    func testSplitGivesTheLeftoverCentsToTheLastPart() {
+        XCTAssertEqual(Money(euros: 100).split(proportionally: [1, 1, 1]), [Money(cents: 3333), Money(cents: 3333), Money(cents: 3334)])
+        XCTAssertEqual(Money(euros: 91_000).split(proportionally: [500_000, 500_000]), [Money(euros: 45_500), Money(euros: 45_500)])
+    }
+
+    func testYearlyTTCAddsUpToTheLineTTC() {
+        // 100,00 € HT at 20 % over three years of 33,33 / 33,33 / 33,34: VAT 20,00 € split
+        // 6,66 / 6,66 / 6,68 (each rounded down, the rest to the last year).
+        let line = CostLine(
+            label: "x", nature: .travaux, amountHT: Money(euros: 100), vatRate: Rate(percent: 20),
+            years: [(2025, Money(cents: 3333)), (2026, Money(cents: 3333)), (2027, Money(cents: 3334))])
+        XCTAssertEqual(line.amountTTC, Money(euros: 120))
+        XCTAssertEqual(line.yearsTTC.map(\.amountTTC), [Money(cents: 3999), Money(cents: 3999), Money(cents: 4002)])
+    }
+}
+
+final class RateAndDayTests: XCTestCase {
+    func testRatesDisplayWithoutTrailingZeros() {
+        XCTAssertEqual(Rate(millionths: 164_040).formatted, "16,4 %")
+        XCTAssertEqual(Rate(millionths: 164_040).formatted(decimals: 4), "16,404 %")
+        XCTAssertEqual(Rate(percent: 20).formatted, "20 %")
+        XCTAssertEqual(Rate.ratio(Money(euros: 1), Money(euros: 3))?.millionths, 333_333)
+        XCTAssertEqual(Rate.ratio(Money(euros: 1), Money(euros: 3))?.formatted, "33,33 %")
+        XCTAssertEqual(Rate(millionths: 164_040).percentString, "16.404")
+        XCTAssertNil(Rate.ratio(Money(euros: 1), .zero))
+    }
+
+    func testDaysAreValidated() {
+        XCTAssertNotNil(Day(year: 2024, month: 2, day: 29))
+        XCTAssertNil(Day(year: 2023, month: 2, day: 29))
+        XCTAssertNil(Day(year: 2024, month: 13, day: 1))
+        XCTAssertEqual(Day(year: 2024, month: 1, day: 31)!.adding(months: 1), Day(year: 2024, month: 2, day: 29))
+        XCTAssertEqual(Day(year: 2023, month: 3, day: 10)!.adding(months: 24).iso, "2025-03-10")
+        XCTAssertEqual(Day(year: 1970, month: 1, day: 2)!.daysSinceEpoch, 1)
+        XCTAssertEqual(Day(year: 2025, month: 1, day: 1)!.daysSinceEpoch, 20_089)
+    }
+
+    func testParametersAreLookedUpByDate() {
+        let p = Parameter(
+            name: "fctva-taux",
+            values: [
+                DatedValue(since: Day(year: 2015, month: 1, day: 1)!, value: .rate(Rate(millionths: 164_040)), reference: "L1615-6"),
+                DatedValue(since: Day(year: 2026, month: 1, day: 1)!, value: .rate(Rate(millionths: 148_500)), reference: "hypothèse"),
+            ])
+        XCTAssertEqual(p.value(at: Day(year: 2025, month: 12, day: 31)!)?.value, .rate(Rate(millionths: 164_040)))
+        XCTAssertEqual(p.value(at: Day(year: 2026, month: 1, day: 1)!)?.value, .rate(Rate(millionths: 148_500)))
+        XCTAssertNil(p.value(at: Day(year: 2014, month: 12, day: 31)!))
+    }
+}
