@@ -66,7 +66,7 @@ final class NodeReader {
 
     /// Reports keys that were never taken, with the closest known key.
     func finish(_ fields: Fields, _ what: String, known: [String]) {
-        for entry in fields.entries where !fields.taken.contains(entry.key) {
+        for entry in fields.entries where !fields.taken.contains(entry.key) && !known.contains(entry.key) {
             error(
                 entry.keyNode, "clé inconnue `\(entry.key)` dans \(what)",
                 Suggestions.hint(for: entry.key, among: known), rule: "cle-inconnue")

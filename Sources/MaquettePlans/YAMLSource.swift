@@ -108,6 +108,11 @@ enum YAMLSource {
         switch error {
         case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _), let .composer(_, problem, mark, _):
             return lecture("YAML invalide : \(frenchProblem(problem))", at(mark), [remedy(for: problem)])
+        case let .duplicatedKeysInMapping(duplicates, context):
+            let keys = duplicates.sorted().map { "`\($0)`" }.joined(separator: ", ")
+            return lecture(
+                "clé \(keys) en double dans une même table", at(context.mark),
+                ["gardez une seule fois chaque clé"], rule: "cle-en-double")
         case let .reader(problem, _, _, _):
             return lecture(
                 "le fichier n'est pas un texte UTF-8 lisible (\(problem))", SourceLocation(file: file, line: 1, column: 1),

@@ -1,0 +1,233 @@
+import MaquetteCore
+import MaquettePlans
+import XCTest
+
+/// The reader: amounts, rates and dates as written, and every problem located to the line and column.
+final class ValueParserTests: XCTestCase {
+    func money(_ text: String) -> Money? { try? ValueParsers.money(text).get() }
+    func problem(_ text: String) -> String? {
+        if case .failure(let p) = ValueParsers.money(text) { return p.message }
+        return nil
+    }
+
+    func testAmountsInEveryAcceptedSpelling() {
+        XCTAssertEqual(money("450000"), Money(euros: 450_000))
+        XCTAssertEqual(money("450 000"), Money(euros: 450_000))
+        XCTAssertEqual(money("450 000,00 €"), Money(euros: 450_000))
+        XCTAssertEqual(money("450\u{202F}000,00\u{00A0}€"), Money(euros: 450_000))
+        XCTAssertEqual(money("450000.50"), Money(cents: 45_000_050))
+        XCTAssertEqual(money("1 250 000 EUR"), Money(euros: 1_250_000))
+        XCTAssertEqual(money("0,5"), Money(cents: 50))
+        XCTAssertEqual(money("10 000 000 000"), Money.maximumLineAmount)
+    }
+
+    func testAmountsRefused() {
+        XCTAssertEqual(problem("1,250,000"), "montant illisible « 1,250,000 »")
+        XCTAssertTrue(problem("12.345")!.hasPrefix("montant ambigu"))
+        XCTAssertTrue(problem("-100")!.hasPrefix("montant négatif"))
+        XCTAssertTrue(problem("10 000 000 000,01")!.hasPrefix("montant trop grand"))
+        XCTAssertTrue(problem("99999999999999999999999")!.hasPrefix("montant trop grand"))
+        XCTAssertTrue(problem("1e6")!.hasPrefix("montant illisible"))
+        XCTAssertTrue(problem("12,5,0")!.hasPrefix("montant illisible"))
+    }
+
+    func testRatesNeedThePercentSign() {
+        XCTAssertEqual(try ValueParsers.rate("20 %").get(), Rate(percent: 20))
+        XCTAssertEqual(try ValueParsers.rate("16,404 %").get(), Rate(millionths: 164_040))
+        XCTAssertEqual(try ValueParsers.rate("33.33%").get(), Rate(millionths: 333_300))
+        if case .failure(let p) = ValueParsers.rate("0.2") { XCTAssertTrue(p.message.hasPrefix("taux sans « % »")) } else { XCTFail() }
+        if case .failure(let p) = ValueParsers.rate("120 %") { XCTAssertTrue(p.message.hasPrefix("taux hors limites")) } else { XCTFail() }
+        if case .failure(let p) = ValueParsers.rate("1,23456 %") { XCTAssertTrue(p.message.contains("quatre décimales")) } else { XCTFail() }
+    }
+
+    func testDatesAreValidated() {
+        XCTAssertEqual(try ValueParsers.day("2024-03-15").get(), Day(year: 2024, month: 3, day: 15))
+        XCTAssertEqual(try ValueParsers.day("2025-03").get(), Day(year: 2025, month: 3, day: 1))
+        if case .failure(let p) = ValueParsers.day("2024-13-45") { XCTAssertEqual(p.message, "date impossible « 2024-13-45 »") } else { XCTFail() }
+        if case .failure(let p) = ValueParsers.day("15/03/2024") { XCTAssertTrue(p.message.hasPrefix("date illisible")) } else { XCTFail() }
+    }
+}
+
+final class ReaderTests: XCTestCase {
+    typealias F = PlanFixture
+
+    func diagnostics(_ operation: String, funders: String? = nil) -> [Diagnostic] {
+        F.load([operation], funders: funders).diagnostics
+    }
+
+    func testUnknownKeyWithSuggestionAndItsPosition() {
+        let d = diagnostics(F.operation("  - dispositif: etat.detr\n    montnt: 300 000\n  - autofinancement: solde"))
+        XCTAssertEqual(d.count, 2)
+        let unknown = d.first { $0.rule == "cle-inconnue" }!
+        XCTAssertEqual(unknown.location, SourceLocation(file: "P/operations/op1.yaml", line: 9, column: 5))
+        XCTAssertEqual(unknown.message, "clé inconnue `montnt` dans un financement")
+        XCTAssertEqual(unknown.notes, ["vouliez-vous dire `montant` ?"])
+        XCTAssertEqual(unknown.stage, .lecture)
+        XCTAssertTrue(d.contains { $0.message == "financement sans montant" })
+    }
+
+    func testMisspeltDispositifSuggestsTheClosest() {
+        let d = diagnostics(F.operation("  - { dispositif: etat.dtr, montant: 300 000 }\n  - autofinancement: solde"))
+        XCTAssertEqual(d.count, 1)
+        XCTAssertEqual(d[0].message, "dispositif inconnu `etat.dtr`")
+        XCTAssertTrue(d[0].notes[0].hasPrefix("vouliez-vous dire `etat.detr` ?"))
+        XCTAssertEqual(d[0].location, SourceLocation(file: "P/operations/op1.yaml", line: 8, column: 19))
+    }
+
+    func testAllProblemsAtOnce() {
+        // Three independent problems in one file, and a fourth in a second file.
+        let first = """
+            id: op
+            intitule: Essai
+            maitre_ouvrage: comune
+            calendrier: { debut_travaux: 2024-13-45 }
+            depenses:
+              - libelle: Travaux
+                nature: travaux
+                montant_ht: 1,250,000
+                annees: { 2025: 100 % }
+            financements:
+              - autofinancement: solde
+            """
+        let second = F.operation("  - { dispositif: etat.detr, taux: 0.2 }", id: "autre")
+        let result = F.load([first, second])
+        XCTAssertNil(result.plans)
+        XCTAssertTrue(result.hasReadErrors)
+        let located = result.diagnostics.map { "\($0.location!.file):\($0.location!.line):\($0.location!.column) \($0.message)" }
+        XCTAssertEqual(
+            located,
+            [
+                "P/operations/op1.yaml:3:17 maître d'ouvrage inconnu `comune`",
+                "P/operations/op1.yaml:4:30 `debut_travaux` : date impossible « 2024-13-45 »",
+                "P/operations/op1.yaml:8:17 `montant_ht` : montant illisible « 1,250,000 »",
+                "P/operations/op2.yaml:8:36 `taux` : taux sans « % » : « 0.2 »",
+            ])
+        XCTAssertTrue(result.diagnostics[0].notes[0].hasPrefix("vouliez-vous dire `commune` ?"))
+    }
+
+    func testYearSplitMustAddUp() {
+        let costs = "  - { libelle: Travaux, nature: travaux, montant_ht: 1 000 000, annees: { 2025: 60 %, 2026: 30 % } }"
+        let d = F.load([F.operation("  - autofinancement: solde", costs: costs)]).diagnostics
+        XCTAssertEqual(d.map(\.rule), ["repartition-annuelle"])
+        XCTAssertEqual(d[0].message, "« Travaux » : la répartition par année totalise 90 %, pas 100 %")
+        let amounts = "  - { libelle: Travaux, nature: travaux, montant_ht: 1 000 000, annees: { 2025: 600 000, 2026: 300 000 } }"
+        let d2 = F.load([F.operation("  - autofinancement: solde", costs: amounts)]).diagnostics
+        XCTAssertTrue(d2[0].message.contains("totalise 900 000,00 €, et la dépense 1 000 000,00 € HT (écart -100 000,00 €)"), d2[0].message)
+    }
+
+    func testDuplicateKeysAndOperations() {
+        let dup = "id: op\nid: op2\nintitule: x\nmaitre_ouvrage: commune\ndepenses: []\nfinancements: []"
+        let duplicate = F.load([dup]).diagnostics
+        XCTAssertEqual(duplicate.map(\.rule), ["cle-en-double"])
+        XCTAssertEqual(duplicate[0].message, "clé `id` en double dans une même table")
+        let op = F.operation("  - autofinancement: solde")
+        let twice = F.load([op, op]).diagnostics
+        XCTAssertEqual(twice.map(\.rule), ["identifiant-en-double"])
+        XCTAssertEqual(twice[0].location?.file, "P/operations/op2.yaml")
+    }
+
+    // MARK: Bad input never crashes
+
+    func readErrors(_ text: String) -> [Diagnostic] {
+        let result = F.load([text])
+        XCTAssertNil(result.plans)
+        XCTAssertTrue(result.hasReadErrors)
+        return result.diagnostics
+    }
+
+    func testEmptyFile() {
+        let d = readErrors("")
+        XCTAssertEqual(d.map(\.message), ["le fichier d'opération est vide"])
+        XCTAssertEqual(d[0].location?.file, "P/operations/op1.yaml")
+    }
+
+    func testInvalidYAMLIsLocated() {
+        let d = readErrors("id: op\nintitule: Essai\n  maitre_ouvrage: commune\n")
+        XCTAssertEqual(d.count, 1)
+        XCTAssertEqual(d[0].rule, "syntaxe-yaml")
+        XCTAssertEqual(d[0].location?.line, 3)
+        XCTAssertEqual(d[0].location?.column, 17)
+        XCTAssertTrue(d[0].message.hasPrefix("YAML invalide : un « : » est inattendu"), d[0].message)
+        let unclosed = readErrors("id: op\nintitule: \"Essai\ndepenses: []\n")
+        XCTAssertEqual(unclosed[0].rule, "syntaxe-yaml")
+        let tab = readErrors("id: op\n\tintitule: Essai\n")
+        XCTAssertEqual(tab[0].location?.line, 2)
+    }
+
+    func testWrongTypes() {
+        let d = readErrors("id: [op]\nintitule: { a: 1 }\nmaitre_ouvrage: commune\ndepenses: 12\nfinancements: []\n")
+        XCTAssertEqual(
+            d.map { "\($0.location!.line):\($0.location!.column) \($0.message)" },
+            [
+                "1:5 `id` : une valeur simple est attendue, pas une liste",
+                "2:11 `intitule` : une valeur simple est attendue, pas une table de clés",
+                "4:11 `depenses` : une liste (`- …`) est attendue, pas la valeur « 12 »",
+            ])
+        let notAMapping = readErrors("- un\n- deux\n")
+        XCTAssertEqual(notAMapping[0].message, "l'opération : une table de clés (`clé: valeur`) est attendue, pas une liste")
+    }
+
+    func testHugeAndNegativeAmounts() {
+        let costs = "  - { libelle: Travaux, nature: travaux, montant_ht: 99999999999999999999999999, annees: { 2025: 100 % } }\n  - { libelle: Avoir, nature: travaux, montant_ht: -100, annees: { 2025: 100 % } }"
+        let d = readErrors(F.operation("  - autofinancement: solde", costs: costs))
+        XCTAssertEqual(d.map { $0.location!.line }, [6, 7])
+        XCTAssertTrue(d[0].message.contains("montant trop grand"))
+        XCTAssertTrue(d[1].message.contains("montant négatif"))
+    }
+
+    func testAliasBombIsRefusedBeforeParsing() {
+        var bomb = "a: &a [\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\"]\n"
+        for level in 1..<9 {
+            let previous = Character(UnicodeScalar(UInt8(96 + level)))
+            let name = Character(UnicodeScalar(UInt8(97 + level)))
+            bomb += "\(name): &\(name) [" + Array(repeating: "*\(previous)", count: 9).joined(separator: ",") + "]\n"
+        }
+        let d = readErrors(bomb)
+        XCTAssertEqual(d.count, 1)
+        XCTAssertEqual(d[0].rule, "yaml-non-accepte")
+        XCTAssertEqual(d[0].location, SourceLocation(file: "P/operations/op1.yaml", line: 1, column: 4))
+    }
+
+    func testDeepNestingIsRefused() {
+        let deep = "id: " + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000) + "\n"
+        let d = readErrors(deep)
+        XCTAssertEqual(d[0].rule, "yaml-non-accepte")
+        XCTAssertEqual(d[0].location?.line, 1)
+        XCTAssertEqual(d[0].location?.column, 45)
+        let dashes = String(repeating: "- ", count: 50_000) + "x\n"
+        XCTAssertEqual(readErrors(dashes)[0].rule, "yaml-non-accepte")
+    }
+
+    func testBinaryAndOversizedFiles() {
+        let big = String(repeating: "# commentaire\n", count: 400_000)
+        XCTAssertTrue(readErrors(big)[0].message.hasPrefix("fichier trop volumineux"))
+    }
+
+    func testCatalogueOverridesAreChecked() {
+        let funders = """
+            dispositifs:
+              - id: region.bourgs-centre
+                financeur: regoin
+            enveloppes:
+              - { dispositif: etat.dtr, annee: 2026, montant: 1 000 }
+            parametres:
+              fctva-taux: [{ depuis: 2026-01-01, valeur: "14,85 %", reference: PLF }]
+              part-mo-min: 20 %
+            """
+        let d = F.load([F.operation("  - autofinancement: solde")], funders: funders).diagnostics
+        let messages = d.map(\.message)
+        XCTAssertTrue(messages.contains("financeur inconnu `regoin` pour le dispositif `region.bourgs-centre`"), "\(messages)")
+        XCTAssertTrue(messages.contains("dispositif inconnu `etat.dtr`"))
+        XCTAssertTrue(messages.contains("paramètre inconnu `part-mo-min`"))
+    }
+
+    func testAFutureFCTVARateAppliesFromItsDate() throws {
+        // 100 000 HT in 2025 and in 2026 at 20 %: 120 000 × 16,404 % = 19 684,80 in 2025,
+        // 120 000 × 14,85 % = 17 820,00 from 2026.
+        let funders = "parametres:\n  fctva-taux: [{ depuis: 2026-01-01, valeur: \"14,85 %\", reference: hypothèse }]"
+        let costs = "  - { libelle: Travaux, nature: travaux, montant_ht: 200 000, annees: { 2025: 50 %, 2026: 50 % } }"
+        let plans = try XCTUnwrap(F.load([F.operation("  - autofinancement: solde", costs: costs)], funders: funders).plans)
+        let f = Financing.figures(of: plans)[0]
+        XCTAssertEqual(f.fctva.map(\.amount), [Money(cents: 1_968_480), Money(cents: 1_782_000)])
+    }
+}
