@@ -1,0 +1,176 @@
+import Foundation
+import XCTest
+
+/// The `maquette` executable end to end: output, exit codes and JSON.
+final class CLITests: XCTestCase {
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    /// The built executable, beside the test bundle.
+    var executable: URL {
+        var dir = Bundle(for: CLITests.self).bundleURL
+        while !FileManager.default.fileExists(atPath: dir.appendingPathComponent("maquette").path), dir.path != "/" {
+            dir = dir.deletingLastPathComponent()
+        }
+        return dir.appendingPathComponent("maquette")
+    }
+
+    struct Run {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    func run(_ arguments: [String], in directory: URL = CLITests.packageRoot) throws -> Run {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        var environment = ProcessInfo.processInfo.environment
+        environment["NO_COLOR"] = "1"
+        process.environment = environment
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// A temporary plans folder with the given operation files.
+    func plans(_ operations: [String: String], programme: String? = nil) throws -> URL {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("maquette-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("operations"), withIntermediateDirectories: true)
+        let defaultProgramme = """
+            id: essai
+            nom: Essai
+            periode: { debut: 2025, fin: 2027 }
+            maitres_ouvrage:
+              - { id: commune, nom: Commune }
+            """
+        try (programme ?? defaultProgramme).write(to: root.appendingPathComponent("programme.yaml"), atomically: true, encoding: .utf8)
+        try "dispositifs:\n  - { id: region.bourgs-centres, parametres: { taux-max: 30 % } }\n  - { id: departement.f2d, parametres: { taux-max: 20 % } }\n"
+            .write(to: root.appendingPathComponent("financeurs.yaml"), atomically: true, encoding: .utf8)
+        for (name, text) in operations {
+            try text.write(to: root.appendingPathComponent("operations/\(name)"), atomically: true, encoding: .utf8)
+        }
+        addTeardownBlock { try? FileManager.default.removeItem(at: root) }
+        return root
+    }
+
+    static let ownersShareBroken = """
+        id: op
+        intitule: Opération d'essai
+        maitre_ouvrage: commune
+        depenses:
+          - libelle: Travaux
+            nature: travaux
+            montant_ht: 1 000 000
+            annees: { 2025: 100 % }
+        financements:
+          - { dispositif: etat.detr, montant: 400 000, assiette: 1 000 000 }
+          - { dispositif: region.bourgs-centres, montant: 300 000 }
+          - { dispositif: departement.f2d, montant: 150 000 }
+          - autofinancement: 150 000
+
+        """
+
+    func testTheShippedProgrammePasses() throws {
+        let r = try run(["verifier", "Plans"])
+        XCTAssertEqual(r.status, 0, r.stdout)
+        XCTAssertTrue(r.stdout.hasSuffix("0 erreur, 3 avertissements dans 9 opérations.\n"), r.stdout)
+        // The English alias runs the same command.
+        XCTAssertEqual(try run(["check", "Plans"]).stdout, r.stdout)
+    }
+
+    func testABrokenRuleExitsOneWithTheLocatedMessage() throws {
+        let root = try plans(["op.yaml": Self.ownersShareBroken])
+        let r = try run(["verifier", root.path])
+        XCTAssertEqual(r.status, 1)
+        let expected = """
+            \(root.path)/operations/op.yaml:13:5: erreur: [part-maitre-ouvrage] la part du maître d'ouvrage est de 150 000,00 € soit 15 % des financements publics (1 000 000,00 €) ; le minimum est 20 %, soit 200 000,00 € (CGCT art. L1111-10 III)
+             13 |   - autofinancement: 150 000
+                |     ^
+              = il manque 50 000,00 € : réduisez les aides publiques d'autant et portez l'autofinancement à 200 000,00 €, ou déclarez la dérogation accordée par le préfet (`derogation_part_minimale`)
+            """
+        XCTAssertTrue(r.stdout.contains(expected), r.stdout)
+        XCTAssertTrue(r.stdout.hasSuffix("1 erreur, 1 avertissement dans 1 opération.\n"), r.stdout)
+    }
+
+    func testWarningsFailOnlyWhenStrict() throws {
+        let text = Self.ownersShareBroken.replacingOccurrences(of: "autofinancement: 150 000", with: "autofinancement: solde")
+            .replacingOccurrences(of: "departement.f2d, montant: 150 000", with: "departement.f2d, montant: 100 000")
+        let root = try plans(["op.yaml": text])
+        XCTAssertEqual(try run(["verifier", root.path]).status, 0)
+        let strict = try run(["verifier", root.path, "--strict"])
+        XCTAssertEqual(strict.status, 1)
+        XCTAssertTrue(strict.stdout.contains("[detr-commission]"))
+        // Skipping the rule leaves nothing to fail on.
+        XCTAssertEqual(try run(["verifier", root.path, "--strict", "--sauf", "detr-commission"]).status, 0)
+    }
+
+    func testUnreadablePlansExitTwo() throws {
+        let root = try plans(["op.yaml": "id: op\nintitule: [\n"])
+        let r = try run(["verifier", root.path])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.stdout.contains("\(root.path)/operations/op.yaml:3:1: erreur: [syntaxe-yaml] YAML invalide"), r.stdout)
+        XCTAssertTrue(r.stdout.hasSuffix("Les plans ne peuvent pas être lus : corrigez les erreurs ci-dessus.\n"))
+        let missing = try run(["verifier", "/nonexistent/plans"])
+        XCTAssertEqual(missing.status, 2)
+        XCTAssertTrue(missing.stdout.contains("le dossier de plans « /nonexistent/plans » n'existe pas"))
+    }
+
+    func testMisuseExits64() throws {
+        let r = try run(["verifier", "--format", "xml"])
+        XCTAssertEqual(r.status, 64)
+        let rule = try run(["verifier", "Plans", "--seulement", "equilibr"])
+        XCTAssertEqual(rule.status, 64)
+        XCTAssertTrue(rule.stderr.contains("règle inconnue « equilibr »"), rule.stderr)
+    }
+
+    func testJSONOutputKeepsAmountsAsDecimalStrings() throws {
+        let root = try plans(["op.yaml": Self.ownersShareBroken])
+        let r = try run(["verifier", root.path, "--format", "json"])
+        XCTAssertEqual(r.status, 1)
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let diagnostics = try XCTUnwrap(json["diagnostics"] as? [[String: Any]])
+        let share = try XCTUnwrap(diagnostics.first { $0["rule"] as? String == "part-maitre-ouvrage" })
+        XCTAssertEqual(share["severity"] as? String, "erreur")
+        XCTAssertEqual(share["line"] as? Int, 13)
+        XCTAssertEqual(share["column"] as? Int, 5)
+        XCTAssertEqual(share["operation"] as? String, "op")
+        let op = try XCTUnwrap((json["operations"] as? [[String: Any]])?.first)
+        XCTAssertEqual(op["depenses_ht"] as? String, "1000000.00")
+        XCTAssertEqual(op["depenses_ttc"] as? String, "1200000.00")
+        XCTAssertEqual(op["aides_publiques"] as? String, "850000.00")
+        XCTAssertEqual(op["part_maitre_ouvrage"] as? String, "150000.00")
+        XCTAssertEqual(op["autofinancement"] as? String, "150000.00")
+        // FCTVA: 1 200 000 TTC × 16,404 % = 196 848,00, received in 2027 (N+2 by default).
+        XCTAssertEqual(op["fctva"] as? String, "196848.00")
+    }
+
+    func testShowPrintsTheFinancingPlan() throws {
+        let r = try run(["afficher", "Plans", "ecole-blade"])
+        XCTAssertEqual(r.status, 0)
+        // Région 20 % of 1 000 000 = 200 000; balance 1 000 000 − 667 500 = 332 500.
+        let region = try XCTUnwrap(r.stdout.split(separator: "\n").first { $0.hasPrefix("Région Occitanie") })
+        XCTAssertEqual(
+            region.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " "),
+            "Région Occitanie region.bourgs-centres 1 000 000,00 € 20 % 200 000,00 € sollicité 01/12/2025")
+        XCTAssertTrue(r.stdout.contains("Part du maître d'ouvrage : 332 500,00 € (33,25 % des financements publics)"), r.stdout)
+        let unknown = try run(["afficher", "Plans", "ecole"])
+        XCTAssertEqual(unknown.status, 64)
+    }
+
+    func testSchemaIsJSON() throws {
+        let r = try run(["schema", "operation"])
+        XCTAssertEqual(r.status, 0)
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(json["$schema"] as? String, "http://json-schema.org/draft-07/schema#")
+        let required = try XCTUnwrap(json["required"] as? [String])
+        XCTAssertEqual(required, ["id", "intitule", "maitre_ouvrage", "depenses", "financements"])
+    }
+}
