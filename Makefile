@@ -4,7 +4,7 @@
 SWIFT ?= swift
 PLANS ?= Plans
 # Debian packages the build and the tests need.
-APT_PACKAGES = libxlsxwriter-dev pkg-config zlib1g-dev
+APT_PACKAGES = libxlsxwriter-dev pkg-config zlib1g-dev unzip
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all setup build run test clean

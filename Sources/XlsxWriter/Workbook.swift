@@ -1,0 +1,101 @@
+import CXlsxWriter
+
+/// A failure of libxlsxwriter, with a French explanation for the user.
+public struct XlsxError: Error, Equatable, CustomStringConvertible {
+    public let code: UInt32
+    public let context: String
+
+    public var description: String { "\(context) : \(XlsxError.french(code))" }
+
+    /// French wording of libxlsxwriter's `lxw_error` codes.
+    static func french(_ code: UInt32) -> String {
+        switch lxw_error(code) {
+        case LXW_ERROR_MEMORY_MALLOC_FAILED: return "mémoire insuffisante"
+        case LXW_ERROR_CREATING_XLSX_FILE: return "impossible de créer le fichier (dossier absent ou protégé en écriture ?)"
+        case LXW_ERROR_CREATING_TMPFILE, LXW_ERROR_READING_TMPFILE: return "impossible d'utiliser un fichier temporaire"
+        case LXW_ERROR_ZIP_FILE_OPERATION, LXW_ERROR_ZIP_PARAMETER_ERROR, LXW_ERROR_ZIP_BAD_ZIP_FILE,
+            LXW_ERROR_ZIP_INTERNAL_ERROR, LXW_ERROR_ZIP_FILE_ADD, LXW_ERROR_ZIP_CLOSE:
+            return "erreur d'écriture de l'archive du classeur (disque plein ?)"
+        case LXW_ERROR_SHEETNAME_LENGTH_EXCEEDED: return "nom de feuille de plus de 31 caractères"
+        case LXW_ERROR_INVALID_SHEETNAME_CHARACTER: return "nom de feuille avec un caractère interdit ([ ] : * ? / \\)"
+        case LXW_ERROR_SHEETNAME_START_END_APOSTROPHE: return "nom de feuille commençant ou finissant par une apostrophe"
+        case LXW_ERROR_SHEETNAME_ALREADY_USED: return "nom de feuille déjà utilisé"
+        case LXW_ERROR_MAX_STRING_LENGTH_EXCEEDED: return "texte de plus de 32 767 caractères"
+        case LXW_ERROR_WORKSHEET_INDEX_OUT_OF_RANGE: return "cellule hors des limites de la feuille"
+        case LXW_ERROR_PARAMETER_VALIDATION: return "paramètre refusé par la bibliothèque"
+        default: return "erreur de libxlsxwriter n° \(code)"
+        }
+    }
+}
+
+func check(_ result: lxw_error, _ context: @autoclosure () -> String) throws {
+    guard result == LXW_NO_ERROR else { throw XlsxError(code: result.rawValue, context: context()) }
+}
+
+/// An `.xlsx` workbook being written. Worksheets and formats belong to it and live until
+/// ``close()``, whose failure is reported; nothing from the C library escapes this type.
+public final class Workbook {
+    private var handle: UnsafeMutablePointer<lxw_workbook>?
+    public let path: String
+
+    /// Opens a new workbook at `path`. `constantMemory` streams each row to disk: rows must then
+    /// be written in order.
+    public init(path: String, constantMemory: Bool = false) throws {
+        self.path = path
+        var options = lxw_workbook_options(constant_memory: constantMemory ? 1 : 0, tmpdir: nil, use_zip64: 0)
+        guard let handle = path.withCString({ workbook_new_opt($0, &options) }) else {
+            throw XlsxError(code: LXW_ERROR_CREATING_XLSX_FILE.rawValue, context: "création du classeur « \(path) »")
+        }
+        self.handle = handle
+    }
+
+    deinit {
+        if let handle { _ = workbook_close(handle) }
+    }
+
+    public func addWorksheet(_ name: String) throws -> Worksheet {
+        guard let handle else { throw XlsxError(code: LXW_ERROR_PARAMETER_VALIDATION.rawValue, context: "classeur déjà fermé") }
+        try check(name.withCString { workbook_validate_sheet_name(handle, $0) }, "feuille « \(name) »")
+        guard let sheet = name.withCString({ workbook_add_worksheet(handle, $0) }) else {
+            throw XlsxError(code: LXW_ERROR_PARAMETER_VALIDATION.rawValue, context: "feuille « \(name) »")
+        }
+        return Worksheet(sheet, name: name, owner: self)
+    }
+
+    /// Writes the file and frees everything; must be called once, and its error checked.
+    public func close() throws {
+        guard let handle else { return }
+        self.handle = nil
+        try check(workbook_close(handle), "écriture du classeur « \(path) »")
+    }
+}
+
+/// A worksheet of a ``Workbook``; valid until the workbook is closed.
+public struct Worksheet {
+    let handle: UnsafeMutablePointer<lxw_worksheet>
+    public let name: String
+    let owner: Workbook
+
+    init(_ handle: UnsafeMutablePointer<lxw_worksheet>, name: String, owner: Workbook) {
+        self.handle = handle
+        self.name = name
+        self.owner = owner
+    }
+
+    public func write(_ text: String, row: Int, column: Int) throws {
+        try check(
+            text.withCString { worksheet_write_string(handle, lxw_row_t(row), lxw_col_t(column), $0, nil) },
+            "cellule \(name)!\(row + 1):\(column + 1)")
+    }
+
+    public func write(number: Double, row: Int, column: Int) throws {
+        try check(worksheet_write_number(handle, lxw_row_t(row), lxw_col_t(column), number, nil), "cellule \(name)!\(row + 1):\(column + 1)")
+    }
+
+    /// A formula with its computed value stored, so viewers that do not recalculate show it.
+    public func write(formula: String, value: Double, row: Int, column: Int) throws {
+        try check(
+            formula.withCString { worksheet_write_formula_num(handle, lxw_row_t(row), lxw_col_t(column), $0, nil, value) },
+            "cellule \(name)!\(row + 1):\(column + 1)")
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import XCTest
+
+@testable import XlsxWriter
+
+final class WorkbookTests: XCTestCase {
+    func temporaryPath(_ name: String) -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("xlsx-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
+        return dir.appendingPathComponent(name).path
+    }
+
+    /// The XML of one part of the written file, read back with unzip.
+    func part(_ path: String, _ name: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/unzip")
+        process.arguments = ["-p", path, name]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    func testFormulaIsWrittenWithItsStoredValue() throws {
+        let path = temporaryPath("essai.xlsx")
+        let workbook = try Workbook(path: path)
+        let sheet = try workbook.addWorksheet("Synthèse")
+        try sheet.write("Coût HT", row: 0, column: 0)
+        try sheet.write(number: 1_250_000.5, row: 1, column: 0)
+        try sheet.write(number: 749_999.5, row: 2, column: 0)
+        try sheet.write(formula: "SUM(A2:A3)", value: 2_000_000, row: 3, column: 0)
+        try workbook.close()
+        let xml = try part(path, "xl/worksheets/sheet1.xml")
+        XCTAssertTrue(xml.contains("<c r=\"A2\"><v>1250000.5</v></c>"), xml)
+        XCTAssertTrue(xml.contains("<c r=\"A4\"><f>SUM(A2:A3)</f><v>2000000</v></c>"), xml)
+        XCTAssertTrue(try part(path, "xl/workbook.xml").contains("name=\"Synthèse\""))
+    }
+
+    func testInvalidSheetNamesAreFrenchErrors() throws {
+        let workbook = try Workbook(path: temporaryPath("noms.xlsx"))
+        XCTAssertThrowsError(try workbook.addWorksheet("Plan [2026]")) { error in
+            XCTAssertEqual("\(error)", "feuille « Plan [2026] » : nom de feuille avec un caractère interdit ([ ] : * ? / \\)")
+        }
+        XCTAssertThrowsError(try workbook.addWorksheet(String(repeating: "x", count: 32))) { error in
+            XCTAssertTrue("\(error)".hasSuffix("nom de feuille de plus de 31 caractères"))
+        }
+        _ = try workbook.addWorksheet("Synthèse")
+        XCTAssertThrowsError(try workbook.addWorksheet("Synthèse"))
+        try workbook.close()
+    }
+
+    func testCloseReportsAnUnwritableTarget() throws {
+        let workbook = try Workbook(path: "/nonexistent-folder/classeur.xlsx")
+        _ = try workbook.addWorksheet("Feuille")
+        XCTAssertThrowsError(try workbook.close()) { error in
+            XCTAssertTrue("\(error)".contains("impossible de créer le fichier"), "\(error)")
+        }
+    }
+}
