@@ -27,7 +27,7 @@ run: build
 	.build/release/maquette verifier $(PLANS)
 
 test: setup
-	$(SWIFT) test
+	$(SWIFT) test --disable-swift-testing
 
 clean:
 	rm -rf .build
