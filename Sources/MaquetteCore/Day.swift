@@ -27,12 +27,18 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         (a.year, a.month, a.day) < (b.year, b.month, b.day)
     }
 
+    private init(unchecked year: Int, _ month: Int, _ day: Int) {
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
     /// The same day `months` months later, clamped to the month's last day.
     public func adding(months: Int) -> Day {
         let index = year * 12 + (month - 1) + months
         let y = index / 12
         let m = index % 12 + 1
-        return Day(year: y, month: m, day: min(day, Day.daysIn(month: m, year: y)))!
+        return Day(unchecked: y, m, min(day, Day.daysIn(month: m, year: y)))
     }
 
     /// ISO form: `2024-03-15`.

@@ -68,6 +68,8 @@ final class RateAndDayTests: XCTestCase {
         XCTAssertNil(Day(year: 2024, month: 13, day: 1))
         XCTAssertEqual(Day(year: 2024, month: 1, day: 31)!.adding(months: 1), Day(year: 2024, month: 2, day: 29))
         XCTAssertEqual(Day(year: 2023, month: 3, day: 10)!.adding(months: 24).iso, "2025-03-10")
+        // Adding months past the readable range does not fail: 2200-12-01 + 24 months.
+        XCTAssertEqual(Day(year: 2200, month: 12, day: 1)!.adding(months: 24).iso, "2202-12-01")
         XCTAssertEqual(Day(year: 1970, month: 1, day: 2)!.daysSinceEpoch, 1)
         XCTAssertEqual(Day(year: 2025, month: 1, day: 1)!.daysSinceEpoch, 20_089)
     }
