@@ -21,7 +21,7 @@ enum YAMLSource {
         do {
             return .success(try Yams.compose(yaml: text))
         } catch let error as YamlError {
-            return .failure(translate(error, file: file))
+            return .failure(translate(error, file: file, text: text))
         } catch {
             return .failure(lecture("YAML illisible", SourceLocation(file: file, line: 1, column: 1), []))
         }
@@ -103,15 +103,16 @@ enum YAMLSource {
         return nil
     }
 
-    static func translate(_ error: YamlError, file: String) -> Diagnostic {
+    static func translate(_ error: YamlError, file: String, text: String = "") -> Diagnostic {
         func at(_ mark: Mark) -> SourceLocation { SourceLocation(file: file, line: mark.line, column: mark.column) }
         switch error {
         case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _), let .composer(_, problem, mark, _):
             return lecture("YAML invalide : \(frenchProblem(problem))", at(mark), [remedy(for: problem)])
         case let .duplicatedKeysInMapping(duplicates, context):
             let keys = duplicates.sorted().map { "`\($0)`" }.joined(separator: ", ")
+            let location = duplicate(of: duplicates.sorted().first ?? "", after: context.mark, in: text, file: file) ?? at(context.mark)
             return lecture(
-                "clé \(keys) en double dans une même table", at(context.mark),
+                "clé \(keys) en double dans une même table", location,
                 ["gardez une seule fois chaque clé"], rule: "cle-en-double")
         case let .reader(problem, _, _, _):
             return lecture(
@@ -120,6 +121,31 @@ enum YAMLSource {
         default:
             return lecture("YAML invalide", SourceLocation(file: file, line: 1, column: 1), [])
         }
+    }
+
+    /// Yams marks a duplicate key at the start of its mapping; find the second `key:` written at
+    /// the same indentation as the first, in block style, to point at the duplicate itself.
+    static func duplicate(of key: String, after mark: Mark, in text: String, file: String) -> SourceLocation? {
+        guard !key.isEmpty else { return nil }
+        var firstIndent: Int?
+        var number = 0
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            number += 1
+            guard number >= mark.line else { continue }
+            var body = Substring(line)
+            var indent = 0
+            while let c = body.first, c == " " || c == "-" {
+                body.removeFirst()
+                indent += 1
+            }
+            guard body.hasPrefix(key + ":") else { continue }
+            if let first = firstIndent {
+                if indent == first { return SourceLocation(file: file, line: number, column: indent + 1) }
+            } else {
+                firstIndent = indent
+            }
+        }
+        return nil
     }
 
     static func frenchProblem(_ problem: String) -> String {

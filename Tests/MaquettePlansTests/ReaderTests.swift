@@ -120,6 +120,8 @@ final class ReaderTests: XCTestCase {
         let duplicate = F.load([dup]).diagnostics
         XCTAssertEqual(duplicate.map(\.rule), ["cle-en-double"])
         XCTAssertEqual(duplicate[0].message, "clé `id` en double dans une même table")
+        // The second `id:` is on line 2, column 1.
+        XCTAssertEqual(duplicate[0].location, SourceLocation(file: "P/operations/op1.yaml", line: 2, column: 1))
         let op = F.operation("  - autofinancement: solde")
         let twice = F.load([op, op]).diagnostics
         XCTAssertEqual(twice.map(\.rule), ["identifiant-en-double"])
