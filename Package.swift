@@ -27,11 +27,13 @@ let package = Package(
         ),
         // A small safe Swift API over libxlsxwriter; knows nothing of plans.
         .target(name: "XlsxWriter", dependencies: ["CXlsxWriter"]),
+        // Renders the pure workbook model through XlsxWriter; writes files atomically.
+        .target(name: "MaquetteExport", dependencies: ["MaquetteCore", "XlsxWriter"]),
         // Commands and the one diagnostic printer.
         .target(
             name: "MaquetteCLI",
             dependencies: [
-                "MaquetteCore", "MaquettePlans",
+                "MaquetteCore", "MaquettePlans", "MaquetteExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -39,6 +41,7 @@ let package = Package(
         .testTarget(name: "MaquetteCoreTests", dependencies: ["MaquetteCore"]),
         .testTarget(name: "MaquettePlansTests", dependencies: ["MaquettePlans", "MaquetteCore"]),
         .testTarget(name: "XlsxWriterTests", dependencies: ["XlsxWriter"]),
+        .testTarget(name: "MaquetteExportTests", dependencies: ["MaquetteExport", "MaquettePlans", "MaquetteCore"]),
         .testTarget(name: "MaquetteCLITests", dependencies: ["MaquetteCLI", "MaquettePlans", "MaquetteCore"]),
     ],
     swiftLanguageModes: [.v5]

@@ -4,7 +4,7 @@ import ArgumentParser
 public struct Maquette: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "maquette",
-        abstract: "Plans de financement des opérations Petites villes de demain : vérifier et afficher.",
+        abstract: "Plans de financement des opérations Petites villes de demain : vérifier, afficher, exporter.",
         discussion: """
             Codes de sortie : 0 aucun problème bloquant ; 1 une règle de financement n'est pas \
             respectée ; 2 les plans ne peuvent pas être lus (syntaxe, types, références) ; \
@@ -12,7 +12,7 @@ public struct Maquette: ParsableCommand {
             Guide : docs/guide-utilisateur.md
             """,
         version: "0.1.0",
-        subcommands: [CheckCommand.self, ShowCommand.self, SchemaCommand.self, RulesCommand.self]
+        subcommands: [CheckCommand.self, ShowCommand.self, ExportCommand.self, SchemaCommand.self, RulesCommand.self]
     )
 
     public init() {}

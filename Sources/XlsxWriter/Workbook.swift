@@ -1,4 +1,5 @@
 import CXlsxWriter
+import Foundation
 
 /// A failure of libxlsxwriter, with a French explanation for the user.
 public struct XlsxError: Error, Equatable, CustomStringConvertible {
@@ -37,6 +38,7 @@ func check(_ result: lxw_error, _ context: @autoclosure () -> String) throws {
 public final class Workbook {
     private var handle: UnsafeMutablePointer<lxw_workbook>?
     public let path: String
+    private var formats: [FormatSpec: Format] = [:]
 
     /// Opens a new workbook at `path`. `constantMemory` streams each row to disk: rows must then
     /// be written in order.
@@ -60,6 +62,46 @@ public final class Workbook {
             throw XlsxError(code: LXW_ERROR_PARAMETER_VALIDATION.rawValue, context: "feuille « \(name) »")
         }
         return Worksheet(sheet, name: name, owner: self)
+    }
+
+    /// The format for `spec`, created once per workbook.
+    public func format(_ spec: FormatSpec) throws -> Format {
+        if let format = formats[spec] { return format }
+        guard let handle, let raw = workbook_add_format(handle) else {
+            throw XlsxError(code: LXW_ERROR_MEMORY_MALLOC_FAILED.rawValue, context: "format")
+        }
+        let format = Format(raw, spec)
+        formats[spec] = format
+        return format
+    }
+
+    public func addChart(_ kind: Chart.Kind) throws -> Chart {
+        guard let handle, let chart = workbook_add_chart(handle, Chart.lxwType(kind)) else {
+            throw XlsxError(code: LXW_ERROR_MEMORY_MALLOC_FAILED.rawValue, context: "graphique")
+        }
+        return Chart(handle: chart)
+    }
+
+    /// A workbook-wide name for a cell or range (`=Synthèse!$D$20`).
+    public func defineName(_ name: String, formula: String) throws {
+        guard let handle else { return }
+        try check(name.withCString { n in formula.withCString { f in workbook_define_name(handle, n, f) } }, "nom défini « \(name) »")
+    }
+
+    /// Document properties; `created` (seconds since 1970) fixes the creation date so that the
+    /// same plans give the same bytes.
+    public func setProperties(title: String, subject: String, author: String, company: String, comments: String, created: Int) throws {
+        guard let handle else { return }
+        let strings = [title, subject, author, company, comments].map { s in s.withCString { strdup($0) } }
+        defer { strings.forEach { free($0) } }
+        var properties = lxw_doc_properties()
+        properties.title = strings[0]
+        properties.subject = strings[1]
+        properties.author = strings[2]
+        properties.company = strings[3]
+        properties.comments = strings[4]
+        properties.created = time_t(created)
+        try check(workbook_set_properties(handle, &properties), "propriétés du classeur")
     }
 
     /// Writes the file and frees everything; must be called once, and its error checked.

@@ -24,3 +24,9 @@ struct ANAHProjectManagerRule: Rule {
         return out
     }
 }
+
+extension ANAHProjectManagerRule {
+    func applies(to figures: OperationFigures, in context: RuleContext) -> Bool {
+        !figures.with(.anahChefDeProjet).isEmpty
+    }
+}

@@ -21,3 +21,9 @@ struct DETRCommissionRule: Rule {
         return out
     }
 }
+
+extension DETRCommissionRule {
+    func applies(to figures: OperationFigures, in context: RuleContext) -> Bool {
+        !figures.with(.detr).isEmpty
+    }
+}

@@ -33,3 +33,9 @@ struct DispositifAmountRule: Rule {
         return out
     }
 }
+
+extension DispositifAmountRule {
+    func applies(to figures: OperationFigures, in context: RuleContext) -> Bool {
+        figures.hasParameter([Dispositif.plafond, Dispositif.plancher])
+    }
+}

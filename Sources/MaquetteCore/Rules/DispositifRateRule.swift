@@ -52,3 +52,9 @@ struct DispositifRateRule: Rule {
             notes: ["déclarez-le dans Plans/financeurs.yaml sous `dispositifs: - id: \(d.id)`"])
     }
 }
+
+extension DispositifRateRule {
+    func applies(to figures: OperationFigures, in context: RuleContext) -> Bool {
+        figures.hasParameter([Dispositif.tauxMin, Dispositif.tauxMax])
+    }
+}

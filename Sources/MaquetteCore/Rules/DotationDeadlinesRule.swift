@@ -34,3 +34,9 @@ struct DotationDeadlinesRule: Rule {
         return out
     }
 }
+
+extension DotationDeadlinesRule {
+    func applies(to figures: OperationFigures, in context: RuleContext) -> Bool {
+        figures.with(.dotationEtat).contains { $0.line.notificationDay != nil }
+    }
+}

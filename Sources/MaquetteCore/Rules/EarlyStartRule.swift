@@ -27,3 +27,9 @@ struct EarlyStartRule: Rule {
         return out
     }
 }
+
+extension EarlyStartRule {
+    func applies(to figures: OperationFigures, in context: RuleContext) -> Bool {
+        figures.operation.worksStart != nil && figures.counted.contains { $0.dispositif?.regime.forbidsEarlyStart ?? false }
+    }
+}

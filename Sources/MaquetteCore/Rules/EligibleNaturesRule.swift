@@ -30,3 +30,9 @@ struct EligibleNaturesRule: Rule {
         return out
     }
 }
+
+extension EligibleNaturesRule {
+    func applies(to figures: OperationFigures, in context: RuleContext) -> Bool {
+        figures.counted.contains { $0.dispositif?.eligibleNatures != nil }
+    }
+}

@@ -34,3 +34,9 @@ struct EnvelopeRule: Rule {
         return out
     }
 }
+
+extension EnvelopeRule {
+    func applies(to figures: OperationFigures, in context: RuleContext) -> Bool {
+        figures.counted.contains { line in context.plans.catalogue.envelopes.contains { $0.dispositif == line.dispositif?.id && $0.year == Self.year(of: line, in: figures) } }
+    }
+}

@@ -52,3 +52,9 @@ struct FIPRule: Rule {
         return out
     }
 }
+
+extension FIPRule {
+    func applies(to figures: OperationFigures, in context: RuleContext) -> Bool {
+        !figures.with(.dracFIP).isEmpty
+    }
+}

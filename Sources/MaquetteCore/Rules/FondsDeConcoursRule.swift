@@ -25,3 +25,9 @@ struct FondsDeConcoursRule: Rule {
         return out
     }
 }
+
+extension FondsDeConcoursRule {
+    func applies(to figures: OperationFigures, in context: RuleContext) -> Bool {
+        figures.counted.contains { $0.nature == .fondsDeConcours }
+    }
+}

@@ -23,3 +23,9 @@ struct FondsVertFrichesRule: Rule {
         return out
     }
 }
+
+extension FondsVertFrichesRule {
+    func applies(to figures: OperationFigures, in context: RuleContext) -> Bool {
+        !figures.with(.fondsVertFriches).isEmpty
+    }
+}

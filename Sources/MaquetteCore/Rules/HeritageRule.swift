@@ -33,3 +33,9 @@ struct HeritageRule: Rule {
         return out
     }
 }
+
+extension HeritageRule {
+    func applies(to figures: OperationFigures, in context: RuleContext) -> Bool {
+        !figures.with(.dracMonuments).isEmpty
+    }
+}

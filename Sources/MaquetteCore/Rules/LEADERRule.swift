@@ -31,3 +31,9 @@ struct LEADERRule: Rule {
         return out
     }
 }
+
+extension LEADERRule {
+    func applies(to figures: OperationFigures, in context: RuleContext) -> Bool {
+        !figures.with(.leader).isEmpty
+    }
+}

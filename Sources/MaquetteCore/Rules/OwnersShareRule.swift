@@ -40,3 +40,9 @@ struct OwnersShareRule: Rule {
         return out
     }
 }
+
+extension OwnersShareRule {
+    func applies(to figures: OperationFigures, in context: RuleContext) -> Bool {
+        figures.isInvestment
+    }
+}

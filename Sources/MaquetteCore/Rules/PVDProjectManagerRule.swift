@@ -45,3 +45,9 @@ struct PVDProjectManagerRule: Rule {
         return out
     }
 }
+
+extension PVDProjectManagerRule {
+    func applies(to figures: OperationFigures, in context: RuleContext) -> Bool {
+        !figures.with(.pvdChefDeProjet).isEmpty
+    }
+}

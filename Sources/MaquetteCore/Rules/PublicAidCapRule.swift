@@ -23,3 +23,9 @@ struct PublicAidCapRule: Rule {
         return out
     }
 }
+
+extension PublicAidCapRule {
+    func applies(to figures: OperationFigures, in context: RuleContext) -> Bool {
+        figures.counted.contains { $0.dispositif?.regime == .decret2018514 }
+    }
+}

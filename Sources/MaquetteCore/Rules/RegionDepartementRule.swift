@@ -21,3 +21,9 @@ struct RegionDepartementRule: Rule {
         return out
     }
 }
+
+extension RegionDepartementRule {
+    func applies(to figures: OperationFigures, in context: RuleContext) -> Bool {
+        figures.operation.chefDeFile
+    }
+}

@@ -9,6 +9,12 @@ public protocol Rule: Sendable {
     /// The legal text or practice it encodes.
     var reference: String { get }
     func check(_ context: RuleContext) -> [Diagnostic]
+    /// Whether the rule has something to say about this operation (for the verdict table).
+    func applies(to figures: OperationFigures, in context: RuleContext) -> Bool
+}
+
+extension Rule {
+    public func applies(to figures: OperationFigures, in context: RuleContext) -> Bool { true }
 }
 
 /// What rules look at: the plans and their worked-out figures.
@@ -101,6 +107,9 @@ extension OperationFigures {
     var isInvestment: Bool { operation.section == .investissement }
     var counted: [ResolvedFunding] { funding.filter { $0.counts && !$0.amount.isZero } }
     func with(_ role: DispositifRole) -> [ResolvedFunding] { counted.filter { $0.has(role) } }
+    func hasParameter(_ names: [String]) -> Bool {
+        counted.contains { line in names.contains { line.dispositif?.parameters[$0] != nil } }
+    }
 }
 
 /// The smallest whole number of cents at least `rate × base` (what a floor requires).

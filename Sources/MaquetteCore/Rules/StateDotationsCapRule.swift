@@ -24,3 +24,9 @@ struct StateDotationsCapRule: Rule {
         return out
     }
 }
+
+extension StateDotationsCapRule {
+    func applies(to figures: OperationFigures, in context: RuleContext) -> Bool {
+        !figures.with(.dotationEtat).isEmpty
+    }
+}

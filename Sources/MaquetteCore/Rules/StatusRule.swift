@@ -55,3 +55,9 @@ struct StatusRule: Rule {
         return out
     }
 }
+
+extension StatusRule {
+    func applies(to figures: OperationFigures, in context: RuleContext) -> Bool {
+        figures.funding.contains { $0.dispositif != nil }
+    }
+}

@@ -1,0 +1,92 @@
+import ArgumentParser
+import Foundation
+import MaquetteCore
+import MaquetteExport
+import MaquettePlans
+
+/// `maquette exporter`: the workbook for the Comité régional des financeurs.
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "exporter",
+        abstract: "Écrit le classeur Excel du comité des financeurs (Synthèse, une feuille par opération, Financeurs, Échéancier, Contrôles, Graphiques).",
+        discussion: """
+            Par défaut : Exports/<programme>.xlsx. Le classeur est écrit même si des règles sont \
+            enfreintes (la feuille Contrôles le dit) ; il ne l'est pas si les plans sont illisibles \
+            (code 2). L'écriture est atomique : en cas d'échec, le classeur précédent reste intact. \
+            La date du classeur vient de SOURCE_DATE_EPOCH, sinon de la date la plus récente des plans : \
+            les mêmes plans donnent le même fichier, octet pour octet.
+            """,
+        aliases: ["export"]
+    )
+
+    @OptionGroup var plans: PlansOptions
+
+    @Option(name: [.customShort("o"), .customLong("sortie")], help: "Fichier .xlsx ou dossier de destination.")
+    var output: String?
+
+    @Option(name: .long, help: "Opérations à exporter, séparées par des virgules (par défaut : toutes).")
+    var operations: String?
+
+    func run() throws {
+        let loaded = PlanLoader.load(folder: plans.dossier)
+        guard let p = loaded.plans else {
+            var printer = DiagnosticPrinter(sources: loaded.sources, colour: DiagnosticPrinter.terminalSupportsColour(STDERR_FILENO))
+            Console.err(loaded.diagnostics.map { printer.render($0) }.joined(separator: "\n"))
+            Console.err("Les plans ne peuvent pas être lus : aucun classeur n'a été écrit.\n")
+            throw ExitCodes.unreadable
+        }
+        var selected = p
+        if let list = operations {
+            let ids = list.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+            for id in ids where !p.operations.contains(where: { $0.id == id }) {
+                throw ValidationError("opération inconnue « \(id) » ; opérations : \(p.operations.map(\.id).sorted().joined(separator: ", "))")
+            }
+            selected.operations = p.operations.filter { ids.contains($0.id) }
+        }
+        let target = try destination(for: p)
+        let figures = Financing.figures(of: selected)
+        let all = (loaded.diagnostics + Rules.check(p)).sorted(by: Diagnostic.ordered)
+        let ids = Set(selected.operations.map(\.id))
+        let diagnostics = all.filter { $0.operation == nil || ids.contains($0.operation!) }
+        let epoch = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"].flatMap { Int($0) }
+        let day = CommitteeWorkbook.creationDay(of: p, sourceDateEpoch: epoch)
+        let model = CommitteeWorkbook(plans: selected, figures: figures, diagnostics: diagnostics, created: day).build()
+        // libxlsxwriter prints numbers with the C library's locale: keep it neutral.
+        setlocale(LC_NUMERIC, "C")
+        do {
+            try AtomicFile.write(to: target) { try WorkbookRenderer.render(model, to: $0) }
+        } catch {
+            Console.err("erreur : le classeur « \(target) » n'a pas pu être écrit : \(error)\n")
+            throw ExitCode(73)
+        }
+        Console.out("Classeur écrit : \(target) (\(selected.operations.count) opération\(selected.operations.count > 1 ? "s" : ""), \(model.sheets.count) feuilles).\n")
+        let errors = diagnostics.filter { $0.severity == .erreur }.count
+        if errors > 0 {
+            Console.err(
+                "Attention : \(errors) erreur\(errors > 1 ? "s" : "") dans les plans ; le classeur est un projet (voir la feuille Contrôles, ou `maquette verifier`).\n")
+        }
+    }
+
+    private func destination(for p: Plans) throws -> String {
+        let fm = FileManager.default
+        var target: String
+        if let output {
+            var isDirectory: ObjCBool = false
+            if output.hasSuffix("/") || (fm.fileExists(atPath: output, isDirectory: &isDirectory) && isDirectory.boolValue) {
+                target = (output.hasSuffix("/") ? String(output.dropLast()) : output) + "/\(p.programme.id).xlsx"
+            } else {
+                target = output
+            }
+        } else {
+            try? fm.createDirectory(atPath: "Exports", withIntermediateDirectories: true)
+            target = "Exports/\(p.programme.id).xlsx"
+        }
+        guard target.hasSuffix(".xlsx") else { throw ValidationError("le classeur doit avoir l'extension .xlsx : « \(target) »") }
+        let plansFolder = URL(fileURLWithPath: plans.dossier).standardizedFileURL.resolvingSymlinksInPath().path
+        let targetFolder = URL(fileURLWithPath: target).deletingLastPathComponent().standardizedFileURL.resolvingSymlinksInPath().path
+        if targetFolder == plansFolder || targetFolder.hasPrefix(plansFolder + "/") {
+            throw ValidationError("Maquette n'écrit jamais dans le dossier des plans ; choisissez une autre destination (par défaut Exports/)")
+        }
+        return target
+    }
+}

@@ -1,0 +1,802 @@
+/// Builds the workbook for the Comité régional des financeurs from the plans, their figures and
+/// the diagnostics: Synthèse, one sheet per operation, Financeurs, Échéancier, Contrôles and
+/// Graphiques. Every total, rate and balance is a live formula carrying the value Maquette
+/// computed, so that the workbook and `maquette verifier` agree to the cent.
+public struct CommitteeWorkbook {
+    public let plans: Plans
+    public let figures: [OperationFigures]
+    public let diagnostics: [Diagnostic]
+    public let created: Day
+
+    public static let synthesisSheet = "Synthèse"
+    public static let fundersSheet = "Financeurs"
+    public static let scheduleSheet = "Échéancier"
+    public static let checksSheet = "Contrôles"
+    public static let chartsSheet = "Graphiques"
+
+    public static let statusLabels = FundingStatus.allCases.map(\.label)
+
+    public init(plans: Plans, figures: [OperationFigures], diagnostics: [Diagnostic], created: Day) {
+        self.plans = plans
+        self.figures = figures
+        self.diagnostics = diagnostics
+        self.created = created
+    }
+
+    /// The day a workbook is dated: `SOURCE_DATE_EPOCH` when given, else the latest date in the
+    /// plans (never the clock), so the same plans give the same file.
+    public static func creationDay(of plans: Plans, sourceDateEpoch: Int?) -> Day {
+        if let epoch = sourceDateEpoch {
+            var day = Day(year: 1970, month: 1, day: 1)!
+            var remaining = epoch / 86_400
+            // Whole months first, then days: exact and cheap for any realistic epoch.
+            while remaining > 0 {
+                let length = Day.daysIn(month: day.month, year: day.year) - day.day + 1
+                if remaining >= length {
+                    remaining -= length
+                    day = Day(year: day.month == 12 ? day.year + 1 : day.year, month: day.month % 12 + 1, day: 1) ?? day
+                } else {
+                    day = Day(year: day.year, month: day.month, day: day.day + remaining) ?? day
+                    remaining = 0
+                }
+            }
+            return day
+        }
+        var latest = plans.programme.referenceDay
+        for op in plans.operations {
+            for d in [op.worksStart].compactMap({ $0 }) where d > latest { latest = d }
+            for line in op.funding {
+                for d in [line.requestDay, line.notificationDay].compactMap({ $0 }) where d > latest { latest = d }
+            }
+        }
+        return latest
+    }
+
+    public func build() -> WorkbookModel {
+        var model = WorkbookModel(
+            title: "Plans de financement – \(plans.programme.name)", subject: "Comité régional des financeurs",
+            author: plans.programme.name, comments: "Établi avec Maquette à partir des fichiers de plans", created: created.daysSinceEpoch * 86_400)
+        var names = SheetNames(reserved: [Self.synthesisSheet, Self.fundersSheet, Self.scheduleSheet, Self.checksSheet, Self.chartsSheet])
+        let operationSheets = figures.map { names.make($0.operation.id) }
+        let synthesis = SynthesisSheet(book: self)
+        model.sheets.append(synthesis.build(operationSheets: operationSheets))
+        for (f, name) in zip(figures, operationSheets) {
+            model.sheets.append(OperationSheet(book: self, figures: f, name: name).build())
+        }
+        model.sheets.append(FundersSheet(book: self).build())
+        model.sheets.append(ScheduleSheet(book: self).build())
+        model.sheets.append(ChecksSheet(book: self).build())
+        model.sheets.append(ChartsSheet(book: self, synthesis: synthesis).build())
+        model.definedNames = synthesis.definedNames
+        return model
+    }
+
+    // MARK: Shared helpers
+
+    func header(_ sheet: String) -> String { "&L\(escape(plans.programme.name))&R\(escape(sheet))" }
+    var footer: String { "&LMaquette – plans de financement&CPage &P sur &N&Rétabli le \(created.formatted)" }
+    private func escape(_ s: String) -> String { s.replacingAll("&", "&&") }
+
+    func verdict(for operation: String) -> String {
+        let mine = diagnostics.filter { $0.operation == operation }
+        let errors = mine.filter { $0.severity == .erreur }.count
+        let warnings = mine.count - errors
+        if errors > 0 { return "\(errors) erreur\(errors > 1 ? "s" : "")" }
+        if warnings > 0 { return "\(warnings) avertissement\(warnings > 1 ? "s" : "")" }
+        return "conforme"
+    }
+
+    static func countsAs(_ line: ResolvedFunding) -> String {
+        if line.isPublicAid { return "aide publique" }
+        if line.nature.isOwnersShare { return "part du maître d'ouvrage" }
+        return "autre ressource"
+    }
+
+    static func aidStatus(_ f: OperationFigures) -> String {
+        let aids = f.counted.filter { $0.isPublicAid && $0.dispositif != nil }
+        if aids.isEmpty { return "sans aide" }
+        if aids.allSatisfy({ $0.line.status.isCertain }) { return "acquises" }
+        if aids.contains(where: { $0.line.status.isCertain }) { return "en partie acquises" }
+        if aids.contains(where: { $0.line.status == .sollicite }) { return "en instruction" }
+        return "à solliciter"
+    }
+}
+
+extension String {
+    func replacingAll(_ target: Character, _ replacement: String) -> String {
+        var out = ""
+        for c in self { out += c == target ? replacement : String(c) }
+        return out
+    }
+}
+
+// MARK: - Synthèse
+
+struct SynthesisSheet {
+    let book: CommitteeWorkbook
+
+    /// Public aid columns, by funder category, in order.
+    static let aidColumns: [(label: String, categories: Set<FunderCategory>)] = [
+        ("État", [.etat]), ("Région", [.region]), ("Département", [.departement]),
+        ("Banque des Territoires", [.banqueDesTerritoires]), ("ANAH", [.anah]), ("ADEME", [.ademe]), ("Europe", [.europe]),
+        ("Autres financeurs publics", [.epf, .intercommunalite, .commune, .autre]),
+    ]
+    static let firstAid = 5
+    static var lastAid: Int { firstAid + aidColumns.count - 1 }  // 12
+    static let totalAid = 13, aidRate = 14, portage = 15, loan = 16, selfFinancing = 17, ownShare = 18, ownShareRate = 19
+    static let otherResources = 20, gap = 21, fctva = 22, status = 23, verdict = 24
+    static let headerRow = 3
+
+    /// The grand total row, set by `build`.
+    var totalRow: Int { firstDataRow + dataRowCount }
+    var firstDataRow: Int { Self.headerRow + 1 }
+    var dataRowCount: Int { book.figures.count + groups.count }
+    var groups: [(owner: String, name: String, figures: [OperationFigures])] {
+        var out: [(String, String, [OperationFigures])] = []
+        var seen: Set<String> = []
+        let order = book.plans.programme.maitresOuvrage.map(\.id) + book.figures.map(\.operation.maitreOuvrage)
+        for owner in order where !seen.contains(owner) {
+            seen.insert(owner)
+            let mine = book.figures.filter { $0.operation.maitreOuvrage == owner }
+            if !mine.isEmpty {
+                out.append((owner, book.plans.programme.maitreOuvrage(owner)?.name ?? owner, mine))
+            }
+        }
+        return out
+    }
+
+    /// Rows of each operation in the Synthèse, by operation id.
+    var operationRows: [String: Int] {
+        var rows: [String: Int] = [:]
+        var r = firstDataRow
+        for g in groups {
+            for f in g.figures {
+                rows[f.operation.id] = r
+                r += 1
+            }
+            r += 1
+        }
+        return rows
+    }
+
+    var definedNames: [(name: String, reference: String)] {
+        let sheet = A1.sheet(CommitteeWorkbook.synthesisSheet)
+        return [
+            ("Cout_HT_programme", 3), ("Cout_TTC_programme", 4), ("Aides_publiques_programme", Self.totalAid),
+            ("Part_MO_programme", Self.ownShare), ("Autofinancement_programme", Self.selfFinancing), ("FCTVA_programme", Self.fctva),
+        ].map { ($0.0, "=\(sheet)!\(A1.cell(totalRow, $0.1, absolute: true))") }
+    }
+
+    static func values(of f: OperationFigures) -> [Int: Money] {
+        var v: [Int: Money] = [:]
+        for line in f.counted {
+            let column: Int
+            if line.isPublicAid {
+                let index = aidColumns.firstIndex { $0.categories.contains(line.category ?? .autre) } ?? aidColumns.count - 1
+                column = firstAid + index
+            } else {
+                switch line.nature {
+                case .portageFoncier: column = portage
+                case .pret: column = loan
+                case .autofinancement: column = selfFinancing
+                default: column = otherResources
+                }
+            }
+            v[column, default: .zero] += line.amount
+        }
+        return v
+    }
+
+    func build(operationSheets: [String]) -> SheetModel {
+        var sheet = SheetModel(name: CommitteeWorkbook.synthesisSheet)
+        sheet.append([.text("\(book.plans.programme.name) — synthèse des plans de financement", .title)])
+        sheet.append([
+            .text(
+                "Montants en euros. Coûts HT et TTC ; aides rapportées au coût sur la base de chaque plan (HT sauf mention). Établi le \(book.created.formatted) à partir des fichiers de plans.",
+                .subtitle)
+        ])
+        sheet.skip()
+        let headers =
+            ["Maître d'ouvrage", "Opération", "Intitulé", "Coût HT", "Coût TTC"] + Self.aidColumns.map(\.label) + [
+                "Total des aides publiques", "Taux d'aide publique", "Portage EPF", "Emprunt", "Autofinancement",
+                "Part du maître d'ouvrage", "Part du MO dans les financements publics", "Autres ressources", "Écart ressources − dépenses",
+                "FCTVA attendu", "Aides", "Contrôles",
+            ]
+        sheet.append(headers.enumerated().map { .text($0.element, $0.offset >= 3 && $0.offset <= Self.fctva ? .headerRight : .header) })
+
+        var subtotalRows: [Int] = []
+        for group in groups {
+            let first = sheet.nextRow
+            for f in group.figures {
+                sheet.append(row(f, at: sheet.nextRow))
+            }
+            let last = sheet.nextRow - 1
+            subtotalRows.append(sheet.nextRow)
+            sheet.append(totalRow(label: "Sous-total \(group.name)", first: first, last: last, figures: group.figures, at: sheet.nextRow))
+        }
+        sheet.append(totalRow(label: "Total du programme", first: firstDataRow, last: sheet.nextRow - 1, figures: book.figures, at: sheet.nextRow))
+
+        let lastRow = sheet.nextRow - 1
+        sheet.frozenRows = Self.headerRow + 1
+        sheet.frozenColumns = 2
+        sheet.autofilter = CellRange(Self.headerRow, 0, lastRow, Self.verdict)
+        sheet.repeatRows = Self.headerRow...Self.headerRow
+        sheet.merges = [CellRange(0, 0, 0, 12), CellRange(1, 0, 1, 12)]
+        sheet.header = book.header(sheet.name)
+        sheet.footer = book.footer
+        let gapColumn = A1.column(Self.gap)
+        let verdictColumn = A1.column(Self.verdict)
+        let r = Self.headerRow + 2
+        sheet.problemHighlights = [
+            (CellRange(Self.headerRow + 1, Self.gap, lastRow, Self.gap), "ROUND($\(gapColumn)\(r),2)<>0"),
+            (CellRange(Self.headerRow + 1, Self.verdict, lastRow, Self.verdict), "ISNUMBER(SEARCH(\"erreur\",$\(verdictColumn)\(r)))"),
+        ]
+        sheet.columnWidths[0] = 22
+        sheet.columnWidths[1] = 22
+        sheet.columnWidths[2] = 34
+        for c in 3...Self.fctva { sheet.columnWidths[c] = 14.5 }
+        sheet.columnWidths[Self.status] = 16
+        sheet.columnWidths[Self.verdict] = 16
+        sheet.paperA3 = true
+        for r in sheet.rows.indices where r > Self.headerRow {
+            if case .text(let t)? = sheet.cell(r, 2)?.value { sheet.rows[r][2] = .text(t, .textWrap) }
+        }
+        sheet.rowHeights[Self.headerRow] = 45
+        sheet.fitRowHeights()
+        return sheet
+    }
+
+    private func row(_ f: OperationFigures, at r: Int) -> [Cell] {
+        let v = Self.values(of: f)
+        func money(_ column: Int) -> Cell { .money(v[column] ?? .zero) }
+        let cost = f.operation.basis == .ht ? 3 : 4
+        let c = { (column: Int) in A1.cell(r, column) }
+        var cells: [Cell] = [
+            .text(f.maitreOuvrage?.name ?? f.operation.maitreOuvrage), .text(f.operation.id), .text(f.operation.title),
+            .money(f.costHT), .money(f.costTTC),
+        ]
+        for column in Self.firstAid...Self.lastAid { cells.append(money(column)) }
+        cells.append(.formula("SUM(\(c(Self.firstAid)):\(c(Self.lastAid)))", .money(f.publicAid), .moneyBold))
+        cells.append(.formula("IF(\(c(cost))=0,0,\(c(Self.totalAid))/\(c(cost)))", .rate(f.publicAidRate ?? .zero), .rate))
+        cells += [money(Self.portage), money(Self.loan), money(Self.selfFinancing)]
+        cells.append(.formula("\(c(Self.portage))+\(c(Self.loan))+\(c(Self.selfFinancing))", .money(f.ownersShare), .moneyBold))
+        cells.append(
+            .formula(
+                "IF(\(c(Self.ownShare))+\(c(Self.totalAid))=0,0,\(c(Self.ownShare))/(\(c(Self.ownShare))+\(c(Self.totalAid))))",
+                .rate(f.ownersShareOfPublicFinancing ?? .zero), .rate))
+        cells.append(money(Self.otherResources))
+        cells.append(
+            .formula(
+                "\(c(Self.totalAid))+\(c(Self.ownShare))+\(c(Self.otherResources))-\(c(cost))", .money(f.balanceGap), .money))
+        cells.append(.money(f.fctvaTotal))
+        cells.append(.text(CommitteeWorkbook.aidStatus(f)))
+        cells.append(.text(book.verdict(for: f.operation.id)))
+        return cells
+    }
+
+    private func totalRow(label: String, first: Int, last: Int, figures: [OperationFigures], at r: Int) -> [Cell] {
+        var cells: [Cell] = [.text(label, .labelTotal), .text("", .labelTotal), .text("", .labelTotal)]
+        let sums: [Int: Money] = {
+            var s: [Int: Money] = [:]
+            for f in figures {
+                s[3, default: .zero] += f.costHT
+                s[4, default: .zero] += f.costTTC
+                for (column, amount) in Self.values(of: f) { s[column, default: .zero] += amount }
+                s[Self.totalAid, default: .zero] += f.publicAid
+                s[Self.ownShare, default: .zero] += f.ownersShare
+                s[Self.gap, default: .zero] += f.balanceGap
+                s[Self.fctva, default: .zero] += f.fctvaTotal
+            }
+            return s
+        }()
+        let c = { (column: Int) in A1.cell(r, column) }
+        for column in 3...Self.fctva {
+            switch column {
+            case Self.aidRate:
+                cells.append(
+                    .formula("IF(\(c(3))=0,0,\(c(Self.totalAid))/\(c(3)))", .rate(Rate.ratio(sums[Self.totalAid] ?? .zero, sums[3] ?? .zero) ?? .zero), .rateTotal))
+            case Self.ownShareRate:
+                let own = sums[Self.ownShare] ?? .zero
+                let aid = sums[Self.totalAid] ?? .zero
+                cells.append(
+                    .formula(
+                        "IF(\(c(Self.ownShare))+\(c(Self.totalAid))=0,0,\(c(Self.ownShare))/(\(c(Self.ownShare))+\(c(Self.totalAid))))",
+                        .rate(Rate.ratio(own, own + aid) ?? .zero), .rateTotal))
+            default:
+                let range = "\(A1.cell(first, column)):\(A1.cell(last, column))"
+                cells.append(.formula("SUBTOTAL(9,\(range))", .money(sums[column] ?? .zero), .moneyTotal))
+            }
+        }
+        cells += [.text("", .labelTotal), .text("", .labelTotal)]
+        return cells
+    }
+}
+
+// MARK: - One sheet per operation
+
+struct OperationSheet {
+    let book: CommitteeWorkbook
+    let figures: OperationFigures
+    let name: String
+
+    func build() -> SheetModel {
+        let f = figures
+        let op = f.operation
+        var sheet = SheetModel(name: name)
+        sheet.append([.text(op.title, .title)])
+        var facts = ["Maître d'ouvrage : \(f.maitreOuvrage?.name ?? op.maitreOuvrage)", "opération \(op.id)", "plan établi en \(op.basis.rawValue)"]
+        if let s = op.worksStart { facts.append("début des travaux \(s.formatted)" + (op.end.map { ", fin \($0.formatted)" } ?? "")) }
+        if op.section == .fonctionnement { facts.append("dépense de fonctionnement") }
+        if op.protection != .aucune { facts.append("monument historique \(op.protection == .classe ? "classé" : "inscrit")") }
+        facts.append("fichier \(op.file)")
+        sheet.append([.text(facts.joined(separator: " · "), .subtitle)])
+        sheet.skip()
+
+        // Expenses.
+        let years = Array(Set(op.costs.flatMap { $0.years.map(\.year) })).sorted()
+        sheet.append([.text("Dépenses", .section)])
+        let costHeader = sheet.nextRow
+        sheet.append(
+            [.text("Libellé", .header), .text("Nature", .header), .text("Montant HT", .headerRight), .text("TVA", .headerRight), .text("Montant TTC", .headerRight)]
+                + years.map { .text("HT \($0)", .headerRight) })
+        let firstCost = sheet.nextRow
+        for line in op.costs {
+            let r = sheet.nextRow
+            let byYear = Dictionary(line.years.map { ($0.year, $0.amountHT) }, uniquingKeysWith: +)
+            sheet.append(
+                [
+                    .text(line.label), .text(line.nature.label), .money(line.amountHT, .inputMoney), .rate(line.vatRate, .inputRate),
+                    .formula("\(A1.cell(r, 2))+ROUND(\(A1.cell(r, 2))*\(A1.cell(r, 3)),2)", .money(line.amountTTC), .money),
+                ] + years.map { y in byYear[y].map { Cell.money($0) } ?? .empty })
+        }
+        let lastCost = sheet.nextRow - 1
+        let costTotalRow = sheet.nextRow
+        let totalsByYear = f.costsByYear
+        sheet.append(
+            [
+                .text("Total des dépenses", .labelTotal), .text("", .labelTotal),
+                .formula("SUM(\(A1.range(firstCost, 2, lastCost, 2)))", .money(f.costHT), .moneyTotal), .text("", .labelTotal),
+                .formula("SUM(\(A1.range(firstCost, 4, lastCost, 4)))", .money(f.costTTC), .moneyTotal),
+            ]
+                + years.enumerated().map { i, y in
+                    .formula(
+                        "SUM(\(A1.range(firstCost, 5 + i, lastCost, 5 + i)))", .money(totalsByYear.first { $0.year == y }?.ht ?? .zero),
+                        .moneyTotal)
+                })
+        let costCell = A1.cell(costTotalRow, op.basis == .ht ? 2 : 4)
+        sheet.skip()
+
+        // Resources, the balancing line last so its formula refers only to the lines above.
+        sheet.append([.text("Ressources", .section)])
+        let resourceHeader = sheet.nextRow
+        sheet.append(
+            ["Financeur", "Dispositif", "Compte comme", "Assiette", "Taux", "Montant", "Statut", "Dépôt", "Notification", "Versé"].enumerated().map {
+                .text($0.element, [3, 4, 5, 9].contains($0.offset) ? .headerRight : .header)
+            })
+        let ordered = f.funding.filter { $0.line.amount != .balance } + f.funding.filter { $0.line.amount == .balance }
+        let firstResource = sheet.nextRow
+        var statusRows: [Int] = []
+        for line in ordered {
+            let r = sheet.nextRow
+            let isBalance = line.line.amount == .balance
+            var cells: [Cell] = [
+                .text(line.funder?.name ?? (line.dispositif == nil ? "Maître d'ouvrage" : "")),
+                .text(line.dispositif?.name ?? (isBalance ? "Autofinancement (solde)" : line.line.label ?? line.nature.label)),
+                .text(CommitteeWorkbook.countsAs(line)),
+            ]
+            cells.append(line.base.map { Cell.money($0) } ?? .empty)
+            let amountCell = A1.cell(r, 5)
+            let baseCell = A1.cell(r, 3)
+            if case .rate(let rate) = line.line.amount {
+                cells.append(.rate(rate, .inputRate))
+                cells.append(.formula("ROUND(\(baseCell)*\(A1.cell(r, 4)),2)", .money(line.amount), .money))
+            } else if isBalance {
+                cells.append(.empty)
+                let others = r > firstResource ? A1.range(firstResource, 5, r - 1, 5) : nil
+                let statuses = r > firstResource ? A1.range(firstResource, 6, r - 1, 6) : nil
+                let formula = others.map { "\(costCell)-SUMIFS(\($0),\(statuses!),\"<>refusé\",\(statuses!),\"<>caduc\")" } ?? costCell
+                cells.append(.formula(formula, .money(line.amount), .moneyBold))
+            } else {
+                if let rate = line.effectiveRate {
+                    cells.append(.formula("IF(\(baseCell)=0,0,\(amountCell)/\(baseCell))", .rate(rate), .rate))
+                } else {
+                    cells.append(.empty)
+                }
+                cells.append(.money(line.amount, .inputMoney))
+            }
+            if line.dispositif != nil {
+                cells.append(.text(line.line.status.label, .input))
+                statusRows.append(r)
+            } else {
+                cells.append(.empty)
+            }
+            cells.append(line.line.requestDay.map { Cell(.date($0), .date) } ?? .empty)
+            cells.append(line.line.notificationDay.map { Cell(.date($0), .date) } ?? .empty)
+            cells.append(line.line.paid.map { Cell.money($0) } ?? .empty)
+            sheet.append(cells)
+        }
+        let lastResource = sheet.nextRow - 1
+        let amounts = A1.range(firstResource, 5, lastResource, 5)
+        let statuses = A1.range(firstResource, 6, lastResource, 6)
+        let kinds = A1.range(firstResource, 2, lastResource, 2)
+        let counted = "\(statuses),\"<>refusé\",\(statuses),\"<>caduc\""
+        let totalResourcesRow = sheet.nextRow
+        sheet.append(
+            [.text("Total des ressources", .labelTotal)] + Array(repeating: .text("", .labelTotal), count: 4)
+                + [.formula("SUMIFS(\(amounts),\(counted))", .money(f.totalResources), .moneyTotal)])
+        sheet.append(
+            [.text("Total des dépenses (\(op.basis.rawValue))", .textBold)] + Array(repeating: .empty, count: 4)
+                + [.formula(costCell, .money(f.costOnBasis), .moneyBold)])
+        let gapRow = sheet.nextRow
+        sheet.append(
+            [.text("Écart ressources − dépenses (doit être nul)", .textBold)] + Array(repeating: .empty, count: 4)
+                + [.formula("\(A1.cell(totalResourcesRow, 5))-\(A1.cell(totalResourcesRow + 1, 5))", .money(f.balanceGap), .moneyBold)])
+        sheet.skip()
+
+        // Indicators.
+        sheet.append([.text("Indicateurs", .section)])
+        let aidRow = sheet.nextRow
+        sheet.append([.text("Aides publiques"), .empty, .empty, .empty, .empty, .formula("SUMIFS(\(amounts),\(kinds),\"aide publique\",\(counted))", .money(f.publicAid), .moneyBold)])
+        sheet.append([
+            .text("Taux d'aide publique (sur le coût \(op.basis.rawValue))"), .empty, .empty, .empty, .empty,
+            .formula("IF(\(costCell)=0,0,\(A1.cell(aidRow, 5))/\(costCell))", .rate(f.publicAidRate ?? .zero), .rateBold),
+        ])
+        let ownRow = sheet.nextRow
+        sheet.append([
+            .text("Part du maître d'ouvrage"), .empty, .empty, .empty, .empty,
+            .formula("SUMIFS(\(amounts),\(kinds),\"part du maître d'ouvrage\",\(counted))", .money(f.ownersShare), .moneyBold),
+        ])
+        let ownShareRow = sheet.nextRow
+        let own = A1.cell(ownRow, 5)
+        let aid = A1.cell(aidRow, 5)
+        let minimumName = op.chefDeFile ? ParameterName.partMaitreOuvrageChefDeFile : ParameterName.partMaitreOuvrageMin
+        let minimum: Rate? = {
+            guard op.section == .investissement, op.derogation?.decisionDay == nil,
+                case .rate(let r)? = book.plans.catalogue.parameters[minimumName]?.value(at: f.referenceDay)?.value
+            else { return nil }
+            return r
+        }()
+        sheet.append([
+            .text("Part du maître d'ouvrage dans les financements publics"), .empty, .empty, .empty, .empty,
+            .formula("IF(\(own)+\(aid)=0,0,\(own)/(\(own)+\(aid)))", .rate(f.ownersShareOfPublicFinancing ?? .zero), .rateBold),
+            minimum.map { Cell.text("minimum \($0.formatted) (CGCT L1111-10)", .note) } ?? .text(op.section == .fonctionnement ? "sans objet (fonctionnement)" : "dérogation accordée", .note),
+        ])
+        let fctvaTotalRow = sheet.nextRow
+        sheet.append([.text("FCTVA attendu"), .empty, .empty, .empty, .empty, .money(f.fctvaTotal, .moneyBold)])
+        sheet.skip()
+
+        // FCTVA by year.
+        if !f.fctva.isEmpty {
+            let regime = f.maitreOuvrage?.fctvaRegime.rawValue ?? "N+2"
+            sheet.append([.text("FCTVA attendu par année (régime \(regime), calculé ligne par ligne)", .section)])
+            sheet.append([.text("Année de dépense", .header), .text("Année de versement", .header), .text("FCTVA", .headerRight)])
+            let first = sheet.nextRow
+            for i in f.fctva { sheet.append([Cell(.integer(i.spendingYear), .year), Cell(.integer(i.receiptYear), .year), .money(i.amount)]) }
+            let last = sheet.nextRow - 1
+            sheet.append([.text("Total", .labelTotal), .text("", .labelTotal), .formula("SUM(\(A1.range(first, 2, last, 2)))", .money(f.fctvaTotal), .moneyTotal)])
+            sheet.rows[fctvaTotalRow][5] = .formula(A1.cell(last + 1, 2), .money(f.fctvaTotal), .moneyBold)
+            sheet.skip()
+        }
+
+        // Verdicts of the rules that apply.
+        sheet.append([.text("Contrôles", .section)])
+        let checksHeader = sheet.nextRow
+        sheet.append([.text("Règle", .header), .text("Référence", .header), .text("Verdict", .header), .text("Détail", .header)] + Array(repeating: .text("", .header), count: 6))
+        let context = RuleContext(plans: book.plans, figures: book.figures)
+        let firstCheck = sheet.nextRow
+        var checkMerges: [CellRange] = [CellRange(checksHeader, 3, checksHeader, 9)]
+        let mine = book.diagnostics.filter { $0.operation == op.id }
+        for rule in Rules.all where rule.applies(to: f, in: context) {
+            let found = mine.filter { $0.rule == rule.id }
+            let verdict =
+                found.contains { $0.severity == .erreur } ? "non respectée" : found.isEmpty ? "respectée" : "à surveiller"
+            checkMerges.append(CellRange(sheet.nextRow, 3, sheet.nextRow, 9))
+            sheet.append([
+                .text("\(rule.title) [\(rule.id)]", .textWrap), .text(rule.reference, .textWrap), .text(verdict),
+                .text(found.map(\.message).joined(separator: "\n"), .textWrap),
+            ])
+        }
+        for d in mine where d.stage == .regle && Rules.rule(d.rule) == nil {
+            checkMerges.append(CellRange(sheet.nextRow, 3, sheet.nextRow, 9))
+            sheet.append([.text("[\(d.rule)]", .textWrap), .text(""), .text(d.severity == .erreur ? "non respectée" : "à surveiller"), .text(d.message, .textWrap)])
+        }
+        let lastCheck = sheet.nextRow - 1
+
+        sheet.frozenRows = 3
+        sheet.repeatRows = 0...0
+        sheet.merges = [CellRange(0, 0, 0, 9), CellRange(1, 0, 1, 9)] + checkMerges
+        sheet.header = book.header(name)
+        sheet.footer = book.footer
+        if !statusRows.isEmpty {
+            sheet.listValidations = [(CellRange(firstResource, 6, lastResource, 6), CommitteeWorkbook.statusLabels)]
+        }
+        sheet.problemHighlights = [(CellRange(gapRow, 5, gapRow, 5), "ROUND(\(A1.cell(gapRow, 5)),2)<>0")]
+        if let minimum {
+            sheet.problemHighlights.append(
+                (CellRange(ownShareRow, 5, ownShareRow, 5), "\(A1.cell(ownShareRow, 5))<\(Double(minimum.millionths) / Double(Rate.scale))"))
+        }
+        if lastCheck >= firstCheck {
+            sheet.problemHighlights.append((CellRange(firstCheck, 2, lastCheck, 2), "\(A1.cell(firstCheck, 2))=\"non respectée\""))
+        }
+        sheet.columnWidths = [0: 44, 1: 40, 2: 22, 3: 16, 4: 16, 5: 16, 6: 12, 7: 12, 8: 13, 9: 14]
+        for i in years.indices { sheet.columnWidths[5 + i] = max(sheet.columnWidths[5 + i] ?? 0, 15) }
+        _ = (costHeader, resourceHeader)
+        sheet.fitRowHeights()
+        return sheet
+    }
+}
+
+// MARK: - Financeurs
+
+struct FundersSheet {
+    let book: CommitteeWorkbook
+
+    func build() -> SheetModel {
+        var sheet = SheetModel(name: CommitteeWorkbook.fundersSheet)
+        sheet.append([.text("Demandes par financeur, dispositif et année, face aux enveloppes", .title)])
+        sheet.append([.text("Année : celle de l'enveloppe sur laquelle la ligne s'impute (notification, sinon dépôt, sinon début des travaux). Lignes refusées et caduques exclues.", .subtitle)])
+        sheet.skip()
+        let headers = ["Financeur", "Dispositif", "Année", "Envisagé", "Sollicité", "Notifié", "Versé", "Total demandé", "Enveloppe", "Reste sur l'enveloppe"]
+        sheet.append(headers.enumerated().map { .text($0.element, $0.offset >= 3 ? .headerRight : .header) })
+
+        struct Key: Hashable { let dispositif: String; let year: Int }
+        var sums: [Key: (envisage: Money, sollicite: Money, notifie: Money, verse: Money)] = [:]
+        for f in book.figures {
+            for line in f.counted {
+                guard let d = line.dispositif else { continue }
+                let key = Key(dispositif: d.id, year: EnvelopeRule.year(of: line, in: f))
+                var s = sums[key] ?? (.zero, .zero, .zero, .zero)
+                switch line.line.status {
+                case .envisage: s.envisage += line.amount
+                case .sollicite: s.sollicite += line.amount
+                case .notifie, .verse: s.notifie += line.amount
+                case .refuse, .caduc: break
+                }
+                s.verse += line.line.paid ?? (line.line.status == .verse ? line.amount : .zero)
+                sums[key] = s
+            }
+        }
+        for e in book.plans.catalogue.envelopes where sums[Key(dispositif: e.dispositif, year: e.year)] == nil {
+            sums[Key(dispositif: e.dispositif, year: e.year)] = (.zero, .zero, .zero, .zero)
+        }
+        let catalogue = book.plans.catalogue
+        let keys = sums.keys.sorted {
+            let fa = catalogue.dispositifs[$0.dispositif]?.funder ?? ""
+            let fb = catalogue.dispositifs[$1.dispositif]?.funder ?? ""
+            return (fa, $0.dispositif, $0.year) < (fb, $1.dispositif, $1.year)
+        }
+        let first = sheet.nextRow
+        for key in keys {
+            let r = sheet.nextRow
+            let s = sums[key]!
+            let d = catalogue.dispositifs[key.dispositif]
+            let total = s.envisage + s.sollicite + s.notifie
+            let envelope = catalogue.envelopes.first { $0.dispositif == key.dispositif && $0.year == key.year }
+            var cells: [Cell] = [
+                .text(d.flatMap { catalogue.funder(of: $0)?.name } ?? ""), .text(d?.name ?? key.dispositif), Cell(.integer(key.year), .year),
+                .money(s.envisage), .money(s.sollicite), .money(s.notifie), .money(s.verse),
+                .formula("SUM(\(A1.range(r, 3, r, 5)))", .money(total), .moneyBold),
+            ]
+            if let envelope {
+                cells.append(.money(envelope.amount))
+                cells.append(.formula("\(A1.cell(r, 8))-\(A1.cell(r, 7))", .money(envelope.amount - total), .moneyBold))
+            }
+            sheet.append(cells)
+        }
+        let last = sheet.nextRow - 1
+        if last >= first {
+            let totals = keys.reduce(into: [Money](repeating: .zero, count: 5)) { acc, key in
+                let s = sums[key]!
+                acc[0] += s.envisage
+                acc[1] += s.sollicite
+                acc[2] += s.notifie
+                acc[3] += s.verse
+                acc[4] += s.envisage + s.sollicite + s.notifie
+            }
+            sheet.append(
+                [.text("Total", .labelTotal), .text("", .labelTotal), .text("", .labelTotal)]
+                    + (3...7).map { .formula("SUM(\(A1.range(first, $0, last, $0)))", .money(totals[$0 - 3]), .moneyTotal) })
+            sheet.problemHighlights = [(CellRange(first, 9, last, 9), "AND(ISNUMBER(\(A1.cell(first, 9))),\(A1.cell(first, 9))<0)")]
+            sheet.autofilter = CellRange(3, 0, last, 9)
+        }
+        sheet.frozenRows = 4
+        sheet.repeatRows = 3...3
+        sheet.merges = [CellRange(0, 0, 0, 9), CellRange(1, 0, 1, 9)]
+        sheet.header = book.header(sheet.name)
+        sheet.footer = book.footer
+        for c in 3...9 { sheet.columnWidths[c] = 16 }
+        sheet.fitColumns(skipRows: [0, 1, 3])
+        sheet.fitRowHeights()
+        return sheet
+    }
+}
+
+// MARK: - Échéancier
+
+struct ScheduleSheet {
+    let book: CommitteeWorkbook
+
+    func build() -> SheetModel {
+        var sheet = SheetModel(name: CommitteeWorkbook.scheduleSheet)
+        sheet.append([.text("Échéancier par année et par maître d'ouvrage", .title)])
+        sheet.append([
+            .text(
+                "Aides publiques réparties au prorata des dépenses HT de chaque année (hypothèse : le calendrier des versements — avance, acomptes, solde — n'est pas encore modélisé). FCTVA à l'année de versement selon le régime du maître d'ouvrage.",
+                .subtitle)
+        ])
+        sheet.skip()
+        let headers = ["Année", "Maître d'ouvrage", "Dépenses HT", "Dépenses TTC", "Aides publiques attendues", "FCTVA reçu", "Reste à financer (TTC − aides − FCTVA)"]
+        sheet.append(headers.enumerated().map { .text($0.element, $0.offset >= 2 ? .headerRight : .header) })
+        struct Key: Hashable, Comparable {
+            let year: Int
+            let owner: String
+            static func < (a: Key, b: Key) -> Bool { (a.year, a.owner) < (b.year, b.owner) }
+        }
+        var rows: [Key: [Money]] = [:]
+        func add(_ key: Key, _ index: Int, _ amount: Money) {
+            var v = rows[key] ?? [.zero, .zero, .zero, .zero]
+            v[index] += amount
+            rows[key] = v
+        }
+        for f in book.figures {
+            let owner = f.operation.maitreOuvrage
+            let byYear = f.costsByYear
+            for y in byYear {
+                add(Key(year: y.year, owner: owner), 0, y.ht)
+                add(Key(year: y.year, owner: owner), 1, y.ttc)
+            }
+            let aidParts = f.publicAid.split(proportionally: byYear.map { $0.ht.cents })
+            for (y, part) in zip(byYear, aidParts) { add(Key(year: y.year, owner: owner), 2, part) }
+            for i in f.fctva { add(Key(year: i.receiptYear, owner: owner), 3, i.amount) }
+        }
+        let first = sheet.nextRow
+        for key in rows.keys.sorted() {
+            let r = sheet.nextRow
+            let v = rows[key]!
+            let name = book.plans.programme.maitreOuvrage(key.owner)?.name ?? key.owner
+            sheet.append([
+                Cell(.integer(key.year), .year), .text(name), .money(v[0]), .money(v[1]), .money(v[2]), .money(v[3]),
+                .formula("\(A1.cell(r, 3))-\(A1.cell(r, 4))-\(A1.cell(r, 5))", .money(v[1] - v[2] - v[3]), .moneyBold),
+            ])
+        }
+        let last = sheet.nextRow - 1
+        if last >= first {
+            let totals = (0..<4).map { i in Money.sum(rows.values.map { $0[i] }) }
+            sheet.append(
+                [.text("Total", .labelTotal), .text("", .labelTotal)]
+                    + (2...6).map { c in
+                        .formula(
+                            "SUM(\(A1.range(first, c, last, c)))", .money(c < 6 ? totals[c - 2] : totals[1] - totals[2] - totals[3]), .moneyTotal)
+                    })
+            sheet.autofilter = CellRange(3, 0, last, 6)
+        }
+        sheet.frozenRows = 4
+        sheet.repeatRows = 3...3
+        sheet.merges = [CellRange(0, 0, 0, 6), CellRange(1, 0, 1, 6)]
+        sheet.header = book.header(sheet.name)
+        sheet.footer = book.footer
+        sheet.columnWidths = [0: 8, 2: 17, 3: 17, 4: 17, 5: 17, 6: 20]
+        sheet.fitColumns(skipRows: [0, 1, 3])
+        sheet.fitRowHeights()
+        return sheet
+    }
+}
+
+// MARK: - Contrôles
+
+struct ChecksSheet {
+    let book: CommitteeWorkbook
+
+    func build() -> SheetModel {
+        var sheet = SheetModel(name: CommitteeWorkbook.checksSheet)
+        let errors = book.diagnostics.filter { $0.severity == .erreur }.count
+        sheet.append([.text("Contrôles des plans de financement", .title)])
+        sheet.append([
+            .text(
+                errors == 0
+                    ? "Aucune règle n'est enfreinte. \(book.diagnostics.count) point(s) à surveiller."
+                    : "PROJET : \(errors) règle(s) enfreinte(s) ; les plans doivent être corrigés avant le comité.", .subtitle)
+        ])
+        sheet.skip()
+        sheet.append(["Gravité", "Règle", "Opération", "Message", "Correction proposée", "Fichier", "Ligne", "Référence"].map { .text($0, .header) })
+        let first = sheet.nextRow
+        for d in book.diagnostics {
+            sheet.append([
+                .text(d.severity.rawValue), .text(d.rule), .text(d.operation ?? "programme"), .text(d.message, .textWrap),
+                .text(d.notes.joined(separator: "\n"), .textWrap), .text(d.location?.file ?? ""),
+                d.location.map { Cell(.integer($0.line), .integer) } ?? .empty, .text(Rules.rule(d.rule)?.reference ?? "", .textWrap),
+            ])
+        }
+        let last = sheet.nextRow - 1
+        if last >= first {
+            sheet.autofilter = CellRange(3, 0, last, 7)
+            sheet.problemHighlights = [(CellRange(first, 0, last, 0), "\(A1.cell(first, 0))=\"erreur\"")]
+        } else {
+            sheet.append([.text("—"), .text(""), .text(""), .text("Aucun problème relevé.")])
+        }
+        sheet.frozenRows = 4
+        sheet.repeatRows = 3...3
+        sheet.merges = [CellRange(0, 0, 0, 7), CellRange(1, 0, 1, 7)]
+        sheet.header = book.header(sheet.name)
+        sheet.footer = book.footer
+        sheet.columnWidths = [0: 14, 1: 24, 2: 22, 3: 70, 4: 50, 5: 34, 6: 7, 7: 30]
+        sheet.fitRowHeights()
+        return sheet
+    }
+}
+
+// MARK: - Graphiques
+
+struct ChartsSheet {
+    let book: CommitteeWorkbook
+    let synthesis: SynthesisSheet
+
+    static let palette: [UInt32] = [0x1F4E79, 0x2E75B6, 0x9DC3E6, 0x548235, 0xA9D18E, 0xBF9000, 0xFFD966, 0x7F7F7F, 0xC55A11]
+
+    func build() -> SheetModel {
+        var sheet = SheetModel(name: CommitteeWorkbook.chartsSheet)
+        let source = A1.sheet(CommitteeWorkbook.synthesisSheet)
+        let me = A1.sheet(CommitteeWorkbook.chartsSheet)
+        sheet.append([.text("Graphiques", .title)])
+        sheet.append([.text("Tableaux liés à la synthèse : ils se mettent à jour avec elle.", .subtitle)])
+        sheet.skip()
+        // Table 1: funding by funder for each operation.
+        let labels = SynthesisSheet.aidColumns.map(\.label) + ["Part du maître d'ouvrage"]
+        let sourceColumns = Array(SynthesisSheet.firstAid...SynthesisSheet.lastAid) + [SynthesisSheet.ownShare]
+        sheet.append([.text("Opération", .header)] + labels.map { .text($0, .headerRight) })
+        let first = sheet.nextRow
+        let rows = synthesis.operationRows
+        for f in book.figures {
+            let r = rows[f.operation.id]!
+            let values = SynthesisSheet.values(of: f)
+            var cells: [Cell] = [.formula("\(source)!\(A1.cell(r, 1, absolute: true))", .text(f.operation.id), .text)]
+            for column in sourceColumns {
+                let amount = column == SynthesisSheet.ownShare ? f.ownersShare : values[column] ?? .zero
+                cells.append(.formula("\(source)!\(A1.cell(r, column, absolute: true))", .money(amount), .money))
+            }
+            sheet.append(cells)
+        }
+        let last = sheet.nextRow - 1
+        sheet.skip()
+        // Table 2: the programme's funding mix.
+        sheet.append([.text("Financement du programme", .header), .text("Montant", .headerRight)])
+        let mixFirst = sheet.nextRow
+        let total = synthesis.totalRow
+        var mix: [(String, Int, Money)] = []
+        for (i, column) in sourceColumns.enumerated() {
+            let amount: Money =
+                column == SynthesisSheet.ownShare
+                ? Money.sum(book.figures.map(\.ownersShare)) : Money.sum(book.figures.map { SynthesisSheet.values(of: $0)[column] ?? .zero })
+            mix.append((labels[i], column, amount))
+        }
+        mix.append(("Autres ressources", SynthesisSheet.otherResources, Money.sum(book.figures.map { SynthesisSheet.values(of: $0)[SynthesisSheet.otherResources] ?? .zero })))
+        for (label, column, amount) in mix {
+            sheet.append([.text(label), .formula("\(source)!\(A1.cell(total, column, absolute: true))", .money(amount), .money)])
+        }
+        let mixLast = sheet.nextRow - 1
+
+        if last >= first {
+            sheet.charts.append(
+                ChartModel(
+                    kind: .stackedColumn, title: "Financement de chaque opération, par financeur",
+                    series: labels.enumerated().map { i, label in
+                        .init(
+                            name: label, categories: "\(me)!\(A1.range(first, 0, last, 0, absolute: true))",
+                            values: "\(me)!\(A1.range(first, i + 1, last, i + 1, absolute: true))", color: Self.palette[i % Self.palette.count])
+                    }, row: mixLast + 2, column: 0, xScale: 2.2, yScale: 1.6))
+        }
+        sheet.charts.append(
+            ChartModel(
+                kind: .doughnut, title: "Financement du programme",
+                series: [
+                    .init(
+                        name: "Financement du programme", categories: "\(me)!\(A1.range(mixFirst, 0, mixLast, 0, absolute: true))",
+                        values: "\(me)!\(A1.range(mixFirst, 1, mixLast, 1, absolute: true))", color: nil)
+                ], row: mixLast + 27, column: 0, xScale: 1.6, yScale: 1.6))
+        sheet.header = book.header(sheet.name)
+        sheet.footer = book.footer
+        sheet.columnWidths[0] = 28
+        for c in 1...labels.count { sheet.columnWidths[c] = 15 }
+        return sheet
+    }
+}

@@ -1,0 +1,221 @@
+/// A workbook as pure data: sheets of styled cells, formulas with the value Maquette computed for
+/// them, and the sheet-level settings a careful finance officer expects (frozen headers, filters,
+/// print set-up, drop-downs, highlights, charts). The xlsx layer renders it; tests read it directly.
+public struct WorkbookModel: Sendable {
+    public var title: String
+    public var subject: String
+    public var author: String
+    public var comments: String
+    /// Creation date in seconds since 1970 (fixed for reproducible files).
+    public var created: Int
+    public var sheets: [SheetModel]
+    public var definedNames: [(name: String, reference: String)]
+
+    public init(title: String, subject: String, author: String, comments: String, created: Int, sheets: [SheetModel] = []) {
+        self.title = title
+        self.subject = subject
+        self.author = author
+        self.comments = comments
+        self.created = created
+        self.sheets = sheets
+        self.definedNames = []
+    }
+
+    public func sheet(_ name: String) -> SheetModel? { sheets.first { $0.name == name } }
+}
+
+/// The looks a cell can have; the renderer maps each to a real format.
+public enum CellStyle: String, Sendable, CaseIterable {
+    case text, textBold, textWrap, title, subtitle, section, header, headerRight
+    case money, moneyBold, moneyTotal, rate, rateBold, rateTotal, date, year, integer
+    case labelTotal, note, input, inputMoney, inputRate
+}
+
+/// What the formula computes, as Maquette worked it out.
+public enum FormulaValue: Sendable, Equatable {
+    case money(Money)
+    case rate(Rate)
+    case number(Int)
+    case text(String)
+}
+
+public enum CellValue: Sendable, Equatable {
+    case empty
+    case text(String)
+    case money(Money)
+    case rate(Rate)
+    case integer(Int)
+    case date(Day)
+    /// A formula without the leading `=`, and its value.
+    case formula(String, FormulaValue)
+}
+
+public struct Cell: Sendable, Equatable {
+    public var value: CellValue
+    public var style: CellStyle
+
+    public init(_ value: CellValue, _ style: CellStyle = .text) {
+        self.value = value
+        self.style = style
+    }
+
+    public static let empty = Cell(.empty)
+    public static func text(_ s: String, _ style: CellStyle = .text) -> Cell { Cell(.text(s), style) }
+    public static func money(_ m: Money, _ style: CellStyle = .money) -> Cell { Cell(.money(m), style) }
+    public static func rate(_ r: Rate, _ style: CellStyle = .rate) -> Cell { Cell(.rate(r), style) }
+    public static func formula(_ f: String, _ v: FormulaValue, _ style: CellStyle) -> Cell { Cell(.formula(f, v), style) }
+}
+
+/// A rectangle of cells, zero-based and inclusive.
+public struct CellRange: Sendable, Equatable {
+    public var firstRow: Int
+    public var firstColumn: Int
+    public var lastRow: Int
+    public var lastColumn: Int
+
+    public init(_ firstRow: Int, _ firstColumn: Int, _ lastRow: Int, _ lastColumn: Int) {
+        self.firstRow = firstRow
+        self.firstColumn = firstColumn
+        self.lastRow = lastRow
+        self.lastColumn = lastColumn
+    }
+}
+
+public struct ChartModel: Sendable {
+    public enum Kind: Sendable { case stackedColumn, doughnut }
+    public struct Series: Sendable {
+        public var name: String
+        /// A1 references with the sheet name.
+        public var categories: String
+        public var values: String
+        public var color: UInt32?
+    }
+
+    public var kind: Kind
+    public var title: String
+    public var series: [Series]
+    public var row: Int
+    public var column: Int
+    public var xScale: Double
+    public var yScale: Double
+}
+
+public struct SheetModel: Sendable {
+    public var name: String
+    public var rows: [[Cell]] = []
+    public var columnWidths: [Int: Double] = [:]
+    public var rowHeights: [Int: Double] = [:]
+    /// A3 for the wide synthesis, A4 otherwise.
+    public var paperA3 = false
+    /// Rows and columns kept visible when scrolling.
+    public var frozenRows = 0
+    public var frozenColumns = 0
+    public var autofilter: CellRange?
+    public var merges: [CellRange] = []
+    public var repeatRows: ClosedRange<Int>?
+    public var landscape = true
+    public var header = ""
+    public var footer = ""
+    public var listValidations: [(range: CellRange, values: [String])] = []
+    /// Conditional formats: where `formula` holds, the cell is shown as a problem.
+    public var problemHighlights: [(range: CellRange, formula: String)] = []
+    public var charts: [ChartModel] = []
+
+    public init(name: String) { self.name = name }
+
+    public var nextRow: Int { rows.count }
+
+    public mutating func append(_ cells: [Cell]) { rows.append(cells) }
+    public mutating func skip() { rows.append([]) }
+
+    public func cell(_ row: Int, _ column: Int) -> Cell? {
+        guard row < rows.count, column < rows[row].count else { return nil }
+        return rows[row][column]
+    }
+
+    /// Widths fitted to the longest shown content of each column (about one unit per character),
+    /// kept between `minimum` and `maximum`; columns already set are left as they are.
+    public mutating func fitColumns(minimum: Double = 8, maximum: Double = 60, skipRows: Set<Int> = []) {
+        var longest: [Int: Int] = [:]
+        for (r, row) in rows.enumerated() where !skipRows.contains(r) {
+            for (c, cell) in row.enumerated() {
+                let length = SheetModel.displayLength(cell.value)
+                longest[c] = max(longest[c] ?? 0, length)
+            }
+        }
+        for (column, length) in longest where columnWidths[column] == nil {
+            columnWidths[column] = min(maximum, max(minimum, Double(length) + 2))
+        }
+    }
+
+    /// Heights for rows whose wrapped text needs more than one line, estimated from the column
+    /// widths (merged cells count their whole width); spreadsheet programs do not always do it.
+    public mutating func fitRowHeights(lineHeight: Double = 15) {
+        let wrapping: Set<CellStyle> = [.textWrap, .header, .headerRight, .subtitle]
+        for (r, row) in rows.enumerated() where rowHeights[r] == nil {
+            var lines = 1
+            for (c, cell) in row.enumerated() where wrapping.contains(cell.style) {
+                var width = columnWidths[c] ?? 9
+                if let merge = merges.first(where: { $0.firstRow == r && $0.firstColumn == c }) {
+                    width = (merge.firstColumn...merge.lastColumn).reduce(0) { $0 + (columnWidths[$1] ?? 9) }
+                }
+                guard case .text(let text) = cell.value else { continue }
+                let perLine = max(1, Int(width * 1.1))
+                let count = text.split(separator: "\n", omittingEmptySubsequences: false).reduce(0) { $0 + max(1, ($1.count + perLine - 1) / perLine) }
+                lines = max(lines, count)
+            }
+            if lines > 1 { rowHeights[r] = Double(lines) * lineHeight }
+        }
+    }
+
+    static func displayLength(_ value: CellValue) -> Int {
+        switch value {
+        case .empty: return 0
+        case .text(let s): return s.count
+        case .money(let m): return m.formatted.count
+        case .rate(let r): return r.formatted.count + 1
+        case .integer(let i): return String(i).count
+        case .date: return 10
+        case .formula(_, let v):
+            switch v {
+            case .money(let m): return m.formatted.count
+            case .rate(let r): return r.formatted.count + 1
+            case .number(let n): return String(n).count
+            case .text(let s): return s.count
+            }
+        }
+    }
+}
+
+/// A1 notation.
+public enum A1 {
+    public static func column(_ index: Int) -> String {
+        var letters = ""
+        var c = index + 1
+        while c > 0 {
+            let r = (c - 1) % 26
+            letters = String(UnicodeScalar(UInt8(65 + r))) + letters
+            c = (c - 1) / 26
+        }
+        return letters
+    }
+
+    public static func cell(_ row: Int, _ column: Int, absolute: Bool = false) -> String {
+        absolute ? "$\(A1.column(column))$\(row + 1)" : "\(A1.column(column))\(row + 1)"
+    }
+
+    public static func range(_ r1: Int, _ c1: Int, _ r2: Int, _ c2: Int, absolute: Bool = false) -> String {
+        "\(cell(r1, c1, absolute: absolute)):\(cell(r2, c2, absolute: absolute))"
+    }
+
+    /// A sheet name as formulas need it: `'Plan halle'`.
+    public static func sheet(_ name: String) -> String { "'" + name.replacingApostrophes() + "'" }
+}
+
+extension String {
+    fileprivate func replacingApostrophes() -> String {
+        var out = ""
+        for c in self { out += c == "'" ? "''" : String(c) }
+        return out
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+import MaquetteCore
+import XlsxWriter
+
+/// Writes a ``WorkbookModel`` to an `.xlsx` file through libxlsxwriter.
+///
+/// Rows are written in order, so the workbook can use libxlsxwriter's constant-memory mode.
+/// Amounts become numbers with a euro format and rates numbers with a percent format; the only
+/// place where money meets `Double` is here, at the file boundary, because a spreadsheet cell is
+/// an IEEE double.
+public enum WorkbookRenderer {
+    static let moneyFormat = "#,##0.00 \"€\""
+    static let rateFormat = "0.00%"
+
+    static func spec(_ style: CellStyle) -> FormatSpec {
+        let navy: UInt32 = 0x1F4E79
+        let totalGrey: UInt32 = 0xE7E6E6
+        let input: UInt32 = 0xFFF2CC
+        switch style {
+        case .text: return FormatSpec(alignment: .left)
+        case .textBold: return FormatSpec(bold: true)
+        case .textWrap: return FormatSpec(alignment: .left, wrap: true)
+        case .title: return FormatSpec(bold: true, fontSize: 14, fontColor: navy)
+        case .subtitle: return FormatSpec(italic: true, fontColor: 0x595959, wrap: true)
+        case .section: return FormatSpec(bold: true, fontSize: 12, fontColor: navy, bottomBorder: true)
+        case .header: return FormatSpec(bold: true, fontColor: 0xFFFFFF, background: navy, alignment: .left, wrap: true)
+        case .headerRight: return FormatSpec(bold: true, fontColor: 0xFFFFFF, background: navy, alignment: .right, wrap: true)
+        case .money: return FormatSpec(numberFormat: moneyFormat)
+        case .moneyBold: return FormatSpec(bold: true, numberFormat: moneyFormat)
+        case .moneyTotal: return FormatSpec(bold: true, background: totalGrey, numberFormat: moneyFormat, topBorder: true)
+        case .rate: return FormatSpec(numberFormat: rateFormat)
+        case .rateBold: return FormatSpec(bold: true, numberFormat: rateFormat)
+        case .rateTotal: return FormatSpec(bold: true, background: totalGrey, numberFormat: rateFormat, topBorder: true)
+        case .date: return FormatSpec(numberFormat: "dd/mm/yyyy", alignment: .left)
+        case .year: return FormatSpec(numberFormat: "0", alignment: .left)
+        case .integer: return FormatSpec(numberFormat: "#,##0")
+        case .labelTotal: return FormatSpec(bold: true, background: totalGrey, topBorder: true)
+        case .note: return FormatSpec(italic: true, fontColor: 0x595959)
+        case .input: return FormatSpec(background: input)
+        case .inputMoney: return FormatSpec(background: input, numberFormat: moneyFormat)
+        case .inputRate: return FormatSpec(background: input, numberFormat: rateFormat)
+        }
+    }
+
+    static func double(_ m: Money) -> Double { Double(m.cents) / 100 }
+    static func double(_ r: Rate) -> Double { Double(r.millionths) / Double(Rate.scale) }
+    /// Excel's serial day number: days since 1899-12-30.
+    static func serial(_ d: Day) -> Double { Double(d.daysSinceEpoch + 25_569) }
+
+    /// Renders `model` into a new file at `path` (overwritten). The caller makes it atomic.
+    public static func render(_ model: WorkbookModel, to path: String) throws {
+        let workbook = try Workbook(path: path, constantMemory: true)
+        var formats: [CellStyle: Format] = [:]
+        for style in CellStyle.allCases { formats[style] = try workbook.format(spec(style)) }
+        let problem = try workbook.format(FormatSpec(bold: true, fontColor: 0x9C0006, background: 0xFFC7CE))
+        try workbook.setProperties(
+            title: model.title, subject: model.subject, author: model.author, company: model.author, comments: model.comments,
+            created: model.created)
+        for sheetModel in model.sheets {
+            let sheet = try workbook.addWorksheet(sheetModel.name)
+            for (column, width) in sheetModel.columnWidths.sorted(by: { $0.key < $1.key }) { try sheet.setColumn(column, width: width) }
+            // Ranges are declared before the rows: in constant-memory mode a flushed row is out of reach.
+            if sheetModel.frozenRows > 0 || sheetModel.frozenColumns > 0 {
+                sheet.freezePanes(rows: sheetModel.frozenRows, columns: sheetModel.frozenColumns)
+            }
+            if let f = sheetModel.autofilter {
+                try sheet.autofilter(firstRow: f.firstRow, firstColumn: f.firstColumn, lastRow: f.lastRow, lastColumn: f.lastColumn)
+            }
+            try sheet.setPrint(
+                landscape: sheetModel.landscape, paperA3: sheetModel.paperA3, fitToWidth: true, repeatRows: sheetModel.repeatRows, header: sheetModel.header,
+                footer: sheetModel.footer)
+            for v in sheetModel.listValidations {
+                try sheet.listValidation(firstRow: v.range.firstRow, firstColumn: v.range.firstColumn, lastRow: v.range.lastRow, lastColumn: v.range.lastColumn, values: v.values)
+            }
+            for h in sheetModel.problemHighlights {
+                try sheet.highlight(firstRow: h.range.firstRow, firstColumn: h.range.firstColumn, lastRow: h.range.lastRow, lastColumn: h.range.lastColumn, formula: h.formula, format: problem)
+            }
+            let mergeStarts = Dictionary(sheetModel.merges.map { ($0.firstRow * 16_384 + $0.firstColumn, $0) }, uniquingKeysWith: { a, _ in a })
+            for (r, row) in sheetModel.rows.enumerated() {
+                if let height = sheetModel.rowHeights[r] { try sheet.setRow(r, height: height) }
+                for (c, cell) in row.enumerated() {
+                    let format = formats[cell.style]
+                    if let merge = mergeStarts[r * 16_384 + c], case .text(let text) = cell.value {
+                        try sheet.merge(text, firstRow: merge.firstRow, firstColumn: merge.firstColumn, lastRow: merge.lastRow, lastColumn: merge.lastColumn, format: format)
+                        continue
+                    }
+                    switch cell.value {
+                    case .empty: try sheet.blank(row: r, column: c, format: cell.style == .text ? nil : format)
+                    case .text(let s):
+                        // Always a string cell: text from plan files beginning with `=` is never a formula.
+                        if !s.isEmpty { try sheet.write(s, row: r, column: c, format: format) } else { try sheet.blank(row: r, column: c, format: format) }
+                    case .money(let m): try sheet.write(number: double(m), row: r, column: c, format: format)
+                    case .rate(let rate): try sheet.write(number: double(rate), row: r, column: c, format: format)
+                    case .integer(let i): try sheet.write(number: Double(i), row: r, column: c, format: format)
+                    case .date(let d): try sheet.write(number: serial(d), row: r, column: c, format: format)
+                    case .formula(let f, let value):
+                        switch value {
+                        case .money(let m): try sheet.write(formula: "=" + f, value: double(m), row: r, column: c, format: format)
+                        case .rate(let rate): try sheet.write(formula: "=" + f, value: double(rate), row: r, column: c, format: format)
+                        case .number(let n): try sheet.write(formula: "=" + f, value: Double(n), row: r, column: c, format: format)
+                        case .text(let t): try sheet.write(formula: "=" + f, text: t, row: r, column: c, format: format)
+                        }
+                    }
+                }
+            }
+            for chartModel in sheetModel.charts {
+                let chart = try workbook.addChart(chartModel.kind == .stackedColumn ? .stackedColumn : .doughnut)
+                for series in chartModel.series {
+                    chart.addSeries(name: series.name, categories: series.categories, values: series.values, color: series.color)
+                }
+                chart.setTitle(chartModel.title)
+                if chartModel.kind == .stackedColumn {
+                    chart.legendAtBottom()
+                    chart.setValueAxis(numberFormat: "#,##0 \"€\"")
+                } else {
+                    chart.showPercentageLabels()
+                }
+                try sheet.insert(chart, row: chartModel.row, column: chartModel.column, xScale: chartModel.xScale, yScale: chartModel.yScale)
+            }
+        }
+        for name in model.definedNames { try workbook.defineName(name.name, formula: name.reference) }
+        try workbook.close()
+    }
+}

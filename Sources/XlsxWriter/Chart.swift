@@ -1,0 +1,47 @@
+import CXlsxWriter
+
+/// A chart owned by its workbook, inserted in a worksheet with ``Worksheet/insert(_:row:column:scale:)``.
+public struct Chart {
+    public enum Kind: Sendable { case stackedColumn, stackedBar, doughnut, pie, column }
+
+    let handle: UnsafeMutablePointer<lxw_chart>
+
+    static func lxwType(_ kind: Kind) -> UInt8 {
+        switch kind {
+        case .stackedColumn: return UInt8(LXW_CHART_COLUMN_STACKED.rawValue)
+        case .stackedBar: return UInt8(LXW_CHART_BAR_STACKED.rawValue)
+        case .doughnut: return UInt8(LXW_CHART_DOUGHNUT.rawValue)
+        case .pie: return UInt8(LXW_CHART_PIE.rawValue)
+        case .column: return UInt8(LXW_CHART_COLUMN.rawValue)
+        }
+    }
+
+    /// Adds a series; ranges are A1 references with the sheet: `'Synthèse'!$B$5:$B$12`.
+    public func addSeries(name: String?, nameReference: String? = nil, categories: String, values: String, color: UInt32? = nil) {
+        guard let series = categories.withCString({ c in values.withCString { v in chart_add_series(handle, c, v) } }) else { return }
+        if let nameReference {
+            nameReference.withCString { chart_series_set_name(series, $0) }
+        } else if let name {
+            name.withCString { chart_series_set_name(series, $0) }
+        }
+        if let color {
+            var fill = lxw_chart_fill(color: lxw_color_t(color), none: 0, transparency: 0)
+            chart_series_set_fill(series, &fill)
+        }
+    }
+
+    public func setTitle(_ title: String) { title.withCString { chart_title_set_name(handle, $0) } }
+    public func legendAtBottom() { chart_legend_set_position(handle, UInt8(LXW_CHART_LEGEND_BOTTOM.rawValue)) }
+    public func setValueAxis(numberFormat: String, name: String? = nil) {
+        numberFormat.withCString { chart_axis_set_num_format(handle.pointee.y_axis, $0) }
+        if let name { name.withCString { chart_axis_set_name(handle.pointee.y_axis, $0) } }
+    }
+    public func setCategoryAxis(name: String) { name.withCString { chart_axis_set_name(handle.pointee.x_axis, $0) } }
+    public func showPercentageLabels() {
+        guard let series = handle.pointee.series_list.pointee.stqh_first else { return }
+        chart_series_set_labels(series)
+        chart_series_set_labels_options(series, 0, 0, 0)
+        chart_series_set_labels_percentage(series)
+    }
+    public func setStyle(_ style: UInt8) { chart_set_style(handle, style) }
+}

@@ -1,0 +1,121 @@
+import CXlsxWriter
+import Foundation
+
+extension Worksheet {
+    private func at(_ row: Int, _ column: Int) -> String { "cellule \(name)!\(Worksheet.a1(row: row, column: column))" }
+
+    /// `A1` notation of a zero-based cell.
+    public static func a1(row: Int, column: Int, absolute: Bool = false) -> String {
+        var letters = ""
+        var c = column + 1
+        while c > 0 {
+            let r = (c - 1) % 26
+            letters = String(UnicodeScalar(UInt8(65 + r))) + letters
+            c = (c - 1) / 26
+        }
+        return absolute ? "$\(letters)$\(row + 1)" : "\(letters)\(row + 1)"
+    }
+
+    public func write(_ text: String, row: Int, column: Int, format: Format?) throws {
+        try check(text.withCString { worksheet_write_string(handle, lxw_row_t(row), lxw_col_t(column), $0, format?.handle) }, at(row, column))
+    }
+
+    public func write(number: Double, row: Int, column: Int, format: Format?) throws {
+        try check(worksheet_write_number(handle, lxw_row_t(row), lxw_col_t(column), number, format?.handle), at(row, column))
+    }
+
+    public func write(formula: String, value: Double, row: Int, column: Int, format: Format?) throws {
+        try check(
+            formula.withCString { worksheet_write_formula_num(handle, lxw_row_t(row), lxw_col_t(column), $0, format?.handle, value) },
+            at(row, column))
+    }
+
+    /// A formula whose result is text, with that text stored.
+    public func write(formula: String, text: String, row: Int, column: Int, format: Format?) throws {
+        try check(
+            formula.withCString { f in
+                text.withCString { t in worksheet_write_formula_str(handle, lxw_row_t(row), lxw_col_t(column), f, format?.handle, t) }
+            }, at(row, column))
+    }
+
+    public func blank(row: Int, column: Int, format: Format?) throws {
+        guard let format else { return }
+        try check(worksheet_write_blank(handle, lxw_row_t(row), lxw_col_t(column), format.handle), at(row, column))
+    }
+
+    public func merge(_ text: String, firstRow: Int, firstColumn: Int, lastRow: Int, lastColumn: Int, format: Format?) throws {
+        try check(
+            text.withCString {
+                worksheet_merge_range(
+                    handle, lxw_row_t(firstRow), lxw_col_t(firstColumn), lxw_row_t(lastRow), lxw_col_t(lastColumn), $0, format?.handle)
+            }, at(firstRow, firstColumn))
+    }
+
+    public func setColumn(_ column: Int, width: Double) throws {
+        try check(worksheet_set_column(handle, lxw_col_t(column), lxw_col_t(column), width, nil), "colonne \(column + 1) de \(name)")
+    }
+
+    public func setRow(_ row: Int, height: Double) throws {
+        try check(worksheet_set_row(handle, lxw_row_t(row), height, nil), "ligne \(row + 1) de \(name)")
+    }
+
+    public func freezePanes(rows: Int, columns: Int) { worksheet_freeze_panes(handle, lxw_row_t(rows), lxw_col_t(columns)) }
+
+    public func autofilter(firstRow: Int, firstColumn: Int, lastRow: Int, lastColumn: Int) throws {
+        try check(
+            worksheet_autofilter(handle, lxw_row_t(firstRow), lxw_col_t(firstColumn), lxw_row_t(lastRow), lxw_col_t(lastColumn)),
+            "filtre de \(name)")
+    }
+
+    /// A4 (or A3) landscape, one page wide, header rows repeated on every page.
+    public func setPrint(landscape: Bool, paperA3: Bool = false, fitToWidth: Bool, repeatRows: ClosedRange<Int>?, header: String, footer: String) throws {
+        if landscape { worksheet_set_landscape(handle) }
+        // Paper codes of the xlsx format: 9 is A4, 8 is A3.
+        worksheet_set_paper(handle, paperA3 ? 8 : 9)
+        worksheet_set_margins(handle, 0.4, 0.4, 0.6, 0.6)
+        if fitToWidth { worksheet_fit_to_pages(handle, 1, 0) }
+        if let rows = repeatRows {
+            try check(worksheet_repeat_rows(handle, lxw_row_t(rows.lowerBound), lxw_row_t(rows.upperBound)), "impression de \(name)")
+        }
+        try check(header.withCString { worksheet_set_header(handle, $0) }, "en-tête de \(name)")
+        try check(footer.withCString { worksheet_set_footer(handle, $0) }, "pied de page de \(name)")
+    }
+
+    /// A drop-down list of allowed values on a range.
+    public func listValidation(firstRow: Int, firstColumn: Int, lastRow: Int, lastColumn: Int, values: [String]) throws {
+        let strings: [UnsafeMutablePointer<CChar>?] = values.map { v in v.withCString { strdup($0) } } + [nil]
+        defer { strings.forEach { free($0) } }
+        var list = strings
+        try list.withUnsafeMutableBufferPointer { buffer in
+            var validation = lxw_data_validation()
+            validation.validate = UInt8(LXW_VALIDATION_TYPE_LIST.rawValue)
+            validation.value_list = buffer.baseAddress
+            try check(
+                worksheet_data_validation_range(
+                    handle, lxw_row_t(firstRow), lxw_col_t(firstColumn), lxw_row_t(lastRow), lxw_col_t(lastColumn), &validation),
+                "liste de choix de \(name)")
+        }
+    }
+
+    /// Applies `format` where `formula` (relative to the range's first cell) is true.
+    public func highlight(firstRow: Int, firstColumn: Int, lastRow: Int, lastColumn: Int, formula: String, format: Format) throws {
+        let text = formula.withCString { strdup($0) }
+        defer { free(text) }
+        var conditional = lxw_conditional_format()
+        conditional.type = UInt8(LXW_CONDITIONAL_TYPE_FORMULA.rawValue)
+        conditional.value_string = text
+        conditional.format = format.handle
+        try check(
+            worksheet_conditional_format_range(
+                handle, lxw_row_t(firstRow), lxw_col_t(firstColumn), lxw_row_t(lastRow), lxw_col_t(lastColumn), &conditional),
+            "mise en forme conditionnelle de \(name)")
+    }
+
+    public func insert(_ chart: Chart, row: Int, column: Int, xScale: Double = 1, yScale: Double = 1) throws {
+        var options = lxw_chart_options()
+        options.x_scale = xScale
+        options.y_scale = yScale
+        try check(worksheet_insert_chart_opt(handle, lxw_row_t(row), lxw_col_t(column), chart.handle, &options), "graphique de \(name)")
+    }
+
+}
