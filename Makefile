@@ -3,11 +3,12 @@
 #   make test  installs what is missing and runs the whole test suite
 SWIFT ?= swift
 PLANS ?= Plans
-# Debian packages the build and the tests need.
-APT_PACKAGES = libxlsxwriter-dev pkg-config zlib1g-dev unzip
+# Debian packages the build needs, and those only the tests need.
+APT_PACKAGES = libxlsxwriter-dev pkg-config zlib1g-dev
+TEST_APT_PACKAGES = unzip libreoffice-calc-nogui locales
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all setup build run test clean
+.PHONY: all setup setup-test build run test clean
 
 all: build
 
@@ -20,13 +21,31 @@ setup:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
+# LibreOffice recalculates the exported workbook; a French locale checks that numbers are still
+# written with a dot under LANG=fr_FR.UTF-8.
+setup-test: setup
+	@missing=""; \
+	for p in $(TEST_APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	@if ! locale -a 2>/dev/null | grep -qi '^fr_FR.utf8$$'; then \
+	  echo "Generating the fr_FR.UTF-8 locale"; \
+	  $(SUDO) sed -i 's/^# *fr_FR.UTF-8 UTF-8/fr_FR.UTF-8 UTF-8/' /etc/locale.gen && $(SUDO) locale-gen >/dev/null; \
+	fi
+
 build: setup
 	$(SWIFT) build -c release
 
 run: build
 	.build/release/maquette verifier $(PLANS)
+	.build/release/maquette exporter $(PLANS)
 
-test: setup
+test: setup-test
+	$(SWIFT) build
+	python3 Tests/recalc/check_recalc.py .build/debug/maquette $(PLANS)
 	$(SWIFT) test --disable-swift-testing
 
 clean:

@@ -21,13 +21,15 @@ final class CLITests: XCTestCase {
         let stderr: String
     }
 
-    func run(_ arguments: [String], in directory: URL = CLITests.packageRoot) throws -> Run {
+    func run(_ arguments: [String], in directory: URL = CLITests.packageRoot, environment extra: [String: String] = [:]) throws -> Run {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
         process.currentDirectoryURL = directory
         var environment = ProcessInfo.processInfo.environment
         environment["NO_COLOR"] = "1"
+        environment.removeValue(forKey: "SOURCE_DATE_EPOCH")
+        environment.merge(extra) { $1 }
         process.environment = environment
         let out = Pipe()
         let err = Pipe()
@@ -172,5 +174,69 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(json["$schema"] as? String, "http://json-schema.org/draft-07/schema#")
         let required = try XCTUnwrap(json["required"] as? [String])
         XCTAssertEqual(required, ["id", "intitule", "maitre_ouvrage", "depenses", "financements"])
+    }
+
+    // MARK: exporter
+
+    func unzip(_ path: String, _ part: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/unzip")
+        process.arguments = ["-p", path, part]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    func testExportWritesADraftWhenRulesAreBroken() throws {
+        let root = try plans(["op.yaml": Self.ownersShareBroken])
+        let target = root.deletingLastPathComponent().appendingPathComponent("\(root.lastPathComponent).xlsx").path
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: target) }
+        let r = try run(["exporter", root.path, "-o", target])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stdout, "Classeur écrit : \(target) (1 opération, 6 feuilles).\n")
+        XCTAssertEqual(r.stderr, "Attention : 1 erreur dans les plans ; le classeur est un projet (voir la feuille Contrôles, ou `maquette verifier`).\n")
+        let checks = try unzip(target, "xl/worksheets/sheet5.xml")
+        XCTAssertTrue(checks.contains("PROJET : 1 règle(s) enfreinte(s)"), checks)
+        XCTAssertTrue(checks.contains("<t>part-maitre-ouvrage</t>"))
+    }
+
+    func testExportRefusesUnreadablePlansAndKeepsThePreviousWorkbook() throws {
+        let root = try plans(["op.yaml": "id: op\nintitule: [\n"])
+        let target = root.appendingPathComponent("../\(root.lastPathComponent)-ancien.xlsx").standardizedFileURL.path
+        try Data("ancien".utf8).write(to: URL(fileURLWithPath: target))
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: target) }
+        let r = try run(["exporter", root.path, "-o", target])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.stderr.hasSuffix("Les plans ne peuvent pas être lus : aucun classeur n'a été écrit.\n"), r.stderr)
+        XCTAssertEqual(try String(contentsOfFile: target, encoding: .utf8), "ancien")
+    }
+
+    func testExportNeverWritesInsideThePlansFolder() throws {
+        let r = try run(["exporter", "Plans", "-o", "Plans/operations/classeur.xlsx"])
+        XCTAssertEqual(r.status, 64)
+        XCTAssertTrue(r.stderr.contains("Maquette n'écrit jamais dans le dossier des plans"), r.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: CLITests.packageRoot.appendingPathComponent("Plans/operations/classeur.xlsx").path))
+    }
+
+    func testExportIsReproducibleAndLocaleProof() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cli-export-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: folder) }
+        let a = folder.appendingPathComponent("a.xlsx").path
+        let b = folder.appendingPathComponent("b.xlsx").path
+        XCTAssertEqual(try run(["export", "Plans", "-o", a]).status, 0)
+        // Under a French locale libxlsxwriter would write `667500,5`: the bytes must not change.
+        XCTAssertEqual(try run(["export", "Plans", "-o", b], environment: ["LANG": "fr_FR.UTF-8", "LC_ALL": "fr_FR.UTF-8"]).status, 0)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: a)), try Data(contentsOf: URL(fileURLWithPath: b)))
+        // SOURCE_DATE_EPOCH fixes the date: 1 700 000 000 s is 2023-11-14.
+        let c = folder.appendingPathComponent("c.xlsx").path
+        XCTAssertEqual(try run(["export", "Plans", "-o", c], environment: ["SOURCE_DATE_EPOCH": "1700000000"]).status, 0)
+        XCTAssertTrue(try unzip(c, "docProps/core.xml").contains("<dcterms:created xsi:type=\"dcterms:W3CDTF\">2023-11-14T00:00:00Z</dcterms:created>"))
+        // A folder as destination gets <programme>.xlsx.
+        XCTAssertEqual(try run(["export", "Plans", "-o", folder.path]).status, 0)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent("pvd-fleurance-lectoure.xlsx").path))
     }
 }
