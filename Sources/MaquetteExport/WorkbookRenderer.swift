@@ -36,7 +36,7 @@ public enum WorkbookRenderer {
         case .integer: return FormatSpec(numberFormat: "#,##0")
         case .labelTotal: return FormatSpec(bold: true, background: totalGrey, topBorder: true)
         case .note: return FormatSpec(italic: true, fontColor: 0x595959)
-        case .input: return FormatSpec(background: input)
+        case .input: return FormatSpec(background: input, alignment: .center)
         case .inputMoney: return FormatSpec(background: input, numberFormat: moneyFormat)
         case .inputRate: return FormatSpec(background: input, numberFormat: rateFormat)
         }

@@ -238,10 +238,13 @@ struct SynthesisSheet {
         sheet.columnWidths[Self.status] = 16
         sheet.columnWidths[Self.verdict] = 16
         sheet.paperA3 = true
+        sheet.columnWidths[Self.selfFinancing] = 16
         for r in sheet.rows.indices where r > Self.headerRow {
-            if case .text(let t)? = sheet.cell(r, 2)?.value { sheet.rows[r][2] = .text(t, .textWrap) }
+            for c in [0, 2] where sheet.cell(r, c)?.style == .text {
+                if case .text(let t)? = sheet.cell(r, c)?.value { sheet.rows[r][c] = .text(t, .textWrap) }
+            }
         }
-        sheet.rowHeights[Self.headerRow] = 45
+        sheet.rowHeights[Self.headerRow] = 62
         sheet.fitRowHeights()
         return sheet
     }
@@ -518,7 +521,7 @@ struct OperationSheet {
         if lastCheck >= firstCheck {
             sheet.problemHighlights.append((CellRange(firstCheck, 2, lastCheck, 2), "\(A1.cell(firstCheck, 2))=\"non respectée\""))
         }
-        sheet.columnWidths = [0: 44, 1: 40, 2: 22, 3: 16, 4: 16, 5: 16, 6: 12, 7: 12, 8: 13, 9: 14]
+        sheet.columnWidths = [0: 44, 1: 52, 2: 22, 3: 16, 4: 16, 5: 16, 6: 12, 7: 12, 8: 13, 9: 14]
         for i in years.indices { sheet.columnWidths[5 + i] = max(sheet.columnWidths[5 + i] ?? 0, 15) }
         _ = (costHeader, resourceHeader)
         sheet.fitRowHeights()
@@ -783,7 +786,7 @@ struct ChartsSheet {
                         .init(
                             name: label, categories: "\(me)!\(A1.range(first, 0, last, 0, absolute: true))",
                             values: "\(me)!\(A1.range(first, i + 1, last, i + 1, absolute: true))", color: Self.palette[i % Self.palette.count])
-                    }, row: mixLast + 2, column: 0, xScale: 2.2, yScale: 1.6))
+                    }, row: mixLast + 2, column: 0, xScale: 1.7, yScale: 1.5))
         }
         sheet.charts.append(
             ChartModel(
@@ -792,11 +795,14 @@ struct ChartsSheet {
                     .init(
                         name: "Financement du programme", categories: "\(me)!\(A1.range(mixFirst, 0, mixLast, 0, absolute: true))",
                         values: "\(me)!\(A1.range(mixFirst, 1, mixLast, 1, absolute: true))", color: nil)
-                ], row: mixLast + 27, column: 0, xScale: 1.6, yScale: 1.6))
+                ], row: mixLast + 2, column: 7, xScale: 1.25, yScale: 1.5))
+        sheet.merges = [CellRange(0, 0, 0, 9), CellRange(1, 0, 1, 9)]
+        sheet.rowHeights[3] = 32
         sheet.header = book.header(sheet.name)
         sheet.footer = book.footer
         sheet.columnWidths[0] = 28
         for c in 1...labels.count { sheet.columnWidths[c] = 15 }
+        sheet.fitRowHeights()
         return sheet
     }
 }
