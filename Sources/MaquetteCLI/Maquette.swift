@@ -8,7 +8,7 @@ public struct Maquette: ParsableCommand {
         discussion: """
             Codes de sortie : 0 aucun problème bloquant ; 1 une règle de financement n'est pas \
             respectée ; 2 les plans ne peuvent pas être lus (syntaxe, types, références) ; \
-            64 mauvaise utilisation de la commande.
+            64 mauvaise utilisation de la commande ; 73 le classeur n'a pas pu être écrit.
             Guide : docs/guide-utilisateur.md
             """,
         version: "0.1.0",
