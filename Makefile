@@ -8,29 +8,28 @@ APT_PACKAGES = libxlsxwriter-dev pkg-config zlib1g-dev
 TEST_APT_PACKAGES = unzip libreoffice-calc-nogui locales
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
+# Installs the Debian packages of $(1) that are not installed yet.
+define apt_install_missing
+	@missing=""; \
+	for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+endef
+
 .PHONY: all setup setup-test build run test clean
 
 all: build
 
 setup:
-	@missing=""; \
-	for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then \
-	  echo "Installing Debian packages:$$missing"; \
-	  $(SUDO) apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
-	fi
+	$(call apt_install_missing,$(APT_PACKAGES))
 
 # LibreOffice recalculates the exported workbook; a French locale checks that numbers are still
 # written with a dot under LANG=fr_FR.UTF-8.
 setup-test: setup
-	@missing=""; \
-	for p in $(TEST_APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then \
-	  echo "Installing Debian packages:$$missing"; \
-	  $(SUDO) apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
-	fi
+	$(call apt_install_missing,$(TEST_APT_PACKAGES))
 	@if ! locale -a 2>/dev/null | grep -qi '^fr_FR.utf8$$'; then \
 	  echo "Generating the fr_FR.UTF-8 locale"; \
 	  $(SUDO) sed -i 's/^# *fr_FR.UTF-8 UTF-8/fr_FR.UTF-8 UTF-8/' /etc/locale.gen && $(SUDO) locale-gen >/dev/null; \

@@ -1,5 +1,6 @@
 import Foundation
 import MaquetteCore
+import MaquettePlans
 
 /// The one place where diagnostics become text:
 /// `fichier:ligne:colonne: erreur: [règle] message`, the line with a caret, then the notes.
@@ -55,5 +56,11 @@ struct DiagnosticPrinter {
         func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n > 1 ? "s" : "")" }
         if errors == 0 && warnings == 0 { return "Aucun problème dans \(plural(operations, "opération"))." }
         return "\(plural(errors, "erreur")), \(plural(warnings, "avertissement")) dans \(plural(operations, "opération"))."
+    }
+
+    /// Prints every diagnostic of plans that cannot be read on standard error, then `closing`.
+    static func reportUnreadable(_ loaded: LoadResult, closing: String) {
+        var printer = DiagnosticPrinter(sources: loaded.sources, colour: terminalSupportsColour(STDERR_FILENO))
+        Console.err(loaded.diagnostics.map { printer.render($0) }.joined(separator: "\n") + closing)
     }
 }

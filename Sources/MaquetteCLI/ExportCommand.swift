@@ -30,9 +30,7 @@ struct ExportCommand: ParsableCommand {
     func run() throws {
         let loaded = PlanLoader.load(folder: plans.dossier)
         guard let p = loaded.plans else {
-            var printer = DiagnosticPrinter(sources: loaded.sources, colour: DiagnosticPrinter.terminalSupportsColour(STDERR_FILENO))
-            Console.err(loaded.diagnostics.map { printer.render($0) }.joined(separator: "\n"))
-            Console.err("Les plans ne peuvent pas être lus : aucun classeur n'a été écrit.\n")
+            DiagnosticPrinter.reportUnreadable(loaded, closing: "Les plans ne peuvent pas être lus : aucun classeur n'a été écrit.\n")
             throw ExitCodes.unreadable
         }
         var selected = p

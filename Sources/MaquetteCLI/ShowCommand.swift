@@ -19,8 +19,7 @@ struct ShowCommand: ParsableCommand {
     func run() throws {
         let loaded = PlanLoader.load(folder: plans.dossier)
         guard let p = loaded.plans else {
-            var printer = DiagnosticPrinter(sources: loaded.sources, colour: DiagnosticPrinter.terminalSupportsColour(STDERR_FILENO))
-            Console.err(loaded.diagnostics.map { printer.render($0) }.joined(separator: "\n"))
+            DiagnosticPrinter.reportUnreadable(loaded, closing: "Les plans ne peuvent pas être lus.\n")
             throw ExitCodes.unreadable
         }
         let diagnostics = Rules.check(p)

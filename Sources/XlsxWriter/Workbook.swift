@@ -127,17 +127,17 @@ public struct Worksheet {
     public func write(_ text: String, row: Int, column: Int) throws {
         try check(
             text.withCString { worksheet_write_string(handle, lxw_row_t(row), lxw_col_t(column), $0, nil) },
-            "cellule \(name)!\(row + 1):\(column + 1)")
+            "feuille \(name), ligne \(row + 1), colonne \(column + 1)")
     }
 
     public func write(number: Double, row: Int, column: Int) throws {
-        try check(worksheet_write_number(handle, lxw_row_t(row), lxw_col_t(column), number, nil), "cellule \(name)!\(row + 1):\(column + 1)")
+        try check(worksheet_write_number(handle, lxw_row_t(row), lxw_col_t(column), number, nil), "feuille \(name), ligne \(row + 1), colonne \(column + 1)")
     }
 
     /// A formula with its computed value stored, so viewers that do not recalculate show it.
     public func write(formula: String, value: Double, row: Int, column: Int) throws {
         try check(
             formula.withCString { worksheet_write_formula_num(handle, lxw_row_t(row), lxw_col_t(column), $0, nil, value) },
-            "cellule \(name)!\(row + 1):\(column + 1)")
+            "feuille \(name), ligne \(row + 1), colonne \(column + 1)")
     }
 }

@@ -2,19 +2,7 @@ import CXlsxWriter
 import Foundation
 
 extension Worksheet {
-    private func at(_ row: Int, _ column: Int) -> String { "cellule \(name)!\(Worksheet.a1(row: row, column: column))" }
-
-    /// `A1` notation of a zero-based cell.
-    public static func a1(row: Int, column: Int, absolute: Bool = false) -> String {
-        var letters = ""
-        var c = column + 1
-        while c > 0 {
-            let r = (c - 1) % 26
-            letters = String(UnicodeScalar(UInt8(65 + r))) + letters
-            c = (c - 1) / 26
-        }
-        return absolute ? "$\(letters)$\(row + 1)" : "\(letters)\(row + 1)"
-    }
+    private func at(_ row: Int, _ column: Int) -> String { "feuille \(name), ligne \(row + 1), colonne \(column + 1)" }
 
     public func write(_ text: String, row: Int, column: Int, format: Format?) throws {
         try check(text.withCString { worksheet_write_string(handle, lxw_row_t(row), lxw_col_t(column), $0, format?.handle) }, at(row, column))
