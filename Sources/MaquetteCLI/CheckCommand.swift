@@ -24,6 +24,9 @@ struct CheckCommand: ParsableCommand {
 
     @OptionGroup var plans: PlansOptions
 
+    @Option(name: .long, help: "Scénario à appliquer aux plans (Plans/scenarios/ID.yaml).")
+    var scenario: String?
+
     @Option(name: .long, help: "Format de sortie : texte ou json.")
     var format: OutputFormat = .texte
 
@@ -43,7 +46,7 @@ struct CheckCommand: ParsableCommand {
     }
 
     func run() throws {
-        let loaded = PlanLoader.load(folder: plans.dossier)
+        let loaded = PlanLoader.load(folder: plans.dossier).applying(scenario: scenario)
         var diagnostics = loaded.diagnostics
         var figures: [OperationFigures] = []
         if let plansValue = loaded.plans {

@@ -12,7 +12,10 @@ public struct Maquette: ParsableCommand {
             Guide : docs/guide-utilisateur.md
             """,
         version: "0.1.0",
-        subcommands: [CheckCommand.self, ShowCommand.self, ExportCommand.self, SchemaCommand.self, RulesCommand.self]
+        subcommands: [
+            CheckCommand.self, ShowCommand.self, ExportCommand.self, TreasuryCommand.self, SimulateCommand.self, CompareCommand.self,
+            SchemaCommand.self, RulesCommand.self,
+        ]
     )
 
     public init() {}

@@ -16,8 +16,11 @@ struct ShowCommand: ParsableCommand {
     @Argument(help: "Identifiant de l'opération (sans lui : la synthèse de toutes les opérations).")
     var operation: String?
 
+    @Option(name: .long, help: "Scénario à appliquer aux plans.")
+    var scenario: String?
+
     func run() throws {
-        let loaded = PlanLoader.load(folder: plans.dossier)
+        let loaded = PlanLoader.load(folder: plans.dossier).applying(scenario: scenario)
         guard let p = loaded.plans else {
             DiagnosticPrinter.reportUnreadable(loaded, closing: "Les plans ne peuvent pas être lus.\n")
             throw ExitCodes.unreadable

@@ -27,6 +27,8 @@ public struct Dispositif: Sendable, Equatable {
     /// Parameters by name: `taux-min`, `taux-max`, `plafond`, `plancher`.
     public var parameters: [String: Parameter]
     public var reference: String
+    /// Chance that a request to this dispositif is granted (Monte-Carlo), when known.
+    public var probability: Rate?
     public var location: SourceLocation?
 
     public init(
@@ -220,6 +222,10 @@ public struct FundingLine: Sendable, Equatable {
     public var envelopeYear: Int?
     /// The préfet's derogation allowing a start of works before the request.
     public var earlyStartDerogation: Day?
+    /// Chance that an uncertain line is granted (Monte-Carlo), when given for this line.
+    public var probability: Rate?
+    /// An uncertain rate, `taux: 25 % .. 35 %`: the plan itself takes the lower bound.
+    public var rateRange: ClosedRange<Rate>?
     public var location: SourceLocation?
     /// Where individual keys were written, for precise diagnostics (`montant`, `taux`, `statut`…).
     public var keyLocations: [String: SourceLocation]
@@ -227,9 +233,11 @@ public struct FundingLine: Sendable, Equatable {
     public init(
         source: FundingSource, label: String? = nil, amount: FundingAmount, declaredBase: Money? = nil,
         status: FundingStatus = .envisage, requestDay: Day? = nil, notificationDay: Day? = nil,
-        paid: Money? = nil, envelopeYear: Int? = nil, earlyStartDerogation: Day? = nil,
-        location: SourceLocation? = nil, keyLocations: [String: SourceLocation] = [:]
+        paid: Money? = nil, envelopeYear: Int? = nil, earlyStartDerogation: Day? = nil, probability: Rate? = nil,
+        rateRange: ClosedRange<Rate>? = nil, location: SourceLocation? = nil, keyLocations: [String: SourceLocation] = [:]
     ) {
+        self.probability = probability
+        self.rateRange = rateRange
         self.source = source
         self.label = label
         self.amount = amount

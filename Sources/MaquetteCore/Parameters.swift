@@ -69,6 +69,12 @@ public enum ParameterName {
     public static let anahChefDeProjetTaux = "anah-chef-de-projet-taux"
     public static let anahChefDeProjetAssietteMax = "anah-chef-de-projet-assiette-max"
     public static let leaderTauxMax = "leader-taux-max"
+    public static let probabiliteEnvisage = "probabilite-envisage"
+    public static let probabiliteSollicite = "probabilite-sollicite"
+    public static let versementAvanceEtat = "versement-avance-etat"
+    public static let versementAcomptesPlafondEtat = "versement-acomptes-plafond-etat"
+    public static let versementAvanceAutres = "versement-avance-autres"
+    public static let versementAcomptesPlafondAutres = "versement-acomptes-plafond-autres"
     public static let dotationsDelaiDemarrageMois = "dotations-delai-demarrage-mois"
     public static let dotationsDelaiAchevementMois = "dotations-delai-achevement-mois"
 
@@ -79,6 +85,7 @@ public enum ParameterName {
         fipInscritTauxMax, fipRegionTauxMin, fipPopulationMax, pvdChefDeProjetTaux,
         pvdChefDeProjetPlafond, pvdChefDeProjetPlafondAvecAnah, pvdChefDeProjetAnahTaux,
         pvdChefDeProjetAnahPlafond, anahChefDeProjetTaux, anahChefDeProjetAssietteMax, leaderTauxMax,
-        dotationsDelaiDemarrageMois, dotationsDelaiAchevementMois,
+        dotationsDelaiDemarrageMois, dotationsDelaiAchevementMois, versementAvanceEtat, versementAcomptesPlafondEtat,
+        versementAvanceAutres, versementAcomptesPlafondAutres, probabiliteEnvisage, probabiliteSollicite,
     ]
 }

@@ -61,6 +61,18 @@ enum BuiltinCatalogue {
             - { depuis: 2020-01-01, valeur: 50 %, reference: "ANAH, chef de projet OPAH-RU" }
           anah-chef-de-projet-assiette-max:
             - { depuis: 2020-01-01, valeur: 80 000, reference: "ANAH, chef de projet OPAH-RU" }
+          versement-avance-etat:
+            - { depuis: 2018-10-01, valeur: 30 %, reference: "Décret n° 2018-514 art. 12 ; RM Sénat n° 00475 (DETR, DSIL)" }
+          versement-acomptes-plafond-etat:
+            - { depuis: 2018-10-01, valeur: 80 %, reference: "Décret n° 2018-514 art. 12 ; RM Sénat n° 00475 (DETR, DSIL)" }
+          versement-avance-autres:
+            - { depuis: 2000-01-01, valeur: 0 %, reference: "Hypothèse : pas d'avance hors État (à confirmer par financeur)" }
+          versement-acomptes-plafond-autres:
+            - { depuis: 2000-01-01, valeur: 80 %, reference: "Hypothèse : acomptes jusqu'à 80 % hors État (à confirmer par financeur)" }
+          probabilite-envisage:
+            - { depuis: 2000-01-01, valeur: 40 %, reference: "Hypothèse par défaut de Maquette (à ajuster dans financeurs.yaml)" }
+          probabilite-sollicite:
+            - { depuis: 2000-01-01, valeur: 70 %, reference: "Hypothèse par défaut de Maquette (à ajuster dans financeurs.yaml)" }
           leader-taux-max:
             - { depuis: 2023-01-01, valeur: 80 %, reference: "Programme LEADER 2023-2027 (FEADER)" }
 

@@ -6,20 +6,17 @@ import Yams
 struct CatalogueReader {
     enum Kind { case rate, amount, count }
 
-    /// The kind of each programme-wide parameter.
+    /// The kind of each programme-wide parameter: counts and amounts are listed, the rest are rates.
     static let programmeParameterKinds: [String: Kind] = {
+        let counts: Set<String> = [
+            ParameterName.fipPopulationMax, ParameterName.dotationsDelaiDemarrageMois, ParameterName.dotationsDelaiAchevementMois,
+        ]
+        let amounts: Set<String> = [
+            ParameterName.detrSeuilCommission, ParameterName.pvdChefDeProjetPlafond, ParameterName.pvdChefDeProjetPlafondAvecAnah,
+            ParameterName.pvdChefDeProjetAnahPlafond, ParameterName.anahChefDeProjetAssietteMax,
+        ]
         var kinds: [String: Kind] = [:]
-        for name in ParameterName.all {
-            if name.hasSuffix("-mois") || name == ParameterName.fipPopulationMax {
-                kinds[name] = .count
-            } else if name.contains("plafond") && !name.hasPrefix("dotations") && !name.hasPrefix("aides")
-                || name.hasSuffix("seuil-commission") || name.hasSuffix("assiette-max")
-            {
-                kinds[name] = .amount
-            } else {
-                kinds[name] = .rate
-            }
-        }
+        for name in ParameterName.all { kinds[name] = counts.contains(name) ? .count : amounts.contains(name) ? .amount : .rate }
         return kinds
     }()
 
@@ -82,6 +79,7 @@ struct CatalogueReader {
         guard let f = reader.mapping(node, "un dispositif") else { return }
         let known = [
             "id", "financeur", "nom", "nature", "regime", "assiette", "natures_eligibles", "roles", "reference", "parametres",
+            "probabilite",
         ]
         guard let id = reader.slug(reader.require(f, "id", "un dispositif", example: "region.bourgs-centres"), "id") else {
             reader.finish(f, "un dispositif", known: known)
@@ -105,6 +103,7 @@ struct CatalogueReader {
         if let node = f.take("regime"), let regime = reader.choice(node, "regime", AidRegime.self) { d.regime = regime }
         if let node = f.take("assiette"), let basis = reader.choice(node, "assiette", Basis.self) { d.basis = basis }
         if let node = f.take("reference"), let reference = reader.text(node, "reference") { d.reference = reference }
+        if let node = f.take("probabilite"), let p = reader.rate(node, "probabilite") { d.probability = p }
         if let node = f.take("natures_eligibles"), let list = reader.sequence(node, "`natures_eligibles`") {
             d.eligibleNatures = Set(list.compactMap { reader.choice($0, "natures_eligibles", CostNature.self) })
         }

@@ -18,7 +18,7 @@ struct OperationReader {
     static let fundingKeys =
         ["dispositif"] + ownSources.map(\.key) + [
             "libelle", "montant", "taux", "assiette", "statut", "depot", "notification", "verse", "annee_enveloppe",
-            "derogation_demarrage", "preteur", "commentaire",
+            "derogation_demarrage", "preteur", "probabilite", "commentaire",
         ]
 
     func read(_ root: Node?) -> Operation? {
@@ -171,7 +171,7 @@ struct OperationReader {
         return amounts
     }
 
-    private func readFunding(_ node: Node) -> FundingLine? {
+    func readFunding(_ node: Node) -> FundingLine? {
         guard let f = reader.mapping(node, "un financement") else { return nil }
         var keyLocations: [String: SourceLocation] = [:]
         for entry in f.entries { keyLocations[entry.key] = reader.location(entry.value) }
@@ -221,6 +221,7 @@ struct OperationReader {
         }
         let montant = f.take("montant")
         let taux = f.take("taux")
+        var rateRange: ClosedRange<Rate>?
         if montant != nil, let taux {
             reader.error(taux, "`montant` et `taux` à la fois : donnez l'un ou l'autre", "gardez `montant` (montant notifié) ou `taux` (de l'assiette éligible)")
             return nil
@@ -237,8 +238,20 @@ struct OperationReader {
                 reader.error(taux, "le montant est déjà donné par `\(sourceKey)`", "retirez `taux`")
                 return nil
             }
-            guard let r = reader.rate(taux, "taux") else { return nil }
-            amount = .rate(r)
+            if case .scalar(let sc) = taux, sc.string.contains("..") {
+                let bounds = sc.string.components(separatedBy: "..")
+                guard bounds.count == 2, case .success(let low) = ValueParsers.rate(bounds[0]), case .success(let high) = ValueParsers.rate(bounds[1]),
+                    low <= high
+                else {
+                    reader.error(taux, "`taux` : fourchette illisible « \(sc.string) »", "écrivez par exemple `taux: 25 % .. 35 %` (la borne basse d'abord)")
+                    return nil
+                }
+                amount = .rate(low)
+                rateRange = low...high
+            } else {
+                guard let r = reader.rate(taux, "taux") else { return nil }
+                amount = .rate(r)
+            }
         }
         guard let amount else {
             reader.error(node, "financement sans montant", "ajoutez `montant: …` ou `taux: …`", rule: "cle-manquante")
@@ -260,11 +273,12 @@ struct OperationReader {
         let envelopeYear = f.take("annee_enveloppe").flatMap { reader.year($0, "annee_enveloppe") }
         let derogation = f.take("derogation_demarrage").flatMap { reader.day($0, "derogation_demarrage") }
         let label = f.take("libelle").flatMap { reader.text($0, "libelle") }
+        let probability = f.take("probabilite").flatMap { reader.rate($0, "probabilite") }
         _ = f.take("preteur").flatMap { reader.text($0, "preteur") }
         _ = f.take("commentaire")
         return FundingLine(
             source: source, label: label, amount: amount, declaredBase: base, status: status, requestDay: request,
             notificationDay: notification, paid: paid, envelopeYear: envelopeYear, earlyStartDerogation: derogation,
-            location: reader.location(node), keyLocations: keyLocations)
+            probability: probability, rateRange: rateRange, location: reader.location(node), keyLocations: keyLocations)
     }
 }

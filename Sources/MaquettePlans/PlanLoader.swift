@@ -18,6 +18,29 @@ public struct LoadResult: Sendable {
     public let plans: Plans?
     public let diagnostics: [Diagnostic]
     public let sources: [String: String]
+    /// The scenarios of `scenarios/*.yaml`, read but not applied.
+    public var scenarios: [Scenario] = []
+
+    public init(plans: Plans?, diagnostics: [Diagnostic], sources: [String: String], scenarios: [Scenario] = []) {
+        self.plans = plans
+        self.diagnostics = diagnostics
+        self.sources = sources
+        self.scenarios = scenarios
+    }
+
+    /// The plans with a scenario applied (`nil`: the base plans); a scenario that cannot be found or
+    /// whose changes point at nothing makes the plans unreadable (exit 2).
+    public func applying(scenario id: String?) -> LoadResult {
+        guard let id, let plans else { return self }
+        switch ScenarioEngine.chain(id, in: scenarios) {
+        case .failure(let problem):
+            return LoadResult(plans: nil, diagnostics: (diagnostics + [problem]).sorted(by: Diagnostic.ordered), sources: sources, scenarios: scenarios)
+        case .success(let chain):
+            let (changed, problems) = ScenarioEngine.apply(chain, to: plans)
+            let all = (diagnostics + problems).sorted(by: Diagnostic.ordered)
+            return LoadResult(plans: problems.isEmpty ? changed : nil, diagnostics: all, sources: sources, scenarios: scenarios)
+        }
+    }
 
     /// True when some input could not be read (exit code 2).
     public var hasReadErrors: Bool { diagnostics.contains { $0.severity == .erreur && $0.stage == .lecture } }
@@ -30,6 +53,7 @@ public enum PlanLoader {
     public static let programmeFile = "programme.yaml"
     public static let fundersFile = "financeurs.yaml"
     public static let operationsFolder = "operations"
+    public static let scenariosFolder = "scenarios"
 
     /// Reads the folder from disk, then loads it.
     public static func load(folder: String) -> LoadResult {
@@ -68,8 +92,13 @@ public enum PlanLoader {
         let operations = "\(root)/\(operationsFolder)"
         let names = ((try? fm.contentsOfDirectory(atPath: operations)) ?? []).filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
         for name in names { read("\(operations)/\(name)") }
+        let scenarios = "\(root)/\(scenariosFolder)"
+        let scenarioNames = ((try? fm.contentsOfDirectory(atPath: scenarios)) ?? []).filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+        for name in scenarioNames { read("\(scenarios)/\(name)") }
         let result = load(files: files, root: root)
-        return LoadResult(plans: result.plans, diagnostics: (problems + result.diagnostics).sorted(by: Diagnostic.ordered), sources: result.sources)
+        return LoadResult(
+            plans: problems.isEmpty ? result.plans : nil, diagnostics: (problems + result.diagnostics).sorted(by: Diagnostic.ordered),
+            sources: result.sources, scenarios: result.scenarios)
     }
 
     /// Loads plan files given as texts; pure. `root` is the folder the paths start with.
@@ -133,11 +162,29 @@ public enum PlanLoader {
             operations.append(operation)
         }
 
+        var scenarios: [Scenario] = []
+        for file in files where file.path.hasPrefix("\(root)/\(scenariosFolder)/") {
+            guard let (node, reader) = compose(file) else { continue }
+            let scenario = ScenarioReader(reader: reader, programme: programme, catalogue: catalogue).read(node)
+            diagnostics += reader.diagnostics
+            guard let scenario else { continue }
+            if let previous = scenarios.first(where: { $0.id == scenario.id }) {
+                diagnostics.append(
+                    Diagnostic(
+                        .erreur, rule: "identifiant-en-double", stage: .lecture, "le scénario `\(scenario.id)` est déjà décrit dans \(previous.file)",
+                        at: scenario.location, notes: ["chaque scénario a un identifiant unique"]))
+                continue
+            }
+            scenarios.append(scenario)
+        }
+
         diagnostics.sort(by: Diagnostic.ordered)
         let readable = !diagnostics.contains { $0.severity == .erreur && $0.stage == .lecture }
         guard readable, let programme else {
-            return LoadResult(plans: nil, diagnostics: diagnostics, sources: sources)
+            return LoadResult(plans: nil, diagnostics: diagnostics, sources: sources, scenarios: scenarios)
         }
-        return LoadResult(plans: Plans(programme: programme, catalogue: catalogue, operations: operations), diagnostics: diagnostics, sources: sources)
+        return LoadResult(
+            plans: Plans(programme: programme, catalogue: catalogue, operations: operations), diagnostics: diagnostics, sources: sources,
+            scenarios: scenarios)
     }
 }

@@ -1,0 +1,228 @@
+import ArgumentParser
+import Foundation
+import MaquetteCore
+import MaquettePlans
+
+/// Loads the plans with a scenario applied, or reports why they cannot be read (exit 2).
+func loadPlans(_ folder: String, scenario: String?) throws -> (LoadResult, Plans) {
+    let loaded = PlanLoader.load(folder: folder).applying(scenario: scenario)
+    guard let plans = loaded.plans else {
+        DiagnosticPrinter.reportUnreadable(loaded, closing: "Les plans ne peuvent pas être lus.\n")
+        throw ExitCodes.unreadable
+    }
+    return (loaded, plans)
+}
+
+/// `maquette tresorerie`: the year-by-year cash view per maître d'ouvrage.
+struct TreasuryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tresorerie",
+        abstract: "Trésorerie année par année de chaque maître d'ouvrage : dépenses TTC, subventions reçues, FCTVA, emprunts, besoin de financement.",
+        discussion: """
+            Versements des subventions : avance, acomptes au prorata des dépenses HT (plafonnés), solde l'année \
+            qui suit la dernière dépense (paramètres datés du catalogue). FCTVA en N, N+1 ou N+2 selon le régime. \
+            Avertit quand le besoin cumulé dépasse la capacité d'autofinancement déclarée dans programme.yaml.
+            """,
+        aliases: ["treasury"]
+    )
+
+    @OptionGroup var plans: PlansOptions
+
+    @Option(name: .long, help: "Scénario à appliquer aux plans.")
+    var scenario: String?
+
+    func run() throws {
+        let (_, p) = try loadPlans(plans.dossier, scenario: scenario)
+        let figures = Financing.figures(of: p)
+        let (owners, programme) = Treasury.tables(figures, plans: p)
+        var out = "Trésorerie — \(p.programme.name)\(scenario.map { " — scénario \($0)" } ?? "")\n"
+        for table in owners + [programme] {
+            let name = table.owner.flatMap { p.programme.maitreOuvrage($0)?.name } ?? "Ensemble du programme"
+            out += "\n\(name)\n"
+            var t = TextTable(
+                ["Année", "Dépenses TTC", "Subventions reçues", "FCTVA reçu", "Emprunts", "Autres recettes", "Besoin de l'année", "Besoin cumulé"],
+                [.left, .right, .right, .right, .right, .right, .right, .right])
+            for (y, cumulated) in zip(table.years, table.cumulatedNeed) {
+                t.add([
+                    String(y.year), y.spendingTTC.formatted, y.subsidies.formatted, y.fctva.formatted, y.loans.formatted,
+                    y.otherReceipts.formatted, y.need.formatted, cumulated.formatted,
+                ])
+            }
+            out += t.render()
+            out += "Pointe du besoin cumulé : \(table.peakNeed)\n"
+        }
+        let warnings = Treasury.capacityWarnings(owners, plans: p)
+        if !warnings.isEmpty {
+            out += "\n"
+            for w in warnings { out += "avertissement: [\(w.rule)] \(w.message)\n  = \(w.notes.joined(separator: "\n  = "))\n" }
+        }
+        Console.out(out)
+    }
+}
+
+/// `maquette simuler`: Monte-Carlo on the uncertain grants.
+struct SimulateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "simuler",
+        abstract: "Simulation de Monte-Carlo des aides incertaines (envisagées, sollicitées) : part du maître d'ouvrage, règles, trésorerie.",
+        discussion: """
+            Chaque ligne envisagée ou sollicitée est accordée avec sa probabilité (`probabilite` de la ligne, \
+            sinon du dispositif dans financeurs.yaml, sinon probabilite-envisage / probabilite-sollicite), à un taux \
+            tiré dans sa fourchette (`taux: 25 % .. 35 %`). Même graine, même résultat.
+            """,
+        aliases: ["simulate"]
+    )
+
+    @OptionGroup var plans: PlansOptions
+
+    @Option(name: .long, help: "Nombre de tirages.")
+    var tirages: Int = 10_000
+
+    @Option(name: .long, help: "Graine du générateur (reproductible).")
+    var graine: UInt64 = 42
+
+    @Option(name: .long, help: "Scénario à appliquer aux plans.")
+    var scenario: String?
+
+    func validate() throws {
+        guard (1...1_000_000).contains(tirages) else { throw ValidationError("--tirages : entre 1 et 1 000 000") }
+    }
+
+    func run() throws {
+        let (_, p) = try loadPlans(plans.dossier, scenario: scenario)
+        let bar = ProgressBar(total: tirages, label: "Tirages")
+        let result = MonteCarlo(plans: p).run(draws: tirages, seed: graine) { bar.update($0) }
+        bar.finish()
+        Console.out(SimulationReport.text(result, plans: p, scenario: scenario))
+    }
+}
+
+enum SimulationReport {
+    static func text(_ r: MonteCarlo.Result, plans p: Plans, scenario: String?) -> String {
+        var out = "Simulation de Monte-Carlo — \(p.programme.name)\(scenario.map { " — scénario \($0)" } ?? "")\n"
+        out += "\(r.draws) tirages, graine \(r.seed) ; \(r.uncertain.count) lignes incertaines.\n\n"
+        var t = TextTable(
+            ["Maître d'ouvrage", "Part MO moyenne", "P10", "P50", "P90", "Part minimale enfreinte", "Une règle enfreinte", "Capacité dépassée"],
+            [.left, .right, .right, .right, .right, .right, .right, .right])
+        for s in r.owners + [r.programme] {
+            t.add([
+                s.owner.flatMap { p.programme.maitreOuvrage($0)?.name } ?? "Ensemble du programme", s.ownersShare.mean.formatted,
+                s.ownersShare.p10.formatted, s.ownersShare.p50.formatted, s.ownersShare.p90.formatted,
+                r.probability(s.ownersShareRuleBreaks).formatted(decimals: 1), r.probability(s.anyRuleBreaks).formatted(decimals: 1),
+                r.probability(s.capacityExceeded).formatted(decimals: 1),
+            ])
+        }
+        out += t.render()
+        out += "\nLignes qui pèsent le plus (manque attendu = (1 − probabilité) × montant) :\n"
+        var lines = TextTable(["Opération", "Dispositif", "Montant", "Probabilité", "Manque attendu"], [.left, .left, .right, .right, .right])
+        for u in r.uncertain.prefix(8) {
+            lines.add([u.operation, u.dispositif, u.amount.formatted, u.probability.formatted, u.expectedShortfall.formatted])
+        }
+        out += lines.render()
+        return out
+    }
+}
+
+/// A progress bar on standard error, only when it is a terminal.
+final class ProgressBar {
+    let total: Int
+    let label: String
+    let enabled: Bool
+    private var shown = -1
+
+    init(total: Int, label: String) {
+        self.total = total
+        self.label = label
+        enabled = isatty(STDERR_FILENO) == 1 && total > 0
+    }
+
+    func update(_ done: Int) {
+        guard enabled else { return }
+        let percent = done * 100 / total
+        guard percent != shown else { return }
+        shown = percent
+        let width = 30
+        let filled = percent * width / 100
+        Console.err("\r\(label) [\(String(repeating: "#", count: filled))\(String(repeating: " ", count: width - filled))] \(percent) %")
+    }
+
+    func finish() { if enabled { Console.err("\n") } }
+}
+
+/// `maquette comparer`: the base and scenarios side by side.
+struct CompareCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "comparer",
+        abstract: "Compare le plan de base et des scénarios : aides, part du maître d'ouvrage, pointe de trésorerie, règles enfreintes.",
+        discussion: "Exemple : maquette comparer base dsil-refusee-halle travaux-decales",
+        aliases: ["compare"]
+    )
+
+    @Option(name: .long, help: "Dossier des plans.")
+    var dossier: String = "Plans"
+
+    @Argument(help: "`base` et des identifiants de scénarios.")
+    var variantes: [String]
+
+    func validate() throws {
+        guard variantes.count >= 2 else { throw ValidationError("donnez au moins deux variantes, par exemple `base dsil-refusee-halle`") }
+    }
+
+    func run() throws {
+        let base = PlanLoader.load(folder: dossier)
+        var variants: [(id: String, title: String, plans: Plans)] = []
+        for id in variantes {
+            let scenario = id == "base" ? nil : id
+            let (_, p) = try loadPlans(dossier, scenario: scenario)
+            variants.append((id, base.scenarios.first { $0.id == id }?.title ?? "Plan de base", p))
+        }
+        Console.out(ComparisonReport.text(Comparison(variants), plans: variants[0].plans))
+    }
+}
+
+enum ComparisonReport {
+    static func text(_ c: Comparison, plans p: Plans) -> String {
+        func signed(_ m: Money) -> String { m.isNegative || m.isZero ? m.formatted : "+" + m.formatted }
+        var out = "Comparaison — \(c.columns.map { "\($0.id) (\($0.title))" }.joined(separator: " ; "))\n"
+        let base = c.columns[0]
+        for (title, pick) in [
+            ("Aides publiques", { (f: Comparison.Figures) in f.publicAid }), ("Part du maître d'ouvrage", { (f: Comparison.Figures) in f.ownersShare }),
+        ] {
+            out += "\n\(title)\n"
+            var header = ["Opération"]
+            var alignments: [TextTable.Alignment] = [.left]
+            for (i, col) in c.columns.enumerated() {
+                header.append(col.id)
+                alignments.append(.right)
+                if i > 0 {
+                    header.append("écart")
+                    alignments.append(.right)
+                }
+            }
+            var t = TextTable(header, alignments)
+            func row(_ label: String, _ figures: (Comparison.Column) -> Comparison.Figures?) {
+                var cells = [label]
+                let reference = figures(base).map(pick) ?? .zero
+                for (i, col) in c.columns.enumerated() {
+                    let value = figures(col).map(pick) ?? .zero
+                    cells.append(value.formatted)
+                    if i > 0 { cells.append(signed(value - reference)) }
+                }
+                t.add(cells)
+            }
+            for id in c.operations { row(id) { $0.operations[id] } }
+            t.separate()
+            for id in c.owners { row(p.programme.maitreOuvrage(id)?.name ?? id) { $0.owners[id] } }
+            row("Ensemble du programme") { $0.programme }
+            out += t.render()
+        }
+        out += "\nPointe du besoin de trésorerie cumulé et règles enfreintes\n"
+        var t = TextTable(["Maître d'ouvrage"] + c.columns.flatMap { ["\($0.id) : pointe", "règles"] }, [.left] + c.columns.flatMap { _ in [TextTable.Alignment.right, .right] })
+        for id in c.owners {
+            t.add([p.programme.maitreOuvrage(id)?.name ?? id] + c.columns.flatMap { [($0.owners[id]?.treasuryPeak ?? .zero).formatted, String($0.owners[id]?.brokenRules ?? 0)] })
+        }
+        t.add(["Ensemble du programme"] + c.columns.flatMap { [$0.programme.treasuryPeak.formatted, String($0.programme.brokenRules)] })
+        out += t.render()
+        return out
+    }
+}

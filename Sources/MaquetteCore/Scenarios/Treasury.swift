@@ -1,0 +1,150 @@
+/// The year-by-year cash view of operations: spending TTC, subsidies received following each
+/// dispositif's payment schedule, FCTVA received, loans drawn, and the owner's resulting need.
+///
+/// Payment schedule (dated parameters, décret 2018-514 art. 12 for State aid): an advance of
+/// `avance × A` in the works' start year; then instalments so that what was paid by the end of
+/// each spending year is A × the share of HT spending done so far, never above `acomptes × A`
+/// (nor below the advance); the balance the year after the last spending year. Amounts are
+/// rounded down to the cent, the balance taking what is left. Loans are drawn pro rata of TTC
+/// spending; receipts and private funding arrive in the last spending year.
+public enum Treasury {
+    public struct Year: Sendable, Equatable {
+        public var year: Int
+        public var spendingTTC: Money = .zero
+        public var subsidies: Money = .zero
+        public var fctva: Money = .zero
+        public var loans: Money = .zero
+        public var otherReceipts: Money = .zero
+
+        public init(year: Int) { self.year = year }
+
+        /// What the owner must find that year (negative: a surplus).
+        public var need: Money { spendingTTC - subsidies - fctva - loans - otherReceipts }
+
+        mutating func add(_ other: Year) {
+            spendingTTC += other.spendingTTC
+            subsidies += other.subsidies
+            fctva += other.fctva
+            loans += other.loans
+            otherReceipts += other.otherReceipts
+        }
+    }
+
+    /// One owner's (or the programme's) years, with the cumulated need.
+    public struct Table: Sendable, Equatable {
+        public var owner: String?
+        public var years: [Year]
+
+        public var cumulatedNeed: [Money] {
+            var total = Money.zero
+            return years.map {
+                total += $0.need
+                return total
+            }
+        }
+
+        public var peakNeed: Money { cumulatedNeed.max() ?? .zero }
+    }
+
+    public static func years(of f: OperationFigures, in plans: Plans) -> [Year] {
+        var table: [Int: Year] = [:]
+        func at(_ y: Int) -> Year { table[y] ?? Year(year: y) }
+        let byYear = f.costsByYear
+        guard let first = byYear.first?.year, let last = byYear.last?.year else { return [] }
+        for y in byYear { table[y.year, default: Year(year: y.year)].spendingTTC += y.ttc }
+        let start = f.operation.worksStart?.year ?? first
+        let htTotal = Money.sum(byYear.map(\.ht))
+        let ttcWeights = byYear.map { $0.ttc.cents }
+        for line in f.counted {
+            if line.isPublicAid {
+                for (year, amount) in schedule(line, start: start, byYear: byYear, htTotal: htTotal, last: last, plans: plans) {
+                    table[year, default: Year(year: year)].subsidies += amount
+                }
+            } else if line.nature == .pret || line.nature == .portageFoncier {
+                for (y, part) in zip(byYear, line.amount.split(proportionally: ttcWeights)) { table[y.year, default: Year(year: y.year)].loans += part }
+            } else if line.nature != .autofinancement {
+                table[last, default: Year(year: last)].otherReceipts += line.amount
+            }
+        }
+        for i in f.fctva { table[i.receiptYear, default: Year(year: i.receiptYear)].fctva += i.amount }
+        _ = at
+        return table.keys.sorted().map { table[$0]! }
+    }
+
+    /// When a subsidy's money arrives, year by year.
+    static func schedule(
+        _ line: ResolvedFunding, start: Int, byYear: [(year: Int, ht: Money, ttc: Money)], htTotal: Money, last: Int, plans: Plans
+    ) -> [(Int, Money)] {
+        let state = line.dispositif.map { $0.regime == .dotationCGCT || $0.regime == .decret2018514 } ?? false
+        let day = line.parameterDay
+        func rate(_ name: String) -> Rate {
+            if case .rate(let r)? = plans.catalogue.parameters[name]?.value(at: day)?.value { return r }
+            return .zero
+        }
+        let advanceRate = rate(state ? ParameterName.versementAvanceEtat : ParameterName.versementAvanceAutres)
+        let ceilingRate = rate(state ? ParameterName.versementAcomptesPlafondEtat : ParameterName.versementAcomptesPlafondAutres)
+        let amount = line.amount
+        let advance = amount.applyingRoundedDown(advanceRate)
+        let ceiling = amount.applyingRoundedDown(ceilingRate)
+        var out: [(Int, Money)] = []
+        var paid = Money.zero
+        if !advance.isZero {
+            out.append((start, advance))
+            paid = advance
+        }
+        var spent = Money.zero
+        for y in byYear {
+            spent += y.ht
+            let due = htTotal.isZero ? ceiling : Money(cents: Int64(Int128(amount.cents) * Int128(spent.cents) / Int128(htTotal.cents)))
+            let target = max(paid, min(due, ceiling))
+            if target > paid {
+                out.append((y.year, target - paid))
+                paid = target
+            }
+        }
+        if amount > paid { out.append((last + 1, amount - paid)) }
+        return out
+    }
+
+    /// Tables per owner (in the programme's order) and for the whole programme, over all years.
+    public static func tables(_ figures: [OperationFigures], plans: Plans) -> (owners: [Table], programme: Table) {
+        var byOwner: [String: [Int: Year]] = [:]
+        for f in figures {
+            for y in years(of: f, in: plans) {
+                byOwner[f.operation.maitreOuvrage, default: [:]][y.year, default: Year(year: y.year)].add(y)
+            }
+        }
+        let allYears = Set(byOwner.values.flatMap(\.keys)).sorted()
+        let owners = plans.programme.maitresOuvrage.map(\.id).filter { byOwner[$0] != nil }
+        let tables = owners.map { owner in Table(owner: owner, years: allYears.map { byOwner[owner]![$0] ?? Year(year: $0) }) }
+        var total: [Int: Year] = [:]
+        for t in tables { for y in t.years { total[y.year, default: Year(year: y.year)].add(y) } }
+        return (tables, Table(owner: nil, years: allYears.map { total[$0]! }))
+    }
+
+    /// The first year each owner's cumulated need exceeds its cumulated self-financing capacity
+    /// (the yearly capacity of programme.yaml times the years since the programme's start).
+    public static func overCapacity(_ tables: [Table], plans: Plans) -> [(owner: MaitreOuvrage, year: Int, need: Money, available: Money)] {
+        var out: [(MaitreOuvrage, Int, Money, Money)] = []
+        for table in tables {
+            guard let id = table.owner, let owner = plans.programme.maitreOuvrage(id), let capacity = owner.selfFinancingCapacity else { continue }
+            for (year, cumulated) in zip(table.years.map(\.year), table.cumulatedNeed) {
+                let available = Money(cents: capacity.cents * Int64(max(1, year - plans.programme.firstYear + 1)))
+                if cumulated > available {
+                    out.append((owner, year, cumulated, available))
+                    break
+                }
+            }
+        }
+        return out
+    }
+
+    public static func capacityWarnings(_ tables: [Table], plans: Plans) -> [Diagnostic] {
+        overCapacity(tables, plans: plans).map { o in
+            Diagnostic(
+                .avertissement, rule: "tresorerie-capacite",
+                "\(o.owner.name) : besoin de financement cumulé de \(o.need) fin \(o.year), au-delà de sa capacité d'autofinancement cumulée (\(o.owner.selfFinancingCapacity!) par an depuis \(plans.programme.firstYear), soit \(o.available))",
+                at: o.owner.location, operation: nil, notes: ["prévoyez un emprunt, décalez une opération ou sollicitez une avance"])
+        }
+    }
+}
