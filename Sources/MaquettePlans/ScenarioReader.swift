@@ -62,7 +62,8 @@ struct ScenarioReader {
             if let m = f.take("montant") { amount = reader.money(m, "montant").map(FundingAmount.fixed) }
             if let t = f.take("taux") { amount = reader.rate(t, "taux").map(FundingAmount.rate) }
             let status = f.take("statut").flatMap { reader.choice($0, "statut", FundingStatus.self) }
-            if amount == nil && status == nil {
+            if amount == nil && status == nil { return nil }
+            if !f.has("montant") && !f.has("taux") && !f.has("statut") {
                 reader.error(entry.value, "`modifier_financement` ne change rien", "donnez `montant`, `taux` ou `statut`", rule: "cle-manquante")
                 return nil
             }
@@ -94,10 +95,11 @@ struct ScenarioReader {
             let label = f.take("libelle").flatMap { reader.text($0, "libelle") }
             let amount = f.take("montant_ht").flatMap { reader.money($0, "montant_ht") }
             let variation = f.take("variation").flatMap(readVariation)
-            if amount == nil && variation == nil {
+            if !f.has("montant_ht") && !f.has("variation") {
                 reader.error(entry.value, "`modifier_depenses` ne change rien", "donnez `montant_ht` ou `variation` (par exemple `+8 %`)", rule: "cle-manquante")
                 return nil
             }
+            if amount == nil && variation == nil { return nil }
             return ScenarioChange(.changeCost(operation: op, nature: nature, label: label, amount: amount, variation: variation), at: at)
         case "decaler":
             guard let op = operationTarget(reader.require(f, "operation", "`decaler`", example: "toutes")) else { return nil }

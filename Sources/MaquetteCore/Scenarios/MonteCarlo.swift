@@ -112,7 +112,7 @@ public struct MonteCarlo {
                 let granted = generator.chance(u.p)
                 var line = drawn.operations[u.op].funding[u.line]
                 if granted {
-                    line.status = .sollicite
+                    // The line keeps its status: envisagé and sollicité lines both count.
                     if let range = line.rateRange {
                         let span = UInt64(range.upperBound.millionths - range.lowerBound.millionths + 1)
                         line.amount = .rate(Rate(millionths: range.lowerBound.millionths + Int64(generator.next(below: span))))

@@ -1,0 +1,262 @@
+import MaquetteCore
+import MaquettePlans
+import XCTest
+
+/// Scenario files through the real reader, each transformation pinned, the treasury of a small case
+/// worked out by hand year by year, and the Monte-Carlo estimates.
+final class ScenarioTests: XCTestCase {
+    typealias F = PlanFixture
+
+    /// Works of 1 000 000 HT split 600 000 / 400 000 over 2025-2026, DETR 300 000 and DSIL 200 000.
+    static let operation = """
+        id: op
+        intitule: Opération d'essai
+        maitre_ouvrage: commune
+        calendrier: { debut_travaux: 2025-03, fin: 2026-10 }
+        depenses:
+          - { libelle: Travaux, nature: travaux, montant_ht: 1 000 000, annees: { 2025: 600 000, 2026: 400 000 } }
+          - { libelle: Études, nature: etudes, montant_ht: 50 000, annees: { 2024: 100 % } }
+        financements:
+          - { dispositif: etat.detr, montant: 300 000, statut: sollicite, depot: 2024-11-02 }
+          - { dispositif: etat.dsil, montant: 250 000, statut: sollicite, depot: 2024-11-02 }
+          - autofinancement: solde
+        """
+
+    func scenario(_ changes: String, parent: String? = nil, id: String = "s") -> String {
+        "id: \(id)\ntitre: Essai\n" + (parent.map { "parent: \($0)\n" } ?? "") + "changements:\n" + changes
+    }
+
+    func load(_ scenarios: [String], operations: [String] = [ScenarioTests.operation]) -> LoadResult {
+        var files = [PlanFile(path: "P/programme.yaml", text: F.programme)]
+        for (i, text) in operations.enumerated() { files.append(PlanFile(path: "P/operations/op\(i + 1).yaml", text: text)) }
+        for (i, text) in scenarios.enumerated() { files.append(PlanFile(path: "P/scenarios/s\(i + 1).yaml", text: text)) }
+        return PlanLoader.load(files: files, root: "P")
+    }
+
+    func applied(_ changes: String, file: StaticString = #filePath, line: UInt = #line) throws -> Plans {
+        let result = load([scenario(changes)]).applying(scenario: "s")
+        return try XCTUnwrap(result.plans, "\(result.diagnostics.map(\.message))", file: file, line: line)
+    }
+
+    func figures(_ plans: Plans) -> OperationFigures { Financing.figures(of: plans)[0] }
+
+    // MARK: Transformations
+
+    func testRefuseKeepsTheLineButCountsNothing() throws {
+        let plans = try applied("  - refuser: { operation: op, ligne: etat.dsil }")
+        let f = figures(plans)
+        XCTAssertEqual(plans.operations[0].funding[1].status, .refuse)
+        XCTAssertEqual(f.publicAid, Money(euros: 300_000))
+        // Solde = 1 050 000 − 300 000.
+        XCTAssertEqual(f.selfFinancing, Money(euros: 750_000))
+    }
+
+    func testRemoveAndChangeFunding() throws {
+        let removed = try applied("  - retirer: { operation: op, ligne: etat.dsil }")
+        XCTAssertEqual(removed.operations[0].funding.count, 2)
+        let changed = try applied("  - modifier_financement: { operation: op, ligne: etat.detr, taux: 25 %, statut: notifie }")
+        // DETR on its base of 1 050 000 HT: 25 % = 262 500.
+        XCTAssertEqual(figures(changed).funding[0].amount, Money(euros: 262_500))
+        XCTAssertEqual(changed.operations[0].funding[0].status, .notifie)
+    }
+
+    func testDispositifCutAppliesToEveryLine() throws {
+        // DETR −20 %: 300 000 → 240 000; a 25 % maximum rate is now broken by the DSIL (250 000 of
+        // 1 050 000 is 23,81 %: not broken) but a 20 % maximum is.
+        let plans = try applied("  - modifier_dispositif: { dispositif: etat.detr, variation: -20 % }\n  - modifier_dispositif: { dispositif: etat.dsil, taux-max: 20 % }")
+        XCTAssertEqual(figures(plans).funding[0].amount, Money(euros: 240_000))
+        let rate = Rules.check(plans).with(rule: "taux-dispositif")
+        XCTAssertEqual(rate.count, 1)
+        XCTAssertTrue(rate[0].message.hasPrefix("etat.dsil : 250 000,00 € soit 23,81 %"), rate[0].message)
+    }
+
+    func testCostIncreaseKeepsTheYearlySplit() throws {
+        // +8 % on works: 1 080 000, split 648 000 / 432 000 like 600 000 / 400 000.
+        let plans = try applied("  - modifier_depenses: { operation: toutes, nature: travaux, variation: +8 % }")
+        let works = plans.operations[0].costs[0]
+        XCTAssertEqual(works.amountHT, Money(euros: 1_080_000))
+        XCTAssertEqual(works.years.map(\.amountHT), [Money(euros: 648_000), Money(euros: 432_000)])
+        XCTAssertEqual(plans.operations[0].costs[1].amountHT, Money(euros: 50_000))
+        XCTAssertEqual(figures(plans).selfFinancing, Money(euros: 580_000))
+    }
+
+    func testShiftMovesDatesAndSpendingYears() throws {
+        let year = try applied("  - decaler: { operation: op, annees: 1 }")
+        XCTAssertEqual(year.operations[0].worksStart, Day(year: 2026, month: 3, day: 1))
+        XCTAssertEqual(year.operations[0].end, Day(year: 2027, month: 10, day: 1))
+        XCTAssertEqual(year.operations[0].costs[0].years.map(\.year), [2026, 2027])
+        // Six months round to a year of spending; five do not.
+        XCTAssertEqual(try applied("  - decaler: { operation: op, mois: 6 }").operations[0].costs[0].years.map(\.year), [2026, 2027])
+        let five = try applied("  - decaler: { operation: op, mois: 5 }")
+        XCTAssertEqual(five.operations[0].costs[0].years.map(\.year), [2025, 2026])
+        XCTAssertEqual(five.operations[0].worksStart, Day(year: 2025, month: 8, day: 1))
+    }
+
+    func testAddFundingAndOperation() throws {
+        let plans = try applied(
+            """
+              - ajouter_financement: { operation: op, financement: { dispositif: region.espaces-publics, montant: 100 000 } }
+              - ajouter_operation:
+                  id: nouvelle
+                  intitule: Nouvelle opération
+                  maitre_ouvrage: commune
+                  depenses: [{ libelle: Travaux, nature: travaux, montant_ht: 10 000, annees: { 2026: 100 % } }]
+                  financements: [{ autofinancement: solde }]
+            """)
+        // The new line goes before the balance, which drops by 100 000.
+        XCTAssertEqual(plans.operations[0].funding.map(\.dispositifID), ["etat.detr", "etat.dsil", "region.espaces-publics", nil])
+        XCTAssertEqual(figures(plans).selfFinancing, Money(euros: 400_000))
+        XCTAssertEqual(plans.operations.map(\.id), ["op", "nouvelle"])
+    }
+
+    func testAChangeThatPointsAtNothingIsLocated() {
+        let result = load([scenario("  - refuser: { operation: op, ligne: etat.dpv }\n  - decaler: { operation: halle, annees: 1 }")]).applying(scenario: "s")
+        XCTAssertNil(result.plans)
+        XCTAssertEqual(
+            result.diagnostics.map { "\($0.location!.line):\($0.location!.column) \($0.message)" },
+            ["4:5 la ligne `etat.dpv` n'existe pas dans l'opération `op`", "5:5 l'opération `halle` n'existe pas"])
+        XCTAssertEqual(result.diagnostics[0].location?.file, "P/scenarios/s1.yaml")
+    }
+
+    func testParentsApplyFirstAndCyclesAreRefused() throws {
+        let parent = scenario("  - modifier_depenses: { operation: op, nature: travaux, montant_ht: 2 000 000 }", id: "parent")
+        let child = scenario("  - modifier_depenses: { operation: op, nature: travaux, variation: +10 % }", parent: "parent", id: "enfant")
+        let plans = try XCTUnwrap(load([parent, child]).applying(scenario: "enfant").plans)
+        // 2 000 000 then +10 %: 2 200 000 (the other order would give 2 000 000).
+        XCTAssertEqual(plans.operations[0].costs[0].amountHT, Money(euros: 2_200_000))
+        let a = scenario("  - decaler: { operation: op, annees: 1 }", parent: "b", id: "a")
+        let b = scenario("  - decaler: { operation: op, annees: 1 }", parent: "a", id: "b")
+        let loop = load([a, b]).applying(scenario: "a")
+        XCTAssertNil(loop.plans)
+        XCTAssertTrue(loop.diagnostics.contains { $0.message.contains("dépend de lui-même") })
+        let unknown = load([]).applying(scenario: "absent")
+        XCTAssertEqual(unknown.diagnostics.map(\.message), ["scénario inconnu `absent`"])
+    }
+
+    func testScenarioFileErrorsAreLocated() {
+        let bad = "id: s\ntitre: Essai\nchangements:\n  - refusr: { operation: op, ligne: etat.dsil }\n  - modifier_depenses: { operation: op, variation: -150 % }\n"
+        let d = load([bad]).diagnostics
+        XCTAssertEqual(d.map { "\($0.location!.line):\($0.location!.column)" }, ["4:5", "5:52"])
+        XCTAssertEqual(d[0].notes, ["vouliez-vous dire `refuser` ?"])
+        XCTAssertTrue(d[1].message.contains("une baisse de plus de 100 %"))
+    }
+
+    // MARK: Treasury
+
+    func testTreasuryOfASmallCaseYearByYear() throws {
+        // 200 000 HT of works (TTC 120 000 a year in 2025 and 2026), DETR 80 000, a loan of 50 000.
+        // DETR: advance 30 % = 24 000 in 2025; paid by end of 2025 = 80 000 × 50 % = 40 000, so
+        // 16 000 more; 2026: 80 000 × 100 % capped at 80 % = 64 000, so 24 000; balance 16 000 in
+        // 2027. Loan drawn 25 000 a year. FCTVA (N+2): 120 000 × 16,404 % = 19 684,80 in 2027 and 2028.
+        let op = """
+            id: op
+            intitule: Essai
+            maitre_ouvrage: commune
+            calendrier: { debut_travaux: 2025-01 }
+            depenses:
+              - { libelle: Travaux, nature: travaux, montant_ht: 200 000, annees: { 2025: 50 %, 2026: 50 % } }
+            financements:
+              - { dispositif: etat.detr, montant: 80 000, statut: sollicite, depot: 2024-10-01 }
+              - emprunt: 50 000
+              - autofinancement: solde
+            """
+        let plans = try XCTUnwrap(F.load([op]).plans)
+        let (owners, programme) = Treasury.tables(Financing.figures(of: plans), plans: plans)
+        let t = try XCTUnwrap(owners.first)
+        XCTAssertEqual(t.owner, "commune")
+        XCTAssertEqual(t.years.map(\.year), [2025, 2026, 2027, 2028])
+        XCTAssertEqual(t.years.map(\.spendingTTC), [Money(euros: 120_000), Money(euros: 120_000), .zero, .zero])
+        XCTAssertEqual(t.years.map(\.subsidies), [Money(euros: 40_000), Money(euros: 24_000), Money(euros: 16_000), .zero])
+        XCTAssertEqual(t.years.map(\.loans), [Money(euros: 25_000), Money(euros: 25_000), .zero, .zero])
+        XCTAssertEqual(t.years.map(\.fctva), [.zero, .zero, Money(cents: 1_968_480), Money(cents: 1_968_480)])
+        XCTAssertEqual(t.years.map(\.need), [Money(euros: 55_000), Money(euros: 71_000), Money(cents: -3_568_480), Money(cents: -1_968_480)])
+        XCTAssertEqual(t.cumulatedNeed, [Money(euros: 55_000), Money(euros: 126_000), Money(cents: 9_031_520), Money(cents: 7_063_040)])
+        XCTAssertEqual(t.peakNeed, Money(euros: 126_000))
+        XCTAssertEqual(programme.cumulatedNeed, t.cumulatedNeed)
+    }
+
+    func testCapacityWarning() throws {
+        // Capacity 60 000 a year from 2024: 120 000 available by 2025 (need 55 000), 180 000 by 2026
+        // (need 126 000): no warning. At 40 000 a year: 120 000 by 2026 < 126 000.
+        let op = """
+            id: op
+            intitule: Essai
+            maitre_ouvrage: commune
+            calendrier: { debut_travaux: 2025-01 }
+            depenses:
+              - { libelle: Travaux, nature: travaux, montant_ht: 200 000, annees: { 2025: 50 %, 2026: 50 % } }
+            financements:
+              - { dispositif: etat.detr, montant: 80 000, statut: sollicite, depot: 2024-10-01 }
+              - emprunt: 50 000
+              - autofinancement: solde
+            """
+        func warnings(_ capacity: String) throws -> [Diagnostic] {
+            let programme = F.programme.replacingOccurrences(of: "population: 3 000,", with: "population: 3 000, capacite_autofinancement: \(capacity),")
+            let plans = try XCTUnwrap(F.load([op], programme: programme).plans)
+            return Treasury.capacityWarnings(Treasury.tables(Financing.figures(of: plans), plans: plans).owners, plans: plans)
+        }
+        XCTAssertEqual(try warnings("60 000"), [])
+        let w = try warnings("40 000")
+        XCTAssertEqual(w.count, 1)
+        XCTAssertTrue(w[0].message.contains("besoin de financement cumulé de 126 000,00 € fin 2026"), w[0].message)
+        XCTAssertTrue(w[0].message.contains("soit 120 000,00 €"))
+    }
+
+    // MARK: Monte-Carlo
+
+    static let uncertain = """
+        id: op
+        intitule: Essai
+        maitre_ouvrage: commune
+        depenses:
+          - { libelle: Travaux, nature: travaux, montant_ht: 1 000 000, annees: { 2025: 100 % } }
+        financements:
+          - { dispositif: etat.detr, montant: 300 000, statut: sollicite, depot: 2024-10-01, probabilite: 60 % }
+          - { dispositif: region.espaces-publics, montant: 200 000, statut: envisage, probabilite: 25 % }
+          - autofinancement: solde
+        """
+
+    func testMeanOwnShareMatchesTheExpectation() throws {
+        // E[own] = 1 000 000 − (0,6 × 300 000 + 0,25 × 200 000) = 770 000. Standard deviation per
+        // draw √(0,24 × 300 000² + 0,1875 × 200 000²) ≈ 170 587; over 4 000 draws the standard
+        // error is about 2 697: the estimate must be within 4 of them (10 800).
+        let plans = try XCTUnwrap(F.load([Self.uncertain]).plans)
+        let result = MonteCarlo(plans: plans).run(draws: 4_000, seed: 7)
+        let mean = result.owners[0].ownersShare.mean
+        XCTAssertLessThanOrEqual(abs(mean.cents - 77_000_000), 1_080_000, "\(mean)")
+        // The own share takes only four values: 500 000, 700 000, 800 000, 1 000 000.
+        let d = result.owners[0].ownersShare
+        XCTAssertTrue([500_000, 700_000, 800_000, 1_000_000].map { Money(euros: $0) }.contains(d.p50))
+        XCTAssertEqual(d.p90, Money(euros: 1_000_000))
+        XCTAssertEqual(result.uncertain.map(\.dispositif), ["region.espaces-publics", "etat.detr"])
+        // Expected shortfalls: 0,75 × 200 000 = 150 000 and 0,4 × 300 000 = 120 000.
+        XCTAssertEqual(result.uncertain.map(\.expectedShortfall), [Money(euros: 150_000), Money(euros: 120_000)])
+    }
+
+    func testSameSeedSameResultAndRatesDrawnInTheirRange() throws {
+        let plans = try XCTUnwrap(F.load([Self.uncertain]).plans)
+        let a = MonteCarlo(plans: plans).run(draws: 500, seed: 42)
+        let b = MonteCarlo(plans: plans).run(draws: 500, seed: 42)
+        XCTAssertEqual(a.owners[0].ownersShare, b.owners[0].ownersShare)
+        XCTAssertNotEqual(MonteCarlo(plans: plans).run(draws: 500, seed: 43).owners[0].ownersShare.mean, a.owners[0].ownersShare.mean)
+        // A rate of 20 % .. 30 % of 1 000 000, always granted: the own share averages 750 000
+        // (uniform: standard deviation 28 868, so about 913 over 1 000 draws) and stays in [700 000, 800 000].
+        let ranged = Self.uncertain.replacingOccurrences(of: "montant: 300 000, statut: sollicite, depot: 2024-10-01, probabilite: 60 %", with: "taux: 20 % .. 30 %, statut: sollicite, depot: 2024-10-01, probabilite: 100 %")
+            .replacingOccurrences(of: "probabilite: 25 %", with: "probabilite: 0 %")
+        let r = MonteCarlo(plans: try XCTUnwrap(F.load([ranged]).plans)).run(draws: 1_000, seed: 1)
+        let d = r.owners[0].ownersShare
+        XCTAssertLessThanOrEqual(abs(d.mean.cents - 75_000_000), 370_000, "\(d.mean)")
+        XCTAssertGreaterThanOrEqual(d.p10, Money(euros: 700_000))
+        XCTAssertLessThanOrEqual(d.p90, Money(euros: 800_000))
+        // The plan itself takes the lower bound: 20 % = 200 000.
+        XCTAssertEqual(Financing.figures(of: try XCTUnwrap(F.load([ranged]).plans))[0].funding[0].amount, Money(euros: 200_000))
+    }
+
+    func testPercentilesByNearestRank() {
+        let values = (1...10).map { Money(euros: Int64($0)) }
+        XCTAssertEqual(MonteCarlo.percentile(values, 10), Money(euros: 1))
+        XCTAssertEqual(MonteCarlo.percentile(values, 50), Money(euros: 5))
+        XCTAssertEqual(MonteCarlo.percentile(values, 90), Money(euros: 9))
+        XCTAssertEqual(MonteCarlo.percentile([Money(euros: 3)], 90), Money(euros: 3))
+    }
+}
