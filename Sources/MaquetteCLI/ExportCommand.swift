@@ -27,8 +27,18 @@ struct ExportCommand: ParsableCommand {
     @Option(name: .long, help: "Opérations à exporter, séparées par des virgules (par défaut : toutes).")
     var operations: String?
 
+    @Option(name: .long, help: "Scénario (répétable) : le premier est montré dans les feuilles, tous sont comparés au plan de base dans la feuille Scénarios.")
+    var scenario: [String] = []
+
+    @Option(name: .long, help: "Ajoute une feuille Simulation de Monte-Carlo avec ce nombre de tirages.")
+    var tirages: Int?
+
+    @Option(name: .long, help: "Graine de la simulation.")
+    var graine: UInt64 = 42
+
     func run() throws {
-        let loaded = PlanLoader.load(folder: plans.dossier)
+        let base = PlanLoader.load(folder: plans.dossier)
+        let loaded = base.applying(scenario: scenario.first)
         guard let p = loaded.plans else {
             DiagnosticPrinter.reportUnreadable(loaded, closing: "Les plans ne peuvent pas être lus : aucun classeur n'a été écrit.\n")
             throw ExitCodes.unreadable
@@ -48,7 +58,22 @@ struct ExportCommand: ParsableCommand {
         let diagnostics = all.filter { $0.operation == nil || ids.contains($0.operation!) }
         let epoch = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"].flatMap { Int($0) }
         let day = CommitteeWorkbook.creationDay(of: p, sourceDateEpoch: epoch)
-        let model = CommitteeWorkbook(plans: selected, figures: figures, diagnostics: diagnostics, created: day).build()
+        var book = CommitteeWorkbook(plans: selected, figures: figures, diagnostics: diagnostics, created: day)
+        book.scenarioTitle = scenario.first.flatMap { id in base.scenarios.first { $0.id == id }.map { "\($0.title) (\(id))" } }
+        if !scenario.isEmpty, let basePlans = base.plans {
+            var variants: [(id: String, title: String, plans: Plans)] = [("base", "Plan de base", basePlans)]
+            for id in scenario {
+                let (_, variant) = try loadPlans(plans.dossier, scenario: id)
+                variants.append((id, base.scenarios.first { $0.id == id }?.title ?? id, variant))
+            }
+            book.comparison = Comparison(variants)
+        }
+        if let tirages {
+            let bar = ProgressBar(total: tirages, label: "Tirages")
+            book.simulation = MonteCarlo(plans: selected).run(draws: tirages, seed: graine) { bar.update($0) }
+            bar.finish()
+        }
+        let model = book.build()
         // libxlsxwriter prints numbers with the C library's locale: keep it neutral.
         setlocale(LC_NUMERIC, "C")
         do {

@@ -104,12 +104,18 @@ public enum WorkbookRenderer {
                 }
             }
             for chartModel in sheetModel.charts {
-                let chart = try workbook.addChart(chartModel.kind == .stackedColumn ? .stackedColumn : .doughnut)
+                let kind: Chart.Kind
+                switch chartModel.kind {
+                case .stackedColumn: kind = .stackedColumn
+                case .column: kind = .column
+                case .doughnut: kind = .doughnut
+                }
+                let chart = try workbook.addChart(kind)
                 for series in chartModel.series {
                     chart.addSeries(name: series.name, categories: series.categories, values: series.values, color: series.color)
                 }
                 chart.setTitle(chartModel.title)
-                if chartModel.kind == .stackedColumn {
+                if chartModel.kind != .doughnut {
                     chart.legendAtBottom()
                     chart.setValueAxis(numberFormat: "#,##0 \"€\"")
                 } else {

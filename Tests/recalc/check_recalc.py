@@ -2,7 +2,9 @@
 """LibreOffice recalculates the exported workbook; every formula must give the value Maquette
 stored, and the Synthèse must give Maquette's own figures (`verifier --format json`) to the cent.
 
-Usage: check_recalc.py MAQUETTE PLANS_DIR
+Usage: check_recalc.py MAQUETTE PLANS_DIR [SCENARIO ...]
+With scenarios, the workbook shows the first one, compares all of them (Scénarios sheet) and carries
+a Monte-Carlo sheet; the Synthèse is then checked against `verifier --scenario FIRST`.
 Prints `recalc: N passed, M failed` and exits 1 on any failure.
 """
 import csv
@@ -100,13 +102,15 @@ def number(text):
 
 
 def main():
-    maquette, plans = sys.argv[1], sys.argv[2]
+    maquette, plans, scenarios = sys.argv[1], sys.argv[2], sys.argv[3:]
+    export_extra = [a for s in scenarios for a in ("--scenario", s)] + (["--tirages", "300"] if scenarios else [])
+    verify_extra = ["--scenario", scenarios[0]] if scenarios else []
     work = tempfile.mkdtemp(prefix="maquette-recalc-")
     passed, failed = 0, 0
     try:
         book = os.path.join(work, "classeur.xlsx")
-        subprocess.run([maquette, "exporter", plans, "-o", book], check=True, capture_output=True)
-        report = json.loads(subprocess.run([maquette, "verifier", plans, "--format", "json"], capture_output=True, text=True).stdout)
+        subprocess.run([maquette, "exporter", plans, "-o", book] + export_extra, check=True, capture_output=True)
+        report = json.loads(subprocess.run([maquette, "verifier", plans, "--format", "json"] + verify_extra, capture_output=True, text=True).stdout)
         cells, paths = formulas(book)
 
         # The canary: the grand total of public aid, stored wrong in a copy, must come back right.

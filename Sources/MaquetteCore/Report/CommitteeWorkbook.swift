@@ -7,12 +7,20 @@ public struct CommitteeWorkbook {
     public let figures: [OperationFigures]
     public let diagnostics: [Diagnostic]
     public let created: Day
+    /// The base and scenarios side by side, for the Scénarios sheet.
+    public var comparison: Comparison?
+    /// A Monte-Carlo result, for the Simulation sheet.
+    public var simulation: MonteCarlo.Result?
+    /// The scenario the main sheets show, if any.
+    public var scenarioTitle: String?
 
     public static let synthesisSheet = "Synthèse"
     public static let fundersSheet = "Financeurs"
     public static let scheduleSheet = "Échéancier"
     public static let checksSheet = "Contrôles"
     public static let chartsSheet = "Graphiques"
+    public static let scenariosSheet = "Scénarios"
+    public static let simulationSheet = "Simulation"
 
     public static let statusLabels = FundingStatus.allCases.map(\.label)
 
@@ -56,7 +64,9 @@ public struct CommitteeWorkbook {
         var model = WorkbookModel(
             title: "Plans de financement – \(plans.programme.name)", subject: "Comité régional des financeurs",
             author: plans.programme.name, comments: "Établi avec Maquette à partir des fichiers de plans", created: created.daysSinceEpoch * 86_400)
-        var names = SheetNames(reserved: [Self.synthesisSheet, Self.fundersSheet, Self.scheduleSheet, Self.checksSheet, Self.chartsSheet])
+        var names = SheetNames(reserved: [
+            Self.synthesisSheet, Self.fundersSheet, Self.scheduleSheet, Self.checksSheet, Self.chartsSheet, Self.scenariosSheet, Self.simulationSheet,
+        ])
         let operationSheets = figures.map { names.make($0.operation.id) }
         let synthesis = SynthesisSheet(book: self)
         model.sheets.append(synthesis.build(operationSheets: operationSheets))
@@ -67,6 +77,8 @@ public struct CommitteeWorkbook {
         model.sheets.append(ScheduleSheet(book: self).build())
         model.sheets.append(ChecksSheet(book: self).build())
         model.sheets.append(ChartsSheet(book: self, synthesis: synthesis).build())
+        if let comparison { model.sheets.append(ScenariosSheet(book: self, comparison: comparison).build()) }
+        if let simulation { model.sheets.append(SimulationSheet(book: self, result: simulation).build()) }
         model.definedNames = synthesis.definedNames
         return model
     }
@@ -189,7 +201,7 @@ struct SynthesisSheet {
 
     func build(operationSheets: [String]) -> SheetModel {
         var sheet = SheetModel(name: CommitteeWorkbook.synthesisSheet)
-        sheet.append([.text("\(book.plans.programme.name) — synthèse des plans de financement", .title)])
+        sheet.append([.text("\(book.plans.programme.name) — synthèse des plans de financement\(book.scenarioTitle.map { " — scénario : \($0)" } ?? "")", .title)])
         sheet.append([
             .text(
                 "Montants en euros. Coûts HT et TTC ; aides rapportées au coût sur la base de chaque plan (HT sauf mention). Établi le \(book.created.formatted) à partir des fichiers de plans.",
@@ -621,65 +633,68 @@ struct ScheduleSheet {
 
     func build() -> SheetModel {
         var sheet = SheetModel(name: CommitteeWorkbook.scheduleSheet)
-        sheet.append([.text("Échéancier par année et par maître d'ouvrage", .title)])
+        sheet.append([.text("Échéancier et trésorerie par maître d'ouvrage et par année", .title)])
         sheet.append([
             .text(
-                "Aides publiques réparties au prorata des dépenses HT de chaque année (hypothèse : le calendrier des versements — avance, acomptes, solde — n'est pas encore modélisé). FCTVA à l'année de versement selon le régime du maître d'ouvrage.",
+                "Subventions : avance, acomptes au prorata des dépenses HT (plafonnés), solde l'année qui suit la dernière dépense (paramètres datés du catalogue). FCTVA à l'année de versement selon le régime. Emprunts tirés au prorata des dépenses TTC.",
                 .subtitle)
         ])
         sheet.skip()
-        let headers = ["Année", "Maître d'ouvrage", "Dépenses HT", "Dépenses TTC", "Aides publiques attendues", "FCTVA reçu", "Reste à financer (TTC − aides − FCTVA)"]
+        let headers = [
+            "Maître d'ouvrage", "Année", "Dépenses HT", "Dépenses TTC", "Subventions reçues", "FCTVA reçu", "Emprunts", "Autres recettes",
+            "Besoin de l'année", "Besoin cumulé", "Capacité d'autofinancement cumulée",
+        ]
         sheet.append(headers.enumerated().map { .text($0.element, $0.offset >= 2 ? .headerRight : .header) })
-        struct Key: Hashable, Comparable {
-            let year: Int
-            let owner: String
-            static func < (a: Key, b: Key) -> Bool { (a.year, a.owner) < (b.year, b.owner) }
-        }
-        var rows: [Key: [Money]] = [:]
-        func add(_ key: Key, _ index: Int, _ amount: Money) {
-            var v = rows[key] ?? [.zero, .zero, .zero, .zero]
-            v[index] += amount
-            rows[key] = v
-        }
-        for f in book.figures {
-            let owner = f.operation.maitreOuvrage
-            let byYear = f.costsByYear
-            for y in byYear {
-                add(Key(year: y.year, owner: owner), 0, y.ht)
-                add(Key(year: y.year, owner: owner), 1, y.ttc)
-            }
-            let aidParts = f.publicAid.split(proportionally: byYear.map { $0.ht.cents })
-            for (y, part) in zip(byYear, aidParts) { add(Key(year: y.year, owner: owner), 2, part) }
-            for i in f.fctva { add(Key(year: i.receiptYear, owner: owner), 3, i.amount) }
-        }
+        let (tables, _) = Treasury.tables(book.figures, plans: book.plans)
         let first = sheet.nextRow
-        for key in rows.keys.sorted() {
-            let r = sheet.nextRow
-            let v = rows[key]!
-            let name = book.plans.programme.maitreOuvrage(key.owner)?.name ?? key.owner
-            sheet.append([
-                Cell(.integer(key.year), .year), .text(name), .money(v[0]), .money(v[1]), .money(v[2]), .money(v[3]),
-                .formula("\(A1.cell(r, 3))-\(A1.cell(r, 4))-\(A1.cell(r, 5))", .money(v[1] - v[2] - v[3]), .moneyBold),
-            ])
+        for table in tables {
+            guard let id = table.owner else { continue }
+            let owner = book.plans.programme.maitreOuvrage(id)
+            let firstOfOwner = sheet.nextRow
+            for (y, cumulated) in zip(table.years, table.cumulatedNeed) where y != Treasury.Year(year: y.year) || sheet.nextRow > firstOfOwner {
+                let r = sheet.nextRow
+                let need = "\(A1.cell(r, 3))-\(A1.cell(r, 4))-\(A1.cell(r, 5))-\(A1.cell(r, 6))-\(A1.cell(r, 7))"
+                let cumul = r == firstOfOwner ? A1.cell(r, 8) : "\(A1.cell(r - 1, 9))+\(A1.cell(r, 8))"
+                var cells: [Cell] = [
+                    .text(owner?.name ?? id), Cell(.integer(y.year), .year), .money(y.spendingHT), .money(y.spendingTTC), .money(y.subsidies),
+                    .money(y.fctva), .money(y.loans), .money(y.otherReceipts), .formula(need, .money(y.need), .moneyBold),
+                    .formula(cumul, .money(cumulated), .moneyBold),
+                ]
+                if let capacity = owner?.selfFinancingCapacity {
+                    cells.append(.money(Money(cents: capacity.cents * Int64(max(1, y.year - book.plans.programme.firstYear + 1)))))
+                }
+                sheet.append(cells)
+            }
         }
         let last = sheet.nextRow - 1
         if last >= first {
-            let totals = (0..<4).map { i in Money.sum(rows.values.map { $0[i] }) }
+            let totals = tables.reduce(into: [Money](repeating: .zero, count: 7)) { acc, t in
+                for y in t.years {
+                    acc[0] += y.spendingHT
+                    acc[1] += y.spendingTTC
+                    acc[2] += y.subsidies
+                    acc[3] += y.fctva
+                    acc[4] += y.loans
+                    acc[5] += y.otherReceipts
+                    acc[6] += y.need
+                }
+            }
             sheet.append(
                 [.text("Total", .labelTotal), .text("", .labelTotal)]
-                    + (2...6).map { c in
-                        .formula(
-                            "SUM(\(A1.range(first, c, last, c)))", .money(c < 6 ? totals[c - 2] : totals[1] - totals[2] - totals[3]), .moneyTotal)
-                    })
-            sheet.autofilter = CellRange(3, 0, last, 6)
+                    + (2...8).map { c in .formula("SUM(\(A1.range(first, c, last, c)))", .money(totals[c - 2]), .moneyTotal) })
+            sheet.autofilter = CellRange(3, 0, last, 10)
+            sheet.problemHighlights = [
+                (CellRange(first, 9, last, 9), "AND(ISNUMBER(\(A1.cell(first, 10))),\(A1.cell(first, 9))>\(A1.cell(first, 10)))")
+            ]
         }
         sheet.frozenRows = 4
         sheet.repeatRows = 3...3
-        sheet.merges = [CellRange(0, 0, 0, 6), CellRange(1, 0, 1, 6)]
+        sheet.merges = [CellRange(0, 0, 0, 10), CellRange(1, 0, 1, 10)]
         sheet.header = book.header(sheet.name)
         sheet.footer = book.footer
-        sheet.columnWidths = [0: 8, 2: 17, 3: 17, 4: 17, 5: 17, 6: 20]
-        sheet.fitColumns(skipRows: [0, 1, 3])
+        sheet.columnWidths = [0: 44, 1: 8]
+        for c in 2...10 { sheet.columnWidths[c] = 16 }
+        sheet.rowHeights[3] = 47
         sheet.fitRowHeights()
         return sheet
     }
@@ -802,6 +817,131 @@ struct ChartsSheet {
         sheet.footer = book.footer
         sheet.columnWidths[0] = 28
         for c in 1...labels.count { sheet.columnWidths[c] = 15 }
+        sheet.fitRowHeights()
+        return sheet
+    }
+}
+
+// MARK: - Scénarios
+
+struct ScenariosSheet {
+    let book: CommitteeWorkbook
+    let comparison: Comparison
+
+    func build() -> SheetModel {
+        var sheet = SheetModel(name: CommitteeWorkbook.scenariosSheet)
+        let c = comparison
+        sheet.append([.text("Comparaison des scénarios", .title)])
+        sheet.append([.text(c.columns.map { "\($0.id) : \($0.title)" }.joined(separator: " ; "), .subtitle)])
+        sheet.skip()
+        func ownerName(_ id: String) -> String { book.plans.programme.maitreOuvrage(id)?.name ?? id }
+        var ownShareRows: [Int] = []
+        for (title, pick) in [
+            ("Part du maître d'ouvrage", { (f: Comparison.Figures) in f.ownersShare }), ("Aides publiques", { (f: Comparison.Figures) in f.publicAid }),
+        ] {
+            sheet.append([.text(title, .section)])
+            var header: [Cell] = [.text("Opération ou maître d'ouvrage", .header)]
+            for (i, col) in c.columns.enumerated() {
+                header.append(.text(col.id, .headerRight))
+                if i > 0 { header.append(.text("écart \(col.id)", .headerRight)) }
+            }
+            sheet.append(header)
+            func row(_ label: String, _ style: CellStyle, _ figures: (Comparison.Column) -> Comparison.Figures?) {
+                let r = sheet.nextRow
+                var cells: [Cell] = [.text(label, style)]
+                let reference = figures(c.columns[0]).map(pick) ?? .zero
+                for (i, col) in c.columns.enumerated() {
+                    let value = figures(col).map(pick) ?? .zero
+                    cells.append(.money(value, style == .labelTotal ? .moneyTotal : .money))
+                    if i > 0 {
+                        cells.append(.formula("\(A1.cell(r, cells.count - 1))-\(A1.cell(r, 1))", .money(value - reference), style == .labelTotal ? .moneyTotal : .moneyBold))
+                    }
+                }
+                sheet.append(cells)
+            }
+            for id in c.operations { row(id, .text) { $0.operations[id] } }
+            let firstOwner = sheet.nextRow
+            for id in c.owners { row(ownerName(id), .textBold) { $0.owners[id] } }
+            if title == "Part du maître d'ouvrage" { ownShareRows = Array(firstOwner..<sheet.nextRow) }
+            row("Ensemble du programme", .labelTotal) { $0.programme }
+            sheet.skip()
+        }
+        sheet.append([.text("Pointe du besoin de trésorerie cumulé et règles enfreintes", .section)])
+        sheet.append([.text("Maître d'ouvrage", .header)] + c.columns.flatMap { [Cell.text("\($0.id) : pointe", .headerRight), .text("règles", .headerRight)] })
+        for id in c.owners {
+            sheet.append(
+                [.text(ownerName(id))]
+                    + c.columns.flatMap { [Cell.money($0.owners[id]?.treasuryPeak ?? .zero), Cell(.integer($0.owners[id]?.brokenRules ?? 0), .integer)] })
+        }
+        sheet.append(
+            [.text("Ensemble du programme", .labelTotal)]
+                + c.columns.flatMap { [Cell.money($0.programme.treasuryPeak, .moneyTotal), Cell(.integer($0.programme.brokenRules), .integer)] })
+        if let first = ownShareRows.first, let last = ownShareRows.last {
+            let me = A1.sheet(CommitteeWorkbook.scenariosSheet)
+            var valueColumn = 1
+            var series: [ChartModel.Series] = []
+            for (i, col) in c.columns.enumerated() {
+                series.append(
+                    .init(
+                        name: col.id, categories: "\(me)!\(A1.range(first, 0, last, 0, absolute: true))",
+                        values: "\(me)!\(A1.range(first, valueColumn, last, valueColumn, absolute: true))",
+                        color: ChartsSheet.palette[i % ChartsSheet.palette.count]))
+                valueColumn += i == 0 ? 1 : 2
+            }
+            sheet.charts.append(
+                ChartModel(kind: .column, title: "Part du maître d'ouvrage selon le scénario", series: series, row: sheet.nextRow + 1, column: 0, xScale: 1.8, yScale: 1.3))
+        }
+        sheet.merges = [CellRange(0, 0, 0, 8), CellRange(1, 0, 1, 8)]
+        sheet.header = book.header(sheet.name)
+        sheet.footer = book.footer
+        sheet.columnWidths[0] = 44
+        for i in 1...(2 * c.columns.count) { sheet.columnWidths[i] = 17 }
+        sheet.fitRowHeights()
+        return sheet
+    }
+}
+
+// MARK: - Simulation
+
+struct SimulationSheet {
+    let book: CommitteeWorkbook
+    let result: MonteCarlo.Result
+
+    func build() -> SheetModel {
+        var sheet = SheetModel(name: CommitteeWorkbook.simulationSheet)
+        let r = result
+        sheet.append([.text("Simulation de Monte-Carlo des aides incertaines", .title)])
+        sheet.append([.text("\(r.draws) tirages, graine \(r.seed) : les mêmes plans, tirages et graine donnent les mêmes résultats.", .subtitle)])
+        sheet.skip()
+        sheet.append(
+            ["Maître d'ouvrage", "Part MO moyenne", "P10", "P50", "P90", "Part minimale enfreinte", "Une règle enfreinte", "Capacité dépassée"]
+                .enumerated().map { .text($0.element, $0.offset > 0 ? .headerRight : .header) })
+        for s in r.owners + [r.programme] {
+            let total = s.owner == nil
+            sheet.append([
+                .text(s.owner.flatMap { book.plans.programme.maitreOuvrage($0)?.name } ?? "Ensemble du programme", total ? .labelTotal : .text),
+                .money(s.ownersShare.mean, total ? .moneyTotal : .money), .money(s.ownersShare.p10, total ? .moneyTotal : .money),
+                .money(s.ownersShare.p50, total ? .moneyTotal : .money), .money(s.ownersShare.p90, total ? .moneyTotal : .money),
+                .rate(r.probability(s.ownersShareRuleBreaks), total ? .rateTotal : .rate), .rate(r.probability(s.anyRuleBreaks), total ? .rateTotal : .rate),
+                .rate(r.probability(s.capacityExceeded), total ? .rateTotal : .rate),
+            ])
+        }
+        sheet.skip()
+        sheet.append([.text("Lignes incertaines, par manque attendu", .section)])
+        sheet.append(["Opération", "Dispositif", "Montant", "Probabilité", "Manque attendu"].enumerated().map { .text($0.element, $0.offset >= 2 ? .headerRight : .header) })
+        for u in r.uncertain {
+            let row = sheet.nextRow
+            sheet.append([
+                .text(u.operation), .text(u.dispositif), .money(u.amount), .rate(u.probability),
+                .formula("ROUND(\(A1.cell(row, 2))*(1-\(A1.cell(row, 3))),2)", .money(u.expectedShortfall), .moneyBold),
+            ])
+        }
+        sheet.merges = [CellRange(0, 0, 0, 7), CellRange(1, 0, 1, 7)]
+        sheet.header = book.header(sheet.name)
+        sheet.footer = book.footer
+        sheet.columnWidths = [0: 44, 1: 26]
+        for c in 2...7 { sheet.columnWidths[c] = 17 }
+        sheet.rowHeights[3] = 32
         sheet.fitRowHeights()
         return sheet
     }

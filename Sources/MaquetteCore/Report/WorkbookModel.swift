@@ -82,7 +82,7 @@ public struct CellRange: Sendable, Equatable {
 }
 
 public struct ChartModel: Sendable {
-    public enum Kind: Sendable { case stackedColumn, doughnut }
+    public enum Kind: Sendable { case stackedColumn, column, doughnut }
     public struct Series: Sendable {
         public var name: String
         /// A1 references with the sheet name.

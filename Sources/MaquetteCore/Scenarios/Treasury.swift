@@ -10,6 +10,7 @@
 public enum Treasury {
     public struct Year: Sendable, Equatable {
         public var year: Int
+        public var spendingHT: Money = .zero
         public var spendingTTC: Money = .zero
         public var subsidies: Money = .zero
         public var fctva: Money = .zero
@@ -22,6 +23,7 @@ public enum Treasury {
         public var need: Money { spendingTTC - subsidies - fctva - loans - otherReceipts }
 
         mutating func add(_ other: Year) {
+            spendingHT += other.spendingHT
             spendingTTC += other.spendingTTC
             subsidies += other.subsidies
             fctva += other.fctva
@@ -51,7 +53,10 @@ public enum Treasury {
         func at(_ y: Int) -> Year { table[y] ?? Year(year: y) }
         let byYear = f.costsByYear
         guard let first = byYear.first?.year, let last = byYear.last?.year else { return [] }
-        for y in byYear { table[y.year, default: Year(year: y.year)].spendingTTC += y.ttc }
+        for y in byYear {
+            table[y.year, default: Year(year: y.year)].spendingTTC += y.ttc
+            table[y.year, default: Year(year: y.year)].spendingHT += y.ht
+        }
         let start = f.operation.worksStart?.year ?? first
         let htTotal = Money.sum(byYear.map(\.ht))
         let ttcWeights = byYear.map { $0.ttc.cents }
