@@ -239,4 +239,66 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(try run(["export", "Plans", "-o", folder.path]).status, 0)
         XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent("pvd-fleurance-lectoure.xlsx").path))
     }
+
+    // MARK: scenarios, treasury, simulation, comparison
+
+    func testVerifierWithAScenario() throws {
+        let r = try run(["verifier", "Plans", "--scenario", "dsil-refusee-halle", "--format", "json"])
+        XCTAssertEqual(r.status, 0)
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let halle = try XCTUnwrap((json["operations"] as? [[String: Any]])?.first { $0["id"] as? String == "halle-aux-grains" })
+        // Without the DSIL's 450 000: aid 1 050 000 − 450 000 = 600 000; balance 450 000 + 450 000.
+        XCTAssertEqual(halle["aides_publiques"] as? String, "600000.00")
+        XCTAssertEqual(halle["autofinancement"] as? String, "900000.00")
+        let unknown = try run(["verifier", "Plans", "--scenario", "inconnu"])
+        XCTAssertEqual(unknown.status, 2)
+        XCTAssertTrue(unknown.stdout.contains("scénario inconnu `inconnu`"), unknown.stdout)
+    }
+
+    func testTreasuryWarnsAboveTheCapacity() throws {
+        let base = try run(["tresorerie", "Plans"])
+        XCTAssertEqual(base.status, 0)
+        XCTAssertFalse(base.stdout.contains("tresorerie-capacite"))
+        // Without the Halle's DSIL, Lectoure needs 2 502 039,86 € by the end of 2027, more than
+        // 7 years × 350 000 € = 2 450 000 €.
+        let refused = try run(["treasury", "Plans", "--scenario", "dsil-refusee-halle"])
+        XCTAssertTrue(
+            refused.stdout.contains(
+                "avertissement: [tresorerie-capacite] Commune de Lectoure : besoin de financement cumulé de 2 502 039,86 € fin 2027, au-delà de sa capacité d'autofinancement cumulée (350 000,00 € par an depuis 2021, soit 2 450 000,00 €)"),
+            refused.stdout)
+    }
+
+    func testSimulationIsDeterministicAndEchoesItsSeed() throws {
+        let a = try run(["simuler", "Plans", "--tirages", "300", "--graine", "7"])
+        let b = try run(["simulate", "Plans", "--tirages", "300", "--graine", "7"])
+        XCTAssertEqual(a.status, 0)
+        XCTAssertEqual(a.stdout, b.stdout)
+        XCTAssertTrue(a.stdout.contains("300 tirages, graine 7 ; 21 lignes incertaines."), a.stdout)
+        XCTAssertEqual(a.stderr, "", "no progress bar when standard error is not a terminal")
+        XCTAssertNotEqual(try run(["simuler", "Plans", "--tirages", "300", "--graine", "8"]).stdout, a.stdout)
+        XCTAssertEqual(try run(["simuler", "Plans", "--tirages", "0"]).status, 64)
+    }
+
+    func testComparisonShowsTheDifferences() throws {
+        let r = try run(["comparer", "base", "dsil-refusee-halle"])
+        XCTAssertEqual(r.status, 0)
+        let lines = r.stdout.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ") }
+        XCTAssertTrue(lines.contains("halle-aux-grains 1 050 000,00 € 600 000,00 € -450 000,00 €"), r.stdout)
+        XCTAssertTrue(lines.contains("halle-aux-grains 450 000,00 € 900 000,00 € +450 000,00 €"))
+        XCTAssertEqual(try run(["comparer", "base"]).status, 64)
+    }
+
+    func testExportWithScenariosAndSimulation() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cli-scenarios-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: folder) }
+        let target = folder.appendingPathComponent("s.xlsx").path
+        let r = try run(["exporter", "Plans", "-o", target, "--scenario", "dsil-refusee-halle", "--scenario", "pire-cas", "--tirages", "200", "--graine", "3"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("(9 opérations, 16 feuilles)"), r.stdout)
+        let workbook = try unzip(target, "xl/workbook.xml")
+        XCTAssertTrue(workbook.contains("name=\"Scénarios\"") && workbook.contains("name=\"Simulation\""), workbook)
+        XCTAssertTrue(try unzip(target, "xl/worksheets/sheet1.xml").contains("scénario : DSIL refusée pour la Halle aux grains (dsil-refusee-halle)"))
+        XCTAssertTrue(try unzip(target, "xl/worksheets/sheet16.xml").contains("200 tirages, graine 3"))
+    }
 }
