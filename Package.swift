@@ -27,13 +27,18 @@ let package = Package(
         ),
         // A small safe Swift API over libxlsxwriter; knows nothing of plans.
         .target(name: "XlsxWriter", dependencies: ["CXlsxWriter"]),
+        // Linear programming solvers behind the core's LinearSolver protocol: GLPK (libglpk-dev)…
+        .systemLibrary(name: "CGLPK", providers: [.apt(["libglpk-dev"])]),
+        // COIN-OR CLP from Debian's coinor-libclp-dev (the default solver, chosen on measurement).
+        .systemLibrary(name: "CCLP", pkgConfig: "clp", providers: [.apt(["coinor-libclp-dev"])]),
+        .target(name: "MaquetteSolver", dependencies: ["MaquetteCore", "CGLPK", "CCLP"]),
         // Renders the pure workbook model through XlsxWriter; writes files atomically.
         .target(name: "MaquetteExport", dependencies: ["MaquetteCore", "XlsxWriter"]),
         // Commands and the one diagnostic printer.
         .target(
             name: "MaquetteCLI",
             dependencies: [
-                "MaquetteCore", "MaquettePlans", "MaquetteExport",
+                "MaquetteCore", "MaquettePlans", "MaquetteExport", "MaquetteSolver",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -42,6 +47,7 @@ let package = Package(
         .testTarget(name: "MaquettePlansTests", dependencies: ["MaquettePlans", "MaquetteCore"]),
         .testTarget(name: "XlsxWriterTests", dependencies: ["XlsxWriter"]),
         .testTarget(name: "MaquetteExportTests", dependencies: ["MaquetteExport", "MaquettePlans", "MaquetteCore"]),
+        .testTarget(name: "MaquetteSolverTests", dependencies: ["MaquetteSolver", "MaquettePlans", "MaquetteCore"]),
         .testTarget(name: "MaquetteCLITests", dependencies: ["MaquetteCLI", "MaquettePlans", "MaquetteCore"]),
     ],
     swiftLanguageModes: [.v5]

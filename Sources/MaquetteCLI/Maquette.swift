@@ -14,6 +14,7 @@ public struct Maquette: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             CheckCommand.self, ShowCommand.self, ExportCommand.self, TreasuryCommand.self, SimulateCommand.self, CompareCommand.self,
+            OptimizeCommand.self, FixCommand.self,
             SchemaCommand.self, RulesCommand.self,
         ]
     )
