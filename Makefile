@@ -19,7 +19,7 @@ define apt_install_missing
 	fi
 endef
 
-.PHONY: all setup setup-test build run test clean
+.PHONY: all setup setup-test build run test bench clean
 
 all: build
 
@@ -47,6 +47,12 @@ test: setup-test
 	python3 Tests/recalc/check_recalc.py .build/debug/maquette $(PLANS)
 	python3 Tests/recalc/check_recalc.py .build/debug/maquette $(PLANS) travaux-decales dsil-refusee-halle pire-cas
 	$(SWIFT) test --disable-swift-testing
+
+# Times the commands on a programme of about 1 000 operations (Benchmarks/bench.sh).
+bench: setup
+	$(call apt_install_missing,time)
+	$(SWIFT) build -c release
+	Benchmarks/bench.sh
 
 clean:
 	rm -rf .build

@@ -301,4 +301,37 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(try unzip(target, "xl/worksheets/sheet1.xml").contains("scénario : DSIL refusée pour la Halle aux grains (dsil-refusee-halle)"))
         XCTAssertTrue(try unzip(target, "xl/worksheets/sheet16.xml").contains("200 tirages, graine 3"))
     }
+
+    // MARK: optimiser, corriger
+
+    func testOptimiserWritesAScenarioThatPasses() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cli-opt-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: folder) }
+        let target = folder.appendingPathComponent("optimise.yaml").path
+        let r = try run(["optimiser", "Plans", "-o", target])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("Part des maîtres d'ouvrage : 3 416 900,00 € → 2 323 000,00 €"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("plafonné par l'enveloppe etat.dsil 2026 (1 400 000,00 €), partagée par gersycoop-equipements, halle-aux-grains, maison-roquelaure, épuisée"))
+        // The shipped Plans/scenarios/optimise.yaml is this proposal: it passes the rules.
+        XCTAssertEqual(try String(contentsOfFile: target, encoding: .utf8), try String(contentsOf: CLITests.packageRoot.appendingPathComponent("Plans/scenarios/optimise.yaml"), encoding: .utf8))
+        XCTAssertEqual(try run(["verifier", "Plans", "--scenario", "optimise"]).status, 0)
+        XCTAssertEqual(try run(["optimiser", "Plans", "-o", target, "--poids", "paris=2"]).status, 64)
+    }
+
+    func testCorrigerFixesTheOwnersShareExample() throws {
+        let root = try plans(["op.yaml": Self.ownersShareBroken])
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("scenarios"), withIntermediateDirectories: true)
+        let target = root.appendingPathComponent("scenarios/correction.yaml").path
+        let r = try run(["corriger", "--dossier", root.path, "op", "-o", target])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        // 50 000 of aid go back to the owner: 100 000 moved in all.
+        XCTAssertTrue(r.stdout.contains("Euros déplacés : 100 000,00 €"), r.stdout)
+        let autofinancement = r.stdout.split(separator: "\n").first { $0.hasPrefix("op ") && $0.contains("autofinancement") }.map {
+            $0.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+        }
+        XCTAssertEqual(autofinancement, "op autofinancement 150 000,00 € 200 000,00 € +50 000,00 €")
+        XCTAssertEqual(try run(["verifier", root.path]).status, 1)
+        XCTAssertEqual(try run(["verifier", root.path, "--scenario", "correction"]).status, 0)
+    }
 }
