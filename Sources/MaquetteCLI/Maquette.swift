@@ -14,7 +14,7 @@ public struct Maquette: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             CheckCommand.self, ShowCommand.self, ExportCommand.self, TreasuryCommand.self, SimulateCommand.self, CompareCommand.self,
-            OptimizeCommand.self, FixCommand.self,
+            OptimizeCommand.self, FixCommand.self, GenerateCommand.self,
             SchemaCommand.self, RulesCommand.self,
         ]
     )

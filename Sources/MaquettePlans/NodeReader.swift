@@ -129,6 +129,8 @@ final class NodeReader {
     /// A value of a closed vocabulary, accents and case folded.
     func choice<E: RawRepresentable & CaseIterable>(_ node: Node?, _ key: String, _ type: E.Type) -> E? where E.RawValue == String {
         guard let raw = text(node, key) else { return nil }
+        // The usual case, written exactly as the vocabulary spells it, needs no folding.
+        if let value = E(rawValue: raw) { return value }
         let folded = ValueParsers.folded(raw)
         if let value = E.allCases.first(where: { ValueParsers.folded($0.rawValue) == folded }) { return value }
         error(node, "`\(key)` : valeur inconnue « \(raw) »", Suggestions.hint(for: raw, among: E.allCases.map(\.rawValue)))

@@ -145,20 +145,32 @@ public enum PlanLoader {
                     notes: ["un dossier de plans contient programme.yaml, financeurs.yaml (facultatif) et operations/*.yaml"]))
         }
 
+        // Operation files are independent once the catalogue and programme are read: they are
+        // parsed on every core, then merged in file order so the output does not depend on timing.
+        let operationFiles = files.filter { $0.path.hasPrefix("\(root)/\(operationsFolder)/") }
+        let results = ParallelMap.map(operationFiles) { file -> (MaquetteCore.Operation?, [Diagnostic]) in
+            let reader = NodeReader(file: file.path)
+            switch YAMLSource.compose(file.text, file: file.path) {
+            case .failure(let d): return (nil, [d])
+            case .success(let node):
+                let operation = OperationReader(reader: reader, programme: programme, catalogue: catalogue).read(node)
+                return (operation, reader.diagnostics)
+            }
+        }
         var operations: [MaquetteCore.Operation] = []
-        for file in files where file.path.hasPrefix("\(root)/\(operationsFolder)/") {
-            guard let (node, reader) = compose(file) else { continue }
-            let operation = OperationReader(reader: reader, programme: programme, catalogue: catalogue).read(node)
-            diagnostics += reader.diagnostics
+        var seen: [String: String] = [:]
+        for (operation, found) in results {
+            diagnostics += found
             guard let operation else { continue }
-            if let previous = operations.first(where: { $0.id == operation.id }) {
+            if let previous = seen[operation.id] {
                 diagnostics.append(
                     Diagnostic(
                         .erreur, rule: "identifiant-en-double", stage: .lecture,
-                        "l'opération `\(operation.id)` est déjà décrite dans \(previous.file)", at: operation.location(of: "id"),
+                        "l'opération `\(operation.id)` est déjà décrite dans \(previous)", at: operation.location(of: "id"),
                         notes: ["chaque opération a un identifiant unique"]))
                 continue
             }
+            seen[operation.id] = operation.file
             operations.append(operation)
         }
 
@@ -186,5 +198,29 @@ public enum PlanLoader {
         return LoadResult(
             plans: Plans(programme: programme, catalogue: catalogue, operations: operations), diagnostics: diagnostics, sources: sources,
             scenarios: scenarios)
+    }
+}
+
+/// `map` over all cores, results in input order.
+enum ParallelMap {
+    static func map<T, R>(_ items: [T], _ transform: (T) -> R) -> [R] {
+        guard items.count > 1 else { return items.map(transform) }
+        var results = [R?](repeating: nil, count: items.count)
+        let chunks = min(items.count, max(1, ProcessInfo.processInfo.activeProcessorCount * 4))
+        let lock = NSLock()
+        results.withUnsafeMutableBufferPointer { buffer in
+            let base = buffer
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                let start = items.count * chunk / chunks
+                let end = items.count * (chunk + 1) / chunks
+                var local: [(Int, R)] = []
+                local.reserveCapacity(end - start)
+                for i in start..<end { local.append((i, transform(items[i]))) }
+                lock.lock()
+                for (i, r) in local { base[i] = r }
+                lock.unlock()
+            }
+        }
+        return results.map { $0! }
     }
 }

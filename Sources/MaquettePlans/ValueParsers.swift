@@ -152,14 +152,22 @@ public enum ValueParsers {
         return previous != "-" && previous != "."
     }
 
+    static let accentFolding: [Character: Character] = [
+        "é": "e", "è": "e", "ê": "e", "ë": "e", "à": "a", "â": "a", "î": "i", "ï": "i", "ô": "o", "ù": "u", "û": "u",
+        "ç": "c", "œ": "o", "É": "e",
+    ]
+
     /// Folds accents and case so that `sollicité` and `Sollicite` read as `sollicite`.
     public static func folded(_ text: String) -> String {
-        let map: [Character: Character] = [
-            "é": "e", "è": "e", "ê": "e", "ë": "e", "à": "a", "â": "a", "î": "i", "ï": "i", "ô": "o", "ù": "u", "û": "u",
-            "ç": "c", "œ": "o", "É": "e",
-        ]
-        return String(text.trimmingWhitespace().lowercased().map { map[$0] ?? $0 }).replacingOccurrences(of: "_", with: "-")
-            .replacingOccurrences(of: " ", with: "-")
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for c in text.trimmingWhitespace().lowercased() {
+            switch c {
+            case "_", " ": out.append("-")
+            default: out.append(accentFolding[c] ?? c)
+            }
+        }
+        return out
     }
 }
 
