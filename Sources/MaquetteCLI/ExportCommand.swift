@@ -36,7 +36,11 @@ struct ExportCommand: ParsableCommand {
     @Option(name: .long, help: "Graine de la simulation.")
     var graine: UInt64 = 42
 
+    @Option(name: .long, help: "Feuilles à écrire, séparées par des virgules, parmi synthese, operations, financeurs, echeancier, controles, graphiques (par défaut : toutes).")
+    var feuilles: String?
+
     func run() throws {
+        let clock = PhaseClock()
         let base = PlanLoader.load(folder: plans.dossier)
         let loaded = base.applying(scenario: scenario.first)
         guard let p = loaded.plans else {
@@ -52,13 +56,25 @@ struct ExportCommand: ParsableCommand {
             selected.operations = p.operations.filter { ids.contains($0.id) }
         }
         let target = try destination(for: p)
+        clock.lap("lecture")
         let figures = Financing.figures(of: selected)
         let all = (loaded.diagnostics + Rules.check(p)).sorted(by: Diagnostic.ordered)
+        clock.lap("règles")
         let ids = Set(selected.operations.map(\.id))
         let diagnostics = all.filter { $0.operation == nil || ids.contains($0.operation!) }
         let epoch = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"].flatMap { Int($0) }
         let day = CommitteeWorkbook.creationDay(of: p, sourceDateEpoch: epoch)
         var book = CommitteeWorkbook(plans: selected, figures: figures, diagnostics: diagnostics, created: day)
+        if let feuilles {
+            var kinds: Set<CommitteeWorkbook.SheetKind> = []
+            for name in feuilles.split(separator: ",").map({ String($0).trimmingCharacters(in: .whitespaces) }) {
+                guard let kind = CommitteeWorkbook.SheetKind(rawValue: name) else {
+                    throw ValidationError("--feuilles : feuille inconnue « \(name) » ; feuilles : \(CommitteeWorkbook.SheetKind.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                kinds.insert(kind)
+            }
+            book.sheets = kinds
+        }
         book.scenarioTitle = scenario.first.flatMap { id in base.scenarios.first { $0.id == id }.map { "\($0.title) (\(id))" } }
         if !scenario.isEmpty, let basePlans = base.plans {
             var variants: [(id: String, title: String, plans: Plans)] = [("base", "Plan de base", basePlans)]
@@ -74,14 +90,21 @@ struct ExportCommand: ParsableCommand {
             bar.finish()
         }
         let model = book.build()
+        clock.lap("modèle")
+        if let dump = ProcessInfo.processInfo.environment["MAQUETTE_DUMP_CELLS"] {
+            try WorkbookDump.text(model).write(toFile: dump, atomically: true, encoding: .utf8)
+            clock.reset()
+        }
         // libxlsxwriter prints numbers with the C library's locale: keep it neutral.
         setlocale(LC_NUMERIC, "C")
         do {
             try AtomicFile.write(to: target) { try WorkbookRenderer.render(model, to: $0) }
+            clock.lap("écriture")
         } catch {
             Console.err("erreur : le classeur « \(target) » n'a pas pu être écrit : \(error)\n")
             throw ExitCode(73)
         }
+        clock.report()
         Console.out("Classeur écrit : \(target) (\(selected.operations.count) opération\(selected.operations.count > 1 ? "s" : ""), \(model.sheets.count) feuilles).\n")
         let errors = diagnostics.filter { $0.severity == .erreur }.count
         if errors > 0 {
@@ -111,5 +134,27 @@ struct ExportCommand: ParsableCommand {
             throw ValidationError("Maquette n'écrit jamais dans le dossier des plans ; choisissez une autre destination (par défaut Exports/)")
         }
         return target
+    }
+}
+
+/// Phase timings on standard error when MAQUETTE_TIMINGS is set (for the benchmarks).
+final class PhaseClock {
+    private let enabled = ProcessInfo.processInfo.environment["MAQUETTE_TIMINGS"] != nil
+    private var last = DispatchTime.now().uptimeNanoseconds
+    private var laps: [(String, Double)] = []
+
+    func lap(_ name: String) {
+        guard enabled else { return }
+        let now = DispatchTime.now().uptimeNanoseconds
+        laps.append((name, Double(now - last) / 1e9))
+        last = now
+    }
+
+    /// Forgets the time spent since the last lap (work done only for the benchmark).
+    func reset() { last = DispatchTime.now().uptimeNanoseconds }
+
+    func report() {
+        guard enabled else { return }
+        Console.err("temps " + laps.map { "\($0.0)=\(String(format: "%.3f", $0.1))" }.joined(separator: " ") + "\n")
     }
 }

@@ -124,7 +124,11 @@ public struct Programme: Sendable, Equatable {
     public var lastYear: Int
     /// The day parameters are looked up on when an operation gives no better date.
     public var referenceDay: Day
-    public var maitresOuvrage: [MaitreOuvrage]
+    public var maitresOuvrage: [MaitreOuvrage] {
+        didSet { ownerIndex = Programme.index(maitresOuvrage) }
+    }
+    /// Position of each owner by id, for constant-time look-ups in large programmes.
+    private var ownerIndex: [String: Int] = [:]
     public var defaultBasis: Basis
     public var location: SourceLocation?
 
@@ -138,11 +142,18 @@ public struct Programme: Sendable, Equatable {
         self.lastYear = lastYear
         self.referenceDay = referenceDay
         self.maitresOuvrage = maitresOuvrage
+        self.ownerIndex = Programme.index(maitresOuvrage)
         self.defaultBasis = defaultBasis
         self.location = location
     }
 
-    public func maitreOuvrage(_ id: String) -> MaitreOuvrage? { maitresOuvrage.first { $0.id == id } }
+    private static func index(_ owners: [MaitreOuvrage]) -> [String: Int] {
+        var index: [String: Int] = [:]
+        for (i, o) in owners.enumerated() where index[o.id] == nil { index[o.id] = i }
+        return index
+    }
+
+    public func maitreOuvrage(_ id: String) -> MaitreOuvrage? { ownerIndex[id].map { maitresOuvrage[$0] } }
 }
 
 /// One expense line of an operation.

@@ -13,6 +13,12 @@ public struct CommitteeWorkbook {
     public var simulation: MonteCarlo.Result?
     /// The scenario the main sheets show, if any.
     public var scenarioTitle: String?
+    /// The sheets to write (all by default); a region-wide programme wants only the summaries.
+    public var sheets: Set<SheetKind> = Set(SheetKind.allCases)
+
+    public enum SheetKind: String, CaseIterable, Sendable {
+        case synthese, operations, financeurs, echeancier, controles, graphiques
+    }
 
     public static let synthesisSheet = "Synthèse"
     public static let fundersSheet = "Financeurs"
@@ -24,11 +30,22 @@ public struct CommitteeWorkbook {
 
     public static let statusLabels = FundingStatus.allCases.map(\.label)
 
+    /// Errors and warnings per operation, counted once.
+    let counts: [String: (errors: Int, warnings: Int)]
+
     public init(plans: Plans, figures: [OperationFigures], diagnostics: [Diagnostic], created: Day) {
         self.plans = plans
         self.figures = figures
         self.diagnostics = diagnostics
         self.created = created
+        var counts: [String: (errors: Int, warnings: Int)] = [:]
+        for d in diagnostics {
+            guard let op = d.operation else { continue }
+            var c = counts[op] ?? (0, 0)
+            if d.severity == .erreur { c.errors += 1 } else { c.warnings += 1 }
+            counts[op] = c
+        }
+        self.counts = counts
     }
 
     /// The day a workbook is dated: `SOURCE_DATE_EPOCH` when given, else the latest date in the
@@ -67,19 +84,21 @@ public struct CommitteeWorkbook {
         var names = SheetNames(reserved: [
             Self.synthesisSheet, Self.fundersSheet, Self.scheduleSheet, Self.checksSheet, Self.chartsSheet, Self.scenariosSheet, Self.simulationSheet,
         ])
-        let operationSheets = figures.map { names.make($0.operation.id) }
         let synthesis = SynthesisSheet(book: self)
-        model.sheets.append(synthesis.build(operationSheets: operationSheets))
-        for (f, name) in zip(figures, operationSheets) {
-            model.sheets.append(OperationSheet(book: self, figures: f, name: name).build())
+        if sheets.contains(.synthese) || sheets.contains(.graphiques) { model.sheets.append(synthesis.build(operationSheets: [])) }
+        if sheets.contains(.operations) {
+            let operationSheets = figures.map { names.make($0.operation.id) }
+            for (f, name) in zip(figures, operationSheets) {
+                model.sheets.append(OperationSheet(book: self, figures: f, name: name).build())
+            }
         }
-        model.sheets.append(FundersSheet(book: self).build())
-        model.sheets.append(ScheduleSheet(book: self).build())
-        model.sheets.append(ChecksSheet(book: self).build())
-        model.sheets.append(ChartsSheet(book: self, synthesis: synthesis).build())
+        if sheets.contains(.financeurs) { model.sheets.append(FundersSheet(book: self).build()) }
+        if sheets.contains(.echeancier) { model.sheets.append(ScheduleSheet(book: self).build()) }
+        if sheets.contains(.controles) { model.sheets.append(ChecksSheet(book: self).build()) }
+        if sheets.contains(.graphiques) { model.sheets.append(ChartsSheet(book: self, synthesis: synthesis).build()) }
         if let comparison { model.sheets.append(ScenariosSheet(book: self, comparison: comparison).build()) }
         if let simulation { model.sheets.append(SimulationSheet(book: self, result: simulation).build()) }
-        model.definedNames = synthesis.definedNames
+        if model.sheet(Self.synthesisSheet) != nil { model.definedNames = synthesis.definedNames }
         return model
     }
 
@@ -90,9 +109,7 @@ public struct CommitteeWorkbook {
     private func escape(_ s: String) -> String { s.replacingAll("&", "&&") }
 
     func verdict(for operation: String) -> String {
-        let mine = diagnostics.filter { $0.operation == operation }
-        let errors = mine.filter { $0.severity == .erreur }.count
-        let warnings = mine.count - errors
+        let (errors, warnings) = counts[operation] ?? (0, 0)
         if errors > 0 { return "\(errors) erreur\(errors > 1 ? "s" : "")" }
         if warnings > 0 { return "\(warnings) avertissement\(warnings > 1 ? "s" : "")" }
         return "conforme"
@@ -126,6 +143,33 @@ extension String {
 
 struct SynthesisSheet {
     let book: CommitteeWorkbook
+    /// Operations grouped by owner, in the programme's order of owners.
+    let groups: [(owner: String, name: String, figures: [OperationFigures])]
+    /// Rows of each operation in the Synthèse, by operation id.
+    let operationRows: [String: Int]
+
+    init(book: CommitteeWorkbook) {
+        self.book = book
+        var byOwner: [String: [OperationFigures]] = [:]
+        var order: [String] = []
+        for f in book.figures {
+            if byOwner[f.operation.maitreOuvrage] == nil { order.append(f.operation.maitreOuvrage) }
+            byOwner[f.operation.maitreOuvrage, default: []].append(f)
+        }
+        let declared = book.plans.programme.maitresOuvrage.map(\.id).filter { byOwner[$0] != nil }
+        let owners = declared + order.filter { !declared.contains($0) }
+        groups = owners.map { ($0, book.plans.programme.maitreOuvrage($0)?.name ?? $0, byOwner[$0]!) }
+        var rows: [String: Int] = [:]
+        var r = Self.headerRow + 1
+        for g in groups {
+            for f in g.figures {
+                rows[f.operation.id] = r
+                r += 1
+            }
+            r += 1
+        }
+        operationRows = rows
+    }
 
     /// Public aid columns, by funder category, in order.
     static let aidColumns: [(label: String, categories: Set<FunderCategory>)] = [
@@ -143,34 +187,6 @@ struct SynthesisSheet {
     var totalRow: Int { firstDataRow + dataRowCount }
     var firstDataRow: Int { Self.headerRow + 1 }
     var dataRowCount: Int { book.figures.count + groups.count }
-    var groups: [(owner: String, name: String, figures: [OperationFigures])] {
-        var out: [(String, String, [OperationFigures])] = []
-        var seen: Set<String> = []
-        let order = book.plans.programme.maitresOuvrage.map(\.id) + book.figures.map(\.operation.maitreOuvrage)
-        for owner in order where !seen.contains(owner) {
-            seen.insert(owner)
-            let mine = book.figures.filter { $0.operation.maitreOuvrage == owner }
-            if !mine.isEmpty {
-                out.append((owner, book.plans.programme.maitreOuvrage(owner)?.name ?? owner, mine))
-            }
-        }
-        return out
-    }
-
-    /// Rows of each operation in the Synthèse, by operation id.
-    var operationRows: [String: Int] {
-        var rows: [String: Int] = [:]
-        var r = firstDataRow
-        for g in groups {
-            for f in g.figures {
-                rows[f.operation.id] = r
-                r += 1
-            }
-            r += 1
-        }
-        return rows
-    }
-
     var definedNames: [(name: String, reference: String)] {
         let sheet = A1.sheet(CommitteeWorkbook.synthesisSheet)
         return [

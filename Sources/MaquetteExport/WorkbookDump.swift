@@ -1,0 +1,44 @@
+import Foundation
+import MaquetteCore
+
+/// Writes a workbook model's cells as plain text, so that the benchmark's reference programs (C
+/// with libxlsxwriter, Python with XlsxWriter or openpyxl) can write exactly the same cells.
+///
+/// Lines, tab-separated: `F id bold numberFormat` for each style, `S name` for each sheet, then
+/// `C row column kind style value formula` for each cell, `kind` being n (number), s (text),
+/// f (formula with a number) or t (formula with a text).
+public enum WorkbookDump {
+    public static func text(_ model: WorkbookModel) -> String {
+        var out = ""
+        for (i, style) in CellStyle.allCases.enumerated() {
+            let spec = WorkbookRenderer.spec(style)
+            out += "F\t\(i)\t\(spec.bold ? 1 : 0)\t\(spec.numberFormat ?? "")\n"
+        }
+        let styleIndex = Dictionary(uniqueKeysWithValues: CellStyle.allCases.enumerated().map { ($1, $0) })
+        func clean(_ s: String) -> String { s.replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\n", with: " ") }
+        for sheet in model.sheets {
+            out += "S\t\(clean(sheet.name))\n"
+            for (r, row) in sheet.rows.enumerated() {
+                for (c, cell) in row.enumerated() {
+                    let style = styleIndex[cell.style]!
+                    switch cell.value {
+                    case .empty: continue
+                    case .text(let s): out += "C\t\(r)\t\(c)\ts\t\(style)\t\(clean(s))\t\n"
+                    case .money(let m): out += "C\t\(r)\t\(c)\tn\t\(style)\t\(WorkbookRenderer.double(m))\t\n"
+                    case .rate(let x): out += "C\t\(r)\t\(c)\tn\t\(style)\t\(WorkbookRenderer.double(x))\t\n"
+                    case .integer(let i): out += "C\t\(r)\t\(c)\tn\t\(style)\t\(i)\t\n"
+                    case .date(let d): out += "C\t\(r)\t\(c)\tn\t\(style)\t\(WorkbookRenderer.serial(d))\t\n"
+                    case .formula(let f, let v):
+                        switch v {
+                        case .money(let m): out += "C\t\(r)\t\(c)\tf\t\(style)\t\(WorkbookRenderer.double(m))\t=\(f)\n"
+                        case .rate(let x): out += "C\t\(r)\t\(c)\tf\t\(style)\t\(WorkbookRenderer.double(x))\t=\(f)\n"
+                        case .number(let n): out += "C\t\(r)\t\(c)\tf\t\(style)\t\(n)\t=\(f)\n"
+                        case .text(let t): out += "C\t\(r)\t\(c)\tt\t\(style)\t\(clean(t))\t=\(f)\n"
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+}
