@@ -50,7 +50,8 @@ test: setup-test
 
 # Times the commands on a programme of about 1 000 operations (Benchmarks/bench.sh).
 bench: setup
-	$(call apt_install_missing,time)
+	$(call apt_install_missing,time python3-pip)
+	python3 -c 'import yaml, xlsxwriter, openpyxl' 2>/dev/null || python3 -m pip install -q pyyaml xlsxwriter openpyxl
 	$(SWIFT) build -c release
 	Benchmarks/bench.sh
 

@@ -1,47 +1,69 @@
 #!/usr/bin/env bash
-# Times Maquette's commands on a programme made of COPIES copies of Plans/ (9 operations each,
-# envelopes removed so that every copy stays legal). Prints a Markdown table of the median wall
-# time of RUNS runs and the peak memory, measured with GNU time in one run of this script.
-#   Benchmarks/bench.sh [COPIES] [RUNS]
+# Maquette's benchmark suite: synthetic programmes of N operations (`maquette generer`), each
+# measurement the median of RUNS runs, with the references measured in the same run:
+#   - read + check (`verifier`) against PyYAML's C loader merely parsing the same files;
+#   - export of the Synthèse, Financeurs and Contrôles sheets (Maquette's model + writing phases)
+#     against a C program writing the same cells with libxlsxwriter, and Python's XlsxWriter and
+#     openpyxl writing them too;
+#   - treasury, Monte-Carlo (10 000 draws), and the optimiser at 1 000 operations.
+# Usage: Benchmarks/bench.sh [SIZES] [RUNS]   e.g. Benchmarks/bench.sh "1000 10000 50000" 3
 set -euo pipefail
 cd "$(dirname "$0")/.."
-COPIES=${1:-112}
+SIZES=${1:-"1000 10000 50000"}
 RUNS=${2:-3}
-BIN=.build/release/maquette
+BIN=$PWD/.build/release/maquette
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+cc -O2 -o "$work/write_cells" Benchmarks/references/write_cells.c $(pkg-config --cflags --libs xlsxwriter)
 
-mkdir -p "$work/plans/operations" "$work/plans/scenarios"
-cp Plans/programme.yaml "$work/plans/"
-sed '/^enveloppes:/,$d' Plans/financeurs.yaml > "$work/plans/financeurs.yaml"
-for i in $(seq 1 "$COPIES"); do
-  for f in Plans/operations/*.yaml; do
-    name=$(basename "$f" .yaml)
-    sed "s/^id: $name\$/id: $name-$i/" "$f" > "$work/plans/operations/$name-$i.yaml"
-  done
-done
-ops=$(ls "$work/plans/operations" | wc -l)
-
-measure() { # label, command...
-  local label=$1; shift
-  local times=() mem=0
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+# wall seconds and peak KiB of a command, RUNS times: prints "median_seconds max_kib"
+timed() {
+  local t=() mem=0
   for _ in $(seq 1 "$RUNS"); do
-    /usr/bin/time -f "%e %M" -o "$work/t" "$@" >/dev/null 2>&1 || true
-    read -r t m < "$work/t"
-    times+=("$t"); (( m > mem )) && mem=$m
+    /usr/bin/time -f "%e %M" -o "$work/t" "$@" >/dev/null 2>"$work/err" || true
+    read -r s m < "$work/t"; t+=("$s"); (( m > mem )) && mem=$m
   done
-  local median
-  median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  printf '| %s | %s s | %d MiB |\n' "$label" "$median" $(( mem / 1024 ))
+  echo "$(printf '%s\n' "${t[@]}" | median) $mem"
 }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "–" }'; }
 
-echo "Programme: $ops operations ($COPIES copies of Plans/), median of $RUNS runs, $(nproc) cores."
+echo "Machine: $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB; $(swift --version 2>/dev/null | head -1); libxlsxwriter $(dpkg-query -W -f '${Version}' libxlsxwriter-dev); $(python3 -c 'import yaml, xlsxwriter, openpyxl; print("PyYAML", yaml.__version__, "XlsxWriter", xlsxwriter.__version__, "openpyxl", openpyxl.__version__)')"
+echo "Median of $RUNS runs; memory is the peak resident set of the whole command."
 echo
-echo "| command | median wall time | peak memory |"
-echo "|---|---|---|"
-measure "verifier (read + check)" $BIN verifier "$work/plans"
-measure "exporter (all sheets)" $BIN exporter "$work/plans" -o "$work/out.xlsx"
-measure "tresorerie" $BIN tresorerie "$work/plans"
-measure "simuler --tirages 1000" $BIN simuler "$work/plans" --tirages 1000 --graine 42
-measure "optimiser --solveur clp" $BIN optimiser "$work/plans" -o "$work/plans/scenarios/o.yaml" --solveur clp
-measure "optimiser --solveur glpk" $BIN optimiser "$work/plans" -o "$work/plans/scenarios/o.yaml" --solveur glpk
+echo "| N | measure | Maquette | reference | ratio | Maquette peak memory |"
+echo "|---|---|---|---|---|---|"
+for N in $SIZES; do
+  plans="$work/p$N"
+  $BIN generer --operations "$N" --graine 1 -o "$plans" >/dev/null
+  read -r check mem < <(timed $BIN verifier "$plans")
+  read -r pyyaml _ < <(timed python3 Benchmarks/references/pyyaml_parse.py "$plans")
+  echo "| $N | read + check (verifier) | $check s | $pyyaml s (PyYAML C loader, parse only) | $(ratio "$check" "$pyyaml") | $((mem / 1024)) MiB |"
+
+  # Export: Maquette's own model + writing phases, then the same cells by the references.
+  phases=()
+  for _ in $(seq 1 "$RUNS"); do
+    MAQUETTE_TIMINGS=1 $BIN exporter "$plans" -o "$work/m.xlsx" --feuilles synthese,financeurs,controles 2>"$work/phases" >/dev/null || true
+    phases+=("$(grep temps "$work/phases" | sed 's/.*modèle=\([0-9.]*\) écriture=\([0-9.]*\).*/\1 \2/' | awk '{print $1 + $2}')")
+  done
+  export_m=$(printf '%s\n' "${phases[@]}" | median)
+  read -r export_wall export_mem < <(timed $BIN exporter "$plans" -o "$work/m.xlsx" --feuilles synthese,financeurs,controles)
+  MAQUETTE_DUMP_CELLS="$work/cells" $BIN exporter "$plans" -o "$work/m.xlsx" --feuilles synthese,financeurs,controles >/dev/null 2>&1 || true
+  c=(); for _ in $(seq 1 "$RUNS"); do c+=("$("$work/write_cells" "$work/cells" "$work/c.xlsx")"); done
+  c_time=$(printf '%s\n' "${c[@]}" | median)
+  echo "| $N | export: model + writing (3 sheets) | $export_m s | $c_time s (C, libxlsxwriter) | $(ratio "$export_m" "$c_time") | $((export_mem / 1024)) MiB |"
+  xw=$(python3 Benchmarks/references/write_cells.py xlsxwriter "$work/cells" "$work/x.xlsx")
+  op=$(python3 Benchmarks/references/write_cells.py openpyxl "$work/cells" "$work/o.xlsx")
+  echo "| $N | … Python XlsxWriter, openpyxl writing the same cells | | $xw s, $op s | $(ratio "$export_m" "$xw"), $(ratio "$export_m" "$op") | |"
+  echo "| $N | whole exporter command (read, check, model, write) | $export_wall s | | | $((export_mem / 1024)) MiB |"
+  read -r t mem < <(timed $BIN tresorerie "$plans")
+  echo "| $N | tresorerie | $t s | | | $((mem / 1024)) MiB |"
+  read -r t mem < <(RUNS=1 timed $BIN simuler "$plans" --tirages 10000 --graine 42)
+  echo "| $N | simuler --tirages 10000 | $t s | | | $((mem / 1024)) MiB |"
+  if [ "$N" -le 1000 ]; then
+    read -r t mem < <(timed $BIN optimiser "$plans" -o "$work/o.yaml" --solveur clp)
+    read -r g _ < <(timed $BIN optimiser "$plans" -o "$work/o.yaml" --solveur glpk)
+    echo "| $N | optimiser (CLP; GLPK as reference) | $t s | $g s (GLPK) | $(ratio "$t" "$g") | $((mem / 1024)) MiB |"
+  fi
+  rm -rf "$plans"
+done

@@ -34,7 +34,8 @@ public struct FCTVAInstalment: Sendable, Equatable {
     }
 }
 
-/// The figures of one operation: totals, resolved funding, shares and FCTVA.
+/// The figures of one operation: totals, resolved funding, shares and FCTVA. Totals are worked
+/// out once, when the figures are made.
 public struct OperationFigures: Sendable {
     public let operation: Operation
     public let maitreOuvrage: MaitreOuvrage?
@@ -44,15 +45,48 @@ public struct OperationFigures: Sendable {
     public let fctva: [FCTVAInstalment]
     public let referenceDay: Day
 
+    public let totalResources: Money
+    public let publicAid: Money
+    public let ownersShare: Money
+    public let selfFinancing: Money
+    public let loans: Money
+    public let fctvaTotal: Money
+    /// The lines that count and are not nil.
+    public let counted: [ResolvedFunding]
+
+    public init(
+        operation: Operation, maitreOuvrage: MaitreOuvrage?, costHT: Money, costTTC: Money, funding: [ResolvedFunding],
+        fctva: [FCTVAInstalment], referenceDay: Day
+    ) {
+        self.operation = operation
+        self.maitreOuvrage = maitreOuvrage
+        self.costHT = costHT
+        self.costTTC = costTTC
+        self.funding = funding
+        self.fctva = fctva
+        self.referenceDay = referenceDay
+        var total = Money.zero, aid = Money.zero, own = Money.zero, selfFinancing = Money.zero, loans = Money.zero
+        var counted: [ResolvedFunding] = []
+        for line in funding where line.counts {
+            total += line.amount
+            if line.isPublicAid { aid += line.amount }
+            if line.nature.isOwnersShare { own += line.amount }
+            if line.nature == .autofinancement { selfFinancing += line.amount }
+            if line.nature == .pret { loans += line.amount }
+            if !line.amount.isZero { counted.append(line) }
+        }
+        self.totalResources = total
+        self.publicAid = aid
+        self.ownersShare = own
+        self.selfFinancing = selfFinancing
+        self.loans = loans
+        self.fctvaTotal = Money.sum(fctva.map(\.amount))
+        self.counted = counted
+    }
+
     public var costOnBasis: Money { operation.basis == .ht ? costHT : costTTC }
-    public var totalResources: Money { Money.sum(funding.map(\.countedAmount)) }
     /// Resources minus costs on the plan's basis: zero when the plan balances.
     public var balanceGap: Money { totalResources - costOnBasis }
-    public var publicAid: Money { Money.sum(funding.filter(\.isPublicAid).map(\.countedAmount)) }
-    public var ownersShare: Money { Money.sum(funding.filter { $0.nature.isOwnersShare }.map(\.countedAmount)) }
-    public var selfFinancing: Money { Money.sum(funding.filter { $0.nature == .autofinancement }.map(\.countedAmount)) }
-    public var loans: Money { Money.sum(funding.filter { $0.nature == .pret }.map(\.countedAmount)) }
-    public var fctvaTotal: Money { Money.sum(fctva.map(\.amount)) }
     /// Public aid over the cost on the plan's basis.
     public var publicAidRate: Rate? { Rate.ratio(publicAid, costOnBasis) }
     /// The owner's share of public financing as CGCT L1111-10 counts it: own / (own + public aid).

@@ -50,8 +50,8 @@ public enum WorkbookRenderer {
     /// Renders `model` into a new file at `path` (overwritten). The caller makes it atomic.
     public static func render(_ model: WorkbookModel, to path: String) throws {
         let workbook = try Workbook(path: path, constantMemory: true)
-        var formats: [CellStyle: Format] = [:]
-        for style in CellStyle.allCases { formats[style] = try workbook.format(spec(style)) }
+        // Formats by style number: an array look-up per cell.
+        let formats: [Format] = try CellStyle.allCases.map { try workbook.format(spec($0)) }
         let problem = try workbook.format(FormatSpec(bold: true, fontColor: 0x9C0006, background: 0xFFC7CE))
         try workbook.setProperties(
             title: model.title, subject: model.subject, author: model.author, company: model.author, comments: model.comments,
@@ -79,7 +79,7 @@ public enum WorkbookRenderer {
             for (r, row) in sheetModel.rows.enumerated() {
                 if let height = sheetModel.rowHeights[r] { try sheet.setRow(r, height: height) }
                 for (c, cell) in row.enumerated() {
-                    let format = formats[cell.style]
+                    let format: Format? = formats[cell.style.rawValue]
                     if let merge = mergeStarts[r * 16_384 + c], case .text(let text) = cell.value {
                         try sheet.merge(text, firstRow: merge.firstRow, firstColumn: merge.firstColumn, lastRow: merge.lastRow, lastColumn: merge.lastColumn, format: format)
                         continue

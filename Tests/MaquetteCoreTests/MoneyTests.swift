@@ -86,3 +86,11 @@ final class RateAndDayTests: XCTestCase {
         XCTAssertNil(p.value(at: Day(year: 2014, month: 12, day: 31)!))
     }
 }
+
+final class SheetModelTests: XCTestCase {
+    func testMoneyWidthIsTheLengthOfItsFrenchText() {
+        for cents: Int64 in [0, 5, 99_99, 1_000_00, 12_345_67, 123_456_789_00, -5_10, -1_250_000_00] {
+            XCTAssertEqual(SheetModel.moneyLength(Money(cents: cents)), Money(cents: cents).formatted.count, "\(cents)")
+        }
+    }
+}

@@ -147,9 +147,14 @@ struct SynthesisSheet {
     let groups: [(owner: String, name: String, figures: [OperationFigures])]
     /// Rows of each operation in the Synthèse, by operation id.
     let operationRows: [String: Int]
+    /// Each operation's amounts by Synthèse column, worked out once.
+    let columnValues: [String: [Int: Money]]
 
     init(book: CommitteeWorkbook) {
         self.book = book
+        var columnValues: [String: [Int: Money]] = [:]
+        for f in book.figures { columnValues[f.operation.id] = Self.values(of: f) }
+        self.columnValues = columnValues
         var byOwner: [String: [OperationFigures]] = [:]
         var order: [String] = []
         for f in book.figures {
@@ -278,7 +283,7 @@ struct SynthesisSheet {
     }
 
     private func row(_ f: OperationFigures, at r: Int) -> [Cell] {
-        let v = Self.values(of: f)
+        let v = columnValues[f.operation.id]!
         func money(_ column: Int) -> Cell { .money(v[column] ?? .zero) }
         let cost = f.operation.basis == .ht ? 3 : 4
         let c = { (column: Int) in A1.cell(r, column) }
@@ -312,7 +317,7 @@ struct SynthesisSheet {
             for f in figures {
                 s[3, default: .zero] += f.costHT
                 s[4, default: .zero] += f.costTTC
-                for (column, amount) in Self.values(of: f) { s[column, default: .zero] += amount }
+                for (column, amount) in columnValues[f.operation.id]! { s[column, default: .zero] += amount }
                 s[Self.totalAid, default: .zero] += f.publicAid
                 s[Self.ownShare, default: .zero] += f.ownersShare
                 s[Self.gap, default: .zero] += f.balanceGap
@@ -782,7 +787,7 @@ struct ChartsSheet {
         let rows = synthesis.operationRows
         for f in book.figures {
             let r = rows[f.operation.id]!
-            let values = SynthesisSheet.values(of: f)
+            let values = synthesis.columnValues[f.operation.id]!
             var cells: [Cell] = [.formula("\(source)!\(A1.cell(r, 1, absolute: true))", .text(f.operation.id), .text)]
             for column in sourceColumns {
                 let amount = column == SynthesisSheet.ownShare ? f.ownersShare : values[column] ?? .zero
@@ -800,10 +805,10 @@ struct ChartsSheet {
         for (i, column) in sourceColumns.enumerated() {
             let amount: Money =
                 column == SynthesisSheet.ownShare
-                ? Money.sum(book.figures.map(\.ownersShare)) : Money.sum(book.figures.map { SynthesisSheet.values(of: $0)[column] ?? .zero })
+                ? Money.sum(book.figures.map(\.ownersShare)) : Money.sum(book.figures.map { synthesis.columnValues[$0.operation.id]![column] ?? .zero })
             mix.append((labels[i], column, amount))
         }
-        mix.append(("Autres ressources", SynthesisSheet.otherResources, Money.sum(book.figures.map { SynthesisSheet.values(of: $0)[SynthesisSheet.otherResources] ?? .zero })))
+        mix.append(("Autres ressources", SynthesisSheet.otherResources, Money.sum(book.figures.map { synthesis.columnValues[$0.operation.id]![SynthesisSheet.otherResources] ?? .zero })))
         for (label, column, amount) in mix {
             sheet.append([.text(label), .formula("\(source)!\(A1.cell(total, column, absolute: true))", .money(amount), .money)])
         }

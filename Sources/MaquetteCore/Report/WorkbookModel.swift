@@ -25,7 +25,7 @@ public struct WorkbookModel: Sendable {
 }
 
 /// The looks a cell can have; the renderer maps each to a real format.
-public enum CellStyle: String, Sendable, CaseIterable {
+public enum CellStyle: Int, Sendable, CaseIterable {
     case text, textBold, textWrap, title, subtitle, section, header, headerRight
     case money, moneyBold, moneyTotal, rate, rateBold, rateTotal, date, year, integer
     case labelTotal, note, input, inputMoney, inputRate
@@ -138,7 +138,7 @@ public struct SheetModel: Sendable {
     public mutating func fitColumns(minimum: Double = 8, maximum: Double = 60, skipRows: Set<Int> = []) {
         var longest: [Int: Int] = [:]
         for (r, row) in rows.enumerated() where !skipRows.contains(r) {
-            for (c, cell) in row.enumerated() {
+            for (c, cell) in row.enumerated() where columnWidths[c] == nil {
                 let length = SheetModel.displayLength(cell.value)
                 longest[c] = max(longest[c] ?? 0, length)
             }
@@ -168,17 +168,28 @@ public struct SheetModel: Sendable {
         }
     }
 
+    /// Characters of `1 250 000,00 €`, counted without building the text.
+    static func moneyLength(_ m: Money) -> Int {
+        var euros = m.cents.magnitude / 100
+        var digits = 1
+        while euros >= 10 {
+            euros /= 10
+            digits += 1
+        }
+        return (m.cents < 0 ? 1 : 0) + digits + (digits - 1) / 3 + 5
+    }
+
     static func displayLength(_ value: CellValue) -> Int {
         switch value {
         case .empty: return 0
         case .text(let s): return s.count
-        case .money(let m): return m.formatted.count
+        case .money(let m): return moneyLength(m)
         case .rate(let r): return r.formatted.count + 1
         case .integer(let i): return String(i).count
         case .date: return 10
         case .formula(_, let v):
             switch v {
-            case .money(let m): return m.formatted.count
+            case .money(let m): return moneyLength(m)
             case .rate(let r): return r.formatted.count + 1
             case .number(let n): return String(n).count
             case .text(let s): return s.count
@@ -189,7 +200,14 @@ public struct SheetModel: Sendable {
 
 /// A1 notation.
 public enum A1 {
+    /// Letters of the first 702 columns (A to ZZ), computed once: formulas name columns a lot.
+    static let letters: [String] = (0..<702).map { computeColumn($0) }
+
     public static func column(_ index: Int) -> String {
+        index >= 0 && index < letters.count ? letters[index] : computeColumn(index)
+    }
+
+    static func computeColumn(_ index: Int) -> String {
         var letters = ""
         var c = index + 1
         while c > 0 {

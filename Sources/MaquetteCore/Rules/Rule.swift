@@ -105,7 +105,6 @@ public enum Rules {
 extension OperationFigures {
     public var id: String { operation.id }
     var isInvestment: Bool { operation.section == .investissement }
-    var counted: [ResolvedFunding] { funding.filter { $0.counts && !$0.amount.isZero } }
     func with(_ role: DispositifRole) -> [ResolvedFunding] { counted.filter { $0.has(role) } }
     func hasParameter(_ names: [String]) -> Bool {
         counted.contains { line in names.contains { line.dispositif?.parameters[$0] != nil } }
