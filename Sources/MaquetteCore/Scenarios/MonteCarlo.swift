@@ -91,72 +91,149 @@ public struct MonteCarlo {
         return Distribution(mean: mean, p10: percentile(sorted, 10), p50: percentile(sorted, 50), p90: percentile(sorted, 90))
     }
 
+    /// What one operation gives for one outcome of its uncertain lines.
+    struct Outcome {
+        let own: Int64
+        let shareBroken: Bool
+        let anyBroken: Bool
+        /// (envelope index, amount drawn on it).
+        let envelopes: [(Int, Int64)]
+        /// Owner's cash need by year, from `firstYear`.
+        let need: [Int64]
+    }
+
+    /// Evaluates one operation with some of its uncertain lines refused (and drawn rates), alone:
+    /// its figures, its own rules (envelopes are summed over the programme separately), its treasury.
+    func outcome(of op: Operation, firstYear: Int, years: Int, single: Plans) -> Outcome {
+        var alone = single
+        alone.operations = [op]
+        let figures = Financing.figures(of: op, in: alone)
+        let errors = Rules.check(alone, figures: [figures]).filter { $0.severity == .erreur }
+        var envelopes: [(Int, Int64)] = []
+        for line in figures.counted {
+            guard let d = line.dispositif else { continue }
+            let year = EnvelopeRule.year(of: line, in: figures)
+            if let e = plans.catalogue.envelopes.firstIndex(where: { $0.dispositif == d.id && $0.year == year }) { envelopes.append((e, line.amount.cents)) }
+        }
+        var need = [Int64](repeating: 0, count: years)
+        for y in Treasury.years(of: figures, in: alone) where y.year >= firstYear && y.year - firstYear < years {
+            need[y.year - firstYear] += y.need.cents
+        }
+        return Outcome(
+            own: figures.ownersShare.cents, shareBroken: errors.contains { $0.rule == "part-maitre-ouvrage" }, anyBroken: !errors.isEmpty,
+            envelopes: envelopes, need: need)
+    }
+
     /// Runs `draws` draws from `seed`; `progress` is called with the number of draws done.
+    ///
+    /// Operations are independent but for the shared envelopes and the owners' treasuries, so
+    /// each operation's outcome is computed once per combination of granted lines and reused
+    /// across draws (lines with a rate range are evaluated at every draw).
     public func run(draws: Int, seed: UInt64, progress: ((Int) -> Void)? = nil) -> Result {
         var generator = SeededGenerator(seed: seed)
-        let owners = plans.programme.maitresOuvrage.map(\.id).filter { id in plans.operations.contains { $0.maitreOuvrage == id } }
-        var ownShares: [String: [Money]] = [:]
-        var programmeShares: [Money] = []
-        var shareBreaks: [String: Int] = [:]
-        var anyBreaks: [String: Int] = [:]
-        var capacity: [String: Int] = [:]
-        var programmeShareBreaks = 0, programmeAnyBreaks = 0, programmeCapacity = 0
-        let uncertainIndices: [(op: Int, line: Int, p: Rate)] = plans.operations.indices.flatMap { op in
-            plans.operations[op].funding.indices.compactMap { i in probability(of: plans.operations[op].funding[i]).map { (op, i, $0) } }
-        }
+        let ownerIDs = plans.programme.maitresOuvrage.map(\.id).filter { id in plans.operations.contains { $0.maitreOuvrage == id } }
+        let ownerIndex = Dictionary(uniqueKeysWithValues: ownerIDs.enumerated().map { ($1, $0) })
         let baseFigures = Financing.figures(of: plans)
-        let touched = Set(uncertainIndices.map(\.op))
+        var single = plans
+        single.catalogue.envelopes = []
+        single.operations = []
+        // The years the treasury can touch: from the programme's start to three years after the last spending.
+        let firstYear = min(plans.programme.firstYear, baseFigures.compactMap { $0.costsByYear.first?.year }.min() ?? plans.programme.firstYear)
+        let lastYear = (baseFigures.compactMap { $0.costsByYear.last?.year }.max() ?? plans.programme.lastYear) + 3
+        let years = max(1, lastYear - firstYear + 1)
+        struct OpenLine { let line: Int; let p: Rate; let ranged: Bool }
+        let uncertainByOp: [[OpenLine]] = plans.operations.map { op in
+            op.funding.indices.compactMap { i in probability(of: op.funding[i]).map { OpenLine(line: i, p: $0, ranged: op.funding[i].rateRange != nil) } }
+        }
+        var memo: [[Int: Outcome]] = Array(repeating: [:], count: plans.operations.count)
+        let capacities: [Int64?] = ownerIDs.map { plans.programme.maitreOuvrage($0)?.selfFinancingCapacity?.cents }
+        var ownShares = [[Money]](repeating: [], count: ownerIDs.count)
+        var programmeShares: [Money] = []
+        var shareBreaks = [Int](repeating: 0, count: ownerIDs.count)
+        var anyBreaks = [Int](repeating: 0, count: ownerIDs.count)
+        var capacity = [Int](repeating: 0, count: ownerIDs.count)
+        var programmeShareBreaks = 0, programmeAnyBreaks = 0, programmeCapacity = 0
+        ownShares = ownShares.map { _ in
+            var a: [Money] = []
+            a.reserveCapacity(draws)
+            return a
+        }
         for draw in 0..<draws {
-            var drawn = plans
-            for u in uncertainIndices {
-                let granted = generator.chance(u.p)
-                var line = drawn.operations[u.op].funding[u.line]
-                if granted {
-                    // The line keeps its status: envisagé and sollicité lines both count.
-                    if let range = line.rateRange {
-                        let span = UInt64(range.upperBound.millionths - range.lowerBound.millionths + 1)
-                        line.amount = .rate(Rate(millionths: range.lowerBound.millionths + Int64(generator.next(below: span))))
+            var own = [Int64](repeating: 0, count: ownerIDs.count)
+            var shareBroken = [Bool](repeating: false, count: ownerIDs.count)
+            var anyBroken = [Bool](repeating: false, count: ownerIDs.count)
+            var need = [[Int64]](repeating: [Int64](repeating: 0, count: years), count: ownerIDs.count)
+            var envelopeUse = [Int64](repeating: 0, count: plans.catalogue.envelopes.count)
+            for (o, op) in plans.operations.enumerated() {
+                let uncertain = uncertainByOp[o]
+                var mask = 0
+                var drawn: Operation? = nil
+                for (k, u) in uncertain.enumerated() {
+                    if generator.chance(u.p) {
+                        mask |= 1 << k
+                        if u.ranged, let range = op.funding[u.line].rateRange {
+                            if drawn == nil { drawn = op }
+                            let span = UInt64(range.upperBound.millionths - range.lowerBound.millionths + 1)
+                            drawn!.funding[u.line].amount = .rate(Rate(millionths: range.lowerBound.millionths + Int64(generator.next(below: span))))
+                        }
+                    } else {
+                        if drawn == nil { drawn = op }
+                        drawn!.funding[u.line].status = .refuse
                     }
+                }
+                let result: Outcome
+                if uncertain.contains(where: \.ranged) {
+                    result = outcome(of: drawn ?? op, firstYear: firstYear, years: years, single: single)
+                } else if let known = memo[o][mask] {
+                    result = known
                 } else {
-                    line.status = .refuse
+                    result = outcome(of: drawn ?? op, firstYear: firstYear, years: years, single: single)
+                    memo[o][mask] = result
                 }
-                drawn.operations[u.op].funding[u.line] = line
+                guard let w = ownerIndex[op.maitreOuvrage] else { continue }
+                own[w] += result.own
+                if result.shareBroken { shareBroken[w] = true }
+                if result.anyBroken { anyBroken[w] = true }
+                for (e, amount) in result.envelopes { envelopeUse[e] += amount }
+                for y in 0..<years { need[w][y] += result.need[y] }
             }
-            // Only operations with an uncertain line change; the others keep their base figures.
-            let figures = plans.operations.indices.map { touched.contains($0) ? Financing.figures(of: drawn.operations[$0], in: drawn) : baseFigures[$0] }
-            let diagnostics = Rules.check(drawn, figures: figures).filter { $0.severity == .erreur }
-            let (tables, _) = Treasury.tables(figures, plans: drawn)
-            let over = Set(Treasury.overCapacity(tables, plans: drawn).map(\.owner.id))
-            var programmeShare = Money.zero
-            var programmeShareBroken = false, programmeAnyBroken = false
-            for owner in owners {
-                let mine = figures.filter { $0.operation.maitreOuvrage == owner }
-                let share = Money.sum(mine.map(\.ownersShare))
-                ownShares[owner, default: []].append(share)
-                programmeShare += share
-                let ids = Set(mine.map(\.operation.id))
-                let broken = diagnostics.filter { $0.operation.map(ids.contains) ?? false }
-                if broken.contains(where: { $0.rule == "part-maitre-ouvrage" }) {
-                    shareBreaks[owner, default: 0] += 1
-                    programmeShareBroken = true
+            var programmeShare = Int64(0)
+            var anyOver = false
+            for w in ownerIDs.indices {
+                ownShares[w].append(Money(cents: own[w]))
+                programmeShare += own[w]
+                if shareBroken[w] { shareBreaks[w] += 1 }
+                if anyBroken[w] { anyBreaks[w] += 1 }
+                if let yearly = capacities[w] {
+                    var cumulated = Int64(0)
+                    for y in 0..<years {
+                        cumulated += need[w][y]
+                        let available = yearly * Int64(max(1, firstYear + y - plans.programme.firstYear + 1))
+                        if cumulated > available {
+                            capacity[w] += 1
+                            anyOver = true
+                            break
+                        }
+                    }
                 }
-                if !broken.isEmpty {
-                    anyBreaks[owner, default: 0] += 1
-                    programmeAnyBroken = true
-                }
-                if over.contains(owner) { capacity[owner, default: 0] += 1 }
             }
-            if diagnostics.contains(where: { $0.operation == nil }) { programmeAnyBroken = true }
-            programmeShares.append(programmeShare)
-            if programmeShareBroken { programmeShareBreaks += 1 }
-            if programmeAnyBroken { programmeAnyBreaks += 1 }
-            if !over.isEmpty { programmeCapacity += 1 }
+            let envelopeBroken = zip(envelopeUse, plans.catalogue.envelopes).contains { $0 > $1.amount.cents }
+            programmeShares.append(Money(cents: programmeShare))
+            if shareBroken.contains(true) { programmeShareBreaks += 1 }
+            if anyBroken.contains(true) || envelopeBroken { programmeAnyBreaks += 1 }
+            if anyOver { programmeCapacity += 1 }
             progress?(draw + 1)
         }
+        let owners = ownerIDs
+        let ownSharesByOwner = Dictionary(uniqueKeysWithValues: ownerIDs.enumerated().map { ($1, ownShares[$0]) })
+        let shareBreaksByOwner = Dictionary(uniqueKeysWithValues: ownerIDs.enumerated().map { ($1, shareBreaks[$0]) })
+        let anyBreaksByOwner = Dictionary(uniqueKeysWithValues: ownerIDs.enumerated().map { ($1, anyBreaks[$0]) })
+        let capacityByOwner = Dictionary(uniqueKeysWithValues: ownerIDs.enumerated().map { ($1, capacity[$0]) })
+        let uncertainIndices: [(op: Int, line: Int, p: Rate)] = uncertainByOp.enumerated().flatMap { o, list in list.map { (o, $0.line, $0.p) } }
         let summaries = owners.map { owner in
             Summary(
-                owner: owner, ownersShare: Self.distribution(ownShares[owner] ?? []), ownersShareRuleBreaks: shareBreaks[owner] ?? 0,
-                anyRuleBreaks: anyBreaks[owner] ?? 0, capacityExceeded: capacity[owner] ?? 0)
+                owner: owner, ownersShare: Self.distribution(ownSharesByOwner[owner] ?? []), ownersShareRuleBreaks: shareBreaksByOwner[owner] ?? 0,
+                anyRuleBreaks: anyBreaksByOwner[owner] ?? 0, capacityExceeded: capacityByOwner[owner] ?? 0)
         }
         let uncertain = uncertainIndices.map { u -> Uncertain in
             let op = plans.operations[u.op]
