@@ -145,57 +145,79 @@ public struct MonteCarlo {
         let uncertainByOp: [[OpenLine]] = plans.operations.map { op in
             op.funding.indices.compactMap { i in probability(of: op.funding[i]).map { OpenLine(line: i, p: $0, ranged: op.funding[i].rateRange != nil) } }
         }
-        var memo: [[Int: Outcome]] = Array(repeating: [:], count: plans.operations.count)
+        // Outcomes are kept in flat arrays, found by (operation, mask of granted lines).
+        var memo: [[Int32]] = uncertainByOp.map { list in
+            list.contains(where: \.ranged) || list.count > 12 ? [] : [Int32](repeating: -1, count: 1 << list.count)
+        }
+        // Flat storage of the outcomes (no reference counting in the draw loop).
+        var outcomeOwn: [Int64] = []
+        var outcomeFlags: [UInt8] = []
+        var outcomeEnvelopeStart: [Int] = [0]
+        var envelopePairs: [(Int, Int64)] = []
+        var outcomeNeedStart: [Int] = [0]
+        var needPairs: [(Int, Int64)] = []
         let capacities: [Int64?] = ownerIDs.map { plans.programme.maitreOuvrage($0)?.selfFinancingCapacity?.cents }
+        let ownerOf: [Int] = plans.operations.map { ownerIndex[$0.maitreOuvrage] ?? -1 }
         var ownShares = [[Money]](repeating: [], count: ownerIDs.count)
         var programmeShares: [Money] = []
         var shareBreaks = [Int](repeating: 0, count: ownerIDs.count)
         var anyBreaks = [Int](repeating: 0, count: ownerIDs.count)
         var capacity = [Int](repeating: 0, count: ownerIDs.count)
         var programmeShareBreaks = 0, programmeAnyBreaks = 0, programmeCapacity = 0
-        ownShares = ownShares.map { _ in
-            var a: [Money] = []
-            a.reserveCapacity(draws)
-            return a
-        }
+        for w in ownerIDs.indices { ownShares[w].reserveCapacity(draws) }
+        programmeShares.reserveCapacity(draws)
+        var own = [Int64](repeating: 0, count: ownerIDs.count)
+        var shareBroken = [Bool](repeating: false, count: ownerIDs.count)
+        var anyBroken = [Bool](repeating: false, count: ownerIDs.count)
+        var need = [Int64](repeating: 0, count: ownerIDs.count * years)
+        var envelopeUse = [Int64](repeating: 0, count: plans.catalogue.envelopes.count)
+        var drawnRates: [(Int, Rate)] = []
         for draw in 0..<draws {
-            var own = [Int64](repeating: 0, count: ownerIDs.count)
-            var shareBroken = [Bool](repeating: false, count: ownerIDs.count)
-            var anyBroken = [Bool](repeating: false, count: ownerIDs.count)
-            var need = [[Int64]](repeating: [Int64](repeating: 0, count: years), count: ownerIDs.count)
-            var envelopeUse = [Int64](repeating: 0, count: plans.catalogue.envelopes.count)
-            for (o, op) in plans.operations.enumerated() {
+            for w in ownerIDs.indices {
+                own[w] = 0
+                shareBroken[w] = false
+                anyBroken[w] = false
+            }
+            for i in need.indices { need[i] = 0 }
+            for i in envelopeUse.indices { envelopeUse[i] = 0 }
+            for o in plans.operations.indices {
                 let uncertain = uncertainByOp[o]
                 var mask = 0
-                var drawn: Operation? = nil
-                for (k, u) in uncertain.enumerated() {
-                    if generator.chance(u.p) {
-                        mask |= 1 << k
-                        if u.ranged, let range = op.funding[u.line].rateRange {
-                            if drawn == nil { drawn = op }
-                            let span = UInt64(range.upperBound.millionths - range.lowerBound.millionths + 1)
-                            drawn!.funding[u.line].amount = .rate(Rate(millionths: range.lowerBound.millionths + Int64(generator.next(below: span))))
-                        }
-                    } else {
-                        if drawn == nil { drawn = op }
-                        drawn!.funding[u.line].status = .refuse
+                drawnRates.removeAll(keepingCapacity: true)
+                for k in uncertain.indices where generator.chance(uncertain[k].p) {
+                    let u = uncertain[k]
+                    mask |= 1 << k
+                    if u.ranged, let range = plans.operations[o].funding[u.line].rateRange {
+                        let span = UInt64(range.upperBound.millionths - range.lowerBound.millionths + 1)
+                        drawnRates.append((u.line, Rate(millionths: range.lowerBound.millionths + Int64(generator.next(below: span)))))
                     }
                 }
-                let result: Outcome
-                if uncertain.contains(where: \.ranged) {
-                    result = outcome(of: drawn ?? op, firstYear: firstYear, years: years, single: single)
-                } else if let known = memo[o][mask] {
-                    result = known
+                let index: Int
+                if !memo[o].isEmpty, memo[o][mask] >= 0 {
+                    index = Int(memo[o][mask])
                 } else {
-                    result = outcome(of: drawn ?? op, firstYear: firstYear, years: years, single: single)
-                    memo[o][mask] = result
+                    var drawn = plans.operations[o]
+                    for (k, u) in uncertain.enumerated() where mask & (1 << k) == 0 { drawn.funding[u.line].status = .refuse }
+                    for (line, rate) in drawnRates { drawn.funding[line].amount = .rate(rate) }
+                    let result = outcome(of: drawn, firstYear: firstYear, years: years, single: single)
+                    outcomeOwn.append(result.own)
+                    outcomeFlags.append((result.shareBroken ? 1 : 0) | (result.anyBroken ? 2 : 0))
+                    envelopePairs += result.envelopes
+                    outcomeEnvelopeStart.append(envelopePairs.count)
+                    for (y, amount) in result.need.enumerated() where amount != 0 { needPairs.append((y, amount)) }
+                    outcomeNeedStart.append(needPairs.count)
+                    index = outcomeOwn.count - 1
+                    if !memo[o].isEmpty { memo[o][mask] = Int32(index) }
                 }
-                guard let w = ownerIndex[op.maitreOuvrage] else { continue }
-                own[w] += result.own
-                if result.shareBroken { shareBroken[w] = true }
-                if result.anyBroken { anyBroken[w] = true }
-                for (e, amount) in result.envelopes { envelopeUse[e] += amount }
-                for y in 0..<years { need[w][y] += result.need[y] }
+                let w = ownerOf[o]
+                guard w >= 0 else { continue }
+                own[w] += outcomeOwn[index]
+                let flags = outcomeFlags[index]
+                if flags & 1 != 0 { shareBroken[w] = true }
+                if flags & 2 != 0 { anyBroken[w] = true }
+                for i in outcomeEnvelopeStart[index]..<outcomeEnvelopeStart[index + 1] { envelopeUse[envelopePairs[i].0] += envelopePairs[i].1 }
+                let base = w * years
+                for i in outcomeNeedStart[index]..<outcomeNeedStart[index + 1] { need[base + needPairs[i].0] += needPairs[i].1 }
             }
             var programmeShare = Int64(0)
             var anyOver = false
@@ -207,7 +229,7 @@ public struct MonteCarlo {
                 if let yearly = capacities[w] {
                     var cumulated = Int64(0)
                     for y in 0..<years {
-                        cumulated += need[w][y]
+                        cumulated += need[w * years + y]
                         let available = yearly * Int64(max(1, firstYear + y - plans.programme.firstYear + 1))
                         if cumulated > available {
                             capacity[w] += 1
