@@ -22,7 +22,7 @@ timed() {
   local t=() mem=0
   for _ in $(seq 1 "$RUNS"); do
     /usr/bin/time -f "%e %M" -o "$work/t" "$@" >/dev/null 2>"$work/err" || true
-    read -r s m < "$work/t"; t+=("$s"); (( m > mem )) && mem=$m
+    read -r s m < <(tail -1 "$work/t"); t+=("$s"); (( m > mem )) && mem=$m
   done
   echo "$(printf '%s\n' "${t[@]}" | median) $mem"
 }
@@ -56,6 +56,17 @@ for N in $SIZES; do
   op=$(python3 Benchmarks/references/write_cells.py openpyxl "$work/cells" "$work/o.xlsx")
   echo "| $N | … Python XlsxWriter, openpyxl writing the same cells | | $xw s, $op s | $(ratio "$export_m" "$xw"), $(ratio "$export_m" "$op") | |"
   echo "| $N | whole exporter command (read, check, model, write) | $export_wall s | | | $((export_mem / 1024)) MiB |"
+  # Re-check after editing one file, in the watch mode (`verifier --surveiller`).
+  $BIN verifier "$plans" --surveiller > "$work/watch" 2>&1 &
+  watcher=$!
+  for _ in $(seq 1 600); do grep -q "Revérifié" "$work/watch" && break; sleep 0.2; done
+  first=$(grep -m1 "Revérifié" "$work/watch" | sed 's/Revérifié en \([0-9.]*\) s.*/\1/')
+  echo "# modifié" >> "$(ls -d "$plans"/operations/*.yaml | head -1)"
+  for _ in $(seq 1 600); do [ "$(grep -c "Revérifié" "$work/watch")" -ge 2 ] && break; sleep 0.2; done
+  again=$(grep "Revérifié" "$work/watch" | sed -n 2p | sed 's/Revérifié en \([0-9.]*\) s.*/\1/')
+  kill "$watcher" 2>/dev/null || true
+  wait "$watcher" 2>/dev/null || true
+  echo "| $N | re-check after editing one file (--surveiller) | $again s | $first s (first check, same process) | $(ratio "$again" "$first") | |"
   read -r t mem < <(timed $BIN tresorerie "$plans")
   echo "| $N | tresorerie | $t s | | | $((mem / 1024)) MiB |"
   read -r t mem < <(RUNS=1 timed $BIN simuler "$plans" --tirages 10000 --graine 42)

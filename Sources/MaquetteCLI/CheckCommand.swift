@@ -39,6 +39,9 @@ struct CheckCommand: ParsableCommand {
     @Option(name: .customLong("sauf"), parsing: .upToNextOption, help: "Ne pas vérifier ces règles (identifiants).")
     var skip: [String] = []
 
+    @Flag(name: .customLong("surveiller"), help: "Revérifie à chaque modification d'un fichier (Ctrl-C pour arrêter) ; seuls les fichiers modifiés sont relus.")
+    var watch = false
+
     func validate() throws {
         for id in only + skip where Rules.rule(id) == nil {
             throw ValidationError("règle inconnue « \(id) » ; `maquette regles` les liste toutes")
@@ -46,6 +49,7 @@ struct CheckCommand: ParsableCommand {
     }
 
     func run() throws {
+        if watch { return try watchLoop() }
         let loaded = PlanLoader.load(folder: plans.dossier).applying(scenario: scenario)
         var diagnostics = loaded.diagnostics
         var figures: [OperationFigures] = []
@@ -72,6 +76,49 @@ struct CheckCommand: ParsableCommand {
         let errors = diagnostics.contains { $0.severity == .erreur }
         let warnings = diagnostics.contains { $0.severity == .avertissement }
         if errors || (strict && warnings) { throw ExitCodes.ruleBroken }
+    }
+}
+
+extension CheckCommand {
+    /// Re-checks whenever a file of the plans folder changes, re-reading only what changed.
+    func watchLoop() throws {
+        let cache = ParseCache()
+        var lastSignature: [String: Date] = [:]
+        while true {
+            let signature = Self.signature(of: plans.dossier)
+            if signature != lastSignature {
+                lastSignature = signature
+                let start = DispatchTime.now().uptimeNanoseconds
+                let loaded = PlanLoader.load(folder: plans.dossier, cache: cache).applying(scenario: scenario)
+                var diagnostics = loaded.diagnostics
+                if let p = loaded.plans {
+                    diagnostics += Rules.check(p, only: Set(only), skip: Set(skip))
+                    diagnostics.sort(by: Diagnostic.ordered)
+                }
+                var printer = DiagnosticPrinter(sources: loaded.sources, colour: DiagnosticPrinter.terminalSupportsColour(STDOUT_FILENO))
+                var text = ""
+                for d in diagnostics { text += printer.render(d) + "\n" }
+                text += loaded.plans.map { DiagnosticPrinter.summary(diagnostics, operations: $0.operations.count) } ?? "Les plans ne peuvent pas être lus."
+                let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                text += "\nRevérifié en \(String(format: "%.2f", seconds)) s (\(cache.lastParsed) fichier(s) d'opération relu(s)). En attente de modifications…\n"
+                Console.out(text)
+            }
+            Thread.sleep(forTimeInterval: 0.3)
+        }
+    }
+
+    /// Modification dates of the plan files.
+    static func signature(of folder: String) -> [String: Date] {
+        let fm = FileManager.default
+        var out: [String: Date] = [:]
+        for sub in ["", "/operations", "/scenarios"] {
+            let dir = folder + sub
+            for name in (try? fm.contentsOfDirectory(atPath: dir)) ?? [] where name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
+                let path = "\(dir)/\(name)"
+                out[path] = (try? fm.attributesOfItem(atPath: path)[.modificationDate] as? Date) ?? Date.distantPast
+            }
+        }
+        return out
     }
 }
 

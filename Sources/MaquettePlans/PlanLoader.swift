@@ -56,7 +56,11 @@ public enum PlanLoader {
     public static let scenariosFolder = "scenarios"
 
     /// Reads the folder from disk, then loads it.
-    public static func load(folder: String) -> LoadResult {
+    public static func load(folder: String) -> LoadResult { load(folder: folder, cache: nil) }
+
+    /// Reads the folder; with a cache, operation files whose text has not changed since the last
+    /// load (with the same programme and funders) are not parsed again.
+    public static func load(folder: String, cache: ParseCache?) -> LoadResult {
         let fm = FileManager.default
         var isDirectory: ObjCBool = false
         let root = folder.hasSuffix("/") ? String(folder.dropLast()) : folder
@@ -95,14 +99,16 @@ public enum PlanLoader {
         let scenarios = "\(root)/\(scenariosFolder)"
         let scenarioNames = ((try? fm.contentsOfDirectory(atPath: scenarios)) ?? []).filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
         for name in scenarioNames { read("\(scenarios)/\(name)") }
-        let result = load(files: files, root: root)
+        let result = load(files: files, root: root, cache: cache)
         return LoadResult(
             plans: problems.isEmpty ? result.plans : nil, diagnostics: (problems + result.diagnostics).sorted(by: Diagnostic.ordered),
             sources: result.sources, scenarios: result.scenarios)
     }
 
     /// Loads plan files given as texts; pure. `root` is the folder the paths start with.
-    public static func load(files: [PlanFile], root: String) -> LoadResult {
+    public static func load(files: [PlanFile], root: String) -> LoadResult { load(files: files, root: root, cache: nil) }
+
+    public static func load(files: [PlanFile], root: String, cache: ParseCache?) -> LoadResult {
         var diagnostics: [Diagnostic] = []
         var sources: [String: String] = [:]
         for file in files { sources[file.path] = file.text }
@@ -148,7 +154,11 @@ public enum PlanLoader {
         // Operation files are independent once the catalogue and programme are read: they are
         // parsed on every core, then merged in file order so the output does not depend on timing.
         let operationFiles = files.filter { $0.path.hasPrefix("\(root)/\(operationsFolder)/") }
+        // The cache is valid only for the same programme and funders files.
+        let context = files.filter { $0.path == "\(root)/\(programmeFile)" || $0.path == "\(root)/\(fundersFile)" }.map(\.text).joined(separator: "\u{0}")
+        let cached = cache?.entries(for: context) ?? [:]
         let results = ParallelMap.map(operationFiles) { file -> (MaquetteCore.Operation?, [Diagnostic]) in
+            if let hit = cached[file.path], hit.text == file.text { return hit.result }
             let reader = NodeReader(file: file.path)
             switch YAMLSource.compose(file.text, file: file.path) {
             case .failure(let d): return (nil, [d])
@@ -157,6 +167,7 @@ public enum PlanLoader {
                 return (operation, reader.diagnostics)
             }
         }
+        cache?.store(context: context, Dictionary(zip(operationFiles, results).map { ($0.path, (text: $0.text, result: $1)) }, uniquingKeysWith: { a, _ in a }))
         var operations: [MaquetteCore.Operation] = []
         var seen: [String: String] = [:]
         for (operation, found) in results {
@@ -222,5 +233,27 @@ enum ParallelMap {
             }
         }
         return results.map { $0! }
+    }
+}
+
+/// Parsed operation files kept between two loads of the same folder (the `--surveiller` mode).
+public final class ParseCache: @unchecked Sendable {
+    typealias Entry = (text: String, result: (MaquetteCore.Operation?, [Diagnostic]))
+    private var context = ""
+    private var byPath: [String: Entry] = [:]
+    /// How many operation files the last load parsed again.
+    public private(set) var lastParsed = 0
+
+    public init() {}
+
+    func entries(for context: String) -> [String: Entry] {
+        context == self.context ? byPath : [:]
+    }
+
+    func store(context: String, _ entries: [String: Entry]) {
+        let previous = self.context == context ? byPath : [:]
+        lastParsed = entries.filter { previous[$0.key]?.text != $0.value.text }.count
+        self.context = context
+        byPath = entries
     }
 }

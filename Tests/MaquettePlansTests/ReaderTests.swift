@@ -232,4 +232,24 @@ final class ReaderTests: XCTestCase {
         let f = Financing.figures(of: plans)[0]
         XCTAssertEqual(f.fctva.map(\.amount), [Money(cents: 1_968_480), Money(cents: 1_782_000)])
     }
+
+    func testTheParseCacheReReadsOnlyWhatChanged() throws {
+        let cache = ParseCache()
+        let a = F.operation("  - autofinancement: solde", id: "a")
+        let b = F.operation("  - autofinancement: solde", id: "b")
+        func files(_ b: String, programme: String = F.programme) -> [PlanFile] {
+            [PlanFile(path: "P/programme.yaml", text: programme), PlanFile(path: "P/operations/a.yaml", text: a), PlanFile(path: "P/operations/b.yaml", text: b)]
+        }
+        _ = PlanLoader.load(files: files(b), root: "P", cache: cache)
+        XCTAssertEqual(cache.lastParsed, 2)
+        _ = PlanLoader.load(files: files(b), root: "P", cache: cache)
+        XCTAssertEqual(cache.lastParsed, 0)
+        let changed = b.replacingOccurrences(of: "montant_ht: 1 000 000", with: "montant_ht: 2 000 000")
+        let result = PlanLoader.load(files: files(changed), root: "P", cache: cache)
+        XCTAssertEqual(cache.lastParsed, 1)
+        XCTAssertEqual(result.plans?.operations.map(\.costs[0].amountHT), [Money(euros: 1_000_000), Money(euros: 2_000_000)])
+        // A changed programme invalidates everything.
+        _ = PlanLoader.load(files: files(changed, programme: F.programme + "\n"), root: "P", cache: cache)
+        XCTAssertEqual(cache.lastParsed, 2)
+    }
 }
