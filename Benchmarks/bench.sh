@@ -61,7 +61,7 @@ for N in $SIZES; do
   watcher=$!
   for _ in $(seq 1 600); do grep -q "Revérifié" "$work/watch" && break; sleep 0.2; done
   first=$(grep -m1 "Revérifié" "$work/watch" | sed 's/Revérifié en \([0-9.]*\) s.*/\1/')
-  echo "# modifié" >> "$(ls -d "$plans"/operations/*.yaml | head -1)"
+  echo "# modifié" >> "$(find "$plans/operations" -name "*.yaml" | sort | head -1)"
   for _ in $(seq 1 600); do [ "$(grep -c "Revérifié" "$work/watch")" -ge 2 ] && break; sleep 0.2; done
   again=$(grep "Revérifié" "$work/watch" | sed -n 2p | sed 's/Revérifié en \([0-9.]*\) s.*/\1/')
   kill "$watcher" 2>/dev/null || true

@@ -50,7 +50,9 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         if watch { return try watchLoop() }
-        let loaded = PlanLoader.load(folder: plans.dossier).applying(scenario: scenario)
+        let bar = ProgressBar(total: 1, label: "Lecture")
+        let loaded = PlanLoader.load(folder: plans.dossier) { bar.update($0, of: $1) }.applying(scenario: scenario)
+        bar.finish()
         var diagnostics = loaded.diagnostics
         var figures: [OperationFigures] = []
         if let plansValue = loaded.plans {

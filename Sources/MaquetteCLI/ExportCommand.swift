@@ -41,7 +41,9 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         let clock = PhaseClock()
-        let base = PlanLoader.load(folder: plans.dossier)
+        let bar = ProgressBar(total: 1, label: "Lecture")
+        let base = PlanLoader.load(folder: plans.dossier) { bar.update($0, of: $1) }
+        bar.finish()
         let loaded = base.applying(scenario: scenario.first)
         guard let p = loaded.plans else {
             DiagnosticPrinter.reportUnreadable(loaded, closing: "Les plans ne peuvent pas être lus : aucun classeur n'a été écrit.\n")

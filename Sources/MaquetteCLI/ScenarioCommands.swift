@@ -125,10 +125,11 @@ enum SimulationReport {
 
 /// A progress bar on standard error, only when it is a terminal.
 final class ProgressBar {
-    let total: Int
+    private(set) var total: Int
     let label: String
     let enabled: Bool
     private var shown = -1
+    private var started = false
 
     init(total: Int, label: String) {
         self.total = total
@@ -136,8 +137,15 @@ final class ProgressBar {
         enabled = isatty(STDERR_FILENO) == 1 && total > 0
     }
 
+    /// For a total known only once the work starts.
+    func update(_ done: Int, of total: Int) {
+        self.total = max(1, total)
+        update(done)
+    }
+
     func update(_ done: Int) {
         guard enabled else { return }
+        started = true
         let percent = done * 100 / total
         guard percent != shown else { return }
         shown = percent
@@ -146,7 +154,7 @@ final class ProgressBar {
         Console.err("\r\(label) [\(String(repeating: "#", count: filled))\(String(repeating: " ", count: width - filled))] \(percent) %")
     }
 
-    func finish() { if enabled { Console.err("\n") } }
+    func finish() { if enabled && started { Console.err("\n") } }
 }
 
 /// `maquette comparer`: the base and scenarios side by side.

@@ -58,9 +58,15 @@ public enum PlanLoader {
     /// Reads the folder from disk, then loads it.
     public static func load(folder: String) -> LoadResult { load(folder: folder, cache: nil) }
 
+    /// Reads the folder, calling `progress(done, total)` as operation files are parsed (from any
+    /// thread, one call at a time).
+    public static func load(folder: String, progress: @escaping (Int, Int) -> Void) -> LoadResult {
+        load(folder: folder, cache: nil, progress: progress)
+    }
+
     /// Reads the folder; with a cache, operation files whose text has not changed since the last
     /// load (with the same programme and funders) are not parsed again.
-    public static func load(folder: String, cache: ParseCache?) -> LoadResult {
+    public static func load(folder: String, cache: ParseCache?, progress: ((Int, Int) -> Void)? = nil) -> LoadResult {
         let fm = FileManager.default
         var isDirectory: ObjCBool = false
         let root = folder.hasSuffix("/") ? String(folder.dropLast()) : folder
@@ -99,7 +105,7 @@ public enum PlanLoader {
         let scenarios = "\(root)/\(scenariosFolder)"
         let scenarioNames = ((try? fm.contentsOfDirectory(atPath: scenarios)) ?? []).filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
         for name in scenarioNames { read("\(scenarios)/\(name)") }
-        let result = load(files: files, root: root, cache: cache)
+        let result = load(files: files, root: root, cache: cache, progress: progress)
         return LoadResult(
             plans: problems.isEmpty ? result.plans : nil, diagnostics: (problems + result.diagnostics).sorted(by: Diagnostic.ordered),
             sources: result.sources, scenarios: result.scenarios)
@@ -108,7 +114,7 @@ public enum PlanLoader {
     /// Loads plan files given as texts; pure. `root` is the folder the paths start with.
     public static func load(files: [PlanFile], root: String) -> LoadResult { load(files: files, root: root, cache: nil) }
 
-    public static func load(files: [PlanFile], root: String, cache: ParseCache?) -> LoadResult {
+    public static func load(files: [PlanFile], root: String, cache: ParseCache?, progress: ((Int, Int) -> Void)? = nil) -> LoadResult {
         var diagnostics: [Diagnostic] = []
         var sources: [String: String] = [:]
         for file in files { sources[file.path] = file.text }
@@ -157,7 +163,7 @@ public enum PlanLoader {
         // The cache is valid only for the same programme and funders files.
         let context = files.filter { $0.path == "\(root)/\(programmeFile)" || $0.path == "\(root)/\(fundersFile)" }.map(\.text).joined(separator: "\u{0}")
         let cached = cache?.entries(for: context) ?? [:]
-        let results = ParallelMap.map(operationFiles) { file -> (MaquetteCore.Operation?, [Diagnostic]) in
+        let results = ParallelMap.map(operationFiles, progress: progress) { file -> (MaquetteCore.Operation?, [Diagnostic]) in
             if let hit = cached[file.path], hit.text == file.text { return hit.result }
             let reader = NodeReader(file: file.path)
             switch YAMLSource.compose(file.text, file: file.path) {
@@ -214,8 +220,9 @@ public enum PlanLoader {
 
 /// `map` over all cores, results in input order.
 enum ParallelMap {
-    static func map<T, R>(_ items: [T], _ transform: (T) -> R) -> [R] {
+    static func map<T, R>(_ items: [T], progress: ((Int, Int) -> Void)? = nil, _ transform: (T) -> R) -> [R] {
         guard items.count > 1 else { return items.map(transform) }
+        var done = 0
         var results = [R?](repeating: nil, count: items.count)
         let chunks = min(items.count, max(1, ProcessInfo.processInfo.activeProcessorCount * 4))
         let lock = NSLock()
@@ -226,9 +233,19 @@ enum ParallelMap {
                 let end = items.count * (chunk + 1) / chunks
                 var local: [(Int, R)] = []
                 local.reserveCapacity(end - start)
-                for i in start..<end { local.append((i, transform(items[i]))) }
+                for i in start..<end {
+                    local.append((i, transform(items[i])))
+                    if let progress, local.count % 64 == 0 {
+                        lock.lock()
+                        done += 64
+                        progress(done, items.count)
+                        lock.unlock()
+                    }
+                }
                 lock.lock()
                 for (i, r) in local { base[i] = r }
+                done += local.count % 64
+                progress?(done, items.count)
                 lock.unlock()
             }
         }

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Builds the workbook for the Comité régional des financeurs from the plans, their figures and
 /// the diagnostics: Synthèse, one sheet per operation, Financeurs, Échéancier, Contrôles and
 /// Graphiques. Every total, rate and balance is a live formula carrying the value Maquette
@@ -85,17 +87,19 @@ public struct CommitteeWorkbook {
             Self.synthesisSheet, Self.fundersSheet, Self.scheduleSheet, Self.checksSheet, Self.chartsSheet, Self.scenariosSheet, Self.simulationSheet,
         ])
         let synthesis = SynthesisSheet(book: self)
-        if sheets.contains(.synthese) || sheets.contains(.graphiques) { model.sheets.append(synthesis.build(operationSheets: [])) }
+        // Each sheet is built independently (pure functions of the plans); they are built on all
+        // cores and put back in the workbook's order.
+        var builders: [() -> SheetModel] = []
+        if sheets.contains(.synthese) || sheets.contains(.graphiques) { builders.append { synthesis.build(operationSheets: []) } }
         if sheets.contains(.operations) {
             let operationSheets = figures.map { names.make($0.operation.id) }
-            for (f, name) in zip(figures, operationSheets) {
-                model.sheets.append(OperationSheet(book: self, figures: f, name: name).build())
-            }
+            for (f, name) in zip(figures, operationSheets) { builders.append { OperationSheet(book: self, figures: f, name: name).build() } }
         }
-        if sheets.contains(.financeurs) { model.sheets.append(FundersSheet(book: self).build()) }
-        if sheets.contains(.echeancier) { model.sheets.append(ScheduleSheet(book: self).build()) }
-        if sheets.contains(.controles) { model.sheets.append(ChecksSheet(book: self).build()) }
-        if sheets.contains(.graphiques) { model.sheets.append(ChartsSheet(book: self, synthesis: synthesis).build()) }
+        if sheets.contains(.financeurs) { builders.append { FundersSheet(book: self).build() } }
+        if sheets.contains(.echeancier) { builders.append { ScheduleSheet(book: self).build() } }
+        if sheets.contains(.controles) { builders.append { ChecksSheet(book: self).build() } }
+        if sheets.contains(.graphiques) { builders.append { ChartsSheet(book: self, synthesis: synthesis).build() } }
+        model.sheets += ConcurrentBuild.run(builders)
         if let comparison { model.sheets.append(ScenariosSheet(book: self, comparison: comparison).build()) }
         if let simulation { model.sheets.append(SimulationSheet(book: self, result: simulation).build()) }
         if model.sheet(Self.synthesisSheet) != nil { model.definedNames = synthesis.definedNames }
@@ -162,7 +166,8 @@ struct SynthesisSheet {
             byOwner[f.operation.maitreOuvrage, default: []].append(f)
         }
         let declared = book.plans.programme.maitresOuvrage.map(\.id).filter { byOwner[$0] != nil }
-        let owners = declared + order.filter { !declared.contains($0) }
+        let declaredSet = Set(declared)
+        let owners = declared + order.filter { !declaredSet.contains($0) }
         groups = owners.map { ($0, book.plans.programme.maitreOuvrage($0)?.name ?? $0, byOwner[$0]!) }
         var rows: [String: Int] = [:]
         var r = Self.headerRow + 1
@@ -965,5 +970,19 @@ struct SimulationSheet {
         sheet.rowHeights[3] = 32
         sheet.fitRowHeights()
         return sheet
+    }
+}
+
+/// Runs independent builders on all cores and returns their results in order.
+enum ConcurrentBuild {
+    static func run(_ builders: [() -> SheetModel]) -> [SheetModel] {
+        guard builders.count > 1 else { return builders.map { $0() } }
+        var results = [SheetModel?](repeating: nil, count: builders.count)
+        results.withUnsafeMutableBufferPointer { buffer in
+            let slots = buffer
+            // Each iteration writes its own slot only.
+            DispatchQueue.concurrentPerform(iterations: builders.count) { i in slots[i] = builders[i]() }
+        }
+        return results.map { $0! }
     }
 }

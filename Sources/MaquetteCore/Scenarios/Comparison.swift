@@ -24,6 +24,8 @@ public struct Comparison: Sendable {
         var columns: [Column] = []
         var operationIDs: [String] = []
         var ownerIDs: [String] = []
+        var knownOperations: Set<String> = []
+        var knownOwners: Set<String> = []
         for v in variants {
             let figures = Financing.figures(of: v.plans)
             let errors = Rules.check(v.plans, figures: figures).filter { $0.severity == .erreur }
@@ -35,7 +37,7 @@ public struct Comparison: Sendable {
                 let broken = Set(errors.filter { $0.operation == f.operation.id }.map(\.rule)).count
                 let row = Figures(publicAid: f.publicAid, ownersShare: f.ownersShare, treasuryPeak: .zero, brokenRules: broken)
                 ops[f.operation.id] = row
-                if !operationIDs.contains(f.operation.id) { operationIDs.append(f.operation.id) }
+                if knownOperations.insert(f.operation.id).inserted { operationIDs.append(f.operation.id) }
                 var o = owners[f.operation.maitreOuvrage] ?? Figures()
                 o.publicAid += f.publicAid
                 o.ownersShare += f.ownersShare
@@ -48,7 +50,7 @@ public struct Comparison: Sendable {
             for t in tables {
                 if let id = t.owner {
                     owners[id, default: Figures()].treasuryPeak = t.peakNeed
-                    if !ownerIDs.contains(id) { ownerIDs.append(id) }
+                    if knownOwners.insert(id).inserted { ownerIDs.append(id) }
                 }
             }
             programme.brokenRules += Set(errors.filter { $0.operation == nil }.map(\.rule)).count

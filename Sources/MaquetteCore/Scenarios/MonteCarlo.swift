@@ -131,7 +131,8 @@ public struct MonteCarlo {
     /// across draws (lines with a rate range are evaluated at every draw).
     public func run(draws: Int, seed: UInt64, progress: ((Int) -> Void)? = nil) -> Result {
         var generator = SeededGenerator(seed: seed)
-        let ownerIDs = plans.programme.maitresOuvrage.map(\.id).filter { id in plans.operations.contains { $0.maitreOuvrage == id } }
+        let carrying = Set(plans.operations.map(\.maitreOuvrage))
+        let ownerIDs = plans.programme.maitresOuvrage.map(\.id).filter { carrying.contains($0) }
         let ownerIndex = Dictionary(uniqueKeysWithValues: ownerIDs.enumerated().map { ($1, $0) })
         let baseFigures = Financing.figures(of: plans)
         var single = plans
