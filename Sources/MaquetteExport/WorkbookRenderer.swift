@@ -76,11 +76,14 @@ public enum WorkbookRenderer {
                 try sheet.highlight(firstRow: h.range.firstRow, firstColumn: h.range.firstColumn, lastRow: h.range.lastRow, lastColumn: h.range.lastColumn, formula: h.formula, format: problem)
             }
             let mergeStarts = Dictionary(sheetModel.merges.map { ($0.firstRow * 16_384 + $0.firstColumn, $0) }, uniquingKeysWith: { a, _ in a })
+            let mergeRows = Set(sheetModel.merges.map(\.firstRow))
+            let heights = sheetModel.rowHeights
             for (r, row) in sheetModel.rows.enumerated() {
-                if let height = sheetModel.rowHeights[r] { try sheet.setRow(r, height: height) }
+                if !heights.isEmpty, let height = heights[r] { try sheet.setRow(r, height: height) }
+                let rowHasMerge = mergeRows.contains(r)
                 for (c, cell) in row.enumerated() {
                     let format: Format? = formats[cell.style.rawValue]
-                    if let merge = mergeStarts[r * 16_384 + c], case .text(let text) = cell.value {
+                    if rowHasMerge, let merge = mergeStarts[r * 16_384 + c], case .text(let text) = cell.value {
                         try sheet.merge(text, firstRow: merge.firstRow, firstColumn: merge.firstColumn, lastRow: merge.lastRow, lastColumn: merge.lastColumn, format: format)
                         continue
                     }
@@ -95,10 +98,12 @@ public enum WorkbookRenderer {
                     case .date(let d): try sheet.write(number: serial(d), row: r, column: c, format: format)
                     case .formula(let f, let value):
                         switch value {
-                        case .money(let m): try sheet.write(formula: "=" + f, value: double(m), row: r, column: c, format: format)
-                        case .rate(let rate): try sheet.write(formula: "=" + f, value: double(rate), row: r, column: c, format: format)
-                        case .number(let n): try sheet.write(formula: "=" + f, value: Double(n), row: r, column: c, format: format)
-                        case .text(let t): try sheet.write(formula: "=" + f, text: t, row: r, column: c, format: format)
+                        // libxlsxwriter takes the formula with or without its `=`: none saves a
+                        // string per formula cell.
+                        case .money(let m): try sheet.write(formula: f, value: double(m), row: r, column: c, format: format)
+                        case .rate(let rate): try sheet.write(formula: f, value: double(rate), row: r, column: c, format: format)
+                        case .number(let n): try sheet.write(formula: f, value: Double(n), row: r, column: c, format: format)
+                        case .text(let t): try sheet.write(formula: f, text: t, row: r, column: c, format: format)
                         }
                     }
                 }
