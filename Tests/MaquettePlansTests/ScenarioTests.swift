@@ -143,23 +143,26 @@ final class ScenarioTests: XCTestCase {
 
     // MARK: Treasury
 
+    /// 200 000 HT of works over 2025-2026, a DETR of 80 000 and a loan of 50 000.
+    static let smallTreasuryCase = """
+        id: op
+        intitule: Essai
+        maitre_ouvrage: commune
+        calendrier: { debut_travaux: 2025-01 }
+        depenses:
+          - { libelle: Travaux, nature: travaux, montant_ht: 200 000, annees: { 2025: 50 %, 2026: 50 % } }
+        financements:
+          - { dispositif: etat.detr, montant: 80 000, statut: sollicite, depot: 2024-10-01 }
+          - emprunt: 50 000
+          - autofinancement: solde
+        """
+
     func testTreasuryOfASmallCaseYearByYear() throws {
         // 200 000 HT of works (TTC 120 000 a year in 2025 and 2026), DETR 80 000, a loan of 50 000.
         // DETR: advance 30 % = 24 000 in 2025; paid by end of 2025 = 80 000 × 50 % = 40 000, so
         // 16 000 more; 2026: 80 000 × 100 % capped at 80 % = 64 000, so 24 000; balance 16 000 in
         // 2027. Loan drawn 25 000 a year. FCTVA (N+2): 120 000 × 16,404 % = 19 684,80 in 2027 and 2028.
-        let op = """
-            id: op
-            intitule: Essai
-            maitre_ouvrage: commune
-            calendrier: { debut_travaux: 2025-01 }
-            depenses:
-              - { libelle: Travaux, nature: travaux, montant_ht: 200 000, annees: { 2025: 50 %, 2026: 50 % } }
-            financements:
-              - { dispositif: etat.detr, montant: 80 000, statut: sollicite, depot: 2024-10-01 }
-              - emprunt: 50 000
-              - autofinancement: solde
-            """
+        let op = Self.smallTreasuryCase
         let plans = try XCTUnwrap(F.load([op]).plans)
         let (owners, programme) = Treasury.tables(Financing.figures(of: plans), plans: plans)
         let t = try XCTUnwrap(owners.first)
@@ -178,18 +181,7 @@ final class ScenarioTests: XCTestCase {
     func testCapacityWarning() throws {
         // Capacity 60 000 a year from 2024: 120 000 available by 2025 (need 55 000), 180 000 by 2026
         // (need 126 000): no warning. At 40 000 a year: 120 000 by 2026 < 126 000.
-        let op = """
-            id: op
-            intitule: Essai
-            maitre_ouvrage: commune
-            calendrier: { debut_travaux: 2025-01 }
-            depenses:
-              - { libelle: Travaux, nature: travaux, montant_ht: 200 000, annees: { 2025: 50 %, 2026: 50 % } }
-            financements:
-              - { dispositif: etat.detr, montant: 80 000, statut: sollicite, depot: 2024-10-01 }
-              - emprunt: 50 000
-              - autofinancement: solde
-            """
+        let op = Self.smallTreasuryCase
         func warnings(_ capacity: String) throws -> [Diagnostic] {
             let programme = F.programme.replacingOccurrences(of: "population: 3 000,", with: "population: 3 000, capacite_autofinancement: \(capacity),")
             let plans = try XCTUnwrap(F.load([op], programme: programme).plans)
