@@ -43,12 +43,14 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "maquette", dependencies: ["MaquetteCLI"]),
+        // Helpers shared by the test targets.
+        .target(name: "MaquetteTestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "MaquetteCoreTests", dependencies: ["MaquetteCore"]),
         .testTarget(name: "MaquettePlansTests", dependencies: ["MaquettePlans", "MaquetteCore"]),
-        .testTarget(name: "XlsxWriterTests", dependencies: ["XlsxWriter"]),
-        .testTarget(name: "MaquetteExportTests", dependencies: ["MaquetteExport", "MaquettePlans", "MaquetteCore"]),
+        .testTarget(name: "XlsxWriterTests", dependencies: ["XlsxWriter", "MaquetteTestSupport"]),
+        .testTarget(name: "MaquetteExportTests", dependencies: ["MaquetteExport", "MaquettePlans", "MaquetteCore", "MaquetteTestSupport"]),
         .testTarget(name: "MaquetteSolverTests", dependencies: ["MaquetteSolver", "MaquettePlans", "MaquetteCore"]),
-        .testTarget(name: "MaquetteCLITests", dependencies: ["MaquetteCLI", "MaquettePlans", "MaquetteCore"]),
+        .testTarget(name: "MaquetteCLITests", dependencies: ["MaquetteCLI", "MaquettePlans", "MaquetteCore", "MaquetteTestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

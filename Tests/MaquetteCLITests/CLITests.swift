@@ -1,4 +1,5 @@
 import Foundation
+import MaquetteTestSupport
 import XCTest
 
 /// The `maquette` executable end to end: output, exit codes and JSON.
@@ -179,15 +180,7 @@ final class CLITests: XCTestCase {
     // MARK: exporter
 
     func unzip(_ path: String, _ part: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/unzip")
-        process.arguments = ["-p", path, part]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        try XlsxParts.read(path, part)
     }
 
     func testExportWritesADraftWhenRulesAreBroken() throws {

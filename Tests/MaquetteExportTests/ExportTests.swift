@@ -1,6 +1,7 @@
 import Foundation
 import MaquetteCore
 import MaquettePlans
+import MaquetteTestSupport
 import XCTest
 
 @testable import MaquetteExport
@@ -28,15 +29,7 @@ final class ExportTests: XCTestCase {
     }
 
     func part(_ path: String, _ name: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/unzip")
-        process.arguments = ["-p", path, name]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        try XlsxParts.read(path, name)
     }
 
     // MARK: The model

@@ -1,4 +1,5 @@
 import Foundation
+import MaquetteTestSupport
 import XCTest
 
 @testable import XlsxWriter
@@ -13,15 +14,7 @@ final class WorkbookTests: XCTestCase {
 
     /// The XML of one part of the written file, read back with unzip.
     func part(_ path: String, _ name: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/unzip")
-        process.arguments = ["-p", path, name]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        try XlsxParts.read(path, name)
     }
 
     func testFormulaIsWrittenWithItsStoredValue() throws {
