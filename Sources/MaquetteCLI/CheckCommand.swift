@@ -53,24 +53,10 @@ struct CheckCommand: ParsableCommand {
         let bar = ProgressBar(total: 1, label: "Lecture")
         let loaded = PlanLoader.load(folder: plans.dossier) { bar.update($0, of: $1) }.applying(scenario: scenario)
         bar.finish()
-        var diagnostics = loaded.diagnostics
-        var figures: [OperationFigures] = []
-        if let plansValue = loaded.plans {
-            figures = Financing.figures(of: plansValue)
-            diagnostics += Rules.check(plansValue, figures: figures, only: Set(only), skip: Set(skip))
-            diagnostics.sort(by: Diagnostic.ordered)
-        }
+        let (diagnostics, figures) = check(loaded)
         switch format {
         case .texte:
-            var printer = DiagnosticPrinter(sources: loaded.sources, colour: DiagnosticPrinter.terminalSupportsColour(STDOUT_FILENO))
-            var text = ""
-            for d in diagnostics { text += printer.render(d) + "\n" }
-            if let p = loaded.plans {
-                text += DiagnosticPrinter.summary(diagnostics, operations: p.operations.count) + "\n"
-            } else {
-                text += "Les plans ne peuvent pas être lus : corrigez les erreurs ci-dessus.\n"
-            }
-            Console.out(text)
+            Console.out(text(of: diagnostics, loaded))
         case .json:
             Console.out(JSONReport.render(diagnostics: diagnostics, figures: figures, programme: loaded.plans?.programme) + "\n")
         }
@@ -82,6 +68,27 @@ struct CheckCommand: ParsableCommand {
 }
 
 extension CheckCommand {
+    /// The read diagnostics and those of the rules, sorted, with the figures they were made from.
+    func check(_ loaded: LoadResult) -> (diagnostics: [Diagnostic], figures: [OperationFigures]) {
+        guard let plans = loaded.plans else { return (loaded.diagnostics, []) }
+        let figures = Financing.figures(of: plans)
+        let diagnostics = loaded.diagnostics + Rules.check(plans, figures: figures, only: Set(only), skip: Set(skip))
+        return (diagnostics.sorted(by: Diagnostic.ordered), figures)
+    }
+
+    /// The diagnostics as text, then the summary line.
+    func text(of diagnostics: [Diagnostic], _ loaded: LoadResult) -> String {
+        var printer = DiagnosticPrinter(sources: loaded.sources, colour: DiagnosticPrinter.terminalSupportsColour(STDOUT_FILENO))
+        var text = ""
+        for d in diagnostics { text += printer.render(d) + "\n" }
+        if let p = loaded.plans {
+            text += DiagnosticPrinter.summary(diagnostics, operations: p.operations.count) + "\n"
+        } else {
+            text += "Les plans ne peuvent pas être lus : corrigez les erreurs ci-dessus.\n"
+        }
+        return text
+    }
+
     /// Re-checks whenever a file of the plans folder changes, re-reading only what changed.
     func watchLoop() throws {
         let cache = ParseCache()
@@ -92,17 +99,9 @@ extension CheckCommand {
                 lastSignature = signature
                 let start = DispatchTime.now().uptimeNanoseconds
                 let loaded = PlanLoader.load(folder: plans.dossier, cache: cache).applying(scenario: scenario)
-                var diagnostics = loaded.diagnostics
-                if let p = loaded.plans {
-                    diagnostics += Rules.check(p, only: Set(only), skip: Set(skip))
-                    diagnostics.sort(by: Diagnostic.ordered)
-                }
-                var printer = DiagnosticPrinter(sources: loaded.sources, colour: DiagnosticPrinter.terminalSupportsColour(STDOUT_FILENO))
-                var text = ""
-                for d in diagnostics { text += printer.render(d) + "\n" }
-                text += loaded.plans.map { DiagnosticPrinter.summary(diagnostics, operations: $0.operations.count) } ?? "Les plans ne peuvent pas être lus."
+                var text = text(of: check(loaded).diagnostics, loaded)
                 let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-                text += "\nRevérifié en \(String(format: "%.2f", seconds)) s (\(cache.lastParsed) fichier(s) d'opération relu(s)). En attente de modifications…\n"
+                text += "Revérifié en \(String(format: "%.2f", seconds)) s (\(cache.lastParsed) fichier(s) d'opération relu(s)). En attente de modifications…\n"
                 Console.out(text)
             }
             Thread.sleep(forTimeInterval: 0.3)

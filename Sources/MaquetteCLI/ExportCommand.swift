@@ -60,7 +60,10 @@ struct ExportCommand: ParsableCommand {
         let target = try destination(for: p)
         clock.lap("lecture")
         let figures = Financing.figures(of: selected)
-        let all = (loaded.diagnostics + Rules.check(p)).sorted(by: Diagnostic.ordered)
+        // The rules always look at the whole programme (envelopes are shared); reuse its figures
+        // when every operation is exported.
+        let programmeFigures = selected.operations.count == p.operations.count ? figures : nil
+        let all = (loaded.diagnostics + Rules.check(p, figures: programmeFigures)).sorted(by: Diagnostic.ordered)
         clock.lap("règles")
         let ids = Set(selected.operations.map(\.id))
         let diagnostics = all.filter { $0.operation == nil || ids.contains($0.operation!) }

@@ -26,7 +26,7 @@ struct CatalogueReader {
 
     let reader: NodeReader
 
-    func read(_ root: Node?, into catalogue: inout Catalogue, builtin: Bool) {
+    func read(_ root: Node?, into catalogue: inout Catalogue) {
         guard let root else { return }
         guard let fields = reader.mapping(root, "le fichier des financeurs") else { return }
         if let list = reader.sequence(fields.take("financeurs"), "`financeurs`") {

@@ -132,11 +132,11 @@ public enum PlanLoader {
         var catalogue = Catalogue()
         let builtin = PlanFile(path: BuiltinCatalogue.file, text: BuiltinCatalogue.text)
         if let (node, reader) = compose(builtin) {
-            CatalogueReader(reader: reader).read(node, into: &catalogue, builtin: true)
+            CatalogueReader(reader: reader).read(node, into: &catalogue)
             diagnostics += reader.diagnostics
         }
         if let funders = files.first(where: { $0.path == "\(root)/\(fundersFile)" }), let (node, reader) = compose(funders) {
-            CatalogueReader(reader: reader).read(node, into: &catalogue, builtin: false)
+            CatalogueReader(reader: reader).read(node, into: &catalogue)
             diagnostics += reader.diagnostics
         }
         for name in ParameterName.all where catalogue.parameters[name] == nil {

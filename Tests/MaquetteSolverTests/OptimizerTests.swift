@@ -147,7 +147,7 @@ final class OptimizerTests: XCTestCase {
             XCTAssertEqual(Rules.check(p.plans).errors, [], name)
             // Notified and paid lines never move.
             XCTAssertFalse(p.changes.contains { c in
-                plans.operations.first { $0.id == c.operation }!.funding.contains { FundingTargetMatches(c.line, $0) && ($0.status == .notifie || $0.status == .verse) }
+                plans.operations.first { $0.id == c.operation }!.funding.contains { c.line.matches($0) && ($0.status == .notifie || $0.status == .verse) }
             }, name)
             // The scenario file it writes reads back to the same plans.
             let text = FundingOptimizer.scenarioText(p, id: "optimise", title: "Essai", parent: nil, comment: "essai")
@@ -185,14 +185,6 @@ final class OptimizerTests: XCTestCase {
             XCTAssertEqual(Rules.check(p.plans).errors, [], text)
             XCTAssertLessThanOrEqual(Financing.figures(of: p.plans)[0].ownersShare, before, text)
         }
-    }
-}
-
-func FundingTargetMatches(_ target: FundingTarget, _ line: FundingLine) -> Bool {
-    switch (target, line.source) {
-    case (.dispositif(let a), .dispositif(let b)): return a == b
-    case (.own(let a), .own(let b)): return a == b
-    default: return false
     }
 }
 

@@ -67,7 +67,6 @@ public struct FundingOptimizer {
         let upper: Money
         let upperReason: String
         let dispositif: Dispositif
-        let resolved: ResolvedFunding
     }
 
     enum Family: String, CaseIterable {
@@ -128,7 +127,7 @@ public struct FundingOptimizer {
                 if lower > upper { m.infeasibleLines.append("\(op.id) : \(d.id) doit être d'au moins \(lower) mais d'au plus \(upper) (\(reason))") }
                 let objective: Double = 0
                 let v = m.program.addVariable("\(op.id)/\(d.id)", lower: euros(lower), upper: euros(max(lower, upper)), objective: objective)
-                m.adjustables.append(Adjustable(op: o, line: i, variable: v, current: line.amount, lower: lower, upper: upper, upperReason: reason, dispositif: d, resolved: line))
+                m.adjustables.append(Adjustable(op: o, line: i, variable: v, current: line.amount, lower: lower, upper: upper, upperReason: reason, dispositif: d))
                 terms.append((line, v))
             }
             // The owner's own funds (all autofinancement lines together).

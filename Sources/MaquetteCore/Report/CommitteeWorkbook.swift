@@ -376,7 +376,6 @@ struct OperationSheet {
         // Expenses.
         let years = Array(Set(op.costs.flatMap { $0.years.map(\.year) })).sorted()
         sheet.append([.text("Dépenses", .section)])
-        let costHeader = sheet.nextRow
         sheet.append(
             [.text("Libellé", .header), .text("Nature", .header), .text("Montant HT", .headerRight), .text("TVA", .headerRight), .text("Montant TTC", .headerRight)]
                 + years.map { .text("HT \($0)", .headerRight) })
@@ -409,7 +408,6 @@ struct OperationSheet {
 
         // Resources, the balancing line last so its formula refers only to the lines above.
         sheet.append([.text("Ressources", .section)])
-        let resourceHeader = sheet.nextRow
         sheet.append(
             ["Financeur", "Dispositif", "Compte comme", "Assiette", "Taux", "Montant", "Statut", "Dépôt", "Notification", "Versé"].enumerated().map {
                 .text($0.element, [3, 4, 5, 9].contains($0.offset) ? .headerRight : .header)
@@ -561,7 +559,6 @@ struct OperationSheet {
         }
         sheet.columnWidths = [0: 44, 1: 52, 2: 22, 3: 16, 4: 16, 5: 16, 6: 12, 7: 12, 8: 13, 9: 14]
         for i in years.indices { sheet.columnWidths[5 + i] = max(sheet.columnWidths[5 + i] ?? 0, 15) }
-        _ = (costHeader, resourceHeader)
         sheet.fitRowHeights()
         return sheet
     }

@@ -23,7 +23,7 @@ public enum FundingTarget: Sendable, Equatable, CustomStringConvertible {
     case dispositif(String)
     case own(FundingNature)
 
-    func matches(_ line: FundingLine) -> Bool {
+    public func matches(_ line: FundingLine) -> Bool {
         switch (self, line.source) {
         case (.dispositif(let a), .dispositif(let b)): return a == b
         case (.own(let a), .own(let b)): return a == b

@@ -50,7 +50,6 @@ public enum Treasury {
 
     public static func years(of f: OperationFigures, in plans: Plans) -> [Year] {
         var table: [Int: Year] = [:]
-        func at(_ y: Int) -> Year { table[y] ?? Year(year: y) }
         let byYear = f.costsByYear
         guard let first = byYear.first?.year, let last = byYear.last?.year else { return [] }
         for y in byYear {
@@ -72,7 +71,6 @@ public enum Treasury {
             }
         }
         for i in f.fctva { table[i.receiptYear, default: Year(year: i.receiptYear)].fctva += i.amount }
-        _ = at
         return table.keys.sorted().map { table[$0]! }
     }
 

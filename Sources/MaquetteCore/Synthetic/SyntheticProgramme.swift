@@ -64,7 +64,6 @@ public struct SyntheticProgramme {
         ]
         var detrByYear: [Int: Money] = [:]
         var dsilByYear: [Int: Money] = [:]
-        var broken = 0
         for n in 1...operations {
             let id = "op-\(pad(n, width))"
             let owner = owners[Int(g.next(below: UInt64(owners.count)))]
@@ -101,7 +100,6 @@ public struct SyntheticProgramme {
             // Funding: public aid below 72.5 % of the cost, unless this operation is to break a rule.
             let breaks = g.chance(brokenShare)
             let breakKind = breaks ? Int(g.next(below: 3)) : -1
-            if breaks { broken += 1 }
             text += "financements:\n"
             let depotYear = startMonth > 6 ? startYear : startYear - 1
             let depot = "\(depotYear)-\(pad(startMonth > 6 ? startMonth - 5 : startMonth + 4, 2))-\(pad(Int(between(1, 28)), 2))"
@@ -113,32 +111,27 @@ public struct SyntheticProgramme {
                 default: return ("verse", ", depot: \(depot), notification: \(depotYear + 1)-\(pad(Int(between(1, 3)), 2))-15")
                 }
             }
-            var aid = Money.zero
             let state = g.next(below: 3) == 0 ? "etat.dsil" : "etat.detr"
             var stateRate = Rate(percent: between(20, 35))
             if breakKind == 1 { stateRate = Rate(percent: 15) }
             let stateAmount = cost.applying(stateRate)
             var (s, extra) = status()
             text += "  - { dispositif: \(state), montant: \(amount(stateAmount)), statut: \(s)\(extra)\(s == "verse" ? ", verse: \(amount(stateAmount.applying(Rate(percent: 30))))" : "") }\n"
-            aid += stateAmount
             let envelopeYear = s == "notifie" || s == "verse" ? depotYear + 1 : s == "sollicite" ? depotYear : startYear
             if state == "etat.detr" { detrByYear[envelopeYear, default: .zero] += stateAmount } else { dsilByYear[envelopeYear, default: .zero] += stateAmount }
             let regionRate = breakKind == 0 ? Rate(percent: 30) : Rate(percent: between(5, 15))
             (s, extra) = status()
             let region = cost.applying(regionRate)
             text += "  - { dispositif: region.bourgs-centres, montant: \(amount(region)), statut: \(s)\(extra) }\n"
-            aid += region
             if g.next(below: 2) == 0 || breakKind == 0 {
                 let rate = breakKind == 0 ? Rate(percent: 20) : Rate(percent: between(3, 10))
                 (s, extra) = status()
                 text += "  - { dispositif: departement.f2d, montant: \(amount(cost.applying(rate))), statut: \(s)\(extra) }\n"
-                aid += cost.applying(rate)
             }
             if g.next(below: 3) == 0 {
                 (s, extra) = status()
                 let feder = cost.applying(Rate(percent: between(2, 10)))
                 text += "  - { dispositif: europe.feder, montant: \(amount(feder)), statut: \(s)\(extra) }\n"
-                aid += feder
             }
             if studies > .zero && g.next(below: 3) == 0 {
                 (s, extra) = status()
@@ -152,7 +145,6 @@ public struct SyntheticProgramme {
             } else {
                 text += "  - autofinancement: solde\n"
             }
-            _ = aid
             files.append(("operations/\(id).yaml", text))
         }
 
@@ -171,7 +163,6 @@ public struct SyntheticProgramme {
         files.append(("scenarios/dsil-detr-refusees.yaml", "id: dotations-refusees\ntitre: Dotation refusée pour la première opération\nchangements:\n  - modifier_dispositif: { dispositif: etat.detr, variation: -10 % }\n"))
         files.append(("scenarios/travaux-plus-8.yaml", "id: travaux-plus-8\ntitre: Travaux +8 %\nchangements:\n  - modifier_depenses: { operation: toutes, nature: travaux, variation: +8 % }\n"))
         files.append(("scenarios/decalage.yaml", "id: decalage\ntitre: Première opération décalée d'un an\nchangements:\n  - decaler: { operation: \(first), annees: 1 }\n"))
-        _ = broken
         return files
     }
 }
