@@ -29,8 +29,9 @@ let package = Package(
         .target(name: "XlsxWriter", dependencies: ["CXlsxWriter"]),
         // Linear programming solvers behind the core's LinearSolver protocol: GLPK (libglpk-dev)…
         .systemLibrary(name: "CGLPK", providers: [.apt(["libglpk-dev"])]),
-        // COIN-OR CLP from Debian's coinor-libclp-dev (the default solver, chosen on measurement).
-        .systemLibrary(name: "CCLP", pkgConfig: "clp", providers: [.apt(["coinor-libclp-dev"])]),
+        // COIN-OR CLP from Debian's coinor-libclp-dev (the default solver, chosen on measurement):
+        // its header's types only; the library is opened when the optimiser runs (see ClpLibrary).
+        .systemLibrary(name: "CCLP", providers: [.apt(["coinor-libclp-dev"])]),
         .target(name: "MaquetteSolver", dependencies: ["MaquetteCore", "CGLPK", "CCLP"]),
         // Renders the pure workbook model through XlsxWriter; writes files atomically.
         .target(name: "MaquetteExport", dependencies: ["MaquetteCore", "XlsxWriter"]),

@@ -65,8 +65,13 @@ struct ExportCommand: ParsableCommand {
         let programmeFigures = selected.operations.count == p.operations.count ? figures : nil
         let all = (loaded.diagnostics + Rules.check(p, figures: programmeFigures)).sorted(by: Diagnostic.ordered)
         clock.lap("règles")
-        let ids = Set(selected.operations.map(\.id))
-        let diagnostics = all.filter { $0.operation == nil || ids.contains($0.operation!) }
+        let diagnostics: [Diagnostic]
+        if programmeFigures != nil {
+            diagnostics = all
+        } else {
+            let ids = Set(selected.operations.map(\.id))
+            diagnostics = all.filter { $0.operation == nil || ids.contains($0.operation!) }
+        }
         let epoch = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"].flatMap { Int($0) }
         let day = CommitteeWorkbook.creationDay(of: p, sourceDateEpoch: epoch)
         var book = CommitteeWorkbook(plans: selected, figures: figures, diagnostics: diagnostics, created: day)
@@ -94,7 +99,7 @@ struct ExportCommand: ParsableCommand {
             book.simulation = MonteCarlo(plans: selected).run(draws: tirages, seed: graine) { bar.update($0) }
             bar.finish()
         }
-        let model = book.build()
+        let model = book.build(streaming: true)
         clock.lap("modèle")
         if let dump = ProcessInfo.processInfo.environment["MAQUETTE_DUMP_CELLS"] {
             try WorkbookDump.text(model).write(toFile: dump, atomically: true, encoding: .utf8)

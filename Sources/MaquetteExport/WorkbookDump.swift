@@ -16,7 +16,8 @@ public enum WorkbookDump {
         }
         let styleIndex = Dictionary(uniqueKeysWithValues: CellStyle.allCases.enumerated().map { ($1, $0) })
         func clean(_ s: String) -> String { s.replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\n", with: " ") }
-        for sheet in model.sheets {
+        for var sheet in model.sheets {
+            sheet.materialise()
             out += "S\t\(clean(sheet.name))\n"
             for (r, row) in sheet.rows.enumerated() {
                 for (c, cell) in row.enumerated() {

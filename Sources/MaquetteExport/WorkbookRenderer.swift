@@ -48,7 +48,15 @@ public enum WorkbookRenderer {
     static func serial(_ d: Day) -> Double { Double(d.daysSinceEpoch + 25_569) }
 
     /// Renders `model` into a new file at `path` (overwritten). The caller makes it atomic.
+    ///
+    /// A streamed model (``CommitteeWorkbook/build(streaming:)``) has its pending sheets built and
+    /// its deferred rows produced on another thread, `blockSize` rows at a time, while this one
+    /// writes; the file is the same byte for byte as for the model built whole.
     public static func render(_ model: WorkbookModel, to path: String) throws {
+        try render(model, to: path, blockSize: RowPipeline.blockSize, capacity: RowPipeline.capacity)
+    }
+
+    static func render(_ model: WorkbookModel, to path: String, blockSize: Int, capacity: Int) throws {
         let workbook = try Workbook(path: path, constantMemory: true)
         // Formats by style number: an array look-up per cell.
         let formats: [Format] = try CellStyle.allCases.map { try workbook.format(spec($0)) }
@@ -56,7 +64,11 @@ public enum WorkbookRenderer {
         try workbook.setProperties(
             title: model.title, subject: model.subject, author: model.author, company: model.author, comments: model.comments,
             created: model.created)
-        for sheetModel in model.sheets {
+        // Deferred rows are produced on another core while the writer writes.
+        let pipeline = RowPipeline.wanted(for: model) ? RowPipeline(model, blockSize: blockSize, capacity: capacity) : nil
+        defer { pipeline?.finish() }
+        for (s, given) in model.sheets.enumerated() {
+            let sheetModel = given.pending != nil ? pipeline!.sheet(s) : given
             let sheet = try workbook.addWorksheet(sheetModel.name)
             for (column, width) in sheetModel.columnWidths.sorted(by: { $0.key < $1.key }) { try sheet.setColumn(column, width: width) }
             // Ranges are declared before the rows: in constant-memory mode a flushed row is out of reach.
@@ -77,9 +89,8 @@ public enum WorkbookRenderer {
             }
             let mergeStarts = Dictionary(sheetModel.merges.map { ($0.firstRow * 16_384 + $0.firstColumn, $0) }, uniquingKeysWith: { a, _ in a })
             let mergeRows = Set(sheetModel.merges.map(\.firstRow))
-            let heights = sheetModel.rowHeights
-            for (r, row) in sheetModel.rows.enumerated() {
-                if !heights.isEmpty, let height = heights[r] { try sheet.setRow(r, height: height) }
+            func write(_ row: [Cell], at r: Int, height: Double?) throws {
+                if let height { try sheet.setRow(r, height: height) }
                 let rowHasMerge = mergeRows.contains(r)
                 for (c, cell) in row.enumerated() {
                     let format: Format? = formats[cell.style.rawValue]
@@ -106,6 +117,16 @@ public enum WorkbookRenderer {
                         case .text(let t): try sheet.write(formula: f, text: t, row: r, column: c, format: format)
                         }
                     }
+                }
+            }
+            let heights = sheetModel.rowHeights
+            for (r, row) in sheetModel.rows.enumerated() { try write(row, at: r, height: heights.isEmpty ? nil : heights[r]) }
+            if let deferred = sheetModel.deferred, let pipeline {
+                var written = 0
+                while written < deferred.count {
+                    let (rows, heights) = pipeline.rows(s, from: written)
+                    for (i, row) in rows.enumerated() { try write(row, at: sheetModel.rows.count + written + i, height: heights[i]) }
+                    written += rows.count
                 }
             }
             for chartModel in sheetModel.charts {

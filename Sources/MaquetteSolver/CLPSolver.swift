@@ -2,14 +2,19 @@ import CCLP
 import MaquetteCore
 
 /// `LinearSolver` over COIN-OR CLP's dual simplex (Debian coinor-libclp-dev), through its C
-/// interface. Each call builds and frees its own model.
+/// interface, opened at run time (``ClpLibrary``). Each call builds and frees its own model.
 public struct CLPSolver: LinearSolver {
     public init() {}
 
     public func solve(_ program: LinearProgram) -> LinearSolution {
-        guard let model = Clp_newModel() else { return LinearSolution(status: .failed("CLP : création du modèle impossible")) }
-        defer { Clp_deleteModel(model) }
-        Clp_setLogLevel(model, 0)
+        let clp: ClpLibrary
+        switch ClpLibrary.shared {
+        case .success(let library): clp = library
+        case .failure(let error): return LinearSolution(status: .failed("CLP : \(error.message)"))
+        }
+        guard let model = clp.newModel() else { return LinearSolution(status: .failed("CLP : création du modèle impossible")) }
+        defer { clp.deleteModel(model) }
+        clp.setLogLevel(model, 0)
         let columns = program.variables.count
         let rows = program.constraints.count
         let infinity = Double.greatestFiniteMagnitude
@@ -35,17 +40,17 @@ public struct CLPSolver: LinearSolver {
         let objective = program.variables.map(\.objective)
         let rowLower = program.constraints.map { $0.lower ?? -infinity }
         let rowUpper = program.constraints.map { $0.upper ?? infinity }
-        Clp_loadProblem(model, Int32(columns), Int32(rows), start, index, value, columnLower, columnUpper, objective, rowLower, rowUpper)
-        Clp_setOptimizationDirection(model, 1)
-        _ = Clp_dual(model, 0)
-        switch Clp_status(model) {
+        clp.loadProblem(model, Int32(columns), Int32(rows), start, index, value, columnLower, columnUpper, objective, rowLower, rowUpper)
+        clp.setOptimizationDirection(model, 1)
+        _ = clp.dual(model, 0)
+        switch clp.status(model) {
         case 0:
-            let values = Array(UnsafeBufferPointer(start: Clp_primalColumnSolution(model), count: columns))
-            let activities = Array(UnsafeBufferPointer(start: Clp_primalRowSolution(model), count: rows))
+            let values = Array(UnsafeBufferPointer(start: clp.primalColumnSolution(model), count: columns))
+            let activities = Array(UnsafeBufferPointer(start: clp.primalRowSolution(model), count: rows))
             return LinearSolution(status: .optimal, values: values, activities: activities)
         case 1: return LinearSolution(status: .infeasible)
         case 2: return LinearSolution(status: .unbounded)
-        default: return LinearSolution(status: .failed("CLP : statut \(Clp_status(model))"))
+        default: return LinearSolution(status: .failed("CLP : statut \(clp.status(model))"))
         }
     }
 }

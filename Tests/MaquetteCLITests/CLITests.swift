@@ -327,4 +327,21 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(try run(["verifier", root.path]).status, 1)
         XCTAssertEqual(try run(["verifier", root.path, "--scenario", "correction"]).status, 0)
     }
+
+    /// The program does not load libquadmath (which CLP's dependencies bring): its printf hooks
+    /// would slow every cell libxlsxwriter writes (see docs/benchmarks.md). CLP is opened only
+    /// when the optimiser runs.
+    func testTheProgramDoesNotLinkCLPNorLibquadmath() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/ldd")
+        process.arguments = [executable.path]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertTrue(text.contains("libxlsxwriter"), text)
+        XCTAssertFalse(text.contains("libquadmath"), text)
+        XCTAssertFalse(text.contains("libClp"), text)
+    }
 }

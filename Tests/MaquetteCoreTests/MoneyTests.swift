@@ -93,4 +93,44 @@ final class SheetModelTests: XCTestCase {
             XCTAssertEqual(SheetModel.moneyLength(Money(cents: cents)), Money(cents: cents).formatted.count, "\(cents)")
         }
     }
+
+    /// Wrapped text: lines counted per paragraph at so many characters a line, a combining
+    /// accent no character of its own; heights of 15 points a line, none for one line.
+    func testWrappedTextHeights() {
+        XCTAssertEqual(SheetModel.lineCount("", perLine: 10), 1)
+        XCTAssertEqual(SheetModel.lineCount("abcdefghij", perLine: 10), 1)
+        XCTAssertEqual(SheetModel.lineCount("abcdefghijk", perLine: 10), 2)
+        XCTAssertEqual(SheetModel.lineCount("abc\n\nabcdefghijklmnopqrstu", perLine: 10), 1 + 1 + 3)
+        XCTAssertEqual(SheetModel.lineCount("e\u{301}te\u{301}", perLine: 2), 2)
+        var sheet = SheetModel(name: "f")
+        sheet.columnWidths = [0: 10, 1: 10]
+        sheet.merges = [CellRange(0, 0, 0, 1)]
+        // Width 10 holds 11 characters a line; merged over two columns, 22.
+        let text = String(repeating: "a", count: 30)
+        XCTAssertEqual(sheet.fittedHeight([.text(text, .textWrap)], row: 1), 45)
+        XCTAssertEqual(sheet.fittedHeight([.text(text, .textWrap)], row: 0), 30)
+        XCTAssertNil(sheet.fittedHeight([.text(text, .text)], row: 1), "text that does not wrap")
+        XCTAssertNil(sheet.fittedHeight([.text("court", .textWrap)], row: 1))
+    }
+
+    /// Deferred rows come after the fixed ones, with their heights, whether the sheet is
+    /// materialised or asked for a block; a pending sheet is built by `resolved()`.
+    func testDeferredAndPendingSheets() {
+        var sheet = SheetModel(name: "f")
+        sheet.columnWidths = [0: 10]
+        sheet.append([.text("titre", .title)])
+        sheet.deferred = DeferredRows(count: 3) { range in range.map { [.text(String(repeating: "x", count: 12 * ($0 + 1)), .textWrap)] } }
+        XCTAssertEqual(sheet.nextRow, 4)
+        // 11 characters a line: 24 characters take 3 lines, 36 take 4.
+        XCTAssertEqual(sheet.deferredBlock(1..<3).heights, [45, 60])
+        let built = sheet
+        var pending = SheetModel.pending("f") { built }
+        XCTAssertEqual(pending.rowCount, 0)
+        pending.materialise()
+        XCTAssertNil(pending.pending)
+        XCTAssertNil(pending.deferred)
+        XCTAssertEqual(pending.rows.count, 4)
+        XCTAssertEqual(pending.rows[3], [.text(String(repeating: "x", count: 36), .textWrap)])
+        XCTAssertEqual(pending.rowHeights, [1: 30, 2: 45, 3: 60])
+    }
 }

@@ -191,4 +191,74 @@ final class ExportTests: XCTestCase {
             XCTAssertEqual("\(error)", "le dossier « /nonexistent-folder » n'existe pas")
         }
     }
+
+    // MARK: Streaming
+
+    /// A synthetic programme of `operations` operations, loaded.
+    func synthetic(_ operations: Int, seed: UInt64) throws -> (plans: Plans, diagnostics: [Diagnostic]) {
+        let folder = temporaryFolder()
+        for file in SyntheticProgramme(operations: operations, seed: seed).files() {
+            let url = folder.appendingPathComponent(file.path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try file.text.write(to: url, atomically: true, encoding: .utf8)
+        }
+        let loaded = PlanLoader.load(folder: folder.path)
+        let plans = try XCTUnwrap(loaded.plans)
+        return (plans, (loaded.diagnostics + Rules.check(plans)).sorted(by: Diagnostic.ordered))
+    }
+
+    /// Written while it is built (sheets built and rows produced on another thread, in blocks),
+    /// the workbook is the one built whole, byte for byte — with blocks of 7 rows and room for 2,
+    /// so that both threads wait for each other many times, and with the real block size.
+    func testAStreamedWorkbookIsTheWorkbookBuiltWhole() throws {
+        let (plans, diagnostics) = try synthetic(60, seed: 3)
+        let day = CommitteeWorkbook.creationDay(of: plans, sourceDateEpoch: nil)
+        var book = CommitteeWorkbook(plans: plans, figures: Financing.figures(of: plans), diagnostics: diagnostics, created: day)
+        book.simulation = MonteCarlo(plans: plans).run(draws: 50, seed: 1)
+        let folder = temporaryFolder()
+        let whole = book.build()
+        let streamed = book.build(streaming: true)
+        XCTAssertTrue(whole.sheets.allSatisfy { $0.pending == nil && $0.deferred == nil })
+        XCTAssertTrue(streamed.sheets.allSatisfy { $0.pending != nil })
+        XCTAssertEqual(streamed.sheets.map(\.name), whole.sheets.map(\.name))
+        try WorkbookRenderer.render(whole, to: folder.appendingPathComponent("whole.xlsx").path)
+        try WorkbookRenderer.render(streamed, to: folder.appendingPathComponent("streamed.xlsx").path)
+        try WorkbookRenderer.render(streamed, to: folder.appendingPathComponent("small.xlsx").path, blockSize: 7, capacity: 2)
+        let expected = try Data(contentsOf: folder.appendingPathComponent("whole.xlsx"))
+        XCTAssertEqual(try Data(contentsOf: folder.appendingPathComponent("streamed.xlsx")), expected)
+        XCTAssertEqual(try Data(contentsOf: folder.appendingPathComponent("small.xlsx")), expected)
+        // The Synthèse holds 60 operations, a sub-total per owner and the grand total: more than
+        // eight blocks of 7 rows.
+        let synthesis = try XCTUnwrap(whole.sheet(CommitteeWorkbook.synthesisSheet))
+        let owners = Set(plans.operations.map(\.maitreOuvrage)).count
+        XCTAssertEqual(synthesis.rows.count, 4 + 60 + owners + 1)
+        XCTAssertEqual(synthesis.rows.last?.first?.value, .text("Total du programme"))
+    }
+
+    /// A cell the library refuses in the middle of the streamed rows: the error reaches the
+    /// caller, the producer thread stops (no hang), and the previous file stays as it was.
+    func testAFailureInStreamedRowsStopsTheProducerAndKeepsThePreviousFile() throws {
+        var model = WorkbookModel(title: "t", subject: "s", author: "a", comments: "c", created: 0)
+        var sheet = SheetModel(name: "Données")
+        sheet.append([.text("titre", .title)])
+        sheet.deferred = DeferredRows(count: 5_000) { range in
+            range.map { $0 == 3_000 ? [.text(String(repeating: "x", count: 40_000))] : [.money(Money(cents: Int64($0)))] }
+        }
+        let built = sheet
+        model.sheets = [.pending("Données") { built }]
+        let streamed = model
+        let folder = temporaryFolder()
+        let target = folder.appendingPathComponent("classeur.xlsx").path
+        try Data("ancien classeur".utf8).write(to: URL(fileURLWithPath: target))
+        let done = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var failure: Error?
+        Thread {
+            do { try AtomicFile.write(to: target) { try WorkbookRenderer.render(streamed, to: $0, blockSize: 100, capacity: 2) } } catch { failure = error }
+            done.signal()
+        }.start()
+        XCTAssertEqual(done.wait(timeout: .now() + 60), .success, "the writer or its producer hangs")
+        XCTAssertEqual(failure.map { "\($0)" }, "feuille Données, ligne 3002, colonne 1 : texte de plus de 32 767 caractères")
+        XCTAssertEqual(try String(contentsOfFile: target, encoding: .utf8), "ancien classeur")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path), ["classeur.xlsx"])
+    }
 }

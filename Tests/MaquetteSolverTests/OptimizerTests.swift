@@ -190,4 +190,12 @@ final class OptimizerTests: XCTestCase {
 
 extension Array where Element == Diagnostic {
     var errors: [Diagnostic] { filter { $0.severity == .erreur } }
+
+    /// CLP is opened when the optimiser first runs; a missing library is a French message naming
+    /// the Debian package and the other solver, not a crash.
+    func testAMissingCLPLibraryIsExplained() throws {
+        guard case .failure(let error) = ClpLibrary.load(["libClp-absente.so.9"]) else { return XCTFail("loaded a library that does not exist") }
+        XCTAssertTrue(error.message.hasPrefix("bibliothèque CLP introuvable (paquet Debian coinor-libclp1 ; `make setup` l'installe, ou choisissez --solveur glpk) : libClp-absente.so.9"), error.message)
+        XCTAssertNoThrow(try ClpLibrary.shared.get())
+    }
 }

@@ -4,7 +4,7 @@ import Dispatch
 /// the diagnostics: Synthèse, one sheet per operation, Financeurs, Échéancier, Contrôles and
 /// Graphiques. Every total, rate and balance is a live formula carrying the value Maquette
 /// computed, so that the workbook and `maquette verifier` agree to the cent.
-public struct CommitteeWorkbook {
+public struct CommitteeWorkbook: Sendable {
     public let plans: Plans
     public let figures: [OperationFigures]
     public let diagnostics: [Diagnostic]
@@ -32,22 +32,11 @@ public struct CommitteeWorkbook {
 
     public static let statusLabels = FundingStatus.allCases.map(\.label)
 
-    /// Errors and warnings per operation, counted once.
-    let counts: [String: (errors: Int, warnings: Int)]
-
     public init(plans: Plans, figures: [OperationFigures], diagnostics: [Diagnostic], created: Day) {
         self.plans = plans
         self.figures = figures
         self.diagnostics = diagnostics
         self.created = created
-        var counts: [String: (errors: Int, warnings: Int)] = [:]
-        for d in diagnostics {
-            guard let op = d.operation else { continue }
-            var c = counts[op] ?? (0, 0)
-            if d.severity == .erreur { c.errors += 1 } else { c.warnings += 1 }
-            counts[op] = c
-        }
-        self.counts = counts
     }
 
     /// The day a workbook is dated: `SOURCE_DATE_EPOCH` when given, else the latest date in the
@@ -70,16 +59,23 @@ public struct CommitteeWorkbook {
             return day
         }
         var latest = plans.programme.referenceDay
-        for op in plans.operations {
-            for d in [op.worksStart].compactMap({ $0 }) where d > latest { latest = d }
-            for line in op.funding {
-                for d in [line.requestDay, line.notificationDay].compactMap({ $0 }) where d > latest { latest = d }
+        func see(_ day: Day?) {
+            if let day, day > latest { latest = day }
+        }
+        for o in plans.operations.indices {
+            see(plans.operations[o].worksStart)
+            for l in plans.operations[o].funding.indices {
+                see(plans.operations[o].funding[l].requestDay)
+                see(plans.operations[o].funding[l].notificationDay)
             }
         }
         return latest
     }
 
-    public func build() -> WorkbookModel {
+    /// The workbook's model. With `streaming`, the big sheets' data rows (Synthèse, Contrôles) are
+    /// left ``SheetModel/deferred``: the writer produces them on another core while it writes,
+    /// and never holds them all at once. Without, every row is in ``SheetModel/rows``.
+    public func build(streaming: Bool = false) -> WorkbookModel {
         var model = WorkbookModel(
             title: "Plans de financement – \(plans.programme.name)", subject: "Comité régional des financeurs",
             author: plans.programme.name, comments: "Établi avec Maquette à partir des fichiers de plans", created: created.daysSinceEpoch * 86_400)
@@ -87,22 +83,30 @@ public struct CommitteeWorkbook {
             Self.synthesisSheet, Self.fundersSheet, Self.scheduleSheet, Self.checksSheet, Self.chartsSheet, Self.scenariosSheet, Self.simulationSheet,
         ])
         let synthesis = SynthesisSheet(book: self)
-        // Each sheet is built independently (pure functions of the plans); they are built on all
-        // cores and put back in the workbook's order.
-        var builders: [() -> SheetModel] = []
-        if sheets.contains(.synthese) || sheets.contains(.graphiques) { builders.append { synthesis.build(operationSheets: []) } }
+        // Each sheet is a pure function of the plans. Streaming, they are built one after the
+        // other by the writer's producer thread while it writes; otherwise on all cores, and put
+        // back in the workbook's order.
+        var builders: [(name: String, build: @Sendable () -> SheetModel)] = []
+        if sheets.contains(.synthese) || sheets.contains(.graphiques) { builders.append((Self.synthesisSheet, { synthesis.build() })) }
         if sheets.contains(.operations) {
-            let operationSheets = figures.map { names.make($0.operation.id) }
-            for (f, name) in zip(figures, operationSheets) { builders.append { OperationSheet(book: self, figures: f, name: name).build() } }
+            for f in figures {
+                let name = names.make(f.operation.id)
+                builders.append((name, { OperationSheet(book: self, figures: f, name: name).build() }))
+            }
         }
-        if sheets.contains(.financeurs) { builders.append { FundersSheet(book: self).build() } }
-        if sheets.contains(.echeancier) { builders.append { ScheduleSheet(book: self).build() } }
-        if sheets.contains(.controles) { builders.append { ChecksSheet(book: self).build() } }
-        if sheets.contains(.graphiques) { builders.append { ChartsSheet(book: self, synthesis: synthesis).build() } }
-        model.sheets += ConcurrentBuild.run(builders)
-        if let comparison { model.sheets.append(ScenariosSheet(book: self, comparison: comparison).build()) }
-        if let simulation { model.sheets.append(SimulationSheet(book: self, result: simulation).build()) }
-        if model.sheet(Self.synthesisSheet) != nil { model.definedNames = synthesis.definedNames }
+        if sheets.contains(.financeurs) { builders.append((Self.fundersSheet, { FundersSheet(book: self).build() })) }
+        if sheets.contains(.echeancier) { builders.append((Self.scheduleSheet, { ScheduleSheet(book: self).build() })) }
+        if sheets.contains(.controles) { builders.append((Self.checksSheet, { ChecksSheet(book: self).build() })) }
+        if sheets.contains(.graphiques) { builders.append((Self.chartsSheet, { ChartsSheet(book: self, synthesis: synthesis).build() })) }
+        if let comparison { builders.append((Self.scenariosSheet, { ScenariosSheet(book: self, comparison: comparison).build() })) }
+        if let simulation { builders.append((Self.simulationSheet, { SimulationSheet(book: self, result: simulation).build() })) }
+        if streaming {
+            model.sheets = builders.map { SheetModel.pending($0.name, $0.build) }
+        } else {
+            model.sheets = ConcurrentBuild.run(builders.map(\.build))
+            for i in model.sheets.indices { model.sheets[i].materialise() }
+        }
+        if sheets.contains(.synthese) || sheets.contains(.graphiques) { model.definedNames = synthesis.definedNames }
         return model
     }
 
@@ -112,12 +116,6 @@ public struct CommitteeWorkbook {
     var footer: String { "&LMaquette – plans de financement&CPage &P sur &N&Rétabli le \(created.formatted)" }
     private func escape(_ s: String) -> String { s.replacingAll("&", "&&") }
 
-    func verdict(for operation: String) -> String {
-        let (errors, warnings) = counts[operation] ?? (0, 0)
-        if errors > 0 { return "\(errors) erreur\(errors > 1 ? "s" : "")" }
-        if warnings > 0 { return "\(warnings) avertissement\(warnings > 1 ? "s" : "")" }
-        return "conforme"
-    }
 
     static func countsAs(_ line: ResolvedFunding) -> String {
         if line.isPublicAid { return "aide publique" }
@@ -145,39 +143,48 @@ extension String {
 
 // MARK: - Synthèse
 
-struct SynthesisSheet {
+struct SynthesisSheet: Sendable {
     let book: CommitteeWorkbook
-    /// Operations grouped by owner, in the programme's order of owners.
-    let groups: [(owner: String, name: String, figures: [OperationFigures])]
-    /// Rows of each operation in the Synthèse, by operation id.
-    let operationRows: [String: Int]
-    /// Each operation's amounts by Synthèse column, worked out once.
-    let columnValues: [String: [Int: Money]]
+    /// Operations grouped by owner, in the programme's order of owners: indices in `book.figures`.
+    let groups: [(owner: String, name: String, members: [Int])]
+    /// What each data row shows, from the first data row to the grand total.
+    let lines: [Line]
+    /// Row of each operation in the Synthèse, by index in `book.figures`.
+    let operationRows: [Int]
+
+    enum Line {
+        case operation(Int)
+        case subtotal(group: Int, first: Int, last: Int)
+        case total
+    }
 
     init(book: CommitteeWorkbook) {
         self.book = book
-        var columnValues: [String: [Int: Money]] = [:]
-        for f in book.figures { columnValues[f.operation.id] = Self.values(of: f) }
-        self.columnValues = columnValues
-        var byOwner: [String: [OperationFigures]] = [:]
+        var byOwner: [String: [Int]] = [:]
         var order: [String] = []
-        for f in book.figures {
-            if byOwner[f.operation.maitreOuvrage] == nil { order.append(f.operation.maitreOuvrage) }
-            byOwner[f.operation.maitreOuvrage, default: []].append(f)
+        for i in book.figures.indices {
+            let owner = book.figures[i].operation.maitreOuvrage
+            if byOwner[owner] == nil { order.append(owner) }
+            byOwner[owner, default: []].append(i)
         }
         let declared = book.plans.programme.maitresOuvrage.map(\.id).filter { byOwner[$0] != nil }
         let declaredSet = Set(declared)
         let owners = declared + order.filter { !declaredSet.contains($0) }
         groups = owners.map { ($0, book.plans.programme.maitreOuvrage($0)?.name ?? $0, byOwner[$0]!) }
-        var rows: [String: Int] = [:]
-        var r = Self.headerRow + 1
-        for g in groups {
-            for f in g.figures {
-                rows[f.operation.id] = r
-                r += 1
+        var lines: [Line] = []
+        lines.reserveCapacity(book.figures.count + groups.count + 1)
+        var rows = [Int](repeating: 0, count: book.figures.count)
+        let first = Self.headerRow + 1
+        for (g, group) in groups.enumerated() {
+            let start = first + lines.count
+            for i in group.members {
+                rows[i] = first + lines.count
+                lines.append(.operation(i))
             }
-            r += 1
+            lines.append(.subtotal(group: g, first: start, last: first + lines.count - 1))
         }
+        lines.append(.total)
+        self.lines = lines
         operationRows = rows
     }
 
@@ -193,10 +200,9 @@ struct SynthesisSheet {
     static let otherResources = 20, gap = 21, fctva = 22, status = 23, verdict = 24
     static let headerRow = 3
 
-    /// The grand total row, set by `build`.
-    var totalRow: Int { firstDataRow + dataRowCount }
+    /// The grand total row.
+    var totalRow: Int { firstDataRow + lines.count - 1 }
     var firstDataRow: Int { Self.headerRow + 1 }
-    var dataRowCount: Int { book.figures.count + groups.count }
     var definedNames: [(name: String, reference: String)] {
         let sheet = A1.sheet(CommitteeWorkbook.synthesisSheet)
         return [
@@ -205,8 +211,11 @@ struct SynthesisSheet {
         ].map { ($0.0, "=\(sheet)!\(A1.cell(totalRow, $0.1, absolute: true))") }
     }
 
-    static func values(of f: OperationFigures) -> [Int: Money] {
-        var v: [Int: Money] = [:]
+    /// An operation's amounts by Synthèse column (zero where the column holds no amount).
+    static func values(of f: OperationFigures) -> [Money] {
+        var v = [Money](repeating: .zero, count: verdict + 1)
+        v[3] = f.costHT
+        v[4] = f.costTTC
         for line in f.counted {
             let column: Int
             if line.isPublicAid {
@@ -220,12 +229,47 @@ struct SynthesisSheet {
                 default: column = otherResources
                 }
             }
-            v[column, default: .zero] += line.amount
+            v[column] += line.amount
         }
+        v[totalAid] = f.publicAid
+        v[ownShare] = f.ownersShare
+        v[gap] = f.balanceGap
+        v[fctva] = f.fctvaTotal
         return v
     }
 
-    func build(operationSheets: [String]) -> SheetModel {
+    /// Column sums of `values(of:)` over some operations.
+    func sums<S: Sequence>(_ members: S) -> [Money] where S.Element == Int {
+        var s = [Money](repeating: .zero, count: Self.verdict + 1)
+        for i in members {
+            let v = Self.values(of: book.figures[i])
+            for c in 3...Self.fctva { s[c] += v[c] }
+        }
+        return s
+    }
+
+    /// Errors and warnings per operation.
+    struct Verdicts: Sendable {
+        let counts: [String: (errors: Int, warnings: Int)]
+
+        init(_ diagnostics: [Diagnostic]) {
+            var counts: [String: (errors: Int, warnings: Int)] = [:]
+            for d in diagnostics {
+                guard let op = d.operation else { continue }
+                if d.severity == .erreur { counts[op, default: (0, 0)].errors += 1 } else { counts[op, default: (0, 0)].warnings += 1 }
+            }
+            self.counts = counts
+        }
+
+        func verdict(for operation: String) -> String {
+            let (errors, warnings) = counts[operation] ?? (0, 0)
+            if errors > 0 { return "\(errors) erreur\(errors > 1 ? "s" : "")" }
+            if warnings > 0 { return "\(warnings) avertissement\(warnings > 1 ? "s" : "")" }
+            return "conforme"
+        }
+    }
+
+    func build() -> SheetModel {
         var sheet = SheetModel(name: CommitteeWorkbook.synthesisSheet)
         sheet.append([.text("\(book.plans.programme.name) — synthèse des plans de financement\(book.scenarioTitle.map { " — scénario : \($0)" } ?? "")", .title)])
         sheet.append([
@@ -241,20 +285,12 @@ struct SynthesisSheet {
                 "FCTVA attendu", "Aides", "Contrôles",
             ]
         sheet.append(headers.enumerated().map { .text($0.element, $0.offset >= 3 && $0.offset <= Self.fctva ? .headerRight : .header) })
+        // The data rows, from the first operation to the grand total, are produced on demand.
+        let me = self
+        let verdicts = Verdicts(book.diagnostics)
+        sheet.deferred = DeferredRows(count: lines.count) { range in range.map { me.row(me.lines[$0], at: me.firstDataRow + $0, verdicts: verdicts) } }
 
-        var subtotalRows: [Int] = []
-        for group in groups {
-            let first = sheet.nextRow
-            for f in group.figures {
-                sheet.append(row(f, at: sheet.nextRow))
-            }
-            let last = sheet.nextRow - 1
-            subtotalRows.append(sheet.nextRow)
-            sheet.append(totalRow(label: "Sous-total \(group.name)", first: first, last: last, figures: group.figures, at: sheet.nextRow))
-        }
-        sheet.append(totalRow(label: "Total du programme", first: firstDataRow, last: sheet.nextRow - 1, figures: book.figures, at: sheet.nextRow))
-
-        let lastRow = sheet.nextRow - 1
+        let lastRow = totalRow
         sheet.frozenRows = Self.headerRow + 1
         sheet.frozenColumns = 2
         sheet.autofilter = CellRange(Self.headerRow, 0, lastRow, Self.verdict)
@@ -277,75 +313,63 @@ struct SynthesisSheet {
         sheet.columnWidths[Self.verdict] = 16
         sheet.paperA3 = true
         sheet.columnWidths[Self.selfFinancing] = 16
-        for r in sheet.rows.indices where r > Self.headerRow {
-            for c in [0, 2] where sheet.cell(r, c)?.style == .text {
-                if case .text(let t)? = sheet.cell(r, c)?.value { sheet.rows[r][c] = .text(t, .textWrap) }
-            }
-        }
         sheet.rowHeights[Self.headerRow] = 62
         sheet.fitRowHeights()
         return sheet
     }
 
-    private func row(_ f: OperationFigures, at r: Int) -> [Cell] {
-        let v = columnValues[f.operation.id]!
-        func money(_ column: Int) -> Cell { .money(v[column] ?? .zero) }
-        let cost = f.operation.basis == .ht ? 3 : 4
-        let c = { (column: Int) in A1.cell(r, column) }
+    private func row(_ line: Line, at r: Int, verdicts: Verdicts) -> [Cell] {
+        switch line {
+        case .operation(let i): return row(book.figures[i], at: r, verdicts: verdicts)
+        case .subtotal(let g, let first, let last):
+            return totalRow(label: "Sous-total \(groups[g].name)", first: first, last: last, sums: sums(groups[g].members), at: r)
+        case .total:
+            return totalRow(label: "Total du programme", first: firstDataRow, last: r - 1, sums: sums(book.figures.indices), at: r)
+        }
+    }
+
+    private func row(_ f: OperationFigures, at r: Int, verdicts: Verdicts) -> [Cell] {
+        let v = Self.values(of: f)
+        let number = String(r + 1)
+        let c = { (column: Int) in A1.column(column) + number }
+        let cost = c(f.operation.basis == .ht ? 3 : 4)
+        let totalAid = c(Self.totalAid), ownShare = c(Self.ownShare)
         var cells: [Cell] = [
-            .text(f.maitreOuvrage?.name ?? f.operation.maitreOuvrage), .text(f.operation.id), .text(f.operation.title),
+            .text(f.maitreOuvrage?.name ?? f.operation.maitreOuvrage, .textWrap), .text(f.operation.id), .text(f.operation.title, .textWrap),
             .money(f.costHT), .money(f.costTTC),
         ]
-        for column in Self.firstAid...Self.lastAid { cells.append(money(column)) }
+        cells.reserveCapacity(Self.verdict + 1)
+        for column in Self.firstAid...Self.lastAid { cells.append(.money(v[column])) }
         cells.append(.formula("SUM(\(c(Self.firstAid)):\(c(Self.lastAid)))", .money(f.publicAid), .moneyBold))
-        cells.append(.formula("IF(\(c(cost))=0,0,\(c(Self.totalAid))/\(c(cost)))", .rate(f.publicAidRate ?? .zero), .rate))
-        cells += [money(Self.portage), money(Self.loan), money(Self.selfFinancing)]
+        cells.append(.formula("IF(\(cost)=0,0,\(totalAid)/\(cost))", .rate(f.publicAidRate ?? .zero), .rate))
+        cells += [.money(v[Self.portage]), .money(v[Self.loan]), .money(v[Self.selfFinancing])]
         cells.append(.formula("\(c(Self.portage))+\(c(Self.loan))+\(c(Self.selfFinancing))", .money(f.ownersShare), .moneyBold))
-        cells.append(
-            .formula(
-                "IF(\(c(Self.ownShare))+\(c(Self.totalAid))=0,0,\(c(Self.ownShare))/(\(c(Self.ownShare))+\(c(Self.totalAid))))",
-                .rate(f.ownersShareOfPublicFinancing ?? .zero), .rate))
-        cells.append(money(Self.otherResources))
-        cells.append(
-            .formula(
-                "\(c(Self.totalAid))+\(c(Self.ownShare))+\(c(Self.otherResources))-\(c(cost))", .money(f.balanceGap), .money))
+        cells.append(.formula("IF(\(ownShare)+\(totalAid)=0,0,\(ownShare)/(\(ownShare)+\(totalAid)))", .rate(f.ownersShareOfPublicFinancing ?? .zero), .rate))
+        cells.append(.money(v[Self.otherResources]))
+        cells.append(.formula("\(totalAid)+\(ownShare)+\(c(Self.otherResources))-\(cost)", .money(f.balanceGap), .money))
         cells.append(.money(f.fctvaTotal))
         cells.append(.text(CommitteeWorkbook.aidStatus(f)))
-        cells.append(.text(book.verdict(for: f.operation.id)))
+        cells.append(.text(verdicts.verdict(for: f.operation.id)))
         return cells
     }
 
-    private func totalRow(label: String, first: Int, last: Int, figures: [OperationFigures], at r: Int) -> [Cell] {
+    private func totalRow(label: String, first: Int, last: Int, sums: [Money], at r: Int) -> [Cell] {
         var cells: [Cell] = [.text(label, .labelTotal), .text("", .labelTotal), .text("", .labelTotal)]
-        let sums: [Int: Money] = {
-            var s: [Int: Money] = [:]
-            for f in figures {
-                s[3, default: .zero] += f.costHT
-                s[4, default: .zero] += f.costTTC
-                for (column, amount) in columnValues[f.operation.id]! { s[column, default: .zero] += amount }
-                s[Self.totalAid, default: .zero] += f.publicAid
-                s[Self.ownShare, default: .zero] += f.ownersShare
-                s[Self.gap, default: .zero] += f.balanceGap
-                s[Self.fctva, default: .zero] += f.fctvaTotal
-            }
-            return s
-        }()
         let c = { (column: Int) in A1.cell(r, column) }
         for column in 3...Self.fctva {
             switch column {
             case Self.aidRate:
-                cells.append(
-                    .formula("IF(\(c(3))=0,0,\(c(Self.totalAid))/\(c(3)))", .rate(Rate.ratio(sums[Self.totalAid] ?? .zero, sums[3] ?? .zero) ?? .zero), .rateTotal))
+                cells.append(.formula("IF(\(c(3))=0,0,\(c(Self.totalAid))/\(c(3)))", .rate(Rate.ratio(sums[Self.totalAid], sums[3]) ?? .zero), .rateTotal))
             case Self.ownShareRate:
-                let own = sums[Self.ownShare] ?? .zero
-                let aid = sums[Self.totalAid] ?? .zero
+                let own = sums[Self.ownShare]
+                let aid = sums[Self.totalAid]
                 cells.append(
                     .formula(
                         "IF(\(c(Self.ownShare))+\(c(Self.totalAid))=0,0,\(c(Self.ownShare))/(\(c(Self.ownShare))+\(c(Self.totalAid))))",
                         .rate(Rate.ratio(own, own + aid) ?? .zero), .rateTotal))
             default:
                 let range = "\(A1.cell(first, column)):\(A1.cell(last, column))"
-                cells.append(.formula("SUBTOTAL(9,\(range))", .money(sums[column] ?? .zero), .moneyTotal))
+                cells.append(.formula("SUBTOTAL(9,\(range))", .money(sums[column]), .moneyTotal))
             }
         }
         cells += [.text("", .labelTotal), .text("", .labelTotal)]
@@ -741,18 +765,23 @@ struct ChecksSheet {
         sheet.skip()
         sheet.append(["Gravité", "Règle", "Opération", "Message", "Correction proposée", "Fichier", "Ligne", "Référence"].map { .text($0, .header) })
         let first = sheet.nextRow
-        for d in book.diagnostics {
-            sheet.append([
-                .text(d.severity.rawValue), .text(d.rule), .text(d.operation ?? "programme"), .text(d.message, .textWrap),
-                .text(d.notes.joined(separator: "\n"), .textWrap), .text(d.location?.file ?? ""),
-                d.location.map { Cell(.integer($0.line), .integer) } ?? .empty, .text(Rules.rule(d.rule)?.reference ?? "", .textWrap),
-            ])
+        let diagnostics = book.diagnostics
+        // One row per diagnostic, produced on demand.
+        sheet.deferred = DeferredRows(count: diagnostics.count) { range in
+            diagnostics[range].map { d in
+                [
+                    .text(d.severity.rawValue), .text(d.rule), .text(d.operation ?? "programme"), .text(d.message, .textWrap),
+                    .text(d.notes.joined(separator: "\n"), .textWrap), .text(d.location?.file ?? ""),
+                    d.location.map { Cell(.integer($0.line), .integer) } ?? .empty, .text(Rules.rule(d.rule)?.reference ?? "", .textWrap),
+                ]
+            }
         }
-        let last = sheet.nextRow - 1
+        let last = first + diagnostics.count - 1
         if last >= first {
             sheet.autofilter = CellRange(3, 0, last, 7)
             sheet.problemHighlights = [(CellRange(first, 0, last, 0), "\(A1.cell(first, 0))=\"erreur\"")]
         } else {
+            sheet.deferred = nil
             sheet.append([.text("—"), .text(""), .text(""), .text("Aucun problème relevé.")])
         }
         sheet.frozenRows = 4
@@ -786,13 +815,12 @@ struct ChartsSheet {
         let sourceColumns = Array(SynthesisSheet.firstAid...SynthesisSheet.lastAid) + [SynthesisSheet.ownShare]
         sheet.append([.text("Opération", .header)] + labels.map { .text($0, .headerRight) })
         let first = sheet.nextRow
-        let rows = synthesis.operationRows
-        for f in book.figures {
-            let r = rows[f.operation.id]!
-            let values = synthesis.columnValues[f.operation.id]!
+        for (i, f) in book.figures.enumerated() {
+            let r = synthesis.operationRows[i]
+            let values = SynthesisSheet.values(of: f)
             var cells: [Cell] = [.formula("\(source)!\(A1.cell(r, 1, absolute: true))", .text(f.operation.id), .text)]
             for column in sourceColumns {
-                let amount = column == SynthesisSheet.ownShare ? f.ownersShare : values[column] ?? .zero
+                let amount = values[column]
                 cells.append(.formula("\(source)!\(A1.cell(r, column, absolute: true))", .money(amount), .money))
             }
             sheet.append(cells)
@@ -803,14 +831,9 @@ struct ChartsSheet {
         sheet.append([.text("Financement du programme", .header), .text("Montant", .headerRight)])
         let mixFirst = sheet.nextRow
         let total = synthesis.totalRow
-        var mix: [(String, Int, Money)] = []
-        for (i, column) in sourceColumns.enumerated() {
-            let amount: Money =
-                column == SynthesisSheet.ownShare
-                ? Money.sum(book.figures.map(\.ownersShare)) : Money.sum(book.figures.map { synthesis.columnValues[$0.operation.id]![column] ?? .zero })
-            mix.append((labels[i], column, amount))
-        }
-        mix.append(("Autres ressources", SynthesisSheet.otherResources, Money.sum(book.figures.map { synthesis.columnValues[$0.operation.id]![SynthesisSheet.otherResources] ?? .zero })))
+        let sums = synthesis.sums(book.figures.indices)
+        var mix: [(String, Int, Money)] = sourceColumns.enumerated().map { i, column in (labels[i], column, sums[column]) }
+        mix.append(("Autres ressources", SynthesisSheet.otherResources, sums[SynthesisSheet.otherResources]))
         for (label, column, amount) in mix {
             sheet.append([.text(label), .formula("\(source)!\(A1.cell(total, column, absolute: true))", .money(amount), .money)])
         }
@@ -972,7 +995,7 @@ struct SimulationSheet {
 
 /// Runs independent builders on all cores and returns their results in order.
 enum ConcurrentBuild {
-    static func run(_ builders: [() -> SheetModel]) -> [SheetModel] {
+    static func run(_ builders: [@Sendable () -> SheetModel]) -> [SheetModel] {
         guard builders.count > 1 else { return builders.map { $0() } }
         var results = [SheetModel?](repeating: nil, count: builders.count)
         results.withUnsafeMutableBufferPointer { buffer in

@@ -100,9 +100,29 @@ public struct ChartModel: Sendable {
     public var yScale: Double
 }
 
+/// Rows a sheet produces on demand after its fixed ``SheetModel/rows``, so that a big sheet can be
+/// written while it is still being built (see ``CommitteeWorkbook/build(streaming:)``).
+public struct DeferredRows: Sendable {
+    /// How many rows follow the sheet's fixed rows.
+    public var count: Int
+    /// The rows of `range`, counted from the first deferred row: a pure function, called from any
+    /// thread, in blocks.
+    public var produce: @Sendable (Range<Int>) -> [[Cell]]
+
+    public init(count: Int, produce: @escaping @Sendable (Range<Int>) -> [[Cell]]) {
+        self.count = count
+        self.produce = produce
+    }
+}
+
 public struct SheetModel: Sendable {
     public var name: String
+    /// The sheet's rows, from the first; ``deferred`` rows, if any, come after them.
     public var rows: [[Cell]] = []
+    public var deferred: DeferredRows?
+    /// A sheet not built yet: only its name is known, this builds the rest (on the writer's
+    /// producer thread when streaming; see ``resolved()``).
+    public var pending: (@Sendable () -> SheetModel)?
     public var columnWidths: [Int: Double] = [:]
     public var rowHeights: [Int: Double] = [:]
     /// A3 for the wide synthesis, A4 otherwise.
@@ -123,10 +143,47 @@ public struct SheetModel: Sendable {
 
     public init(name: String) { self.name = name }
 
-    public var nextRow: Int { rows.count }
+    /// A sheet named `name` that `build` will build when it is needed.
+    public static func pending(_ name: String, _ build: @escaping @Sendable () -> SheetModel) -> SheetModel {
+        var sheet = SheetModel(name: name)
+        sheet.pending = build
+        return sheet
+    }
 
-    public mutating func append(_ cells: [Cell]) { rows.append(cells) }
-    public mutating func skip() { rows.append([]) }
+    /// The sheet itself: built if it was pending.
+    public func resolved() -> SheetModel { pending.map { $0() } ?? self }
+
+    /// The index the next appended row gets.
+    public var nextRow: Int { rowCount }
+    /// Rows in all, deferred ones included.
+    public var rowCount: Int { rows.count + (deferred?.count ?? 0) }
+
+    /// The deferred rows of `range` (counted from the first deferred row) with the height each
+    /// needs, or nil for the default; the same rows and heights as ``materialise()`` gives.
+    public func deferredBlock(_ range: Range<Int>) -> (rows: [[Cell]], heights: [Double?]) {
+        guard let deferred else { return ([], []) }
+        let block = deferred.produce(range)
+        let heights = block.enumerated().map { i, cells in rowHeights[rows.count + range.lowerBound + i] ?? fittedHeight(cells, row: rows.count + range.lowerBound + i) }
+        return (block, heights)
+    }
+
+    /// Builds the sheet if it is pending and appends its deferred rows to ``rows``, with their
+    /// heights.
+    public mutating func materialise() {
+        if pending != nil { self = resolved() }
+        guard let deferred else { return }
+        let (block, heights) = deferredBlock(0..<deferred.count)
+        for (i, height) in heights.enumerated() { if let height { rowHeights[rows.count + i] = height } }
+        rows += block
+        self.deferred = nil
+    }
+
+    /// Appends a fixed row; deferred rows, once set, come last.
+    public mutating func append(_ cells: [Cell]) {
+        precondition(deferred == nil, "rows appended after deferred rows")
+        rows.append(cells)
+    }
+    public mutating func skip() { append([]) }
 
     public func cell(_ row: Int, _ column: Int) -> Cell? {
         guard row < rows.count, column < rows[row].count else { return nil }
@@ -150,22 +207,48 @@ public struct SheetModel: Sendable {
 
     /// Heights for rows whose wrapped text needs more than one line, estimated from the column
     /// widths (merged cells count their whole width); spreadsheet programs do not always do it.
-    public mutating func fitRowHeights(lineHeight: Double = 15) {
-        let wrapping: Set<CellStyle> = [.textWrap, .header, .headerRight, .subtitle]
+    /// Applies to the fixed rows; deferred rows get theirs as they are produced.
+    public mutating func fitRowHeights() {
         for (r, row) in rows.enumerated() where rowHeights[r] == nil {
-            var lines = 1
-            for (c, cell) in row.enumerated() where wrapping.contains(cell.style) {
-                var width = columnWidths[c] ?? 9
-                if let merge = merges.first(where: { $0.firstRow == r && $0.firstColumn == c }) {
-                    width = (merge.firstColumn...merge.lastColumn).reduce(0) { $0 + (columnWidths[$1] ?? 9) }
-                }
-                guard case .text(let text) = cell.value else { continue }
-                let perLine = max(1, Int(width * 1.1))
-                let count = text.split(separator: "\n", omittingEmptySubsequences: false).reduce(0) { $0 + max(1, ($1.count + perLine - 1) / perLine) }
-                lines = max(lines, count)
-            }
-            if lines > 1 { rowHeights[r] = Double(lines) * lineHeight }
+            if let height = fittedHeight(row, row: r) { rowHeights[r] = height }
         }
+    }
+
+    static let lineHeight = 15.0
+
+    /// The height row `r` needs for its wrapped text, or nil if one line is enough.
+    public func fittedHeight(_ row: [Cell], row r: Int) -> Double? {
+        var lines = 1
+        for (c, cell) in row.enumerated() {
+            switch cell.style {
+            case .textWrap, .header, .headerRight, .subtitle: break
+            default: continue
+            }
+            guard case .text(let text) = cell.value else { continue }
+            var width = columnWidths[c] ?? 9
+            if let merge = merges.first(where: { $0.firstRow == r && $0.firstColumn == c }) {
+                width = (merge.firstColumn...merge.lastColumn).reduce(0) { $0 + (columnWidths[$1] ?? 9) }
+            }
+            let perLine = max(1, Int(width * 1.1))
+            lines = max(lines, Self.lineCount(text, perLine: perLine))
+        }
+        return lines > 1 ? Double(lines) * Self.lineHeight : nil
+    }
+
+    /// Lines `text` takes at `perLine` characters a line, each paragraph counted apart (combining
+    /// accents are not characters of their own).
+    static func lineCount(_ text: String, perLine: Int) -> Int {
+        var count = 0
+        var length = 0
+        for c in text.unicodeScalars {
+            if c == "\n" {
+                count += max(1, (length + perLine - 1) / perLine)
+                length = 0
+            } else if c.value < 0x300 || c.properties.generalCategory != .nonspacingMark {
+                length += 1
+            }
+        }
+        return count + max(1, (length + perLine - 1) / perLine)
     }
 
     /// Characters of `1 250 000,00 €`, counted without building the text.

@@ -1,0 +1,108 @@
+import Foundation
+import MaquetteCore
+
+/// Builds a streamed model's pending sheets and produces their deferred rows on a thread of its
+/// own, a few blocks ahead of the writer: building costs no time beside writing, and a big
+/// sheet's rows are never all held at once.
+final class RowPipeline: @unchecked Sendable {
+    enum Item {
+        /// Sheet `index`, built.
+        case sheet(index: Int, SheetModel)
+        /// Deferred rows of sheet `index`, from `start` (counted among its deferred rows).
+        case rows(index: Int, start: Int, rows: [[Cell]], heights: [Double?])
+    }
+
+    /// Rows per block, and blocks at most waiting for the writer: about 200 000 cells of the
+    /// Synthèse, a tenth of a second of writing.
+    static let blockSize = 1_024
+    static let capacity = 8
+    private let blockSize: Int
+    private let capacity: Int
+    private let condition = NSCondition()
+    // Guarded by `condition`.
+    private var ready: [Item] = []
+    private var cancelled = false
+    private var finished = false
+
+    /// Whether `model` has work for a pipeline.
+    static func wanted(for model: WorkbookModel) -> Bool { model.sheets.contains { $0.pending != nil || $0.deferred != nil } }
+
+    /// Starts producing at once; `capacity` items at most wait for the writer.
+    init(_ model: WorkbookModel, blockSize: Int = RowPipeline.blockSize, capacity: Int = RowPipeline.capacity) {
+        precondition(blockSize > 0 && capacity > 0)
+        self.blockSize = blockSize
+        self.capacity = capacity
+        let thread = Thread { [self] in self.produce(model) }
+        thread.name = "maquette-rows"
+        thread.start()
+    }
+
+    private func produce(_ model: WorkbookModel) {
+        defer {
+            condition.lock()
+            finished = true
+            condition.broadcast()
+            condition.unlock()
+        }
+        for (index, given) in model.sheets.enumerated() {
+            var sheet = given
+            if given.pending != nil {
+                sheet = given.resolved()
+                guard put(.sheet(index: index, sheet)) else { return }
+            }
+            guard let deferred = sheet.deferred else { continue }
+            var start = 0
+            while start < deferred.count {
+                let end = min(deferred.count, start + blockSize)
+                let (rows, heights) = sheet.deferredBlock(start..<end)
+                guard put(.rows(index: index, start: start, rows: rows, heights: heights)) else { return }
+                start = end
+            }
+        }
+    }
+
+    /// Queues `item`, waiting for room; false once the writer has stopped.
+    private func put(_ item: Item) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        while ready.count >= capacity && !cancelled { condition.wait() }
+        if cancelled { return false }
+        ready.append(item)
+        condition.broadcast()
+        return true
+    }
+
+    /// The next item, in sheet and row order; waits for it if need be.
+    func next() -> Item {
+        condition.lock()
+        defer { condition.unlock() }
+        while ready.isEmpty {
+            precondition(!finished, "the writer asked for more than the model holds")
+            condition.wait()
+        }
+        let item = ready.removeFirst()
+        condition.broadcast()
+        return item
+    }
+
+    /// Sheet `index`, built by the producer.
+    func sheet(_ index: Int) -> SheetModel {
+        guard case .sheet(index, let sheet) = next() else { preconditionFailure("sheet \(index) out of order") }
+        return sheet
+    }
+
+    /// The next block of sheet `index`'s deferred rows, which must start at `start`.
+    func rows(_ index: Int, from start: Int) -> (rows: [[Cell]], heights: [Double?]) {
+        guard case .rows(index, start, let rows, let heights) = next() else { preconditionFailure("rows of sheet \(index) out of order") }
+        return (rows, heights)
+    }
+
+    /// Stops producing (the writer is done or failed) and waits for the thread to end.
+    func finish() {
+        condition.lock()
+        cancelled = true
+        condition.broadcast()
+        while !finished { condition.wait() }
+        condition.unlock()
+    }
+}
