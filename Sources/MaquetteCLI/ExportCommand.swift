@@ -95,8 +95,8 @@ struct ExportCommand: ParsableCommand {
             book.comparison = Comparison(variants)
         }
         if let tirages {
-            let bar = ProgressBar(total: tirages, label: "Tirages")
-            book.simulation = MonteCarlo(plans: selected).run(draws: tirages, seed: graine) { bar.update($0) }
+            let bar = ProgressBar(total: tirages, label: "Simulation")
+            book.simulation = MonteCarlo(plans: selected).run(draws: tirages, seed: graine) { bar.update($0, of: $1) }
             bar.finish()
         }
         let model = book.build(streaming: true)

@@ -225,6 +225,21 @@ final class ScenarioTests: XCTestCase {
         XCTAssertEqual(result.uncertain.map(\.expectedShortfall), [Money(euros: 150_000), Money(euros: 120_000)])
     }
 
+    /// Each operation's draw has its own generator: however the owners are shared among the
+    /// cores (one slice, three, eight), the result is the same, owner by owner.
+    func testTheResultDoesNotDependOnHowTheWorkIsShared() throws {
+        let second = Self.uncertain.replacingOccurrences(of: "id: op", with: "id: op-epci").replacingOccurrences(of: "maitre_ouvrage: commune", with: "maitre_ouvrage: epci")
+        let plans = try XCTUnwrap(F.load([Self.uncertain, second]).plans)
+        XCTAssertEqual(plans.operations.count, 2)
+        let one = MonteCarlo(plans: plans).run(draws: 300, seed: 5, chunks: 1)
+        for chunks in [3, 8] {
+            let other = MonteCarlo(plans: plans).run(draws: 300, seed: 5, chunks: chunks)
+            XCTAssertEqual(other.owners.map(\.ownersShare), one.owners.map(\.ownersShare))
+            XCTAssertEqual(other.programme.ownersShare, one.programme.ownersShare)
+            XCTAssertEqual(other.programme.capacityExceeded, one.programme.capacityExceeded)
+        }
+    }
+
     func testSameSeedSameResultAndRatesDrawnInTheirRange() throws {
         let plans = try XCTUnwrap(F.load([Self.uncertain]).plans)
         let a = MonteCarlo(plans: plans).run(draws: 500, seed: 42)

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// SplitMix64: a small, well-known generator; the same seed gives the same draws on every machine
 /// and every Swift version (unlike the standard library's random APIs, whose algorithms may change).
 public struct SeededGenerator: Sendable {
@@ -7,7 +9,18 @@ public struct SeededGenerator: Sendable {
 
     public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
+        return Self.mix(state)
+    }
+
+    /// The generator of draw `index` of stream `stream` (an operation): its numbers depend on the
+    /// seed, the stream and the index only, so that draws can be shared among cores in any way.
+    public init(seed: UInt64, stream: UInt64, index: UInt64) {
+        state = Self.mix(Self.mix(Self.mix(seed &+ 0x9E37_79B9_7F4A_7C15) ^ stream) &+ index)
+    }
+
+    /// SplitMix64's output function, a bijection that mixes every bit into every other.
+    static func mix(_ x: UInt64) -> UInt64 {
+        var z = x
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
@@ -124,13 +137,17 @@ public struct MonteCarlo {
             envelopes: envelopes, need: need)
     }
 
-    /// Runs `draws` draws from `seed`; `progress` is called with the number of draws done.
+    /// Runs `draws` draws from `seed`; `progress` is told how many operations are done, out of
+    /// how many, on the calling thread.
     ///
-    /// Operations are independent but for the shared envelopes and the owners' treasuries, so
-    /// each operation's outcome is computed once per combination of granted lines and reused
-    /// across draws (lines with a rate range are evaluated at every draw).
-    public func run(draws: Int, seed: UInt64, progress: ((Int) -> Void)? = nil) -> Result {
-        var generator = SeededGenerator(seed: seed)
+    /// Every operation's draw `d` has a generator of its own, seeded from (`seed`, operation, `d`):
+    /// the result is the same however the work is shared among cores. Operations are taken owner
+    /// by owner, on all cores (`chunks` independent slices of owners, summed at the end); each
+    /// operation's outcome is computed once per combination of granted lines that its draws
+    /// reach (lines with a rate range are evaluated at every draw), then added to its owner's
+    /// figures of each draw. Owners' treasuries are checked draw by draw once their operations
+    /// are in; shared envelopes are summed over the whole programme.
+    public func run(draws: Int, seed: UInt64, chunks: Int = 8, progress: ((_ done: Int, _ total: Int) -> Void)? = nil) -> Result {
         let carrying = Set(plans.operations.map(\.maitreOuvrage))
         let ownerIDs = plans.programme.maitresOuvrage.map(\.id).filter { carrying.contains($0) }
         let ownerIndex = Dictionary(uniqueKeysWithValues: ownerIDs.enumerated().map { ($1, $0) })
@@ -142,133 +159,269 @@ public struct MonteCarlo {
         let firstYear = min(plans.programme.firstYear, baseFigures.compactMap { $0.costsByYear.first?.year }.min() ?? plans.programme.firstYear)
         let lastYear = (baseFigures.compactMap { $0.costsByYear.last?.year }.max() ?? plans.programme.lastYear) + 3
         let years = max(1, lastYear - firstYear + 1)
-        struct OpenLine { let line: Int; let p: Rate; let ranged: Bool }
-        let uncertainByOp: [[OpenLine]] = plans.operations.map { op in
-            op.funding.indices.compactMap { i in probability(of: op.funding[i]).map { OpenLine(line: i, p: $0, ranged: op.funding[i].rateRange != nil) } }
+        var operationsOf = [[Int]](repeating: [], count: ownerIDs.count)
+        for (o, op) in plans.operations.enumerated() {
+            if let w = ownerIndex[op.maitreOuvrage] { operationsOf[w].append(o) }
         }
-        // Outcomes are kept in flat arrays, found by (operation, mask of granted lines).
-        var memo: [[Int32]] = uncertainByOp.map { list in
-            list.contains(where: \.ranged) || list.count > 12 ? [] : [Int32](repeating: -1, count: 1 << list.count)
-        }
-        // Flat storage of the outcomes (no reference counting in the draw loop).
-        var outcomeOwn: [Int64] = []
-        var outcomeFlags: [UInt8] = []
-        var outcomeEnvelopeStart: [Int] = [0]
-        var envelopePairs: [(Int, Int64)] = []
-        var outcomeNeedStart: [Int] = [0]
-        var needPairs: [(Int, Int64)] = []
         let capacities: [Int64?] = ownerIDs.map { plans.programme.maitreOuvrage($0)?.selfFinancingCapacity?.cents }
-        let ownerOf: [Int] = plans.operations.map { ownerIndex[$0.maitreOuvrage] ?? -1 }
-        var ownShares = [[Money]](repeating: [], count: ownerIDs.count)
-        var programmeShares: [Money] = []
-        var shareBreaks = [Int](repeating: 0, count: ownerIDs.count)
-        var anyBreaks = [Int](repeating: 0, count: ownerIDs.count)
-        var capacity = [Int](repeating: 0, count: ownerIDs.count)
-        var programmeShareBreaks = 0, programmeAnyBreaks = 0, programmeCapacity = 0
-        for w in ownerIDs.indices { ownShares[w].reserveCapacity(draws) }
-        programmeShares.reserveCapacity(draws)
-        var own = [Int64](repeating: 0, count: ownerIDs.count)
-        var shareBroken = [Bool](repeating: false, count: ownerIDs.count)
-        var anyBroken = [Bool](repeating: false, count: ownerIDs.count)
-        var need = [Int64](repeating: 0, count: ownerIDs.count * years)
-        var envelopeUse = [Int64](repeating: 0, count: plans.catalogue.envelopes.count)
-        var drawnRates: [(Int, Rate)] = []
-        for draw in 0..<draws {
-            for w in ownerIDs.indices {
-                own[w] = 0
-                shareBroken[w] = false
-                anyBroken[w] = false
+        let envelopes = plans.catalogue.envelopes
+        let context = Context(plans: plans, single: single, firstYear: firstYear, years: years, draws: draws, seed: seed)
+
+        // Slices of owners with about the same number of operations, in rounds (for the progress bar).
+        let chunkCount = max(1, chunks)
+        var accumulators = (0..<chunkCount).map { _ in Accumulator(draws: draws, envelopes: envelopes.count) }
+        var ownerCounts = [Accumulator.OwnerCounts?](repeating: nil, count: ownerIDs.count)
+        let totalOperations = operationsOf.reduce(0) { $0 + $1.count }
+        let rounds = 20
+        var done = 0
+        var w0 = 0
+        for round in 0..<rounds where w0 < ownerIDs.count {
+            // The owners of this round: up to a twentieth of the operations (at least one owner).
+            let target = totalOperations * (round + 1) / rounds
+            var w1 = w0
+            var count = done
+            while w1 < ownerIDs.count && (w1 == w0 || count + operationsOf[w1].count <= target || round == rounds - 1) {
+                count += operationsOf[w1].count
+                w1 += 1
             }
-            for i in need.indices { need[i] = 0 }
-            for i in envelopeUse.indices { envelopeUse[i] = 0 }
-            for o in plans.operations.indices {
-                let uncertain = uncertainByOp[o]
-                var mask = 0
-                drawnRates.removeAll(keepingCapacity: true)
-                for k in uncertain.indices where generator.chance(uncertain[k].p) {
-                    let u = uncertain[k]
-                    mask |= 1 << k
-                    if u.ranged, let range = plans.operations[o].funding[u.line].rateRange {
-                        let span = UInt64(range.upperBound.millionths - range.lowerBound.millionths + 1)
-                        drawnRates.append((u.line, Rate(millionths: range.lowerBound.millionths + Int64(generator.next(below: span)))))
+            let owners = Array(w0..<w1)
+            // Share the owners among the chunks by operations, greedily, in a fixed way.
+            var parts = [[Int]](repeating: [], count: chunkCount)
+            var load = [Int](repeating: 0, count: chunkCount)
+            for w in owners.sorted(by: { (operationsOf[$0].count, $1) > (operationsOf[$1].count, $0) }) {
+                let c = load.indices.min { (load[$0], $0) < (load[$1], $1) }!
+                parts[c].append(w)
+                load[c] += operationsOf[w].count
+            }
+            ownerCounts.withUnsafeMutableBufferPointer { slots in
+                accumulators.withUnsafeMutableBufferPointer { buffer in
+                    let (results, chunks) = (slots, buffer)
+                    // Each chunk writes only its own owners' slots, and its accumulator.
+                    DispatchQueue.concurrentPerform(iterations: chunkCount) { c in
+                        for w in parts[c] {
+                            results[w] = chunks[c].add(owner: operationsOf[w], capacity: capacities[w], context: context, monteCarlo: self)
+                        }
                     }
                 }
-                let index: Int
-                if !memo[o].isEmpty, memo[o][mask] >= 0 {
-                    index = Int(memo[o][mask])
-                } else {
-                    var drawn = plans.operations[o]
-                    for (k, u) in uncertain.enumerated() where mask & (1 << k) == 0 { drawn.funding[u.line].status = .refuse }
-                    for (line, rate) in drawnRates { drawn.funding[line].amount = .rate(rate) }
-                    let result = outcome(of: drawn, firstYear: firstYear, years: years, single: single)
-                    outcomeOwn.append(result.own)
-                    outcomeFlags.append((result.shareBroken ? 1 : 0) | (result.anyBroken ? 2 : 0))
-                    envelopePairs += result.envelopes
-                    outcomeEnvelopeStart.append(envelopePairs.count)
-                    for (y, amount) in result.need.enumerated() where amount != 0 { needPairs.append((y, amount)) }
-                    outcomeNeedStart.append(needPairs.count)
-                    index = outcomeOwn.count - 1
-                    if !memo[o].isEmpty { memo[o][mask] = Int32(index) }
-                }
-                let w = ownerOf[o]
-                guard w >= 0 else { continue }
-                own[w] += outcomeOwn[index]
-                let flags = outcomeFlags[index]
-                if flags & 1 != 0 { shareBroken[w] = true }
-                if flags & 2 != 0 { anyBroken[w] = true }
-                for i in outcomeEnvelopeStart[index]..<outcomeEnvelopeStart[index + 1] { envelopeUse[envelopePairs[i].0] += envelopePairs[i].1 }
-                let base = w * years
-                for i in outcomeNeedStart[index]..<outcomeNeedStart[index + 1] { need[base + needPairs[i].0] += needPairs[i].1 }
             }
-            var programmeShare = Int64(0)
-            var anyOver = false
-            for w in ownerIDs.indices {
-                ownShares[w].append(Money(cents: own[w]))
-                programmeShare += own[w]
-                if shareBroken[w] { shareBreaks[w] += 1 }
-                if anyBroken[w] { anyBreaks[w] += 1 }
-                if let yearly = capacities[w] {
+            done = count
+            w0 = w1
+            progress?(done, totalOperations)
+        }
+
+        // The programme, draw by draw: chunks summed.
+        var programmeShares = [Int64](repeating: 0, count: draws)
+        var envelopeUse = [Int64](repeating: 0, count: envelopes.count * draws)
+        var shareBroken = [Bool](repeating: false, count: draws)
+        var anyBroken = [Bool](repeating: false, count: draws)
+        var overCapacity = [Bool](repeating: false, count: draws)
+        for a in accumulators {
+            for d in 0..<draws {
+                programmeShares[d] += a.programmeShare[d]
+                shareBroken[d] = shareBroken[d] || a.shareBroken[d]
+                anyBroken[d] = anyBroken[d] || a.anyBroken[d]
+                overCapacity[d] = overCapacity[d] || a.overCapacity[d]
+            }
+            for i in envelopeUse.indices { envelopeUse[i] += a.envelopeUse[i] }
+        }
+        var programmeAnyBreaks = 0
+        for d in 0..<draws {
+            let envelopeBroken = envelopes.indices.contains { envelopeUse[$0 * draws + d] > envelopes[$0].amount.cents }
+            if anyBroken[d] || envelopeBroken { programmeAnyBreaks += 1 }
+        }
+        let summaries = ownerIDs.indices.map { w in
+            let counts = ownerCounts[w]!
+            return Summary(
+                owner: ownerIDs[w], ownersShare: counts.ownersShare, ownersShareRuleBreaks: counts.shareBreaks, anyRuleBreaks: counts.anyBreaks,
+                capacityExceeded: counts.capacityExceeded)
+        }
+        let uncertain = plans.operations.indices.flatMap { o in
+            plans.operations[o].funding.indices.compactMap { i -> Uncertain? in
+                probability(of: plans.operations[o].funding[i]).map { p in
+                    Uncertain(
+                        operation: plans.operations[o].id, owner: plans.operations[o].maitreOuvrage,
+                        dispositif: plans.operations[o].funding[i].dispositifID ?? "", amount: baseFigures[o].funding[i].amount, probability: p)
+                }
+            }
+        }.sorted { ($0.expectedShortfall, $0.operation) > ($1.expectedShortfall, $1.operation) }
+        return Result(
+            draws: draws, seed: seed, owners: summaries,
+            programme: Summary(
+                owner: nil, ownersShare: Self.distribution(programmeShares.map { Money(cents: $0) }),
+                ownersShareRuleBreaks: shareBroken.filter { $0 }.count, anyRuleBreaks: programmeAnyBreaks,
+                capacityExceeded: overCapacity.filter { $0 }.count),
+            uncertain: uncertain)
+    }
+
+    /// Operations with at most this many uncertain lines have their outcomes tabulated by
+    /// combination of granted lines (4 096 at most).
+    static let tabulatedLines = 12
+
+    /// What every operation's evaluation needs.
+    struct Context {
+        let plans: Plans
+        /// The plans without operations nor envelopes, to evaluate one operation alone.
+        let single: Plans
+        let firstYear: Int
+        let years: Int
+        let draws: Int
+        let seed: UInt64
+    }
+
+    /// One slice of owners' share of the programme's figures, draw by draw.
+    struct Accumulator {
+        let draws: Int
+        var programmeShare: [Int64]
+        var shareBroken: [Bool]
+        var anyBroken: [Bool]
+        var overCapacity: [Bool]
+        /// Amount drawn on each envelope, envelope by envelope then draw by draw.
+        var envelopeUse: [Int64]
+        // Scratch space, reused from one owner or operation to the next.
+        private var need: [Int64] = []
+        private var masks: [Int] = []
+        /// The owner's own share, draw by draw.
+        private var row: [Int64] = []
+        private var ownerShareBroken: [Bool]
+        private var ownerAnyBroken: [Bool]
+
+        init(draws: Int, envelopes: Int) {
+            self.draws = draws
+            programmeShare = [Int64](repeating: 0, count: draws)
+            shareBroken = [Bool](repeating: false, count: draws)
+            anyBroken = [Bool](repeating: false, count: draws)
+            overCapacity = [Bool](repeating: false, count: draws)
+            envelopeUse = [Int64](repeating: 0, count: envelopes * draws)
+            masks = [Int](repeating: 0, count: draws)
+            row = [Int64](repeating: 0, count: draws)
+            ownerShareBroken = [Bool](repeating: false, count: draws)
+            ownerAnyBroken = [Bool](repeating: false, count: draws)
+        }
+
+        struct OwnerCounts {
+            var ownersShare: Distribution
+            var shareBreaks = 0
+            var anyBreaks = 0
+            var capacityExceeded = 0
+        }
+
+        /// Adds one owner's operations, draw by draw, to the accumulator; returns the owner's own
+        /// figures.
+        mutating func add(owner operations: [Int], capacity: Int64?, context: Context, monteCarlo: MonteCarlo) -> OwnerCounts {
+            let draws = context.draws
+            let years = context.years
+            for d in 0..<draws {
+                row[d] = 0
+                ownerShareBroken[d] = false
+                ownerAnyBroken[d] = false
+            }
+            if capacity != nil {
+                if need.count != years * draws { need = [Int64](repeating: 0, count: years * draws) } else {
+                    for i in need.indices { need[i] = 0 }
+                }
+            }
+            for o in operations {
+                let op = context.plans.operations[o]
+                let uncertain: [(line: Int, p: Rate, range: ClosedRange<Rate>?)] = op.funding.indices.compactMap { i in
+                    monteCarlo.probability(of: op.funding[i]).map { (i, $0, op.funding[i].rateRange) }
+                }
+                func evaluate(refusing refused: [Int], rates: [(Int, Rate)]) -> Outcome {
+                    var drawn = op
+                    for line in refused { drawn.funding[line].status = .refuse }
+                    for (line, rate) in rates { drawn.funding[line].amount = .rate(rate) }
+                    return monteCarlo.outcome(of: drawn, firstYear: context.firstYear, years: years, single: context.single)
+                }
+                if uncertain.count > MonteCarlo.tabulatedLines || uncertain.contains(where: { $0.range != nil }) {
+                    // Rates drawn in a range, or too many lines for a table of combinations: every
+                    // draw is evaluated.
+                    for d in 0..<draws {
+                        var generator = SeededGenerator(seed: context.seed, stream: UInt64(o), index: UInt64(d))
+                        var refused: [Int] = []
+                        var rates: [(Int, Rate)] = []
+                        for u in uncertain {
+                            guard generator.chance(u.p) else {
+                                refused.append(u.line)
+                                continue
+                            }
+                            if let range = u.range {
+                                let span = UInt64(range.upperBound.millionths - range.lowerBound.millionths + 1)
+                                rates.append((u.line, Rate(millionths: range.lowerBound.millionths + Int64(generator.next(below: span)))))
+                            }
+                        }
+                        let outcome = evaluate(refusing: refused, rates: rates)
+                        row[d] += outcome.own
+                        programmeShare[d] += outcome.own
+                        if outcome.shareBroken { ownerShareBroken[d] = true }
+                        if outcome.anyBroken { ownerAnyBroken[d] = true }
+                        for (e, amount) in outcome.envelopes { envelopeUse[e * draws + d] += amount }
+                        if capacity != nil {
+                            for (y, amount) in outcome.need.enumerated() where amount != 0 { need[y * draws + d] += amount }
+                        }
+                    }
+                    continue
+                }
+                // Which lines each draw grants (a mask), and each mask's outcome computed once, kept
+                // in flat arrays (no reference counting in the loop over draws).
+                var table = [Int32](repeating: -1, count: 1 << uncertain.count)
+                var own: [Int64] = []
+                var flags: [UInt8] = []
+                var envelopeStart = [0]
+                var envelopePairs: [(Int, Int64)] = []
+                var needStart = [0]
+                var needPairs: [(Int, Int64)] = []
+                for d in 0..<draws {
+                    var generator = SeededGenerator(seed: context.seed, stream: UInt64(o), index: UInt64(d))
+                    var mask = 0
+                    for k in uncertain.indices where generator.chance(uncertain[k].p) { mask |= 1 << k }
+                    masks[d] = mask
+                    guard table[mask] < 0 else { continue }
+                    table[mask] = Int32(own.count)
+                    let outcome = evaluate(refusing: uncertain.indices.filter { mask & (1 << $0) == 0 }.map { uncertain[$0].line }, rates: [])
+                    own.append(outcome.own)
+                    flags.append((outcome.shareBroken ? 1 : 0) | (outcome.anyBroken ? 2 : 0))
+                    envelopePairs += outcome.envelopes
+                    envelopeStart.append(envelopePairs.count)
+                    for (y, amount) in outcome.need.enumerated() where amount != 0 { needPairs.append((y, amount)) }
+                    needStart.append(needPairs.count)
+                }
+                for d in 0..<draws {
+                    let i = Int(table[masks[d]])
+                    row[d] += own[i]
+                    programmeShare[d] += own[i]
+                    if flags[i] & 1 != 0 { ownerShareBroken[d] = true }
+                    if flags[i] & 2 != 0 { ownerAnyBroken[d] = true }
+                    for j in envelopeStart[i]..<envelopeStart[i + 1] { envelopeUse[envelopePairs[j].0 * draws + d] += envelopePairs[j].1 }
+                    if capacity != nil {
+                        for j in needStart[i]..<needStart[i + 1] { need[needPairs[j].0 * draws + d] += needPairs[j].1 }
+                    }
+                }
+            }
+            var counts = OwnerCounts(ownersShare: MonteCarlo.distribution(row.map { Money(cents: $0) }))
+            for d in 0..<draws {
+                if ownerShareBroken[d] {
+                    counts.shareBreaks += 1
+                    shareBroken[d] = true
+                }
+                if ownerAnyBroken[d] {
+                    counts.anyBreaks += 1
+                    anyBroken[d] = true
+                }
+            }
+            if let yearly = capacity {
+                for d in 0..<draws {
                     var cumulated = Int64(0)
                     for y in 0..<years {
-                        cumulated += need[w * years + y]
-                        let available = yearly * Int64(max(1, firstYear + y - plans.programme.firstYear + 1))
+                        cumulated += need[y * draws + d]
+                        let available = yearly * Int64(max(1, context.firstYear + y - context.plans.programme.firstYear + 1))
                         if cumulated > available {
-                            capacity[w] += 1
-                            anyOver = true
+                            counts.capacityExceeded += 1
+                            overCapacity[d] = true
                             break
                         }
                     }
                 }
             }
-            let envelopeBroken = zip(envelopeUse, plans.catalogue.envelopes).contains { $0 > $1.amount.cents }
-            programmeShares.append(Money(cents: programmeShare))
-            if shareBroken.contains(true) { programmeShareBreaks += 1 }
-            if anyBroken.contains(true) || envelopeBroken { programmeAnyBreaks += 1 }
-            if anyOver { programmeCapacity += 1 }
-            progress?(draw + 1)
+            return counts
         }
-        let owners = ownerIDs
-        let ownSharesByOwner = Dictionary(uniqueKeysWithValues: ownerIDs.enumerated().map { ($1, ownShares[$0]) })
-        let shareBreaksByOwner = Dictionary(uniqueKeysWithValues: ownerIDs.enumerated().map { ($1, shareBreaks[$0]) })
-        let anyBreaksByOwner = Dictionary(uniqueKeysWithValues: ownerIDs.enumerated().map { ($1, anyBreaks[$0]) })
-        let capacityByOwner = Dictionary(uniqueKeysWithValues: ownerIDs.enumerated().map { ($1, capacity[$0]) })
-        let uncertainIndices: [(op: Int, line: Int, p: Rate)] = uncertainByOp.enumerated().flatMap { o, list in list.map { (o, $0.line, $0.p) } }
-        let summaries = owners.map { owner in
-            Summary(
-                owner: owner, ownersShare: Self.distribution(ownSharesByOwner[owner] ?? []), ownersShareRuleBreaks: shareBreaksByOwner[owner] ?? 0,
-                anyRuleBreaks: anyBreaksByOwner[owner] ?? 0, capacityExceeded: capacityByOwner[owner] ?? 0)
-        }
-        let uncertain = uncertainIndices.map { u -> Uncertain in
-            let op = plans.operations[u.op]
-            return Uncertain(
-                operation: op.id, owner: op.maitreOuvrage, dispositif: op.funding[u.line].dispositifID ?? "",
-                amount: baseFigures[u.op].funding[u.line].amount, probability: u.p)
-        }.sorted { ($0.expectedShortfall, $0.operation) > ($1.expectedShortfall, $1.operation) }
-        return Result(
-            draws: draws, seed: seed, owners: summaries,
-            programme: Summary(
-                owner: nil, ownersShare: Self.distribution(programmeShares), ownersShareRuleBreaks: programmeShareBreaks,
-                anyRuleBreaks: programmeAnyBreaks, capacityExceeded: programmeCapacity),
-            uncertain: uncertain)
     }
 }
