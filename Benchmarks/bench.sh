@@ -56,6 +56,7 @@ for N in $SIZES; do
   op=$(python3 Benchmarks/references/write_cells.py openpyxl "$work/cells" "$work/o.xlsx")
   echo "| $N | … Python XlsxWriter, openpyxl writing the same cells | | $xw s, $op s | $(ratio "$export_m" "$xw"), $(ratio "$export_m" "$op") | |"
   echo "| $N | whole exporter command (read, check, model, write) | $export_wall s | | | $((export_mem / 1024)) MiB |"
+  echo "| $N | … its peak memory over read + check's | | | | $(((export_mem - mem) / 1024)) MiB |"
   # Re-check after editing one file, in the watch mode (`verifier --surveiller`).
   $BIN verifier "$plans" --surveiller > "$work/watch" 2>&1 &
   watcher=$!
