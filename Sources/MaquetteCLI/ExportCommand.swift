@@ -108,7 +108,9 @@ struct ExportCommand: ParsableCommand {
         // libxlsxwriter prints numbers with the C library's locale: keep it neutral.
         setlocale(LC_NUMERIC, "C")
         do {
-            try AtomicFile.write(to: target) { try WorkbookRenderer.render(model, to: $0) }
+            let writing = ProgressBar(total: 1, label: "Écriture")
+            defer { writing.finish() }
+            try AtomicFile.write(to: target) { try WorkbookRenderer.render(model, to: $0) { writing.update($0, of: $1) } }
             clock.lap("écriture")
         } catch {
             Console.err("erreur : le classeur « \(target) » n'a pas pu être écrit : \(error)\n")

@@ -146,7 +146,8 @@ final class ProgressBar {
     func update(_ done: Int) {
         guard enabled else { return }
         started = true
-        let percent = done * 100 / total
+        // Totals announced ahead may be a little short: never past 100 %.
+        let percent = min(100, done * 100 / total)
         guard percent != shown else { return }
         shown = percent
         let width = 30

@@ -52,11 +52,18 @@ public enum WorkbookRenderer {
     /// A streamed model (``CommitteeWorkbook/build(streaming:)``) has its pending sheets built and
     /// its deferred rows produced on another thread, `blockSize` rows at a time, while this one
     /// writes; the file is the same byte for byte as for the model built whole.
-    public static func render(_ model: WorkbookModel, to path: String) throws {
-        try render(model, to: path, blockSize: RowPipeline.blockSize, capacity: RowPipeline.capacity)
+    ///
+    /// `progress` is told, on this thread, how many rows are written out of how many are expected
+    /// (pending sheets count the rows they announce).
+    public static func render(_ model: WorkbookModel, to path: String, progress: ((_ done: Int, _ total: Int) -> Void)? = nil) throws {
+        try render(model, to: path, blockSize: RowPipeline.blockSize, capacity: RowPipeline.capacity, progress: progress)
     }
 
-    static func render(_ model: WorkbookModel, to path: String, blockSize: Int, capacity: Int) throws {
+    static func render(
+        _ model: WorkbookModel, to path: String, blockSize: Int, capacity: Int, progress: ((_ done: Int, _ total: Int) -> Void)? = nil
+    ) throws {
+        let expected = model.sheets.reduce(0) { $0 + ($1.pending != nil ? $1.expectedRows : $1.rowCount) }
+        var done = 0
         let workbook = try Workbook(path: path, constantMemory: true)
         // Formats by style number: an array look-up per cell.
         let formats: [Format] = try CellStyle.allCases.map { try workbook.format(spec($0)) }
@@ -121,12 +128,16 @@ public enum WorkbookRenderer {
             }
             let heights = sheetModel.rowHeights
             for (r, row) in sheetModel.rows.enumerated() { try write(row, at: r, height: heights.isEmpty ? nil : heights[r]) }
+            done += sheetModel.rows.count
+            progress?(done, expected)
             if let deferred = sheetModel.deferred, let pipeline {
                 var written = 0
                 while written < deferred.count {
                     let (rows, heights) = pipeline.rows(s, from: written)
                     for (i, row) in rows.enumerated() { try write(row, at: sheetModel.rows.count + written + i, height: heights[i]) }
                     written += rows.count
+                    done += rows.count
+                    progress?(done, expected)
                 }
             }
             for chartModel in sheetModel.charts {

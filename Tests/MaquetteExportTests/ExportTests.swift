@@ -223,7 +223,15 @@ final class ExportTests: XCTestCase {
         XCTAssertEqual(streamed.sheets.map(\.name), whole.sheets.map(\.name))
         try WorkbookRenderer.render(whole, to: folder.appendingPathComponent("whole.xlsx").path)
         try WorkbookRenderer.render(streamed, to: folder.appendingPathComponent("streamed.xlsx").path)
-        try WorkbookRenderer.render(streamed, to: folder.appendingPathComponent("small.xlsx").path, blockSize: 7, capacity: 2)
+        var reported: [(Int, Int)] = []
+        try WorkbookRenderer.render(streamed, to: folder.appendingPathComponent("small.xlsx").path, blockSize: 7, capacity: 2) { reported.append(($0, $1)) }
+        // Progress: rows written, rising to every row of the workbook; the Synthèse and the
+        // Contrôles announce their exact counts.
+        let rows = whole.sheets.reduce(0) { $0 + $1.rows.count }
+        XCTAssertEqual(reported.last?.0, rows)
+        XCTAssertEqual(zip(reported, reported.dropFirst()).filter { $0.0.0 > $0.1.0 }.count, 0)
+        XCTAssertEqual(streamed.sheet(CommitteeWorkbook.synthesisSheet)?.expectedRows, whole.sheet(CommitteeWorkbook.synthesisSheet)?.rows.count)
+        XCTAssertEqual(streamed.sheet(CommitteeWorkbook.checksSheet)?.expectedRows, whole.sheet(CommitteeWorkbook.checksSheet)?.rows.count)
         let expected = try Data(contentsOf: folder.appendingPathComponent("whole.xlsx"))
         XCTAssertEqual(try Data(contentsOf: folder.appendingPathComponent("streamed.xlsx")), expected)
         XCTAssertEqual(try Data(contentsOf: folder.appendingPathComponent("small.xlsx")), expected)

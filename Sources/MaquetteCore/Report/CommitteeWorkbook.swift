@@ -86,22 +86,25 @@ public struct CommitteeWorkbook: Sendable {
         // Each sheet is a pure function of the plans. Streaming, they are built one after the
         // other by the writer's producer thread while it writes; otherwise on all cores, and put
         // back in the workbook's order.
-        var builders: [(name: String, build: @Sendable () -> SheetModel)] = []
-        if sheets.contains(.synthese) || sheets.contains(.graphiques) { builders.append((Self.synthesisSheet, { synthesis.build() })) }
+        // Each with the rows it is expected to have (for progress bars).
+        var builders: [(name: String, rows: Int, build: @Sendable () -> SheetModel)] = []
+        if sheets.contains(.synthese) || sheets.contains(.graphiques) {
+            builders.append((Self.synthesisSheet, synthesis.totalRow + 1, { synthesis.build() }))
+        }
         if sheets.contains(.operations) {
             for f in figures {
                 let name = names.make(f.operation.id)
-                builders.append((name, { OperationSheet(book: self, figures: f, name: name).build() }))
+                builders.append((name, 40, { OperationSheet(book: self, figures: f, name: name).build() }))
             }
         }
-        if sheets.contains(.financeurs) { builders.append((Self.fundersSheet, { FundersSheet(book: self).build() })) }
-        if sheets.contains(.echeancier) { builders.append((Self.scheduleSheet, { ScheduleSheet(book: self).build() })) }
-        if sheets.contains(.controles) { builders.append((Self.checksSheet, { ChecksSheet(book: self).build() })) }
-        if sheets.contains(.graphiques) { builders.append((Self.chartsSheet, { ChartsSheet(book: self, synthesis: synthesis).build() })) }
-        if let comparison { builders.append((Self.scenariosSheet, { ScenariosSheet(book: self, comparison: comparison).build() })) }
-        if let simulation { builders.append((Self.simulationSheet, { SimulationSheet(book: self, result: simulation).build() })) }
+        if sheets.contains(.financeurs) { builders.append((Self.fundersSheet, 40, { FundersSheet(book: self).build() })) }
+        if sheets.contains(.echeancier) { builders.append((Self.scheduleSheet, 40, { ScheduleSheet(book: self).build() })) }
+        if sheets.contains(.controles) { builders.append((Self.checksSheet, 4 + max(1, diagnostics.count), { ChecksSheet(book: self).build() })) }
+        if sheets.contains(.graphiques) { builders.append((Self.chartsSheet, figures.count + 20, { ChartsSheet(book: self, synthesis: synthesis).build() })) }
+        if let comparison { builders.append((Self.scenariosSheet, 40, { ScenariosSheet(book: self, comparison: comparison).build() })) }
+        if let simulation { builders.append((Self.simulationSheet, 40, { SimulationSheet(book: self, result: simulation).build() })) }
         if streaming {
-            model.sheets = builders.map { SheetModel.pending($0.name, $0.build) }
+            model.sheets = builders.map { SheetModel.pending($0.name, expectedRows: $0.rows, $0.build) }
         } else {
             model.sheets = ConcurrentBuild.run(builders.map(\.build))
             for i in model.sheets.indices { model.sheets[i].materialise() }

@@ -143,10 +143,14 @@ public struct SheetModel: Sendable {
 
     public init(name: String) { self.name = name }
 
+    /// Rows a pending sheet is expected to have, for progress bars.
+    public var expectedRows = 0
+
     /// A sheet named `name` that `build` will build when it is needed.
-    public static func pending(_ name: String, _ build: @escaping @Sendable () -> SheetModel) -> SheetModel {
+    public static func pending(_ name: String, expectedRows: Int = 0, _ build: @escaping @Sendable () -> SheetModel) -> SheetModel {
         var sheet = SheetModel(name: name)
         sheet.pending = build
+        sheet.expectedRows = expectedRows
         return sheet
     }
 
