@@ -115,6 +115,20 @@ public struct CommitteeWorkbook: Sendable {
 
     // MARK: Shared helpers
 
+    /// A sheet opening as every sheet of the workbook does: its title, a subtitle under it (both
+    /// merged up to `lastColumn`), a blank row; the programme's and the sheet's names in the
+    /// printed header, the common footer.
+    func newSheet(_ name: String, title: String, subtitle: String, lastColumn: Int) -> SheetModel {
+        var sheet = SheetModel(name: name)
+        sheet.append([.text(title, .title)])
+        sheet.append([.text(subtitle, .subtitle)])
+        sheet.skip()
+        sheet.merges = [CellRange(0, 0, 0, lastColumn), CellRange(1, 0, 1, lastColumn)]
+        sheet.header = header(name)
+        sheet.footer = footer
+        return sheet
+    }
+
     func header(_ sheet: String) -> String { "&L\(escape(plans.programme.name))&R\(escape(sheet))" }
     var footer: String { "&LMaquette – plans de financement&CPage &P sur &N&Rétabli le \(created.formatted)" }
     private func escape(_ s: String) -> String { s.replacingAll("&", "&&") }
@@ -273,21 +287,19 @@ struct SynthesisSheet: Sendable {
     }
 
     func build() -> SheetModel {
-        var sheet = SheetModel(name: CommitteeWorkbook.synthesisSheet)
-        sheet.append([.text("\(book.plans.programme.name) — synthèse des plans de financement\(book.scenarioTitle.map { " — scénario : \($0)" } ?? "")", .title)])
-        sheet.append([
-            .text(
+        var sheet = book.newSheet(
+            CommitteeWorkbook.synthesisSheet,
+            title: "\(book.plans.programme.name) — synthèse des plans de financement\(book.scenarioTitle.map { " — scénario : \($0)" } ?? "")",
+            subtitle:
                 "Montants en euros. Coûts HT et TTC ; aides rapportées au coût sur la base de chaque plan (HT sauf mention). Établi le \(book.created.formatted) à partir des fichiers de plans.",
-                .subtitle)
-        ])
-        sheet.skip()
+            lastColumn: 12)
         let headers =
             ["Maître d'ouvrage", "Opération", "Intitulé", "Coût HT", "Coût TTC"] + Self.aidColumns.map(\.label) + [
                 "Total des aides publiques", "Taux d'aide publique", "Portage EPF", "Emprunt", "Autofinancement",
                 "Part du maître d'ouvrage", "Part du MO dans les financements publics", "Autres ressources", "Écart ressources − dépenses",
                 "FCTVA attendu", "Aides", "Contrôles",
             ]
-        sheet.append(headers.enumerated().map { .text($0.element, $0.offset >= 3 && $0.offset <= Self.fctva ? .headerRight : .header) })
+        sheet.append(Cell.headings(headers) { (3...Self.fctva).contains($0) })
         // The data rows, from the first operation to the grand total, are produced on demand.
         let me = self
         let verdicts = Verdicts(book.diagnostics)
@@ -298,9 +310,6 @@ struct SynthesisSheet: Sendable {
         sheet.frozenColumns = 2
         sheet.autofilter = CellRange(Self.headerRow, 0, lastRow, Self.verdict)
         sheet.repeatRows = Self.headerRow...Self.headerRow
-        sheet.merges = [CellRange(0, 0, 0, 12), CellRange(1, 0, 1, 12)]
-        sheet.header = book.header(sheet.name)
-        sheet.footer = book.footer
         let gapColumn = A1.column(Self.gap)
         let verdictColumn = A1.column(Self.verdict)
         let r = Self.headerRow + 2
@@ -390,15 +399,12 @@ struct OperationSheet {
     func build() -> SheetModel {
         let f = figures
         let op = f.operation
-        var sheet = SheetModel(name: name)
-        sheet.append([.text(op.title, .title)])
         var facts = ["Maître d'ouvrage : \(f.maitreOuvrage?.name ?? op.maitreOuvrage)", "opération \(op.id)", "plan établi en \(op.basis.rawValue)"]
         if let s = op.worksStart { facts.append("début des travaux \(s.formatted)" + (op.end.map { ", fin \($0.formatted)" } ?? "")) }
         if op.section == .fonctionnement { facts.append("dépense de fonctionnement") }
         if op.protection != .aucune { facts.append("monument historique \(op.protection == .classe ? "classé" : "inscrit")") }
         facts.append("fichier \(op.file)")
-        sheet.append([.text(facts.joined(separator: " · "), .subtitle)])
-        sheet.skip()
+        var sheet = book.newSheet(name, title: op.title, subtitle: facts.joined(separator: " · "), lastColumn: 9)
 
         // Expenses.
         let years = Array(Set(op.costs.flatMap { $0.years.map(\.year) })).sorted()
@@ -435,10 +441,7 @@ struct OperationSheet {
 
         // Resources, the balancing line last so its formula refers only to the lines above.
         sheet.append([.text("Ressources", .section)])
-        sheet.append(
-            ["Financeur", "Dispositif", "Compte comme", "Assiette", "Taux", "Montant", "Statut", "Dépôt", "Notification", "Versé"].enumerated().map {
-                .text($0.element, [3, 4, 5, 9].contains($0.offset) ? .headerRight : .header)
-            })
+        sheet.append(Cell.headings(["Financeur", "Dispositif", "Compte comme", "Assiette", "Taux", "Montant", "Statut", "Dépôt", "Notification", "Versé"]) { [3, 4, 5, 9].contains($0) })
         let ordered = f.funding.filter { $0.line.amount != .balance } + f.funding.filter { $0.line.amount == .balance }
         let firstResource = sheet.nextRow
         var statusRows: [Int] = []
@@ -570,9 +573,7 @@ struct OperationSheet {
 
         sheet.frozenRows = 3
         sheet.repeatRows = 0...0
-        sheet.merges = [CellRange(0, 0, 0, 9), CellRange(1, 0, 1, 9)] + checkMerges
-        sheet.header = book.header(name)
-        sheet.footer = book.footer
+        sheet.merges += checkMerges
         if !statusRows.isEmpty {
             sheet.listValidations = [(CellRange(firstResource, 6, lastResource, 6), CommitteeWorkbook.statusLabels)]
         }
@@ -597,12 +598,12 @@ struct FundersSheet {
     let book: CommitteeWorkbook
 
     func build() -> SheetModel {
-        var sheet = SheetModel(name: CommitteeWorkbook.fundersSheet)
-        sheet.append([.text("Demandes par financeur, dispositif et année, face aux enveloppes", .title)])
-        sheet.append([.text("Année : celle de l'enveloppe sur laquelle la ligne s'impute (notification, sinon dépôt, sinon début des travaux). Lignes refusées et caduques exclues.", .subtitle)])
-        sheet.skip()
+        var sheet = book.newSheet(
+            CommitteeWorkbook.fundersSheet, title: "Demandes par financeur, dispositif et année, face aux enveloppes",
+            subtitle: "Année : celle de l'enveloppe sur laquelle la ligne s'impute (notification, sinon dépôt, sinon début des travaux). Lignes refusées et caduques exclues.",
+            lastColumn: 9)
         let headers = ["Financeur", "Dispositif", "Année", "Envisagé", "Sollicité", "Notifié", "Versé", "Total demandé", "Enveloppe", "Reste sur l'enveloppe"]
-        sheet.append(headers.enumerated().map { .text($0.element, $0.offset >= 3 ? .headerRight : .header) })
+        sheet.append(Cell.headings(headers) { $0 >= 3 })
 
         struct Key: Hashable { let dispositif: String; let year: Int }
         var sums: [Key: (envisage: Money, sollicite: Money, notifie: Money, verse: Money)] = [:]
@@ -666,9 +667,6 @@ struct FundersSheet {
         }
         sheet.frozenRows = 4
         sheet.repeatRows = 3...3
-        sheet.merges = [CellRange(0, 0, 0, 9), CellRange(1, 0, 1, 9)]
-        sheet.header = book.header(sheet.name)
-        sheet.footer = book.footer
         for c in 3...9 { sheet.columnWidths[c] = 16 }
         sheet.fitColumns(skipRows: [0, 1, 3])
         sheet.fitRowHeights()
@@ -682,19 +680,16 @@ struct ScheduleSheet {
     let book: CommitteeWorkbook
 
     func build() -> SheetModel {
-        var sheet = SheetModel(name: CommitteeWorkbook.scheduleSheet)
-        sheet.append([.text("Échéancier et trésorerie par maître d'ouvrage et par année", .title)])
-        sheet.append([
-            .text(
+        var sheet = book.newSheet(
+            CommitteeWorkbook.scheduleSheet, title: "Échéancier et trésorerie par maître d'ouvrage et par année",
+            subtitle:
                 "Subventions : avance, acomptes au prorata des dépenses HT (plafonnés), solde l'année qui suit la dernière dépense (paramètres datés du catalogue). FCTVA à l'année de versement selon le régime. Emprunts tirés au prorata des dépenses TTC.",
-                .subtitle)
-        ])
-        sheet.skip()
+            lastColumn: 10)
         let headers = [
             "Maître d'ouvrage", "Année", "Dépenses HT", "Dépenses TTC", "Subventions reçues", "FCTVA reçu", "Emprunts", "Autres recettes",
             "Besoin de l'année", "Besoin cumulé", "Capacité d'autofinancement cumulée",
         ]
-        sheet.append(headers.enumerated().map { .text($0.element, $0.offset >= 2 ? .headerRight : .header) })
+        sheet.append(Cell.headings(headers) { $0 >= 2 })
         let (tables, _) = Treasury.tables(book.figures, plans: book.plans)
         let first = sheet.nextRow
         for table in tables {
@@ -739,9 +734,6 @@ struct ScheduleSheet {
         }
         sheet.frozenRows = 4
         sheet.repeatRows = 3...3
-        sheet.merges = [CellRange(0, 0, 0, 10), CellRange(1, 0, 1, 10)]
-        sheet.header = book.header(sheet.name)
-        sheet.footer = book.footer
         sheet.columnWidths = [0: 44, 1: 8]
         for c in 2...10 { sheet.columnWidths[c] = 16 }
         sheet.rowHeights[3] = 47
@@ -756,17 +748,14 @@ struct ChecksSheet {
     let book: CommitteeWorkbook
 
     func build() -> SheetModel {
-        var sheet = SheetModel(name: CommitteeWorkbook.checksSheet)
         let errors = book.diagnostics.filter { $0.severity == .erreur }.count
-        sheet.append([.text("Contrôles des plans de financement", .title)])
-        sheet.append([
-            .text(
-                errors == 0
-                    ? "Aucune règle n'est enfreinte. \(book.diagnostics.count) point(s) à surveiller."
-                    : "PROJET : \(errors) règle(s) enfreinte(s) ; les plans doivent être corrigés avant le comité.", .subtitle)
-        ])
-        sheet.skip()
-        sheet.append(["Gravité", "Règle", "Opération", "Message", "Correction proposée", "Fichier", "Ligne", "Référence"].map { .text($0, .header) })
+        var sheet = book.newSheet(
+            CommitteeWorkbook.checksSheet, title: "Contrôles des plans de financement",
+            subtitle: errors == 0
+                ? "Aucune règle n'est enfreinte. \(book.diagnostics.count) point(s) à surveiller."
+                : "PROJET : \(errors) règle(s) enfreinte(s) ; les plans doivent être corrigés avant le comité.",
+            lastColumn: 7)
+        sheet.append(Cell.headings(["Gravité", "Règle", "Opération", "Message", "Correction proposée", "Fichier", "Ligne", "Référence"]))
         let first = sheet.nextRow
         let diagnostics = book.diagnostics
         // One row per diagnostic, produced on demand.
@@ -789,9 +778,6 @@ struct ChecksSheet {
         }
         sheet.frozenRows = 4
         sheet.repeatRows = 3...3
-        sheet.merges = [CellRange(0, 0, 0, 7), CellRange(1, 0, 1, 7)]
-        sheet.header = book.header(sheet.name)
-        sheet.footer = book.footer
         sheet.columnWidths = [0: 14, 1: 24, 2: 22, 3: 70, 4: 50, 5: 34, 6: 7, 7: 30]
         sheet.fitRowHeights()
         return sheet
@@ -807,12 +793,10 @@ struct ChartsSheet {
     static let palette: [UInt32] = [0x1F4E79, 0x2E75B6, 0x9DC3E6, 0x548235, 0xA9D18E, 0xBF9000, 0xFFD966, 0x7F7F7F, 0xC55A11]
 
     func build() -> SheetModel {
-        var sheet = SheetModel(name: CommitteeWorkbook.chartsSheet)
+        var sheet = book.newSheet(
+            CommitteeWorkbook.chartsSheet, title: "Graphiques", subtitle: "Tableaux liés à la synthèse : ils se mettent à jour avec elle.", lastColumn: 9)
         let source = A1.sheet(CommitteeWorkbook.synthesisSheet)
         let me = A1.sheet(CommitteeWorkbook.chartsSheet)
-        sheet.append([.text("Graphiques", .title)])
-        sheet.append([.text("Tableaux liés à la synthèse : ils se mettent à jour avec elle.", .subtitle)])
-        sheet.skip()
         // Table 1: funding by funder for each operation.
         let labels = SynthesisSheet.aidColumns.map(\.label) + ["Part du maître d'ouvrage"]
         let sourceColumns = Array(SynthesisSheet.firstAid...SynthesisSheet.lastAid) + [SynthesisSheet.ownShare]
@@ -860,10 +844,7 @@ struct ChartsSheet {
                         name: "Financement du programme", categories: "\(me)!\(A1.range(mixFirst, 0, mixLast, 0, absolute: true))",
                         values: "\(me)!\(A1.range(mixFirst, 1, mixLast, 1, absolute: true))", color: nil)
                 ], row: mixLast + 2, column: 7, xScale: 1.25, yScale: 1.5))
-        sheet.merges = [CellRange(0, 0, 0, 9), CellRange(1, 0, 1, 9)]
         sheet.rowHeights[3] = 32
-        sheet.header = book.header(sheet.name)
-        sheet.footer = book.footer
         sheet.columnWidths[0] = 28
         for c in 1...labels.count { sheet.columnWidths[c] = 15 }
         sheet.fitRowHeights()
@@ -878,11 +859,10 @@ struct ScenariosSheet {
     let comparison: Comparison
 
     func build() -> SheetModel {
-        var sheet = SheetModel(name: CommitteeWorkbook.scenariosSheet)
         let c = comparison
-        sheet.append([.text("Comparaison des scénarios", .title)])
-        sheet.append([.text(c.columns.map { "\($0.id) : \($0.title)" }.joined(separator: " ; "), .subtitle)])
-        sheet.skip()
+        var sheet = book.newSheet(
+            CommitteeWorkbook.scenariosSheet, title: "Comparaison des scénarios", subtitle: c.columns.map { "\($0.id) : \($0.title)" }.joined(separator: " ; "),
+            lastColumn: 8)
         func ownerName(_ id: String) -> String { book.plans.programme.maitreOuvrage(id)?.name ?? id }
         var ownShareRows: [Int] = []
         for (title, pick) in [
@@ -940,9 +920,6 @@ struct ScenariosSheet {
             sheet.charts.append(
                 ChartModel(kind: .column, title: "Part du maître d'ouvrage selon le scénario", series: series, row: sheet.nextRow + 1, column: 0, xScale: 1.8, yScale: 1.3))
         }
-        sheet.merges = [CellRange(0, 0, 0, 8), CellRange(1, 0, 1, 8)]
-        sheet.header = book.header(sheet.name)
-        sheet.footer = book.footer
         sheet.columnWidths[0] = 44
         for i in 1...(2 * c.columns.count) { sheet.columnWidths[i] = 17 }
         sheet.fitRowHeights()
@@ -957,14 +934,14 @@ struct SimulationSheet {
     let result: MonteCarlo.Result
 
     func build() -> SheetModel {
-        var sheet = SheetModel(name: CommitteeWorkbook.simulationSheet)
         let r = result
-        sheet.append([.text("Simulation de Monte-Carlo des aides incertaines", .title)])
-        sheet.append([.text("\(r.draws) tirages, graine \(r.seed) : les mêmes plans, tirages et graine donnent les mêmes résultats.", .subtitle)])
-        sheet.skip()
+        var sheet = book.newSheet(
+            CommitteeWorkbook.simulationSheet, title: "Simulation de Monte-Carlo des aides incertaines",
+            subtitle: "\(r.draws) tirages, graine \(r.seed) : les mêmes plans, tirages et graine donnent les mêmes résultats.", lastColumn: 7)
         sheet.append(
-            ["Maître d'ouvrage", "Part MO moyenne", "P10", "P50", "P90", "Part minimale enfreinte", "Une règle enfreinte", "Capacité dépassée"]
-                .enumerated().map { .text($0.element, $0.offset > 0 ? .headerRight : .header) })
+            Cell.headings(["Maître d'ouvrage", "Part MO moyenne", "P10", "P50", "P90", "Part minimale enfreinte", "Une règle enfreinte", "Capacité dépassée"]) {
+                $0 > 0
+            })
         for s in r.owners + [r.programme] {
             let total = s.owner == nil
             sheet.append([
@@ -977,7 +954,7 @@ struct SimulationSheet {
         }
         sheet.skip()
         sheet.append([.text("Lignes incertaines, par manque attendu", .section)])
-        sheet.append(["Opération", "Dispositif", "Montant", "Probabilité", "Manque attendu"].enumerated().map { .text($0.element, $0.offset >= 2 ? .headerRight : .header) })
+        sheet.append(Cell.headings(["Opération", "Dispositif", "Montant", "Probabilité", "Manque attendu"]) { $0 >= 2 })
         for u in r.uncertain {
             let row = sheet.nextRow
             sheet.append([
@@ -985,9 +962,6 @@ struct SimulationSheet {
                 .formula("ROUND(\(A1.cell(row, 2))*(1-\(A1.cell(row, 3))),2)", .money(u.expectedShortfall), .moneyBold),
             ])
         }
-        sheet.merges = [CellRange(0, 0, 0, 7), CellRange(1, 0, 1, 7)]
-        sheet.header = book.header(sheet.name)
-        sheet.footer = book.footer
         sheet.columnWidths = [0: 44, 1: 26]
         for c in 2...7 { sheet.columnWidths[c] = 17 }
         sheet.rowHeights[3] = 32

@@ -64,6 +64,12 @@ public struct Cell: Sendable, Equatable {
     public static func money(_ m: Money, _ style: CellStyle = .money) -> Cell { Cell(.money(m), style) }
     public static func rate(_ r: Rate, _ style: CellStyle = .rate) -> Cell { Cell(.rate(r), style) }
     public static func formula(_ f: String, _ v: FormulaValue, _ style: CellStyle) -> Cell { Cell(.formula(f, v), style) }
+
+    /// A row of column headings; those over figures (`rightAligned(column)`) are aligned right,
+    /// as the figures are.
+    public static func headings(_ labels: [String], rightAligned: (Int) -> Bool = { _ in false }) -> [Cell] {
+        labels.enumerated().map { .text($0.element, rightAligned($0.offset) ? .headerRight : .header) }
+    }
 }
 
 /// A rectangle of cells, zero-based and inclusive.
