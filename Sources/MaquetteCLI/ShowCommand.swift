@@ -25,16 +25,17 @@ struct ShowCommand: ParsableCommand {
             DiagnosticPrinter.reportUnreadable(loaded, closing: "Les plans ne peuvent pas être lus.\n")
             throw ExitCodes.unreadable
         }
-        let diagnostics = Rules.check(p)
-        if let id = operation {
-            guard let op = p.operations.first(where: { $0.id == id }) else {
-                let hint = p.operations.map(\.id).sorted().joined(separator: ", ")
-                throw ValidationError("opération inconnue « \(id) » ; opérations du programme : \(hint)")
-            }
-            let f = Financing.figures(of: op, in: p)
+        if let id = operation, !p.operations.contains(where: { $0.id == id }) {
+            let hint = p.operations.map(\.id).sorted().joined(separator: ", ")
+            throw ValidationError("opération inconnue « \(id) » ; opérations du programme : \(hint)")
+        }
+        // The figures are worked out once, for the rules and the tables.
+        let figures = Financing.figures(of: p)
+        let diagnostics = Rules.check(p, figures: figures)
+        if let id = operation, let f = figures.first(where: { $0.operation.id == id }) {
             Console.out(PlanTables.operation(f, diagnostics: diagnostics.filter { $0.operation == id }))
         } else {
-            Console.out(PlanTables.programme(p, figures: Financing.figures(of: p), diagnostics: diagnostics))
+            Console.out(PlanTables.programme(p, figures: figures, diagnostics: diagnostics))
         }
     }
 }

@@ -1,2 +1,3 @@
 import MaquetteCLI
-Maquette.main()
+
+Maquette.mainInFrench()

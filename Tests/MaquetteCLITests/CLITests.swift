@@ -344,4 +344,36 @@ final class CLITests: XCTestCase {
         XCTAssertFalse(text.contains("libquadmath"), text)
         XCTAssertFalse(text.contains("libClp"), text)
     }
+
+    /// ArgumentParser's own words (usage errors, help headings) reach the user in French, with
+    /// the documented exit codes.
+    func testUsageErrorsAndHelpAreInFrench() throws {
+        let unknown = try run(["verifier", "--nope"])
+        XCTAssertEqual(unknown.status, 64)
+        XCTAssertEqual(
+            unknown.stderr,
+            "erreur : option inconnue « --nope »\nUtilisation : maquette verifier [<dossier>] [--scenario <scenario>] [--format <format>] [--strict] [--seulement <seulement> ...] [--sauf <sauf> ...] [--surveiller]\n  Aide : « maquette verifier --help ».\n"
+        )
+        let value = try run(["simuler", "Plans", "--tirages", "beaucoup"])
+        XCTAssertEqual(value.status, 64)
+        XCTAssertTrue(value.stderr.hasPrefix("erreur : la valeur « beaucoup » ne convient pas pour « --tirages <tirages> »\n"), value.stderr)
+        // A misuse found while the command runs names the command.
+        let sheets = try run(["exporter", "Plans", "--feuilles", "toto"])
+        XCTAssertEqual(sheets.status, 64)
+        XCTAssertEqual(
+            sheets.stderr,
+            "erreur : --feuilles : feuille inconnue « toto » ; feuilles : synthese, operations, financeurs, echeancier, controles, graphiques\n  Aide : « maquette exporter --help ».\n"
+        )
+        let help = try run(["--help"])
+        XCTAssertEqual(help.status, 0)
+        XCTAssertTrue(help.stdout.contains("UTILISATION : maquette <sous-commande>\n"), help.stdout)
+        XCTAssertTrue(help.stdout.contains("SOUS-COMMANDES :\n  verifier, check"), help.stdout)
+        XCTAssertTrue(help.stdout.contains("-h, --help              Affiche cette aide."), help.stdout)
+        let check = try run(["verifier", "--help"])
+        XCTAssertTrue(check.stdout.contains("(par défaut : Plans)"), check.stdout)
+        XCTAssertTrue(check.stdout.contains("(valeurs : texte,"), check.stdout)
+        for english in ["USAGE", "OVERVIEW", "SUBCOMMANDS", "Show help", "default:", "values:", "See '"] {
+            XCTAssertFalse(help.stdout.contains(english) || check.stdout.contains(english), english)
+        }
+    }
 }

@@ -1,0 +1,74 @@
+import ArgumentParser
+import Foundation
+
+extension Maquette {
+    /// Runs the command line. ArgumentParser writes its own words in English (help headings,
+    /// errors of usage); the people who use Maquette read French, so they are put into French
+    /// here. Exit codes are ArgumentParser's: 0 after help, 64 for a misused command, and the
+    /// codes the commands throw.
+    public static func mainInFrench(_ arguments: [String]? = nil) -> Never {
+        do {
+            var command = try parseAsRoot(arguments)
+            do {
+                try command.run()
+            } catch let error as ValidationError {
+                // A misuse found while running: named with the subcommand, not the root.
+                let name = type(of: command).configuration.commandName.map { "maquette \($0)" } ?? "maquette"
+                Console.err("erreur : \(error.description)\n  Aide : « \(name) --help ».\n")
+                Foundation.exit(ExitCode.validationFailure.rawValue)
+            }
+            Foundation.exit(0)
+        } catch {
+            let code = exitCode(for: error)
+            let text = FrenchFrame.translate(fullMessage(for: error))
+            if code == .success {
+                if !text.isEmpty { print(text) }
+            } else if !text.isEmpty {
+                Console.err(text.hasSuffix("\n") ? text : text + "\n")
+            }
+            Foundation.exit(code.rawValue)
+        }
+    }
+}
+
+/// ArgumentParser's English, in French.
+enum FrenchFrame {
+    /// Whole-text replacements: line starts, headings and fixed sentences.
+    static let phrases: [(String, String)] = [
+        ("Error: ", "erreur : "),
+        ("Usage: ", "Utilisation : "),
+        ("Help: ", "Aide : "),
+        ("OVERVIEW: ", ""),
+        ("USAGE: ", "UTILISATION : "),
+        ("ARGUMENTS:", "ARGUMENTS :"),
+        ("OPTIONS:", "OPTIONS :"),
+        ("SUBCOMMANDS:", "SOUS-COMMANDES :"),
+        ("Show the version.", "Affiche la version."),
+        ("Show help information.", "Affiche cette aide."),
+        ("<subcommand>", "<sous-commande>"),
+        ("; default: ", " ; par défaut : "),
+    ]
+
+    /// Patterns with the parts kept: (regular expression, template).
+    static let patterns: [(String, String)] = [
+        (#"See '([^']*)' for more information\."#, "Aide : « $1 »."),
+        (#"See '([^']*)' for detailed help\."#, "Aide détaillée : « $1 »."),
+        (#"Unknown option '([^']*)'\. Did you mean '([^']*)'\?"#, "option inconnue « $1 » ; vouliez-vous dire « $2 » ?"),
+        (#"Unknown option '([^']*)'"#, "option inconnue « $1 »"),
+        (#"Missing value for '([^']*)'"#, "valeur manquante pour « $1 »"),
+        (#"Unexpected argument '([^']*)'"#, "argument en trop : « $1 »"),
+        (#"Missing expected argument '([^']*)'"#, "argument manquant : « $1 »"),
+        (#"The value '([^']*)' is invalid for '([^']*)'"#, "la valeur « $1 » ne convient pas pour « $2 »"),
+        (#"\(default: ([^)]*)\)"#, "(par défaut : $1)"),
+        (#"\(values: ([^)]*)\)"#, "(valeurs : $1)"),
+    ]
+
+    static func translate(_ text: String) -> String {
+        var out = text
+        for (english, french) in phrases { out = out.replacingOccurrences(of: english, with: french) }
+        for (pattern, template) in patterns {
+            out = out.replacingOccurrences(of: pattern, with: template, options: .regularExpression)
+        }
+        return out
+    }
+}
