@@ -78,7 +78,7 @@ extension CheckCommand {
 
     /// The diagnostics as text, then the summary line.
     func text(of diagnostics: [Diagnostic], _ loaded: LoadResult) -> String {
-        var printer = DiagnosticPrinter(sources: loaded.sources, colour: DiagnosticPrinter.terminalSupportsColour(STDOUT_FILENO))
+        let printer = DiagnosticPrinter(sources: loaded.sources, colour: DiagnosticPrinter.terminalSupportsColour(STDOUT_FILENO))
         var text = ""
         for d in diagnostics { text += printer.render(d) + "\n" }
         if let p = loaded.plans {

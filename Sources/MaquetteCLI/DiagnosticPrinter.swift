@@ -8,8 +8,6 @@ struct DiagnosticPrinter {
     let sources: [String: String]
     let colour: Bool
 
-    private var lineCache: [String: [Substring]] = [:]
-
     init(sources: [String: String], colour: Bool) {
         self.sources = sources
         self.colour = colour
@@ -22,16 +20,16 @@ struct DiagnosticPrinter {
 
     private func paint(_ text: String, _ code: String) -> String { colour ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
 
-    mutating func render(_ d: Diagnostic) -> String {
+    func render(_ d: Diagnostic) -> String {
         var out = ""
         let severity = d.severity == .erreur ? paint("erreur", "1;31") : paint("avertissement", "1;33")
         let prefix = d.location.map { "\($0.file):\($0.line):\($0.column): " } ?? ""
         let operation = d.location == nil && d.operation != nil ? "(\(d.operation!)) " : ""
         out += "\(paint(prefix, "1"))\(severity): [\(d.rule)] \(operation)\(d.message)\n"
-        if let location = d.location, let line = line(location.file, location.line) {
+        if let location = d.location, let text = sources[location.file], let line = Self.line(location.line, of: text) {
             let number = String(location.line)
             let gutter = String(repeating: " ", count: number.count)
-            let expanded = line.replacingOccurrences(of: "\t", with: " ")
+            let expanded = line.contains("\t") ? String(line.map { $0 == "\t" ? " " : $0 }) : line
             out += " \(number) | \(expanded)\n"
             let caretColumn = max(1, min(location.column, expanded.count + 1))
             out += " \(gutter) | \(String(repeating: " ", count: caretColumn - 1))\(paint("^", "1;32"))\n"
@@ -40,14 +38,22 @@ struct DiagnosticPrinter {
         return out
     }
 
-    private mutating func line(_ file: String, _ number: Int) -> String? {
-        if lineCache[file] == nil, let text = sources[file] {
-            lineCache[file] = text.split(separator: "\n", omittingEmptySubsequences: false)
+    /// Line `number` of `file`, found by its newline bytes (no splitting of the whole file: a
+    /// programme's check can show thousands of lines from thousands of files).
+    static func line(_ number: Int, of text: String) -> String? {
+        guard number >= 1 else { return nil }
+        var text = text
+        return text.withUTF8 { bytes -> String? in
+            var start = 0
+            for _ in 1..<number {
+                guard let newline = bytes[start...].firstIndex(of: 10) else { return nil }
+                start = newline + 1
+            }
+            guard start <= bytes.count else { return nil }
+            var end = bytes[start...].firstIndex(of: 10) ?? bytes.count
+            if end > start && bytes[end - 1] == 13 { end -= 1 }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
         }
-        guard let lines = lineCache[file], number >= 1, number <= lines.count else { return nil }
-        var line = String(lines[number - 1])
-        if line.hasSuffix("\r") { line.removeLast() }
-        return line
     }
 
     static func summary(_ diagnostics: [Diagnostic], operations: Int) -> String {
@@ -60,7 +66,7 @@ struct DiagnosticPrinter {
 
     /// Prints every diagnostic of plans that cannot be read on standard error, then `closing`.
     static func reportUnreadable(_ loaded: LoadResult, closing: String) {
-        var printer = DiagnosticPrinter(sources: loaded.sources, colour: terminalSupportsColour(STDERR_FILENO))
+        let printer = DiagnosticPrinter(sources: loaded.sources, colour: terminalSupportsColour(STDERR_FILENO))
         Console.err(loaded.diagnostics.map { printer.render($0) }.joined(separator: "\n") + closing)
     }
 }

@@ -157,8 +157,9 @@ public enum Financing {
             referenceDay: referenceDay)
     }
 
+    /// Every operation's figures, worked out on all cores.
     public static func figures(of plans: Plans) -> [OperationFigures] {
-        plans.operations.map { figures(of: $0, in: plans) }
+        Concurrent.map(plans.operations) { figures(of: $0, in: plans) }
     }
 
     /// The line's eligible base: the declared one, else the operation's costs of the dispositif's

@@ -133,4 +133,13 @@ final class SheetModelTests: XCTestCase {
         XCTAssertEqual(pending.rows[3], [.text(String(repeating: "x", count: 36), .textWrap)])
         XCTAssertEqual(pending.rowHeights, [1: 30, 2: 45, 3: 60])
     }
+
+    /// Work shared among the cores comes back in the order of its inputs, whatever the chunks.
+    func testConcurrentMapKeepsTheOrder() {
+        let items = Array(0..<10_007)
+        XCTAssertEqual(Concurrent.map(items) { $0 * 3 }, items.map { $0 * 3 })
+        XCTAssertEqual(Concurrent.map(items, minimumChunk: 1) { String($0) }, items.map { String($0) })
+        XCTAssertEqual(Concurrent.map([Int](), minimumChunk: 1) { $0 }, [])
+        XCTAssertEqual(Concurrent.map([7], minimumChunk: 1) { $0 + 1 }, [8])
+    }
 }

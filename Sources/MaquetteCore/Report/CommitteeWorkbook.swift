@@ -106,7 +106,7 @@ public struct CommitteeWorkbook: Sendable {
         if streaming {
             model.sheets = builders.map { SheetModel.pending($0.name, expectedRows: $0.rows, $0.build) }
         } else {
-            model.sheets = ConcurrentBuild.run(builders.map(\.build))
+            model.sheets = Concurrent.map(builders, minimumChunk: 1) { $0.build() }
             for i in model.sheets.indices { model.sheets[i].materialise() }
         }
         if sheets.contains(.synthese) || sheets.contains(.graphiques) { model.definedNames = synthesis.definedNames }
@@ -967,19 +967,5 @@ struct SimulationSheet {
         sheet.rowHeights[3] = 32
         sheet.fitRowHeights()
         return sheet
-    }
-}
-
-/// Runs independent builders on all cores and returns their results in order.
-enum ConcurrentBuild {
-    static func run(_ builders: [@Sendable () -> SheetModel]) -> [SheetModel] {
-        guard builders.count > 1 else { return builders.map { $0() } }
-        var results = [SheetModel?](repeating: nil, count: builders.count)
-        results.withUnsafeMutableBufferPointer { buffer in
-            let slots = buffer
-            // Each iteration writes its own slot only.
-            DispatchQueue.concurrentPerform(iterations: builders.count) { i in slots[i] = builders[i]() }
-        }
-        return results.map { $0! }
     }
 }

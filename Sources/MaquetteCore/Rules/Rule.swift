@@ -94,11 +94,11 @@ public enum Rules {
         _ plans: Plans, figures: [OperationFigures]? = nil, only: Set<String> = [], skip: Set<String> = []
     ) -> [Diagnostic] {
         let context = RuleContext(plans: plans, figures: figures)
-        var diagnostics: [Diagnostic] = []
-        for rule in all where (only.isEmpty || only.contains(rule.id)) && !skip.contains(rule.id) {
-            diagnostics += rule.check(context)
-        }
-        return diagnostics.sorted(by: Diagnostic.ordered)
+        let rules = all.filter { (only.isEmpty || only.contains($0.id)) && !skip.contains($0.id) }
+        // The rules are independent: for a programme of some size, they run on all cores (for a
+        // handful of operations, as the Monte-Carlo and the optimiser check them, one core is quicker).
+        let chunk = plans.operations.count >= 256 ? 1 : rules.count + 1
+        return Concurrent.map(rules, minimumChunk: chunk) { $0.check(context) }.flatMap { $0 }.sorted(by: Diagnostic.ordered)
     }
 }
 
