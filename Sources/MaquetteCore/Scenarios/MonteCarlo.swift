@@ -168,7 +168,8 @@ public struct MonteCarlo {
         let context = Context(plans: plans, single: single, firstYear: firstYear, years: years, draws: draws, seed: seed)
 
         // Slices of owners with about the same number of operations, in rounds (for the progress bar).
-        let chunkCount = max(1, chunks)
+        // No more slices than owners: each slice holds accumulators the size of the draws.
+        let chunkCount = max(1, min(chunks, ownerIDs.count))
         var accumulators = (0..<chunkCount).map { _ in Accumulator(draws: draws, envelopes: envelopes.count) }
         var ownerCounts = [Accumulator.OwnerCounts?](repeating: nil, count: ownerIDs.count)
         let totalOperations = operationsOf.reduce(0) { $0 + $1.count }
@@ -279,7 +280,7 @@ public struct MonteCarlo {
         var envelopeUse: [Int64]
         // Scratch space, reused from one owner or operation to the next.
         private var need: [Int64] = []
-        private var masks: [Int] = []
+        private var masks: [UInt16] = []
         /// The owner's own share, draw by draw.
         private var row: [Int64] = []
         private var ownerShareBroken: [Bool]
@@ -292,7 +293,7 @@ public struct MonteCarlo {
             anyBroken = [Bool](repeating: false, count: draws)
             overCapacity = [Bool](repeating: false, count: draws)
             envelopeUse = [Int64](repeating: 0, count: envelopes * draws)
-            masks = [Int](repeating: 0, count: draws)
+            masks = [UInt16](repeating: 0, count: draws)
             row = [Int64](repeating: 0, count: draws)
             ownerShareBroken = [Bool](repeating: false, count: draws)
             ownerAnyBroken = [Bool](repeating: false, count: draws)
@@ -373,7 +374,7 @@ public struct MonteCarlo {
                     var generator = SeededGenerator(seed: context.seed, stream: UInt64(o), index: UInt64(d))
                     var mask = 0
                     for k in uncertain.indices where generator.chance(uncertain[k].p) { mask |= 1 << k }
-                    masks[d] = mask
+                    masks[d] = UInt16(mask)
                     guard table[mask] < 0 else { continue }
                     table[mask] = Int32(own.count)
                     let outcome = evaluate(refusing: uncertain.indices.filter { mask & (1 << $0) == 0 }.map { uncertain[$0].line }, rates: [])
@@ -385,7 +386,7 @@ public struct MonteCarlo {
                     needStart.append(needPairs.count)
                 }
                 for d in 0..<draws {
-                    let i = Int(table[masks[d]])
+                    let i = Int(table[Int(masks[d])])
                     row[d] += own[i]
                     programmeShare[d] += own[i]
                     if flags[i] & 1 != 0 { ownerShareBroken[d] = true }
