@@ -60,18 +60,13 @@ struct ExportCommand: ParsableCommand {
         let target = try destination(for: p)
         clock.lap("lecture")
         let figures = Financing.figures(of: selected)
-        // The rules always look at the whole programme (envelopes are shared); reuse its figures
-        // when every operation is exported.
-        let programmeFigures = selected.operations.count == p.operations.count ? figures : nil
-        let all = (loaded.diagnostics + Rules.check(p, figures: programmeFigures)).sorted(by: Diagnostic.ordered)
+        // The rules always look at the whole programme (envelopes are shared); when every
+        // operation is exported, its figures are reused and every diagnostic is shown.
+        let everything = selected.operations.count == p.operations.count
+        let all = (loaded.diagnostics + Rules.check(p, figures: everything ? figures : nil)).sorted(by: Diagnostic.ordered)
         clock.lap("règles")
-        let diagnostics: [Diagnostic]
-        if programmeFigures != nil {
-            diagnostics = all
-        } else {
-            let ids = Set(selected.operations.map(\.id))
-            diagnostics = all.filter { $0.operation == nil || ids.contains($0.operation!) }
-        }
+        let ids = everything ? [] : Set(selected.operations.map(\.id))
+        let diagnostics = everything ? all : all.filter { $0.operation == nil || ids.contains($0.operation!) }
         let epoch = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"].flatMap { Int($0) }
         let day = CommitteeWorkbook.creationDay(of: p, sourceDateEpoch: epoch)
         var book = CommitteeWorkbook(plans: selected, figures: figures, diagnostics: diagnostics, created: day)
@@ -95,7 +90,7 @@ struct ExportCommand: ParsableCommand {
             book.comparison = Comparison(variants)
         }
         if let tirages {
-            let bar = ProgressBar(total: tirages, label: "Simulation")
+            let bar = ProgressBar(total: 1, label: "Simulation")
             book.simulation = MonteCarlo(plans: selected).run(draws: tirages, seed: graine) { bar.update($0, of: $1) }
             bar.finish()
         }

@@ -90,7 +90,7 @@ struct SimulateCommand: ParsableCommand {
 
     func run() throws {
         let (_, p) = try loadPlans(plans.dossier, scenario: scenario)
-        let bar = ProgressBar(total: tirages, label: "Simulation")
+        let bar = ProgressBar(total: 1, label: "Simulation")
         let result = MonteCarlo(plans: p).run(draws: tirages, seed: graine) { bar.update($0, of: $1) }
         bar.finish()
         Console.out(SimulationReport.text(result, plans: p, scenario: scenario))

@@ -163,7 +163,7 @@ public enum PlanLoader {
         // The cache is valid only for the same programme and funders files.
         let context = files.filter { $0.path == "\(root)/\(programmeFile)" || $0.path == "\(root)/\(fundersFile)" }.map(\.text).joined(separator: "\u{0}")
         let cached = cache?.entries(for: context) ?? [:]
-        let results = ParallelMap.map(operationFiles, progress: progress) { file -> (MaquetteCore.Operation?, [Diagnostic]) in
+        let results = Concurrent.map(operationFiles, minimumChunk: 1, progress: progress) { file -> (MaquetteCore.Operation?, [Diagnostic]) in
             if let hit = cached[file.path], hit.text == file.text { return hit.result }
             let reader = NodeReader(file: file.path)
             switch YAMLSource.compose(file.text, file: file.path) {
@@ -215,41 +215,6 @@ public enum PlanLoader {
         return LoadResult(
             plans: Plans(programme: programme, catalogue: catalogue, operations: operations), diagnostics: diagnostics, sources: sources,
             scenarios: scenarios)
-    }
-}
-
-/// `map` over all cores, results in input order.
-enum ParallelMap {
-    static func map<T, R>(_ items: [T], progress: ((Int, Int) -> Void)? = nil, _ transform: (T) -> R) -> [R] {
-        guard items.count > 1 else { return items.map(transform) }
-        var done = 0
-        var results = [R?](repeating: nil, count: items.count)
-        let chunks = min(items.count, max(1, ProcessInfo.processInfo.activeProcessorCount * 4))
-        let lock = NSLock()
-        results.withUnsafeMutableBufferPointer { buffer in
-            let base = buffer
-            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                let start = items.count * chunk / chunks
-                let end = items.count * (chunk + 1) / chunks
-                var local: [(Int, R)] = []
-                local.reserveCapacity(end - start)
-                for i in start..<end {
-                    local.append((i, transform(items[i])))
-                    if let progress, local.count % 64 == 0 {
-                        lock.lock()
-                        done += 64
-                        progress(done, items.count)
-                        lock.unlock()
-                    }
-                }
-                lock.lock()
-                for (i, r) in local { base[i] = r }
-                done += local.count % 64
-                progress?(done, items.count)
-                lock.unlock()
-            }
-        }
-        return results.map { $0! }
     }
 }
 

@@ -32,6 +32,25 @@ struct ClpLibrary: @unchecked Sendable {
         let message: String
     }
 
+    /// Looks every function up in an opened library; each takes the type of its property.
+    private init(_ handle: UnsafeMutableRawPointer, name: String) throws {
+        func symbol<T>(_ symbol: String) throws -> T {
+            guard let pointer = dlsym(handle, symbol) else {
+                throw ClpLoadError(message: "\(name) ne contient pas \(symbol) (version de CLP trop ancienne ?)")
+            }
+            return unsafeBitCast(pointer, to: T.self)
+        }
+        newModel = try symbol("Clp_newModel")
+        deleteModel = try symbol("Clp_deleteModel")
+        setLogLevel = try symbol("Clp_setLogLevel")
+        loadProblem = try symbol("Clp_loadProblem")
+        setOptimizationDirection = try symbol("Clp_setOptimizationDirection")
+        dual = try symbol("Clp_dual")
+        status = try symbol("Clp_status")
+        primalColumnSolution = try symbol("Clp_primalColumnSolution")
+        primalRowSolution = try symbol("Clp_primalRowSolution")
+    }
+
     static func load(_ names: [String]) -> Result<ClpLibrary, ClpLoadError> {
         var reasons: [String] = []
         for name in names {
@@ -39,34 +58,12 @@ struct ClpLibrary: @unchecked Sendable {
                 reasons.append(dlerror().map { String(cString: $0) } ?? name)
                 continue
             }
-            var missing: [String] = []
-            func symbol<T>(_ name: String, _: T.Type) -> T? {
-                guard let pointer = dlsym(handle, name) else {
-                    missing.append(name)
-                    return nil
-                }
-                return unsafeBitCast(pointer, to: T.self)
-            }
-            let library = ClpLibrary(
-                newModel: symbol("Clp_newModel", (@convention(c) () -> OpaquePointer?).self) ?? { nil },
-                deleteModel: symbol("Clp_deleteModel", (@convention(c) (OpaquePointer?) -> Void).self) ?? { _ in },
-                setLogLevel: symbol("Clp_setLogLevel", (@convention(c) (OpaquePointer?, Int32) -> Void).self) ?? { _, _ in },
-                loadProblem: symbol(
-                    "Clp_loadProblem",
-                    (@convention(c) (
-                        OpaquePointer?, Int32, Int32, UnsafePointer<CoinBigIndex>?, UnsafePointer<Int32>?, UnsafePointer<Double>?,
-                        UnsafePointer<Double>?, UnsafePointer<Double>?, UnsafePointer<Double>?, UnsafePointer<Double>?, UnsafePointer<Double>?
-                    ) -> Void).self) ?? { _, _, _, _, _, _, _, _, _, _, _ in },
-                setOptimizationDirection: symbol("Clp_setOptimizationDirection", (@convention(c) (OpaquePointer?, Double) -> Void).self) ?? { _, _ in },
-                dual: symbol("Clp_dual", (@convention(c) (OpaquePointer?, Int32) -> Int32).self) ?? { _, _ in -1 },
-                status: symbol("Clp_status", (@convention(c) (OpaquePointer?) -> Int32).self) ?? { _ in -1 },
-                primalColumnSolution: symbol("Clp_primalColumnSolution", (@convention(c) (OpaquePointer?) -> UnsafeMutablePointer<Double>?).self) ?? { _ in nil },
-                primalRowSolution: symbol("Clp_primalRowSolution", (@convention(c) (OpaquePointer?) -> UnsafeMutablePointer<Double>?).self) ?? { _ in nil })
-            guard missing.isEmpty else {
+            do {
+                return .success(try ClpLibrary(handle, name: name))
+            } catch {
                 dlclose(handle)
-                return .failure(ClpLoadError(message: "\(name) ne contient pas \(missing.joined(separator: ", ")) (version de CLP trop ancienne ?)"))
+                return .failure(error as? ClpLoadError ?? ClpLoadError(message: "\(error)"))
             }
-            return .success(library)
         }
         return .failure(
             ClpLoadError(

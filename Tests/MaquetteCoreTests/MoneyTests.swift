@@ -141,5 +141,13 @@ final class SheetModelTests: XCTestCase {
         XCTAssertEqual(Concurrent.map(items, minimumChunk: 1) { String($0) }, items.map { String($0) })
         XCTAssertEqual(Concurrent.map([Int](), minimumChunk: 1) { $0 }, [])
         XCTAssertEqual(Concurrent.map([7], minimumChunk: 1) { $0 + 1 }, [8])
+        // Progress: one call at a time, rising to every element (10 007 = 156 × 64 + 23, in 64 chunks).
+        var reported: [Int] = []
+        _ = Concurrent.map(items, minimumChunk: 1, progress: { done, total in
+            XCTAssertEqual(total, 10_007)
+            reported.append(done)
+        }) { $0 }
+        XCTAssertEqual(reported.last, 10_007)
+        XCTAssertEqual(reported, reported.sorted())
     }
 }

@@ -226,7 +226,7 @@ final class ScenarioTests: XCTestCase {
     }
 
     /// Each operation's draw has its own generator: however the owners are shared among the
-    /// cores (one slice, three, eight), the result is the same, owner by owner.
+    /// cores (one slice, or one per owner: asking for 3 or 8 gives 2 here), the result is the same, owner by owner.
     func testTheResultDoesNotDependOnHowTheWorkIsShared() throws {
         let second = Self.uncertain.replacingOccurrences(of: "id: op", with: "id: op-epci").replacingOccurrences(of: "maitre_ouvrage: commune", with: "maitre_ouvrage: epci")
         let plans = try XCTUnwrap(F.load([Self.uncertain, second]).plans)

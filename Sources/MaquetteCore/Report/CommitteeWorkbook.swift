@@ -83,10 +83,9 @@ public struct CommitteeWorkbook: Sendable {
             Self.synthesisSheet, Self.fundersSheet, Self.scheduleSheet, Self.checksSheet, Self.chartsSheet, Self.scenariosSheet, Self.simulationSheet,
         ])
         let synthesis = SynthesisSheet(book: self)
-        // Each sheet is a pure function of the plans. Streaming, they are built one after the
-        // other by the writer's producer thread while it writes; otherwise on all cores, and put
-        // back in the workbook's order.
-        // Each with the rows it is expected to have (for progress bars).
+        // Each sheet is a pure function of the plans, listed with about the rows it will have (for
+        // progress bars). Streaming, they are built one after the other by the writer's producer
+        // thread while it writes; otherwise on all cores, and put back in the workbook's order.
         var builders: [(name: String, rows: Int, build: @Sendable () -> SheetModel)] = []
         if sheets.contains(.synthese) || sheets.contains(.graphiques) {
             builders.append((Self.synthesisSheet, synthesis.totalRow + 1, { synthesis.build() }))
@@ -132,7 +131,6 @@ public struct CommitteeWorkbook: Sendable {
     func header(_ sheet: String) -> String { "&L\(escape(plans.programme.name))&R\(escape(sheet))" }
     var footer: String { "&LMaquette – plans de financement&CPage &P sur &N&Rétabli le \(created.formatted)" }
     private func escape(_ s: String) -> String { s.replacingAll("&", "&&") }
-
 
     static func countsAs(_ line: ResolvedFunding) -> String {
         if line.isPublicAid { return "aide publique" }

@@ -299,6 +299,40 @@ public struct MonteCarlo {
             ownerAnyBroken = [Bool](repeating: false, count: draws)
         }
 
+        /// Outcomes kept in flat arrays (no reference counting in the loops over draws).
+        struct OutcomeTable {
+            var own: [Int64] = []
+            /// 1: owner's share rule broken; 2: some rule broken.
+            var flags: [UInt8] = []
+            var envelopeStart = [0]
+            var envelopePairs: [(Int, Int64)] = []
+            var needStart = [0]
+            var needPairs: [(Int, Int64)] = []
+
+            /// Keeps `outcome`; returns its index.
+            mutating func append(_ outcome: Outcome) -> Int {
+                own.append(outcome.own)
+                flags.append((outcome.shareBroken ? 1 : 0) | (outcome.anyBroken ? 2 : 0))
+                envelopePairs += outcome.envelopes
+                envelopeStart.append(envelopePairs.count)
+                for (y, amount) in outcome.need.enumerated() where amount != 0 { needPairs.append((y, amount)) }
+                needStart.append(needPairs.count)
+                return own.count - 1
+            }
+        }
+
+        /// Adds outcome `i` of `table` to draw `d` (and to the owner's cash need by year if `need`).
+        private mutating func add(_ table: OutcomeTable, _ i: Int, draw d: Int, need counting: Bool) {
+            row[d] += table.own[i]
+            programmeShare[d] += table.own[i]
+            if table.flags[i] & 1 != 0 { ownerShareBroken[d] = true }
+            if table.flags[i] & 2 != 0 { ownerAnyBroken[d] = true }
+            for j in table.envelopeStart[i]..<table.envelopeStart[i + 1] { envelopeUse[table.envelopePairs[j].0 * draws + d] += table.envelopePairs[j].1 }
+            if counting {
+                for j in table.needStart[i]..<table.needStart[i + 1] { need[table.needPairs[j].0 * draws + d] += table.needPairs[j].1 }
+            }
+        }
+
         struct OwnerCounts {
             var ownersShare: Distribution
             var shareBreaks = 0
@@ -349,53 +383,25 @@ public struct MonteCarlo {
                                 rates.append((u.line, Rate(millionths: range.lowerBound.millionths + Int64(generator.next(below: span)))))
                             }
                         }
-                        let outcome = evaluate(refusing: refused, rates: rates)
-                        row[d] += outcome.own
-                        programmeShare[d] += outcome.own
-                        if outcome.shareBroken { ownerShareBroken[d] = true }
-                        if outcome.anyBroken { ownerAnyBroken[d] = true }
-                        for (e, amount) in outcome.envelopes { envelopeUse[e * draws + d] += amount }
-                        if capacity != nil {
-                            for (y, amount) in outcome.need.enumerated() where amount != 0 { need[y * draws + d] += amount }
-                        }
+                        var one = OutcomeTable()
+                        let i = one.append(evaluate(refusing: refused, rates: rates))
+                        add(one, i, draw: d, need: capacity != nil)
                     }
                     continue
                 }
-                // Which lines each draw grants (a mask), and each mask's outcome computed once, kept
-                // in flat arrays (no reference counting in the loop over draws).
-                var table = [Int32](repeating: -1, count: 1 << uncertain.count)
-                var own: [Int64] = []
-                var flags: [UInt8] = []
-                var envelopeStart = [0]
-                var envelopePairs: [(Int, Int64)] = []
-                var needStart = [0]
-                var needPairs: [(Int, Int64)] = []
+                // Which lines each draw grants (a mask), and each mask's outcome computed once.
+                var index = [Int32](repeating: -1, count: 1 << uncertain.count)
+                var table = OutcomeTable()
                 for d in 0..<draws {
                     var generator = SeededGenerator(seed: context.seed, stream: UInt64(o), index: UInt64(d))
                     var mask = 0
                     for k in uncertain.indices where generator.chance(uncertain[k].p) { mask |= 1 << k }
                     masks[d] = UInt16(mask)
-                    guard table[mask] < 0 else { continue }
-                    table[mask] = Int32(own.count)
+                    guard index[mask] < 0 else { continue }
                     let outcome = evaluate(refusing: uncertain.indices.filter { mask & (1 << $0) == 0 }.map { uncertain[$0].line }, rates: [])
-                    own.append(outcome.own)
-                    flags.append((outcome.shareBroken ? 1 : 0) | (outcome.anyBroken ? 2 : 0))
-                    envelopePairs += outcome.envelopes
-                    envelopeStart.append(envelopePairs.count)
-                    for (y, amount) in outcome.need.enumerated() where amount != 0 { needPairs.append((y, amount)) }
-                    needStart.append(needPairs.count)
+                    index[mask] = Int32(table.append(outcome))
                 }
-                for d in 0..<draws {
-                    let i = Int(table[Int(masks[d])])
-                    row[d] += own[i]
-                    programmeShare[d] += own[i]
-                    if flags[i] & 1 != 0 { ownerShareBroken[d] = true }
-                    if flags[i] & 2 != 0 { ownerAnyBroken[d] = true }
-                    for j in envelopeStart[i]..<envelopeStart[i + 1] { envelopeUse[envelopePairs[j].0 * draws + d] += envelopePairs[j].1 }
-                    if capacity != nil {
-                        for j in needStart[i]..<needStart[i + 1] { need[needPairs[j].0 * draws + d] += needPairs[j].1 }
-                    }
-                }
+                for d in 0..<draws { add(table, Int(index[Int(masks[d])]), draw: d, need: capacity != nil) }
             }
             var counts = OwnerCounts(ownersShare: MonteCarlo.distribution(row.map { Money(cents: $0) }))
             for d in 0..<draws {
