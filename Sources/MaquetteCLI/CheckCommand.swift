@@ -33,20 +33,28 @@ struct CheckCommand: ParsableCommand {
     @Flag(name: .long, help: "Les avertissements font aussi échouer la vérification.")
     var strict = false
 
-    @Option(name: .customLong("seulement"), parsing: .upToNextOption, help: "Ne vérifier que ces règles (identifiants).")
+    @Option(name: .customLong("seulement"), parsing: .upToNextOption, help: "Ne vérifier que ces règles (identifiants, séparés par des espaces ou des virgules).")
     var only: [String] = []
 
-    @Option(name: .customLong("sauf"), parsing: .upToNextOption, help: "Ne pas vérifier ces règles (identifiants).")
+    @Option(name: .customLong("sauf"), parsing: .upToNextOption, help: "Ne pas vérifier ces règles (identifiants, séparés par des espaces ou des virgules).")
     var skip: [String] = []
 
     @Flag(name: .customLong("surveiller"), help: "Revérifie à chaque modification d'un fichier (Ctrl-C pour arrêter) ; seuls les fichiers modifiés sont relus.")
     var watch = false
 
     func validate() throws {
-        for id in only + skip where Rules.rule(id) == nil {
+        for id in Self.ruleIDs(only + skip) where DiagnosticID(rawValue: id).flatMap(Rules.rule) == nil {
             throw ValidationError("règle inconnue « \(id) » ; `maquette regles` les liste toutes")
         }
     }
+
+    /// The ids written after `--seulement` / `--sauf`, as separate words or `a,b` lists.
+    static func ruleIDs(_ written: [String]) -> [String] {
+        written.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    var onlyRules: Set<DiagnosticID> { Set(Self.ruleIDs(only).compactMap(DiagnosticID.init(rawValue:))) }
+    var skippedRules: Set<DiagnosticID> { Set(Self.ruleIDs(skip).compactMap(DiagnosticID.init(rawValue:))) }
 
     func run() throws {
         if watch { return try watchLoop() }
@@ -72,7 +80,7 @@ extension CheckCommand {
     func check(_ loaded: LoadResult) -> (diagnostics: [Diagnostic], figures: [OperationFigures]) {
         guard let plans = loaded.plans else { return (loaded.diagnostics, []) }
         let figures = Financing.figures(of: plans)
-        let diagnostics = loaded.diagnostics + Rules.check(plans, figures: figures, only: Set(only), skip: Set(skip))
+        let diagnostics = loaded.diagnostics + Rules.check(plans, figures: figures, only: onlyRules, skip: skippedRules)
         return (diagnostics.sorted(by: Diagnostic.ordered), figures)
     }
 

@@ -54,7 +54,7 @@ enum JSONReport {
             programme: programme?.id,
             diagnostics: diagnostics.map {
                 DiagnosticJSON(
-                    severity: $0.severity.rawValue, rule: $0.rule, operation: $0.operation, file: $0.location?.file,
+                    severity: $0.severity.rawValue, rule: $0.rule.rawValue, operation: $0.operation, file: $0.location?.file,
                     line: $0.location?.line, column: $0.location?.column, message: $0.message, notes: $0.notes)
             },
             operations: figures.map { f in

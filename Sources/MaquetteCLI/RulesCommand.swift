@@ -11,7 +11,7 @@ struct RulesCommand: ParsableCommand {
 
     func run() throws {
         var table = TextTable(["Identifiant", "Règle", "Référence"], [.left, .left, .left])
-        for rule in Rules.all { table.add([rule.id, rule.title, rule.reference]) }
+        for rule in Rules.all { table.add([rule.id.rawValue, rule.title, rule.reference]) }
         Console.out(table.render())
     }
 }

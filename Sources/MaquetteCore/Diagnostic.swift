@@ -25,11 +25,13 @@ public enum Severity: String, Sendable, Comparable {
 }
 
 /// What kind of problem a diagnostic reports; decides the exit code.
-public enum DiagnosticStage: Sendable {
+public enum DiagnosticStage: String, Sendable, CaseIterable {
     /// The plans cannot be read: syntax, types, unknown keys, references (exit 2).
     case lecture
     /// A financing rule is broken (exit 1).
     case regle
+    /// A computation on readable plans (treasury) found something to watch: never blocking.
+    case analyse
 }
 
 /// One problem found in the plans. The core never prints: it returns these, and only the CLI
@@ -37,8 +39,9 @@ public enum DiagnosticStage: Sendable {
 public struct Diagnostic: Sendable, Equatable {
     public var severity: Severity
     /// Stable kebab-case id (`part-maitre-ouvrage`), used in output, docs and `--seulement/--sauf`.
-    public var rule: String
-    public var stage: DiagnosticStage
+    public var rule: DiagnosticID
+    /// Decided by the id, never by the code that reports it.
+    public var stage: DiagnosticStage { rule.stage }
     public var message: String
     public var location: SourceLocation?
     /// The operation concerned, when there is one.
@@ -47,12 +50,11 @@ public struct Diagnostic: Sendable, Equatable {
     public var notes: [String]
 
     public init(
-        _ severity: Severity, rule: String, stage: DiagnosticStage = .regle, _ message: String,
+        _ severity: Severity, rule: DiagnosticID, _ message: String,
         at location: SourceLocation?, operation: String? = nil, notes: [String] = []
     ) {
         self.severity = severity
         self.rule = rule
-        self.stage = stage
         self.message = message
         self.location = location
         self.operation = operation
@@ -65,7 +67,7 @@ public struct Diagnostic: Sendable, Equatable {
         case let (l?, r?) where l != r: return l < r
         case (nil, _?): return true
         case (_?, nil): return false
-        default: return (a.rule, a.message) < (b.rule, b.message)
+        default: return (a.rule.rawValue, a.message) < (b.rule.rawValue, b.message)
         }
     }
 }

@@ -38,7 +38,7 @@ struct CatalogueReader {
                 guard let kind = Self.programmeParameterKinds[entry.key] else {
                     reader.error(
                         entry.keyNode, "paramètre inconnu `\(entry.key)`",
-                        Suggestions.hint(for: entry.key, among: Array(Self.programmeParameterKinds.keys)), rule: "cle-inconnue")
+                        Suggestions.hint(for: entry.key, among: Array(Self.programmeParameterKinds.keys)), rule: .cleInconnue)
                     continue
                 }
                 guard let parameter = readParameter(entry.key, entry.value, kind: kind, defaultReference: "financeurs.yaml")
@@ -94,7 +94,7 @@ struct CatalogueReader {
             if catalogue.funders[funder] == nil {
                 reader.error(
                     node, "financeur inconnu `\(funder)` pour le dispositif `\(id)`",
-                    Suggestions.hint(for: funder, among: Array(catalogue.funders.keys)), rule: "reference")
+                    Suggestions.hint(for: funder, among: Array(catalogue.funders.keys)), rule: .reference)
             }
             d.funder = funder
         }
@@ -116,7 +116,7 @@ struct CatalogueReader {
                 guard let kind = Self.dispositifParameterKinds[entry.key] else {
                     reader.error(
                         entry.keyNode, "paramètre de dispositif inconnu `\(entry.key)`",
-                        Suggestions.hint(for: entry.key, among: Array(Self.dispositifParameterKinds.keys)), rule: "cle-inconnue")
+                        Suggestions.hint(for: entry.key, among: Array(Self.dispositifParameterKinds.keys)), rule: .cleInconnue)
                     continue
                 }
                 guard let parameter = readParameter(entry.key, entry.value, kind: kind, defaultReference: d.reference) else { continue }
@@ -176,7 +176,7 @@ struct CatalogueReader {
         if catalogue.dispositifs[dispositif] == nil {
             reader.error(
                 dispositifNode, "dispositif inconnu `\(dispositif)`",
-                Suggestions.hint(for: dispositif, among: Array(catalogue.dispositifs.keys)), rule: "reference")
+                Suggestions.hint(for: dispositif, among: Array(catalogue.dispositifs.keys)), rule: .reference)
             return
         }
         catalogue.envelopes.append(Envelope(dispositif: dispositif, year: year, amount: amount, label: label, location: reader.location(node)))

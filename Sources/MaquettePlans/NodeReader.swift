@@ -14,9 +14,9 @@ final class NodeReader {
         return SourceLocation(file: file, line: mark.line, column: mark.column)
     }
 
-    func error(_ node: Node?, _ message: String, _ remedy: String? = nil, rule: String = "valeur", stage: DiagnosticStage = .lecture) {
+    func error(_ node: Node?, _ message: String, _ remedy: String? = nil, rule: DiagnosticID = .valeur) {
         diagnostics.append(
-            Diagnostic(.erreur, rule: rule, stage: stage, message, at: location(node), notes: remedy.map { [$0] } ?? []))
+            Diagnostic(.erreur, rule: rule, message, at: location(node), notes: remedy.map { [$0] } ?? []))
     }
 
     func report(_ diagnostic: Diagnostic) { diagnostics.append(diagnostic) }
@@ -28,17 +28,17 @@ final class NodeReader {
     func mapping(_ node: Node?, _ what: String) -> Fields? {
         guard let node else { return nil }
         guard case .mapping(let mapping) = node else {
-            error(node, "\(what) : une table de clés (`clé: valeur`) est attendue, pas \(describe(node))", rule: "type")
+            error(node, "\(what) : une table de clés (`clé: valeur`) est attendue, pas \(describe(node))", rule: .type)
             return nil
         }
         let fields = Fields(node: node)
         for (key, value) in mapping {
             guard case .scalar(let scalar) = key else {
-                error(key, "\(what) : une clé doit être un simple mot", rule: "type")
+                error(key, "\(what) : une clé doit être un simple mot", rule: .type)
                 continue
             }
             if fields.entries.contains(where: { $0.key == scalar.string }) {
-                error(key, "clé `\(scalar.string)` en double dans \(what)", "gardez une seule fois la clé `\(scalar.string)`", rule: "cle-en-double")
+                error(key, "clé `\(scalar.string)` en double dans \(what)", "gardez une seule fois la clé `\(scalar.string)`", rule: .cleEnDouble)
                 continue
             }
             fields.entries.append((scalar.string, key, value))
@@ -49,7 +49,7 @@ final class NodeReader {
     func sequence(_ node: Node?, _ what: String) -> [Node]? {
         guard let node else { return nil }
         guard case .sequence(let sequence) = node else {
-            error(node, "\(what) : une liste (`- …`) est attendue, pas \(describe(node))", rule: "type")
+            error(node, "\(what) : une liste (`- …`) est attendue, pas \(describe(node))", rule: .type)
             return nil
         }
         return Array(sequence)
@@ -69,13 +69,13 @@ final class NodeReader {
         for entry in fields.entries where !fields.taken.contains(entry.key) && !known.contains(entry.key) {
             error(
                 entry.keyNode, "clé inconnue `\(entry.key)` dans \(what)",
-                Suggestions.hint(for: entry.key, among: known), rule: "cle-inconnue")
+                Suggestions.hint(for: entry.key, among: known), rule: .cleInconnue)
         }
     }
 
     func require(_ fields: Fields, _ key: String, _ what: String, example: String) -> Node? {
         if let node = fields.take(key) { return node }
-        error(fields.node, "clé obligatoire `\(key)` manquante dans \(what)", "ajoutez par exemple `\(key): \(example)`", rule: "cle-manquante")
+        error(fields.node, "clé obligatoire `\(key)` manquante dans \(what)", "ajoutez par exemple `\(key): \(example)`", rule: .cleManquante)
         return nil
     }
 
@@ -85,12 +85,12 @@ final class NodeReader {
     func text(_ node: Node?, _ key: String) -> String? {
         guard let node else { return nil }
         guard case .scalar(let scalar) = node else {
-            error(node, "`\(key)` : une valeur simple est attendue, pas \(describe(node))", rule: "type")
+            error(node, "`\(key)` : une valeur simple est attendue, pas \(describe(node))", rule: .type)
             return nil
         }
         let value = scalar.string.trimmingWhitespace()
         if value.isEmpty || (scalar.style == .plain && (value == "~" || value == "null")) {
-            error(node, "`\(key)` : valeur manquante", rule: "valeur")
+            error(node, "`\(key)` : valeur manquante", rule: .valeur)
             return nil
         }
         return value

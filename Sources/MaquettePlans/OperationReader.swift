@@ -23,7 +23,7 @@ struct OperationReader {
 
     func read(_ root: Node?) -> Operation? {
         guard let root else {
-            reader.error(nil, "le fichier d'opération est vide", "décrivez au moins `id`, `intitule`, `maitre_ouvrage`, `depenses` et `financements`", rule: "cle-manquante")
+            reader.error(nil, "le fichier d'opération est vide", "décrivez au moins `id`, `intitule`, `maitre_ouvrage`, `depenses` et `financements`", rule: .cleManquante)
             return nil
         }
         guard let f = reader.mapping(root, "l'opération") else { return nil }
@@ -37,7 +37,7 @@ struct OperationReader {
         if let owner, let programme, programme.maitreOuvrage(owner) == nil {
             reader.error(
                 ownerNode, "maître d'ouvrage inconnu `\(owner)`",
-                Suggestions.hint(for: owner, among: programme.maitresOuvrage.map(\.id)) + " (déclarés dans programme.yaml)", rule: "reference")
+                Suggestions.hint(for: owner, among: programme.maitresOuvrage.map(\.id)) + " (déclarés dans programme.yaml)", rule: .reference)
         }
         var perimeters: [String] = []
         if let node = f.take("perimetres"), let list = reader.sequence(node, "`perimetres`") {
@@ -69,7 +69,7 @@ struct OperationReader {
         let defaultYear = start?.year ?? programme?.referenceDay.year
         var costs: [CostLine] = []
         if let list = reader.sequence(reader.require(f, "depenses", "l'opération", example: "[…]"), "`depenses`") {
-            if list.isEmpty { reader.error(f.take("depenses"), "`depenses` : la liste est vide", "décrivez au moins une dépense", rule: "valeur") }
+            if list.isEmpty { reader.error(f.take("depenses"), "`depenses` : la liste est vide", "décrivez au moins une dépense", rule: .valeur) }
             costs = list.compactMap { readCost($0, defaultYear: defaultYear) }
         }
         var funding: [FundingLine] = []
@@ -127,7 +127,7 @@ struct OperationReader {
                 continue
             }
             guard case .scalar(let s) = entry.value else {
-                reader.error(entry.value, "`annees` : un montant ou un pourcentage est attendu pour \(year)", rule: "type")
+                reader.error(entry.value, "`annees` : un montant ou un pourcentage est attendu pour \(year)", rule: .type)
                 ok = false
                 continue
             }
@@ -151,7 +151,7 @@ struct OperationReader {
             if sum != .hundredPercent {
                 reader.report(
                     Diagnostic(
-                        .erreur, rule: "repartition-annuelle",
+                        .erreur, rule: .repartitionAnnuelle,
                         "« \(label) » : la répartition par année totalise \(sum.formatted(decimals: 4)), pas 100 %", at: reader.location(node),
                         notes: ["corrigez les pourcentages pour qu'ils totalisent exactement 100 %"]))
                 return nil
@@ -163,7 +163,7 @@ struct OperationReader {
         if sum != total {
             reader.report(
                 Diagnostic(
-                    .erreur, rule: "repartition-annuelle",
+                    .erreur, rule: .repartitionAnnuelle,
                     "« \(label) » : la répartition par année totalise \(sum), et la dépense \(total) HT (écart \(sum - total))",
                     at: reader.location(node), notes: ["corrigez un montant annuel ou le montant HT pour que les deux concordent"]))
             return nil
@@ -181,7 +181,7 @@ struct OperationReader {
             if sourceKeys.isEmpty {
                 reader.error(
                     node, "un financement doit dire d'où vient l'argent",
-                    "écrivez `dispositif: etat.detr`, ou `autofinancement: solde`, `emprunt: 200 000`, `recette: …`, `mecenat: …`", rule: "cle-manquante")
+                    "écrivez `dispositif: etat.detr`, ou `autofinancement: solde`, `emprunt: 200 000`, `recette: …`, `mecenat: …`", rule: .cleManquante)
             } else {
                 reader.error(
                     node, "un financement ne peut avoir qu'une origine, pas \(sourceKeys.map { "`\($0)`" }.joined(separator: " et "))",
@@ -199,7 +199,7 @@ struct OperationReader {
             if catalogue.dispositifs[id] == nil {
                 reader.error(
                     sourceNode, "dispositif inconnu `\(id)`",
-                    Suggestions.hint(for: id, among: Array(catalogue.dispositifs.keys)) + " (catalogue intégré et financeurs.yaml)", rule: "reference")
+                    Suggestions.hint(for: id, among: Array(catalogue.dispositifs.keys)) + " (catalogue intégré et financeurs.yaml)", rule: .reference)
                 return nil
             }
             source = .dispositif(id)
@@ -254,7 +254,7 @@ struct OperationReader {
             }
         }
         guard let amount else {
-            reader.error(node, "financement sans montant", "ajoutez `montant: …` ou `taux: …`", rule: "cle-manquante")
+            reader.error(node, "financement sans montant", "ajoutez `montant: …` ou `taux: …`", rule: .cleManquante)
             return nil
         }
         let base = f.take("assiette").flatMap { reader.money($0, "assiette") }

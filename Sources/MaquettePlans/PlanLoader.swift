@@ -75,7 +75,7 @@ public enum PlanLoader {
                 plans: nil,
                 diagnostics: [
                     Diagnostic(
-                        .erreur, rule: "fichier", stage: .lecture, "le dossier de plans « \(root) » n'existe pas", at: nil,
+                        .erreur, rule: .fichier, "le dossier de plans « \(root) » n'existe pas", at: nil,
                         notes: ["indiquez le dossier qui contient programme.yaml, par exemple `maquette verifier Plans`"])
                 ], sources: [:])
         }
@@ -83,13 +83,13 @@ public enum PlanLoader {
         var problems: [Diagnostic] = []
         func read(_ path: String) {
             guard let data = fm.contents(atPath: path) else {
-                problems.append(Diagnostic(.erreur, rule: "fichier", stage: .lecture, "impossible de lire « \(path) »", at: nil, notes: ["vérifiez les droits du fichier"]))
+                problems.append(Diagnostic(.erreur, rule: .fichier, "impossible de lire « \(path) »", at: nil, notes: ["vérifiez les droits du fichier"]))
                 return
             }
             guard let text = String(data: data, encoding: .utf8) else {
                 problems.append(
                     Diagnostic(
-                        .erreur, rule: "fichier", stage: .lecture, "« \(path) » n'est pas un texte UTF-8", at: SourceLocation(file: path, line: 1, column: 1),
+                        .erreur, rule: .fichier, "« \(path) » n'est pas un texte UTF-8", at: SourceLocation(file: path, line: 1, column: 1),
                         notes: ["enregistrez le fichier en UTF-8"]))
                 return
             }
@@ -141,7 +141,7 @@ public enum PlanLoader {
         }
         for name in ParameterName.all where catalogue.parameters[name] == nil {
             diagnostics.append(
-                Diagnostic(.erreur, rule: "parametre-manquant", stage: .lecture, "le paramètre `\(name)` n'est défini nulle part", at: nil, notes: ["définissez-le sous `parametres:` dans financeurs.yaml"]))
+                Diagnostic(.erreur, rule: .parametreManquant, "le paramètre `\(name)` n'est défini nulle part", at: nil, notes: ["définissez-le sous `parametres:` dans financeurs.yaml"]))
         }
 
         var programme: Programme?
@@ -153,7 +153,7 @@ public enum PlanLoader {
         } else {
             diagnostics.append(
                 Diagnostic(
-                    .erreur, rule: "fichier", stage: .lecture, "« \(root)/\(programmeFile) » est introuvable", at: nil,
+                    .erreur, rule: .fichier, "« \(root)/\(programmeFile) » est introuvable", at: nil,
                     notes: ["un dossier de plans contient programme.yaml, financeurs.yaml (facultatif) et operations/*.yaml"]))
         }
 
@@ -182,7 +182,7 @@ public enum PlanLoader {
             if let previous = seen[operation.id] {
                 diagnostics.append(
                     Diagnostic(
-                        .erreur, rule: "identifiant-en-double", stage: .lecture,
+                        .erreur, rule: .identifiantEnDouble,
                         "l'opération `\(operation.id)` est déjà décrite dans \(previous)", at: operation.location(of: "id"),
                         notes: ["chaque opération a un identifiant unique"]))
                 continue
@@ -200,7 +200,7 @@ public enum PlanLoader {
             if let previous = scenarios.first(where: { $0.id == scenario.id }) {
                 diagnostics.append(
                     Diagnostic(
-                        .erreur, rule: "identifiant-en-double", stage: .lecture, "le scénario `\(scenario.id)` est déjà décrit dans \(previous.file)",
+                        .erreur, rule: .identifiantEnDouble, "le scénario `\(scenario.id)` est déjà décrit dans \(previous.file)",
                         at: scenario.location, notes: ["chaque scénario a un identifiant unique"]))
                 continue
             }

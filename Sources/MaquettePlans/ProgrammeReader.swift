@@ -7,7 +7,7 @@ struct ProgrammeReader {
 
     func read(_ root: Node?) -> Programme? {
         guard let root else {
-            reader.error(nil, "le fichier du programme est vide", "décrivez au moins `id`, `nom`, `periode` et `maitres_ouvrage`", rule: "cle-manquante")
+            reader.error(nil, "le fichier du programme est vide", "décrivez au moins `id`, `nom`, `periode` et `maitres_ouvrage`", rule: .cleManquante)
             return nil
         }
         guard let f = reader.mapping(root, "le programme") else { return nil }
@@ -32,7 +32,7 @@ struct ProgrammeReader {
             for node in list {
                 guard let mo = readOwner(node) else { continue }
                 if owners.contains(where: { $0.id == mo.id }) {
-                    reader.error(node, "maître d'ouvrage `\(mo.id)` déclaré deux fois", "gardez une seule déclaration", rule: "identifiant-en-double")
+                    reader.error(node, "maître d'ouvrage `\(mo.id)` déclaré deux fois", "gardez une seule déclaration", rule: .identifiantEnDouble)
                 } else {
                     owners.append(mo)
                 }

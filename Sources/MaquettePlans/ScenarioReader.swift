@@ -14,7 +14,7 @@ struct ScenarioReader {
 
     func read(_ root: Node?) -> Scenario? {
         guard let root else {
-            reader.error(nil, "le fichier de scénario est vide", "décrivez au moins `id`, `titre` et `changements`", rule: "cle-manquante")
+            reader.error(nil, "le fichier de scénario est vide", "décrivez au moins `id`, `titre` et `changements`", rule: .cleManquante)
             return nil
         }
         guard let f = reader.mapping(root, "le scénario") else { return nil }
@@ -42,7 +42,7 @@ struct ScenarioReader {
         _ = outer.take(entry.key)
         let at = reader.location(node)
         guard Self.changeKinds.contains(entry.key) else {
-            reader.error(entry.keyNode, "changement inconnu `\(entry.key)`", Suggestions.hint(for: entry.key, among: Self.changeKinds), rule: "cle-inconnue")
+            reader.error(entry.keyNode, "changement inconnu `\(entry.key)`", Suggestions.hint(for: entry.key, among: Self.changeKinds), rule: .cleInconnue)
             return nil
         }
         if entry.key == "ajouter_operation" {
@@ -64,7 +64,7 @@ struct ScenarioReader {
             let status = f.take("statut").flatMap { reader.choice($0, "statut", FundingStatus.self) }
             if amount == nil && status == nil { return nil }
             if !f.has("montant") && !f.has("taux") && !f.has("statut") {
-                reader.error(entry.value, "`modifier_financement` ne change rien", "donnez `montant`, `taux` ou `statut`", rule: "cle-manquante")
+                reader.error(entry.value, "`modifier_financement` ne change rien", "donnez `montant`, `taux` ou `statut`", rule: .cleManquante)
                 return nil
             }
             return ScenarioChange(.changeFunding(operation: op, line: line, amount: amount, status: status), at: at)
@@ -96,7 +96,7 @@ struct ScenarioReader {
             let amount = f.take("montant_ht").flatMap { reader.money($0, "montant_ht") }
             let variation = f.take("variation").flatMap(readVariation)
             if !f.has("montant_ht") && !f.has("variation") {
-                reader.error(entry.value, "`modifier_depenses` ne change rien", "donnez `montant_ht` ou `variation` (par exemple `+8 %`)", rule: "cle-manquante")
+                reader.error(entry.value, "`modifier_depenses` ne change rien", "donnez `montant_ht` ou `variation` (par exemple `+8 %`)", rule: .cleManquante)
                 return nil
             }
             if amount == nil && variation == nil { return nil }
@@ -106,7 +106,7 @@ struct ScenarioReader {
             let months = f.take("mois").flatMap { readSigned($0, "mois") }
             let years = f.take("annees").flatMap { readSigned($0, "annees") }
             guard (months == nil) != (years == nil) else {
-                reader.error(entry.value, "`decaler` prend `mois` ou `annees` (l'un des deux)", "écrivez par exemple `annees: 1` ou `mois: 6`", rule: "cle-manquante")
+                reader.error(entry.value, "`decaler` prend `mois` ou `annees` (l'un des deux)", "écrivez par exemple `annees: 1` ou `mois: 6`", rule: .cleManquante)
                 return nil
             }
             return ScenarioChange(.shift(operation: op, months: months ?? (years! * 12)), at: at)
@@ -140,7 +140,7 @@ struct ScenarioReader {
         guard catalogue.dispositifs[id] != nil else {
             reader.error(
                 node, "dispositif inconnu `\(id)`",
-                Suggestions.hint(for: id, among: Array(catalogue.dispositifs.keys) + OperationReader.ownSources.map(\.key)), rule: "reference")
+                Suggestions.hint(for: id, among: Array(catalogue.dispositifs.keys) + OperationReader.ownSources.map(\.key)), rule: .reference)
             return nil
         }
         return .dispositif(id)

@@ -29,8 +29,8 @@ enum YAMLSource {
         }
     }
 
-    static func lecture(_ message: String, _ location: SourceLocation, _ notes: [String], rule: String = "syntaxe-yaml") -> Diagnostic {
-        Diagnostic(.erreur, rule: rule, stage: .lecture, message, at: location, notes: notes)
+    static func lecture(_ message: String, _ location: SourceLocation, _ notes: [String], rule: DiagnosticID = .syntaxeYAML) -> Diagnostic {
+        Diagnostic(.erreur, rule: rule, message, at: location, notes: notes)
     }
 
     /// Depth, anchors and aliases, line by line, outside quotes and comments. Works on UTF-8
@@ -48,7 +48,7 @@ enum YAMLSource {
         func tooDeep(_ at: Int) -> Diagnostic {
             lecture(
                 "imbrication trop profonde (plus de \(maximumDepth) niveaux)", SourceLocation(file: file, line: lineNumber, column: max(1, at)),
-                ["un plan n'a que quelques niveaux : vérifiez les crochets et l'indentation"], rule: "yaml-non-accepte")
+                ["un plan n'a que quelques niveaux : vérifiez les crochets et l'indentation"], rule: .yamlNonAccepte)
         }
         for byte in text.utf8 {
             if byte == 0x0A {
@@ -99,7 +99,7 @@ enum YAMLSource {
                         "les ancres et alias YAML (`&`, `*`) ne sont pas acceptés dans les plans",
                         SourceLocation(file: file, line: lineNumber, column: column),
                         ["écrivez chaque valeur en entier ; mettez entre guillemets un texte qui commence par `\(byte == 0x26 ? "&" : "*")`"],
-                        rule: "yaml-non-accepte")
+                        rule: .yamlNonAccepte)
                 }
             default: break
             }
@@ -120,7 +120,7 @@ enum YAMLSource {
             let location = duplicate(of: duplicates.sorted().first ?? "", after: context.mark, in: text, file: file) ?? at(context.mark)
             return lecture(
                 "clé \(keys) en double dans une même table", location,
-                ["gardez une seule fois chaque clé"], rule: "cle-en-double")
+                ["gardez une seule fois chaque clé"], rule: .cleEnDouble)
         case let .reader(problem, _, _, _):
             return lecture(
                 "le fichier n'est pas un texte UTF-8 lisible (\(problem))", SourceLocation(file: file, line: 1, column: 1),

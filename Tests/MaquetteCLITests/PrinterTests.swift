@@ -20,7 +20,7 @@ final class PrinterTests: XCTestCase {
 
     func testADiagnosticShowsItsLineWithACaretUnderTheColumn() {
         let printer = DiagnosticPrinter(sources: ["P/op.yaml": "id: op\n\ttaux: 120 %\n"], colour: false)
-        let d = Diagnostic(.erreur, rule: "taux-dispositif", "taux de 120 % au-dessus du maximum", at: SourceLocation(file: "P/op.yaml", line: 2, column: 8), operation: "op", notes: ["ramenez le taux à 30 %"])
+        let d = Diagnostic(.erreur, rule: .tauxDispositif, "taux de 120 % au-dessus du maximum", at: SourceLocation(file: "P/op.yaml", line: 2, column: 8), operation: "op", notes: ["ramenez le taux à 30 %"])
         XCTAssertEqual(
             printer.render(d),
             """

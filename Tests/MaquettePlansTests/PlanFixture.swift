@@ -60,6 +60,6 @@ enum PlanFixture {
 }
 
 extension Array where Element == Diagnostic {
-    func with(rule: String) -> [Diagnostic] { filter { $0.rule == rule } }
+    func with(rule: DiagnosticID) -> [Diagnostic] { filter { $0.rule == rule } }
     var errors: [Diagnostic] { filter { $0.severity == .erreur } }
 }

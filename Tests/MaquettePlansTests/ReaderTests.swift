@@ -58,7 +58,7 @@ final class ReaderTests: XCTestCase {
     func testUnknownKeyWithSuggestionAndItsPosition() {
         let d = diagnostics(F.operation("  - dispositif: etat.detr\n    montnt: 300 000\n  - autofinancement: solde"))
         XCTAssertEqual(d.count, 2)
-        let unknown = d.first { $0.rule == "cle-inconnue" }!
+        let unknown = d.first { $0.rule == .cleInconnue }!
         XCTAssertEqual(unknown.location, SourceLocation(file: "P/operations/op1.yaml", line: 9, column: 5))
         XCTAssertEqual(unknown.message, "clé inconnue `montnt` dans un financement")
         XCTAssertEqual(unknown.notes, ["vouliez-vous dire `montant` ?"])
@@ -108,7 +108,7 @@ final class ReaderTests: XCTestCase {
     func testYearSplitMustAddUp() {
         let costs = "  - { libelle: Travaux, nature: travaux, montant_ht: 1 000 000, annees: { 2025: 60 %, 2026: 30 % } }"
         let d = F.load([F.operation("  - autofinancement: solde", costs: costs)]).diagnostics
-        XCTAssertEqual(d.map(\.rule), ["repartition-annuelle"])
+        XCTAssertEqual(d.map(\.rule.rawValue), ["repartition-annuelle"])
         XCTAssertEqual(d[0].message, "« Travaux » : la répartition par année totalise 90 %, pas 100 %")
         let amounts = "  - { libelle: Travaux, nature: travaux, montant_ht: 1 000 000, annees: { 2025: 600 000, 2026: 300 000 } }"
         let d2 = F.load([F.operation("  - autofinancement: solde", costs: amounts)]).diagnostics
@@ -118,13 +118,13 @@ final class ReaderTests: XCTestCase {
     func testDuplicateKeysAndOperations() {
         let dup = "id: op\nid: op2\nintitule: x\nmaitre_ouvrage: commune\ndepenses: []\nfinancements: []"
         let duplicate = F.load([dup]).diagnostics
-        XCTAssertEqual(duplicate.map(\.rule), ["cle-en-double"])
+        XCTAssertEqual(duplicate.map(\.rule.rawValue), ["cle-en-double"])
         XCTAssertEqual(duplicate[0].message, "clé `id` en double dans une même table")
         // The second `id:` is on line 2, column 1.
         XCTAssertEqual(duplicate[0].location, SourceLocation(file: "P/operations/op1.yaml", line: 2, column: 1))
         let op = F.operation("  - autofinancement: solde")
         let twice = F.load([op, op]).diagnostics
-        XCTAssertEqual(twice.map(\.rule), ["identifiant-en-double"])
+        XCTAssertEqual(twice.map(\.rule.rawValue), ["identifiant-en-double"])
         XCTAssertEqual(twice[0].location?.file, "P/operations/op2.yaml")
     }
 
@@ -146,12 +146,12 @@ final class ReaderTests: XCTestCase {
     func testInvalidYAMLIsLocated() {
         let d = readErrors("id: op\nintitule: Essai\n  maitre_ouvrage: commune\n")
         XCTAssertEqual(d.count, 1)
-        XCTAssertEqual(d[0].rule, "syntaxe-yaml")
+        XCTAssertEqual(d[0].rule.rawValue, "syntaxe-yaml")
         XCTAssertEqual(d[0].location?.line, 3)
         XCTAssertEqual(d[0].location?.column, 17)
         XCTAssertTrue(d[0].message.hasPrefix("YAML invalide : un « : » est inattendu"), d[0].message)
         let unclosed = readErrors("id: op\nintitule: \"Essai\ndepenses: []\n")
-        XCTAssertEqual(unclosed[0].rule, "syntaxe-yaml")
+        XCTAssertEqual(unclosed[0].rule.rawValue, "syntaxe-yaml")
         let tab = readErrors("id: op\n\tintitule: Essai\n")
         XCTAssertEqual(tab[0].location?.line, 2)
     }
@@ -186,18 +186,18 @@ final class ReaderTests: XCTestCase {
         }
         let d = readErrors(bomb)
         XCTAssertEqual(d.count, 1)
-        XCTAssertEqual(d[0].rule, "yaml-non-accepte")
+        XCTAssertEqual(d[0].rule.rawValue, "yaml-non-accepte")
         XCTAssertEqual(d[0].location, SourceLocation(file: "P/operations/op1.yaml", line: 1, column: 4))
     }
 
     func testDeepNestingIsRefused() {
         let deep = "id: " + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000) + "\n"
         let d = readErrors(deep)
-        XCTAssertEqual(d[0].rule, "yaml-non-accepte")
+        XCTAssertEqual(d[0].rule.rawValue, "yaml-non-accepte")
         XCTAssertEqual(d[0].location?.line, 1)
         XCTAssertEqual(d[0].location?.column, 45)
         let dashes = String(repeating: "- ", count: 50_000) + "x\n"
-        XCTAssertEqual(readErrors(dashes)[0].rule, "yaml-non-accepte")
+        XCTAssertEqual(readErrors(dashes)[0].rule.rawValue, "yaml-non-accepte")
     }
 
     func testBinaryAndOversizedFiles() {

@@ -11,7 +11,7 @@ final class RulesTests: XCTestCase {
     func testBalanceReportsTheGap() {
         // 300 000 + 650 000 = 950 000 for 1 000 000 of costs: 50 000 missing.
         let d = F.check([F.operation("  - { dispositif: etat.detr, montant: 300 000 }\n  - autofinancement: 650 000")])
-        let balance = d.with(rule: "equilibre")
+        let balance = d.with(rule: .equilibre)
         XCTAssertEqual(balance.count, 1)
         XCTAssertTrue(balance[0].message.contains("ressources 950 000,00 €, dépenses 1 000 000,00 € HT (écart -50 000,00 €)"), balance[0].message)
         // Line 7 holds the `financements:` key.
@@ -28,7 +28,7 @@ final class RulesTests: XCTestCase {
         let d = F.check(
             [F.operation("  - { dispositif: etat.detr, montant: 300 000 }\n  - { dispositif: region.bourgs-centres, montant: 800 000 }\n  - autofinancement: solde")],
             funders: F.localRates)
-        let balance = d.with(rule: "equilibre")
+        let balance = d.with(rule: .equilibre)
         XCTAssertEqual(balance.count, 1)
         XCTAssertTrue(balance[0].message.contains("-100 000,00 €"), balance[0].message)
         XCTAssertEqual(balance[0].location?.line, 10)
@@ -48,7 +48,7 @@ final class RulesTests: XCTestCase {
                   - autofinancement: 150 000
                 """)
         ], funders: F.localRates)
-        let share = d.with(rule: "part-maitre-ouvrage")
+        let share = d.with(rule: .partMaitreOuvrage)
         XCTAssertEqual(share.count, 1)
         XCTAssertEqual(share[0].location?.file, "P/operations/op1.yaml")
         // Line 11 is `  - autofinancement: 150 000`; the line's mapping starts at its key, column 5.
@@ -64,7 +64,7 @@ final class RulesTests: XCTestCase {
         let d = F.check([
             F.operation("  - { dispositif: etat.detr, montant: 400 000 }\n  - { dispositif: region.bourgs-centres, montant: 300 000 }\n  - { dispositif: departement.f2d, montant: 100 000 }\n  - autofinancement: solde")
         ], funders: F.localRates)
-        XCTAssertEqual(d.with(rule: "part-maitre-ouvrage"), [])
+        XCTAssertEqual(d.with(rule: .partMaitreOuvrage), [])
     }
 
     func testChefDeFileNeedsThirtyPercent() {
@@ -72,7 +72,7 @@ final class RulesTests: XCTestCase {
         let d = F.check([
             F.operation("  - { dispositif: etat.detr, montant: 450 000 }\n  - { dispositif: region.bourgs-centres, montant: 300 000 }\n  - autofinancement: solde", extra: "chef_de_file: oui")
         ], funders: F.localRates)
-        let share = d.with(rule: "part-maitre-ouvrage")
+        let share = d.with(rule: .partMaitreOuvrage)
         XCTAssertEqual(share.count, 1)
         XCTAssertTrue(share[0].message.contains("le minimum est 30 %, soit 300 000,00 €"), share[0].message)
     }
@@ -80,11 +80,11 @@ final class RulesTests: XCTestCase {
     func testDerogationNeedsTheDecisionDate() {
         let funding = "  - { dispositif: etat.detr, montant: 400 000 }\n  - { dispositif: region.bourgs-centres, montant: 300 000 }\n  - { dispositif: departement.f2d, montant: 150 000 }\n  - autofinancement: solde"
         let granted = F.check([F.operation(funding, extra: "derogation_part_minimale: { motif: calamite, decision_prefet: 2025-02-03 }")], funders: F.localRates)
-        XCTAssertEqual(granted.with(rule: "part-maitre-ouvrage"), [])
+        XCTAssertEqual(granted.with(rule: .partMaitreOuvrage), [])
         let undated = F.check([F.operation(funding, extra: "derogation_part_minimale: { motif: calamite }")], funders: F.localRates)
         // Without a decision the derogation is reported and the 20 % rule still applies.
-        XCTAssertEqual(undated.with(rule: "part-maitre-ouvrage").count, 2)
-        XCTAssertEqual(undated.with(rule: "part-maitre-ouvrage").filter { $0.message.contains("sans date de décision du préfet") }.count, 1)
+        XCTAssertEqual(undated.with(rule: .partMaitreOuvrage).count, 2)
+        XCTAssertEqual(undated.with(rule: .partMaitreOuvrage).filter { $0.message.contains("sans date de décision du préfet") }.count, 1)
     }
 
     // MARK: taux-dispositif, plafond-dispositif, natures-eligibles
@@ -92,7 +92,7 @@ final class RulesTests: XCTestCase {
     func testDETRBelowTheTwentyPercentFloor() {
         // 150 000 on 1 000 000 = 15 % < 20 %: the floor is 200 000.
         let d = F.check([F.operation("  - { dispositif: etat.detr, montant: 150 000 }\n  - autofinancement: solde")])
-        let rate = d.with(rule: "taux-dispositif")
+        let rate = d.with(rule: .tauxDispositif)
         XCTAssertEqual(rate.count, 1)
         XCTAssertTrue(rate[0].message.contains("soit 15 % de l'assiette éligible 1 000 000,00 €, en dessous du taux minimal de 20 % (200 000,00 €)"), rate[0].message)
         // `  - { dispositif: etat.detr, montant: 150 000 }`: the amount starts at column 39 of line 8.
@@ -102,32 +102,32 @@ final class RulesTests: XCTestCase {
 
     func testRegionRateCapFromTheProgrammesFunders() {
         let over = F.check([F.operation("  - { dispositif: region.bourgs-centres, montant: 300 000.01 }\n  - autofinancement: solde")], funders: F.localRates)
-        XCTAssertEqual(over.with(rule: "taux-dispositif").count, 1)
-        XCTAssertTrue(over.with(rule: "taux-dispositif")[0].message.contains("au-delà du taux maximal de 30 % (300 000,00 €)"))
+        XCTAssertEqual(over.with(rule: .tauxDispositif).count, 1)
+        XCTAssertTrue(over.with(rule: .tauxDispositif)[0].message.contains("au-delà du taux maximal de 30 % (300 000,00 €)"))
         let at = F.check([F.operation("  - { dispositif: region.bourgs-centres, taux: 30 % }\n  - autofinancement: solde")], funders: F.localRates)
-        XCTAssertEqual(at.with(rule: "taux-dispositif"), [])
+        XCTAssertEqual(at.with(rule: .tauxDispositif), [])
         // Without the programme's rate the catalogue says it must be supplied: a warning.
         let unknown = F.check([F.operation("  - { dispositif: region.bourgs-centres, montant: 100 000 }\n  - autofinancement: solde")])
-        XCTAssertEqual(unknown.with(rule: "taux-dispositif").map(\.severity), [.avertissement])
+        XCTAssertEqual(unknown.with(rule: .tauxDispositif).map(\.severity), [.avertissement])
     }
 
     func testCeilingAndFloorAmounts() {
         // ANAH study: 50 % of 250 000 would be 125 000, but the ceiling is 100 000.
         let study = "  - { libelle: Étude, nature: etudes, montant_ht: 250 000, annees: { 2025: 100 % } }"
         let d = F.check([F.operation("  - { dispositif: anah.etude-pre-operationnelle, montant: 110 000 }\n  - autofinancement: solde", costs: study)])
-        XCTAssertEqual(d.with(rule: "plafond-dispositif").count, 1)
-        XCTAssertTrue(d.with(rule: "plafond-dispositif")[0].message.contains("dépasse le plafond du dispositif, 100 000,00 €"))
+        XCTAssertEqual(d.with(rule: .plafondDispositif).count, 1)
+        XCTAssertTrue(d.with(rule: .plafondDispositif)[0].message.contains("dépasse le plafond du dispositif, 100 000,00 €"))
         let ok = F.check([F.operation("  - { dispositif: anah.etude-pre-operationnelle, montant: 100 000 }\n  - autofinancement: solde", costs: study)])
         XCTAssertEqual(ok.errors, [])
         // Région public spaces: 1 000 € minimum.
         let small = F.check([F.operation("  - { dispositif: region.espaces-publics, montant: 900 }\n  - autofinancement: solde")])
-        XCTAssertTrue(small.with(rule: "plafond-dispositif")[0].message.contains("en dessous du montant minimal de subvention, 1 000,00 €"))
+        XCTAssertTrue(small.with(rule: .plafondDispositif)[0].message.contains("en dessous du montant minimal de subvention, 1 000,00 €"))
     }
 
     func testEligibleNatures() {
         // ADEME pays studies and remediation; an operation of works only has none.
         let d = F.check([F.operation("  - { dispositif: ademe.friches-polluees, montant: 100 000 }\n  - autofinancement: solde")])
-        XCTAssertEqual(d.with(rule: "natures-eligibles").count, 1)
+        XCTAssertEqual(d.with(rule: .naturesEligibles).count, 1)
         let costs = "  - { libelle: Travaux, nature: travaux, montant_ht: 800 000, annees: { 2025: 100 % } }\n  - { libelle: Dépollution, nature: depollution, montant_ht: 200 000, annees: { 2025: 100 % } }"
         let ok = F.check([F.operation("  - { dispositif: ademe.friches-polluees, taux: 50 % }\n  - autofinancement: solde", costs: costs)])
         XCTAssertEqual(ok.errors, [])
@@ -144,28 +144,28 @@ final class RulesTests: XCTestCase {
     func testStateDotationsCappedTogetherAtEightyPercent() {
         // 500 000 + 310 000 = 810 000 > 80 % × 1 000 000 = 800 000.
         let over = F.check([F.operation("  - { dispositif: etat.detr, montant: 500 000 }\n  - { dispositif: etat.dsil, montant: 310 000 }\n  - autofinancement: solde")])
-        let cap = over.with(rule: "dotations-plafond")
+        let cap = over.with(rule: .dotationsPlafond)
         XCTAssertEqual(cap.count, 1)
         XCTAssertTrue(cap[0].message.contains("totalisent 810 000,00 €, soit 81 %"), cap[0].message)
         XCTAssertTrue(cap[0].notes[0].contains("10 000,00 €"))
         let at = F.check([F.operation("  - { dispositif: etat.detr, montant: 500 000 }\n  - { dispositif: etat.dsil, montant: 300 000 }\n  - autofinancement: solde")])
-        XCTAssertEqual(at.with(rule: "dotations-plafond"), [])
+        XCTAssertEqual(at.with(rule: .dotationsPlafond), [])
     }
 
     func testPublicAidCappedAtTheSubsidisableExpenseForDecret2018() {
         // FNADT on a base of 900 000: FNADT 500 000 + Région 410 000 = 910 000 > 900 000.
         let over = F.check([F.operation("  - { dispositif: etat.fnadt, montant: 500 000, assiette: 900 000 }\n  - { dispositif: region.espaces-publics, montant: 410 000 }\n  - autofinancement: solde", extra: "derogation_part_minimale: { motif: calamite, decision_prefet: 2025-01-10 }")])
-        XCTAssertEqual(over.with(rule: "aides-publiques-plafond").count, 1)
-        XCTAssertTrue(over.with(rule: "aides-publiques-plafond")[0].notes[0].contains("10 000,00 €"))
+        XCTAssertEqual(over.with(rule: .aidesPubliquesPlafond).count, 1)
+        XCTAssertTrue(over.with(rule: .aidesPubliquesPlafond)[0].notes[0].contains("10 000,00 €"))
         let at = F.check([F.operation("  - { dispositif: etat.fnadt, montant: 500 000, assiette: 900 000 }\n  - { dispositif: region.espaces-publics, montant: 400 000 }\n  - autofinancement: solde", extra: "derogation_part_minimale: { motif: calamite, decision_prefet: 2025-01-10 }")])
-        XCTAssertEqual(at.with(rule: "aides-publiques-plafond"), [])
+        XCTAssertEqual(at.with(rule: .aidesPubliquesPlafond), [])
     }
 
     func testNoStartOfWorksBeforeTheRequest() {
         let early = F.check([
             F.operation("  - dispositif: etat.detr\n    montant: 300 000\n    statut: sollicite\n    depot: 2025-04-02\n  - autofinancement: solde", extra: "calendrier: { debut_travaux: 2025-03 }")
         ])
-        let start = early.with(rule: "demarrage-anticipe")
+        let start = early.with(rule: .demarrageAnticipe)
         XCTAssertEqual(start.count, 1)
         XCTAssertTrue(start[0].message.contains("les travaux commencent le 01/03/2025, avant la réception de la demande le 02/04/2025"))
         // `    depot: 2025-04-02` is line 11; its value starts at column 12.
@@ -174,32 +174,32 @@ final class RulesTests: XCTestCase {
         let derogated = F.check([
             F.operation("  - dispositif: etat.detr\n    montant: 300 000\n    statut: sollicite\n    depot: 2025-04-02\n    derogation_demarrage: 2025-02-01\n  - autofinancement: solde", extra: "calendrier: { debut_travaux: 2025-03 }")
         ])
-        XCTAssertEqual(derogated.with(rule: "demarrage-anticipe"), [])
+        XCTAssertEqual(derogated.with(rule: .demarrageAnticipe), [])
         // The Région's own rules are not those of the State: no error for its line.
         let region = F.check([
             F.operation("  - { dispositif: region.bourgs-centres, montant: 100 000, statut: sollicite, depot: 2025-04-02 }\n  - autofinancement: solde", extra: "calendrier: { debut_travaux: 2025-03 }")
         ], funders: F.localRates)
-        XCTAssertEqual(region.with(rule: "demarrage-anticipe"), [])
+        XCTAssertEqual(region.with(rule: .demarrageAnticipe), [])
     }
 
     func testDotationLapsesTwoYearsAfterNotification() {
         // Notified 2023-01-10: the works must start by 2025-01-10; 2025-03-01 is too late.
         let funding = "  - { dispositif: etat.detr, montant: 300 000, statut: notifie, depot: 2022-10-01, notification: 2023-01-10 }\n  - autofinancement: solde"
         let late = F.check([F.operation(funding, extra: "calendrier: { debut_travaux: 2025-03, fin: 2026-12 }")])
-        XCTAssertEqual(late.with(rule: "dotations-delais").count, 1)
-        XCTAssertTrue(late.with(rule: "dotations-delais")[0].message.contains("(10/01/2025)"))
+        XCTAssertEqual(late.with(rule: .dotationsDelais).count, 1)
+        XCTAssertTrue(late.with(rule: .dotationsDelais)[0].message.contains("(10/01/2025)"))
         let inTime = F.check([F.operation(funding, extra: "calendrier: { debut_travaux: 2025-01, fin: 2028-12 }")])
-        XCTAssertEqual(inTime.with(rule: "dotations-delais"), [])
+        XCTAssertEqual(inTime.with(rule: .dotationsDelais), [])
         // Completion more than 48 months after the start: a warning.
         let long = F.check([F.operation(funding, extra: "calendrier: { debut_travaux: 2024-06, fin: 2028-07 }")])
-        XCTAssertEqual(long.with(rule: "dotations-delais").map(\.severity), [.avertissement])
+        XCTAssertEqual(long.with(rule: .dotationsDelais).map(\.severity), [.avertissement])
     }
 
     func testDETRCommissionAboveOneHundredThousand() {
         let at = F.check([F.operation("  - { dispositif: etat.detr, montant: 200 000, assiette: 500 000 }\n  - autofinancement: solde")])
-        XCTAssertEqual(at.with(rule: "detr-commission").count, 1)
+        XCTAssertEqual(at.with(rule: .detrCommission).count, 1)
         let below = F.check([F.operation("  - { dispositif: etat.detr, montant: 100 000, assiette: 500 000 }\n  - autofinancement: solde")])
-        XCTAssertEqual(below.with(rule: "detr-commission"), [])
+        XCTAssertEqual(below.with(rule: .detrCommission), [])
     }
 
     // MARK: fonds de concours, heritage, PVD and ANAH posts, Fonds vert, LEADER, Région/Département
@@ -212,20 +212,20 @@ final class RulesTests: XCTestCase {
               - { id: cc.fdc, financeur: cc, nom: Fonds de concours, nature: fonds-de-concours, regime: collectivite }
             """
         let over = F.check([F.operation("  - { dispositif: etat.detr, montant: 300 000 }\n  - { dispositif: cc.fdc, montant: 400 000 }\n  - autofinancement: solde")], funders: funders)
-        let fdc = over.with(rule: "fonds-de-concours")
+        let fdc = over.with(rule: .fondsDeConcours)
         XCTAssertEqual(fdc.count, 1)
         XCTAssertTrue(fdc[0].message.contains("part financée par la commune hors subventions (300 000,00 €) ; au plus 350 000,00 €"), fdc[0].message)
         let at = F.check([F.operation("  - { dispositif: etat.detr, montant: 300 000 }\n  - { dispositif: cc.fdc, montant: 350 000 }\n  - autofinancement: solde")], funders: funders)
-        XCTAssertEqual(at.with(rule: "fonds-de-concours"), [])
+        XCTAssertEqual(at.with(rule: .fondsDeConcours), [])
     }
 
     func testDRACOnInscritAtMostFortyPercent() {
         let over = F.check([F.operation("  - { dispositif: etat.drac-monuments-historiques, montant: 400 000.01 }\n  - autofinancement: solde", extra: "protection: inscrit")])
-        XCTAssertEqual(over.with(rule: "drac-monuments").count, 1)
+        XCTAssertEqual(over.with(rule: .dracMonuments).count, 1)
         let at = F.check([F.operation("  - { dispositif: etat.drac-monuments-historiques, taux: 40 % }\n  - autofinancement: solde", extra: "protection: inscrit")])
-        XCTAssertEqual(at.with(rule: "drac-monuments"), [])
+        XCTAssertEqual(at.with(rule: .dracMonuments), [])
         let unprotected = F.check([F.operation("  - { dispositif: etat.drac-monuments-historiques, montant: 100 000 }\n  - autofinancement: solde")])
-        XCTAssertEqual(unprotected.with(rule: "drac-monuments").count, 1)
+        XCTAssertEqual(unprotected.with(rule: .dracMonuments).count, 1)
     }
 
     func testFIPNeedsTheRegionAndASmallCommune() {
@@ -234,10 +234,10 @@ final class RulesTests: XCTestCase {
         XCTAssertEqual(ok.errors, [])
         // 149 999,99 < 15 % × 1 000 000.
         let region = F.check([F.operation("  - { dispositif: etat.drac-fip, taux: 80 % }\n  - { dispositif: region.bourgs-centres, montant: 149 999.99 }\n  - autofinancement: solde", extra: extra)], funders: F.localRates)
-        XCTAssertEqual(region.with(rule: "drac-fip").count, 1)
-        XCTAssertTrue(region.with(rule: "drac-fip")[0].message.contains("soit 150 000,00 € ; elle est de 149 999,99 €"))
+        XCTAssertEqual(region.with(rule: .dracFIP).count, 1)
+        XCTAssertTrue(region.with(rule: .dracFIP)[0].message.contains("soit 150 000,00 € ; elle est de 149 999,99 €"))
         let inscrit = F.check([F.operation("  - { dispositif: etat.drac-fip, taux: 50 % }\n  - { dispositif: region.bourgs-centres, montant: 150 000 }\n  - autofinancement: solde", extra: "protection: inscrit")], funders: F.localRates)
-        XCTAssertEqual(inscrit.with(rule: "drac-fip").count, 1)
+        XCTAssertEqual(inscrit.with(rule: .dracFIP).count, 1)
     }
 
     func testPVDProjectManagerCaps() {
@@ -245,23 +245,23 @@ final class RulesTests: XCTestCase {
         // = 90 000. With ANAH: min(120 000, 2 × 55 000) = 110 000; ANAH ≤ min(80 000, 80 000).
         let post = "  - { libelle: Poste, nature: remuneration, montant_ht: 160 000, tva: 0 %, annees: { 2025: 80 000, 2026: 80 000 } }"
         let withoutANAH = F.check([F.operation("  - { dispositif: etat.pvd-chef-de-projet, montant: 60 000 }\n  - { dispositif: bdt.pvd-chef-de-projet, montant: 40 000 }\n  - autofinancement: solde", costs: post, extra: "section: fonctionnement")])
-        let rule = withoutANAH.with(rule: "pvd-chef-de-projet")
+        let rule = withoutANAH.with(rule: .pvdChefDeProjet)
         XCTAssertEqual(rule.count, 1)
         XCTAssertTrue(rule[0].message.contains("atteint 100 000,00 € ; le maximum est 90 000,00 €"), rule[0].message)
         let withANAH = F.check([F.operation("  - { dispositif: etat.pvd-chef-de-projet, montant: 50 000 }\n  - { dispositif: anah.pvd-chef-de-projet, montant: 50 000 }\n  - autofinancement: solde", costs: post, extra: "section: fonctionnement")])
-        XCTAssertEqual(withANAH.with(rule: "pvd-chef-de-projet"), [])
+        XCTAssertEqual(withANAH.with(rule: .pvdChefDeProjet), [])
         let tooMuchANAH = F.check([F.operation("  - { dispositif: anah.pvd-chef-de-projet, montant: 80 000.01 }\n  - autofinancement: solde", costs: post, extra: "section: fonctionnement")])
-        XCTAssertEqual(tooMuchANAH.with(rule: "pvd-chef-de-projet").count, 1)
-        XCTAssertTrue(tooMuchANAH.with(rule: "pvd-chef-de-projet")[0].message.contains("le maximum est 80 000,00 €"))
+        XCTAssertEqual(tooMuchANAH.with(rule: .pvdChefDeProjet).count, 1)
+        XCTAssertTrue(tooMuchANAH.with(rule: .pvdChefDeProjet)[0].message.contains("le maximum est 80 000,00 €"))
     }
 
     func testANAHOPAHRUProjectManager() {
         // 100 000 HT for one year: base capped at 80 000, 50 % = 40 000.
         let post = "  - { libelle: Chef de projet OPAH-RU, nature: remuneration, montant_ht: 100 000, tva: 0 %, annees: { 2025: 100 % } }"
         let over = F.check([F.operation("  - { dispositif: anah.chef-de-projet-opah-ru, montant: 40 000.01 }\n  - autofinancement: solde", costs: post, extra: "section: fonctionnement")])
-        XCTAssertEqual(over.with(rule: "anah-chef-de-projet").count, 1)
+        XCTAssertEqual(over.with(rule: .anahChefDeProjet).count, 1)
         let at = F.check([F.operation("  - { dispositif: anah.chef-de-projet-opah-ru, montant: 40 000 }\n  - autofinancement: solde", costs: post, extra: "section: fonctionnement")])
-        XCTAssertEqual(at.with(rule: "anah-chef-de-projet"), [])
+        XCTAssertEqual(at.with(rule: .anahChefDeProjet), [])
     }
 
     func testFondsVertFrichesAtMostTheDeficit() {
@@ -270,29 +270,29 @@ final class RulesTests: XCTestCase {
             "  - { dispositif: etat.fonds-vert-friches, montant: \(fv) }\n  - { dispositif: region.bourgs-centres, montant: 200 000 }\n  - { recette: 300 000, libelle: Cession de lots }\n  - autofinancement: solde"
         }
         let over = F.check([F.operation(funding("550 000"), extra: "derogation_part_minimale: { motif: calamite, decision_prefet: 2025-01-10 }")], funders: F.localRates)
-        XCTAssertEqual(over.with(rule: "fonds-vert-deficit").count, 1)
-        XCTAssertTrue(over.with(rule: "fonds-vert-deficit")[0].message.contains("= 500 000,00 €"))
+        XCTAssertEqual(over.with(rule: .fondsVertDeficit).count, 1)
+        XCTAssertTrue(over.with(rule: .fondsVertDeficit)[0].message.contains("= 500 000,00 €"))
         let at = F.check([F.operation(funding("500 000"), extra: "derogation_part_minimale: { motif: calamite, decision_prefet: 2025-01-10 }")], funders: F.localRates)
-        XCTAssertEqual(at.with(rule: "fonds-vert-deficit"), [])
+        XCTAssertEqual(at.with(rule: .fondsVertDeficit), [])
     }
 
     func testLEADERNeedsANationalCounterpart() {
         // 80 000 with 20 000 of Région is exactly 80 %; with 19 999 LEADER may be at most
         // 19 999 × 0,8 / 0,2 = 79 996.
         let ok = F.check([F.operation("  - { dispositif: europe.leader, montant: 80 000 }\n  - { dispositif: region.espaces-publics, montant: 20 000 }\n  - autofinancement: solde")])
-        XCTAssertEqual(ok.with(rule: "leader-contrepartie"), [])
+        XCTAssertEqual(ok.with(rule: .leaderContrepartie), [])
         let over = F.check([F.operation("  - { dispositif: europe.leader, montant: 80 000 }\n  - { dispositif: region.espaces-publics, montant: 19 999 }\n  - autofinancement: solde")])
-        XCTAssertTrue(over.with(rule: "leader-contrepartie")[0].message.contains("au plus 79 996,00 €"), over.with(rule: "leader-contrepartie")[0].message)
+        XCTAssertTrue(over.with(rule: .leaderContrepartie)[0].message.contains("au plus 79 996,00 €"), over.with(rule: .leaderContrepartie)[0].message)
         let alone = F.check([F.operation("  - { dispositif: europe.leader, montant: 80 000 }\n  - autofinancement: solde")])
-        XCTAssertTrue(alone.with(rule: "leader-contrepartie")[0].message.contains("aucune"))
+        XCTAssertTrue(alone.with(rule: .leaderContrepartie)[0].message.contains("aucune"))
     }
 
     func testRegionAndDepartementNotBothInAChefDeFileCompetence() {
         let funding = "  - { dispositif: region.bourgs-centres, montant: 200 000 }\n  - { dispositif: departement.f2d, montant: 100 000 }\n  - autofinancement: solde"
         let both = F.check([F.operation(funding, extra: "chef_de_file: oui")], funders: F.localRates)
-        XCTAssertEqual(both.with(rule: "cumul-region-departement").count, 1)
+        XCTAssertEqual(both.with(rule: .cumulRegionDepartement).count, 1)
         let cper = F.check([F.operation(funding, extra: "chef_de_file: oui\ncper_ou_ctec: oui")], funders: F.localRates)
-        XCTAssertEqual(cper.with(rule: "cumul-region-departement"), [])
+        XCTAssertEqual(cper.with(rule: .cumulRegionDepartement), [])
     }
 
     // MARK: envelopes and statuses
@@ -302,26 +302,26 @@ final class RulesTests: XCTestCase {
         let funders = "enveloppes:\n  - { dispositif: etat.detr, annee: 2026, montant: 500 000 }"
         let line = "  - { dispositif: etat.detr, montant: 300 000, statut: sollicite, depot: 2026-01-15 }\n  - autofinancement: solde"
         let d = F.check([F.operation(line, id: "a"), F.operation(line, id: "b")], funders: funders)
-        let envelope = d.with(rule: "enveloppe-annuelle")
+        let envelope = d.with(rule: .enveloppeAnnuelle)
         XCTAssertEqual(envelope.count, 1)
         XCTAssertTrue(envelope[0].message.contains("les opérations en demandent 600 000,00 € (dépassement 100 000,00 €)"), envelope[0].message)
         XCTAssertEqual(envelope[0].location, SourceLocation(file: "P/financeurs.yaml", line: 2, column: 5))
         // A refused line draws nothing.
         let refused = "  - { dispositif: etat.detr, montant: 300 000, statut: refuse, depot: 2026-01-15 }\n  - autofinancement: solde"
-        XCTAssertEqual(F.check([F.operation(line, id: "a"), F.operation(refused, id: "b")], funders: funders).with(rule: "enveloppe-annuelle"), [])
+        XCTAssertEqual(F.check([F.operation(line, id: "a"), F.operation(refused, id: "b")], funders: funders).with(rule: .enveloppeAnnuelle), [])
     }
 
     func testStatusConsistency() {
         let requested = F.check([F.operation("  - { dispositif: etat.detr, montant: 300 000, statut: sollicité }\n  - autofinancement: solde")])
-        XCTAssertTrue(requested.with(rule: "statut-coherent")[0].message.contains("sans date de dépôt"))
+        XCTAssertTrue(requested.with(rule: .statutCoherent)[0].message.contains("sans date de dépôt"))
         let notified = F.check([F.operation("  - { dispositif: etat.detr, montant: 300 000, statut: notifie, depot: 2024-05-01 }\n  - autofinancement: solde")])
-        XCTAssertTrue(notified.with(rule: "statut-coherent")[0].message.contains("sans date de notification"))
+        XCTAssertTrue(notified.with(rule: .statutCoherent)[0].message.contains("sans date de notification"))
         let reversed = F.check([F.operation("  - { dispositif: etat.detr, montant: 300 000, statut: notifie, depot: 2024-05-01, notification: 2024-04-01 }\n  - autofinancement: solde")])
-        XCTAssertTrue(reversed.with(rule: "statut-coherent")[0].message.contains("avant le dépôt"))
+        XCTAssertTrue(reversed.with(rule: .statutCoherent)[0].message.contains("avant le dépôt"))
         let overpaid = F.check([F.operation("  - { dispositif: etat.detr, montant: 300 000, statut: verse, depot: 2024-05-01, notification: 2024-06-01, verse: 300 000.01 }\n  - autofinancement: solde")])
-        XCTAssertEqual(overpaid.with(rule: "statut-coherent").count, 1)
+        XCTAssertEqual(overpaid.with(rule: .statutCoherent).count, 1)
         let fine = F.check([F.operation("  - { dispositif: etat.detr, montant: 300 000, statut: verse, depot: 2024-05-01, notification: 2024-06-01, verse: 90 000 }\n  - autofinancement: solde")])
-        XCTAssertEqual(fine.with(rule: "statut-coherent"), [])
+        XCTAssertEqual(fine.with(rule: .statutCoherent), [])
     }
 
     func testRefusedLinesCountForNothing() {

@@ -65,7 +65,7 @@ final class ScenarioTests: XCTestCase {
         // 1 050 000 is 23,81 %: not broken) but a 20 % maximum is.
         let plans = try applied("  - modifier_dispositif: { dispositif: etat.detr, variation: -20 % }\n  - modifier_dispositif: { dispositif: etat.dsil, taux-max: 20 % }")
         XCTAssertEqual(figures(plans).funding[0].amount, Money(euros: 240_000))
-        let rate = Rules.check(plans).with(rule: "taux-dispositif")
+        let rate = Rules.check(plans).with(rule: .tauxDispositif)
         XCTAssertEqual(rate.count, 1)
         XCTAssertTrue(rate[0].message.hasPrefix("etat.dsil : 250 000,00 € soit 23,81 %"), rate[0].message)
     }

@@ -127,7 +127,7 @@ final class OptimizerTests: XCTestCase {
                 "op",
                 "  - { dispositif: etat.detr, montant: 400 000, statut: sollicite, depot: 2025-10-01 }\n  - { dispositif: region.bourgs-centres, montant: 300 000, statut: sollicite, depot: 2025-10-01 }\n  - { dispositif: departement.f2d, montant: 150 000, statut: sollicite, depot: 2025-10-01 }\n  - autofinancement: 150 000")
         ], funders: funders)
-        XCTAssertEqual(Rules.check(plans).errors.map(\.rule), ["part-maitre-ouvrage"])
+        XCTAssertEqual(Rules.check(plans).errors.map(\.rule.rawValue), ["part-maitre-ouvrage"])
         let p = try proposal(FundingOptimizer(plans: plans, goal: .smallestFix).solve(with: CLPSolver()))
         let moved = p.changes.reduce(Money.zero) { $0 + Money(cents: abs(($1.after - $1.before).cents)) }
         XCTAssertEqual(moved, Money(euros: 100_000))

@@ -760,7 +760,7 @@ struct ChecksSheet {
         sheet.deferred = DeferredRows(count: diagnostics.count) { range in
             diagnostics[range].map { d in
                 [
-                    .text(d.severity.rawValue), .text(d.rule), .text(d.operation ?? "programme"), .text(d.message, .textWrap),
+                    .text(d.severity.rawValue), .text(d.rule.rawValue), .text(d.operation ?? "programme"), .text(d.message, .textWrap),
                     .text(d.notes.joined(separator: "\n"), .textWrap), .text(d.location?.file ?? ""),
                     d.location.map { Cell(.integer($0.line), .integer) } ?? .empty, .text(Rules.rule(d.rule)?.reference ?? "", .textWrap),
                 ]

@@ -1,6 +1,6 @@
 /// ANAH co-financing of an OPAH-RU project manager: 50 % of a yearly cost capped at 80 000 € HT.
 struct ANAHProjectManagerRule: Rule {
-    let id = "anah-chef-de-projet"
+    let id: DiagnosticID = .anahChefDeProjet
     let title = "Chef de projet OPAH-RU : 50 % d'un coût plafonné à 80 000 € HT par an"
     let reference = "ANAH, ingénierie des OPAH-RU (régime CCH)"
 

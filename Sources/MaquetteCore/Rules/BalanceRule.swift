@@ -1,7 +1,7 @@
 /// The plan balances to the cent on its declared basis: resources equal expenses (HT or TTC).
 /// A computed remainder (`autofinancement: solde`) must not be negative.
 struct BalanceRule: Rule {
-    let id = "equilibre"
+    let id: DiagnosticID = .equilibre
     let title = "Le plan de financement est équilibré au centime près"
     let reference = "Principe d'équilibre du plan de financement"
 

@@ -1,6 +1,6 @@
 /// CGCT L2334-37: a DETR subsidy above 100 000 € goes before the commission départementale des élus.
 struct DETRCommissionRule: Rule {
-    let id = "detr-commission"
+    let id: DiagnosticID = .detrCommission
     let title = "Avis de la commission des élus pour une DETR de plus de 100 000 €"
     let reference = "CGCT art. L2334-37"
 

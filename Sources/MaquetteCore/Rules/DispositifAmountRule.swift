@@ -1,6 +1,6 @@
 /// Each dispositif's ceiling (maximum amount per operation) and floor (minimum subsidy).
 struct DispositifAmountRule: Rule {
-    let id = "plafond-dispositif"
+    let id: DiagnosticID = .plafondDispositif
     let title = "Plafond et plancher en montant de chaque dispositif"
     let reference = "Règlement de chaque dispositif (catalogue)"
 

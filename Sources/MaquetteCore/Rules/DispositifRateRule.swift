@@ -1,7 +1,7 @@
 /// Each dispositif's minimum and maximum rate of its eligible base (for DETR and DSIL the floor
 /// is 20 %, R2334-27). Rates are taken as in force on the line's request date.
 struct DispositifRateRule: Rule {
-    let id = "taux-dispositif"
+    let id: DiagnosticID = .tauxDispositif
     let title = "Taux minimal et maximal de chaque dispositif sur son assiette éligible"
     let reference = "Règlement de chaque dispositif (catalogue) ; CGCT R2334-27 pour DETR et DSIL"
 

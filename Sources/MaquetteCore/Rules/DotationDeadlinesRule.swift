@@ -1,7 +1,7 @@
 /// DETR/DSIL deadlines: the works start within 2 years of notification (else the subsidy lapses)
 /// and are completed within 4 years of the start.
 struct DotationDeadlinesRule: Rule {
-    let id = "dotations-delais"
+    let id: DiagnosticID = .dotationsDelais
     let title = "Délais de commencement (2 ans) et d'achèvement (4 ans) des dotations de l'État"
     let reference = "CGCT R2334-28 et suivants (préfecture de Vaucluse, délai de réalisation)"
 

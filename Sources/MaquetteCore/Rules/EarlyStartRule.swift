@@ -3,7 +3,7 @@
 /// start compared here is the works' start (`calendrier.debut_travaux`). The préfet's derogation,
 /// declared on the line, lifts the rule.
 struct EarlyStartRule: Rule {
-    let id = "demarrage-anticipe"
+    let id: DiagnosticID = .demarrageAnticipe
     let title = "Pas de commencement des travaux avant la réception de la demande"
     let reference = "CGCT art. R2334-24 ; décret 2018-514 art. 3 ; RGA ANAH art. 26"
 

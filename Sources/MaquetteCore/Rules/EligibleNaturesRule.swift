@@ -1,7 +1,7 @@
 /// A dispositif finances only its eligible natures of expense: the operation must have some, and a
 /// declared base should not exceed them.
 struct EligibleNaturesRule: Rule {
-    let id = "natures-eligibles"
+    let id: DiagnosticID = .naturesEligibles
     let title = "Dépenses éligibles de chaque dispositif"
     let reference = "Règlement de chaque dispositif (catalogue) ; décret 2018-514 art. 2"
 

@@ -2,7 +2,7 @@
 /// on it (not refused) may not exceed it. A line draws on the year given by `annee_enveloppe`,
 /// else its notification's year, else its request's year, else the works' start year.
 struct EnvelopeRule: Rule {
-    let id = "enveloppe-annuelle"
+    let id: DiagnosticID = .enveloppeAnnuelle
     let title = "Enveloppe annuelle de chaque financeur, toutes opérations confondues"
     let reference = "Enveloppes déclarées dans financeurs.yaml"
 

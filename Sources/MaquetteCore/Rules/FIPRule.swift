@@ -1,7 +1,7 @@
 /// DRAC fonds incitatif et partenarial: State aid at most 80 % (classé) or 40 % (inscrit), the
 /// Région contributing at least 15 %, for communes under 10 000 inhabitants.
 struct FIPRule: Rule {
-    let id = "drac-fip"
+    let id: DiagnosticID = .dracFIP
     let title = "Fonds incitatif et partenarial : taux de l'État, part de la Région, taille de la commune"
     let reference = "Ministère de la Culture, fonds incitatif et partenarial (FIP)"
 

@@ -1,7 +1,7 @@
 /// CGCT L5214-16 V: the fonds de concours may not exceed the share the beneficiary finances net of
 /// subsidies: fdc ≤ cost − other public aid − fdc.
 struct FondsDeConcoursRule: Rule {
-    let id = "fonds-de-concours"
+    let id: DiagnosticID = .fondsDeConcours
     let title = "Fonds de concours au plus la part nette du bénéficiaire"
     let reference = "CGCT art. L5214-16 V"
 

@@ -1,7 +1,7 @@
 /// Fonds vert, recyclage foncier des friches: the aid covers all or part of the operation's
 /// deficit left after other subsidies and receipts, never more.
 struct FondsVertFrichesRule: Rule {
-    let id = "fonds-vert-deficit"
+    let id: DiagnosticID = .fondsVertDeficit
     let title = "Fonds vert friches au plus le déficit de l'opération"
     let reference = "Fonds vert, mesure recyclage foncier des friches (cahier d'accompagnement)"
 

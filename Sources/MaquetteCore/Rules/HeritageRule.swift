@@ -1,7 +1,7 @@
 /// DRAC aid for historic monuments: at most 40 % of the works on a building inscrit (Code du
 /// patrimoine L621-29); only on a protected building.
 struct HeritageRule: Rule {
-    let id = "drac-monuments"
+    let id: DiagnosticID = .dracMonuments
     let title = "Aide de la DRAC aux monuments historiques : 40 % au plus sur un immeuble inscrit"
     let reference = "Code du patrimoine art. L621-29"
 

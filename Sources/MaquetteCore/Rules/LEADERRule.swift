@@ -1,7 +1,7 @@
 /// LEADER (FEADER) follows a national public contribution: at most 80 % of the public aid it joins
 /// (4 € of LEADER for 1 € of other public subsidy), and never alone.
 struct LEADERRule: Rule {
-    let id = "leader-contrepartie"
+    let id: DiagnosticID = .leaderContrepartie
     let title = "LEADER : au plus 80 % avec une contrepartie publique nationale"
     let reference = "Programme LEADER 2023-2027 (FEADER), GAL du PETR"
 

@@ -3,7 +3,7 @@
 /// it acts as chef de file (L1111-9). A derogation granted by the préfet, declared with its
 /// decision date, lifts the rule. FCTVA counts neither as own funds nor as public aid.
 struct OwnersShareRule: Rule {
-    let id = "part-maitre-ouvrage"
+    let id: DiagnosticID = .partMaitreOuvrage
     let title = "Participation minimale du maître d'ouvrage (20 % ou 30 % des financements publics)"
     let reference = "CGCT art. L1111-10 III ; L1111-9 I"
 

@@ -2,7 +2,7 @@
 /// most 75 % of the post's loaded cost and 45 000 € a year (55 000 € when ANAH takes part); the
 /// ANAH share at most 50 % and 40 000 € a year.
 struct PVDProjectManagerRule: Rule {
-    let id = "pvd-chef-de-projet"
+    let id: DiagnosticID = .pvdChefDeProjet
     let title = "Co-financement du poste de chef de projet PVD : 75 %, 45 000 € ou 55 000 € par an"
     let reference = "ANCT, « Bénéficier du co-financement d'un poste de chef de projet PVD »"
 

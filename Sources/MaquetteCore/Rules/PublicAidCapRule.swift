@@ -1,7 +1,7 @@
 /// Décret n° 2018-514 art. 10: when a State subsidy under the décret is in the plan, total public
 /// aid may not exceed the subsidisable expense.
 struct PublicAidCapRule: Rule {
-    let id = "aides-publiques-plafond"
+    let id: DiagnosticID = .aidesPubliquesPlafond
     let title = "Aides publiques au plus 100 % de la dépense subventionnable (décret 2018-514)"
     let reference = "Décret n° 2018-514 du 25 juin 2018, art. 10"
 

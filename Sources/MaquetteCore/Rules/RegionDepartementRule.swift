@@ -1,7 +1,7 @@
 /// CGCT L1111-9 I: in a chef-de-file competence, a project may not be subsidised by both the
 /// Région and a Département, except in the CPER or under a CTEC.
 struct RegionDepartementRule: Rule {
-    let id = "cumul-region-departement"
+    let id: DiagnosticID = .cumulRegionDepartement
     let title = "Pas de cumul Région et Département dans une compétence de chef de file"
     let reference = "CGCT art. L1111-9 I"
 

@@ -3,7 +3,7 @@
 /// Rules are plain values in a list (``Rules/all``); each returns diagnostics and never prints.
 public protocol Rule: Sendable {
     /// Stable kebab-case id used in output, docs, fixtures and `--seulement/--sauf`.
-    var id: String { get }
+    var id: DiagnosticID { get }
     /// One line in French saying what the rule checks.
     var title: String { get }
     /// The legal text or practice it encodes.
@@ -87,11 +87,11 @@ public enum Rules {
         StatusRule(),
     ]
 
-    public static func rule(_ id: String) -> (any Rule)? { all.first { $0.id == id } }
+    public static func rule(_ id: DiagnosticID) -> (any Rule)? { all.first { $0.id == id } }
 
     /// Runs the rules (all, or only/except the ids given) and returns their diagnostics, sorted.
     public static func check(
-        _ plans: Plans, figures: [OperationFigures]? = nil, only: Set<String> = [], skip: Set<String> = []
+        _ plans: Plans, figures: [OperationFigures]? = nil, only: Set<DiagnosticID> = [], skip: Set<DiagnosticID> = []
     ) -> [Diagnostic] {
         let context = RuleContext(plans: plans, figures: figures)
         let rules = all.filter { (only.isEmpty || only.contains($0.id)) && !skip.contains($0.id) }

@@ -1,7 +1,7 @@
 /// CGCT R2334-27: DETR, DSIL, DPV and DSID together at most 80 % of the HT subsidisable expense
 /// (the largest base among those lines, the arrêté's dépense subventionnable).
 struct StateDotationsCapRule: Rule {
-    let id = "dotations-plafond"
+    let id: DiagnosticID = .dotationsPlafond
     let title = "DETR + DSIL + DPV + DSID au plus 80 % de la dépense subventionnable HT"
     let reference = "CGCT art. R2334-27"
 

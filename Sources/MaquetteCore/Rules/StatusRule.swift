@@ -1,7 +1,7 @@
 /// A funding line's status agrees with its dates and payments: a request filed has its filing
 /// date, a notified line its notification date (not before the request), paid at most notified.
 struct StatusRule: Rule {
-    let id = "statut-coherent"
+    let id: DiagnosticID = .statutCoherent
     let title = "Cohérence du statut, des dates et des versements de chaque ligne"
     let reference = "Pratique : envisagé → sollicité → notifié → versé"
 

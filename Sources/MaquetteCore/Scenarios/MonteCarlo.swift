@@ -133,7 +133,7 @@ public struct MonteCarlo {
             need[y.year - firstYear] += y.need.cents
         }
         return Outcome(
-            own: figures.ownersShare.cents, shareBroken: errors.contains { $0.rule == "part-maitre-ouvrage" }, anyBroken: !errors.isEmpty,
+            own: figures.ownersShare.cents, shareBroken: errors.contains { $0.rule == .partMaitreOuvrage }, anyBroken: !errors.isEmpty,
             envelopes: envelopes, need: need)
     }
 

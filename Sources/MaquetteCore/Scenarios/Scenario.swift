@@ -87,12 +87,12 @@ public enum ScenarioEngine {
                 let from = chain.last
                 return .failure(
                     Diagnostic(
-                        .erreur, rule: "scenario", stage: .lecture, "scénario inconnu `\(name)`", at: from?.location,
+                        .erreur, rule: .scenario, "scénario inconnu `\(name)`", at: from?.location,
                         notes: ["scénarios disponibles : \(scenarios.map(\.id).sorted().joined(separator: ", "))"]))
             }
             if seen.contains(name) {
                 return .failure(
-                    Diagnostic(.erreur, rule: "scenario", stage: .lecture, "le scénario `\(name)` dépend de lui-même (parent en boucle)", at: scenario.location))
+                    Diagnostic(.erreur, rule: .scenario, "le scénario `\(name)` dépend de lui-même (parent en boucle)", at: scenario.location))
             }
             seen.insert(name)
             chain.insert(scenario, at: 0)
@@ -114,7 +114,7 @@ public enum ScenarioEngine {
     }
 
     static func missing(_ message: String, _ change: ScenarioChange) -> Diagnostic {
-        Diagnostic(.erreur, rule: "scenario", stage: .lecture, message, at: change.location, notes: ["vérifiez l'identifiant dans le fichier de scénario"])
+        Diagnostic(.erreur, rule: .scenario, message, at: change.location, notes: ["vérifiez l'identifiant dans le fichier de scénario"])
     }
 
     /// Applies one change; returns a diagnostic when it points at nothing.

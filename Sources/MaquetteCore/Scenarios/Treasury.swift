@@ -145,7 +145,7 @@ public enum Treasury {
     public static func capacityWarnings(_ tables: [Table], plans: Plans) -> [Diagnostic] {
         overCapacity(tables, plans: plans).map { o in
             Diagnostic(
-                .avertissement, rule: "tresorerie-capacite",
+                .avertissement, rule: .tresorerieCapacite,
                 "\(o.owner.name) : besoin de financement cumulé de \(o.need) fin \(o.year), au-delà de sa capacité d'autofinancement cumulée (\(o.owner.selfFinancingCapacity!) par an depuis \(plans.programme.firstYear), soit \(o.available))",
                 at: o.owner.location, operation: nil, notes: ["prévoyez un emprunt, décalez une opération ou sollicitez une avance"])
         }
