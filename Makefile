@@ -4,7 +4,7 @@
 SWIFT ?= swift
 PLANS ?= Plans
 # Debian packages the build needs, and those only the tests need.
-APT_PACKAGES = libxlsxwriter-dev pkg-config zlib1g-dev libglpk-dev coinor-libclp-dev
+APT_PACKAGES = libyaml-dev libxlsxwriter-dev pkg-config zlib1g-dev libglpk-dev coinor-libclp-dev
 TEST_APT_PACKAGES = unzip libreoffice-calc-nogui locales
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

@@ -9,16 +9,14 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // Pure core: money, dates, model, rules, figures. No I/O, no third-party module.
         .target(name: "MaquetteCore"),
+        // libyaml's event parser from Debian's libyaml-dev.
+        .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         // YAML plan files -> core values, every value with its source location.
-        .target(
-            name: "MaquettePlans",
-            dependencies: ["MaquetteCore", .product(name: "Yams", package: "Yams")]
-        ),
+        .target(name: "MaquettePlans", dependencies: ["MaquetteCore", "CYAML"]),
         // libxlsxwriter from Debian's libxlsxwriter-dev.
         .systemLibrary(
             name: "CXlsxWriter",

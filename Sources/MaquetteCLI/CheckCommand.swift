@@ -88,7 +88,7 @@ extension CheckCommand {
     func text(of diagnostics: [Diagnostic], _ loaded: LoadResult) -> String {
         let printer = DiagnosticPrinter(sources: loaded.sources, colour: DiagnosticPrinter.terminalSupportsColour(STDOUT_FILENO))
         var text = ""
-        for d in diagnostics { text += printer.render(d) + "\n" }
+        for rendered in printer.render(diagnostics) { text += rendered + "\n" }
         if let p = loaded.plans {
             text += DiagnosticPrinter.summary(diagnostics, operations: p.operations.count) + "\n"
         } else {

@@ -7,6 +7,14 @@ import MaquettePlans
 struct DiagnosticPrinter {
     let sources: [String: String]
     let colour: Bool
+    /// Line starts of each file, found once (a file can have thousands of diagnostics).
+    private let lines = LineIndex()
+
+    /// How many characters of a line an excerpt shows at most, centred on the column.
+    static let excerptWidth = 100
+    /// Past this many diagnostics in one file, the text output says how many more there are
+    /// (`--format json` gives them all): thousands of one mistake repeated help nobody.
+    static let maximumPerFile = 200
 
     init(sources: [String: String], colour: Bool) {
         self.sources = sources
@@ -23,37 +31,82 @@ struct DiagnosticPrinter {
     func render(_ d: Diagnostic) -> String {
         var out = ""
         let severity = d.severity == .erreur ? paint("erreur", "1;31") : paint("avertissement", "1;33")
-        let prefix = d.location.map { "\($0.file):\($0.line):\($0.column): " } ?? ""
-        let operation = d.location == nil && d.operation != nil ? "(\(d.operation!)) " : ""
-        out += "\(paint(prefix, "1"))\(severity): [\(d.rule)] \(operation)\(d.message)\n"
-        if let location = d.location, let text = sources[location.file], let line = Self.line(location.line, of: text) {
+        let prefix = d.location.map { "\(Self.visible($0.file)):\($0.line):\($0.column): " } ?? ""
+        let operation = d.location == nil ? d.operation.map { "(\($0)) " } ?? "" : ""
+        out += "\(paint(prefix, "1"))\(severity): [\(d.rule)] \(Self.visible(operation + d.message))\n"
+        if let location = d.location, let text = sources[location.file], let line = lines.line(location.line, of: location.file, text: text) {
+            let (excerpt, caretColumn) = Self.excerpt(of: line, column: location.column)
             let number = String(location.line)
             let gutter = String(repeating: " ", count: number.count)
-            let expanded = line.contains("\t") ? String(line.map { $0 == "\t" ? " " : $0 }) : line
-            out += " \(number) | \(expanded)\n"
-            let caretColumn = max(1, min(location.column, expanded.count + 1))
+            out += " \(number) | \(excerpt)\n"
             out += " \(gutter) | \(String(repeating: " ", count: caretColumn - 1))\(paint("^", "1;32"))\n"
         }
-        for note in d.notes { out += "  = \(note)\n" }
+        for note in d.notes { out += "  = \(Self.visible(note))\n" }
+        return out
+    }
+
+    /// Every diagnostic, each followed by a blank line, at most ``maximumPerFile`` per file.
+    func render(_ diagnostics: [Diagnostic]) -> [String] {
+        var shown: [String: Int] = [:]
+        var hidden: [String: Int] = [:]
+        var out: [String] = []
+        for d in diagnostics {
+            let file = d.location?.file ?? ""
+            if shown[file, default: 0] >= Self.maximumPerFile {
+                hidden[file, default: 0] += 1
+                continue
+            }
+            shown[file, default: 0] += 1
+            out.append(render(d))
+        }
+        for (file, count) in hidden.sorted(by: { $0.key < $1.key }) {
+            out.append("\(Self.visible(file)) : \(count) autres problèmes non affichés (les \(Self.maximumPerFile) premiers le sont) ; `--format json` les donne tous\n")
+        }
+        return out
+    }
+
+    /// The part of `line` around `column` (1-based, in characters) that fits ``excerptWidth``,
+    /// with `…` where it is cut, tabs as spaces and control characters made visible; and the
+    /// column of the caret in it.
+    static func excerpt(of line: String, column: Int) -> (String, Int) {
+        let scalars = Array(line.unicodeScalars)
+        let column = max(1, min(column, scalars.count + 1))
+        var start = 0
+        var end = scalars.count
+        if scalars.count > excerptWidth {
+            start = max(0, min(column - 1 - excerptWidth / 2, scalars.count - excerptWidth))
+            end = min(scalars.count, start + excerptWidth)
+        }
+        var text = start > 0 ? "…" : ""
+        for scalar in scalars[start..<end] {
+            text.unicodeScalars.append(scalar == "\t" ? " " : (isControl(scalar) ? "\u{FFFD}" : scalar))
+        }
+        if end < scalars.count { text += "…" }
+        return (text, column - start + (start > 0 ? 1 : 0))
+    }
+
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x00...0x1F, 0x7F...0x9F: return true
+        default: return false
+        }
+    }
+
+    /// `text` with terminal control characters (ESC sequences, C1 codes) replaced by `�`: a plan
+    /// or a file name never drives the terminal it is printed on.
+    static func visible(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { isControl($0) && $0 != "\n" && $0 != "\t" }) else { return text }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            out.unicodeScalars.append(isControl(scalar) && scalar != "\n" && scalar != "\t" ? "\u{FFFD}" : scalar)
+        }
         return out
     }
 
     /// Line `number` of `file`, found by its newline bytes (no splitting of the whole file: a
     /// programme's check can show thousands of lines from thousands of files).
     static func line(_ number: Int, of text: String) -> String? {
-        guard number >= 1 else { return nil }
-        var text = text
-        return text.withUTF8 { bytes -> String? in
-            var start = 0
-            for _ in 1..<number {
-                guard let newline = bytes[start...].firstIndex(of: 10) else { return nil }
-                start = newline + 1
-            }
-            guard start <= bytes.count else { return nil }
-            var end = bytes[start...].firstIndex(of: 10) ?? bytes.count
-            if end > start && bytes[end - 1] == 13 { end -= 1 }
-            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
-        }
+        LineIndex().line(number, of: "", text: text)
     }
 
     static func summary(_ diagnostics: [Diagnostic], operations: Int) -> String {
@@ -67,6 +120,35 @@ struct DiagnosticPrinter {
     /// Prints every diagnostic of plans that cannot be read on standard error, then `closing`.
     static func reportUnreadable(_ loaded: LoadResult, closing: String) {
         let printer = DiagnosticPrinter(sources: loaded.sources, colour: terminalSupportsColour(STDERR_FILENO))
-        Console.err(loaded.diagnostics.map { printer.render($0) }.joined(separator: "\n") + closing)
+        Console.err(printer.render(loaded.diagnostics).joined(separator: "\n") + closing)
+    }
+}
+
+/// The byte offsets where each line of a file starts, computed once per file.
+final class LineIndex: @unchecked Sendable {
+    private var starts: [String: [Int]] = [:]
+    private let lock = NSLock()
+
+    func line(_ number: Int, of file: String, text: String) -> String? {
+        guard number >= 1 else { return nil }
+        var text = text
+        return text.withUTF8 { bytes -> String? in
+            lock.lock()
+            let offsets: [Int]
+            if let known = starts[file] {
+                offsets = known
+            } else {
+                var found = [0]
+                for i in bytes.indices where bytes[i] == 10 { found.append(i + 1) }
+                starts[file] = found
+                offsets = found
+            }
+            lock.unlock()
+            guard number <= offsets.count else { return nil }
+            let start = offsets[number - 1]
+            var end = number < offsets.count ? offsets[number] - 1 : bytes.count
+            if end > start && bytes[end - 1] == 13 { end -= 1 }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+        }
     }
 }

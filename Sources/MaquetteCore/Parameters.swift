@@ -78,6 +78,26 @@ public enum ParameterName {
     public static let dotationsDelaiDemarrageMois = "dotations-delai-demarrage-mois"
     public static let dotationsDelaiAchevementMois = "dotations-delai-achevement-mois"
 
+    /// What goes unchecked when a programme parameter is « à fournir » (said to the user).
+    public static func unchecked(by name: String) -> String {
+        let rules: [String: DiagnosticID] = [
+            partMaitreOuvrageMin: .partMaitreOuvrage, partMaitreOuvrageChefDeFile: .partMaitreOuvrage, dotationsPlafond: .dotationsPlafond,
+            dotationsTauxMin: .tauxDispositif, aidesPubliquesPlafond: .aidesPubliquesPlafond, detrSeuilCommission: .detrCommission,
+            dracInscritTauxMax: .dracMonuments, fipClasseTauxMax: .dracFIP, fipInscritTauxMax: .dracFIP, fipRegionTauxMin: .dracFIP,
+            fipPopulationMax: .dracFIP, pvdChefDeProjetTaux: .pvdChefDeProjet, pvdChefDeProjetPlafond: .pvdChefDeProjet,
+            pvdChefDeProjetPlafondAvecAnah: .pvdChefDeProjet, pvdChefDeProjetAnahTaux: .pvdChefDeProjet,
+            pvdChefDeProjetAnahPlafond: .pvdChefDeProjet, anahChefDeProjetTaux: .anahChefDeProjet,
+            anahChefDeProjetAssietteMax: .anahChefDeProjet, leaderTauxMax: .leaderContrepartie,
+            dotationsDelaiDemarrageMois: .dotationsDelais, dotationsDelaiAchevementMois: .dotationsDelais,
+        ]
+        if let rule = rules[name] { return "la règle `\(rule)` n'est pas vérifiée" }
+        switch name {
+        case fctvaTaux: return "le FCTVA n'est pas calculé"
+        case probabiliteEnvisage, probabiliteSollicite: return "la simulation compte ces aides comme certaines"
+        default: return "la trésorerie ne prévoit pas ces versements"
+        }
+    }
+
     /// Every name the rules need; the catalogue must define each.
     public static let all: [String] = [
         partMaitreOuvrageMin, partMaitreOuvrageChefDeFile, dotationsPlafond, dotationsTauxMin,

@@ -1,5 +1,4 @@
 import MaquetteCore
-import Yams
 
 /// Reads a funders file (the built-in catalogue or a programme's `financeurs.yaml`) and merges it
 /// into a catalogue: new funders and dispositifs are added, known ones overridden key by key.
@@ -43,6 +42,14 @@ struct CatalogueReader {
                 }
                 guard let parameter = readParameter(entry.key, entry.value, kind: kind, defaultReference: "financeurs.yaml")
                 else { continue }
+                for value in parameter.values where value.value == .toSupply {
+                    reader.report(
+                        Diagnostic(
+                            .avertissement, rule: .parametreAFournir,
+                            "le paramètre `\(entry.key)` est « à fournir » : \(ParameterName.unchecked(by: entry.key))",
+                            at: value.location ?? reader.location(entry.value),
+                            notes: ["donnez sa valeur (elle est fixée par un texte : voir `maquette regles`), ou retirez la ligne pour garder celle du catalogue"]))
+                }
                 // A single value replaces the whole history; a dated list adds to it.
                 if catalogue.parameters[entry.key] != nil, case .sequence = entry.value {
                     catalogue.parameters[entry.key]!.merge(parameter)

@@ -1,5 +1,4 @@
 import MaquetteCore
-import Yams
 
 /// Walks a YAML node tree of one file, converting scalars with ``ValueParsers`` and collecting
 /// every problem as a located diagnostic instead of stopping at the first.
@@ -32,18 +31,45 @@ final class NodeReader {
             return nil
         }
         let fields = Fields(node: node)
-        for (key, value) in mapping {
+        var pairs = mapping.pairs
+        if mapping.isFlow { pairs = joiningDecimalCommas(pairs) }
+        for (key, value) in pairs {
             guard case .scalar(let scalar) = key else {
                 error(key, "\(what) : une clé doit être un simple mot", rule: .type)
                 continue
             }
-            if fields.entries.contains(where: { $0.key == scalar.string }) {
+            if fields.has(scalar.string) {
                 error(key, "clé `\(scalar.string)` en double dans \(what)", "gardez une seule fois la clé `\(scalar.string)`", rule: .cleEnDouble)
                 continue
             }
-            fields.entries.append((scalar.string, key, value))
+            fields.append(scalar.string, key, value)
         }
         return fields
+    }
+
+    /// In `{ 2026: 271 234,56 }` or `{ montant: 45 234,56 }` YAML sees the comma as the end of the
+    /// entry, then a key `56` without value. Such a key right after a value that ends with a digit
+    /// is a decimal comma: the two are joined back (so nothing else is reported about them) and
+    /// the amount is reported with what to write.
+    private func joiningDecimalCommas(_ pairs: [(Node, Node)]) -> [(Node, Node)] {
+        var result: [(Node, Node)] = []
+        result.reserveCapacity(pairs.count)
+        for (key, value) in pairs {
+            if case .scalar(let k) = key, k.style == .plain, (1...2).contains(k.string.count), k.string.allSatisfy({ $0.isASCII && $0.isNumber }),
+                case .scalar(let v) = value, v.string.isEmpty, v.style == .plain,
+                let (previousKey, previousValue) = result.last, case .scalar(let amount) = previousValue, amount.style == .plain,
+                let last = amount.string.last, last.isASCII, last.isNumber
+            {
+                let joined = amount.string + "," + k.string
+                error(
+                    previousValue, "montant avec une virgule décimale dans `{ … }` : « \(joined) » est lu comme deux valeurs",
+                    "dans une table entre accolades, écrivez `\"\(joined)\"` entre guillemets, ou `\(amount.string).\(k.string)` avec un point")
+                result[result.count - 1] = (previousKey, .scalar(Scalar(string: joined, style: .doubleQuoted, mark: amount.mark)))
+                continue
+            }
+            result.append((key, value))
+        }
+        return result
     }
 
     func sequence(_ node: Node?, _ what: String) -> [Node]? {
@@ -60,7 +86,6 @@ final class NodeReader {
         case .scalar(let s): return s.string.isEmpty ? "une valeur vide" : "la valeur « \(s.string) »"
         case .mapping: return "une table de clés"
         case .sequence: return "une liste"
-        case .alias: return "un alias"
         }
     }
 
@@ -93,7 +118,53 @@ final class NodeReader {
             error(node, "`\(key)` : valeur manquante", rule: .valeur)
             return nil
         }
+        guard checkedText(node, key, value) else { return nil }
         return value
+    }
+
+    /// The longest text a workbook cell holds (Excel's limit, which libxlsxwriter enforces).
+    static let maximumTextLength = 32_767
+
+    /// Refuses what no workbook, terminal or committee reader should receive: control characters
+    /// (XML 1.0 forbids most of them in a sheet; ESC and C1 codes drive terminals), the
+    /// non-characters U+FFFE and U+FFFF, and texts longer than a cell.
+    func checkedText(_ node: Node, _ key: String, _ value: String) -> Bool {
+        if let bad = value.unicodeScalars.first(where: Self.isForbidden) {
+            let hex = String(bad.value, radix: 16, uppercase: true)
+            let code = "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+            error(
+                node, "`\(key)` : caractère invisible ou interdit (\(code)) dans le texte",
+                "retirez-le : il vient souvent d'un copier-coller ; seuls les retours à la ligne et les tabulations sont admis")
+            return false
+        }
+        let length = value.count
+        if length > Self.maximumTextLength {
+            error(
+                node, "`\(key)` : texte trop long (\(length) caractères) ; une cellule de classeur en contient au plus 32 767",
+                "raccourcissez-le, ou mettez le détail dans un document joint")
+            return false
+        }
+        return true
+    }
+
+    static func isForbidden(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x09, 0x0A, 0x0D: return false
+        case 0x00...0x1F, 0x7F...0x9F, 0xFFFE, 0xFFFF: return true
+        default: return false
+        }
+    }
+
+    /// Takes `commentaire`: free text, but a text (a list or table there is a mistake).
+    func comment(_ fields: Fields) {
+        guard let node = fields.take("commentaire") else { return }
+        guard case .scalar(let scalar) = node else {
+            error(
+                node, "`commentaire` : un texte est attendu, pas \(describe(node))",
+                "écrivez le commentaire sur une ligne, ou en bloc après `commentaire: |`", rule: .type)
+            return
+        }
+        _ = checkedText(node, "commentaire", scalar.string)
     }
 
     func parsed<T>(_ node: Node?, _ key: String, _ parser: (String) -> Result<T, ParseProblem>) -> T? {
@@ -141,17 +212,23 @@ final class NodeReader {
 /// The entries of one YAML mapping, with the keys taken so far.
 final class Fields {
     let node: Node
-    var entries: [(key: String, keyNode: Node, value: Node)] = []
+    private(set) var entries: [(key: String, keyNode: Node, value: Node)] = []
+    private var index: [String: Int] = [:]
     private(set) var taken: Set<String> = []
 
     init(node: Node) { self.node = node }
 
-    func take(_ key: String) -> Node? {
-        guard let entry = entries.first(where: { $0.key == key }) else { return nil }
-        taken.insert(key)
-        return entry.value
+    func append(_ key: String, _ keyNode: Node, _ value: Node) {
+        index[key] = entries.count
+        entries.append((key, keyNode, value))
     }
 
-    func has(_ key: String) -> Bool { entries.contains { $0.key == key } }
-    func keyNode(_ key: String) -> Node? { entries.first { $0.key == key }?.keyNode }
+    func take(_ key: String) -> Node? {
+        guard let i = index[key] else { return nil }
+        taken.insert(key)
+        return entries[i].value
+    }
+
+    func has(_ key: String) -> Bool { index[key] != nil }
+    func keyNode(_ key: String) -> Node? { index[key].map { entries[$0].keyNode } }
 }

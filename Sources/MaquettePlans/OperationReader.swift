@@ -1,5 +1,4 @@
 import MaquetteCore
-import Yams
 
 /// Reads one operation file (`operations/*.yaml`).
 struct OperationReader {
@@ -65,7 +64,7 @@ struct OperationReader {
             reader.finish(d, "`derogation_part_minimale`", known: ["motif", "decision_prefet"])
             if let ground { derogation = Derogation(ground: ground, decisionDay: decision, location: reader.location(node)) }
         }
-        _ = f.take("commentaire")
+        reader.comment(f)
         let defaultYear = start?.year ?? programme?.referenceDay.year
         var costs: [CostLine] = []
         if let list = reader.sequence(reader.require(f, "depenses", "l'opération", example: "[…]"), "`depenses`") {
@@ -97,7 +96,7 @@ struct OperationReader {
         let vat = f.take("tva").flatMap { reader.rate($0, "tva") } ?? Rate(percent: 20)
         let fctva = f.take("fctva").flatMap { reader.bool($0, "fctva") } ?? true
         let yearsNode = f.take("annees")
-        _ = f.take("commentaire")
+        reader.comment(f)
         reader.finish(f, "une dépense", known: Self.costKeys)
         guard let label, let nature, let amount else { return nil }
         let years: [(year: Int, amountHT: Money)]
@@ -275,7 +274,7 @@ struct OperationReader {
         let label = f.take("libelle").flatMap { reader.text($0, "libelle") }
         let probability = f.take("probabilite").flatMap { reader.rate($0, "probabilite") }
         _ = f.take("preteur").flatMap { reader.text($0, "preteur") }
-        _ = f.take("commentaire")
+        reader.comment(f)
         return FundingLine(
             source: source, label: label, amount: amount, declaredBase: base, status: status, requestDay: request,
             notificationDay: notification, paid: paid, envelopeYear: envelopeYear, earlyStartDerogation: derogation,

@@ -1,6 +1,5 @@
 import Foundation
 import MaquetteCore
-import Yams
 
 /// A plan file's display path and text.
 public struct PlanFile: Sendable {
@@ -81,33 +80,85 @@ public enum PlanLoader {
         }
         var files: [PlanFile] = []
         var problems: [Diagnostic] = []
+        let realRoot = URL(fileURLWithPath: root).resolvingSymlinksInPath().path
+        func problem(_ message: String, _ path: String?, _ note: String, severity: Severity = .erreur) {
+            problems.append(
+                Diagnostic(severity, rule: .fichier, message, at: path.map { SourceLocation(file: $0, line: 1, column: 1) }, notes: [note]))
+        }
         func read(_ path: String) {
-            guard let data = fm.contents(atPath: path) else {
-                problems.append(Diagnostic(.erreur, rule: .fichier, "impossible de lire « \(path) »", at: nil, notes: ["vérifiez les droits du fichier"]))
+            // Only regular files are read (a fifo would block, a device never ends), and a link
+            // is followed only inside the plans folder: a plan never quotes another file.
+            let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+            guard target == realRoot || target.hasPrefix(realRoot + "/") else {
+                problem("« \(path) » est un lien vers « \(target) », hors du dossier des plans : il n'est pas lu", path, "copiez le fichier dans le dossier des plans")
+                return
+            }
+            guard let attributes = try? fm.attributesOfItem(atPath: target), attributes[.type] as? FileAttributeType == .typeRegular else {
+                problem("« \(path) » n'est pas un fichier ordinaire", path, "un plan est un fichier texte `.yaml`")
+                return
+            }
+            guard let data = fm.contents(atPath: target) else {
+                problem("impossible de lire « \(path) »", nil, "vérifiez les droits du fichier")
                 return
             }
             guard let text = String(data: data, encoding: .utf8) else {
+                let at = YAMLSource.firstInvalidUTF8(Array(data)) ?? (1, 1)
                 problems.append(
                     Diagnostic(
-                        .erreur, rule: .fichier, "« \(path) » n'est pas un texte UTF-8", at: SourceLocation(file: path, line: 1, column: 1),
-                        notes: ["enregistrez le fichier en UTF-8"]))
+                        .erreur, rule: .fichier, "« \(path) » n'est pas un texte UTF-8 (premier octet invalide à la ligne \(at.line), colonne \(at.column))",
+                        at: SourceLocation(file: path, line: at.line, column: at.column),
+                        notes: ["enregistrez le fichier en UTF-8 (dans un tableur ou un éditeur : « Enregistrer sous », codage UTF-8)"]))
                 return
             }
             files.append(PlanFile(path: path, text: text))
+        }
+        /// The plan files of a sub-folder: `.yaml` or `.yml` in any case, hidden files (`.x.yaml`,
+        /// `._x.yaml` left by macOS) ignored; a sub-folder is not read, and says so.
+        func planFiles(in folder: String, required: Bool) -> [String] {
+            var isFolder: ObjCBool = false
+            guard fm.fileExists(atPath: folder, isDirectory: &isFolder) else {
+                if required {
+                    problem(
+                        "le dossier « \(folder) » est introuvable : aucune opération ne serait vérifiée", nil,
+                        "un dossier de plans contient programme.yaml et un dossier operations/ avec un fichier .yaml par opération")
+                }
+                return []
+            }
+            guard isFolder.boolValue else {
+                problem("« \(folder) » devrait être un dossier", folder, "rangez les fichiers d'opération dans un dossier de ce nom")
+                return []
+            }
+            guard let names = try? fm.contentsOfDirectory(atPath: folder) else {
+                problem("impossible de lire le dossier « \(folder) »", nil, "vérifiez ses droits")
+                return []
+            }
+            var paths: [String] = []
+            for name in names.sorted() where !name.hasPrefix(".") {
+                let path = "\(folder)/\(name)"
+                let lower = name.lowercased()
+                var isSub: ObjCBool = false
+                if fm.fileExists(atPath: path, isDirectory: &isSub), isSub.boolValue {
+                    problem("le sous-dossier « \(path) » n'est pas lu", nil, "placez les fichiers directement dans « \(folder) »", severity: .avertissement)
+                } else if lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") {
+                    paths.append(path)
+                }
+            }
+            return paths
         }
         let programmePath = "\(root)/\(programmeFile)"
         if fm.fileExists(atPath: programmePath) { read(programmePath) }
         let fundersPath = "\(root)/\(fundersFile)"
         if fm.fileExists(atPath: fundersPath) { read(fundersPath) }
-        let operations = "\(root)/\(operationsFolder)"
-        let names = ((try? fm.contentsOfDirectory(atPath: operations)) ?? []).filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
-        for name in names { read("\(operations)/\(name)") }
-        let scenarios = "\(root)/\(scenariosFolder)"
-        let scenarioNames = ((try? fm.contentsOfDirectory(atPath: scenarios)) ?? []).filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
-        for name in scenarioNames { read("\(scenarios)/\(name)") }
+        let operationPaths = planFiles(in: "\(root)/\(operationsFolder)", required: true)
+        if operationPaths.isEmpty, problems.isEmpty {
+            problem("aucune opération dans « \(root)/\(operationsFolder) »", nil,
+                "ajoutez un fichier .yaml par opération (`maquette schema operation` en décrit le format)", severity: .avertissement)
+        }
+        for path in operationPaths { read(path) }
+        for path in planFiles(in: "\(root)/\(scenariosFolder)", required: false) { read(path) }
         let result = load(files: files, root: root, cache: cache, progress: progress)
         return LoadResult(
-            plans: problems.isEmpty ? result.plans : nil, diagnostics: (problems + result.diagnostics).sorted(by: Diagnostic.ordered),
+            plans: problems.contains { $0.severity == .erreur } ? nil : result.plans, diagnostics: (problems + result.diagnostics).sorted(by: Diagnostic.ordered),
             sources: result.sources, scenarios: result.scenarios)
     }
 

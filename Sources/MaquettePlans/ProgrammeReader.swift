@@ -1,5 +1,4 @@
 import MaquetteCore
-import Yams
 
 /// Reads `programme.yaml`: the programme, its period, and its maîtres d'ouvrage.
 struct ProgrammeReader {
@@ -38,7 +37,7 @@ struct ProgrammeReader {
                 }
             }
         }
-        _ = f.take("commentaire")
+        reader.comment(f)
         reader.finish(f, "le programme", known: ["id", "nom", "periode", "date_reference", "base", "maitres_ouvrage", "commentaire"])
         guard let id, let name, let first, let last else { return nil }
         return Programme(

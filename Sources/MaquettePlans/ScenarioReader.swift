@@ -1,5 +1,4 @@
 import MaquetteCore
-import Yams
 
 /// Reads a scenario file (`scenarios/*.yaml`).
 struct ScenarioReader {
@@ -21,7 +20,7 @@ struct ScenarioReader {
         let id = reader.slug(reader.require(f, "id", "le scénario", example: "dsil-refusee"), "id")
         let title = reader.text(reader.require(f, "titre", "le scénario", example: "DSIL refusée"), "titre")
         let parent = f.take("parent").flatMap { reader.slug($0, "parent") }
-        _ = f.take("commentaire")
+        reader.comment(f)
         var changes: [ScenarioChange] = []
         if let list = reader.sequence(reader.require(f, "changements", "le scénario", example: "[…]"), "`changements`") {
             changes = list.compactMap(readChange)

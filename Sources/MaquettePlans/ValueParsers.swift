@@ -22,18 +22,30 @@ public enum ValueParsers {
         var fractionDigits = ""
         var seenDecimal = false
         var previousWasSeparator = false
+        // Digits in each group of the integer part: with separators, `1 250 000`, never `12 34`.
+        var groups: [Int] = [0]
         for character in text {
             if character.isASCII, character.isNumber {
-                if seenDecimal { fractionDigits.append(character) } else { integerDigits.append(character) }
+                if seenDecimal { fractionDigits.append(character) } else {
+                    integerDigits.append(character)
+                    groups[groups.count - 1] += 1
+                }
                 previousWasSeparator = false
             } else if groupSeparators.contains(character), !seenDecimal, !integerDigits.isEmpty, !previousWasSeparator {
                 previousWasSeparator = true
+                groups.append(0)
             } else if (character == "," || character == "."), !seenDecimal, !integerDigits.isEmpty, !previousWasSeparator {
                 seenDecimal = true
             } else {
                 return .failure(
                     .init("montant illisible « \(raw) »", "écrivez par exemple `450 000`, `450000.50` ou `\"450 000,00 €\"`"))
             }
+        }
+        if groups.count > 1, !(1...3).contains(groups[0]) || groups.dropFirst().contains(where: { $0 != 3 }) {
+            return .failure(
+                .init(
+                    "montant illisible « \(raw) » : les chiffres se groupent par trois à partir de la droite",
+                    "écrivez par exemple `45 000`, `1 234` ou `1000`, sans espace au milieu d'un groupe"))
         }
         if seenDecimal && fractionDigits.count == 3 {
             return .failure(
@@ -122,8 +134,9 @@ public enum ValueParsers {
 
     /// A whole number, thousands optionally grouped by spaces: `6 200`.
     public static func count(_ raw: String) -> Result<Int, ParseProblem> {
+        let groups = raw.trimmingWhitespace().split(whereSeparator: { groupSeparators.contains($0) }).map(\.count)
         let digits = raw.trimmingWhitespace().filter { !groupSeparators.contains($0) }
-        guard !digits.isEmpty, digits.count <= 12, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let value = Int(digits)
+        guard !digits.isEmpty, groups.count == 1 || ((1...3).contains(groups[0]) && groups.dropFirst().allSatisfy { $0 == 3 }), digits.count <= 12, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let value = Int(digits)
         else {
             return .failure(.init("nombre entier illisible « \(raw) »", "écrivez par exemple `6 200`"))
         }
