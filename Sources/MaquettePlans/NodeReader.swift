@@ -5,6 +5,7 @@ import MaquetteCore
 final class NodeReader {
     let file: String
     private(set) var diagnostics: [Diagnostic] = []
+    private var unknownKeys = 0
 
     init(file: String) { self.file = file }
 
@@ -92,9 +93,11 @@ final class NodeReader {
     /// Reports keys that were never taken, with the closest known key.
     func finish(_ fields: Fields, _ what: String, known: [String]) {
         for entry in fields.entries where !fields.taken.contains(entry.key) && !known.contains(entry.key) {
+            // Past a hundred unknown keys in a file, a suggestion each helps nobody and costs.
+            unknownKeys += 1
             error(
                 entry.keyNode, "clé inconnue `\(entry.key)` dans \(what)",
-                Suggestions.hint(for: entry.key, among: known), rule: .cleInconnue)
+                unknownKeys <= 100 ? Suggestions.hint(for: entry.key, among: known) : nil, rule: .cleInconnue)
         }
     }
 

@@ -83,11 +83,26 @@ struct YAMLComposer {
             defer { yaml_parser_delete(&parser) }
             yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
             yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
-            return run(&parser)
+            return run(&parser, UnsafeBufferPointer(buffer))
         }
     }
 
-    private func run(_ parser: inout yaml_parser_t) -> Result<Node?, Problem> {
+    /// Line and column (in characters) of a byte offset: libyaml's reader errors give only that.
+    static func mark(ofOffset offset: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Mark {
+        var line = 1
+        var column = 1
+        for i in 0..<min(offset, bytes.count) {
+            if bytes[i] == 0x0A {
+                line += 1
+                column = 1
+            } else if bytes[i] & 0xC0 != 0x80 {
+                column += 1
+            }
+        }
+        return Mark(line: line, column: column)
+    }
+
+    private func run(_ parser: inout yaml_parser_t, _ bytes: UnsafeBufferPointer<UInt8>) -> Result<Node?, Problem> {
         var stack: [Open] = []
         var root: Node?
         var documents = 0
@@ -97,7 +112,10 @@ struct YAMLComposer {
                 let problem = parser.problem.map { String(cString: $0) } ?? "erreur inconnue"
                 let context = parser.context.map { String(cString: $0) } ?? ""
                 let m = parser.problem_mark
-                return .failure(.syntax(problem: problem, context: context, mark: Mark(line: Int(m.line) + 1, column: Int(m.column) + 1)))
+                let mark =
+                    parser.error == YAML_READER_ERROR
+                    ? Self.mark(ofOffset: Int(parser.problem_offset), in: bytes) : Mark(line: Int(m.line) + 1, column: Int(m.column) + 1)
+                return .failure(.syntax(problem: problem, context: context, mark: mark))
             }
             defer { yaml_event_delete(&event) }
             let mark = Mark(line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1)

@@ -50,7 +50,7 @@ public struct SyntheticProgramme {
         for e in 1...epcis {
             let id = "cc-\(pad(e, 4))"
             owners.append(id)
-            programme += "  - { id: \(id), nom: Communauté de communes \(pad(e, 4)), type: epci, regime_fctva: N, capacite_autofinancement: \(between(300, 1_500)) 000 }\n"
+            programme += "  - { id: \(id), nom: Communauté de communes \(pad(e, 4)), type: epci, regime_fctva: N, capacite_autofinancement: \(amount(Money(cents: between(300, 1_500) * 100_000))) }\n"
         }
         files.append(("programme.yaml", programme))
 

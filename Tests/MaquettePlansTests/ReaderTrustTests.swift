@@ -1,0 +1,208 @@
+import Foundation
+import MaquetteCore
+import XCTest
+
+@testable import MaquettePlans
+
+private typealias F = PlanFixture
+
+/// The reader's findings of issue 10, each reproduced: valid text read, wrong text refused with
+/// its line and column, and never a silent misreading.
+final class ReaderTrustTests: XCTestCase {
+    func readErrors(_ text: String, file: StaticString = #filePath, line: UInt = #line) -> [Diagnostic] {
+        let result = F.load([text])
+        XCTAssertNil(result.plans, file: file, line: line)
+        return result.diagnostics.filter { $0.severity == .erreur }
+    }
+
+    func operation(_ head: String, funding: String = "  - autofinancement: solde") -> String {
+        """
+        id: op
+        \(head)
+        maitre_ouvrage: commune
+        depenses:
+          - { libelle: Travaux, nature: travaux, montant_ht: 1 000 000, annees: { 2025: 100 % } }
+        financements:
+        \(funding)
+        """
+    }
+
+    // MARK: Valid text that was refused
+
+    func testAmpersandAndStarInsideATextAreText() throws {
+        let result = F.load([operation("intitule: Voirie & réseaux *provisoire*")])
+        let plans = try XCTUnwrap(result.plans, "\(result.diagnostics.map(\.message))")
+        XCTAssertEqual(plans.operations[0].title, "Voirie & réseaux *provisoire*")
+    }
+
+    // MARK: Anchors, aliases, tags, depth: from the parser's events
+
+    func testAnAnchorAfterAnApostropheIsStillFound() {
+        // The byte pre-scan took `'` after a space for an opening quote and missed the anchor.
+        var text = "id: op\nintitule: l'essai 'x' a\na: &a [\"lol\", 'l']\n"
+        var previous = "a"
+        for name in ["b", "c", "d", "e", "f", "g", "h", "i", "j"] {
+            text += "\(name): &\(name) [" + Array(repeating: "*\(previous)", count: 9).joined(separator: ",") + "]\n"
+            previous = name
+        }
+        let d = readErrors(text)
+        XCTAssertEqual(d.map(\.rule), [.yamlNonAccepte])
+        XCTAssertEqual(d[0].location, SourceLocation(file: "P/operations/op1.yaml", line: 3, column: 4))
+    }
+
+    func testAnAliasAloneIsRefusedWhereItStands() {
+        let d = readErrors("id: op\nintitule: *nom\n")
+        XCTAssertEqual(d.map(\.rule), [.yamlNonAccepte])
+        XCTAssertEqual(d[0].location?.line, 2)
+        XCTAssertEqual(d[0].location?.column, 11)
+    }
+
+    func testTagsAreRefusedNotDropped() {
+        let d = readErrors("id: op\nintitule: !!python/object:os.system x\n")
+        XCTAssertEqual(d.map(\.rule), [.yamlNonAccepte])
+        XCTAssertEqual(d[0].message, "les étiquettes YAML (`!!python/object:os.system`) ne sont pas acceptées dans les plans")
+        XCTAssertEqual(d[0].location, SourceLocation(file: "P/operations/op1.yaml", line: 2, column: 11))
+        XCTAssertEqual(readErrors("id: op\nintitule: !texte x\n").map(\.rule), [.yamlNonAccepte])
+    }
+
+    func testDepthCountsFlowMappingsAndBlockLevelsAlike() {
+        let flow = "id: op\nx: " + String(repeating: "{a: ", count: 60) + "1" + String(repeating: "}", count: 60) + "\n"
+        let d = readErrors(flow)
+        XCTAssertEqual(d.map(\.rule), [.yamlNonAccepte])
+        // Root mapping = level 1; the 40th `{` (column 4 + 39 × 4 = 160) opens level 41.
+        XCTAssertEqual(d[0].location, SourceLocation(file: "P/operations/op1.yaml", line: 2, column: 160))
+    }
+
+    // MARK: libyaml's words, in French
+
+    func testParserMessagesAreFrench() {
+        let cases: [(String, String, Int, Int)] = [
+            ("id: op\n\tintitule: x\n", "YAML invalide : tabulation dans l'indentation", 2, 1),
+            ("id: op\n---\nid: autre\n", "un fichier de plan ne contient qu'un seul document YAML", 2, 1),
+            ("id: op\n\"intitule\n  x\": y\n", "YAML invalide : « : » attendu après la clé (une clé sur plusieurs lignes ?)", 3, 5),
+            ("id: op\nintitule: [a, b\n", "YAML invalide : « , » ou « ] » attendu", 3, 1),
+        ]
+        for (text, message, line, column) in cases {
+            let d = readErrors(text)
+            XCTAssertEqual(d.first?.message, message, text)
+            XCTAssertEqual(d.first?.location?.line, line, text)
+            XCTAssertEqual(d.first?.location?.column, column, text)
+            for word in ["found", "expected", "could not", "Maximum", "document", "tab character"] where word != "document" {
+                XCTAssertFalse(d.first?.message.contains(word) ?? true, "\(word) in \(d.first?.message ?? "")")
+            }
+        }
+    }
+
+    func testEveryKnownLibyamlProblemHasAFrenchWording() {
+        // A few texts libyaml gives that plan files can meet, and an unknown one.
+        for problem in ["did not find expected <document start>", "could not find expected ':'", "found a tab character that violates indentation",
+            "some future problem"]
+        {
+            let french = YAMLSource.frenchProblem(problem)
+            XCTAssertFalse(french.contains("found") || french.contains("expected") || french.contains("future"), french)
+        }
+    }
+
+    // MARK: Amounts
+
+    func testDigitGroupsAfterTheFirstAreOfThree() {
+        for bad in ["4 50 00", "12 34", "1 0 0 0", "1234 567", "1 2345"] {
+            guard case .failure(let problem) = ValueParsers.money(bad) else { return XCTFail("\(bad) was read") }
+            XCTAssertTrue(problem.message.hasPrefix("montant illisible « \(bad) » : les chiffres se groupent par trois"), problem.message)
+        }
+        XCTAssertEqual(try ValueParsers.money("45 000").get(), Money(cents: 4_500_000))
+        XCTAssertEqual(try ValueParsers.money("1 234 567,89 €").get(), Money(cents: 123_456_789))
+        XCTAssertEqual(try ValueParsers.money("123 456").get(), Money(cents: 12_345_600))
+        XCTAssertEqual(try ValueParsers.money("1234").get(), Money(cents: 123_400))
+        if case .success = ValueParsers.count("1 0 0 0") { XCTFail("1 0 0 0 was read as a count") }
+        XCTAssertEqual(try ValueParsers.count("6 200").get(), 6200)
+    }
+
+    func testADecimalCommaInABraceTableSaysWhatToWrite() {
+        let costs = "  - { libelle: Travaux, nature: travaux, montant_ht: 271 234,56, annees: { 2026: 271 234,56 } }"
+        let text = F.operation("  - autofinancement: solde", costs: costs)
+        let d = readErrors(text)
+        XCTAssertEqual(d.map(\.rule), [.valeur, .valeur])
+        XCTAssertEqual(d[0].message, "montant avec une virgule décimale dans `{ … }` : « 271 234,56 » est lu comme deux valeurs")
+        XCTAssertEqual(d[0].notes, ["dans une table entre accolades, écrivez `\"271 234,56\"` entre guillemets, ou `271 234.56` avec un point"])
+        // `  - { libelle: Travaux, nature: travaux, montant_ht: ` is 53 characters: the amount starts at column 54.
+        XCTAssertEqual(d[0].location, SourceLocation(file: "P/operations/op1.yaml", line: 6, column: 54))
+        XCTAssertEqual(d[1].location?.column, 82)
+        let funding = readErrors(F.operation("  - { dispositif: etat.detr, montant: 45 234,56 }\n  - autofinancement: solde"))
+        XCTAssertEqual(funding.map(\.rule), [.valeur])
+        XCTAssertEqual(funding[0].location, SourceLocation(file: "P/operations/op1.yaml", line: 8, column: 39))
+    }
+
+    func testAQuotedDecimalCommaIsRead() throws {
+        let costs = "  - { libelle: Travaux, nature: travaux, montant_ht: \"271 234,56\", annees: { 2026: 100 % } }"
+        let result = F.load([F.operation("  - autofinancement: solde", costs: costs)])
+        let plans = try XCTUnwrap(result.plans, "\(result.diagnostics.map(\.message))")
+        XCTAssertEqual(plans.operations[0].costs[0].amountHT, Money(cents: 27_123_456))
+    }
+
+    // MARK: Texts
+
+    func testNonCharactersAndControlsInALabelAreRefused() {
+        for (escape, code) in [("\\uFFFF", "U+FFFF"), ("\\uFFFE", "U+FFFE"), ("\\e[31m", "U+001B"), ("\\x07", "U+0007"), ("\\x9B", "U+009B")] {
+            let d = readErrors(operation("intitule: \"Halle\(escape)\""))
+            XCTAssertEqual(d.map(\.rule), [.valeur], escape)
+            XCTAssertEqual(d.first?.message, "`intitule` : caractère invisible ou interdit (\(code)) dans le texte")
+            XCTAssertEqual(d.first?.location?.line, 2)
+            XCTAssertEqual(d.first?.location?.column, 11)
+        }
+    }
+
+    func testATextLongerThanACellIsRefused() {
+        let long = String(repeating: "é", count: 32_768)
+        let d = readErrors(operation("intitule: \(long)"))
+        XCTAssertEqual(d.map(\.message), ["`intitule` : texte trop long (32768 caractères) ; une cellule de classeur en contient au plus 32 767"])
+        XCTAssertNotNil(F.load([operation("intitule: \(String(long.dropLast()))")]).plans)
+    }
+
+    func testACommentIsText() {
+        let d = readErrors(operation("intitule: Halle\ncommentaire: { a: 1 }"))
+        XCTAssertEqual(d.map(\.rule), [.type])
+        XCTAssertEqual(d[0].location, SourceLocation(file: "P/operations/op1.yaml", line: 3, column: 14))
+        XCTAssertNotNil(F.load([operation("intitule: Halle\ncommentaire: |\n  deux\n  lignes")]).plans)
+    }
+
+    // MARK: Year splits and parameters
+
+    func testAYearSplitOfNinetyPercentIsAReadError() {
+        let costs = "  - { libelle: Travaux, nature: travaux, montant_ht: 1 000 000, annees: { 2025: 60 %, 2026: 30 % } }"
+        let result = F.load([F.operation("  - autofinancement: solde", costs: costs)])
+        XCTAssertNil(result.plans, "the line must not be dropped silently")
+        XCTAssertTrue(result.hasReadErrors)
+        XCTAssertEqual(result.diagnostics.map(\.rule), [.repartitionAnnuelle])
+        XCTAssertEqual(result.diagnostics[0].stage, .lecture)
+        XCTAssertEqual(result.diagnostics[0].location, SourceLocation(file: "P/operations/op1.yaml", line: 6, column: 73))
+    }
+
+    func testALegalParameterToSupplyNamesTheRuleNotChecked() throws {
+        let funders = "parametres:\n  part-maitre-ouvrage-min: a-fournir\n"
+        let result = F.load([F.operation("  - autofinancement: solde")], funders: funders)
+        XCTAssertNotNil(result.plans)
+        let w = result.diagnostics.filter { $0.rule == .parametreAFournir }
+        XCTAssertEqual(w.map(\.severity), [.avertissement])
+        XCTAssertEqual(w.first?.message, "le paramètre `part-maitre-ouvrage-min` est « à fournir » : la règle `part-maitre-ouvrage` n'est pas vérifiée")
+        XCTAssertEqual(w.first?.location, SourceLocation(file: "P/financeurs.yaml", line: 2, column: 28))
+    }
+
+    // MARK: Scale
+
+    func testManyUnknownKeysAreReadInLinearTime() {
+        func seconds(_ keys: Int) -> (Double, Int) {
+            var text = operation("intitule: Essai")
+            for i in 0..<keys { text += "\ninconnue\(i): 1" }
+            let start = DispatchTime.now().uptimeNanoseconds
+            let d = F.load([text]).diagnostics.filter { $0.rule == .cleInconnue }
+            return (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9, d.count)
+        }
+        let (small, n1) = seconds(2_000)
+        let (large, n2) = seconds(20_000)
+        XCTAssertEqual(n1, 2_000)
+        XCTAssertEqual(n2, 20_000)
+        // Ten times the keys: about ten times the time when linear, a hundred when quadratic.
+        XCTAssertLessThan(large, max(small, 0.02) * 35, "2 000 keys: \(small) s, 20 000 keys: \(large) s")
+    }
+}
