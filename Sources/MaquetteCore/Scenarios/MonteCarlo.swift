@@ -190,7 +190,7 @@ public struct MonteCarlo {
             var parts = [[Int]](repeating: [], count: chunkCount)
             var load = [Int](repeating: 0, count: chunkCount)
             for w in owners.sorted(by: { (operationsOf[$0].count, $1) > (operationsOf[$1].count, $0) }) {
-                let c = load.indices.min { (load[$0], $0) < (load[$1], $1) }!
+                guard let c = load.indices.min(by: { (load[$0], $0) < (load[$1], $1) }) else { break }
                 parts[c].append(w)
                 load[c] += operationsOf[w].count
             }
@@ -231,7 +231,7 @@ public struct MonteCarlo {
             if anyBroken[d] || envelopeBroken { programmeAnyBreaks += 1 }
         }
         let summaries = ownerIDs.indices.map { w in
-            let counts = ownerCounts[w]!
+            let counts = ownerCounts[w] ?? Accumulator.OwnerCounts(ownersShare: Distribution(mean: .zero, p10: .zero, p50: .zero, p90: .zero))
             return Summary(
                 owner: ownerIDs[w], ownersShare: counts.ownersShare, ownersShareRuleBreaks: counts.shareBreaks, anyRuleBreaks: counts.anyBreaks,
                 capacityExceeded: counts.capacityExceeded)
@@ -419,7 +419,7 @@ public struct MonteCarlo {
                     var cumulated = Int64(0)
                     for y in 0..<years {
                         cumulated += need[y * draws + d]
-                        let available = yearly * Int64(max(1, context.firstYear + y - context.plans.programme.firstYear + 1))
+                        let available = Money(cents: yearly).saturatingMultiplied(by: max(1, context.firstYear + y - context.plans.programme.firstYear + 1)).cents
                         if cumulated > available {
                             counts.capacityExceeded += 1
                             overCapacity[d] = true
