@@ -33,11 +33,19 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         self.day = day
     }
 
-    /// The same day `months` months later, clamped to the month's last day.
+    /// Largest shift ``adding(months:)`` applies: a million years either way, so the arithmetic
+    /// cannot overflow whatever count a parameter gives.
+    static let maximumShiftInMonths = 12_000_000
+
+    /// The same day `months` months later, clamped to the month's last day. Total: the shift is
+    /// limited to ``maximumShiftInMonths``; the result may fall outside 1900-2200, and callers that
+    /// keep it (scenarios) check it against ``Programme/acceptedYears``.
     public func adding(months: Int) -> Day {
-        let index = year * 12 + (month - 1) + months
-        let y = index / 12
-        let m = index % 12 + 1
+        let shift = max(-Day.maximumShiftInMonths, min(Day.maximumShiftInMonths, months))
+        let index = year * 12 + (month - 1) + shift
+        // Floor division, so that a shift before year 0 still gives a month in 1...12.
+        let y = index >= 0 ? index / 12 : -((-index + 11) / 12)
+        let m = index - y * 12 + 1
         return Day(unchecked: y, m, min(day, Day.daysIn(month: m, year: y)))
     }
 

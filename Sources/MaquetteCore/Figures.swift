@@ -15,6 +15,13 @@ public struct ResolvedFunding: Sendable {
 
     public var countedAmount: Money { counts ? amount : .zero }
     public var effectiveRate: Rate? { base.flatMap { Rate.ratio(amount, $0) } }
+    /// The amount's share of `base` for messages, `soit 50 % de 100 000,00 €`; with a zero base,
+    /// where no rate exists, `pour une assiette nulle`.
+    public func share(of base: Money) -> String {
+        Rate.ratio(amount, base).map { "soit \($0.formatted) de \(base)" } ?? "pour une assiette nulle"
+    }
+    /// The dispositif's id, else the line's label: how rules name a line.
+    public var name: String { dispositif?.id ?? label }
     public var isPublicAid: Bool { nature.isPublicAid && (funder?.category.isPublic ?? true) }
     public var label: String { line.label ?? dispositif?.name ?? nature.label }
     public func has(_ role: DispositifRole) -> Bool { dispositif?.roles.contains(role) ?? false }
@@ -105,7 +112,7 @@ public struct OperationFigures: Sendable {
                 byYear[part.year] = (current.0 + part.amountHT, current.1 + ttc.amountTTC)
             }
         }
-        return byYear.keys.sorted().map { ($0, byYear[$0]!.0, byYear[$0]!.1) }
+        return byYear.sorted { $0.key < $1.key }.map { ($0.key, $0.value.0, $0.value.1) }
     }
 }
 
@@ -118,7 +125,8 @@ public enum Financing {
         let referenceDay = operation.worksStart ?? plans.programme.referenceDay
         let costOnBasis = operation.basis == .ht ? costHT : costTTC
 
-        var resolved: [ResolvedFunding?] = Array(repeating: nil, count: operation.funding.count)
+        var resolved: [ResolvedFunding] = []
+        resolved.reserveCapacity(operation.funding.count)
         var balanceIndex: Int?
         for (index, line) in operation.funding.enumerated() {
             let dispositif = line.dispositifID.flatMap { catalogue.dispositifs[$0] }
@@ -138,12 +146,13 @@ public enum Financing {
                 balanceIndex = index
                 amount = .zero
             }
-            resolved[index] = ResolvedFunding(
+            resolved.append(ResolvedFunding(
                 line: line, dispositif: dispositif, funder: funder, nature: nature, base: base,
-                amount: amount, parameterDay: day)
+                amount: amount, parameterDay: day))
         }
-        if let b = balanceIndex, let line = resolved[b] {
-            let others = Money.sum(resolved.enumerated().filter { $0.offset != b }.map { $0.element!.countedAmount })
+        if let b = balanceIndex, resolved.indices.contains(b) {
+            let line = resolved[b]
+            let others = Money.sum(resolved.enumerated().filter { $0.offset != b }.map { $0.element.countedAmount })
             resolved[b] = ResolvedFunding(
                 line: line.line, dispositif: nil, funder: nil, nature: line.nature, base: nil,
                 amount: costOnBasis - others, parameterDay: line.parameterDay)
@@ -152,7 +161,7 @@ public enum Financing {
         let mo = plans.programme.maitreOuvrage(operation.maitreOuvrage)
         return OperationFigures(
             operation: operation, maitreOuvrage: mo, costHT: costHT, costTTC: costTTC,
-            funding: resolved.map { $0! },
+            funding: resolved,
             fctva: fctva(of: operation, regime: mo?.fctvaRegime ?? .n2, catalogue: catalogue),
             referenceDay: referenceDay)
     }
@@ -194,8 +203,8 @@ public enum Financing {
                 byYear[part.year, default: .zero] += part.amountTTC.applying(rate)
             }
         }
-        return byYear.keys.sorted().map {
-            FCTVAInstalment(spendingYear: $0, receiptYear: $0 + regime.delayInYears, amount: byYear[$0]!)
+        return byYear.sorted { $0.key < $1.key }.map {
+            FCTVAInstalment(spendingYear: $0.key, receiptYear: $0.key + regime.delayInYears, amount: $0.value)
         }
     }
 }

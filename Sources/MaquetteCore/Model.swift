@@ -166,11 +166,15 @@ public struct CostLine: Sendable, Equatable {
     public var fctvaEligible: Bool
     /// HT amount by year; sums exactly to `amountHT` once read.
     public var years: [(year: Int, amountHT: Money)]
+    /// The split by year as written in percentages (`annees: { 2025: 60 %, 2026: 40 % }`), one per
+    /// year of `years`; `nil` when written in amounts or not written. Kept so that a line of 0 €
+    /// given an amount by a scenario keeps its proportions (see ``splitWeights``).
+    public var shares: [Rate]?
     public var location: SourceLocation?
 
     public init(
         label: String, nature: CostNature, amountHT: Money, vatRate: Rate, fctvaEligible: Bool = true,
-        years: [(year: Int, amountHT: Money)], location: SourceLocation? = nil
+        years: [(year: Int, amountHT: Money)], shares: [Rate]? = nil, location: SourceLocation? = nil
     ) {
         self.label = label
         self.nature = nature
@@ -178,7 +182,18 @@ public struct CostLine: Sendable, Equatable {
         self.vatRate = vatRate
         self.fctvaEligible = fctvaEligible
         self.years = years
+        self.shares = shares
         self.location = location
+    }
+
+    /// The proportions a new amount is spread by over `years`: the current amounts by year; when
+    /// they are all zero (a line of 0 €), the percentages written; else evenly over the years
+    /// written (``Money/split(proportionally:)``). A line with no split written has one year, the
+    /// works' start year or the programme's reference year (the reader's default), and takes it all.
+    public var splitWeights: [Int64] {
+        if years.contains(where: { !$0.amountHT.isZero }) { return years.map { $0.amountHT.cents } }
+        if let shares, shares.count == years.count { return shares.map(\.millionths) }
+        return years.map { _ in 0 }
     }
 
     /// VAT, rounded half away from zero to the cent on the whole line.
@@ -345,5 +360,81 @@ public struct Plans: Sendable, Equatable {
         self.programme = programme
         self.catalogue = catalogue
         self.operations = operations
+    }
+}
+
+extension Programme {
+    /// Years a date or a spending year may lie before the programme's first year or after its
+    /// last: 10. It covers land bought and studies made ahead of the works (an EPF's portage runs
+    /// up to ten years), and after the works the State dotations' deadlines (2 years to start,
+    /// 4 to complete, 2 more by prorogation) with the FCTVA received in N+2. Beyond, a date is a
+    /// typing error (`2205`) or a scenario gone astray (`decaler: { annees: 1200 }`), and the
+    /// treasury and the workbook would span centuries.
+    public static let yearMargin = 10
+
+    /// The years dates and spending years may take: the programme's period widened by
+    /// ``yearMargin`` on each side (`2014...2038` for a 2024-2028 programme).
+    public var acceptedYears: ClosedRange<Int> {
+        let low = min(firstYear, lastYear), high = max(firstYear, lastYear)
+        let (lower, o1) = low.subtractingReportingOverflow(Programme.yearMargin)
+        let (upper, o2) = high.addingReportingOverflow(Programme.yearMargin)
+        return (o1 ? Int.min : lower)...(o2 ? Int.max : upper)
+    }
+
+    /// French words for ``acceptedYears``, for messages: `2014 à 2038 (période 2024-2028 ± 10 ans)`.
+    public var acceptedYearsText: String {
+        "\(acceptedYears.lowerBound) à \(acceptedYears.upperBound) (période \(firstYear)-\(lastYear) ± \(Programme.yearMargin) ans)"
+    }
+}
+
+/// The bounds on amounts that make every sum of the figures fit in 64 bits (see
+/// ``Money/maximumLineAmount`` and ``Money/maximumProgrammeAmount``). Worked out in 128 bits, so
+/// the check itself cannot overflow.
+public enum AmountBounds {
+    /// An upper bound of the magnitude of every amount the plans hold or imply, in cents: each
+    /// expense line HT and TTC, each funding line's amount (a rate taken on the largest base it
+    /// could have), declared base and amount paid, each envelope and self-financing capacity.
+    public static func programmeTotal(_ plans: Plans) -> Int128 {
+        var total = Int128(0)
+        for operation in plans.operations { total = add(total, operationTotal(operation)) }
+        for envelope in plans.catalogue.envelopes { total = add(total, magnitude(envelope.amount)) }
+        for owner in plans.programme.maitresOuvrage { total = add(total, magnitude(owner.selfFinancingCapacity ?? .zero)) }
+        return total
+    }
+
+    /// ``programmeTotal(_:)`` for one operation.
+    public static func operationTotal(_ operation: Operation) -> Int128 {
+        var costs = Int128(0)
+        for line in operation.costs {
+            let ht = magnitude(line.amountHT)
+            costs = add(costs, add(ht, add(ht, multiply(ht, Int128(line.vatRate.millionths.magnitude)) / Int128(Rate.scale))))
+        }
+        var total = costs
+        for line in operation.funding {
+            let declared = magnitude(line.declaredBase ?? .zero)
+            switch line.amount {
+            case .fixed(let m): total = add(total, magnitude(m))
+            case .rate(let r): total = add(total, multiply(max(declared, costs), Int128(r.millionths.magnitude)) / Int128(Rate.scale))
+            case .balance: total = add(total, costs)
+            }
+            total = add(total, add(declared, magnitude(line.paid ?? .zero)))
+        }
+        return total
+    }
+
+    /// Whether the plans stay within ``Money/maximumProgrammeAmount``.
+    public static func fits(_ plans: Plans) -> Bool {
+        programmeTotal(plans) <= Int128(Money.maximumProgrammeAmount.cents)
+    }
+
+    static func magnitude(_ m: Money) -> Int128 { Int128(m.cents.magnitude) }
+    /// Saturating, on non-negative values.
+    static func add(_ a: Int128, _ b: Int128) -> Int128 {
+        let (r, overflow) = a.addingReportingOverflow(b)
+        return overflow ? .max : r
+    }
+    static func multiply(_ a: Int128, _ b: Int128) -> Int128 {
+        let (r, overflow) = a.multipliedReportingOverflow(by: b)
+        return overflow ? .max : r
     }
 }

@@ -1,24 +1,62 @@
 /// An exact amount of euros, held as a whole number of cents.
 ///
-/// Arithmetic traps on overflow rather than wrapping; the plan reader bounds every amount it
-/// accepts (``Money/maximumLineAmount``) so that sums over any plan that fits in memory stay far
-/// below `Int64.max`. There is deliberately no conversion from `Double`.
+/// Amounts are bounded where they enter: a line holds at most ``Money/maximumLineAmount`` and a
+/// programme at most ``Money/maximumProgrammeAmount`` in all (see ``AmountBounds``), so every sum
+/// the figures make stays far below `Int64.max`. The operators still never trap: they saturate
+/// at `Int64.min`/`Int64.max` (a value no bounded plan reaches); code that must know uses
+/// ``Money/adding(_:)`` and ``Money/subtracting(_:)``, which return `nil` on overflow.
+/// There is deliberately no conversion from `Double`.
 public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
     public let cents: Int64
 
     public init(cents: Int64) { self.cents = cents }
-    public init(euros: Int64) { self.cents = euros * 100 }
+    public init(euros: Int64) { self.cents = Money.saturating(euros.multipliedReportingOverflow(by: 100), positive: euros >= 0) }
 
     public static let zero = Money(cents: 0)
     /// Largest amount a single plan line may carry: 10 milliards d'euros.
-    /// With at most a few million lines this keeps every total below 2^63 cents.
     public static let maximumLineAmount = Money(cents: 1_000_000_000_000)
+    /// Largest total a programme may carry, every expense (TTC), funding amount, declared base,
+    /// envelope and capacity added up: 10 000 milliards d'euros (10^15 cents). Any sum the figures,
+    /// the treasury or the simulation make is a part of that total, or a few hundred times it at
+    /// most (a yearly capacity times the years), so it stays below 2^63 ≈ 9,2 × 10^18 cents.
+    public static let maximumProgrammeAmount = Money(cents: 1_000_000_000_000_000)
 
-    public static func + (a: Money, b: Money) -> Money { Money(cents: a.cents + b.cents) }
-    public static func - (a: Money, b: Money) -> Money { Money(cents: a.cents - b.cents) }
+    /// `a + b`, or `nil` when it does not fit in 64 bits.
+    public func adding(_ other: Money) -> Money? {
+        let (r, overflow) = cents.addingReportingOverflow(other.cents)
+        return overflow ? nil : Money(cents: r)
+    }
+
+    /// `a − b`, or `nil` when it does not fit in 64 bits.
+    public func subtracting(_ other: Money) -> Money? {
+        let (r, overflow) = cents.subtractingReportingOverflow(other.cents)
+        return overflow ? nil : Money(cents: r)
+    }
+
+    /// `self × factor`, or `nil` when it does not fit in 64 bits.
+    public func multiplied(by factor: Int) -> Money? {
+        let (r, overflow) = cents.multipliedReportingOverflow(by: Int64(clamping: factor))
+        return overflow || Int64(exactly: factor) == nil ? nil : Money(cents: r)
+    }
+
+    /// `self × factor`, saturating (never reached on bounded plans: see ``maximumProgrammeAmount``).
+    public func saturatingMultiplied(by factor: Int) -> Money {
+        multiplied(by: factor) ?? Money(cents: (cents < 0) == (factor < 0) ? .max : .min)
+    }
+
+    static func saturating(_ result: (partialValue: Int64, overflow: Bool), positive: Bool) -> Int64 {
+        result.overflow ? (positive ? .max : .min) : result.partialValue
+    }
+
+    public static func + (a: Money, b: Money) -> Money {
+        Money(cents: saturating(a.cents.addingReportingOverflow(b.cents), positive: b.cents > 0))
+    }
+    public static func - (a: Money, b: Money) -> Money {
+        Money(cents: saturating(a.cents.subtractingReportingOverflow(b.cents), positive: b.cents < 0))
+    }
     public static func += (a: inout Money, b: Money) { a = a + b }
     public static func -= (a: inout Money, b: Money) { a = a - b }
-    public static prefix func - (a: Money) -> Money { Money(cents: -a.cents) }
+    public static prefix func - (a: Money) -> Money { Money.zero - a }
     public static func < (a: Money, b: Money) -> Bool { a.cents < b.cents }
 
     public var isZero: Bool { cents == 0 }
@@ -33,7 +71,7 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// The amount times `rate`, truncated toward zero: used where a cap must never be exceeded
     /// by rounding (a proposal computed from a maximum rate).
     public func applyingRoundedDown(_ rate: Rate) -> Money {
-        Money(cents: Int64(Int128(cents) * Int128(rate.millionths) / Int128(Rate.scale)))
+        Money(cents: Int64(clamping: Int128(cents) * Int128(rate.millionths) / Int128(Rate.scale)))
     }
 
     /// `self ≤ rate × base`, decided exactly (no rounding at all).
@@ -79,12 +117,19 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// Splits the amount into parts proportional to `weights`; each part is rounded down to the
     /// cent and the cents left over go to the last part, so the parts always add up exactly.
+    /// Weights that are all zero (or not all positive-summing) split the amount evenly: a line of
+    /// 0 € split over three years, given 90 000 €, puts 30 000 € on each. No weights, no parts.
     public func split(proportionally weights: [Int64]) -> [Money] {
-        let total = weights.reduce(Int128(0)) { $0 + Int128($1) }
-        guard !weights.isEmpty, total > 0 else { return weights.map { _ in .zero } }
-        var parts = weights.map { Money(cents: Int64(Int128(cents) * Int128($0) / total)) }
-        let allotted = Money.sum(parts)
-        parts[parts.count - 1] += self - allotted
+        guard !weights.isEmpty else { return [] }
+        let clean = weights.map { max(0, $0) }
+        let sum = clean.reduce(Int128(0)) { $0 + Int128($1) }
+        let used = sum > 0 ? clean : clean.map { _ in Int64(1) }
+        let total = sum > 0 ? sum : Int128(used.count)
+        var parts = used.map { Money(cents: Int64(clamping: Int128(cents) * Int128($0) / total)) }
+        // Each part is at most the amount in magnitude and they add up to it within a cent per
+        // part, so the remainder is exact.
+        let allotted = parts.reduce(Int128(0)) { $0 + Int128($1.cents) }
+        parts[parts.count - 1] = Money(cents: Int64(clamping: Int128(parts[parts.count - 1].cents) + Int128(cents) - allotted))
         return parts
     }
 }

@@ -8,14 +8,33 @@ public struct Rate: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     public init(millionths: Int64) { self.millionths = millionths }
     /// A whole number of percent: `Rate(percent: 20)` is 20 %.
-    public init(percent: Int64) { self.millionths = percent * 10_000 }
+    public init(percent: Int64) {
+        let (r, overflow) = percent.multipliedReportingOverflow(by: 10_000)
+        self.millionths = overflow ? (percent < 0 ? .min : .max) : r
+    }
 
     public static let zero = Rate(millionths: 0)
     public static let hundredPercent = Rate(millionths: scale)
+    /// Largest rate a funding line may reach through a scenario (`variation` on a dispositif):
+    /// 1 000 %, the largest variation a scenario may write.
+    public static let maximumLineRate = Rate(millionths: 1_000 * 10_000)
 
     public static func < (a: Rate, b: Rate) -> Bool { a.millionths < b.millionths }
-    public static func + (a: Rate, b: Rate) -> Rate { Rate(millionths: a.millionths + b.millionths) }
-    public static func - (a: Rate, b: Rate) -> Rate { Rate(millionths: a.millionths - b.millionths) }
+    /// Saturating: rates read from plans are at most a few thousand percent, far from the bounds.
+    public static func + (a: Rate, b: Rate) -> Rate {
+        let (r, overflow) = a.millionths.addingReportingOverflow(b.millionths)
+        return Rate(millionths: overflow ? (b.millionths > 0 ? .max : .min) : r)
+    }
+    public static func - (a: Rate, b: Rate) -> Rate {
+        let (r, overflow) = a.millionths.subtractingReportingOverflow(b.millionths)
+        return Rate(millionths: overflow ? (b.millionths < 0 ? .max : .min) : r)
+    }
+
+    /// `self × factor` (both rates), truncated toward zero to the millionth; `nil` when the result
+    /// does not fit in 64 bits.
+    public func scaled(by factor: Rate) -> Rate? {
+        Int64(exactly: Int128(millionths) * Int128(factor.millionths) / Int128(Rate.scale)).map(Rate.init(millionths:))
+    }
 
     /// The ratio `part / whole`, rounded half away from zero to the millionth
     /// (that is, to 0,0001 %). `nil` when `whole` is zero.
@@ -28,9 +47,10 @@ public struct Rate: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Display only: the value itself is never rounded.
     public var formatted: String { formatted(decimals: 2) }
 
-    public func formatted(decimals: Int) -> String {
+    public func formatted(decimals requested: Int) -> String {
+        let decimals = max(0, min(4, requested))
         // millionths -> hundredths of a percent etc.: percent = millionths / 10_000
-        let divisor = Int128([10_000, 1_000, 100, 10, 1][max(0, min(4, decimals))])
+        let divisor = Int128([10_000, 1_000, 100, 10, 1][decimals])
         let scaled = Rate.divideRoundingHalfAwayFromZero(Int128(millionths), divisor)
         let sign = scaled < 0 ? "-" : ""
         let magnitude = scaled.magnitude
@@ -55,13 +75,16 @@ public struct Rate: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     public var description: String { formatted(decimals: 4) }
 
+    /// `numerator / denominator` rounded half away from zero, saturating at the bounds of `Int64`
+    /// (never reached by amounts and rates within the plan bounds); 0 when `denominator` is 0.
     static func divideRoundingHalfAwayFromZero(_ numerator: Int128, _ denominator: Int128) -> Int64 {
-        precondition(denominator != 0)
+        guard denominator != 0 else { return 0 }
         let negative = (numerator < 0) != (denominator < 0)
         let n = numerator.magnitude
         let d = denominator.magnitude
         var q = n / d
-        if (n % d) * 2 >= d { q += 1 }
-        return negative ? -Int64(q) : Int64(q)
+        if n % d >= d - n % d { q += 1 }
+        let signed = negative ? -Int128(clamping: q) : Int128(clamping: q)
+        return Int64(clamping: signed)
     }
 }

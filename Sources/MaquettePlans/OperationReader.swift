@@ -100,21 +100,22 @@ struct OperationReader {
         reader.finish(f, "une dépense", known: Self.costKeys)
         guard let label, let nature, let amount else { return nil }
         let years: [(year: Int, amountHT: Money)]
+        var shares: [Rate]?
         if let yearsNode {
             guard let split = readYears(yearsNode, total: amount, label: label) else { return nil }
-            years = split
+            (years, shares) = split
         } else if let defaultYear {
             years = [(defaultYear, amount)]
         } else {
             return nil
         }
-        return CostLine(label: label, nature: nature, amountHT: amount, vatRate: vat, fctvaEligible: fctva, years: years, location: reader.location(node))
+        return CostLine(label: label, nature: nature, amountHT: amount, vatRate: vat, fctvaEligible: fctva, years: years, shares: shares, location: reader.location(node))
     }
 
     /// A split by year: all percentages summing to exactly 100 %, or all amounts summing to
     /// exactly the line's HT amount. Percentages are turned into amounts rounded down to the
-    /// cent, the last year taking the cents left over.
-    private func readYears(_ node: Node, total: Money, label: String) -> [(year: Int, amountHT: Money)]? {
+    /// cent, the last year taking the cents left over; the percentages are returned too.
+    private func readYears(_ node: Node, total: Money, label: String) -> (years: [(year: Int, amountHT: Money)], shares: [Rate]?)? {
         guard let f = reader.mapping(node, "`annees`") else { return nil }
         var rates: [(Int, Rate)] = []
         var amounts: [(Int, Money)] = []
@@ -156,7 +157,7 @@ struct OperationReader {
                 return nil
             }
             let parts = total.split(proportionally: rates.map { $0.1.millionths })
-            return zip(rates, parts).map { ($0.0, $1) }
+            return (zip(rates, parts).map { ($0.0, $1) }, rates.map { $0.1 })
         }
         let sum = Money.sum(amounts.map { $0.1 })
         if sum != total {
@@ -167,7 +168,7 @@ struct OperationReader {
                     at: reader.location(node), notes: ["corrigez un montant annuel ou le montant HT pour que les deux concordent"]))
             return nil
         }
-        return amounts
+        return (amounts, nil)
     }
 
     func readFunding(_ node: Node) -> FundingLine? {

@@ -100,6 +100,15 @@ public struct FundingOptimizer {
 
     func euros(_ m: Money) -> Double { Double(m.cents) / 100 }
 
+    /// A whole number of cents from a computed `Double` (already rounded), clamped to `Int64`: NaN
+    /// gives 0, an infinity or a value beyond 2^63 the nearest bound (never reached on bounded plans).
+    static func cents(_ value: Double) -> Int64 {
+        guard !value.isNaN else { return 0 }
+        if value >= 9.2e18 { return .max }
+        if value <= -9.2e18 { return .min }
+        return Int64(value)
+    }
+
     /// The linear programme, to write it out (`optimiser --lp`).
     public var linearProgram: LinearProgram { build(figures: Financing.figures(of: plans)).program }
 
@@ -123,7 +132,7 @@ public struct FundingOptimizer {
                     terms.append((line, nil))
                     continue
                 }
-                let (lower, upper, reason) = bounds(of: line, in: f, context: context, dropFloors: dropped.contains(.floors))
+                let (lower, upper, reason) = bounds(of: line, dispositif: d, in: f, context: context, dropFloors: dropped.contains(.floors))
                 if lower > upper { m.infeasibleLines.append("\(op.id) : \(d.id) doit être d'au moins \(lower) mais d'au plus \(upper) (\(reason))") }
                 let objective: Double = 0
                 let v = m.program.addVariable("\(op.id)/\(d.id)", lower: euros(lower), upper: euros(max(lower, upper)), objective: objective)
@@ -158,7 +167,7 @@ public struct FundingOptimizer {
                 let share = Double(p.millionths) / Double(Rate.scale)
                 let pub = split { $0.isPublicAid }
                 let rhs = share * euros(pub.fixed) - (1 - share) * euros(fixedOwn)
-                add(.ownShare, "part minimale du maître d'ouvrage (\(p.formatted))", [(ownVariable, 1 - share)] + pub.vars.map { ($0.0, -share) }, lower: Money(cents: Int64((rhs * 100).rounded(.up))))
+                add(.ownShare, "part minimale du maître d'ouvrage (\(p.formatted))", [(ownVariable, 1 - share)] + pub.vars.map { ($0.0, -share) }, lower: Money(cents: Self.cents((rhs * 100).rounded(.up))))
             }
             // State dotations together ≤ 80 % of the largest base.
             let dotationLines = f.funding.filter { $0.counts && $0.has(.dotationEtat) }
@@ -188,23 +197,23 @@ public struct FundingOptimizer {
                 let (minimum, _) = context.rate(ParameterName.fipRegionTauxMin, at: fip.parameterDay)
             {
                 let region = split { $0.isPublicAid && $0.category == .region }
-                add(.fipRegion, "participation de la Région au FIP (\(minimum.formatted))", region.vars, lower: Money(cents: Int64((Double(base.cents) * Double(minimum.millionths) / Double(Rate.scale)).rounded(.up))) - region.fixed)
+                add(.fipRegion, "participation de la Région au FIP (\(minimum.formatted))", region.vars, lower: Money(cents: Self.cents((Double(base.cents) * Double(minimum.millionths) / Double(Rate.scale)).rounded(.up))) - region.fixed)
             }
             // PVD project manager: Σ ≤ min(75 % of cost, yearly ceiling × years); ANAH share ≤ its own.
             if f.funding.contains(where: { $0.counts && $0.has(.pvdChefDeProjet) }) {
-                let years = Int64(max(1, Set(op.costs.flatMap { $0.years.map(\.year) }).count))
+                let years = max(1, Set(op.costs.flatMap { $0.years.map(\.year) }).count)
                 let withANAH = f.funding.contains { $0.counts && $0.has(.pvdChefDeProjet) && $0.category == .anah }
                 if let (rate, _) = context.rate(ParameterName.pvdChefDeProjetTaux, at: f.referenceDay),
                     let (yearly, _) = context.amount(withANAH ? ParameterName.pvdChefDeProjetPlafondAvecAnah : ParameterName.pvdChefDeProjetPlafond, at: f.referenceDay)
                 {
                     let pvd = split { $0.has(.pvdChefDeProjet) }
-                    add(.pvd, "co-financement du poste de chef de projet", pvd.vars, upper: min(f.costOnBasis.applyingRoundedDown(rate), Money(cents: yearly.cents * years)) - pvd.fixed)
+                    add(.pvd, "co-financement du poste de chef de projet", pvd.vars, upper: min(f.costOnBasis.applyingRoundedDown(rate), yearly.saturatingMultiplied(by: years)) - pvd.fixed)
                 }
                 if withANAH, let (rate, _) = context.rate(ParameterName.pvdChefDeProjetAnahTaux, at: f.referenceDay),
                     let (yearly, _) = context.amount(ParameterName.pvdChefDeProjetAnahPlafond, at: f.referenceDay)
                 {
                     let anah = split { $0.has(.pvdChefDeProjet) && $0.category == .anah }
-                    add(.pvd, "part de l'ANAH dans le poste de chef de projet", anah.vars, upper: min(f.costOnBasis.applyingRoundedDown(rate), Money(cents: yearly.cents * years)) - anah.fixed)
+                    add(.pvd, "part de l'ANAH dans le poste de chef de projet", anah.vars, upper: min(f.costOnBasis.applyingRoundedDown(rate), yearly.saturatingMultiplied(by: years)) - anah.fixed)
                 }
             }
             // LEADER ≤ k × national public aid, k = p / (1 − p).
@@ -212,7 +221,7 @@ public struct FundingOptimizer {
                 let k = Double(cap.millionths) / Double(Rate.scale - cap.millionths)
                 let leader = split { $0.has(.leader) }
                 let national = split { $0.isPublicAid && !$0.has(.leader) }
-                add(.leader, "LEADER au plus \(cap.formatted) avec sa contrepartie nationale", leader.vars + national.vars.map { ($0.0, -k) }, upper: Money(cents: Int64((k * Double(national.fixed.cents)).rounded(.down))) - leader.fixed)
+                add(.leader, "LEADER au plus \(cap.formatted) avec sa contrepartie nationale", leader.vars + national.vars.map { ($0.0, -k) }, upper: Money(cents: Self.cents((k * Double(national.fixed.cents)).rounded(.down))) - leader.fixed)
             }
             // Envelopes, gathered over the programme.
             for line in f.funding where line.counts {
@@ -228,10 +237,11 @@ public struct FundingOptimizer {
             }
         }
         if !dropped.contains(.envelope) {
-            for (e, envelope) in plans.catalogue.envelopes.enumerated() where envelopeTerms[e] != nil {
+            for (e, envelope) in plans.catalogue.envelopes.enumerated() {
+                guard let envelopeTerms = envelopeTerms[e] else { continue }
                 let users = (envelopeUsers[e] ?? []).sorted().joined(separator: ", ")
                 let index = m.program.addConstraint(
-                    "enveloppe", envelopeTerms[e]!, upper: euros(envelope.amount - (envelopeFixed[e] ?? .zero)))
+                    "enveloppe", envelopeTerms, upper: euros(envelope.amount - (envelopeFixed[e] ?? .zero)))
                 m.rows.append(Row(family: .envelope, op: nil, description: "l'enveloppe \(envelope.dispositif) \(envelope.year) (\(envelope.amount)), partagée par \(users)", index: index))
             }
         }
@@ -256,8 +266,7 @@ public struct FundingOptimizer {
 
     /// A line's bounds: its floor (minimum rate, minimum amount) and its ceiling (maximum rate,
     /// cap, heritage and ANAH caps), or what was asked when no ceiling is known.
-    func bounds(of line: ResolvedFunding, in f: OperationFigures, context: RuleContext, dropFloors: Bool) -> (Money, Money, String) {
-        let d = line.dispositif!
+    func bounds(of line: ResolvedFunding, dispositif d: Dispositif, in f: OperationFigures, context: RuleContext, dropFloors: Bool) -> (Money, Money, String) {
         let day = line.parameterDay
         let base = line.base ?? .zero
         var lower = Money.zero
@@ -277,8 +286,8 @@ public struct FundingOptimizer {
         if d.roles.contains(.anahChefDeProjet), let (r, _) = context.rate(ParameterName.anahChefDeProjetTaux, at: day),
             let (yearly, _) = context.amount(ParameterName.anahChefDeProjetAssietteMax, at: day)
         {
-            let years = Int64(max(1, Set(f.operation.costs.flatMap { $0.years.map(\.year) }).count))
-            caps.append((min(f.costHT, Money(cents: yearly.cents * years)).applyingRoundedDown(r), "\(r.formatted) d'un coût plafonné"))
+            let years = max(1, Set(f.operation.costs.flatMap { $0.years.map(\.year) }).count)
+            caps.append((min(f.costHT, yearly.saturatingMultiplied(by: years)).applyingRoundedDown(r), "\(r.formatted) d'un coût plafonné"))
         }
         let upper = caps.min { $0.0 < $1.0 } ?? (line.amount, "montant demandé (aucun plafond connu)")
         return (lower, upper.0, upper.1)
@@ -308,9 +317,9 @@ public struct FundingOptimizer {
         var proposed = plans
         var changes: [Change] = []
         for a in model.adjustables {
-            let raw = solution.values[a.variable] * 100
+            let raw = (solution.values.indices.contains(a.variable) ? solution.values[a.variable] : euros(a.current)) * 100
             let snapped = abs(raw - raw.rounded()) < 0.001 ? raw.rounded() : raw.rounded(.down)
-            var cents = Money(cents: Int64(snapped))
+            var cents = Money(cents: Self.cents(snapped))
             cents = min(max(cents, a.lower), max(a.lower, a.upper))
             if cents != a.current {
                 changes.append(Change(operation: figures[a.op].operation.id, line: .dispositif(a.dispositif.id), before: a.current, after: cents))
@@ -341,7 +350,7 @@ public struct FundingOptimizer {
             after[id] = f.ownersShare
             var lines: [String] = []
             for a in model.adjustables where a.op == o {
-                let value = solution.values[a.variable]
+                let value = solution.values.indices.contains(a.variable) ? solution.values[a.variable] : euros(a.current)
                 if abs(value - euros(a.upper)) < 0.01 { lines.append("\(a.dispositif.id) au maximum : \(a.upperReason)") }
                 if a.lower > .zero, abs(value - euros(a.lower)) < 0.01, a.lower != a.upper { lines.append("\(a.dispositif.id) au minimum réglementaire (\(a.lower))") }
             }
@@ -359,7 +368,7 @@ public struct FundingOptimizer {
                 }
             }
             let gain = figures[o].ownersShare - f.ownersShare
-            if !gain.isZero { lines.append("part du maître d'ouvrage : \(figures[o].ownersShare) → \(f.ownersShare) (\(gain.isNegative ? "+" : "gain de ")\(Money(cents: abs(gain.cents))))") }
+            if !gain.isZero { lines.append("part du maître d'ouvrage : \(figures[o].ownersShare) → \(f.ownersShare) (\(gain.isNegative ? "+" : "gain de ")\(gain.isNegative ? -gain : gain))") }
             explanations[id] = lines
         }
         return .proposal(

@@ -12,11 +12,11 @@ struct ANAHProjectManagerRule: Rule {
                     let (yearlyBase, _) = context.amount(ParameterName.anahChefDeProjetAssietteMax, at: line.parameterDay)
                 else { continue }
                 let years = max(1, Set(f.operation.costs.flatMap { $0.years.map(\.year) }).count)
-                let base = min(f.costHT, Money(cents: yearlyBase.cents * Int64(years)))
+                let base = min(f.costHT, yearlyBase.saturatingMultiplied(by: years))
                 guard !line.amount.isAtMost(rate, of: base) else { continue }
                 out.append(
                     error(
-                        "\(line.dispositif!.id) : \(line.amount) ; le maximum est \(rate.formatted) de \(base) (coût HT plafonné à \(yearlyBase) par an sur \(years) an(s)), soit \(base.applyingRoundedDown(rate)) (\(ref))",
+                        "\(line.name) : \(line.amount) ; le maximum est \(rate.formatted) de \(base) (coût HT plafonné à \(yearlyBase) par an sur \(years) an(s)), soit \(base.applyingRoundedDown(rate)) (\(ref))",
                         at: line.line.location(of: "montant"), operation: f.id,
                         notes: ["ramenez l'aide à \(base.applyingRoundedDown(rate))"]))
             }

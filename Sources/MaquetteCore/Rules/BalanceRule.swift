@@ -25,7 +25,7 @@ struct BalanceRule: Rule {
                 : "réduisez une ressource de \(gap.formatted) ou ajoutez la dépense qui manque"
             out.append(
                 error(
-                    "le plan est déséquilibré : ressources \(f.totalResources), dépenses \(f.costOnBasis) \(basis) (écart \(gap.isNegative ? "-" : "+")\(Money(cents: abs(gap.cents))))",
+                    "le plan est déséquilibré : ressources \(f.totalResources), dépenses \(f.costOnBasis) \(basis) (écart \(gap.isNegative ? "-" : "+")\(gap.isNegative ? -gap : gap))",
                     at: f.operation.location(of: "financements"), operation: f.id, notes: [remedy]))
         }
         return out

@@ -9,16 +9,17 @@ struct DispositifRateRule: Rule {
         var out: [Diagnostic] = []
         for f in context.figures {
             for line in f.counted {
-                guard let d = line.dispositif, let base = line.base, !base.isZero else { continue }
+                guard let d = line.dispositif, let base = line.base else { continue }
                 let where_ = line.line.location(of: line.line.keyLocations["taux"] != nil ? "taux" : "montant")
-                let rate = line.effectiveRate?.formatted ?? "?"
+                // A zero base admits no amount under a maximum rate, and any amount over a minimum one.
+                let share = base.isZero ? "pour une assiette éligible nulle" : "soit \(line.effectiveRate?.formatted ?? "?") de l'assiette éligible \(base)"
                 if let v = d.parameters[Dispositif.tauxMax]?.value(at: line.parameterDay) {
                     switch v.value {
                     case .rate(let max) where !line.amount.isAtMost(max, of: base):
                         let cap = base.applyingRoundedDown(max)
                         out.append(
                             error(
-                                "\(d.id) : \(line.amount) soit \(rate) de l'assiette éligible \(base), au-delà du taux maximal de \(max.formatted) (\(cap)) (\(v.reference))",
+                                "\(d.id) : \(line.amount) \(share), au-delà du taux maximal de \(max.formatted) (\(cap)) (\(v.reference))",
                                 at: where_, operation: f.id,
                                 notes: ["ramenez la subvention à \(cap) au plus et financez les \(line.amount - cap) restants autrement"]))
                     case .toSupply:
@@ -32,7 +33,7 @@ struct DispositifRateRule: Rule {
                         let floor = ceilingApplying(min, to: base)
                         out.append(
                             error(
-                                "\(d.id) : \(line.amount) soit \(rate) de l'assiette éligible \(base), en dessous du taux minimal de \(min.formatted) (\(floor)) (\(v.reference))",
+                                "\(d.id) : \(line.amount) \(share), en dessous du taux minimal de \(min.formatted) (\(floor)) (\(v.reference))",
                                 at: where_, operation: f.id,
                                 notes: ["portez la subvention à \(floor) au moins, ou réduisez l'assiette déclarée (`assiette`)"]))
                     case .toSupply:

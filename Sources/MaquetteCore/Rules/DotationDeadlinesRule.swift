@@ -15,7 +15,7 @@ struct DotationDeadlinesRule: Rule {
                 {
                     out.append(
                         error(
-                            "\(line.dispositif!.id) notifiée le \(notified.formatted) : les travaux prévus le \(start.formatted) commencent après le délai de \(months) mois (\(notified.adding(months: months).formatted)) ; la subvention devient caduque (\(ref))",
+                            "\(line.name) notifiée le \(notified.formatted) : les travaux prévus le \(start.formatted) commencent après le délai de \(months) mois (\(notified.adding(months: months).formatted)) ; la subvention devient caduque (\(ref))",
                             at: f.operation.location(of: "calendrier"), operation: f.id,
                             notes: ["avancez le commencement, ou demandez la prorogation d'un an deux mois avant l'échéance"]))
                 }
@@ -25,7 +25,7 @@ struct DotationDeadlinesRule: Rule {
                 {
                     out.append(
                         warning(
-                            "\(line.dispositif!.id) : l'achèvement prévu le \(end.formatted) dépasse \(months) mois après le commencement (\(start.adding(months: months).formatted)) ; les demandes de paiement ne seraient plus recevables (\(ref))",
+                            "\(line.name) : l'achèvement prévu le \(end.formatted) dépasse \(months) mois après le commencement (\(start.adding(months: months).formatted)) ; les demandes de paiement ne seraient plus recevables (\(ref))",
                             at: f.operation.location(of: "calendrier"), operation: f.id,
                             notes: ["une prorogation exceptionnelle de deux ans doit être demandée au préfet"]))
                 }

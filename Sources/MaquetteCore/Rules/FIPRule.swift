@@ -9,7 +9,7 @@ struct FIPRule: Rule {
         var out: [Diagnostic] = []
         for f in context.figures {
             for line in f.with(.dracFIP) {
-                let id = line.dispositif!.id
+                let id = line.name
                 guard let base = line.base else { continue }
                 let capName: String
                 switch f.operation.protection {
@@ -25,7 +25,7 @@ struct FIPRule: Rule {
                 if let (cap, ref) = context.rate(capName, at: line.parameterDay), !line.amount.isAtMost(cap, of: base) {
                     out.append(
                         error(
-                            "\(id) : \(line.amount) soit \(line.effectiveRate!.formatted) de \(base) ; le maximum pour un immeuble \(f.operation.protection.rawValue) est \(cap.formatted) (\(ref))",
+                            "\(id) : \(line.amount) \(line.share(of: base)) ; le maximum pour un immeuble \(f.operation.protection.rawValue) est \(cap.formatted) (\(ref))",
                             at: line.line.location(of: "montant"), operation: f.id,
                             notes: ["ramenez l'aide à \(base.applyingRoundedDown(cap))"]))
                 }
@@ -44,7 +44,7 @@ struct FIPRule: Rule {
                 {
                     out.append(
                         error(
-                            "\(id) est réservé aux communes de moins de \(maximum) habitants ; \(f.maitreOuvrage!.name) en compte \(population) (\(ref))",
+                            "\(id) est réservé aux communes de moins de \(maximum) habitants ; \(f.maitreOuvrage?.name ?? f.operation.maitreOuvrage) en compte \(population) (\(ref))",
                             at: line.line.location, operation: f.id, notes: ["sollicitez plutôt l'aide ordinaire aux monuments historiques"]))
                 }
             }

@@ -13,7 +13,7 @@ struct HeritageRule: Rule {
                 case .aucune:
                     out.append(
                         error(
-                            "\(line.dispositif!.id) finance des immeubles protégés au titre des monuments historiques, et l'opération ne déclare aucune protection",
+                            "\(line.name) finance des immeubles protégés au titre des monuments historiques, et l'opération ne déclare aucune protection",
                             at: line.line.location, operation: f.id,
                             notes: ["déclarez `protection: inscrit` ou `protection: classe`, ou retirez la ligne"]))
                 case .inscrit:
@@ -22,7 +22,7 @@ struct HeritageRule: Rule {
                     else { continue }
                     out.append(
                         error(
-                            "\(line.dispositif!.id) : \(line.amount) soit \(line.effectiveRate!.formatted) des travaux \(base) sur un immeuble inscrit ; le maximum est \(cap.formatted), soit \(base.applyingRoundedDown(cap)) (\(ref))",
+                            "\(line.name) : \(line.amount) \(line.share(of: base)) (travaux sur un immeuble inscrit) ; le maximum est \(cap.formatted), soit \(base.applyingRoundedDown(cap)) (\(ref))",
                             at: line.line.location(of: "montant"), operation: f.id,
                             notes: ["ramenez l'aide à \(base.applyingRoundedDown(cap))"]))
                 case .classe:

@@ -19,8 +19,10 @@ struct LEADERRule: Rule {
                         "LEADER (\(leader)) demande une contrepartie publique nationale, et l'opération n'en a aucune (\(ref))",
                         at: last.line.location, operation: f.id,
                         notes: ["sollicitez une aide publique nationale (État, Région, Département, EPCI) en contrepartie"]))
-            } else if !leader.isAtMost(cap, of: leader + national) {
-                let maximum = Money(cents: Int64(Int128(national.cents) * Int128(cap.millionths) / Int128(Rate.scale - cap.millionths)))
+            } else if !leader.isAtMost(cap, of: leader + national), cap < .hundredPercent {
+                // leader ≤ cap × (leader + national) ⇔ leader ≤ national × cap / (1 − cap); below 100 %
+                // (a cap of 100 % or more is always met, national being positive here).
+                let maximum = Money(cents: Int64(clamping: Int128(national.cents) * Int128(cap.millionths) / Int128(Rate.scale - cap.millionths)))
                 out.append(
                     error(
                         "LEADER (\(leader)) dépasse \(cap.formatted) des aides publiques qu'il complète (\(leader + national)) ; avec \(national) de contrepartie nationale il est au plus \(maximum) (\(ref))",

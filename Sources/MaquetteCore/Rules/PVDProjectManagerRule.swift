@@ -20,24 +20,24 @@ struct PVDProjectManagerRule: Rule {
                     anah.isZero ? ParameterName.pvdChefDeProjetPlafond : ParameterName.pvdChefDeProjetPlafondAvecAnah, at: day)
             else { continue }
             let byRate = f.costOnBasis.applyingRoundedDown(rate)
-            let byCeiling = Money(cents: yearly.cents * Int64(years))
+            let byCeiling = yearly.saturatingMultiplied(by: years)
             let cap = min(byRate, byCeiling)
             if total > cap {
                 out.append(
                     error(
                         "le co-financement du poste atteint \(total) ; le maximum est \(cap) (\(rate.formatted) de \(f.costOnBasis), et \(yearly) par an sur \(years) an(s)) (\(ref))",
-                        at: lines.last!.line.location(of: "montant"), operation: f.id,
+                        at: (lines.last ?? first).line.location(of: "montant"), operation: f.id,
                         notes: ["réduisez le co-financement de \(total - cap)"]))
             }
             if !anah.isZero, let (anahRate, _) = context.rate(ParameterName.pvdChefDeProjetAnahTaux, at: day),
                 let (anahYearly, _) = context.amount(ParameterName.pvdChefDeProjetAnahPlafond, at: day)
             {
-                let anahCap = min(f.costOnBasis.applyingRoundedDown(anahRate), Money(cents: anahYearly.cents * Int64(years)))
+                let anahCap = min(f.costOnBasis.applyingRoundedDown(anahRate), anahYearly.saturatingMultiplied(by: years))
                 if anah > anahCap {
                     out.append(
                         error(
                             "la part de l'ANAH dans le poste atteint \(anah) ; le maximum est \(anahCap) (\(anahRate.formatted), \(anahYearly) par an) (\(ref))",
-                            at: lines.first { $0.category == .anah }!.line.location(of: "montant"), operation: f.id,
+                            at: (lines.first { $0.category == .anah } ?? first).line.location(of: "montant"), operation: f.id,
                             notes: ["réduisez la part de l'ANAH de \(anah - anahCap)"]))
                 }
             }

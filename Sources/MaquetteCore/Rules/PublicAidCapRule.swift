@@ -16,7 +16,7 @@ struct PublicAidCapRule: Rule {
             let limit = base.applyingRoundedDown(cap)
             out.append(
                 error(
-                    "les aides publiques (\(f.publicAid)) dépassent \(cap.formatted) de la dépense subventionnable \(base) retenue pour \(first.dispositif!.id) (\(ref))",
+                    "les aides publiques (\(f.publicAid)) dépassent \(cap.formatted) de la dépense subventionnable \(base) retenue pour \(first.name) (\(ref))",
                     at: first.line.location, operation: f.id,
                     notes: ["réduisez les aides de \(f.publicAid - limit) : au-delà, l'État demande le reversement (art. 14)"]))
         }

@@ -117,5 +117,5 @@ func ceilingApplying(_ rate: Rate, to base: Money) -> Money {
     let scale = Int128(Rate.scale)
     var q = product / scale
     if product % scale > 0 { q += 1 }
-    return Money(cents: Int64(q))
+    return Money(cents: Int64(clamping: q))
 }

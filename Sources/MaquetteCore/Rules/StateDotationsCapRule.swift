@@ -9,7 +9,7 @@ struct StateDotationsCapRule: Rule {
         var out: [Diagnostic] = []
         for f in context.figures {
             let lines = f.with(.dotationEtat)
-            guard lines.count > 0, let base = lines.compactMap(\.base).max(), !base.isZero,
+            guard let last = lines.last, let base = lines.compactMap(\.base).max(),
                 let (cap, ref) = context.rate(ParameterName.dotationsPlafond, at: f.referenceDay)
             else { continue }
             let total = Money.sum(lines.map(\.amount))
@@ -17,8 +17,8 @@ struct StateDotationsCapRule: Rule {
             let limit = base.applyingRoundedDown(cap)
             out.append(
                 error(
-                    "les dotations de l'État (\(lines.map { $0.dispositif!.id }.joined(separator: " + "))) totalisent \(total), soit \(Rate.ratio(total, base)!.formatted) de la dépense subventionnable \(base) HT ; le plafond est \(cap.formatted), soit \(limit) (\(ref))",
-                    at: lines.last!.line.location(of: "montant"), operation: f.id,
+                    "les dotations de l'État (\(lines.map(\.name).joined(separator: " + "))) totalisent \(total), \(Rate.ratio(total, base).map { "soit \($0.formatted) de la dépense subventionnable \(base) HT" } ?? "pour une dépense subventionnable nulle") ; le plafond est \(cap.formatted), soit \(limit) (\(ref))",
+                    at: last.line.location(of: "montant"), operation: f.id,
                     notes: ["réduisez les dotations de \(total - limit) au total"]))
         }
         return out

@@ -8,9 +8,10 @@ struct StatusRule: Rule {
     func check(_ context: RuleContext) -> [Diagnostic] {
         var out: [Diagnostic] = []
         for f in context.figures {
-            for line in f.funding where line.dispositif != nil {
+            for line in f.funding {
+                guard let dispositif = line.dispositif else { continue }
                 let l = line.line
-                let name = line.dispositif!.id
+                let name = dispositif.id
                 let at = l.location(of: "statut")
                 switch l.status {
                 case .sollicite where l.requestDay == nil:

@@ -130,7 +130,7 @@ public struct MonteCarlo {
         }
         var need = [Int64](repeating: 0, count: years)
         for y in Treasury.years(of: figures, in: alone) where y.year >= firstYear && y.year - firstYear < years {
-            need[y.year - firstYear] += y.need.cents
+            need[y.year - firstYear].addSaturating(y.need.cents)
         }
         return Outcome(
             own: figures.ownersShare.cents, shareBroken: errors.contains { $0.rule == .partMaitreOuvrage }, anyBroken: !errors.isEmpty,
@@ -190,7 +190,7 @@ public struct MonteCarlo {
             var parts = [[Int]](repeating: [], count: chunkCount)
             var load = [Int](repeating: 0, count: chunkCount)
             for w in owners.sorted(by: { (operationsOf[$0].count, $1) > (operationsOf[$1].count, $0) }) {
-                let c = load.indices.min { (load[$0], $0) < (load[$1], $1) }!
+                guard let c = load.indices.min(by: { (load[$0], $0) < (load[$1], $1) }) else { break }
                 parts[c].append(w)
                 load[c] += operationsOf[w].count
             }
@@ -218,12 +218,12 @@ public struct MonteCarlo {
         var overCapacity = [Bool](repeating: false, count: draws)
         for a in accumulators {
             for d in 0..<draws {
-                programmeShares[d] += a.programmeShare[d]
+                programmeShares[d].addSaturating(a.programmeShare[d])
                 shareBroken[d] = shareBroken[d] || a.shareBroken[d]
                 anyBroken[d] = anyBroken[d] || a.anyBroken[d]
                 overCapacity[d] = overCapacity[d] || a.overCapacity[d]
             }
-            for i in envelopeUse.indices { envelopeUse[i] += a.envelopeUse[i] }
+            for i in envelopeUse.indices { envelopeUse[i].addSaturating(a.envelopeUse[i]) }
         }
         var programmeAnyBreaks = 0
         for d in 0..<draws {
@@ -231,7 +231,7 @@ public struct MonteCarlo {
             if anyBroken[d] || envelopeBroken { programmeAnyBreaks += 1 }
         }
         let summaries = ownerIDs.indices.map { w in
-            let counts = ownerCounts[w]!
+            let counts = ownerCounts[w] ?? Accumulator.OwnerCounts(ownersShare: Distribution(mean: .zero, p10: .zero, p50: .zero, p90: .zero))
             return Summary(
                 owner: ownerIDs[w], ownersShare: counts.ownersShare, ownersShareRuleBreaks: counts.shareBreaks, anyRuleBreaks: counts.anyBreaks,
                 capacityExceeded: counts.capacityExceeded)
@@ -323,13 +323,13 @@ public struct MonteCarlo {
 
         /// Adds outcome `i` of `table` to draw `d` (and to the owner's cash need by year if `need`).
         private mutating func add(_ table: OutcomeTable, _ i: Int, draw d: Int, need counting: Bool) {
-            row[d] += table.own[i]
-            programmeShare[d] += table.own[i]
+            row[d].addSaturating(table.own[i])
+            programmeShare[d].addSaturating(table.own[i])
             if table.flags[i] & 1 != 0 { ownerShareBroken[d] = true }
             if table.flags[i] & 2 != 0 { ownerAnyBroken[d] = true }
-            for j in table.envelopeStart[i]..<table.envelopeStart[i + 1] { envelopeUse[table.envelopePairs[j].0 * draws + d] += table.envelopePairs[j].1 }
+            for j in table.envelopeStart[i]..<table.envelopeStart[i + 1] { envelopeUse[table.envelopePairs[j].0 * draws + d].addSaturating(table.envelopePairs[j].1) }
             if counting {
-                for j in table.needStart[i]..<table.needStart[i + 1] { need[table.needPairs[j].0 * draws + d] += table.needPairs[j].1 }
+                for j in table.needStart[i]..<table.needStart[i + 1] { need[table.needPairs[j].0 * draws + d].addSaturating(table.needPairs[j].1) }
             }
         }
 
@@ -418,8 +418,8 @@ public struct MonteCarlo {
                 for d in 0..<draws {
                     var cumulated = Int64(0)
                     for y in 0..<years {
-                        cumulated += need[y * draws + d]
-                        let available = yearly * Int64(max(1, context.firstYear + y - context.plans.programme.firstYear + 1))
+                        cumulated.addSaturating(need[y * draws + d])
+                        let available = Money(cents: yearly).saturatingMultiplied(by: max(1, context.firstYear + y - context.plans.programme.firstYear + 1)).cents
                         if cumulated > available {
                             counts.capacityExceeded += 1
                             overCapacity[d] = true
@@ -430,5 +430,15 @@ public struct MonteCarlo {
             }
             return counts
         }
+    }
+}
+
+extension Int64 {
+    /// `self += other`, stopping at the bounds instead of trapping. Amounts in cents within the
+    /// plan bounds (``Money/maximumProgrammeAmount``) never reach them.
+    @inline(__always)
+    mutating func addSaturating(_ other: Int64) {
+        let (sum, overflow) = addingReportingOverflow(other)
+        self = overflow ? (other > 0 ? .max : .min) : sum
     }
 }

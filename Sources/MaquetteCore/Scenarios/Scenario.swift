@@ -101,7 +101,11 @@ public enum ScenarioEngine {
         return .success(chain)
     }
 
-    /// The plans with every change of the scenario chain applied, and the changes that point at nothing.
+    /// The plans with every change of the scenario chain applied, and the changes that cannot be:
+    /// those that point at nothing, and those whose result would leave the bounds of a plan (an
+    /// amount beyond ``Money/maximumLineAmount`` or ``Money/maximumProgrammeAmount``, a rate beyond
+    /// ``Rate/maximumLineRate``, a year outside ``Programme/acceptedYears``). Each is a read error
+    /// located on the change, and the change is left out.
     public static func apply(_ chain: [Scenario], to base: Plans) -> (plans: Plans, diagnostics: [Diagnostic]) {
         var plans = base
         var diagnostics: [Diagnostic] = []
@@ -117,8 +121,28 @@ public enum ScenarioEngine {
         Diagnostic(.erreur, rule: .scenario, message, at: change.location, notes: ["vérifiez l'identifiant dans le fichier de scénario"])
     }
 
-    /// Applies one change; returns a diagnostic when it points at nothing.
+    static func outOfBounds(_ message: String, _ change: ScenarioChange, note: String) -> Diagnostic {
+        Diagnostic(.erreur, rule: .scenario, message, at: change.location, notes: [note])
+    }
+
+    /// Applies one change; returns a diagnostic, and leaves the plans as they were, when the change
+    /// points at nothing or would take the plans out of their bounds.
     static func apply(_ change: ScenarioChange, to plans: inout Plans) -> Diagnostic? {
+        var candidate = plans
+        if let problem = transform(change, &candidate) { return problem }
+        let before = AmountBounds.programmeTotal(plans)
+        let after = AmountBounds.programmeTotal(candidate)
+        if after > Int128(Money.maximumProgrammeAmount.cents), after > before {
+            return outOfBounds(
+                "ce changement porterait les montants du programme au-delà de \(Money.maximumProgrammeAmount) au total",
+                change, note: "un programme compte au plus \(Money.maximumProgrammeAmount) de dépenses et de financements : vérifiez la `variation` ou le montant")
+        }
+        plans = candidate
+        return nil
+    }
+
+    /// The change applied to `plans`; a diagnostic when it points at nothing or leaves the bounds.
+    private static func transform(_ change: ScenarioChange, _ plans: inout Plans) -> Diagnostic? {
         func operationIndex(_ id: String) -> Int? { plans.operations.firstIndex { $0.id == id } }
         func lineIndices(_ op: Int, _ target: FundingTarget) -> [Int] {
             plans.operations[op].funding.indices.filter { target.matches(plans.operations[op].funding[$0]) }
@@ -129,6 +153,7 @@ public enum ScenarioEngine {
             case .one(let id): return operationIndex(id).map { [$0] }
             }
         }
+        let lineNote = "une ligne compte au plus \(Money.maximumLineAmount) : vérifiez la `variation` ou le montant, et les changements qui s'y ajoutent"
         switch change.kind {
         case .refuse(let opID, let target), .remove(let opID, let target), .changeFunding(let opID, let target, _, _):
             guard let op = operationIndex(opID) else { return missing("l'opération `\(opID)` n'existe pas", change) }
@@ -140,6 +165,12 @@ public enum ScenarioEngine {
             case .remove:
                 plans.operations[op].funding.removeAll { target.matches($0) }
             case .changeFunding(_, _, let amount, let status):
+                if case .fixed(let m)? = amount, m > Money.maximumLineAmount || m.isNegative {
+                    return outOfBounds("`\(target)` de l'opération `\(opID)` : montant \(m) hors des bornes", change, note: lineNote)
+                }
+                if case .rate(let r)? = amount, r > Rate.maximumLineRate || r < .zero {
+                    return outOfBounds("`\(target)` de l'opération `\(opID)` : taux \(r.formatted) hors des bornes", change, note: "un taux est compris entre 0 % et \(Rate.maximumLineRate.formatted)")
+                }
                 for i in lines {
                     if let amount { plans.operations[op].funding[i].amount = amount }
                     if let status { plans.operations[op].funding[i].status = status }
@@ -148,12 +179,17 @@ public enum ScenarioEngine {
             }
         case .changeDispositif(let id, let parameters, let variation, let envelopes):
             guard plans.catalogue.dispositifs[id] != nil else { return missing("le dispositif `\(id)` n'existe pas", change) }
-            let since = Day(year: 1900, month: 1, day: 1)!
+            guard let since = Day(year: 1900, month: 1, day: 1) else { return nil }
             for (name, value) in parameters {
-                plans.catalogue.dispositifs[id]!.parameters[name] = Parameter(
+                plans.catalogue.dispositifs[id]?.parameters[name] = Parameter(
                     name: name, values: [DatedValue(since: since, value: value, reference: "scénario", location: change.location)])
             }
             for envelope in envelopes {
+                guard plans.programme.acceptedYears.contains(envelope.year) else {
+                    return outOfBounds(
+                        "enveloppe \(id) \(envelope.year) : année hors des années admises, \(plans.programme.acceptedYearsText)", change,
+                        note: "écrivez une année de la période du programme")
+                }
                 plans.catalogue.envelopes.removeAll { $0.dispositif == id && $0.year == envelope.year }
                 plans.catalogue.envelopes.append(envelope)
             }
@@ -161,9 +197,23 @@ public enum ScenarioEngine {
                 let factor = Rate.hundredPercent + variation
                 for op in plans.operations.indices {
                     for i in plans.operations[op].funding.indices where plans.operations[op].funding[i].dispositifID == id {
+                        let opID = plans.operations[op].id
                         switch plans.operations[op].funding[i].amount {
-                        case .fixed(let m): plans.operations[op].funding[i].amount = .fixed(m.applying(factor))
-                        case .rate(let r): plans.operations[op].funding[i].amount = .rate(Rate(millionths: Int64(Int128(r.millionths) * Int128(factor.millionths) / Int128(Rate.scale))))
+                        case .fixed(let m):
+                            let scaled = m.applying(factor)
+                            guard scaled <= Money.maximumLineAmount else {
+                                return outOfBounds(
+                                    "`\(id)` de l'opération `\(opID)` : \(m) avec la variation de \(variation.formatted) dépasserait \(Money.maximumLineAmount)",
+                                    change, note: lineNote)
+                            }
+                            plans.operations[op].funding[i].amount = .fixed(scaled)
+                        case .rate(let r):
+                            guard let scaled = r.scaled(by: factor), scaled <= Rate.maximumLineRate else {
+                                return outOfBounds(
+                                    "`\(id)` de l'opération `\(opID)` : le taux de \(r.formatted) avec la variation de \(variation.formatted) dépasserait \(Rate.maximumLineRate.formatted)",
+                                    change, note: "un taux est au plus \(Rate.maximumLineRate.formatted) : vérifiez la `variation` et les changements qui s'y ajoutent")
+                            }
+                            plans.operations[op].funding[i].amount = .rate(scaled)
                         case .balance: break
                         }
                     }
@@ -180,7 +230,12 @@ public enum ScenarioEngine {
                     var newAmount = line.amountHT
                     if let amount { newAmount = amount }
                     if let variation { newAmount = newAmount.applying(Rate.hundredPercent + variation) }
-                    let parts = newAmount.split(proportionally: line.years.map { $0.amountHT.cents })
+                    guard newAmount <= Money.maximumLineAmount, !newAmount.isNegative else {
+                        return outOfBounds(
+                            "la dépense « \(line.label) » de l'opération `\(plans.operations[op].id)` atteindrait \(newAmount) HT, au-delà de \(Money.maximumLineAmount) par ligne",
+                            change, note: lineNote)
+                    }
+                    let parts = newAmount.split(proportionally: line.splitWeights)
                     plans.operations[op].costs[i].amountHT = newAmount
                     plans.operations[op].costs[i].years = zip(line.years, parts).map { ($0.year, $1) }
                     touched += 1
@@ -190,15 +245,26 @@ public enum ScenarioEngine {
                 let what = label.map { "« \($0) »" } ?? nature.map { "de nature `\($0.rawValue)`" } ?? ""
                 return missing("aucune dépense \(what) dans \(target == .all ? "le programme" : "l'opération")", change)
             }
-        case .shift(let target, let months):
+        case .shift(let target, let requested):
             guard let ops = operations(target) else { return missing("l'opération `\(target)` n'existe pas", change) }
+            let months = max(-Day.maximumShiftInMonths, min(Day.maximumShiftInMonths, requested))
+            // Six months or more round away from zero.
             let years = (abs(months) + 6) / 12 * (months < 0 ? -1 : 1)
+            let accepted = plans.programme.acceptedYears
             for op in ops {
-                plans.operations[op].worksStart = plans.operations[op].worksStart?.adding(months: months)
-                plans.operations[op].end = plans.operations[op].end?.adding(months: months)
-                for i in plans.operations[op].costs.indices {
-                    plans.operations[op].costs[i].years = plans.operations[op].costs[i].years.map { ($0.year + years, $0.amountHT) }
+                var operation = plans.operations[op]
+                operation.worksStart = operation.worksStart?.adding(months: months)
+                operation.end = operation.end?.adding(months: months)
+                for i in operation.costs.indices {
+                    operation.costs[i].years = operation.costs[i].years.map { ($0.year + years, $0.amountHT) }
                 }
+                let reached = [operation.worksStart?.year, operation.end?.year].compactMap { $0 } + operation.costs.flatMap { $0.years.map(\.year) }
+                if let outside = reached.first(where: { !accepted.contains($0) }) {
+                    return outOfBounds(
+                        "`decaler` porterait l'opération `\(operation.id)` en \(outside), hors des années admises : \(plans.programme.acceptedYearsText)",
+                        change, note: "vérifiez `mois` ou `annees` (et les décalages qui s'y ajoutent, du scénario parent compris)")
+                }
+                plans.operations[op] = operation
             }
         case .addFunding(let opID, let line):
             guard let op = operationIndex(opID) else { return missing("l'opération `\(opID)` n'existe pas", change) }
@@ -209,6 +275,13 @@ public enum ScenarioEngine {
             plans.operations[op].funding.insert(line, at: balance ?? plans.operations[op].funding.count)
         case .addOperation(let operation):
             if operationIndex(operation.id) != nil { return missing("l'opération `\(operation.id)` existe déjà", change) }
+            let accepted = plans.programme.acceptedYears
+            let reached = [operation.worksStart?.year, operation.end?.year].compactMap { $0 } + operation.costs.flatMap { $0.years.map(\.year) }
+            if let outside = reached.first(where: { !accepted.contains($0) }) {
+                return outOfBounds(
+                    "l'opération ajoutée `\(operation.id)` porte l'année \(outside), hors des années admises : \(plans.programme.acceptedYearsText)",
+                    change, note: "écrivez des dates et des années proches de la période du programme")
+            }
             plans.operations.append(operation)
         }
         return nil

@@ -71,7 +71,7 @@ public enum Treasury {
             }
         }
         for i in f.fctva { table[i.receiptYear, default: Year(year: i.receiptYear)].fctva += i.amount }
-        return table.keys.sorted().map { table[$0]! }
+        return table.sorted { $0.key < $1.key }.map(\.value)
     }
 
     /// When a subsidy's money arrives, year by year.
@@ -98,7 +98,7 @@ public enum Treasury {
         var spent = Money.zero
         for y in byYear {
             spent += y.ht
-            let due = htTotal.isZero ? ceiling : Money(cents: Int64(Int128(amount.cents) * Int128(spent.cents) / Int128(htTotal.cents)))
+            let due = htTotal.isZero ? ceiling : Money(cents: Int64(clamping: Int128(amount.cents) * Int128(spent.cents) / Int128(htTotal.cents)))
             let target = max(paid, min(due, ceiling))
             if target > paid {
                 out.append((y.year, target - paid))
@@ -119,10 +119,10 @@ public enum Treasury {
         }
         let allYears = Set(byOwner.values.flatMap(\.keys)).sorted()
         let owners = plans.programme.maitresOuvrage.map(\.id).filter { byOwner[$0] != nil }
-        let tables = owners.map { owner in Table(owner: owner, years: allYears.map { byOwner[owner]![$0] ?? Year(year: $0) }) }
+        let tables = owners.map { owner in Table(owner: owner, years: allYears.map { byOwner[owner]?[$0] ?? Year(year: $0) }) }
         var total: [Int: Year] = [:]
         for t in tables { for y in t.years { total[y.year, default: Year(year: y.year)].add(y) } }
-        return (tables, Table(owner: nil, years: allYears.map { total[$0]! }))
+        return (tables, Table(owner: nil, years: allYears.map { total[$0] ?? Year(year: $0) }))
     }
 
     /// The first year each owner's cumulated need exceeds its cumulated self-financing capacity
@@ -132,7 +132,7 @@ public enum Treasury {
         for table in tables {
             guard let id = table.owner, let owner = plans.programme.maitreOuvrage(id), let capacity = owner.selfFinancingCapacity else { continue }
             for (year, cumulated) in zip(table.years.map(\.year), table.cumulatedNeed) {
-                let available = Money(cents: capacity.cents * Int64(max(1, year - plans.programme.firstYear + 1)))
+                let available = capacity.saturatingMultiplied(by: max(1, year - plans.programme.firstYear + 1))
                 if cumulated > available {
                     out.append((owner, year, cumulated, available))
                     break
@@ -146,7 +146,7 @@ public enum Treasury {
         overCapacity(tables, plans: plans).map { o in
             Diagnostic(
                 .avertissement, rule: .tresorerieCapacite,
-                "\(o.owner.name) : besoin de financement cumulé de \(o.need) fin \(o.year), au-delà de sa capacité d'autofinancement cumulée (\(o.owner.selfFinancingCapacity!) par an depuis \(plans.programme.firstYear), soit \(o.available))",
+                "\(o.owner.name) : besoin de financement cumulé de \(o.need) fin \(o.year), au-delà de sa capacité d'autofinancement cumulée (\(o.owner.selfFinancingCapacity ?? .zero) par an depuis \(plans.programme.firstYear), soit \(o.available))",
                 at: o.owner.location, operation: nil, notes: ["prévoyez un emprunt, décalez une opération ou sollicitez une avance"])
         }
     }

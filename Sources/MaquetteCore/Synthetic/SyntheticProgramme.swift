@@ -153,8 +153,8 @@ public struct SyntheticProgramme {
         funders += "  - { id: region.bourgs-centres, parametres: { taux-max: 30 % } }\n  - { id: departement.f2d, parametres: { taux-max: 20 % } }\n"
         funders += "enveloppes:\n"
         for (dispositif, byYear) in [("etat.detr", detrByYear), ("etat.dsil", dsilByYear)] {
-            for year in byYear.keys.sorted() {
-                let envelope = Money(euros: (byYear[year]!.applying(Rate(percent: 115)).cents / 100_000 + 1) * 1_000)
+            for (year, asked) in byYear.sorted(by: { $0.key < $1.key }) {
+                let envelope = Money(euros: (asked.applying(Rate(percent: 115)).cents / 100_000 + 1) * 1_000)
                 funders += "  - { dispositif: \(dispositif), annee: \(year), montant: \(amount(envelope)) }\n"
             }
         }

@@ -1,0 +1,69 @@
+import XCTest
+
+@testable import MaquetteCore
+
+/// The bounds that keep every sum of a plan within 64 bits, and the years a plan may use.
+final class PlanBoundsTests: XCTestCase {
+    func testAcceptedYearsOfAProgramme() throws {
+        let reference = try XCTUnwrap(Day(year: 2024, month: 1, day: 1))
+        var programme = Programme(id: "p", name: "P", firstYear: 2024, lastYear: 2028, referenceDay: reference, maitresOuvrage: [])
+        XCTAssertEqual(programme.acceptedYears, 2014...2038)
+        XCTAssertEqual(programme.acceptedYearsText, "2014 à 2038 (période 2024-2028 ± 10 ans)")
+        // A period written backwards still gives a range (no trap building it).
+        programme.lastYear = 2020
+        XCTAssertEqual(programme.acceptedYears, 2010...2034)
+        programme.firstYear = .max
+        XCTAssertEqual(programme.acceptedYears.upperBound, .max)
+    }
+
+    func plans(lines: Int, eachHT: Money, funding: [FundingLine] = []) throws -> Plans {
+        let reference = try XCTUnwrap(Day(year: 2025, month: 1, day: 1))
+        let costs = (0..<lines).map { i in
+            CostLine(label: "L\(i)", nature: .travaux, amountHT: eachHT, vatRate: .zero, years: [(2025, eachHT)])
+        }
+        let operation = Operation(id: "op", title: "Op", maitreOuvrage: "c", costs: costs, funding: funding)
+        let programme = Programme(
+            id: "p", name: "P", firstYear: 2024, lastYear: 2028, referenceDay: reference,
+            maitresOuvrage: [MaitreOuvrage(id: "c", name: "C", selfFinancingCapacity: Money(euros: 7))])
+        return Plans(programme: programme, catalogue: Catalogue(envelopes: [Envelope(dispositif: "x", year: 2025, amount: Money(euros: 3))]), operations: [operation])
+    }
+
+    func testProgrammeTotalCountsEveryAmountOnce() throws {
+        // One line of 1 000 € HT at 20 %: HT 1 000 + TTC 1 200 = 2 200; a fixed 300 €; 50 % of
+        // the largest base (2 200) = 1 100; a balance counted as the costs, 2 200; a declared base
+        // of 400 and 100 paid; the envelope of 3 € and the capacity of 7 €:
+        // 2 200 + 300 + 1 100 + 2 200 + 400 + 100 + 3 + 7 = 6 310 € in all.
+        let line = CostLine(label: "T", nature: .travaux, amountHT: Money(euros: 1_000), vatRate: Rate(percent: 20), years: [(2025, Money(euros: 1_000))])
+        let funding = [
+            FundingLine(source: .dispositif("a"), amount: .fixed(Money(euros: 300))),
+            FundingLine(source: .dispositif("b"), amount: .rate(Rate(percent: 50)), declaredBase: Money(euros: 400), paid: Money(euros: 100)),
+            FundingLine(source: .own(.autofinancement), amount: .balance),
+        ]
+        var plans = try plans(lines: 0, eachHT: .zero)
+        plans.operations[0].costs = [line]
+        plans.operations[0].funding = funding
+        XCTAssertEqual(AmountBounds.programmeTotal(plans), Int128(Money(euros: 6_310).cents))
+        XCTAssertTrue(AmountBounds.fits(plans))
+    }
+
+    func testAScenarioMayNotTakeTheProgrammeBeyondItsTotal() throws {
+        // 900 lines of 5 000 000 000 € HT without VAT: 900 × (5 + 5) × 10^9 € = 9 × 10^12 €, under
+        // the 10^13 € of a programme. +20 % gives 6 × 10^9 € a line (under the 10^10 € of a line)
+        // but 1,08 × 10^13 € in all: refused, located on the change, the plans left as they were.
+        let base = try plans(lines: 900, eachHT: Money(euros: 5_000_000_000))
+        XCTAssertTrue(AmountBounds.fits(base))
+        let at = SourceLocation(file: "P/scenarios/s.yaml", line: 4, column: 5)
+        let change = ScenarioChange(.changeCost(operation: .all, nature: nil, label: nil, amount: nil, variation: Rate(percent: 20)), at: at)
+        let (plans, diagnostics) = ScenarioEngine.apply([Scenario(id: "s", title: "S", changes: [change])], to: base)
+        XCTAssertEqual(diagnostics.map(\.location), [at])
+        XCTAssertEqual(diagnostics.map(\.stage), [.lecture])
+        XCTAssertEqual(diagnostics.map(\.rule.rawValue), ["scenario"])
+        XCTAssertEqual(diagnostics.first?.message, "ce changement porterait les montants du programme au-delà de 10 000 000 000 000,00 € au total")
+        XCTAssertEqual(plans.operations[0].costs[0].amountHT, Money(euros: 5_000_000_000))
+        // +10 %: 9,9 × 10^12 €, accepted.
+        let smaller = ScenarioChange(.changeCost(operation: .all, nature: nil, label: nil, amount: nil, variation: Rate(percent: 10)), at: at)
+        let (grown, none) = ScenarioEngine.apply([Scenario(id: "s", title: "S", changes: [smaller])], to: base)
+        XCTAssertEqual(none, [])
+        XCTAssertEqual(grown.operations[0].costs[899].amountHT, Money(euros: 5_500_000_000))
+    }
+}
