@@ -184,8 +184,28 @@ final class NodeReader {
     func rate(_ node: Node?, _ key: String, maximumPercent: Int64 = 100) -> Rate? {
         parsed(node, key) { ValueParsers.rate($0, maximumPercent: maximumPercent) }
     }
-    func day(_ node: Node?, _ key: String) -> Day? { parsed(node, key, ValueParsers.day) }
-    func year(_ node: Node?, _ key: String) -> Int? { parsed(node, key, ValueParsers.year) }
+    func day(_ node: Node?, _ key: String) -> Day? {
+        guard let day = parsed(node, key, ValueParsers.day) else { return nil }
+        return accepted(day.year, node, key, written: "la date \(day)") ? day : nil
+    }
+
+    func year(_ node: Node?, _ key: String) -> Int? {
+        guard let year = parsed(node, key, ValueParsers.year) else { return nil }
+        return accepted(year, node, key, written: "l'année \(year)") ? year : nil
+    }
+
+    /// The programme whose period bounds the dates of this file (operations, scenarios).
+    var programme: Programme?
+
+    /// Dates far from the programme are typing mistakes (`2062` for `2026`), and would stretch the
+    /// treasury over centuries: they are refused, with the years accepted.
+    private func accepted(_ year: Int, _ node: Node?, _ key: String, written: String) -> Bool {
+        guard let programme, !programme.acceptedYears.contains(year) else { return true }
+        error(
+            node, "`\(key)` : \(written) est hors des années admises, \(programme.acceptedYearsText)",
+            "vérifiez l'année ; la période se règle dans programme.yaml (`periode`)")
+        return false
+    }
     func count(_ node: Node?, _ key: String) -> Int? { parsed(node, key, ValueParsers.count) }
     func bool(_ node: Node?, _ key: String) -> Bool? { parsed(node, key, ValueParsers.bool) }
 

@@ -208,6 +208,15 @@ public enum PlanLoader {
                     notes: ["un dossier de plans contient programme.yaml, financeurs.yaml (facultatif) et operations/*.yaml"]))
         }
 
+        if let programme {
+            for envelope in catalogue.envelopes where !programme.acceptedYears.contains(envelope.year) {
+                diagnostics.append(
+                    Diagnostic(
+                        .erreur, rule: .valeur, "enveloppe de l'année \(envelope.year), hors des années admises, \(programme.acceptedYearsText)",
+                        at: envelope.location, notes: ["vérifiez l'année ; la période se règle dans programme.yaml (`periode`)"]))
+            }
+        }
+
         // Operation files are independent once the catalogue and programme are read: they are
         // parsed on every core, then merged in file order so the output does not depend on timing.
         let operationFiles = files.filter { $0.path.hasPrefix("\(root)/\(operationsFolder)/") }
@@ -217,6 +226,7 @@ public enum PlanLoader {
         let results = Concurrent.map(operationFiles, minimumChunk: 1, progress: progress) { file -> (MaquetteCore.Operation?, [Diagnostic]) in
             if let hit = cached[file.path], hit.text == file.text { return hit.result }
             let reader = NodeReader(file: file.path)
+            reader.programme = programme
             switch YAMLSource.compose(file.text, file: file.path) {
             case .failure(let d): return (nil, [d])
             case .success(let node):
@@ -245,6 +255,7 @@ public enum PlanLoader {
         var scenarios: [Scenario] = []
         for file in files where file.path.hasPrefix("\(root)/\(scenariosFolder)/") {
             guard let (node, reader) = compose(file) else { continue }
+            reader.programme = programme
             let scenario = ScenarioReader(reader: reader, programme: programme, catalogue: catalogue).read(node)
             diagnostics += reader.diagnostics
             guard let scenario else { continue }
@@ -263,9 +274,19 @@ public enum PlanLoader {
         guard readable, let programme else {
             return LoadResult(plans: nil, diagnostics: diagnostics, sources: sources, scenarios: scenarios)
         }
-        return LoadResult(
-            plans: Plans(programme: programme, catalogue: catalogue, operations: operations), diagnostics: diagnostics, sources: sources,
-            scenarios: scenarios)
+        let plans = Plans(programme: programme, catalogue: catalogue, operations: operations)
+        // Every sum the figures make stays far inside 64-bit cents when the whole programme does.
+        if !AmountBounds.fits(plans) {
+            let largest = operations.max { AmountBounds.operationTotal($0) < AmountBounds.operationTotal($1) }
+            diagnostics.append(
+                Diagnostic(
+                    .erreur, rule: .valeur,
+                    "les montants du programme dépassent ensemble \(Money.maximumProgrammeAmount) : ce n'est pas un programme réel",
+                    at: largest?.location(of: "id"), operation: largest?.id,
+                    notes: ["vérifiez le nombre de zéros des montants (l'opération qui pèse le plus est indiquée)"]))
+            return LoadResult(plans: nil, diagnostics: diagnostics.sorted(by: Diagnostic.ordered), sources: sources, scenarios: scenarios)
+        }
+        return LoadResult(plans: plans, diagnostics: diagnostics, sources: sources, scenarios: scenarios)
     }
 }
 

@@ -206,3 +206,41 @@ final class ReaderTrustTests: XCTestCase {
         XCTAssertLessThan(large, max(small, 0.02) * 35, "2 000 keys: \(small) s, 20 000 keys: \(large) s")
     }
 }
+
+extension ReaderTrustTests {
+    // The fixture's programme runs 2024-2028: dates from 2014 to 2038 are accepted.
+    func testDatesFarFromTheProgrammeAreRefusedWhereWritten() {
+        let d = readErrors(operation("intitule: Halle\ncalendrier: { debut_travaux: 1900-01, fin: 2200-12-31 }"))
+        XCTAssertEqual(
+            d.map(\.message),
+            [
+                "`debut_travaux` : la date 1900-01-01 est hors des années admises, 2014 à 2038 (période 2024-2028 ± 10 ans)",
+                "`fin` : la date 2200-12-31 est hors des années admises, 2014 à 2038 (période 2024-2028 ± 10 ans)",
+            ])
+        XCTAssertEqual(d.map(\.location?.column), [30, 44])
+        let years = readErrors(F.operation("  - autofinancement: solde", costs: "  - { libelle: T, nature: travaux, montant_ht: 1 000, annees: { 2039: 100 % } }"))
+        XCTAssertEqual(years.map(\.message), ["`annees` : l'année 2039 est hors des années admises, 2014 à 2038 (période 2024-2028 ± 10 ans)"])
+        XCTAssertNotNil(F.load([operation("intitule: Halle\ncalendrier: { debut_travaux: 2014-01, fin: 2038-12-31 }")]).plans)
+    }
+
+    func testAnEnvelopeYearAndAPeriodAreBoundedToo() {
+        let funders = "enveloppes:\n  - { dispositif: etat.detr, annee: 2040, montant: 1 000 }\n"
+        let result = F.load([F.operation("  - autofinancement: solde")], funders: funders)
+        XCTAssertNil(result.plans)
+        XCTAssertEqual(result.diagnostics.filter { $0.severity == .erreur }.map(\.location), [SourceLocation(file: "P/financeurs.yaml", line: 2, column: 5)])
+        let long = F.programme.replacingOccurrences(of: "periode: { debut: 2024, fin: 2028 }", with: "periode: { debut: 1990, fin: 2200 }")
+        let d = F.load([F.operation("  - autofinancement: solde")], programme: long).diagnostics.filter { $0.severity == .erreur }
+        XCTAssertEqual(d.first?.message, "`periode` : 211 ans, au-delà des 30 ans qu'un programme peut couvrir")
+    }
+
+    func testAProgrammeBeyondTheTotalBoundIsRefused() {
+        // 1 001 lines of 10 000 000 000 € = 10 010 000 000 000 €, beyond 10 000 000 000 000 €.
+        let line = "  - { libelle: T, nature: travaux, montant_ht: 10 000 000 000, annees: { 2025: 100 % } }"
+        let costs = Array(repeating: line, count: 1_001).joined(separator: "\n")
+        let result = F.load([F.operation("  - autofinancement: solde", costs: costs)])
+        XCTAssertNil(result.plans)
+        let d = result.diagnostics.filter { $0.severity == .erreur }
+        XCTAssertEqual(d.map(\.rule), [.valeur])
+        XCTAssertEqual(d.first?.location, SourceLocation(file: "P/operations/op1.yaml", line: 1, column: 1))
+    }
+}
