@@ -46,10 +46,45 @@ final class WorkbookTests: XCTestCase {
     }
 
     func testCloseReportsAnUnwritableTarget() throws {
-        let workbook = try Workbook(path: "/nonexistent-folder/classeur.xlsx")
+        let workbook = try Workbook(path: "/nonexistent-folder/classeur.xlsx", scratchFolder: NSTemporaryDirectory())
         _ = try workbook.addWorksheet("Feuille")
-        XCTAssertThrowsError(try workbook.close()) { error in
-            XCTAssertTrue("\(error)".contains("impossible de créer le fichier"), "\(error)")
+        let printed = try standardError {
+            XCTAssertThrowsError(try workbook.close()) { error in
+                XCTAssertTrue("\(error)".contains("impossible de créer le fichier"), "\(error)")
+            }
         }
+        // libxlsxwriter's own `[ERROR] workbook_close(): …` line, in English, does not reach the user.
+        XCTAssertEqual(printed, "")
+    }
+
+    /// What `body` writes to standard error (file descriptor 2), C library included.
+    func standardError(_ body: () throws -> Void) throws -> String {
+        let capture = temporaryPath("stderr.txt")
+        fflush(stderr)
+        let saved = dup(2)
+        let fd = open(capture, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        dup2(fd, 2)
+        close(fd)
+        defer {
+            fflush(stderr)
+            dup2(saved, 2)
+            close(saved)
+        }
+        try body()
+        fflush(stderr)
+        return try String(contentsOfFile: capture, encoding: .utf8)
+    }
+
+    /// The library's scratch files go beside the workbook, not to /tmp.
+    func testScratchFilesGoBesideTheWorkbook() throws {
+        let path = temporaryPath("essai.xlsx")
+        let workbook = try Workbook(path: path, constantMemory: true)
+        _ = try workbook.addWorksheet("Feuille")
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        let open = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").compactMap {
+            try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\($0)")
+        }
+        XCTAssertTrue(open.contains { $0.hasPrefix(folder + "/") && $0.hasSuffix("(deleted)") }, "\(open)")
+        try workbook.close()
     }
 }
