@@ -97,7 +97,7 @@ struct ExportCommand: ParsableCommand {
         let model = book.build(streaming: true)
         clock.lap("modèle")
         if let dump = ProcessInfo.processInfo.environment["MAQUETTE_DUMP_CELLS"] {
-            try WorkbookDump.text(model).write(toFile: dump, atomically: true, encoding: .utf8)
+            try AtomicFile.write(Data(WorkbookDump.text(model).utf8), to: dump)
             clock.reset()
         }
         // libxlsxwriter prints numbers with the C library's locale: keep it neutral.

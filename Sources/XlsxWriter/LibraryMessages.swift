@@ -1,3 +1,4 @@
+import CXlsxWriter
 import Foundation
 
 /// libxlsxwriter prints its own English messages (`[ERROR][packager.c:…]: Error in writing
@@ -19,8 +20,7 @@ enum LibraryMessages {
         guard depth == 1 else { return }
         if sink == nil { sink = fopen("/dev/null", "w") }
         guard let sink else { return }
-        saved = stderr
-        stderr = sink
+        saved = maquette_swap_stderr(sink)
     }
 
     static func restore() {
@@ -29,7 +29,7 @@ enum LibraryMessages {
         guard depth > 0 else { return }
         depth -= 1
         guard depth == 0, let saved else { return }
-        stderr = saved
+        _ = maquette_swap_stderr(saved)
         self.saved = nil
     }
 }

@@ -59,6 +59,7 @@ public final class Workbook {
     private var handle: UnsafeMutablePointer<lxw_workbook>?
     public let path: String
     private var formats: [FormatSpec: Format] = [:]
+    private let failures = FailureLog()
 
     /// Opens a new workbook at `path`. `constantMemory` streams each row to disk: rows must then
     /// be written in order. The library's scratch files go to `scratchFolder`, by default the
@@ -114,7 +115,7 @@ public final class Workbook {
         guard let handle, let chart = workbook_add_chart(handle, Chart.lxwType(kind)) else {
             throw XlsxError(code: LXW_ERROR_MEMORY_MALLOC_FAILED.rawValue, context: "graphique")
         }
-        return Chart(handle: chart)
+        return Chart(handle: chart, failures: failures)
     }
 
     /// A workbook-wide name for a cell or range (`=Synthèse!$D$20`).
@@ -150,6 +151,7 @@ public final class Workbook {
         guard result == LXW_NO_ERROR else {
             throw XlsxError(code: result.rawValue, context: "", cause: cause)
         }
+        if let failure = failures.first { throw failure }
     }
 }
 
