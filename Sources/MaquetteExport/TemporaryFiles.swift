@@ -5,8 +5,9 @@ import Foundation
 /// killed outright (SIGKILL, power cut), by the next write into the same folder
 /// (``removeStale(in:)``).
 ///
-/// Every temporary name is `.<target name>.maquette-<pid>-<16 random hex digits>.tmp`: created
-/// exclusively, never guessed, and recognisable afterwards.
+/// Every temporary name is `.<target name>.maquette-<host>-<pid>-<16 random hex digits>.tmp`:
+/// created exclusively, never guessed, and recognisable afterwards — with the machine's name, so
+/// that a run on another machine writing to the same shared folder is not taken for a dead one.
 public enum TemporaryFiles {
     private static let lock = NSLock()
     nonisolated(unsafe) private static var live: Set<String> = []
@@ -20,9 +21,18 @@ public enum TemporaryFiles {
         let url = URL(fileURLWithPath: target)
         let random = (0..<2).map { _ in String(format: "%08x", UInt32.random(in: .min ... .max)) }.joined()
         return url.deletingLastPathComponent().appendingPathComponent(
-            ".\(url.lastPathComponent).maquette-\(getpid())-\(random).tmp"
+            ".\(url.lastPathComponent).maquette-\(host)-\(getpid())-\(random).tmp"
         ).path
     }
+
+    /// This machine's name, letters and digits only (at most 24), for temporary names.
+    static let host: String = {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "hote" }
+        let name = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let kept = String(name.unicodeScalars.filter { $0.isASCII && CharacterSet.alphanumerics.contains($0) }.map(Character.init).prefix(24))
+        return kept.isEmpty ? "hote" : kept
+    }()
 
     static func register(_ path: String) {
         lock.lock()
@@ -58,27 +68,28 @@ public enum TemporaryFiles {
     }
 
     /// Removes the temporary files that runs killed outright left in `folder`: this program's
-    /// names (`.x.maquette-PID-RANDOM.tmp`) and those of older versions (`.x.PID.tmp`, beside an
-    /// `x` with an extension Maquette writes), when their process is gone or they are older than
-    /// a day. Only regular files of this user; never a file of a run still going.
+    /// names (`.x.maquette-HOST-PID-RANDOM.tmp`, files or folders) when their process on this
+    /// machine is gone, or when they are more than a day old (a run of another machine, or a
+    /// pid given since to another process); and the files of older versions (`.x.xlsx.PID.tmp`)
+    /// whose process is gone. Only this user's; never one of this run's writes under way.
     public static func removeStale(in folder: String) {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
         let now = Date().timeIntervalSince1970
         for name in names where name.hasPrefix(".") && name.hasSuffix(".tmp") {
-            guard let pid = stalePid(name), pid != getpid() || !isLive("\(folder)/\(name)") else { continue }
+            guard let owner = staleOwner(name) else { continue }
             let path = "\(folder)/\(name)"
             var info = stat()
-            guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG || info.st_mode & S_IFMT == S_IFDIR, info.st_uid == getuid() else {
-                continue
-            }
-            let age = now - TimeInterval(info.st_mtim.tv_sec)
-            let dead = pid != getpid() && kill(pid, 0) == -1 && errno == ESRCH
-            if dead || age > staleAge {
-                if info.st_mode & S_IFMT == S_IFDIR {
-                    try? FileManager.default.removeItem(atPath: path)
-                } else {
-                    unlink(path)
-                }
+            guard lstat(path, &info) == 0, info.st_uid == getuid(), !isLive(path) else { continue }
+            let kind = info.st_mode & S_IFMT
+            guard kind == S_IFREG || (kind == S_IFDIR && owner.host != nil) else { continue }
+            let local = owner.host == nil || owner.host == host
+            let dead = local && owner.pid != getpid() && kill(owner.pid, 0) == -1 && errno == ESRCH
+            let old = owner.host != nil && now - TimeInterval(info.st_mtim.tv_sec) > staleAge
+            guard dead || old else { continue }
+            if kind == S_IFDIR {
+                try? FileManager.default.removeItem(atPath: path)
+            } else {
+                unlink(path)
             }
         }
     }
@@ -89,18 +100,19 @@ public enum TemporaryFiles {
         return live.contains(path)
     }
 
-    /// The pid in a temporary name of this program or of its older versions, nil for any other name.
-    static func stalePid(_ name: String) -> pid_t? {
+    /// The machine (nil for older versions' names) and pid in a temporary name of this program,
+    /// nil for any other name.
+    static func staleOwner(_ name: String) -> (host: String?, pid: pid_t)? {
         let parts = name.dropFirst().dropLast(4).split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count >= 2, let last = parts.last else { return nil }
         if last.hasPrefix("maquette-") {
             let fields = last.dropFirst("maquette-".count).split(separator: "-")
-            guard fields.count == 2, fields[1].count == 16, fields[1].allSatisfy(\.isHexDigit) else { return nil }
-            return pid_t(fields[0])
+            guard fields.count == 3, fields[2].count == 16, fields[2].allSatisfy(\.isHexDigit), let pid = pid_t(fields[1]) else { return nil }
+            return (String(fields[0]), pid)
         }
         // Older versions: `.NAME.PID.tmp`, NAME ending in an extension Maquette writes.
-        guard parts.count >= 3, ["xlsx", "yaml", "lp", "txt"].contains(String(parts[parts.count - 2])) else { return nil }
-        return pid_t(last)
+        guard parts.count >= 3, ["xlsx", "yaml", "lp", "txt"].contains(String(parts[parts.count - 2])), let pid = pid_t(last) else { return nil }
+        return (nil, pid)
     }
 
     /// Removes the registered temporary files when SIGINT, SIGTERM or SIGHUP arrives, then dies

@@ -199,7 +199,10 @@ extension CLITests {
     /// those of older versions (`.x.xlsx.PID.tmp`), but not another's file.
     func testStaleTemporaryFilesAreRemovedByTheNextExport() throws {
         let folder = try temporaryFolder("cli-stale")
-        let stale = [".classeur.xlsx.maquette-2147483000-0123456789abcdef.tmp", ".classeur.xlsx.2147483001.tmp"]
+        var name = [CChar](repeating: 0, count: 256)
+        gethostname(&name, 255)
+        let host = String(cString: name).filter { $0.isASCII && ($0.isLetter || $0.isNumber) }.prefix(24)
+        let stale = [".classeur.xlsx.maquette-\(host)-2147483000-0123456789abcdef.tmp", ".classeur.xlsx.2147483001.tmp"]
         for name in stale + [".notes.tmp"] { try Data(count: 1_000).write(to: folder.appendingPathComponent(name)) }
         let r = try run(["exporter", "Plans", "-o", folder.appendingPathComponent("classeur.xlsx").path])
         XCTAssertEqual(r.status, 0, r.stderr)

@@ -37,7 +37,7 @@ final class AtomicWriteTests: XCTestCase {
         XCTAssertNotEqual(used[0], used[1], "a new random name each time")
         for path in used {
             let name = URL(fileURLWithPath: path).lastPathComponent
-            XCTAssertNotNil(name.range(of: #"^\.classeur\.xlsx\.maquette-\#(getpid())-[0-9a-f]{16}\.tmp$"#, options: .regularExpression), name)
+            XCTAssertNotNil(name.range(of: #"^\.classeur\.xlsx\.maquette-[A-Za-z0-9]+-\#(getpid())-[0-9a-f]{16}\.tmp$"#, options: .regularExpression), name)
         }
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted(), [".classeur.xlsx.\(getpid()).tmp", "classeur.xlsx", "programme.yaml"])
     }
@@ -56,12 +56,34 @@ final class AtomicWriteTests: XCTestCase {
     }
 
     func testStaleNamesAreRecognisedAndOthersLeftAlone() {
-        XCTAssertEqual(TemporaryFiles.stalePid(".x.xlsx.maquette-123-0123456789abcdef.tmp"), 123)
-        XCTAssertEqual(TemporaryFiles.stalePid(".genere.maquette-77-0123456789abcdef.tmp"), 77)
-        XCTAssertEqual(TemporaryFiles.stalePid(".x.xlsx.4567.tmp"), 4567)
-        XCTAssertNil(TemporaryFiles.stalePid(".notes.4567.tmp"))
-        XCTAssertNil(TemporaryFiles.stalePid(".x.xlsx.maquette-123-xyz.tmp"))
-        XCTAssertNil(TemporaryFiles.stalePid(".tmp"))
+        XCTAssertEqual(TemporaryFiles.staleOwner(".x.xlsx.maquette-poste1-123-0123456789abcdef.tmp")?.pid, 123)
+        XCTAssertEqual(TemporaryFiles.staleOwner(".x.xlsx.maquette-poste1-123-0123456789abcdef.tmp")?.host, "poste1")
+        XCTAssertEqual(TemporaryFiles.staleOwner(".genere.maquette-h-77-0123456789abcdef.tmp")?.pid, 77)
+        XCTAssertEqual(TemporaryFiles.staleOwner(".x.xlsx.4567.tmp")?.pid, 4567)
+        XCTAssertNil(TemporaryFiles.staleOwner(".x.xlsx.4567.tmp")?.host)
+        XCTAssertNil(TemporaryFiles.staleOwner(".notes.4567.tmp"))
+        XCTAssertNil(TemporaryFiles.staleOwner(".x.xlsx.maquette-h-123-xyz.tmp"))
+        XCTAssertNil(TemporaryFiles.staleOwner(".tmp"))
+    }
+
+    /// Left by runs killed outright: removed when their process is gone (on this machine) or
+    /// when a day old; a file of another machine's run, recent, and other files stay.
+    func testStaleTemporaryFilesAreRemoved() throws {
+        let folder = temporaryFolder()
+        let host = TemporaryFiles.host
+        let dead = ".x.xlsx.maquette-\(host)-2147483000-0123456789abcdef.tmp"
+        let older = ".x.xlsx.2147483001.tmp"
+        let otherMachine = ".x.xlsx.maquette-autreposte-2147483000-0123456789abcdef.tmp"
+        let otherMachineOld = ".y.xlsx.maquette-autreposte-2147483000-0123456789abcdef.tmp"
+        let mine = ".x.xlsx.maquette-\(host)-\(getpid())-0123456789abcdef.tmp"
+        for name in [dead, older, otherMachine, otherMachineOld, mine, ".notes.tmp"] {
+            try Data(count: 10).write(to: folder.appendingPathComponent(name))
+        }
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent(".g.maquette-\(host)-2147483000-0123456789abcdef.tmp/operations"), withIntermediateDirectories: true)
+        var times = [timeval(tv_sec: time(nil) - 2 * 86_400, tv_usec: 0), timeval(tv_sec: time(nil) - 2 * 86_400, tv_usec: 0)]
+        XCTAssertEqual(utimes(folder.appendingPathComponent(otherMachineOld).path, &times), 0)
+        TemporaryFiles.removeStale(in: folder.path)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted(), [mine, ".notes.tmp", otherMachine].sorted())
     }
 
     func testThePolicy() throws {
