@@ -60,6 +60,8 @@ public final class Workbook {
     public let path: String
     private var formats: [FormatSpec: Format] = [:]
     private let failures = FailureLog()
+    /// The sheets, whose constant-memory scratch files are checked at ``close()``.
+    private var sheets: [UnsafeMutablePointer<lxw_worksheet>] = []
 
     /// Opens a new workbook at `path`. `constantMemory` streams each row to disk: rows must then
     /// be written in order. The library's scratch files go to `scratchFolder`, by default the
@@ -97,6 +99,7 @@ public final class Workbook {
         guard let sheet = name.withCString({ workbook_add_worksheet(handle, $0) }) else {
             throw XlsxError(code: LXW_ERROR_PARAMETER_VALIDATION.rawValue, context: "feuille « \(name) »")
         }
+        sheets.append(sheet)
         return Worksheet(sheet, name: name, owner: self)
     }
 
@@ -144,6 +147,17 @@ public final class Workbook {
     public func close() throws {
         guard let handle else { return }
         self.handle = nil
+        // The library writes a constant-memory sheet's rows to a scratch file without checking
+        // the writes: a failure there (full disk) would be a truncated sheet in a workbook said
+        // to be written. The stream's error flag tells.
+        var scratch: XlsxError?
+        for sheet in sheets {
+            guard let file = sheet.pointee.optimize_tmpfile else { continue }
+            errno = 0
+            if fflush(file) != 0 || ferror(file) != 0 {
+                scratch = scratch ?? XlsxError(code: LXW_ERROR_CREATING_TMPFILE.rawValue, context: "", cause: errno)
+            }
+        }
         errno = 0
         let result = workbook_close(handle)
         let cause = errno
@@ -151,7 +165,7 @@ public final class Workbook {
         guard result == LXW_NO_ERROR else {
             throw XlsxError(code: result.rawValue, context: "", cause: cause)
         }
-        if let failure = failures.first { throw failure }
+        if let failure = scratch ?? failures.first { throw failure }
     }
 }
 

@@ -87,4 +87,31 @@ final class WorkbookTests: XCTestCase {
         XCTAssertTrue(open.contains { $0.hasPrefix(folder + "/") && $0.hasSuffix("(deleted)") }, "\(open)")
         try workbook.close()
     }
+
+    /// libxlsxwriter does not check its writes to the scratch file of a constant-memory sheet:
+    /// when they fail (full disk, file-size limit) while the compressed workbook still fits, it
+    /// wrote a truncated sheet and reported success. Here the rows (about 2 MB of XML) exceed a
+    /// 256 KB file-size limit that the zipped workbook does not reach.
+    func testAFailedScratchWriteFailsTheWorkbook() throws {
+        let path = temporaryPath("limite.xlsx")
+        var saved = rlimit()
+        getrlimit(Int32(RLIMIT_FSIZE.rawValue), &saved)
+        let previousHandler = signal(SIGXFSZ, SIG_IGN)
+        var limited = saved
+        limited.rlim_cur = 256 * 1024
+        XCTAssertEqual(setrlimit(Int32(RLIMIT_FSIZE.rawValue), &limited), 0)
+        defer {
+            setrlimit(Int32(RLIMIT_FSIZE.rawValue), &saved)
+            signal(SIGXFSZ, previousHandler)
+        }
+        let workbook = try Workbook(path: path, constantMemory: true)
+        let sheet = try workbook.addWorksheet("Feuille")
+        for row in 0..<20_000 {
+            try sheet.write(number: 1_234_567.5, row: row, column: 0)
+            try sheet.write(number: 7_654_321.25, row: row, column: 1)
+        }
+        XCTAssertThrowsError(try workbook.close()) { error in
+            XCTAssertEqual("\(error)", "impossible d'utiliser un fichier temporaire — fichier trop gros pour ce disque")
+        }
+    }
 }
