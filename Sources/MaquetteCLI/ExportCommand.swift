@@ -57,7 +57,8 @@ struct ExportCommand: ParsableCommand {
             }
             selected.operations = p.operations.filter { ids.contains($0.id) }
         }
-        let (target, real) = try destination(for: p)
+        let destination = try destination(for: p)
+        let target = destination.shown
         clock.lap("lecture")
         let figures = Financing.figures(of: selected)
         // The rules always look at the whole programme (envelopes are shared); when every
@@ -105,7 +106,7 @@ struct ExportCommand: ParsableCommand {
         do {
             let writing = ProgressBar(total: 1, label: "Écriture")
             defer { writing.finish() }
-            try AtomicFile.write(to: real, shown: target) { try WorkbookRenderer.render(model, to: $0) { writing.update($0, of: $1) } }
+            try AtomicFile.write(to: destination) { try WorkbookRenderer.render(model, to: $0) { writing.update($0, of: $1) } }
             clock.lap("écriture")
         } catch let error as OutputError {
             Console.err("erreur : \(error)\nLe classeur précédent, s'il existait, est intact.\n")
@@ -132,9 +133,9 @@ struct ExportCommand: ParsableCommand {
         return items
     }
 
-    /// The workbook's path as named, and its real path accepted by the output policy: `-o` names a file, or a folder
+    /// The workbook's destination, accepted by the output policy: `-o` names a file, or a folder
     /// (then `<programme>.xlsx` in it); by default `Exports/<programme>.xlsx` in the current folder.
-    private func destination(for p: Plans) throws -> (shown: String, real: String) {
+    private func destination(for p: Plans) throws -> OutputPolicy.Destination {
         let fm = FileManager.default
         var target: String
         if let output {
@@ -149,7 +150,7 @@ struct ExportCommand: ParsableCommand {
             target = "Exports/\(p.programme.id).xlsx"
         }
         guard target.hasSuffix(".xlsx") else { throw ValidationError("le classeur doit avoir l'extension .xlsx : « \(target) »") }
-        return (target, try OutputPolicy(plansFolder: plans.dossier).destination(target, kind: .workbook))
+        return try OutputPolicy(plansFolder: plans.dossier).destination(target, kind: .workbook)
     }
 }
 

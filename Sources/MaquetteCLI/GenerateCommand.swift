@@ -37,7 +37,7 @@ struct GenerateCommand: ParsableCommand {
         let target = try OutputPolicy(plansFolder: named).destination(named, kind: .generatedProgramme)
         let files = SyntheticProgramme(operations: operations, seed: graine).files()
         let bar = ProgressBar(total: files.count, label: "Fichiers")
-        try AtomicFolder.write(to: target, shown: named) { folder in
+        try AtomicFolder.write(to: target.path, shown: named) { folder in
             for sub in ["operations", "scenarios"] { try AtomicFolder.makeFolder("\(folder)/\(sub)", shown: "\(output)/\(sub)") }
             for (i, file) in files.enumerated() {
                 try AtomicFolder.writeFile(Data(file.text.utf8), to: "\(folder)/\(file.path)", shown: "\(output)/\(file.path)")

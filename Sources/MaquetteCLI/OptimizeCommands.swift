@@ -55,10 +55,10 @@ struct OptimizeCommand: ParsableCommand {
         // Destinations are checked before the work: a refused one costs nothing.
         let policy = OutputPolicy(plansFolder: plans.dossier)
         let scenarioFile = try scenarioDestination(output, default: "optimise.yaml", policy: policy)
-        let lpFile = try lp.map { ($0, try policy.destination($0, kind: .linearProgram)) }
+        let lpFile = try lp.map { try policy.destination($0, kind: .linearProgram) }
         let optimizer = FundingOptimizer(plans: p, goal: .leastOwnShare(weights: weights))
         if let lpFile {
-            try AtomicFile.write(Data(optimizer.linearProgram.cplexLP.utf8), to: lpFile.1, shown: lpFile.0)
+            try AtomicFile.write(Data(optimizer.linearProgram.cplexLP.utf8), to: lpFile)
         }
         try report(optimizer.solve(with: solveur.solver), plans: p, id: "optimise", title: "Financement optimisé par Maquette", parent: scenario, output: scenarioFile)
     }
@@ -98,22 +98,21 @@ struct FixCommand: ParsableCommand {
     }
 }
 
-/// Where a proposed scenario goes, as named and as a real path accepted by the output policy:
+/// Where a proposed scenario goes, accepted by the output policy:
 /// `output` as the user gave it (relative to the current folder), or else `default` in the plans
 /// folder's `scenarios/` (created if missing: the plans folder has been read).
-func scenarioDestination(_ output: String?, default name: String?, policy: OutputPolicy) throws -> (shown: String, real: String)? {
-    if let output { return (output, try policy.destination(output, kind: .scenario)) }
+func scenarioDestination(_ output: String?, default name: String?, policy: OutputPolicy) throws -> OutputPolicy.Destination? {
+    if let output { return try policy.destination(output, kind: .scenario) }
     guard let name else { return nil }
     let folder = policy.insidePlans("scenarios")
     if mkdir(folder, 0o777) != 0 && errno != EEXIST {
         throw OutputError(.failed, "le dossier « \(folder) » n'a pas pu être créé : \(SystemError.french(errno))")
     }
-    let shown = policy.insidePlans("scenarios/\(name)")
-    return (shown, try policy.destination(shown, kind: .scenario))
+    return try policy.destination(policy.insidePlans("scenarios/\(name)"), kind: .scenario)
 }
 
 /// Prints a proposal (changes as a diff, explanations, gains) and writes it as a scenario file.
-func report(_ outcome: FundingOptimizer.Outcome, plans p: Plans, id: String, title: String, parent: String?, output: (shown: String, real: String)?) throws {
+func report(_ outcome: FundingOptimizer.Outcome, plans p: Plans, id: String, title: String, parent: String?, output: OutputPolicy.Destination?) throws {
     switch outcome {
     case .failed(let message):
         Console.err("erreur : \(message)\n")
@@ -151,7 +150,7 @@ func report(_ outcome: FundingOptimizer.Outcome, plans p: Plans, id: String, tit
         if let output, !proposal.changes.isEmpty {
             let text = FundingOptimizer.scenarioText(
                 proposal, id: id, title: title, parent: parent, comment: "Proposé par Maquette ; relisez-le, modifiez-le, puis `maquette verifier --scenario \(id)`.")
-            try AtomicFile.write(Data(text.utf8), to: output.real, shown: output.shown)
+            try AtomicFile.write(Data(text.utf8), to: output)
             out += "\nScénario écrit : \(output.shown) (`maquette verifier --scenario \(id)`)\n"
         }
         Console.out(out)

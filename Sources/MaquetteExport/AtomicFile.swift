@@ -11,15 +11,26 @@ import Foundation
 public enum AtomicFile {
     public typealias Failure = OutputError
 
+    /// Writes `destination` with `produce`, which is given the temporary path to fill.
+    public static func write(to destination: OutputPolicy.Destination, _ produce: (String) throws -> Void) throws {
+        try write(to: destination.path, shown: destination.shown, replacing: destination.replaces, produce)
+    }
+
+    /// Writes `data` to `destination`.
+    public static func write(_ data: Data, to destination: OutputPolicy.Destination) throws {
+        try write(data, to: destination.path, shown: destination.shown, replacing: destination.replaces)
+    }
+
     /// Writes `target` with `produce`, which is given the temporary path to fill (it exists,
     /// empty, and may be reopened and truncated by name). Messages name the file `shown`
-    /// (as the user wrote it), by default `target`.
-    public static func write(to target: String, shown: String? = nil, _ produce: (String) throws -> Void) throws {
+    /// (as the user wrote it), by default `target`. Unless `replacing`, an existing `target`
+    /// is never replaced, even one that appeared while the content was produced.
+    public static func write(to target: String, shown: String? = nil, replacing: Bool = true, _ produce: (String) throws -> Void) throws {
         let shown = shown ?? target
         let temporary = try create(beside: target, shown: shown)
         do {
             try produce(temporary.path)
-            try commit(temporary, to: target, shown: shown)
+            try commit(temporary, to: target, shown: shown, replacing: replacing)
         } catch {
             TemporaryFiles.remove(temporary.path)
             throw error
@@ -27,9 +38,9 @@ public enum AtomicFile {
     }
 
     /// Writes `data` to `target`.
-    public static func write(_ data: Data, to target: String, shown: String? = nil) throws {
+    public static func write(_ data: Data, to target: String, shown: String? = nil, replacing: Bool = true) throws {
         let shown = shown ?? target
-        try write(to: target, shown: shown) { path in
+        try write(to: target, shown: shown, replacing: replacing) { path in
             let fd = open(path, O_WRONLY | O_TRUNC | O_NOFOLLOW | O_CLOEXEC)
             guard fd >= 0 else { throw OutputError.failed(shown, errno: errno) }
             defer { close(fd) }
@@ -77,7 +88,7 @@ public enum AtomicFile {
 
     /// Flushes the temporary file — the one created, still a regular file — to the disk, renames
     /// it over `target` and flushes the folder.
-    static func commit(_ temporary: Temporary, to target: String, shown: String) throws {
+    static func commit(_ temporary: Temporary, to target: String, shown: String, replacing: Bool) throws {
         let fd = open(temporary.path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
         guard fd >= 0 else { throw OutputError.failed(shown, errno: errno) }
         var info = stat()
@@ -91,9 +102,33 @@ public enum AtomicFile {
             throw OutputError.failed(shown, errno: code)
         }
         close(fd)
-        guard rename(temporary.path, target) == 0 else { throw OutputError.failed(shown, errno: errno) }
+        if replacing {
+            guard rename(temporary.path, target) == 0 else { throw OutputError.failed(shown, errno: errno) }
+        } else {
+            try placeWithoutReplacing(temporary.path, at: target, shown: shown)
+        }
         TemporaryFiles.unregister(temporary.path)
         syncFolder(of: target)
+    }
+
+    /// Gives the temporary file the name `target` only if nothing has it: a hard link fails on an
+    /// existing name (then the temporary name is removed). On a file system without hard links,
+    /// a rename after checking that the name is still free.
+    static func placeWithoutReplacing(_ temporary: String, at target: String, shown: String) throws {
+        if link(temporary, target) == 0 {
+            unlink(temporary)
+            return
+        }
+        let code = errno
+        if code == EEXIST {
+            throw OutputError.refused("« \(shown) » existe déjà ; Maquette ne remplace jamais un fichier des plans")
+        }
+        guard code == EPERM || code == EOPNOTSUPP || code == ENOSYS || code == EMLINK else { throw OutputError.failed(shown, errno: code) }
+        var info = stat()
+        guard lstat(target, &info) != 0 && errno == ENOENT else {
+            throw OutputError.refused("« \(shown) » existe déjà ; Maquette ne remplace jamais un fichier des plans")
+        }
+        guard rename(temporary, target) == 0 else { throw OutputError.failed(shown, errno: errno) }
     }
 
     /// Flushes the folder holding `path`, so that a rename survives a power cut.

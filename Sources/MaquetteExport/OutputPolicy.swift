@@ -20,6 +20,14 @@ public struct OutputPolicy: Sendable {
         case generatedProgramme
     }
 
+    /// A destination accepted: the name to show, the real path to write, and whether an existing
+    /// file there may be replaced (never inside a plans folder, even if one appears meanwhile).
+    public struct Destination: Equatable, Sendable {
+        public let shown: String
+        public let path: String
+        public let replaces: Bool
+    }
+
     /// The plans folder the command reads, as the user gave it.
     public let plansFolder: String
 
@@ -33,8 +41,8 @@ public struct OutputPolicy: Sendable {
         (plansFolder as NSString).appendingPathComponent(relative)
     }
 
-    /// The real path to write for `path`, or why it must not be written.
-    public func destination(_ path: String, kind: Kind) throws -> String {
+    /// Where to write for `path`, or why it must not be written.
+    public func destination(_ path: String, kind: Kind) throws -> Destination {
         let url = URL(fileURLWithPath: path).standardizedFileURL
         let name = url.lastPathComponent
         guard !path.isEmpty, !path.hasSuffix("/"), name != "/", name != ".", name != ".." else {
@@ -68,7 +76,8 @@ public struct OutputPolicy: Sendable {
             }
             throw OutputError.refused("« \(path) » est \(what), pas un fichier ordinaire ; Maquette n'écrit que dans des fichiers ordinaires")
         }
-        if let root = protectedRoot(of: real) {
+        let root = protectedRoot(of: real)
+        if let root {
             let scenarios = root + "/scenarios"
             let newScenario = kind == .scenario && (real as NSString).deletingLastPathComponent == scenarios && real.hasSuffix(".yaml")
             if newScenario && exists {
@@ -81,7 +90,7 @@ public struct OutputPolicy: Sendable {
                     "« \(path) » est dans le dossier des plans « \(root) » : Maquette n'écrit jamais dans le dossier des plans\(allowed) ; choisissez une autre destination")
             }
         }
-        return real
+        return Destination(shown: path, path: real, replaces: root == nil)
     }
 
     /// The plans folder holding `real` (a real path), if any: the plans folder given, or a folder

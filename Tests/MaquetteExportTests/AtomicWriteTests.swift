@@ -114,7 +114,22 @@ final class AtomicWriteTests: XCTestCase {
         try Data().write(to: real)
         let link = folder.appendingPathComponent("lien.xlsx").path
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: real.path)
-        XCTAssertEqual(try policy.destination(link, kind: .workbook), real.resolvingSymlinksInPath().path)
+        XCTAssertEqual(try policy.destination(link, kind: .workbook), .init(shown: link, path: real.resolvingSymlinksInPath().path, replaces: true))
+        XCTAssertFalse(try policy.destination(plans.appendingPathComponent("scenarios/nouveau.yaml").path, kind: .scenario).replaces)
         XCTAssertEqual(policy.insidePlans("scenarios/optimise.yaml"), plans.path + "/scenarios/optimise.yaml")
+    }
+
+    /// A new scenario in a plans folder is placed without replacing: a file that appeared
+    /// there since the policy accepted the name is kept.
+    func testANewScenarioNeverReplacesAFileThatAppeared() throws {
+        let folder = temporaryFolder()
+        let target = folder.appendingPathComponent("optimise.yaml").path
+        XCTAssertNoThrow(try AtomicFile.write(Data("proposition".utf8), to: target, replacing: false))
+        XCTAssertEqual(try String(contentsOfFile: target, encoding: .utf8), "proposition")
+        XCTAssertThrowsError(try AtomicFile.write(Data("autre".utf8), to: target, replacing: false)) { error in
+            XCTAssertEqual((error as? OutputError)?.kind, .refused)
+        }
+        XCTAssertEqual(try String(contentsOfFile: target, encoding: .utf8), "proposition")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path), ["optimise.yaml"])
     }
 }
