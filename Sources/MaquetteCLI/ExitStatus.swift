@@ -21,7 +21,7 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
         case .unreadable: return "les plans ne peuvent pas être lus (syntaxe, types, références)"
         case .usage: return "mauvaise utilisation de la commande (option, valeur, destination refusée)"
         case .internalFailure: return "le calcul n'a pas abouti (échec du solveur)"
-        case .cannotWrite: return "un fichier n'a pas pu être écrit (disque plein, droits, dossier absent) ; le précédent est intact"
+        case .cannotWrite: return "un fichier n'a pas pu être écrit (disque plein, droits, dossier absent), le précédent restant intact"
         case .outputFailed: return "la sortie standard n'a pas pu être écrite (fermée, disque plein)"
         }
     }
