@@ -27,9 +27,10 @@ enum Console {
     static func write(_ text: String, to fd: Int32) -> Int32 {
         var text = text
         return text.withUTF8 { bytes -> Int32 in
+            guard let base = bytes.baseAddress else { return 0 }
             var offset = 0
             while offset < bytes.count {
-                let n = Foundation.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+                let n = Foundation.write(fd, base + offset, bytes.count - offset)
                 if n < 0 {
                     if errno == EINTR { continue }
                     return errno

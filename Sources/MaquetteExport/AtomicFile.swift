@@ -45,9 +45,10 @@ public enum AtomicFile {
             guard fd >= 0 else { throw OutputError.failed(shown, errno: errno) }
             defer { close(fd) }
             try data.withUnsafeBytes { raw in
+                guard let base = raw.baseAddress else { return }
                 var offset = 0
                 while offset < raw.count {
-                    let n = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                    let n = Foundation.write(fd, base + offset, raw.count - offset)
                     if n < 0 {
                         if errno == EINTR { continue }
                         throw OutputError.failed(shown, errno: errno)
@@ -78,6 +79,8 @@ public enum AtomicFile {
         TemporaryFiles.register(path)
         defer { close(fd) }
         var info = stat()
+        // A replaced file keeps its permissions.
+        if stat(target, &info) == 0 { _ = fchmod(fd, info.st_mode & 0o7777) }
         guard fstat(fd, &info) == 0 else {
             let code = errno
             TemporaryFiles.remove(path)

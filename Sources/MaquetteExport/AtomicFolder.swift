@@ -40,9 +40,10 @@ public enum AtomicFolder {
         guard fd >= 0 else { throw OutputError.failed(shown, errno: errno) }
         defer { close(fd) }
         try data.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress else { return }
             var offset = 0
             while offset < raw.count {
-                let n = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                let n = Foundation.write(fd, base + offset, raw.count - offset)
                 if n < 0 {
                     if errno == EINTR { continue }
                     throw OutputError.failed(shown, errno: errno)

@@ -132,4 +132,16 @@ final class AtomicWriteTests: XCTestCase {
         XCTAssertEqual(try String(contentsOfFile: target, encoding: .utf8), "proposition")
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path), ["optimise.yaml"])
     }
+
+    /// A replaced file keeps its permissions (a workbook shared read-only with a group stays so).
+    func testAReplacedFileKeepsItsPermissions() throws {
+        let target = temporaryFolder().appendingPathComponent("classeur.xlsx").path
+        try Data("ancien".utf8).write(to: URL(fileURLWithPath: target))
+        XCTAssertEqual(chmod(target, 0o640), 0)
+        try AtomicFile.write(Data("nouveau".utf8), to: target)
+        var info = stat()
+        XCTAssertEqual(stat(target, &info), 0)
+        XCTAssertEqual(info.st_mode & 0o7777, 0o640)
+        XCTAssertEqual(try String(contentsOfFile: target, encoding: .utf8), "nouveau")
+    }
 }
