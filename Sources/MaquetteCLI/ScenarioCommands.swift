@@ -8,7 +8,7 @@ func loadPlans(_ folder: String, scenario: String?) throws -> (LoadResult, Plans
     let loaded = PlanLoader.load(folder: folder).applying(scenario: scenario)
     guard let plans = loaded.plans else {
         DiagnosticPrinter.reportUnreadable(loaded, closing: "Les plans ne peuvent pas être lus.\n")
-        throw ExitCodes.unreadable
+        throw ExitStatus.unreadable.code
     }
     return (loaded, plans)
 }
