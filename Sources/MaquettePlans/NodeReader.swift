@@ -49,27 +49,56 @@ final class NodeReader {
     }
 
     /// In `{ 2026: 271 234,56 }` or `{ montant: 45 234,56 }` YAML sees the comma as the end of the
-    /// entry, then a key `56` without value. Such a key right after a value that ends with a digit
-    /// is a decimal comma: the two are joined back (so nothing else is reported about them) and
-    /// the amount is reported with what to write.
+    /// entry, then a key `56` without value; `1,000,000` gives keys `000` twice. Such keys right
+    /// after a value that ends with a digit are a decimal comma or thousands commas: they are
+    /// joined back to the value (so nothing else is reported about them) and the amount is
+    /// reported with what to write.
     private func joiningDecimalCommas(_ pairs: [(Node, Node)]) -> [(Node, Node)] {
         var result: [(Node, Node)] = []
         result.reserveCapacity(pairs.count)
-        for (key, value) in pairs {
-            if case .scalar(let k) = key, k.style == .plain, (1...2).contains(k.string.count), k.string.allSatisfy({ $0.isASCII && $0.isNumber }),
-                case .scalar(let v) = value, v.string.isEmpty, v.style == .plain,
-                let (previousKey, previousValue) = result.last, case .scalar(let amount) = previousValue, amount.style == .plain,
-                let last = amount.string.last, last.isASCII, last.isNumber
-            {
-                let joined = amount.string + "," + k.string
+        var joined: (index: Int, text: String, groups: [String], node: Node)?
+        func flush() {
+            guard let j = joined else { return }
+            joined = nil
+            let written = j.text + j.groups.map { "," + $0 }.joined()
+            let decimals = j.groups.count == 1 && j.groups[0].count <= 2
+            if decimals {
                 error(
-                    previousValue, "montant avec une virgule décimale dans `{ … }` : « \(joined) » est lu comme deux valeurs",
-                    "dans une table entre accolades, écrivez `\"\(joined)\"` entre guillemets, ou `\(amount.string).\(k.string)` avec un point")
-                result[result.count - 1] = (previousKey, .scalar(Scalar(string: joined, style: .doubleQuoted, mark: amount.mark)))
-                continue
+                    j.node, "montant avec une virgule décimale dans `{ … }` : « \(written) » est lu comme deux valeurs",
+                    "dans une table entre accolades, écrivez `\"\(written)\"` entre guillemets, ou `\(j.text).\(j.groups[0])` avec un point")
+            } else {
+                let spaced = j.text + j.groups.map { " " + $0 }.joined()
+                error(
+                    j.node, "montant avec des virgules dans `{ … }` : « \(written) » est lu comme plusieurs valeurs",
+                    "séparez les milliers par des espaces : `\(spaced)`")
             }
+            // The amount as meant, so that nothing more is said of it.
+            if case .scalar(let amount) = j.node {
+                let meant = decimals ? written : j.text + j.groups.map { " " + $0 }.joined()
+                result[j.index].1 = .scalar(Scalar(string: meant, style: .doubleQuoted, mark: amount.mark))
+            }
+        }
+        for (key, value) in pairs {
+            if case .scalar(let k) = key, k.style == .plain, (1...3).contains(k.string.count), k.string.allSatisfy({ $0.isASCII && $0.isNumber }),
+                case .scalar(let v) = value, v.string.isEmpty, v.style == .plain
+            {
+                if var j = joined {
+                    j.groups.append(k.string)
+                    joined = j
+                    continue
+                }
+                if let (_, previousValue) = result.last, case .scalar(let amount) = previousValue, amount.style == .plain,
+                    let last = amount.string.last, last.isASCII, last.isNumber,
+                    amount.string.allSatisfy({ ($0.isASCII && $0.isNumber) || ValueParsers.groupSeparators.contains($0) })
+                {
+                    joined = (result.count - 1, amount.string, [k.string], previousValue)
+                    continue
+                }
+            }
+            flush()
             result.append((key, value))
         }
+        flush()
         return result
     }
 

@@ -192,7 +192,9 @@ public enum PlanLoader {
         }
         for name in ParameterName.all where catalogue.parameters[name] == nil {
             diagnostics.append(
-                Diagnostic(.erreur, rule: .parametreManquant, "le paramètre `\(name)` n'est défini nulle part", at: nil, notes: ["définissez-le sous `parametres:` dans financeurs.yaml"]))
+                Diagnostic(
+                    .avertissement, rule: .parametreAFournir, "le paramètre `\(name)` n'est défini nulle part : \(ParameterName.unchecked(by: name))",
+                    at: SourceLocation(file: "\(root)/\(fundersFile)", line: 1, column: 1), notes: ["définissez-le sous `parametres:` dans financeurs.yaml"]))
         }
 
         var programme: Programme?

@@ -244,3 +244,12 @@ extension ReaderTrustTests {
         XCTAssertEqual(d.first?.location, SourceLocation(file: "P/operations/op1.yaml", line: 1, column: 1))
     }
 }
+
+extension ReaderTrustTests {
+    func testTheBuiltInCatalogueDefinesEveryParameterTheRulesNeed() {
+        let result = F.load([F.operation("  - autofinancement: solde")])
+        let catalogue = try? XCTUnwrap(result.plans).catalogue
+        for name in ParameterName.all { XCTAssertNotNil(catalogue?.parameters[name], name) }
+        XCTAssertEqual(result.diagnostics.filter { $0.rule == .parametreAFournir }.count, 0)
+    }
+}
