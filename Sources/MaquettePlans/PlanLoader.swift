@@ -59,13 +59,13 @@ public enum PlanLoader {
 
     /// Reads the folder, calling `progress(done, total)` as operation files are parsed (from any
     /// thread, one call at a time).
-    public static func load(folder: String, progress: @escaping (Int, Int) -> Void) -> LoadResult {
+    public static func load(folder: String, progress: @escaping @Sendable (Int, Int) -> Void) -> LoadResult {
         load(folder: folder, cache: nil, progress: progress)
     }
 
     /// Reads the folder; with a cache, operation files whose text has not changed since the last
     /// load (with the same programme and funders) are not parsed again.
-    public static func load(folder: String, cache: ParseCache?, progress: ((Int, Int) -> Void)? = nil) -> LoadResult {
+    public static func load(folder: String, cache: ParseCache?, progress: (@Sendable (Int, Int) -> Void)? = nil) -> LoadResult {
         let fm = FileManager.default
         var isDirectory: ObjCBool = false
         let root = folder.hasSuffix("/") ? String(folder.dropLast()) : folder
@@ -165,7 +165,7 @@ public enum PlanLoader {
     /// Loads plan files given as texts; pure. `root` is the folder the paths start with.
     public static func load(files: [PlanFile], root: String) -> LoadResult { load(files: files, root: root, cache: nil) }
 
-    public static func load(files: [PlanFile], root: String, cache: ParseCache?, progress: ((Int, Int) -> Void)? = nil) -> LoadResult {
+    public static func load(files: [PlanFile], root: String, cache: ParseCache?, progress: (@Sendable (Int, Int) -> Void)? = nil) -> LoadResult {
         var diagnostics: [Diagnostic] = []
         var sources: [String: String] = [:]
         for file in files { sources[file.path] = file.text }
@@ -225,7 +225,9 @@ public enum PlanLoader {
         // The cache is valid only for the same programme and funders files.
         let context = files.filter { $0.path == "\(root)/\(programmeFile)" || $0.path == "\(root)/\(fundersFile)" }.map(\.text).joined(separator: "\u{0}")
         let cached = cache?.entries(for: context) ?? [:]
+        let (readProgramme, readCatalogue) = (programme, catalogue)
         let results = Concurrent.map(operationFiles, minimumChunk: 1, progress: progress) { file -> (MaquetteCore.Operation?, [Diagnostic]) in
+            let (programme, catalogue) = (readProgramme, readCatalogue)
             if let hit = cached[file.path], hit.text == file.text { return hit.result }
             let reader = NodeReader(file: file.path)
             reader.programme = programme
@@ -293,23 +295,29 @@ public enum PlanLoader {
 }
 
 /// Parsed operation files kept between two loads of the same folder (the `--surveiller` mode).
+/// Its state is behind a lock: a load may run while another thread asks what the last one did.
 public final class ParseCache: @unchecked Sendable {
     typealias Entry = (text: String, result: (MaquetteCore.Operation?, [Diagnostic]))
+    private let lock = NSLock()
     private var context = ""
     private var byPath: [String: Entry] = [:]
-    /// How many operation files the last load parsed again.
-    public private(set) var lastParsed = 0
+    private var parsed = 0
 
     public init() {}
 
+    /// How many operation files the last load parsed again.
+    public var lastParsed: Int { lock.withLock { parsed } }
+
     func entries(for context: String) -> [String: Entry] {
-        context == self.context ? byPath : [:]
+        lock.withLock { context == self.context ? byPath : [:] }
     }
 
     func store(context: String, _ entries: [String: Entry]) {
-        let previous = self.context == context ? byPath : [:]
-        lastParsed = entries.filter { previous[$0.key]?.text != $0.value.text }.count
-        self.context = context
-        byPath = entries
+        lock.withLock {
+            let previous = self.context == context ? byPath : [:]
+            parsed = entries.filter { previous[$0.key]?.text != $0.value.text }.count
+            self.context = context
+            byPath = entries
+        }
     }
 }

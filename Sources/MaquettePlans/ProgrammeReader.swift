@@ -35,7 +35,7 @@ struct ProgrammeReader {
             }
         }
         if let first, let last {
-            reader.programme = Programme(id: "", name: "", firstYear: first, lastYear: last, referenceDay: Day(year: first, month: 1, day: 1)!, maitresOuvrage: [])
+            reader.programme = Programme(id: "", name: "", firstYear: first, lastYear: last, referenceDay: Day(january1: first), maitresOuvrage: [])
         }
         let reference = f.take("date_reference").flatMap { reader.day($0, "date_reference") }
         let basis = f.take("base").flatMap { reader.choice($0, "base", Basis.self) } ?? .ht
@@ -55,7 +55,7 @@ struct ProgrammeReader {
         guard let id, let name, let first, let last else { return nil }
         return Programme(
             id: id, name: name, firstYear: first, lastYear: last,
-            referenceDay: reference ?? Day(year: first, month: 1, day: 1)!, maitresOuvrage: owners, defaultBasis: basis,
+            referenceDay: reference ?? Day(january1: first), maitresOuvrage: owners, defaultBasis: basis,
             location: reader.location(root))
     }
 

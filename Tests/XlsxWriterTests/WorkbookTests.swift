@@ -60,18 +60,18 @@ final class WorkbookTests: XCTestCase {
     /// What `body` writes to standard error (file descriptor 2), C library included.
     func standardError(_ body: () throws -> Void) throws -> String {
         let capture = temporaryPath("stderr.txt")
-        fflush(stderr)
+        fflush(nil)
         let saved = dup(2)
         let fd = open(capture, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         dup2(fd, 2)
         close(fd)
         defer {
-            fflush(stderr)
+            fflush(nil)
             dup2(saved, 2)
             close(saved)
         }
         try body()
-        fflush(stderr)
+        fflush(nil)
         return try String(contentsOfFile: capture, encoding: .utf8)
     }
 
