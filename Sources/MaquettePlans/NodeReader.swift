@@ -121,7 +121,7 @@ final class NodeReader {
 
     /// Reports keys that were never taken, with the closest known key.
     func finish(_ fields: Fields, _ what: String, known: [String]) {
-        for entry in fields.entries where !fields.taken.contains(entry.key) && !known.contains(entry.key) {
+        for (i, entry) in fields.entries.enumerated() where !fields.taken[i] && !known.contains(entry.key) {
             // Past a hundred unknown keys in a file, a suggestion each helps nobody and costs.
             unknownKeys += 1
             error(
@@ -161,6 +161,8 @@ final class NodeReader {
     /// (XML 1.0 forbids most of them in a sheet; ESC and C1 codes drive terminals), the
     /// non-characters U+FFFE and U+FFFF, and texts longer than a cell.
     func checkedText(_ node: Node, _ key: String, _ value: String) -> Bool {
+        // Most texts are short and clean: a pass over their bytes says so.
+        if value.utf8.count <= Self.maximumTextLength, !Self.mayHoldForbidden(value) { return true }
         if let bad = value.unicodeScalars.first(where: Self.isForbidden) {
             let hex = String(bad.value, radix: 16, uppercase: true)
             let code = "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
@@ -177,6 +179,24 @@ final class NodeReader {
             return false
         }
         return true
+    }
+
+    /// Whether the UTF-8 bytes hold a C0 or C1 control (other than tab and line ends), DEL,
+    /// U+FFFE or U+FFFF.
+    static func mayHoldForbidden(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { b in
+            var i = 0
+            while i < b.count {
+                let c = b[i]
+                if c < 0x20, c != 0x09, c != 0x0A, c != 0x0D { return true }
+                if c == 0x7F { return true }
+                if c == 0xC2, i + 1 < b.count, (0x80...0x9F).contains(b[i + 1]) { return true }
+                if c == 0xEF, i + 2 < b.count, b[i + 1] == 0xBF, b[i + 2] == 0xBE || b[i + 2] == 0xBF { return true }
+                i += 1
+            }
+            return false
+        }
     }
 
     static func isForbidden(_ scalar: Unicode.Scalar) -> Bool {
@@ -265,22 +285,35 @@ final class NodeReader {
 final class Fields {
     let node: Node
     private(set) var entries: [(key: String, keyNode: Node, value: Node)] = []
-    private var index: [String: Int] = [:]
-    private(set) var taken: Set<String> = []
+    /// Positions by key, for large mappings only: a plan's tables have a handful of keys, for
+    /// which a scan is quicker than hashing; a file of thousands of keys stays linear.
+    private var index: [String: Int]?
+    /// Whether each entry was taken by the reader.
+    private(set) var taken: [Bool] = []
+    static let indexedFrom = 16
 
     init(node: Node) { self.node = node }
 
     func append(_ key: String, _ keyNode: Node, _ value: Node) {
-        index[key] = entries.count
+        if index == nil, entries.count >= Self.indexedFrom {
+            index = Dictionary(entries.enumerated().map { ($1.key, $0) }, uniquingKeysWith: { a, _ in a })
+        }
+        index?[key] = entries.count
         entries.append((key, keyNode, value))
+        taken.append(false)
+    }
+
+    private func position(_ key: String) -> Int? {
+        if let index { return index[key] }
+        return entries.firstIndex { $0.key == key }
     }
 
     func take(_ key: String) -> Node? {
-        guard let i = index[key] else { return nil }
-        taken.insert(key)
+        guard let i = position(key) else { return nil }
+        taken[i] = true
         return entries[i].value
     }
 
-    func has(_ key: String) -> Bool { index[key] != nil }
-    func keyNode(_ key: String) -> Node? { index[key].map { entries[$0].keyNode } }
+    func has(_ key: String) -> Bool { position(key) != nil }
+    func keyNode(_ key: String) -> Node? { position(key).map { entries[$0].keyNode } }
 }

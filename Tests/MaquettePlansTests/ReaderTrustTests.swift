@@ -253,3 +253,40 @@ extension ReaderTrustTests {
         XCTAssertEqual(result.diagnostics.filter { $0.rule == .parametreAFournir }.count, 0)
     }
 }
+
+extension ReaderTrustTests {
+    /// The byte-level fast paths agree with the general parsers on every value they accept, over
+    /// a few hundred thousand generated texts of the shapes plan files hold, right and wrong.
+    func testTheFastScalarParsersAgreeWithTheGeneralOnes() {
+        var g = StructuralFuzzTests.Generator(state: 7)
+        let pieces = ["0", "1", "2", "9", "12", "123", "000", "45", " ", "  ", ",", ".", "%", " %", "-", "+", "€", "\u{00A0}", "e", "2025", "-03", "-29", "02"]
+        var accepted = 0
+        for _ in 0..<200_000 {
+            var text = ""
+            for _ in 0..<(1 + g.below(6)) { text += g.pick(pieces) }
+            if let fast = FastScalars.money(text) {
+                accepted += 1
+                XCTAssertEqual(try? ValueParsers.generalMoney(text).get(), fast, "money « \(text) »")
+            }
+            if let fast = FastScalars.rate(text) {
+                accepted += 1
+                if fast <= Rate(percent: 100) { XCTAssertEqual(try? ValueParsers.generalRate(text).get(), fast, "rate « \(text) »") }
+            }
+            if let fast = FastScalars.day(text) {
+                accepted += 1
+                XCTAssertEqual(try? ValueParsers.generalDay(text).get(), fast, "day « \(text) »")
+            }
+            if let fast = FastScalars.year(text) {
+                accepted += 1
+                XCTAssertEqual(try? ValueParsers.generalYear(text).get(), fast, "year « \(text) »")
+            }
+        }
+        XCTAssertGreaterThan(accepted, 10_000)
+        // And the usual shapes are taken by the fast path.
+        XCTAssertEqual(FastScalars.money("1 250 000,5"), Money(cents: 125_000_050))
+        XCTAssertEqual(FastScalars.rate("16,404 %"), Rate(millionths: 164_040))
+        XCTAssertEqual(FastScalars.day("2024-02-29"), Day(year: 2024, month: 2, day: 29))
+        XCTAssertNil(FastScalars.day("2023-02-29"))
+        XCTAssertNil(FastScalars.money("12 34"))
+    }
+}
