@@ -1,0 +1,172 @@
+import Foundation
+import XCTest
+
+/// `comparer --depuis`: a temporary git repository of plans, two commits, every figure checked.
+extension CLITests {
+    /// Runs git in `folder`, with an identity so that commits work on any machine.
+    @discardableResult
+    func git(_ arguments: [String], in folder: URL) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["git", "-c", "user.name=Essai", "-c", "user.email=essai@example.invalid", "-c", "commit.gpgsign=false"] + arguments
+        process.currentDirectoryURL = folder
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0, "git \(arguments.joined(separator: " "))")
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static let committeeHalle = """
+        id: halle
+        intitule: Halle
+        maitre_ouvrage: commune
+        depenses:
+          - libelle: Travaux
+            nature: travaux
+            montant_ht: 1 000 000
+            annees: { 2025: 100 % }
+        financements:
+          - { dispositif: etat.detr, montant: 300 000, assiette: 1 000 000, statut: sollicite, depot: 2024-12-10 }
+          - { dispositif: region.bourgs-centres, montant: 200 000, statut: envisage }
+          - { dispositif: departement.f2d, montant: 100 000, statut: envisage }
+          - autofinancement: solde
+        """
+
+    static let committeeEcole = """
+        id: ecole
+        intitule: École
+        maitre_ouvrage: commune
+        depenses:
+          - libelle: Études
+            nature: etudes
+            montant_ht: 50 000
+            annees: { 2025: 100 % }
+        financements:
+          - autofinancement: solde
+        """
+
+    /// Plans committed, then edited (an amount, a status, an operation added, a line removed) and
+    /// committed again: `comparer --depuis HEAD~1` reports each change with its figures.
+    func testChangesSinceTheLastCommit() throws {
+        let root = try plans(["halle.yaml": Self.committeeHalle])
+        try git(["init", "-q"], in: root)
+        try git(["add", "."], in: root)
+        try git(["commit", "-q", "-m", "Comité de juin"], in: root)
+        try git(["tag", "comite-2026-06"], in: root)
+        let edited = Self.committeeHalle
+            .replacingOccurrences(of: "montant: 300 000, assiette: 1 000 000, statut: sollicite", with: "montant: 350 000, assiette: 1 000 000, statut: notifie, notification: 2025-03-01")
+            .replacingOccurrences(of: "  - { dispositif: departement.f2d, montant: 100 000, statut: envisage }\n", with: "")
+        try edited.write(to: root.appendingPathComponent("operations/halle.yaml"), atomically: true, encoding: .utf8)
+        try Self.committeeEcole.write(to: root.appendingPathComponent("operations/ecole.yaml"), atomically: true, encoding: .utf8)
+        try git(["add", "."], in: root)
+        try git(["commit", "-q", "-m", "Après le comité"], in: root)
+
+        let result = try run(["comparer", "--depuis", "HEAD~1", root.path, "--format", "json"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        XCTAssertTrue((json["reference"] as? String ?? "").contains("Comité de juin"))
+        let changes = try XCTUnwrap(json["changements"] as? [[String: Any]])
+        func find(_ type: String, _ objet: String, _ champ: String?) -> [String: Any]? {
+            changes.first { $0["type"] as? String == type && ($0["objet"] as? String ?? "").contains(objet) && $0["champ"] as? String == champ }
+        }
+        // The working tree is untouched: the file still has the new amount.
+        XCTAssertTrue(try String(contentsOf: root.appendingPathComponent("operations/halle.yaml"), encoding: .utf8).contains("350 000"))
+
+        let amount = try XCTUnwrap(find("financement-modifie", "DETR", "montant"))
+        XCTAssertEqual(amount["avant"] as? String, "300 000,00 €")
+        XCTAssertEqual(amount["apres"] as? String, "350 000,00 €")
+        XCTAssertEqual(amount["ecart"] as? String, "50000.00")
+        XCTAssertEqual(amount["operation"] as? String, "halle")
+        XCTAssertTrue((amount["fichier"] as? String ?? "").hasSuffix("operations/halle.yaml"))
+        XCTAssertEqual(amount["ligne"] as? Int, 10)
+        let rate = try XCTUnwrap(find("financement-modifie", "DETR", "taux"))
+        XCTAssertEqual(rate["avant"] as? String, "30 %")
+        XCTAssertEqual(rate["apres"] as? String, "35 %")
+        let status = try XCTUnwrap(find("financement-modifie", "DETR", "statut"))
+        XCTAssertEqual(status["avant"] as? String, "sollicité")
+        XCTAssertEqual(status["apres"] as? String, "notifié")
+        let notification = try XCTUnwrap(find("financement-modifie", "DETR", "notification"))
+        XCTAssertEqual(notification["avant"] as? String, "—")
+        XCTAssertEqual(notification["apres"] as? String, "01/03/2025")
+
+        let removed = try XCTUnwrap(find("financement-supprime", "F2D", "montant"))
+        XCTAssertEqual(removed["ecart"] as? String, "-100000.00")
+        XCTAssertEqual(removed["avant"] as? String, "100 000,00 € (envisagé)")
+        let added = try XCTUnwrap(find("operation-ajoutee", "École", "coût"))
+        XCTAssertEqual(added["ecart"] as? String, "50000.00")
+        XCTAssertEqual(added["ligne"] as? Int, 1)
+
+        // Autofinancement of the halle: 400 000 before, 450 000 after (DETR +50 000, F2D −100 000).
+        let own = try XCTUnwrap(find("financement-modifie", "Autofinancement", "montant"))
+        XCTAssertEqual(own["avant"] as? String, "400 000,00 €")
+        XCTAssertEqual(own["apres"] as? String, "450 000,00 €")
+        let share = try XCTUnwrap(changes.first { $0["type"] as? String == "part-maitre-ouvrage" && $0["champ"] as? String == "taux" })
+        XCTAssertEqual(share["avant"] as? String, "40 %")
+        XCTAssertEqual(share["apres"] as? String, "45 %")
+        // Per funder: the Département loses its 100 000, the State gains 50 000.
+        XCTAssertEqual(find("total-financeur", "Département", "total")?["ecart"] as? String, "-100000.00")
+        XCTAssertEqual(find("total-financeur", "État", "total")?["ecart"] as? String, "50000.00")
+        // Per owner: cost +50 000 (the school), public aid −50 000, own share +100 000 (halle +50 000, school +50 000).
+        XCTAssertEqual(find("total-maitre-ouvrage", "Commune", "coût")?["ecart"] as? String, "50000.00")
+        XCTAssertEqual(find("total-maitre-ouvrage", "Commune", "aides publiques")?["ecart"] as? String, "-50000.00")
+        XCTAssertEqual(find("total-maitre-ouvrage", "Commune", "part du maître d'ouvrage")?["ecart"] as? String, "100000.00")
+        XCTAssertNotNil(changes.first { $0["type"] as? String == "tresorerie" })
+
+        // Sorted by weight: the largest euro change comes first.
+        let weights = changes.map { abs(Double($0["ecart"] as? String ?? "0") ?? 0) }
+        XCTAssertEqual(weights, weights.sorted(by: >))
+        XCTAssertEqual(weights.first, 100_000)
+
+        // A tag works as well, and the text lists the same changes.
+        let text = try run(["comparer", "--depuis", "comite-2026-06", root.path])
+        XCTAssertEqual(text.status, 0, text.stderr)
+        XCTAssertTrue(text.stdout.contains("Évolutions depuis la révision comite-2026-06"), text.stdout)
+        XCTAssertTrue(text.stdout.contains("+50 000,00 €  financement modifié"), text.stdout)
+        XCTAssertTrue(text.stdout.contains("operations/halle.yaml:10"), text.stdout)
+    }
+
+    func testChangesAsCSVForAFrenchSpreadsheet() throws {
+        let root = try plans(["halle.yaml": Self.committeeHalle])
+        try git(["init", "-q"], in: root)
+        try git(["add", "."], in: root)
+        try git(["commit", "-q", "-m", "Comité"], in: root)
+        try Self.committeeHalle.replacingOccurrences(of: "montant: 300 000", with: "montant: \"312 345,67\"")
+            .write(to: root.appendingPathComponent("operations/halle.yaml"), atomically: true, encoding: .utf8)
+        // Uncommitted edits count: the current plans are the working tree.
+        let result = try run(["comparer", "--depuis", "HEAD", root.path, "--format", "csv"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.hasPrefix("\u{FEFF}Écart (€);Changement;"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("\r\n12345,67;financement modifié;halle;Dotation d'équipement des territoires ruraux (DETR);montant;300 000,00 €;312 345,67 €;"), result.stdout)
+    }
+
+    func testChangesSinceAFolderOutsideGit() throws {
+        let before = try plans(["halle.yaml": Self.committeeHalle])
+        let after = try plans(["halle.yaml": Self.committeeHalle.replacingOccurrences(of: "montant: 200 000", with: "montant: 150 000")])
+        let result = try run(["comparer", "--depuis", before.path, after.path])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.contains("Évolutions depuis le dossier"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("-50 000,00 €  financement modifié"), result.stdout)
+        // Not in git: a revision is refused, clearly, with the usage exit code.
+        let revision = try run(["comparer", "--depuis", "HEAD~1", after.path])
+        XCTAssertEqual(revision.status, 64)
+        XCTAssertTrue(revision.stderr.contains("n'est pas dans un dépôt git : seul un dossier de plans peut servir de référence"), revision.stderr)
+    }
+
+    func testChangesSinceAnUnknownReference() throws {
+        let root = try plans(["halle.yaml": Self.committeeHalle])
+        try git(["init", "-q"], in: root)
+        try git(["add", "."], in: root)
+        try git(["commit", "-q", "-m", "Comité"], in: root)
+        let result = try run(["comparer", "--depuis", "comite-2099-01", root.path])
+        XCTAssertEqual(result.status, 64)
+        XCTAssertTrue(result.stderr.contains("la référence « comite-2099-01 » n'existe ni comme révision du dépôt git ni comme dossier"), result.stderr)
+        XCTAssertEqual(result.stdout, "")
+        // Scenario comparison still works as before, and --format needs --depuis.
+        XCTAssertEqual(try run(["comparer", "--dossier", root.path, "base", "base"]).status, 0)
+        XCTAssertEqual(try run(["comparer", "base", "base", "--format", "json"]).status, 64)
+    }
+}
