@@ -43,10 +43,19 @@ public enum RevisionReader {
         }
         let prefix = prefixOutput.trimmingCharacters(in: .newlines)
         // A revision that starts with `-` would be taken as an option: refused as unknown.
-        guard !reference.hasPrefix("-"),
-            case .success(let commitOutput) = git(["-C", folder, "rev-parse", "--verify", "--quiet", "--end-of-options", "\(reference)^{commit}"])
-        else { return .failure(.unknownRevision(reference)) }
+        guard !reference.hasPrefix("-") else { return .failure(.unknownRevision(reference)) }
+        let lookup: [String]
+        if let date = dateInBraces(reference) {
+            // `@{2026-06-15}`: git reads it in the reflog, which a fresh clone does not have (it
+            // would silently give the clone's commit); the committee means the history's state
+            // on that day, so the last commit of HEAD made before its end.
+            lookup = ["-C", folder, "rev-list", "-1", "--first-parent", "--before=\(date) 23:59:59", "HEAD", "--"]
+        } else {
+            lookup = ["-C", folder, "rev-parse", "--verify", "--quiet", "--end-of-options", "\(reference)^{commit}"]
+        }
+        guard case .success(let commitOutput) = git(lookup) else { return .failure(.unknownRevision(reference)) }
         let commit = commitOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !commit.isEmpty else { return .failure(.unknownRevision(reference)) }
         let info: [Substring]
         switch git(["-C", folder, "show", "-s", "--format=%cs%x00%s", commit]) {
         case .success(let text): info = text.trimmingCharacters(in: .newlines).split(separator: "\0", maxSplits: 1, omittingEmptySubsequences: false)
@@ -89,6 +98,17 @@ public enum RevisionReader {
             index = data.index(after: end)
         }
         return .success((revision, files, root))
+    }
+
+    /// The date of `@{2026-06-15}` or `HEAD@{2026-06-15}`; `nil` for a reflog entry (`@{1}`) or anything else.
+    static func dateInBraces(_ reference: String) -> String? {
+        let body: Substring
+        if reference.hasPrefix("@{") { body = reference.dropFirst(2) } else if reference.hasPrefix("HEAD@{") { body = reference.dropFirst(6) } else { return nil }
+        guard body.hasSuffix("}") else { return nil }
+        let date = body.dropLast()
+        let parts = date.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }) else { return nil }
+        return String(date)
     }
 
     static func git(_ arguments: [String]) -> Result<String, Failure> {

@@ -5,11 +5,12 @@ import XCTest
 extension CLITests {
     /// Runs git in `folder`, with an identity so that commits work on any machine.
     @discardableResult
-    func git(_ arguments: [String], in folder: URL) throws -> String {
+    func git(_ arguments: [String], in folder: URL, environment: [String: String] = [:]) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["git", "-c", "user.name=Essai", "-c", "user.email=essai@example.invalid", "-c", "commit.gpgsign=false"] + arguments
         process.currentDirectoryURL = folder
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
@@ -127,6 +128,25 @@ extension CLITests {
         XCTAssertTrue(text.stdout.contains("Évolutions depuis la révision comite-2026-06"), text.stdout)
         XCTAssertTrue(text.stdout.contains("+50 000,00 €  financement modifié"), text.stdout)
         XCTAssertTrue(text.stdout.contains("operations/halle.yaml:10"), text.stdout)
+    }
+
+    /// `@{date}`: the history's last commit before the end of that day, even without a reflog.
+    func testChangesSinceADate() throws {
+        let root = try plans(["halle.yaml": Self.committeeHalle])
+        try git(["init", "-q"], in: root)
+        try git(["add", "."], in: root)
+        try git(["commit", "-q", "-m", "Juin"], in: root, environment: ["GIT_COMMITTER_DATE": "2026-06-15T12:00:00Z", "GIT_AUTHOR_DATE": "2026-06-15T12:00:00Z"])
+        try Self.committeeHalle.replacingOccurrences(of: "montant: 200 000", with: "montant: 210 000")
+            .write(to: root.appendingPathComponent("operations/halle.yaml"), atomically: true, encoding: .utf8)
+        try git(["commit", "-q", "-am", "Octobre"], in: root, environment: ["GIT_COMMITTER_DATE": "2026-10-01T12:00:00Z", "GIT_AUTHOR_DATE": "2026-10-01T12:00:00Z"])
+        let result = try run(["comparer", "--depuis", "@{2026-06-30}", root.path])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.contains("2026-06-15 : « Juin »"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("+10 000,00 €  financement modifié"), result.stdout)
+        // Before the first commit there is nothing to compare with.
+        let none = try run(["comparer", "--depuis", "@{2020-01-01}", root.path])
+        XCTAssertEqual(none.status, 64)
+        XCTAssertTrue(none.stderr.contains("la référence « @{2020-01-01} » n'existe"), none.stderr)
     }
 
     func testChangesAsCSVForAFrenchSpreadsheet() throws {
