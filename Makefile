@@ -47,7 +47,7 @@ run: build
 
 test: setup-test
 	$(SWIFT) build
-	python3 Tests/recalc/check_recalc.py .build/debug/maquette $(PLANS)
+	python3 Tests/recalc/check_recalc.py .build/debug/maquette $(PLANS) --evolutions
 	python3 Tests/recalc/check_recalc.py .build/debug/maquette $(PLANS) travaux-decales dsil-refusee-halle pire-cas
 	$(SWIFT) test --disable-swift-testing
 

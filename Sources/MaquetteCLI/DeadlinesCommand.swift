@@ -52,7 +52,7 @@ struct DeadlinesCommand: ParsableCommand {
     }
 
     /// The day the list is made on: `--date`, else SOURCE_DATE_EPOCH, else today (UTC).
-    func today() throws -> Day {
+    static func today(_ date: String?) throws -> Day {
         if let date { return try Self.parseDay(date, option: "--date") }
         let seconds = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"].flatMap { Int($0) } ?? Int(Date().timeIntervalSince1970)
         guard let day = Day(daysSinceEpoch: seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400) else {
@@ -63,7 +63,7 @@ struct DeadlinesCommand: ParsableCommand {
 
     func run() throws {
         let (loaded, p) = try loadPlans(plans.dossier, scenario: nil)
-        let today = try today()
+        let today = try Self.today(date)
         var deadlines = Deadlines.of(p, today: today)
         if let avant { let limit = try Self.parseDay(avant, option: "--avant"); deadlines = deadlines.filter { $0.day <= limit } }
         let text: String

@@ -13,6 +13,31 @@ func loadPlans(_ folder: String, scenario: String?) throws -> (LoadResult, Plans
     return (loaded, plans)
 }
 
+/// The plans of `reference` for `--depuis`: a plans folder when one exists, else a git revision
+/// of the repository `folder` is in. An unknown reference is a misuse (exit 64); unreadable plans
+/// at the reference are reported as such (exit 2).
+func loadReference(_ reference: String, folder: String) throws -> (title: String, plans: Plans) {
+    var isFolder: ObjCBool = false
+    let former: LoadResult
+    let title: String
+    if FileManager.default.fileExists(atPath: reference, isDirectory: &isFolder), isFolder.boolValue {
+        former = PlanLoader.load(folder: reference)
+        title = "le dossier \(reference)"
+    } else {
+        switch RevisionReader.files(of: folder, at: reference) {
+        case .failure(let failure): throw ValidationError(failure.message)
+        case .success(let (revision, files, root)):
+            former = PlanLoader.load(files: files, root: root)
+            title = "la révision \(reference) (\(revision.commit.prefix(12)), \(revision.date) : « \(revision.subject) »)"
+        }
+    }
+    guard let previous = former.plans else {
+        DiagnosticPrinter.reportUnreadable(former, closing: "\nLes plans de la référence « \(reference) » ne peuvent pas être lus.\n")
+        throw ExitCodes.unreadable
+    }
+    return (title, previous)
+}
+
 /// `maquette tresorerie`: the year-by-year cash view per maître d'ouvrage.
 struct TreasuryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -210,24 +235,7 @@ struct CompareCommand: ParsableCommand {
     /// The plans today against those of `reference`: a plans folder, else a git revision.
     func compare(since reference: String, folder: String) throws {
         let (_, current) = try loadPlans(folder, scenario: nil)
-        var isFolder: ObjCBool = false
-        let former: LoadResult
-        let title: String
-        if FileManager.default.fileExists(atPath: reference, isDirectory: &isFolder), isFolder.boolValue {
-            former = PlanLoader.load(folder: reference)
-            title = "le dossier \(reference)"
-        } else {
-            switch RevisionReader.files(of: folder, at: reference) {
-            case .failure(let failure): throw ValidationError(failure.message)
-            case .success(let (revision, files, root)):
-                former = PlanLoader.load(files: files, root: root)
-                title = "la révision \(reference) (\(revision.commit.prefix(12)), \(revision.date) : « \(revision.subject) »)"
-            }
-        }
-        guard let previous = former.plans else {
-            DiagnosticPrinter.reportUnreadable(former, closing: "\nLes plans de la référence « \(reference) » ne peuvent pas être lus.\n")
-            throw ExitCodes.unreadable
-        }
+        let (title, previous) = try loadReference(reference, folder: folder)
         let changes = PlanChanges.between(previous, current)
         switch format {
         case .texte: Console.out(ChangesReport.text(changes, since: title, plans: current))

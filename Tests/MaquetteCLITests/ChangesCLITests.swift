@@ -52,7 +52,9 @@ extension CLITests {
 
     /// Plans committed, then edited (an amount, a status, an operation added, a line removed) and
     /// committed again: `comparer --depuis HEAD~1` reports each change with its figures.
-    func testChangesSinceTheLastCommit() throws {
+    /// A plans repository with two commits: the committee's plans (tagged `comite-2026-06`), then
+    /// an amount raised, a status and a date changed, an operation added and a line removed.
+    func committeeRepository() throws -> URL {
         let root = try plans(["halle.yaml": Self.committeeHalle])
         try git(["init", "-q"], in: root)
         try git(["add", "."], in: root)
@@ -66,6 +68,11 @@ extension CLITests {
         try git(["add", "."], in: root)
         try git(["commit", "-q", "-m", "Après le comité"], in: root)
 
+        return root
+    }
+
+    func testChangesSinceTheLastCommit() throws {
+        let root = try committeeRepository()
         let result = try run(["comparer", "--depuis", "HEAD~1", root.path, "--format", "json"])
         XCTAssertEqual(result.status, 0, result.stderr)
         let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
@@ -128,6 +135,67 @@ extension CLITests {
         XCTAssertTrue(text.stdout.contains("Évolutions depuis la révision comite-2026-06"), text.stdout)
         XCTAssertTrue(text.stdout.contains("+50 000,00 €  financement modifié"), text.stdout)
         XCTAssertTrue(text.stdout.contains("operations/halle.yaml:10"), text.stdout)
+    }
+
+    /// `exporter --depuis`: the Évolutions sheet carries the same changes, amounts and gaps as
+    /// formulas; the Échéances sheet is there too.
+    func testChangesSheetOfTheWorkbook() throws {
+        let root = try committeeRepository()
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("maquette-evolutions-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: out) }
+        let dump = out.appendingPathComponent("cells.txt")
+        let book = out.appendingPathComponent("classeur.xlsx")
+        let result = try run(
+            ["exporter", root.path, "--depuis", "HEAD~1", "-o", book.path],
+            environment: ["MAQUETTE_DUMP_CELLS": dump.path, "SOURCE_DATE_EPOCH": "1736935200"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        // Sheets and cells as the writer gets them: `C row column kind style value formula`.
+        var sheets: [String: [[String]]] = [:]
+        var current = ""
+        for line in try String(contentsOf: dump, encoding: .utf8).split(separator: "\n") {
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            if fields[0] == "S" { current = fields[1] } else if fields[0] == "C" { sheets[current, default: []].append(fields) }
+        }
+        let changes = try XCTUnwrap(sheets["Évolutions"])
+        func cell(_ row: Int, _ column: Int) -> [String]? { changes.first { $0[1] == String(row) && $0[2] == String(column) } }
+        XCTAssertTrue(cell(0, 0)?[5].hasPrefix("Évolutions depuis la révision HEAD~1") ?? false, "\(String(describing: cell(0, 0)))")
+        XCTAssertTrue(cell(0, 0)?[5].contains("« Comité de juin »") ?? false)
+        let rows = Set(changes.compactMap { Int($0[1]) }).filter { $0 >= 4 }.sorted()
+        func row(_ field: String, _ subject: String) -> Int? {
+            rows.first { r in cell(r, 3)?[5] == field && (cell(r, 2)?[5].contains(subject) ?? false) }
+        }
+        // The DETR amount: 300 000 → 350 000, gap = G − F.
+        let detr = try XCTUnwrap(row("montant", "DETR"))
+        XCTAssertEqual(cell(detr, 0)?[5], "financement modifié")
+        XCTAssertEqual(cell(detr, 1)?[5], "halle")
+        XCTAssertEqual(cell(detr, 5)?[5], "300000.0")
+        XCTAssertEqual(cell(detr, 6)?[5], "350000.0")
+        XCTAssertEqual(cell(detr, 7)?[3], "f")
+        XCTAssertEqual(cell(detr, 7)?[5], "50000.0")
+        XCTAssertEqual(cell(detr, 7)?[6], "=G\(detr + 1)-F\(detr + 1)")
+        XCTAssertEqual(cell(detr, 9)?[5], "10")
+        // The status, as words; the removed F2D line and the added school, as amounts.
+        let status = try XCTUnwrap(row("statut", "DETR"))
+        XCTAssertEqual(cell(status, 5)?[5], "sollicité")
+        XCTAssertEqual(cell(status, 6)?[5], "notifié")
+        let removed = try XCTUnwrap(row("montant", "F2D"))
+        XCTAssertEqual(cell(removed, 5)?[5], "100000.0")
+        XCTAssertEqual(cell(removed, 6)?[5], "0.0")
+        XCTAssertEqual(cell(removed, 7)?[5], "-100000.0")
+        let added = try XCTUnwrap(row("coût", "École"))
+        XCTAssertEqual(cell(added, 6)?[5], "50000.0")
+        // The first data row is the largest change.
+        XCTAssertEqual(rows.first, removed)
+
+        // The Échéances sheet counts its days from SOURCE_DATE_EPOCH's day (15/01/2025).
+        let deadlines = try XCTUnwrap(sheets["Échéances"])
+        XCTAssertEqual(deadlines.first { $0[1] == "0" && $0[2] == "0" }?[5], "Échéances au 15/01/2025")
+        let start = try XCTUnwrap(deadlines.first { $0[2] == "3" && $0[5] == "commencement d'exécution" }?[1])
+        XCTAssertEqual(deadlines.first { $0[1] == start && $0[2] == "1" }?[6], "=A\(Int(start)! + 1)-DATE(2025,1,15)")
+        // DETR notified 01/03/2025, so its start is due by 01/03/2027: 775 days after 15/01/2025.
+        XCTAssertEqual(deadlines.first { $0[1] == start && $0[2] == "1" }?[5], "775")
+        XCTAssertTrue(try unzip(book.path, "xl/workbook.xml").contains("name=\"Évolutions\""))
     }
 
     /// `@{date}`: the history's last commit before the end of that day, even without a reflog.

@@ -49,10 +49,13 @@ public struct PlanChange: Sendable, Equatable {
     public var delta: Money
     /// Where it is in the current plans; for something removed, where its operation is, if any.
     public var location: SourceLocation?
+    /// The amounts before and after, when the change is one of an amount (for the workbook).
+    public var beforeAmount: Money?
+    public var afterAmount: Money?
 
     public init(
         _ kind: Kind, operation: String?, subject: String, field: String? = nil, before: String? = nil, after: String? = nil,
-        delta: Money = .zero, location: SourceLocation? = nil
+        delta: Money = .zero, location: SourceLocation? = nil, amounts: (before: Money, after: Money)? = nil
     ) {
         self.kind = kind
         self.operation = operation
@@ -62,6 +65,8 @@ public struct PlanChange: Sendable, Equatable {
         self.after = after
         self.delta = delta
         self.location = location
+        self.beforeAmount = amounts?.before
+        self.afterAmount = amounts?.after
     }
 
     /// The size of the change, for sorting: the largest euro change first.
@@ -104,11 +109,11 @@ public enum PlanChanges {
             changes.append(
                 PlanChange(
                     .operationAjoutee, operation: f.id, subject: f.operation.title, field: "coût", after: f.costOnBasis.formatted, delta: f.costOnBasis,
-                    location: f.operation.location))
+                    location: f.operation.location, amounts: (.zero, f.costOnBasis)))
         }
         for o in removed {
             changes.append(
-                PlanChange(.operationSupprimee, operation: o.id, subject: o.operation.title, field: "coût", before: o.costOnBasis.formatted, delta: -o.costOnBasis))
+                PlanChange(.operationSupprimee, operation: o.id, subject: o.operation.title, field: "coût", before: o.costOnBasis.formatted, delta: -o.costOnBasis, amounts: (o.costOnBasis, .zero)))
         }
         for (o, f) in pairs { changes += operationChanges(o, f) }
 
@@ -151,7 +156,7 @@ public enum PlanChanges {
             out.append(
                 PlanChange(
                     .depense, operation: id, subject: "\(nature.label) \(year)", field: "montant HT", before: before.formatted, after: after.formatted,
-                    delta: after - before, location: line?.location ?? f.operation.location(of: "depenses")))
+                    delta: after - before, location: line?.location ?? f.operation.location(of: "depenses"), amounts: (before, after)))
         }
 
         // Funding lines: matched by dispositif (or own resource) and rank among lines of the same kind.
@@ -176,7 +181,7 @@ public enum PlanChanges {
                 out.append(
                     PlanChange(
                         .financementAjoute, operation: id, subject: n.label, field: "montant", after: "\(n.amount.formatted) (\(n.line.status.label))",
-                        delta: n.countedAmount, location: n.line.location))
+                        delta: n.countedAmount, location: n.line.location, amounts: (.zero, n.countedAmount)))
                 continue
             }
             out += lineChanges(p, n, operation: id)
@@ -185,7 +190,7 @@ public enum PlanChanges {
             out.append(
                 PlanChange(
                     .financementSupprime, operation: id, subject: p.label, field: "montant", before: "\(p.amount.formatted) (\(p.line.status.label))",
-                    delta: -p.countedAmount, location: f.operation.location(of: "financements")))
+                    delta: -p.countedAmount, location: f.operation.location(of: "financements"), amounts: (p.countedAmount, .zero)))
         }
 
         // The owner's share of the operation and its rate of public financing (L1111-10).
@@ -193,7 +198,7 @@ public enum PlanChanges {
             out.append(
                 PlanChange(
                     .partMaitreOuvrage, operation: id, subject: f.operation.title, field: "montant", before: o.ownersShare.formatted, after: f.ownersShare.formatted,
-                    delta: f.ownersShare - o.ownersShare, location: f.operation.location(of: "financements")))
+                    delta: f.ownersShare - o.ownersShare, location: f.operation.location(of: "financements"), amounts: (o.ownersShare, f.ownersShare)))
         }
         let oldRate = o.ownersShareOfPublicFinancing, newRate = f.ownersShareOfPublicFinancing
         if oldRate != newRate {
@@ -215,14 +220,16 @@ public enum PlanChanges {
     /// The changes of one funding line: amount, rate, base, status, dates, amount paid.
     static func lineChanges(_ p: ResolvedFunding, _ n: ResolvedFunding, operation id: String) -> [PlanChange] {
         var out: [PlanChange] = []
-        func add(_ field: String, _ key: String, _ before: String, _ after: String, _ delta: Money = .zero) {
+        func add(_ field: String, _ key: String, _ before: String, _ after: String, _ delta: Money = .zero, amounts: (Money, Money)? = nil) {
             guard before != after else { return }
             out.append(
-                PlanChange(.financementModifie, operation: id, subject: n.label, field: field, before: before, after: after, delta: delta, location: n.line.location(of: key)))
+                PlanChange(
+                    .financementModifie, operation: id, subject: n.label, field: field, before: before, after: after, delta: delta, location: n.line.location(of: key),
+                    amounts: amounts))
         }
         var amountKey = "montant"
         if case .rate = n.line.amount { amountKey = "taux" }
-        add("montant", amountKey, p.amount.formatted, n.amount.formatted, n.amount - p.amount)
+        add("montant", amountKey, p.amount.formatted, n.amount.formatted, n.amount - p.amount, amounts: (p.amount, n.amount))
         add("taux", "taux", rate(of: p)?.formatted ?? "—", rate(of: n)?.formatted ?? "—")
         add("assiette", "assiette", p.base?.formatted ?? "—", n.base?.formatted ?? "—")
         // A status that makes a line count or stop counting moves its whole amount.
@@ -230,7 +237,7 @@ public enum PlanChanges {
         add("statut", "statut", p.line.status.label, n.line.status.label, statusDelta)
         add("dépôt", "depot", p.line.requestDay?.formatted ?? "—", n.line.requestDay?.formatted ?? "—")
         add("notification", "notification", p.line.notificationDay?.formatted ?? "—", n.line.notificationDay?.formatted ?? "—")
-        add("versé", "verse", p.line.paid?.formatted ?? "—", n.line.paid?.formatted ?? "—", (n.line.paid ?? .zero) - (p.line.paid ?? .zero))
+        add("versé", "verse", p.line.paid?.formatted ?? "—", n.line.paid?.formatted ?? "—", (n.line.paid ?? .zero) - (p.line.paid ?? .zero), amounts: (p.line.paid ?? .zero, n.line.paid ?? .zero))
         return out
     }
 
@@ -246,7 +253,9 @@ public enum PlanChanges {
             let before = a[name] ?? .zero, after = b[name] ?? .zero
             guard before != after else { return nil }
             let location = new.lazy.flatMap(\.counted).first { ($0.funder?.name ?? $0.nature.label) == name }?.line.location
-            return PlanChange(.totalFinanceur, operation: nil, subject: name, field: "total", before: before.formatted, after: after.formatted, delta: after - before, location: location)
+            return PlanChange(
+                .totalFinanceur, operation: nil, subject: name, field: "total", before: before.formatted, after: after.formatted, delta: after - before, location: location,
+                amounts: (before, after))
         }
     }
 
@@ -270,7 +279,10 @@ public enum PlanChanges {
             let x = a[owner] ?? Totals(), y = b[owner] ?? Totals()
             for (field, before, after) in [("coût", x.cost, y.cost), ("aides publiques", x.aid, y.aid), ("part du maître d'ouvrage", x.own, y.own)]
             where before != after {
-                out.append(PlanChange(.totalMaitreOuvrage, operation: nil, subject: name, field: field, before: before.formatted, after: after.formatted, delta: after - before, location: location))
+                out.append(
+                    PlanChange(
+                        .totalMaitreOuvrage, operation: nil, subject: name, field: field, before: before.formatted, after: after.formatted, delta: after - before,
+                        location: location, amounts: (before, after)))
             }
             let r1 = Rate.ratio(x.own, x.own + x.aid), r2 = Rate.ratio(y.own, y.own + y.aid)
             if r1 != r2 {
@@ -325,7 +337,7 @@ public enum PlanChanges {
                 out.append(
                     PlanChange(
                         .tresorerie, operation: nil, subject: "\(name) \(year)", field: "besoin de l'année", before: before.formatted, after: after.formatted, delta: after - before,
-                        location: newPlans.programme.maitreOuvrage(owner)?.location))
+                        location: newPlans.programme.maitreOuvrage(owner)?.location, amounts: (before, after)))
             }
         }
         return out
