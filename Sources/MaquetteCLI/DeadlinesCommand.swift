@@ -17,8 +17,8 @@ struct DeadlinesCommand: ParsableCommand {
         commandName: "echeances",
         abstract: "Échéancier : demandes à déposer, décisions attendues, commencement et achèvement avant caducité, demandes de paiement, rachats de portage.",
         discussion: """
-            Les délais viennent des paramètres datés du catalogue (docs/regles.md). Les échéances dépassées viennent \\
-            en premier ; celles qui font perdre une aide sont des erreurs (code de sortie 1). \\
+            Les délais viennent des paramètres datés du catalogue (docs/regles.md). Les échéances dépassées viennent \
+            en premier ; celles qui font perdre une aide sont des erreurs (code de sortie 1). \
             La date du jour est --date, sinon SOURCE_DATE_EPOCH, sinon la date du jour.
             Exemple : maquette echeances Plans --avant 2027-12-31 --format ics -o echeances.ics
             """,

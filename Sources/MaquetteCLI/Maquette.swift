@@ -7,8 +7,10 @@ public struct Maquette: ParsableCommand {
         abstract: "Plans de financement des opérations Petites villes de demain : vérifier, afficher, exporter.",
         discussion: """
             Codes de sortie : 0 aucun problème bloquant ; 1 une règle de financement n'est pas \
-            respectée ; 2 les plans ne peuvent pas être lus (syntaxe, types, références) ; \
-            64 mauvaise utilisation de la commande ; 73 le classeur n'a pas pu être écrit.
+            respectée (echeances : une échéance dépassée fait perdre une aide) ; 2 les plans ne \
+            peuvent pas être lus (syntaxe, types, références) ; 64 mauvaise utilisation de la \
+            commande (dont une référence de comparer --depuis introuvable) ; 73 le classeur ou le \
+            fichier demandé n'a pas pu être écrit.
             Guide : docs/guide-utilisateur.md
             """,
         version: "0.1.0",
