@@ -27,6 +27,19 @@ final class PlanChangesTests: XCTestCase {
         XCTAssertEqual(costs[1].location?.line, 6)
     }
 
+    func testACalendarChange() throws {
+        let funding = "  - autofinancement: solde"
+        let before = try plans([PlanFixture.operation(funding, extra: "calendrier: { debut_travaux: 2025-03, fin: 2026-06-30 }")])
+        let after = try plans([PlanFixture.operation(funding, extra: "calendrier: { debut_travaux: 2025-09, fin: 2026-06-30 }")])
+        let changes = PlanChanges.between(before, after)
+        XCTAssertEqual(changes.count, 1, "\(changes)")
+        XCTAssertEqual(changes.first?.kind, .calendrier)
+        XCTAssertEqual(changes.first?.field, "début des travaux")
+        XCTAssertEqual(changes.first?.before, "01/03/2025")
+        XCTAssertEqual(changes.first?.after, "01/09/2025")
+        XCTAssertEqual(changes.first?.location?.line, 4)
+    }
+
     func testARenamedOperationIsNotARemovalAndAnAddition() throws {
         let funding = "  - { dispositif: etat.detr, montant: 300 000 }\n  - autofinancement: solde"
         let before = try plans([PlanFixture.operation(funding, id: "halle")])

@@ -5,6 +5,7 @@ public struct PlanChange: Sendable, Equatable {
         case operationAjoutee = "operation-ajoutee"
         case operationSupprimee = "operation-supprimee"
         case operationRenommee = "operation-renommee"
+        case calendrier = "calendrier"
         case depense = "depense"
         case financementAjoute = "financement-ajoute"
         case financementSupprime = "financement-supprime"
@@ -22,6 +23,7 @@ public struct PlanChange: Sendable, Equatable {
             case .operationAjoutee: return "opération ajoutée"
             case .operationSupprimee: return "opération supprimée"
             case .operationRenommee: return "opération renommée"
+            case .calendrier: return "calendrier"
             case .depense: return "dépense"
             case .financementAjoute: return "financement ajouté"
             case .financementSupprime: return "financement supprimé"
@@ -135,6 +137,14 @@ public enum PlanChanges {
         if o.operation.title != f.operation.title {
             out.append(
                 PlanChange(.operationRenommee, operation: id, subject: f.operation.title, field: "intitulé", before: o.operation.title, after: f.operation.title, location: f.operation.location(of: "intitule")))
+        }
+        // The calendar: the deadlines of the State dotations run from it.
+        for (field, before, after) in [("début des travaux", o.operation.worksStart, f.operation.worksStart), ("fin", o.operation.end, f.operation.end)]
+        where before != after {
+            out.append(
+                PlanChange(
+                    .calendrier, operation: id, subject: f.operation.title, field: field, before: before?.formatted ?? "—", after: after?.formatted ?? "—",
+                    location: f.operation.location(of: "calendrier")))
         }
         // Costs by nature and year, HT.
         func byNatureAndYear(_ op: Operation) -> [String: (CostNature, Int, Money)] {
