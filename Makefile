@@ -34,6 +34,9 @@ setup-test: setup
 	  echo "Generating the fr_FR.UTF-8 locale"; \
 	  $(SUDO) sed -i 's/^# *fr_FR.UTF-8 UTF-8/fr_FR.UTF-8 UTF-8/' /etc/locale.gen && $(SUDO) locale-gen >/dev/null; \
 	fi
+	@# The calendar of `echeances --format ics` is read back by a real iCalendar parser.
+	@python3 -c 'import icalendar' 2>/dev/null || python3 -m pip install -q icalendar \
+	  || python3 -m pip install -q --break-system-packages icalendar
 
 build: setup
 	$(SWIFT) build -c release
@@ -44,7 +47,7 @@ run: build
 
 test: setup-test
 	$(SWIFT) build
-	python3 Tests/recalc/check_recalc.py .build/debug/maquette $(PLANS)
+	python3 Tests/recalc/check_recalc.py .build/debug/maquette $(PLANS) --evolutions
 	python3 Tests/recalc/check_recalc.py .build/debug/maquette $(PLANS) travaux-decales dsil-refusee-halle pire-cas
 	$(SWIFT) test --disable-swift-testing
 

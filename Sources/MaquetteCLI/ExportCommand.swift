@@ -36,8 +36,13 @@ struct ExportCommand: ParsableCommand {
     @Option(name: .long, help: "Graine de la simulation.")
     var graine: UInt64 = 42
 
-    @Option(name: .long, help: "Feuilles à écrire, séparées par des virgules, parmi synthese, operations, financeurs, echeancier, controles, graphiques (par défaut : toutes).")
+    @Option(name: .long, help: "Feuilles à écrire, séparées par des virgules, parmi synthese, operations, financeurs, echeancier, controles, graphiques, echeances (par défaut : toutes).")
     var feuilles: String?
+
+    @Option(name: .long, help: ArgumentHelp("Ajoute une feuille Évolutions : ce qui a changé depuis cette révision git ou ce dossier de plans.", valueName: "REF"))
+    var depuis: String?
+
+    static let deadlinesSheet = "echeances"
 
     func run() throws {
         let clock = PhaseClock()
@@ -73,9 +78,10 @@ struct ExportCommand: ParsableCommand {
         var book = CommitteeWorkbook(plans: selected, figures: figures, diagnostics: diagnostics, created: day)
         if let feuilles {
             var kinds: Set<CommitteeWorkbook.SheetKind> = []
-            for name in try Self.list(feuilles, option: "--feuilles", example: "synthese,controles") {
+            for name in try Self.list(feuilles, option: "--feuilles", example: "synthese,controles") where name != Self.deadlinesSheet {
                 guard let kind = CommitteeWorkbook.SheetKind(rawValue: name) else {
-                    throw ValidationError("--feuilles : feuille inconnue « \(name) » ; feuilles : \(CommitteeWorkbook.SheetKind.allCases.map(\.rawValue).joined(separator: ", "))")
+                    throw ValidationError(
+                        "--feuilles : feuille inconnue « \(name) » ; feuilles : \((CommitteeWorkbook.SheetKind.allCases.map(\.rawValue) + [Self.deadlinesSheet]).joined(separator: ", "))")
                 }
                 kinds.insert(kind)
             }
@@ -89,6 +95,16 @@ struct ExportCommand: ParsableCommand {
                 variants.append((id, base.scenarios.first { $0.id == id }?.title ?? id, variant))
             }
             book.comparison = Comparison(variants)
+        }
+        // The Échéances sheet counts the days from today (SOURCE_DATE_EPOCH when given), not from
+        // the workbook's date, which is the latest date of the plans and may lie ahead.
+        if feuilles.map({ $0.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces) == Self.deadlinesSheet } }) ?? true {
+            let today = try DeadlinesCommand.today(nil)
+            book.deadlines = DeadlinesSheet.Input(deadlines: Deadlines.of(selected, today: today), today: today)
+        }
+        if let depuis {
+            let (title, previous) = try loadReference(depuis, folder: plans.dossier)
+            book.changes = ChangesSheet.Input(reference: title, changes: PlanChanges.between(previous, p))
         }
         if let tirages {
             let bar = ProgressBar(total: 1, label: "Simulation")

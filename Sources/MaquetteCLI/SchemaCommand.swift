@@ -105,7 +105,7 @@ enum PlanSchema {
     nonisolated(unsafe) static let financeurs: [String: Any] = {
         let dated: [String: Any] = [
             "anyOf": [
-                ["type": "string"],
+                ["type": "string"], ["type": "integer"],
                 ["type": "array", "items": object(["depuis": day, "valeur": ["type": "string"], "reference": ["type": "string"]], required: ["depuis", "valeur"])],
             ]
         ]
@@ -115,7 +115,10 @@ enum PlanSchema {
                 "regime": choice(AidRegime.self, "Régime juridique"), "assiette": choice(Basis.self, "Assiette"),
                 "natures_eligibles": ["type": "array", "items": choice(CostNature.self, "Nature éligible")],
                 "roles": ["type": "array", "items": choice(DispositifRole.self, "Rôle")], "reference": ["type": "string"],
-                "parametres": object(["taux-min": dated, "taux-max": dated, "plafond": dated, "plancher": dated]),
+                "parametres": object([
+                    "taux-min": dated, "taux-max": dated, "plafond": dated, "plancher": dated, "depot-avant-mois": dated, "depot-avant-jour": dated,
+                    "renouvellement-mois": dated,
+                ]),
             ], required: ["id"])
         var schema = object([
             "financeurs": ["type": "array", "items": object(["id": slug, "nom": ["type": "string"], "categorie": choice(FunderCategory.self, "Catégorie")], required: ["id", "nom", "categorie"])],

@@ -53,6 +53,11 @@ public struct Dispositif: Sendable, Equatable {
     public static let tauxMax = "taux-max"
     public static let plafond = "plafond"
     public static let plancher = "plancher"
+    /// Month and day of the year before which a request is filed (F2D: 1 and 31, « avant le 31 janvier »).
+    public static let depotAvantMois = "depot-avant-mois"
+    public static let depotAvantJour = "depot-avant-jour"
+    /// A new request every so many months, before the period it covers (ANAH ingénierie: 12).
+    public static let renouvellementMois = "renouvellement-mois"
 }
 
 /// A funder's yearly envelope for a dispositif, shared by all operations of the programme.

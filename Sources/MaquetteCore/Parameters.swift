@@ -77,6 +77,10 @@ public enum ParameterName {
     public static let versementAcomptesPlafondAutres = "versement-acomptes-plafond-autres"
     public static let dotationsDelaiDemarrageMois = "dotations-delai-demarrage-mois"
     public static let dotationsDelaiAchevementMois = "dotations-delai-achevement-mois"
+    public static let dotationsProrogationDemarrageMois = "dotations-prorogation-demarrage-mois"
+    public static let dotationsProrogationAchevementMois = "dotations-prorogation-achevement-mois"
+    public static let dotationsProrogationPreavisMois = "dotations-prorogation-preavis-mois"
+    public static let epfPortageDureeMaxMois = "epf-portage-duree-max-mois"
 
     /// What goes unchecked when a programme parameter is « à fournir » (said to the user).
     public static func unchecked(by name: String) -> String {
@@ -94,6 +98,8 @@ public enum ParameterName {
         switch name {
         case fctvaTaux: return "le FCTVA n'est pas calculé"
         case probabiliteEnvisage, probabiliteSollicite: return "la simulation compte ces aides comme certaines"
+        case dotationsProrogationDemarrageMois, dotationsProrogationAchevementMois, dotationsProrogationPreavisMois, epfPortageDureeMaxMois:
+            return "l'échéancier ne donne pas ces dates"
         default: return "la trésorerie ne prévoit pas ces versements"
         }
     }
@@ -107,5 +113,6 @@ public enum ParameterName {
         pvdChefDeProjetAnahPlafond, anahChefDeProjetTaux, anahChefDeProjetAssietteMax, leaderTauxMax,
         dotationsDelaiDemarrageMois, dotationsDelaiAchevementMois, versementAvanceEtat, versementAcomptesPlafondEtat,
         versementAvanceAutres, versementAcomptesPlafondAutres, probabiliteEnvisage, probabiliteSollicite,
+        dotationsProrogationDemarrageMois, dotationsProrogationAchevementMois, dotationsProrogationPreavisMois, epfPortageDureeMaxMois,
     ]
 }

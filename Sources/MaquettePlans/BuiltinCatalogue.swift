@@ -31,6 +31,14 @@ enum BuiltinCatalogue {
             - { depuis: 2018-10-01, valeur: 24, reference: "CGCT, dotations de l'État : commencement dans les 2 ans de la notification" }
           dotations-delai-achevement-mois:
             - { depuis: 2018-10-01, valeur: 48, reference: "CGCT, dotations de l'État : achèvement dans les 4 ans du commencement" }
+          dotations-prorogation-demarrage-mois:
+            - { depuis: 2018-10-01, valeur: 12, reference: "CGCT art. R2334-28 : le préfet peut proroger d'un an le délai de commencement" }
+          dotations-prorogation-preavis-mois:
+            - { depuis: 2018-10-01, valeur: 2, reference: "CGCT art. R2334-28 ; préfecture de Vaucluse : demande motivée deux mois avant l'échéance" }
+          dotations-prorogation-achevement-mois:
+            - { depuis: 2018-10-01, valeur: 24, reference: "CGCT art. R2334-29 : prorogation exceptionnelle de deux ans au plus" }
+          epf-portage-duree-max-mois:
+            - { depuis: 2024-01-01, valeur: 120, reference: "Hypothèse : portage foncier EPF jusqu'à 10 ans, la convention de portage fixe la date de rachat (à confirmer)" }
           aides-publiques-plafond:
             - { depuis: 2018-10-01, valeur: 100 %, reference: "Décret n° 2018-514 du 25 juin 2018, art. 10" }
           fctva-taux:
@@ -193,6 +201,8 @@ enum BuiltinCatalogue {
             natures_eligibles: [remuneration, animation]
             roles: [anah-chef-de-projet]
             reference: "ANAH, ingénierie OPAH-RU"
+            parametres:
+              renouvellement-mois: [{ depuis: 2020-01-01, valeur: 12, reference: "ANAH, ingénierie OPAH-RU : une demande chaque année, avant le commencement de la période" }]
           - id: anah.etude-pre-operationnelle
             financeur: anah
             nom: ANAH – étude pré-opérationnelle d'OPAH-RU
@@ -214,6 +224,7 @@ enum BuiltinCatalogue {
             reference: "ANAH, ingénierie OPAH-RU (à confirmer)"
             parametres:
               taux-max: [{ depuis: 2020-01-01, valeur: 50 %, reference: "ANAH, ingénierie (non vérifié)" }]
+              renouvellement-mois: [{ depuis: 2020-01-01, valeur: 12, reference: "ANAH, ingénierie OPAH-RU : une demande chaque année, avant le commencement de la période" }]
           - id: ademe.friches-polluees
             financeur: ademe
             nom: ADEME – reconversion des friches polluées
@@ -268,6 +279,8 @@ enum BuiltinCatalogue {
             regime: collectivite
             reference: "Département du Gers, contrats-cadres 2021-2027 (dépôt avant le 31 janvier)"
             parametres:
+              depot-avant-mois: [{ depuis: 2021-01-01, valeur: 1, reference: "Département du Gers, F2D : dossier déposé avant le 31 janvier de l'année N" }]
+              depot-avant-jour: [{ depuis: 2021-01-01, valeur: 31, reference: "Département du Gers, F2D : dossier déposé avant le 31 janvier de l'année N" }]
               taux-max: [{ depuis: 2021-01-01, valeur: a-fournir, reference: "Grille départementale non publiée" }]
           - id: europe.feder
             financeur: europe

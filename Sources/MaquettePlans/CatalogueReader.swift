@@ -9,6 +9,8 @@ struct CatalogueReader {
     static let programmeParameterKinds: [String: Kind] = {
         let counts: Set<String> = [
             ParameterName.fipPopulationMax, ParameterName.dotationsDelaiDemarrageMois, ParameterName.dotationsDelaiAchevementMois,
+            ParameterName.dotationsProrogationDemarrageMois, ParameterName.dotationsProrogationAchevementMois,
+            ParameterName.dotationsProrogationPreavisMois, ParameterName.epfPortageDureeMaxMois,
         ]
         let amounts: Set<String> = [
             ParameterName.detrSeuilCommission, ParameterName.pvdChefDeProjetPlafond, ParameterName.pvdChefDeProjetPlafondAvecAnah,
@@ -21,6 +23,7 @@ struct CatalogueReader {
 
     static let dispositifParameterKinds: [String: Kind] = [
         Dispositif.tauxMin: .rate, Dispositif.tauxMax: .rate, Dispositif.plafond: .amount, Dispositif.plancher: .amount,
+        Dispositif.depotAvantMois: .count, Dispositif.depotAvantJour: .count, Dispositif.renouvellementMois: .count,
     ]
 
     let reader: NodeReader

@@ -2,9 +2,12 @@
 """LibreOffice recalculates the exported workbook; every formula must give the value Maquette
 stored, and the Synthèse must give Maquette's own figures (`verifier --format json`) to the cent.
 
-Usage: check_recalc.py MAQUETTE PLANS_DIR [SCENARIO ...]
+Usage: check_recalc.py MAQUETTE PLANS_DIR [--evolutions] [SCENARIO ...]
 With scenarios, the workbook shows the first one, compares all of them (Scénarios sheet) and carries
 a Monte-Carlo sheet; the Synthèse is then checked against `verifier --scenario FIRST`.
+With --evolutions, the workbook also carries an Évolutions sheet (`exporter --depuis`) against a
+copy of the plans whose amounts were changed, so that its formulas are recalculated too.
+Every workbook carries the Échéances sheet.
 Prints `recalc: N passed, M failed` and exits 1 on any failure.
 """
 import csv
@@ -103,15 +106,34 @@ def number(text):
 
 def main():
     maquette, plans, scenarios = sys.argv[1], sys.argv[2], sys.argv[3:]
+    evolutions = "--evolutions" in scenarios
+    scenarios = [s for s in scenarios if s != "--evolutions"]
     export_extra = [a for s in scenarios for a in ("--scenario", s)] + (["--tirages", "300"] if scenarios else [])
     verify_extra = ["--scenario", scenarios[0]] if scenarios else []
     work = tempfile.mkdtemp(prefix="maquette-recalc-")
     passed, failed = 0, 0
     try:
+        if evolutions:
+            # The former plans: every `montant: N` of the operations a tenth lower.
+            former = os.path.join(work, "plans-precedents")
+            shutil.copytree(plans, former)
+            folder = os.path.join(former, "operations")
+            for name in os.listdir(folder):
+                path = os.path.join(folder, name)
+                with open(path, encoding="utf-8") as f:
+                    text = f.read()
+                text = re.sub(r"montant: (\d[\d ]*\d)\b", lambda m: "montant: %d" % (int(m.group(1).replace(" ", "")) * 9 // 10), text)
+                with open(path, "w", encoding="utf-8") as f:
+                    f.write(text)
+            export_extra += ["--depuis", former]
         book = os.path.join(work, "classeur.xlsx")
         subprocess.run([maquette, "exporter", plans, "-o", book] + export_extra, check=True, capture_output=True)
         report = json.loads(subprocess.run([maquette, "verifier", plans, "--format", "json"] + verify_extra, capture_output=True, text=True).stdout)
         cells, paths = formulas(book)
+        for required in ["Échéances"] + (["Évolutions"] if evolutions else []):
+            if not cells.get(required):
+                print("FAIL sheet %s has no formula" % required)
+                failed += 1
 
         # The canary: the grand total of public aid, stored wrong in a copy, must come back right.
         synthesis = cells["Synthèse"]

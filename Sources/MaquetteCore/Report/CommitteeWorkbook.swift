@@ -15,6 +15,8 @@ public struct CommitteeWorkbook: Sendable {
     public var simulation: MonteCarlo.Result?
     /// The scenario the main sheets show, if any.
     public var scenarioTitle: String?
+    /// What changed since a former version (Évolutions) and what falls due (Échéances), when asked.
+    public var changes: ChangesSheet.Input?, deadlines: DeadlinesSheet.Input?
     /// The sheets to write (all by default); a region-wide programme wants only the summaries.
     public var sheets: Set<SheetKind> = Set(SheetKind.allCases)
 
@@ -81,6 +83,7 @@ public struct CommitteeWorkbook: Sendable {
             author: plans.programme.name, comments: "Établi avec Maquette à partir des fichiers de plans", created: created.daysSinceEpoch * 86_400)
         var names = SheetNames(reserved: [
             Self.synthesisSheet, Self.fundersSheet, Self.scheduleSheet, Self.checksSheet, Self.chartsSheet, Self.scenariosSheet, Self.simulationSheet,
+            ChangesSheet.name, DeadlinesSheet.name,
         ])
         let synthesis = SynthesisSheet(book: self)
         // Each sheet is a pure function of the plans, listed with about the rows it will have (for
@@ -102,6 +105,8 @@ public struct CommitteeWorkbook: Sendable {
         if sheets.contains(.graphiques) { builders.append((Self.chartsSheet, figures.count + 20, { ChartsSheet(book: self, synthesis: synthesis).build() })) }
         if let comparison { builders.append((Self.scenariosSheet, 40, { ScenariosSheet(book: self, comparison: comparison).build() })) }
         if let simulation { builders.append((Self.simulationSheet, 40, { SimulationSheet(book: self, result: simulation).build() })) }
+        if let changes { builders.append((ChangesSheet.name, changes.changes.count + 4, { ChangesSheet(book: self, input: changes).build() })) }
+        if let deadlines { builders.append((DeadlinesSheet.name, deadlines.deadlines.count + 4, { DeadlinesSheet(book: self, input: deadlines).build() })) }
         if streaming {
             model.sheets = builders.map { SheetModel.pending($0.name, expectedRows: $0.rows, $0.build) }
         } else {
