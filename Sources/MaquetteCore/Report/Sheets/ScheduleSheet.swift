@@ -1,0 +1,71 @@
+/// Cash flows and needs by owner and year.
+struct ScheduleSheet {
+    let book: CommitteeWorkbook
+
+    enum Column {
+        static let owner = 0, year = 1, spendingHT = 2, spendingTTC = 3, subsidies = 4, fctva = 5, loans = 6, otherReceipts = 7
+        static let need = 8, cumulatedNeed = 9, capacity = 10
+    }
+
+    func build() -> SheetModel {
+        var sheet = book.newSheet(
+            CommitteeWorkbook.scheduleSheet, title: "Échéancier et trésorerie par maître d'ouvrage et par année",
+            subtitle:
+                "Subventions : avance, acomptes au prorata des dépenses HT (plafonnés), solde l'année qui suit la dernière dépense (paramètres datés du catalogue). FCTVA à l'année de versement selon le régime. Emprunts tirés au prorata des dépenses TTC.",
+            lastColumn: 10)
+        let headers = [
+            "Maître d'ouvrage", "Année", "Dépenses HT", "Dépenses TTC", "Subventions reçues", "FCTVA reçu", "Emprunts", "Autres recettes",
+            "Besoin de l'année", "Besoin cumulé", "Capacité d'autofinancement cumulée",
+        ]
+        sheet.append(Cell.headings(headers) { $0 >= Column.spendingHT })
+        let (tables, _) = Treasury.tables(book.figures, plans: book.plans)
+        let first = sheet.nextRow
+        for table in tables {
+            guard let id = table.owner else { continue }
+            let owner = book.plans.programme.maitreOuvrage(id)
+            let firstOfOwner = sheet.nextRow
+            for (y, cumulated) in zip(table.years, table.cumulatedNeed) where y != Treasury.Year(year: y.year) || sheet.nextRow > firstOfOwner {
+                let r = sheet.nextRow
+                let need = "\(A1.cell(r, Column.spendingTTC))-\(A1.cell(r, Column.subsidies))-\(A1.cell(r, Column.fctva))-\(A1.cell(r, Column.loans))-\(A1.cell(r, Column.otherReceipts))"
+                let cumul = r == firstOfOwner ? A1.cell(r, Column.need) : "\(A1.cell(r - 1, Column.cumulatedNeed))+\(A1.cell(r, Column.need))"
+                var cells: [Cell] = [
+                    .text(owner?.name ?? id), Cell(.integer(y.year), .year), .money(y.spendingHT), .money(y.spendingTTC), .money(y.subsidies),
+                    .money(y.fctva), .money(y.loans), .money(y.otherReceipts), .formula(need, .money(y.need), .moneyBold),
+                    .formula(cumul, .money(cumulated), .moneyBold),
+                ]
+                if let capacity = owner?.selfFinancingCapacity {
+                    cells.append(.money(Money(cents: capacity.cents * Int64(max(1, y.year - book.plans.programme.firstYear + 1)))))
+                }
+                sheet.append(cells)
+            }
+        }
+        let last = sheet.nextRow - 1
+        if last >= first {
+            let totals = tables.reduce(into: [Money](repeating: .zero, count: 7)) { acc, t in
+                for y in t.years {
+                    acc[0] += y.spendingHT
+                    acc[1] += y.spendingTTC
+                    acc[2] += y.subsidies
+                    acc[3] += y.fctva
+                    acc[4] += y.loans
+                    acc[5] += y.otherReceipts
+                    acc[6] += y.need
+                }
+            }
+            sheet.append(
+                [.text("Total", .labelTotal), .text("", .labelTotal)]
+                    + (Column.spendingHT...Column.need).map { c in .formula("SUM(\(A1.range(first, c, last, c)))", .money(totals[c - Column.spendingHT]), .moneyTotal) })
+            sheet.autofilter = CellRange(3, 0, last, Column.capacity)
+            sheet.problemHighlights = [
+                (CellRange(first, Column.cumulatedNeed, last, Column.cumulatedNeed), "AND(ISNUMBER(\(A1.cell(first, Column.capacity))),\(A1.cell(first, Column.cumulatedNeed))>\(A1.cell(first, Column.capacity)))")
+            ]
+        }
+        sheet.frozenRows = 4
+        sheet.repeatRows = 3...3
+        sheet.columnWidths = [Column.owner: 44, Column.year: 8]
+        for c in Column.spendingHT...Column.capacity { sheet.columnWidths[c] = 16 }
+        sheet.rowHeights[3] = 47
+        sheet.fitRowHeights()
+        return sheet
+    }
+}

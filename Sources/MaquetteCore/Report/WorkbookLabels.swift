@@ -1,0 +1,28 @@
+/// The words the workbook's formulas compare against: a status typed in a drop-down, what a
+/// resource counts as, a rule's verdict. Cells and formulas take them from here, so that changing a
+/// label on screen cannot silently break a `SUMIFS` that looks for it.
+enum WorkbookLabels {
+    /// Funding statuses, as the drop-downs offer them; refused and lapsed lines do not count.
+    static let statuses = FundingStatus.allCases.map(\.label)
+    static let refused = FundingStatus.refuse.label
+    static let lapsed = FundingStatus.caduc.label
+    /// `SUMIFS` criteria pairs that keep the lines that count, for a range of statuses.
+    static func counted(_ statuses: String) -> String { "\(statuses),\"<>\(refused)\",\(statuses),\"<>\(lapsed)\"" }
+
+    /// What a resource counts as, in the operation sheets' "Compte comme" column.
+    enum CountsAs {
+        static let publicAid = "aide publique"
+        static let ownersShare = "part du maître d'ouvrage"
+        static let other = "autre ressource"
+    }
+
+    /// A rule's verdict in the operation sheets' checks.
+    enum Verdict {
+        static let broken = "non respectée"
+        static let respected = "respectée"
+        static let watch = "à surveiller"
+    }
+
+    /// The severity of an error, as the Contrôles sheet writes it.
+    static let error = Severity.erreur.rawValue
+}
