@@ -38,13 +38,19 @@ struct ProgrammeReader {
                 }
             }
         }
+        let committee = f.take("date_comite").flatMap { reader.day($0, "date_comite") }
+        let signatory = f.take("signataire").flatMap { reader.text($0, "signataire") }
         _ = f.take("commentaire")
-        reader.finish(f, "le programme", known: ["id", "nom", "periode", "date_reference", "base", "maitres_ouvrage", "commentaire"])
+        reader.finish(
+            f, "le programme", known: ["id", "nom", "periode", "date_reference", "base", "maitres_ouvrage", "date_comite", "signataire", "commentaire"])
         guard let id, let name, let first, let last else { return nil }
-        return Programme(
+        var programme = Programme(
             id: id, name: name, firstYear: first, lastYear: last,
             referenceDay: reference ?? Day(year: first, month: 1, day: 1)!, maitresOuvrage: owners, defaultBasis: basis,
             location: reader.location(root))
+        programme.committeeDay = committee
+        programme.signatory = signatory
+        return programme
     }
 
     private func readOwner(_ node: Node) -> MaitreOuvrage? {

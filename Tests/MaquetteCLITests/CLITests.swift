@@ -193,7 +193,8 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(r.stderr, "Attention : 1 erreur dans les plans ; le classeur est un projet (voir la feuille Contrôles, ou `maquette verifier`).\n")
         let checks = try unzip(target, "xl/worksheets/sheet5.xml")
         XCTAssertTrue(checks.contains("PROJET : 1 règle(s) enfreinte(s)"), checks)
-        XCTAssertTrue(checks.contains("<t>part-maitre-ouvrage</t>"))
+        // The rule by its name, not its id.
+        XCTAssertTrue(checks.contains("<t>Participation minimale du maître d'ouvrage (20 % ou 30 % des financements publics)</t>"), checks)
     }
 
     func testExportRefusesUnreadablePlansAndKeepsThePreviousWorkbook() throws {
@@ -224,10 +225,14 @@ final class CLITests: XCTestCase {
         // Under a French locale libxlsxwriter would write `667500,5`: the bytes must not change.
         XCTAssertEqual(try run(["export", "Plans", "-o", b], environment: ["LANG": "fr_FR.UTF-8", "LC_ALL": "fr_FR.UTF-8"]).status, 0)
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: a)), try Data(contentsOf: URL(fileURLWithPath: b)))
-        // SOURCE_DATE_EPOCH fixes the date: 1 700 000 000 s is 2023-11-14.
+        // SOURCE_DATE_EPOCH fixes the date and the creation instant: 1 700 000 000 s is 2023-11-14 22:13:20.
         let c = folder.appendingPathComponent("c.xlsx").path
         XCTAssertEqual(try run(["export", "Plans", "-o", c], environment: ["SOURCE_DATE_EPOCH": "1700000000"]).status, 0)
-        XCTAssertTrue(try unzip(c, "docProps/core.xml").contains("<dcterms:created xsi:type=\"dcterms:W3CDTF\">2023-11-14T00:00:00Z</dcterms:created>"))
+        XCTAssertTrue(try unzip(c, "docProps/core.xml").contains("<dcterms:created xsi:type=\"dcterms:W3CDTF\">2023-11-14T22:13:20Z</dcterms:created>"))
+        // --date wins over it.
+        XCTAssertEqual(try run(["export", "Plans", "-o", c, "--date", "16/03/2027"], environment: ["SOURCE_DATE_EPOCH": "1700000000"]).status, 0)
+        XCTAssertTrue(try unzip(c, "docProps/core.xml").contains("<dcterms:created xsi:type=\"dcterms:W3CDTF\">2027-03-16T00:00:00Z</dcterms:created>"))
+        XCTAssertEqual(try run(["export", "Plans", "-o", c], environment: ["SOURCE_DATE_EPOCH": "demain"]).status, 64)
         // A folder as destination gets <programme>.xlsx.
         XCTAssertEqual(try run(["export", "Plans", "-o", folder.path]).status, 0)
         XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent("pvd-fleurance-lectoure.xlsx").path))
@@ -292,7 +297,7 @@ final class CLITests: XCTestCase {
         let workbook = try unzip(target, "xl/workbook.xml")
         XCTAssertTrue(workbook.contains("name=\"Scénarios\"") && workbook.contains("name=\"Simulation\""), workbook)
         XCTAssertTrue(try unzip(target, "xl/worksheets/sheet1.xml").contains("scénario : DSIL refusée pour la Halle aux grains (dsil-refusee-halle)"))
-        XCTAssertTrue(try unzip(target, "xl/worksheets/sheet16.xml").contains("200 tirages, graine 3"))
+        XCTAssertTrue(try unzip(target, "xl/worksheets/sheet16.xml").contains("200 tirages sur le scénario DSIL refusée pour la Halle aux grains (dsil-refusee-halle), graine 3"))
     }
 
     // MARK: optimiser, corriger

@@ -8,13 +8,15 @@ import XCTest
 
 /// The committee workbook: the model's cells and formulas, and the file libxlsxwriter writes.
 final class ExportTests: XCTestCase {
+    /// The day the shipped plans are exported on in these tests: before the Halle's works start
+    /// (2027-02-01), which must not date the workbook.
+    static let exportDay = Day(year: 2026, month: 11, day: 27)!
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     func shippedModel() throws -> WorkbookModel {
         let loaded = PlanLoader.load(folder: Self.root.appendingPathComponent("Plans").path)
         let plans = try XCTUnwrap(loaded.plans)
-        let day = CommitteeWorkbook.creationDay(of: plans, sourceDateEpoch: nil)
-        return CommitteeWorkbook(plans: plans, figures: Financing.figures(of: plans), diagnostics: Rules.check(plans), created: day).build()
+        return CommitteeWorkbook(plans: plans, figures: Financing.figures(of: plans), diagnostics: Rules.check(plans), created: Self.exportDay).build()
     }
 
     func row(of operation: String, in sheet: SheetModel) -> Int? {
@@ -39,13 +41,14 @@ final class ExportTests: XCTestCase {
         XCTAssertEqual(
             model.sheets.map(\.name),
             [
-                "Synthèse", "chef-de-projet-pvd", "ecole-blade", "etude-opah-ru", "etudes-convention", "gersycoop-equipements",
-                "gersycoop-reconquete", "halle-aux-grains", "maison-roquelaure", "suivi-animation-opah-ru", "Financeurs", "Échéancier",
-                "Contrôles", "Graphiques",
+                "Synthèse", "Poste de chef de projet", "Tiers-lieu dans l'ancienne", "Étude pré-opérationnelle", "Études et ingénierie",
+                "Gersycoop", "Reconquête de la friche", "Restructuration de la Halle", "Maison Roquelaure", "Suivi-animation de l'OPAH-RU",
+                "Financeurs", "Échéancier", "Contrôles", "Graphiques",
             ])
         XCTAssertEqual(model.title, "Plans de financement – Petites villes de demain – Fleurance, Lectoure et Lomagne Gersoise")
-        // The latest date in the plans is the works' start of the Halle aux grains, 2027-02-01.
-        XCTAssertEqual(model.created, Day(year: 2027, month: 2, day: 1)!.daysSinceEpoch * 86_400)
+        // The day it is exported on, not the latest date in the plans (the Halle's works, 2027-02-01).
+        XCTAssertEqual(model.created, Self.exportDay.daysSinceEpoch * 86_400)
+        XCTAssertEqual(model.sheets[0].footer, "&LMaquette – plans de financement&CPage &P sur &N&Rétabli le 27/11/2026")
     }
 
     func testSynthesisRowsAreFormulasWithMaquettesFigures() throws {
@@ -73,7 +76,7 @@ final class ExportTests: XCTestCase {
     }
 
     func testOperationSheetBalancesThroughAFormula() throws {
-        let sheet = try XCTUnwrap(try shippedModel().sheet("ecole-blade"))
+        let sheet = try XCTUnwrap(try shippedModel().sheet("Tiers-lieu dans l'ancienne"))
         let solde = try XCTUnwrap(sheet.rows.firstIndex { $0.count > 1 && $0[1].value == .text("Autofinancement (solde)") })
         guard case .formula(let formula, .money(let amount)) = sheet.rows[solde][5].value else { return XCTFail("no formula") }
         XCTAssertEqual(amount, Money(euros: 332_500))
@@ -124,12 +127,101 @@ final class ExportTests: XCTestCase {
         XCTAssertEqual(names.make("'cité'"), "cité")
     }
 
-    func testCreationDayFromSourceDateEpoch() throws {
-        let plans = try XCTUnwrap(PlanLoader.load(folder: Self.root.appendingPathComponent("Plans").path).plans)
-        // 1 700 000 000 s = 19 675 days and a bit after 1970-01-01: 2023-11-14.
-        XCTAssertEqual(CommitteeWorkbook.creationDay(of: plans, sourceDateEpoch: 1_700_000_000), Day(year: 2023, month: 11, day: 14))
-        XCTAssertEqual(CommitteeWorkbook.creationDay(of: plans, sourceDateEpoch: 0), Day(year: 1970, month: 1, day: 1))
-        XCTAssertEqual(CommitteeWorkbook.creationDay(of: plans, sourceDateEpoch: 951_782_400), Day(year: 2000, month: 2, day: 29))
+    func testTheDocumentDateIsTheDateGivenElseSourceDateEpochElseToday() throws {
+        let today = Day(year: 2026, month: 11, day: 27)!
+        let given = Day(year: 2027, month: 3, day: 16)!
+        func resolve(_ date: Day?, _ epoch: String?) -> DocumentDate? { try? DocumentDate.resolve(date: date, sourceDateEpoch: epoch, today: today).get() }
+        // --date wins, and the file is created at its midnight.
+        XCTAssertEqual(resolve(given, "1700000000"), DocumentDate(day: given))
+        XCTAssertEqual(DocumentDate(day: given).timestamp, given.daysSinceEpoch * 86_400)
+        // 1 700 000 000 s = 19 675 days and 80 000 s after 1970-01-01: 2023-11-14 at 22:13:20,
+        // which is also the file's creation instant.
+        XCTAssertEqual(resolve(nil, "1700000000")?.day, Day(year: 2023, month: 11, day: 14))
+        XCTAssertEqual(resolve(nil, "1700000000")?.timestamp, 1_700_000_000)
+        XCTAssertEqual(resolve(nil, "0")?.day, Day(year: 1970, month: 1, day: 1))
+        XCTAssertEqual(resolve(nil, "951782400")?.day, Day(year: 2000, month: 2, day: 29))
+        // Unset or empty: today.
+        XCTAssertEqual(resolve(nil, nil), DocumentDate(day: today))
+        XCTAssertEqual(resolve(nil, ""), DocumentDate(day: today))
+        // Not a non-negative whole number of seconds: refused, with what to do.
+        for wrong in ["-1", "1.5", "abc", " 12", "99999999999999999999", "8000000000"] {
+            guard case .failure(let error) = DocumentDate.resolve(date: nil, sourceDateEpoch: wrong, today: today) else { return XCTFail(wrong) }
+            XCTAssertTrue(error.description.hasPrefix("SOURCE_DATE_EPOCH vaut « \(wrong) »"), error.description)
+        }
+        XCTAssertEqual(DocumentDate.day("27/11/2026"), today)
+        XCTAssertEqual(DocumentDate.day("2026-11-27"), today)
+        XCTAssertEqual(DocumentDate.day("1/2/2027"), Day(year: 2027, month: 2, day: 1))
+        XCTAssertNil(DocumentDate.day("31/02/2026"))
+        XCTAssertNil(DocumentDate.day("2026-11"))
+    }
+
+    /// A small programme read through the real reader, with a committee date, a signatory and a
+    /// scenario; its workbook built on that scenario.
+    func scenarioBook() throws -> (book: CommitteeWorkbook, model: WorkbookModel) {
+        let programme = """
+            id: essai
+            nom: Programme d'essai
+            periode: { debut: 2025, fin: 2027 }
+            date_comite: 2027-03-16
+            signataire: "Le maire, Jeanne Martin"
+            maitres_ouvrage: [{ id: c, nom: Commune de Saint-Essai, regime_fctva: N+2 }]
+            """
+        let op = """
+            id: salle
+            intitule: Rénovation énergétique de la salle des fêtes (tranche 1)
+            maitre_ouvrage: c
+            depenses:
+              - { libelle: Travaux, nature: travaux, montant_ht: 100 000, annees: { 2025: 100 % } }
+            financements:
+              - autofinancement: solde
+            """
+        let loaded = PlanLoader.load(
+            files: [PlanFile(path: "/srv/plans/essai/programme.yaml", text: programme), PlanFile(path: "/srv/plans/essai/operations/salle.yaml", text: op)],
+            root: "/srv/plans/essai")
+        let plans = try XCTUnwrap(loaded.plans, "\(loaded.diagnostics)")
+        XCTAssertEqual(plans.programme.committeeDay, Day(year: 2027, month: 3, day: 16))
+        XCTAssertEqual(plans.programme.signatory, "Le maire, Jeanne Martin")
+        var book = CommitteeWorkbook(plans: plans, figures: Financing.figures(of: plans), diagnostics: Rules.check(plans), created: Self.exportDay)
+        book.plansFolder = "/srv/plans/essai/"
+        book.scenarioTitle = "Travaux décalés (travaux-decales)"
+        return (book, book.build())
+    }
+
+    func testAScenarioWorkbookSaysSoOnEverySheetAndNamesThingsInPeoplesWords() throws {
+        let (_, model) = try scenarioBook()
+        XCTAssertEqual(model.sheets.map(\.name), ["Synthèse", "Rénovation énergétique", "Financeurs", "Échéancier", "Contrôles", "Graphiques"])
+        for sheet in model.sheets {
+            guard case .text(let title) = sheet.rows[0][0].value else { return XCTFail(sheet.name) }
+            XCTAssertTrue(title.hasSuffix(" — scénario : Travaux décalés (travaux-decales)"), title)
+            XCTAssertTrue(sheet.header.contains("&CSCÉNARIO : Travaux décalés (travaux-decales)&R"), sheet.header)
+        }
+        XCTAssertTrue(model.title.hasSuffix(" – scénario : Travaux décalés (travaux-decales)"))
+        // The committee's date in the title block and the file's subject.
+        XCTAssertEqual(model.subject, "Comité régional des financeurs du 16/03/2027")
+        guard case .text(let subtitle) = model.sheets[0].rows[1][0].value else { return XCTFail() }
+        XCTAssertTrue(subtitle.contains("Établi le 27/11/2026 à partir des fichiers de plans, pour le Comité régional des financeurs du 16/03/2027."), subtitle)
+        // The plan file relative to the plans folder; ids only under "Identifiant"; no "[codes]".
+        let operation = model.sheets[1]
+        guard case .text(let facts) = operation.rows[1][0].value else { return XCTFail() }
+        XCTAssertTrue(facts.contains("fichier operations/salle.yaml"), facts)
+        XCTAssertFalse(facts.contains("/srv"))
+        XCTAssertEqual(model.sheets[0].rows[3][1].value, .text("Identifiant"))
+        for sheet in model.sheets {
+            for row in sheet.rows {
+                for cell in row {
+                    if case .text(let text) = cell.value { XCTAssertFalse(text.contains("["), "\(sheet.name): \(text)") }
+                }
+            }
+        }
+        let charts = try XCTUnwrap(model.sheet("Graphiques"))
+        XCTAssertEqual(charts.rows[4][0].value, .formula("'Synthèse'!$C$5", .text("Rénovation énergétique de la salle des fêtes (tranche 1)")))
+    }
+
+    func testTabNamesAreShortAndUnique() {
+        XCTAssertEqual(CommitteeWorkbook.tabName("Gersycoop – maison des jeunes, des associations"), "Gersycoop")
+        XCTAssertEqual(CommitteeWorkbook.tabName("Restructuration de la Halle aux grains"), "Restructuration de la Halle")
+        XCTAssertEqual(CommitteeWorkbook.tabName("Études et ingénierie de la convention PVD"), "Études et ingénierie")
+        XCTAssertEqual(CommitteeWorkbook.tabName("Anticonstitutionnellement-et-plus-encore"), "Anticonstitutionnellement-et")
     }
 
     // MARK: The file
@@ -156,7 +248,7 @@ final class ExportTests: XCTestCase {
         XCTAssertTrue(operation.contains("paperSize=\"9\""))
         let core = try part(path, "docProps/core.xml")
         XCTAssertTrue(core.contains("<dc:title>Plans de financement – Petites villes de demain – Fleurance, Lectoure et Lomagne Gersoise</dc:title>"))
-        XCTAssertTrue(core.contains("<dcterms:created xsi:type=\"dcterms:W3CDTF\">2027-02-01T00:00:00Z</dcterms:created>"), core)
+        XCTAssertTrue(core.contains("<dcterms:created xsi:type=\"dcterms:W3CDTF\">2026-11-27T00:00:00Z</dcterms:created>"), core)
         XCTAssertTrue(try part(path, "xl/charts/chart1.xml").contains("<c:grouping val=\"stacked\"/>"))
     }
 
@@ -212,8 +304,7 @@ final class ExportTests: XCTestCase {
     /// so that both threads wait for each other many times, and with the real block size.
     func testAStreamedWorkbookIsTheWorkbookBuiltWhole() throws {
         let (plans, diagnostics) = try synthetic(60, seed: 3)
-        let day = CommitteeWorkbook.creationDay(of: plans, sourceDateEpoch: nil)
-        var book = CommitteeWorkbook(plans: plans, figures: Financing.figures(of: plans), diagnostics: diagnostics, created: day)
+        var book = CommitteeWorkbook(plans: plans, figures: Financing.figures(of: plans), diagnostics: diagnostics, created: Self.exportDay)
         book.simulation = MonteCarlo(plans: plans).run(draws: 50, seed: 1)
         let folder = temporaryFolder()
         let whole = book.build()

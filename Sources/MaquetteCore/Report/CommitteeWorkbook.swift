@@ -8,7 +8,11 @@ public struct CommitteeWorkbook: Sendable {
     public let plans: Plans
     public let figures: [OperationFigures]
     public let diagnostics: [Diagnostic]
-    public let created: Day
+    /// The day the workbook is established on, and the file's creation instant.
+    public let date: DocumentDate
+    public var created: Day { date.day }
+    /// The plans folder, so that plan files are named as `operations/ecole-blade.yaml`.
+    public var plansFolder: String?
     /// The base and scenarios side by side, for the Scénarios sheet.
     public var comparison: Comparison?
     /// A Monte-Carlo result, for the Simulation sheet.
@@ -32,44 +36,15 @@ public struct CommitteeWorkbook: Sendable {
 
     public static let statusLabels = WorkbookLabels.statuses
 
-    public init(plans: Plans, figures: [OperationFigures], diagnostics: [Diagnostic], created: Day) {
+    public init(plans: Plans, figures: [OperationFigures], diagnostics: [Diagnostic], date: DocumentDate) {
         self.plans = plans
         self.figures = figures
         self.diagnostics = diagnostics
-        self.created = created
+        self.date = date
     }
 
-    /// The day a workbook is dated: `SOURCE_DATE_EPOCH` when given, else the latest date in the
-    /// plans (never the clock), so the same plans give the same file.
-    public static func creationDay(of plans: Plans, sourceDateEpoch: Int?) -> Day {
-        if let epoch = sourceDateEpoch {
-            var day = Day(year: 1970, month: 1, day: 1)!
-            var remaining = epoch / 86_400
-            // Whole months first, then days: exact and cheap for any realistic epoch.
-            while remaining > 0 {
-                let length = Day.daysIn(month: day.month, year: day.year) - day.day + 1
-                if remaining >= length {
-                    remaining -= length
-                    day = Day(year: day.month == 12 ? day.year + 1 : day.year, month: day.month % 12 + 1, day: 1) ?? day
-                } else {
-                    day = Day(year: day.year, month: day.month, day: day.day + remaining) ?? day
-                    remaining = 0
-                }
-            }
-            return day
-        }
-        var latest = plans.programme.referenceDay
-        func see(_ day: Day?) {
-            if let day, day > latest { latest = day }
-        }
-        for o in plans.operations.indices {
-            see(plans.operations[o].worksStart)
-            for l in plans.operations[o].funding.indices {
-                see(plans.operations[o].funding[l].requestDay)
-                see(plans.operations[o].funding[l].notificationDay)
-            }
-        }
-        return latest
+    public init(plans: Plans, figures: [OperationFigures], diagnostics: [Diagnostic], created: Day) {
+        self.init(plans: plans, figures: figures, diagnostics: diagnostics, date: DocumentDate(day: created))
     }
 
     /// The workbook's model. With `streaming`, the big sheets' data rows (Synthèse, Contrôles) are
@@ -77,8 +52,8 @@ public struct CommitteeWorkbook: Sendable {
     /// and never holds them all at once. Without, every row is in ``SheetModel/rows``.
     public func build(streaming: Bool = false) -> WorkbookModel {
         var model = WorkbookModel(
-            title: "Plans de financement – \(plans.programme.name)", subject: "Comité régional des financeurs",
-            author: plans.programme.name, comments: "Établi avec Maquette à partir des fichiers de plans", created: created.daysSinceEpoch * 86_400)
+            title: "Plans de financement – \(plans.programme.name)\(scenarioTitle.map { " – scénario : \($0)" } ?? "")", subject: committee,
+            author: plans.programme.name, comments: "Établi avec Maquette à partir des fichiers de plans", created: date.timestamp)
         var names = SheetNames(reserved: [
             Self.synthesisSheet, Self.fundersSheet, Self.scheduleSheet, Self.checksSheet, Self.chartsSheet, Self.scenariosSheet, Self.simulationSheet,
         ])
@@ -92,7 +67,7 @@ public struct CommitteeWorkbook: Sendable {
         }
         if sheets.contains(.operations) {
             for f in figures {
-                let name = names.make(f.operation.id)
+                let name = names.make(Self.tabName(f.operation.title))
                 builders.append((name, 40, { OperationSheet(book: self, figures: f, name: name).build() }))
             }
         }
@@ -119,7 +94,7 @@ public struct CommitteeWorkbook: Sendable {
     /// printed header, the common footer.
     func newSheet(_ name: String, title: String, subtitle: String, lastColumn: Int) -> SheetModel {
         var sheet = SheetModel(name: name)
-        sheet.append([.text(title, .title)])
+        sheet.append([.text(title + (scenarioTitle.map { " — scénario : \($0)" } ?? ""), .title)])
         sheet.append([.text(subtitle, .subtitle)])
         sheet.skip()
         sheet.merges = [CellRange(0, 0, 0, lastColumn), CellRange(1, 0, 1, lastColumn)]
@@ -128,7 +103,55 @@ public struct CommitteeWorkbook: Sendable {
         return sheet
     }
 
-    func header(_ sheet: String) -> String { "&L\(escape(plans.programme.name))&R\(escape(sheet))" }
+    func header(_ sheet: String) -> String {
+        "&L\(escape(plans.programme.name))\(scenarioTitle.map { "&CSCÉNARIO : \(escape($0))" } ?? "")&R\(escape(sheet))"
+    }
+
+    /// "Comité régional des financeurs", with its date when the programme gives it.
+    var committee: String { "Comité régional des financeurs" + (plans.programme.committeeDay.map { " du \($0.formatted)" } ?? "") }
+
+    /// A plan file's path inside the plans folder (`operations/ecole-blade.yaml`), never a path of
+    /// the machine that exported it.
+    func planFile(_ path: String) -> String {
+        guard var folder = plansFolder else { return path }
+        while folder.hasSuffix("/") && folder.count > 1 { folder.removeLast() }
+        var relative = path
+        if relative.hasPrefix(folder + "/") { relative.removeFirst(folder.count + 1) }
+        while relative.hasPrefix("./") { relative.removeFirst(2) }
+        return relative
+    }
+
+    /// Operations' intitulés by id (build it once per sheet: it walks the plans).
+    var operationTitles: [String: String] { Dictionary(plans.operations.map { ($0.id, $0.title) }, uniquingKeysWith: { a, _ in a }) }
+
+    /// Words that do not end a tab's name.
+    private static let weakEndings: Set<String> = ["de", "du", "des", "la", "le", "les", "l'", "d'", "dans", "en", "et", "à", "au", "aux", "pour", "sur", "–", "-"]
+
+    /// A short tab name from an operation's intitulé: what comes before a dash, a colon or a
+    /// parenthesis, cut after a whole word within 28 characters (room for a "~2"), without a dangling "de".
+    public static func tabName(_ title: String) -> String {
+        var text = Substring(title)
+        let separators = [" – ", " — ", " - ", ":", "(", ","]
+        var i = text.index(after: text.startIndex)
+        while i < text.endIndex {
+            if separators.contains(where: { text[i...].hasPrefix($0) }) {
+                text = text[..<i]
+                break
+            }
+            i = text.index(after: i)
+        }
+        var words: [Substring] = []
+        var length = 0
+        for word in text.split(separator: " ") {
+            let added = (words.isEmpty ? 0 : 1) + word.count
+            if length + added > 28 { break }
+            words.append(word)
+            length += added
+        }
+        while words.count > 1, let last = words.last, weakEndings.contains(last.lowercased()) { words.removeLast() }
+        if words.isEmpty { return String(text.prefix(28)) }
+        return words.joined(separator: " ")
+    }
     var footer: String { "&LMaquette – plans de financement&CPage &P sur &N&Rétabli le \(created.formatted)" }
     private func escape(_ s: String) -> String { s.replacingAll("&", "&&") }
 

@@ -18,7 +18,7 @@ struct ChartsSheet {
         for (i, f) in book.figures.enumerated() {
             let r = synthesis.operationRows[i]
             let values = SynthesisSheet.values(of: f)
-            var cells: [Cell] = [.formula("\(source)!\(A1.cell(r, SynthesisSheet.Column.operation, absolute: true))", .text(f.operation.id), .text)]
+            var cells: [Cell] = [.formula("\(source)!\(A1.cell(r, SynthesisSheet.Column.title, absolute: true))", .text(f.operation.title), .text)]
             for column in sourceColumns {
                 let amount = values[column]
                 cells.append(.formula("\(source)!\(A1.cell(r, column, absolute: true))", .money(amount), .money))

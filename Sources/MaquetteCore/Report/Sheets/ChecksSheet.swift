@@ -17,12 +17,14 @@ struct ChecksSheet {
         sheet.append(Cell.headings(["Gravité", "Règle", "Opération", "Message", "Correction proposée", "Fichier", "Ligne", "Référence"]))
         let first = sheet.nextRow
         let diagnostics = book.diagnostics
+        let titles = book.operationTitles
+        let book = self.book
         // One row per diagnostic, produced on demand.
         sheet.deferred = DeferredRows(count: diagnostics.count) { range in
             diagnostics[range].map { d in
                 [
-                    .text(d.severity.rawValue), .text(d.rule), .text(d.operation ?? "programme"), .text(d.message, .textWrap),
-                    .text(d.notes.joined(separator: "\n"), .textWrap), .text(d.location?.file ?? ""),
+                    .text(d.severity.rawValue), .text(Rules.rule(d.rule)?.title ?? d.rule, .textWrap), .text(d.operation.map { titles[$0] ?? $0 } ?? "programme", .textWrap), .text(d.message, .textWrap),
+                    .text(d.notes.joined(separator: "\n"), .textWrap), .text(d.location.map { book.planFile($0.file) } ?? ""),
                     d.location.map { Cell(.integer($0.line), .integer) } ?? .empty, .text(Rules.rule(d.rule)?.reference ?? "", .textWrap),
                 ]
             }

@@ -26,11 +26,11 @@ struct OperationSheet {
     func build() -> SheetModel {
         let f = figures
         let op = f.operation
-        var facts = ["Maître d'ouvrage : \(f.maitreOuvrage?.name ?? op.maitreOuvrage)", "opération \(op.id)", "plan établi en \(op.basis.rawValue)"]
+        var facts = ["Maître d'ouvrage : \(f.maitreOuvrage?.name ?? op.maitreOuvrage)", "identifiant \(op.id)", "plan établi en \(op.basis.rawValue)"]
         if let s = op.worksStart { facts.append("début des travaux \(s.formatted)" + (op.end.map { ", fin \($0.formatted)" } ?? "")) }
         if op.section == .fonctionnement { facts.append("dépense de fonctionnement") }
         if op.protection != .aucune { facts.append("monument historique \(op.protection == .classe ? "classé" : "inscrit")") }
-        facts.append("fichier \(op.file)")
+        facts.append("fichier \(book.planFile(op.file))")
         var sheet = book.newSheet(name, title: op.title, subtitle: facts.joined(separator: " · "), lastColumn: 9)
 
         // Expenses.
@@ -188,13 +188,13 @@ struct OperationSheet {
                 found.contains { $0.severity == .erreur } ? WorkbookLabels.Verdict.broken : found.isEmpty ? WorkbookLabels.Verdict.respected : WorkbookLabels.Verdict.watch
             checkMerges.append(CellRange(sheet.nextRow, CheckColumn.detail, sheet.nextRow, CheckColumn.lastDetail))
             sheet.append([
-                .text("\(rule.title) [\(rule.id)]", .textWrap), .text(rule.reference, .textWrap), .text(verdict),
+                .text(rule.title, .textWrap), .text(rule.reference, .textWrap), .text(verdict),
                 .text(found.map(\.message).joined(separator: "\n"), .textWrap),
             ])
         }
         for d in mine where d.stage == .regle && Rules.rule(d.rule) == nil {
             checkMerges.append(CellRange(sheet.nextRow, CheckColumn.detail, sheet.nextRow, CheckColumn.lastDetail))
-            sheet.append([.text("[\(d.rule)]", .textWrap), .text(""), .text(d.severity == .erreur ? WorkbookLabels.Verdict.broken : WorkbookLabels.Verdict.watch), .text(d.message, .textWrap)])
+            sheet.append([.text(d.rule, .textWrap), .text(""), .text(d.severity == .erreur ? WorkbookLabels.Verdict.broken : WorkbookLabels.Verdict.watch), .text(d.message, .textWrap)])
         }
         let lastCheck = sheet.nextRow - 1
 

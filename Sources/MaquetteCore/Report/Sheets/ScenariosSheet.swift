@@ -10,6 +10,7 @@ struct ScenariosSheet {
             lastColumn: 8)
         func ownerName(_ id: String) -> String { book.plans.programme.maitreOuvrage(id)?.name ?? id }
         var ownShareRows: [Int] = []
+        let titles = book.operationTitles
         for (title, pick) in [
             ("Part du maître d'ouvrage", { (f: Comparison.Figures) in f.ownersShare }), ("Aides publiques", { (f: Comparison.Figures) in f.publicAid }),
         ] {
@@ -33,7 +34,7 @@ struct ScenariosSheet {
                 }
                 sheet.append(cells)
             }
-            for id in c.operations { row(id, .text) { $0.operations[id] } }
+            for id in c.operations { row(titles[id] ?? id, .textWrap) { $0.operations[id] } }
             let firstOwner = sheet.nextRow
             for id in c.owners { row(ownerName(id), .textBold) { $0.owners[id] } }
             if title == "Part du maître d'ouvrage" { ownShareRows = Array(firstOwner..<sheet.nextRow) }

@@ -7,7 +7,9 @@ struct SimulationSheet {
         let r = result
         var sheet = book.newSheet(
             CommitteeWorkbook.simulationSheet, title: "Simulation de Monte-Carlo des aides incertaines",
-            subtitle: "\(r.draws) tirages, graine \(r.seed) : les mêmes plans, tirages et graine donnent les mêmes résultats.", lastColumn: 7)
+            subtitle:
+                "\(r.draws) tirages sur \(book.scenarioTitle.map { "le scénario \($0)" } ?? "le plan de base"), graine \(r.seed) : les mêmes plans, tirages et graine donnent les mêmes résultats. P10, P50, P90 : part du maître d'ouvrage que 10 %, 50 %, 90 % des tirages ne dépassent pas.",
+            lastColumn: 7)
         sheet.append(
             Cell.headings(["Maître d'ouvrage", "Part MO moyenne", "P10", "P50", "P90", "Part minimale enfreinte", "Une règle enfreinte", "Capacité dépassée"]) {
                 $0 > 0
@@ -23,12 +25,13 @@ struct SimulationSheet {
             ])
         }
         sheet.skip()
+        let titles = book.operationTitles
         sheet.append([.text("Lignes incertaines, par manque attendu", .section)])
         sheet.append(Cell.headings(["Opération", "Dispositif", "Montant", "Probabilité", "Manque attendu"]) { $0 >= 2 })
         for u in r.uncertain {
             let row = sheet.nextRow
             sheet.append([
-                .text(u.operation), .text(u.dispositif), .money(u.amount), .rate(u.probability),
+                .text(titles[u.operation] ?? u.operation, .textWrap), .text(book.plans.catalogue.dispositifs[u.dispositif]?.name ?? u.dispositif, .textWrap), .money(u.amount), .rate(u.probability),
                 .formula("ROUND(\(A1.cell(row, 2))*(1-\(A1.cell(row, 3))),2)", .money(u.expectedShortfall), .moneyBold),
             ])
         }

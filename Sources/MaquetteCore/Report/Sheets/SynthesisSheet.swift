@@ -136,12 +136,12 @@ struct SynthesisSheet: Sendable {
     func build() -> SheetModel {
         var sheet = book.newSheet(
             CommitteeWorkbook.synthesisSheet,
-            title: "\(book.plans.programme.name) — synthèse des plans de financement\(book.scenarioTitle.map { " — scénario : \($0)" } ?? "")",
+            title: "\(book.plans.programme.name) — synthèse des plans de financement",
             subtitle:
-                "Montants en euros. Coûts HT et TTC ; aides rapportées au coût sur la base de chaque plan (HT sauf mention). Établi le \(book.created.formatted) à partir des fichiers de plans.",
+                "Montants en euros. Coûts HT et TTC ; aides rapportées au coût sur la base de chaque plan (HT sauf mention). Établi le \(book.created.formatted) à partir des fichiers de plans\(book.plans.programme.committeeDay == nil ? "" : ", pour le \(book.committee)").",
             lastColumn: 12)
         let headers =
-            ["Maître d'ouvrage", "Opération", "Intitulé", "Coût HT", "Coût TTC"] + Self.aidColumns.map(\.label) + [
+            ["Maître d'ouvrage", "Identifiant", "Intitulé", "Coût HT", "Coût TTC"] + Self.aidColumns.map(\.label) + [
                 "Total des aides publiques", "Taux d'aide publique", "Portage EPF", "Emprunt", "Autofinancement",
                 "Part du maître d'ouvrage", "Part du MO dans les financements publics", "Autres ressources", "Écart ressources − dépenses",
                 "FCTVA attendu", "Aides", "Contrôles",
