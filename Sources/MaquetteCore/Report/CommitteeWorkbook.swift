@@ -33,6 +33,15 @@ public struct CommitteeWorkbook: Sendable {
     public static let chartsSheet = "Graphiques"
     public static let scenariosSheet = "Scénarios"
     public static let simulationSheet = "Simulation"
+    public static let parametersSheet = "Paramètres"
+
+    // Set by `build` for the sheets it builds: whether and where the operation sheets are.
+    /// The operation sheets' names, by index in `figures`; nil when they are not exported.
+    var operationSheets: [String]?
+    /// The defined name of the FCTVA rate, when the operation sheets can use it.
+    var fctvaRateName: String?
+    /// Where the Paramètres sheet holds each owner's FCTVA delay.
+    var parameterRows: ParametersSheet.Rows?
 
     public static let statusLabels = WorkbookLabels.statuses
 
@@ -56,8 +65,17 @@ public struct CommitteeWorkbook: Sendable {
             author: plans.programme.name, comments: "Établi avec Maquette à partir des fichiers de plans", created: date.timestamp)
         var names = SheetNames(reserved: [
             Self.synthesisSheet, Self.fundersSheet, Self.scheduleSheet, Self.checksSheet, Self.chartsSheet, Self.scenariosSheet, Self.simulationSheet,
+            Self.parametersSheet,
         ])
-        let synthesis = SynthesisSheet(book: self)
+        // The sheets refer to one another's cells where the operation sheets are exported.
+        var linked = self
+        if sheets.contains(.operations) {
+            linked.operationSheets = figures.map { names.make(Self.tabName($0.operation.title)) }
+            linked.parameterRows = ParametersSheet.rows(plans)
+            if ParametersSheet.fctvaRate(plans) != nil { linked.fctvaRateName = ParametersSheet.fctvaRateName }
+        }
+        let book = linked
+        let synthesis = SynthesisSheet(book: book)
         // Each sheet is a pure function of the plans, listed with about the rows it will have (for
         // progress bars). Streaming, they are built one after the other by the writer's producer
         // thread while it writes; otherwise on all cores, and put back in the workbook's order.
@@ -65,18 +83,20 @@ public struct CommitteeWorkbook: Sendable {
         if sheets.contains(.synthese) || sheets.contains(.graphiques) {
             builders.append((Self.synthesisSheet, synthesis.totalRow + 1, { synthesis.build() }))
         }
-        if sheets.contains(.operations) {
-            for f in figures {
-                let name = names.make(Self.tabName(f.operation.title))
-                builders.append((name, 40, { OperationSheet(book: self, figures: f, name: name).build() }))
+        if let names = book.operationSheets {
+            for (f, name) in zip(figures, names) {
+                builders.append((name, 40, { OperationSheet(book: book, figures: f, name: name).build() }))
             }
         }
-        if sheets.contains(.financeurs) { builders.append((Self.fundersSheet, 40, { FundersSheet(book: self).build() })) }
-        if sheets.contains(.echeancier) { builders.append((Self.scheduleSheet, 40, { ScheduleSheet(book: self).build() })) }
-        if sheets.contains(.controles) { builders.append((Self.checksSheet, 4 + max(1, diagnostics.count), { ChecksSheet(book: self).build() })) }
-        if sheets.contains(.graphiques) { builders.append((Self.chartsSheet, figures.count + 20, { ChartsSheet(book: self, synthesis: synthesis).build() })) }
-        if let comparison { builders.append((Self.scenariosSheet, 40, { ScenariosSheet(book: self, comparison: comparison).build() })) }
-        if let simulation { builders.append((Self.simulationSheet, 40, { SimulationSheet(book: self, result: simulation).build() })) }
+        if sheets.contains(.financeurs) { builders.append((Self.fundersSheet, 40, { FundersSheet(book: book).build() })) }
+        if sheets.contains(.echeancier) { builders.append((Self.scheduleSheet, 40, { ScheduleSheet(book: book).build() })) }
+        if sheets.contains(.controles) {
+            builders.append((Self.checksSheet, 4 + max(1, diagnostics.count), { ChecksSheet(book: book, synthesis: synthesis).build() }))
+        }
+        if sheets.contains(.graphiques) { builders.append((Self.chartsSheet, figures.count + 20, { ChartsSheet(book: book, synthesis: synthesis).build() })) }
+        if book.operationSheets != nil { builders.append((Self.parametersSheet, 20, { ParametersSheet(book: book).build() })) }
+        if let comparison { builders.append((Self.scenariosSheet, 40, { ScenariosSheet(book: book, comparison: comparison).build() })) }
+        if let simulation { builders.append((Self.simulationSheet, 40, { SimulationSheet(book: book, result: simulation).build() })) }
         if streaming {
             model.sheets = builders.map { SheetModel.pending($0.name, expectedRows: $0.rows, $0.build) }
         } else {
@@ -84,6 +104,10 @@ public struct CommitteeWorkbook: Sendable {
             for i in model.sheets.indices { model.sheets[i].materialise() }
         }
         if sheets.contains(.synthese) || sheets.contains(.graphiques) { model.definedNames = synthesis.definedNames }
+        if let name = book.fctvaRateName {
+            model.definedNames.append(
+                (name, "=\(A1.sheet(Self.parametersSheet))!\(A1.cell(ParametersSheet.fctvaRateRow, ParametersSheet.Column.value, absolute: true))"))
+        }
         return model
     }
 
@@ -131,6 +155,7 @@ public struct CommitteeWorkbook: Sendable {
     /// parenthesis, cut after a whole word within 28 characters (room for a "~2"), without a dangling "de".
     public static func tabName(_ title: String) -> String {
         var text = Substring(title)
+        if text.isEmpty { return "Opération" }
         let separators = [" – ", " — ", " - ", ":", "(", ","]
         var i = text.index(after: text.startIndex)
         while i < text.endIndex {

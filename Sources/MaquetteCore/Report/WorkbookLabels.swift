@@ -26,3 +26,13 @@ enum WorkbookLabels {
     /// The severity of an error, as the Contrôles sheet writes it.
     static let error = Severity.erreur.rawValue
 }
+
+/// Figures written inside formulas: always with a dot, whatever the locale.
+enum FormulaText {
+    /// `333333.33` for 333 333,33 €.
+    static func number(_ m: Money) -> String {
+        let magnitude = m.cents.magnitude
+        let cents = magnitude % 100
+        return (m.cents < 0 ? "-" : "") + "\(magnitude / 100)" + (cents == 0 ? "" : cents < 10 ? ".0\(cents)" : ".\(cents)")
+    }
+}

@@ -6,14 +6,30 @@ struct ChecksSheet {
         static let severity = 0, rule = 1, operation = 2, message = 3, remedy = 4, file = 5, line = 6, reference = 7
     }
 
+    let synthesis: SynthesisSheet
+
     func build() -> SheetModel {
-        let errors = book.diagnostics.filter { $0.severity == .erreur }.count
-        var sheet = book.newSheet(
-            CommitteeWorkbook.checksSheet, title: "Contrôles des plans de financement",
-            subtitle: errors == 0
-                ? "Aucune règle n'est enfreinte. \(book.diagnostics.count) point(s) à surveiller."
-                : "PROJET : \(errors) règle(s) enfreinte(s) ; les plans doivent être corrigés avant le comité.",
-            lastColumn: 7)
+        // The counts: live from the Synthèse's totals when it is exported (they follow the
+        // operation sheets), plus the findings on the programme as a whole.
+        let programme = book.diagnostics.filter { $0.operation == nil }
+        let programmeErrors = programme.filter { $0.severity == .erreur }.count
+        let programmeWarnings = programme.count - programmeErrors
+        let live = book.sheets.contains(.synthese)
+        let totals = synthesis.counts.reduce((0, 0)) { ($0.0 + $1.errors, $0.1 + $1.warnings) }
+        let errors = live ? totals.0 + programmeErrors : book.diagnostics.filter { $0.severity == .erreur }.count
+        let warnings = live ? totals.1 + programmeWarnings : book.diagnostics.count - errors
+        let clean = { (w: String) in "Aucune règle n'est enfreinte. \(w) point(s) à surveiller." }
+        let draft = { (e: String) in "PROJET : \(e) règle(s) enfreinte(s) ; les plans doivent être corrigés avant le comité." }
+        let text = errors == 0 ? clean("\(warnings)") : draft("\(errors)")
+        var sheet = book.newSheet(CommitteeWorkbook.checksSheet, title: "Contrôles des plans de financement", subtitle: text, lastColumn: 7)
+        if live {
+            let source = A1.sheet(CommitteeWorkbook.synthesisSheet) + "!"
+            let plus = { (n: Int) in n == 0 ? "" : "+\(n)" }
+            let e = "(" + source + A1.cell(synthesis.totalRow, SynthesisSheet.Column.errors, absolute: true) + plus(programmeErrors) + ")"
+            let w = "(" + source + A1.cell(synthesis.totalRow, SynthesisSheet.Column.warnings, absolute: true) + plus(programmeWarnings) + ")"
+            let formula = "IF(\(e)=0,\"\(clean("\"&\(w)&\""))\",\"\(draft("\"&\(e)&\""))\")"
+            sheet.rows[1][0] = .formula(formula, .text(text), .subtitle)
+        }
         sheet.append(Cell.headings(["Gravité", "Règle", "Opération", "Message", "Correction proposée", "Fichier", "Ligne", "Référence"]))
         let first = sheet.nextRow
         let diagnostics = book.diagnostics

@@ -7,6 +7,10 @@ struct SynthesisSheet: Sendable {
     let lines: [Line]
     /// Row of each operation in the Synthèse, by index in `book.figures`.
     let operationRows: [Int]
+    /// The operation sheets' layouts, by index in `book.figures`, when they are exported.
+    let layouts: [OperationSheet.Layout]?
+    /// Errors and warnings of each operation, by index in `book.figures`.
+    let counts: [(errors: Int, warnings: Int)]
 
     enum Line {
         case operation(Int)
@@ -42,6 +46,15 @@ struct SynthesisSheet: Sendable {
         lines.append(.total)
         self.lines = lines
         operationRows = rows
+        if book.operationSheets != nil {
+            let layouts = Concurrent.map(book.figures) { OperationSheet.Layout($0, book: book) }
+            self.layouts = layouts
+            counts = layouts.map(\.counts)
+        } else {
+            layouts = nil
+            let verdicts = Verdicts(book.diagnostics)
+            counts = book.figures.map { verdicts.counts(for: $0.operation.id) }
+        }
     }
 
     /// Public aid columns, by funder category, in order.
@@ -58,11 +71,37 @@ struct SynthesisSheet: Sendable {
         static let lastAid = firstAid + aidColumns.count - 1
         static let totalAid = lastAid + 1, aidRate = lastAid + 2, portage = lastAid + 3, loan = lastAid + 4, selfFinancing = lastAid + 5
         static let ownShare = lastAid + 6, ownShareRate = lastAid + 7, otherResources = lastAid + 8, gap = lastAid + 9, fctva = lastAid + 10
-        static let status = lastAid + 11, verdict = lastAid + 12
+        static let status = lastAid + 11, errors = lastAid + 12, warnings = lastAid + 13
+        static let last = warnings
         /// The amounts, from the costs to the FCTVA.
         static let amounts = costHT...fctva
     }
     static let headerRow = 3
+
+    /// Column headings, by column; the operation sheets' "Rubrique" names a column by its heading.
+    static let headers =
+        ["Maître d'ouvrage", "Identifiant", "Intitulé", "Coût HT", "Coût TTC"] + aidColumns.map(\.label) + [
+            "Total des aides publiques", "Taux d'aide publique", "Portage EPF", "Emprunt", "Autofinancement",
+            "Part du maître d'ouvrage", "Part du MO dans les financements publics", "Autres ressources", "Écart ressources − dépenses",
+            "FCTVA attendu", "Aides", "Erreurs", "Avertissements",
+        ]
+
+    /// The column a counted funding line adds to.
+    static func column(of line: ResolvedFunding) -> Int {
+        if line.isPublicAid {
+            let index = aidColumns.firstIndex { $0.categories.contains(line.category ?? .autre) } ?? aidColumns.count - 1
+            return Column.firstAid + index
+        }
+        switch line.nature {
+        case .portageFoncier: return Column.portage
+        case .pret: return Column.loan
+        case .autofinancement: return Column.selfFinancing
+        default: return Column.otherResources
+        }
+    }
+
+    /// The columns whose amounts come from the operation sheets' resources, by their "Rubrique".
+    static let resourceColumns = Array(Column.firstAid...Column.lastAid) + [Column.portage, Column.loan, Column.selfFinancing, Column.otherResources]
 
     /// The grand total row.
     var totalRow: Int { firstDataRow + lines.count - 1 }
@@ -77,24 +116,10 @@ struct SynthesisSheet: Sendable {
 
     /// An operation's amounts by Synthèse column (zero where the column holds no amount).
     static func values(of f: OperationFigures) -> [Money] {
-        var v = [Money](repeating: .zero, count: Column.verdict + 1)
+        var v = [Money](repeating: .zero, count: Column.fctva + 1)
         v[Column.costHT] = f.costHT
         v[Column.costTTC] = f.costTTC
-        for line in f.counted {
-            let column: Int
-            if line.isPublicAid {
-                let index = aidColumns.firstIndex { $0.categories.contains(line.category ?? .autre) } ?? aidColumns.count - 1
-                column = Column.firstAid + index
-            } else {
-                switch line.nature {
-                case .portageFoncier: column = Column.portage
-                case .pret: column = Column.loan
-                case .autofinancement: column = Column.selfFinancing
-                default: column = Column.otherResources
-                }
-            }
-            v[column] += line.amount
-        }
+        for line in f.counted { v[column(of: line)] += line.amount }
         v[Column.totalAid] = f.publicAid
         v[Column.ownShare] = f.ownersShare
         v[Column.gap] = f.balanceGap
@@ -104,7 +129,7 @@ struct SynthesisSheet: Sendable {
 
     /// Column sums of `values(of:)` over some operations.
     func sums<S: Sequence>(_ members: S) -> [Money] where S.Element == Int {
-        var s = [Money](repeating: .zero, count: Column.verdict + 1)
+        var s = [Money](repeating: .zero, count: Column.fctva + 1)
         for i in members {
             let v = Self.values(of: book.figures[i])
             for c in Column.amounts { s[c] += v[c] }
@@ -125,12 +150,7 @@ struct SynthesisSheet: Sendable {
             self.counts = counts
         }
 
-        func verdict(for operation: String) -> String {
-            let (errors, warnings) = counts[operation] ?? (0, 0)
-            if errors > 0 { return "\(errors) erreur\(errors > 1 ? "s" : "")" }
-            if warnings > 0 { return "\(warnings) avertissement\(warnings > 1 ? "s" : "")" }
-            return "conforme"
-        }
+        func counts(for operation: String) -> (errors: Int, warnings: Int) { counts[operation] ?? (0, 0) }
     }
 
     func build() -> SheetModel {
@@ -138,38 +158,33 @@ struct SynthesisSheet: Sendable {
             CommitteeWorkbook.synthesisSheet,
             title: "\(book.plans.programme.name) — synthèse des plans de financement",
             subtitle:
-                "Montants en euros. Coûts HT et TTC ; aides rapportées au coût sur la base de chaque plan (HT sauf mention). Établi le \(book.created.formatted) à partir des fichiers de plans\(book.plans.programme.committeeDay == nil ? "" : ", pour le \(book.committee)").",
+                "Montants en euros. Coûts HT et TTC ; aides rapportées au coût sur la base de chaque plan (HT sauf mention). Établi le \(book.created.formatted) à partir des fichiers de plans\(book.plans.programme.committeeDay == nil ? "" : ", pour le \(book.committee)")."
+                + (layouts == nil ? "" : " Chaque ligne reprend la feuille de l'opération : elle suit ses modifications."),
             lastColumn: 12)
-        let headers =
-            ["Maître d'ouvrage", "Identifiant", "Intitulé", "Coût HT", "Coût TTC"] + Self.aidColumns.map(\.label) + [
-                "Total des aides publiques", "Taux d'aide publique", "Portage EPF", "Emprunt", "Autofinancement",
-                "Part du maître d'ouvrage", "Part du MO dans les financements publics", "Autres ressources", "Écart ressources − dépenses",
-                "FCTVA attendu", "Aides", "Contrôles",
-            ]
-        sheet.append(Cell.headings(headers) { (Column.amounts).contains($0) })
+        sheet.append(Cell.headings(Self.headers) { Column.amounts.contains($0) || $0 >= Column.errors })
         // The data rows, from the first operation to the grand total, are produced on demand.
         let me = self
-        let verdicts = Verdicts(book.diagnostics)
-        sheet.deferred = DeferredRows(count: lines.count) { range in range.map { me.row(me.lines[$0], at: me.firstDataRow + $0, verdicts: verdicts) } }
+        sheet.deferred = DeferredRows(count: lines.count) { range in range.map { me.row(me.lines[$0], at: me.firstDataRow + $0) } }
 
         let lastRow = totalRow
         sheet.frozenRows = Self.headerRow + 1
         sheet.frozenColumns = 2
-        sheet.autofilter = CellRange(Self.headerRow, 0, lastRow, Column.verdict)
+        sheet.autofilter = CellRange(Self.headerRow, 0, lastRow, Column.last)
         sheet.repeatRows = Self.headerRow...Self.headerRow
         let gapColumn = A1.column(Column.gap)
-        let verdictColumn = A1.column(Column.verdict)
+        let errorsColumn = A1.column(Column.errors)
         let r = Self.headerRow + 2
         sheet.problemHighlights = [
             (CellRange(Self.headerRow + 1, Column.gap, lastRow, Column.gap), "ROUND($\(gapColumn)\(r),2)<>0"),
-            (CellRange(Self.headerRow + 1, Column.verdict, lastRow, Column.verdict), "ISNUMBER(SEARCH(\"erreur\",$\(verdictColumn)\(r)))"),
+            (CellRange(Self.headerRow + 1, Column.errors, lastRow, Column.errors), "$\(errorsColumn)\(r)>0"),
         ]
         sheet.columnWidths[Column.owner] = 22
         sheet.columnWidths[Column.operation] = 22
         sheet.columnWidths[Column.title] = 34
         for c in Column.amounts { sheet.columnWidths[c] = 14.5 }
         sheet.columnWidths[Column.status] = 16
-        sheet.columnWidths[Column.verdict] = 16
+        sheet.columnWidths[Column.errors] = 10
+        sheet.columnWidths[Column.warnings] = 13
         sheet.paperA3 = true
         sheet.columnWidths[Column.selfFinancing] = 16
         sheet.rowHeights[Self.headerRow] = 62
@@ -177,48 +192,84 @@ struct SynthesisSheet: Sendable {
         return sheet
     }
 
-    private func row(_ line: Line, at r: Int, verdicts: Verdicts) -> [Cell] {
+    private func row(_ line: Line, at r: Int) -> [Cell] {
         switch line {
-        case .operation(let i): return row(book.figures[i], at: r, verdicts: verdicts)
+        case .operation(let i): return row(i, at: r)
         case .subtotal(let g, let first, let last):
-            return totalRow(label: "Sous-total \(groups[g].name)", first: first, last: last, sums: sums(groups[g].members), at: r)
+            return totalRow(label: "Sous-total \(groups[g].name)", first: first, last: last, sums: sums(groups[g].members), counts: count(groups[g].members), at: r)
         case .total:
-            return totalRow(label: "Total du programme", first: firstDataRow, last: r - 1, sums: sums(book.figures.indices), at: r)
+            return totalRow(label: "Total du programme", first: firstDataRow, last: r - 1, sums: sums(book.figures.indices), counts: count(book.figures.indices), at: r)
         }
     }
 
-    private func row(_ f: OperationFigures, at r: Int, verdicts: Verdicts) -> [Cell] {
+    private func count<S: Sequence>(_ members: S) -> (errors: Int, warnings: Int) where S.Element == Int {
+        members.reduce((0, 0)) { ($0.0 + counts[$1].errors, $0.1 + counts[$1].warnings) }
+    }
+
+    private func row(_ i: Int, at r: Int) -> [Cell] {
+        let f = book.figures[i]
         let v = Self.values(of: f)
         let number = String(r + 1)
         let c = { (column: Int) in A1.column(column) + number }
         let cost = c(f.operation.basis == .ht ? Column.costHT : Column.costTTC)
         let totalAid = c(Column.totalAid), ownShare = c(Column.ownShare)
+        // Where the operation sheet is exported, the row reads it: its totals, its resources by
+        // "Rubrique" (lines refused or lapsed left out), its FCTVA and its verdicts.
+        var source: [Int: Cell] = [:]
+        if let layout = layouts?[i], let name = book.operationSheets?[i] {
+            let sheet = A1.sheet(name) + "!"
+            typealias R = OperationSheet.ResourceColumn
+            source[Column.costHT] = .formula(sheet + A1.cell(layout.costTotalRow, OperationSheet.CostColumn.amountHT, absolute: true), .money(f.costHT), .money)
+            source[Column.costTTC] = .formula(sheet + A1.cell(layout.costTotalRow, OperationSheet.CostColumn.amountTTC, absolute: true), .money(f.costTTC), .money)
+            if layout.lastResource >= layout.firstResource {
+                let range = { (column: Int) in sheet + A1.range(layout.firstResource, column, layout.lastResource, column, absolute: true) }
+                let counted = WorkbookLabels.counted(range(R.status))
+                let present = Set(layout.ordered.map { Self.column(of: $0) })
+                for column in Self.resourceColumns where present.contains(column) {
+                    source[column] = .formula("SUMIFS(\(range(R.amount)),\(range(R.rubric)),\"\(Self.headers[column])\",\(counted))", .money(v[column]), .money)
+                }
+            }
+            source[Column.fctva] = .formula(sheet + A1.cell(layout.fctvaTotalRow, R.amount, absolute: true), .money(f.fctvaTotal), .money)
+            if layout.lastCheck >= layout.firstCheck {
+                let verdicts = sheet + A1.range(layout.firstCheck, OperationSheet.CheckColumn.verdict, layout.lastCheck, OperationSheet.CheckColumn.verdict, absolute: true)
+                let extra = { (n: Int) in n == 0 ? "" : "+\(n)" }
+                source[Column.errors] = .formula(
+                    "COUNTIF(\(verdicts),\"\(WorkbookLabels.Verdict.broken)\")\(extra(layout.unshownErrors))", .number(counts[i].errors), .integer)
+                source[Column.warnings] = .formula(
+                    "COUNTIF(\(verdicts),\"\(WorkbookLabels.Verdict.watch)\")\(extra(layout.unshownWarnings))", .number(counts[i].warnings), .integer)
+            }
+        }
+        func amount(_ column: Int) -> Cell { source[column] ?? .money(v[column]) }
         var cells: [Cell] = [
             .text(f.maitreOuvrage?.name ?? f.operation.maitreOuvrage, .textWrap), .text(f.operation.id), .text(f.operation.title, .textWrap),
-            .money(f.costHT), .money(f.costTTC),
+            amount(Column.costHT), amount(Column.costTTC),
         ]
-        cells.reserveCapacity(Column.verdict + 1)
-        for column in Column.firstAid...Column.lastAid { cells.append(.money(v[column])) }
+        cells.reserveCapacity(Column.last + 1)
+        for column in Column.firstAid...Column.lastAid { cells.append(amount(column)) }
         cells.append(.formula("SUM(\(c(Column.firstAid)):\(c(Column.lastAid)))", .money(f.publicAid), .moneyBold))
         cells.append(.formula("IF(\(cost)=0,0,\(totalAid)/\(cost))", .rate(f.publicAidRate ?? .zero), .rate))
-        cells += [.money(v[Column.portage]), .money(v[Column.loan]), .money(v[Column.selfFinancing])]
+        cells += [amount(Column.portage), amount(Column.loan), amount(Column.selfFinancing)]
         cells.append(.formula("\(c(Column.portage))+\(c(Column.loan))+\(c(Column.selfFinancing))", .money(f.ownersShare), .moneyBold))
         cells.append(.formula("IF(\(ownShare)+\(totalAid)=0,0,\(ownShare)/(\(ownShare)+\(totalAid)))", .rate(f.ownersShareOfPublicFinancing ?? .zero), .rate))
-        cells.append(.money(v[Column.otherResources]))
+        cells.append(amount(Column.otherResources))
         cells.append(.formula("\(totalAid)+\(ownShare)+\(c(Column.otherResources))-\(cost)", .money(f.balanceGap), .money))
-        cells.append(.money(f.fctvaTotal))
+        cells.append(amount(Column.fctva))
         cells.append(.text(CommitteeWorkbook.aidStatus(f)))
-        cells.append(.text(verdicts.verdict(for: f.operation.id)))
+        cells.append(source[Column.errors] ?? Cell(.integer(counts[i].errors), .integer))
+        cells.append(source[Column.warnings] ?? Cell(.integer(counts[i].warnings), .integer))
         return cells
     }
 
-    private func totalRow(label: String, first: Int, last: Int, sums: [Money], at r: Int) -> [Cell] {
+    private func totalRow(label: String, first: Int, last: Int, sums: [Money], counts: (errors: Int, warnings: Int), at r: Int) -> [Cell] {
         var cells: [Cell] = [.text(label, .labelTotal), .text("", .labelTotal), .text("", .labelTotal)]
         let c = { (column: Int) in A1.cell(r, column) }
         for column in Column.amounts {
             switch column {
             case Column.aidRate:
-                cells.append(.formula("IF(\(c(Column.costHT))=0,0,\(c(Column.totalAid))/\(c(Column.costHT)))", .rate(Rate.ratio(sums[Column.totalAid], sums[Column.costHT]) ?? .zero), .rateTotal))
+                cells.append(
+                    .formula(
+                        "IF(\(c(Column.costHT))=0,0,\(c(Column.totalAid))/\(c(Column.costHT)))", .rate(Rate.ratio(sums[Column.totalAid], sums[Column.costHT]) ?? .zero),
+                        .rateTotal))
             case Column.ownShareRate:
                 let own = sums[Column.ownShare]
                 let aid = sums[Column.totalAid]
@@ -231,7 +282,10 @@ struct SynthesisSheet: Sendable {
                 cells.append(.formula("SUBTOTAL(9,\(range))", .money(sums[column]), .moneyTotal))
             }
         }
-        cells += [.text("", .labelTotal), .text("", .labelTotal)]
+        cells.append(.text("", .labelTotal))
+        for (column, n) in [(Column.errors, counts.errors), (Column.warnings, counts.warnings)] {
+            cells.append(.formula("SUBTOTAL(9,\(A1.cell(first, column)):\(A1.cell(last, column)))", .number(n), .labelTotal))
+        }
         return cells
     }
 }
