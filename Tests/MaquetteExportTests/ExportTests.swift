@@ -43,7 +43,7 @@ final class ExportTests: XCTestCase {
             [
                 "Synthèse", "Poste de chef de projet", "Tiers-lieu dans l'ancienne", "Étude pré-opérationnelle", "Études et ingénierie",
                 "Gersycoop", "Reconquête de la friche", "Restructuration de la Halle", "Maison Roquelaure", "Suivi-animation de l'OPAH-RU",
-                "Financeurs", "Échéancier", "Contrôles", "Graphiques",
+                "Financeurs", "Échéancier", "Contrôles", "Graphiques", "Paramètres",
             ])
         XCTAssertEqual(model.title, "Plans de financement – Petites villes de demain – Fleurance, Lectoure et Lomagne Gersoise")
         // The day it is exported on, not the latest date in the plans (the Halle's works, 2027-02-01).
@@ -59,12 +59,22 @@ final class ExportTests: XCTestCase {
         // concours 100 000 = 667 500 of public aid on 1 000 000 HT: 66,75 %.
         XCTAssertEqual(synthesis.rows[r][13].value, .formula("SUM(F\(excelRow):M\(excelRow))", .money(Money(euros: 667_500))))
         XCTAssertEqual(synthesis.rows[r][14].value, .formula("IF(D\(excelRow)=0,0,N\(excelRow)/D\(excelRow))", .rate(Rate(millionths: 667_500))))
-        XCTAssertEqual(synthesis.rows[r][5].value, .money(Money(euros: 250_000)))
-        XCTAssertEqual(synthesis.rows[r][12].value, .money(Money(euros: 100_000)))
+        // The aid columns read the operation sheet's resources by their rubric, refused and lapsed
+        // lines left out.
+        let sheet = "'Tiers-lieu dans l''ancienne'!"
+        let counted = "\(sheet)$G$15:$G$20,\"<>refusé\",\(sheet)$G$15:$G$20,\"<>caduc\""
+        XCTAssertEqual(
+            synthesis.rows[r][5].value, .formula("SUMIFS(\(sheet)$F$15:$F$20,\(sheet)$K$15:$K$20,\"État\",\(counted))", .money(Money(euros: 250_000))))
+        XCTAssertEqual(
+            synthesis.rows[r][12].value,
+            .formula("SUMIFS(\(sheet)$F$15:$F$20,\(sheet)$K$15:$K$20,\"Autres financeurs publics\",\(counted))", .money(Money(euros: 100_000))))
+        XCTAssertEqual(synthesis.rows[r][3].value, .formula("\(sheet)$C$10", .money(Money(euros: 1_000_000))))
         // Own share 332 500 of 1 000 000 of public financing: 33,25 %.
         XCTAssertEqual(synthesis.rows[r][18].value, .formula("P\(excelRow)+Q\(excelRow)+R\(excelRow)", .money(Money(euros: 332_500))))
         XCTAssertEqual(synthesis.rows[r][21].value, .formula("N\(excelRow)+S\(excelRow)+U\(excelRow)-D\(excelRow)", .money(.zero)))
-        XCTAssertEqual(synthesis.rows[r][24].value, .text("1 avertissement"))
+        // One rule to watch (the DETR commission), none broken: counted live on the operation sheet.
+        XCTAssertEqual(synthesis.rows[r][24].value, .formula("COUNTIF(\(sheet)$C$41:$C$51,\"non respectée\")", .number(0)))
+        XCTAssertEqual(synthesis.rows[r][25].value, .formula("COUNTIF(\(sheet)$C$41:$C$51,\"à surveiller\")", .number(1)))
         // The grand total: 9 410 000 HT, 5 993 100 of public aid (as `maquette afficher` shows).
         let total = try XCTUnwrap(synthesis.rows.lastIndex { $0.first?.value == .text("Total du programme") })
         XCTAssertEqual(synthesis.rows[total][3].value, .formula("SUBTOTAL(9,D5:D\(total))", .money(Money(euros: 9_410_000))))
@@ -89,6 +99,44 @@ final class ExportTests: XCTestCase {
         XCTAssertEqual(sheet.rows[region][5].value, .formula("ROUND(D\(region + 1)*E\(region + 1),2)", .money(Money(euros: 200_000))))
         XCTAssertEqual(sheet.listValidations.first?.values, ["envisagé", "sollicité", "notifié", "versé", "refusé", "caduc"])
         XCTAssertEqual(sheet.listValidations.first?.range.firstColumn, 6)
+    }
+
+    /// The Halle aux grains worked by hand: the maîtrise d'œuvre (130 000 HT, 20 % VAT) is spent
+    /// half in 2026, half in 2027; in 2026 the eligible TTC is the studies' 48 000 plus half the
+    /// maîtrise d'œuvre's 156 000, 78 000: 126 000 × 16,404 % = 7 873,92 + 12 795,12 = 20 669,04 of
+    /// FCTVA, received in 2028 (Lectoure's regime N+2).
+    func testOperationSheetSplitsAndFCTVAAreFormulasOfTheirInputs() throws {
+        let model = try shippedModel()
+        let sheet = try XCTUnwrap(model.sheet("Restructuration de la Halle"))
+        let moe = try XCTUnwrap(sheet.rows.firstIndex { $0.first?.value == .text("Maîtrise d'œuvre") })
+        XCTAssertEqual(moe, 6)
+        XCTAssertEqual(sheet.rows[moe][5].value, .text("oui"))
+        XCTAssertEqual(sheet.rows[moe][6].value, .formula("ROUND(C7*65000/130000,2)", .money(Money(euros: 65_000))))
+        XCTAssertEqual(sheet.rows[moe][7].value, .formula("C7-G7", .money(Money(euros: 65_000))))
+        let y2026 = try XCTUnwrap(sheet.rows.firstIndex { $0.first?.value == .integer(2026) })
+        guard case .formula(let ttc, .money(let eligible)) = sheet.rows[y2026][1].value,
+            case .formula(let fctva, .money(let amount)) = sheet.rows[y2026][3].value
+        else { return XCTFail("\(sheet.rows[y2026])") }
+        XCTAssertEqual(eligible, Money(euros: 126_000))
+        XCTAssertEqual(amount, Money(cents: 2_066_904))
+        XCTAssertTrue(ttc.hasPrefix("IF(AND(F6=\"oui\",D6>0),E6,0)+"), ttc)
+        XCTAssertTrue(fctva.contains("ROUND((E6)*Taux_FCTVA,2)"), fctva)
+        XCTAssertEqual(sheet.rows[y2026][2].value, .formula("A\(y2026 + 1)+'Paramètres'!$C$9", .number(2028)))
+        // The rate in one cell, named; the owner's regime beside its delay.
+        XCTAssertTrue(model.definedNames.contains { $0 == ("Taux_FCTVA", "='Paramètres'!$B$5") })
+        let parameters = try XCTUnwrap(model.sheet("Paramètres"))
+        XCTAssertEqual(parameters.rows[4][1].value, .rate(Rate(millionths: 164_040)))
+        XCTAssertEqual(parameters.rows[8][0].value, .text("Commune de Lectoure"))
+        XCTAssertEqual(parameters.rows[8][2].value, .formula("IF(B9=\"N\",0,IF(B9=\"N+1\",1,2))", .number(2)))
+        // Balance and owner's share decided by formulas; the others dated.
+        let balance = try XCTUnwrap(sheet.rows.firstIndex { $0.first?.value == .text("Le plan de financement est équilibré au centime près") })
+        guard case .formula(let verdict, .text("respectée")) = sheet.rows[balance][2].value else { return XCTFail() }
+        XCTAssertTrue(verdict.hasPrefix("IF(OR(ROUND(F22,2)<>0,ROUND(F19,2)<0),\"non respectée\""), verdict)
+        XCTAssertEqual(sheet.rows[balance + 2][3].value, .text("vérifié par Maquette le 27/11/2026"))
+        // Contrôles counts from the Synthèse's totals.
+        guard case .formula(let counts, .text(let subtitle)) = try XCTUnwrap(model.sheet("Contrôles")).rows[1][0].value else { return XCTFail() }
+        XCTAssertTrue(counts.hasPrefix("IF(('Synthèse'!$Y$"), counts)
+        XCTAssertTrue(subtitle.hasPrefix("Aucune règle n'est enfreinte."), subtitle)
     }
 
     func testTextThatLooksLikeAFormulaStaysText() throws {
@@ -189,7 +237,7 @@ final class ExportTests: XCTestCase {
 
     func testAScenarioWorkbookSaysSoOnEverySheetAndNamesThingsInPeoplesWords() throws {
         let (_, model) = try scenarioBook()
-        XCTAssertEqual(model.sheets.map(\.name), ["Synthèse", "Rénovation énergétique", "Financeurs", "Échéancier", "Contrôles", "Graphiques"])
+        XCTAssertEqual(model.sheets.map(\.name), ["Synthèse", "Rénovation énergétique", "Financeurs", "Échéancier", "Contrôles", "Graphiques", "Paramètres"])
         for sheet in model.sheets {
             guard case .text(let title) = sheet.rows[0][0].value else { return XCTFail(sheet.name) }
             XCTAssertTrue(title.hasSuffix(" — scénario : Travaux décalés (travaux-decales)"), title)
@@ -237,7 +285,7 @@ final class ExportTests: XCTestCase {
         let synthesis = try part(path, "xl/worksheets/sheet1.xml")
         XCTAssertTrue(synthesis.contains("<pane xSplit=\"2\" ySplit=\"4\""), synthesis)
         XCTAssertTrue(synthesis.contains("<pageSetup paperSize=\"8\" fitToHeight=\"0\" orientation=\"landscape\"/>"), synthesis)
-        XCTAssertTrue(synthesis.contains("<autoFilter ref=\"A4:Y"))
+        XCTAssertTrue(synthesis.contains("<autoFilter ref=\"A4:Z"))
         XCTAssertTrue(synthesis.contains("<conditionalFormatting"))
         XCTAssertTrue(synthesis.contains("<oddFooter>&amp;LMaquette – plans de financement&amp;CPage &amp;P sur &amp;N"))
         // école Bladé's public aid, formula and stored value (row 8: Lectoure comes after Fleurance's two operations and subtotal).
