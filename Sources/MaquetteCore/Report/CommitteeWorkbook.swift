@@ -42,6 +42,12 @@ public struct CommitteeWorkbook: Sendable {
     var fctvaRateName: String?
     /// Where the Paramètres sheet holds each owner's FCTVA delay.
     var parameterRows: ParametersSheet.Rows?
+    /// The operation sheets' layouts, by index in `figures`, when they are exported.
+    var operationLayouts: [OperationSheet.Layout]?
+
+    /// Terms a formula adds up at most, beyond which a cell keeps Maquette's value (a formula
+    /// has at most 8 192 characters).
+    static let maximumTerms = 40
 
     public static let statusLabels = WorkbookLabels.statuses
 
@@ -74,6 +80,10 @@ public struct CommitteeWorkbook: Sendable {
             linked.parameterRows = ParametersSheet.rows(plans)
             if ParametersSheet.fctvaRate(plans) != nil { linked.fctvaRateName = ParametersSheet.fctvaRateName }
         }
+        if linked.operationSheets != nil {
+            let plain = linked
+            linked.operationLayouts = Concurrent.map(figures) { OperationSheet.Layout($0, book: plain) }
+        }
         let book = linked
         let synthesis = SynthesisSheet(book: book)
         // Each sheet is a pure function of the plans, listed with about the rows it will have (for
@@ -84,8 +94,9 @@ public struct CommitteeWorkbook: Sendable {
             builders.append((Self.synthesisSheet, synthesis.totalRow + 1, { synthesis.build() }))
         }
         if let names = book.operationSheets {
-            for (f, name) in zip(figures, names) {
-                builders.append((name, 40, { OperationSheet(book: book, figures: f, name: name).build() }))
+            for (i, (f, name)) in zip(figures, names).enumerated() {
+                let layout = book.operationLayouts?[i]
+                builders.append((name, 40, { OperationSheet(book: book, figures: f, name: name, layout: layout).build() }))
             }
         }
         if sheets.contains(.financeurs) { builders.append((Self.fundersSheet, 40, { FundersSheet(book: book).build() })) }

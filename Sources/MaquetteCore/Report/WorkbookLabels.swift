@@ -9,6 +9,14 @@ enum WorkbookLabels {
     /// `SUMIFS` criteria pairs that keep the lines that count, for a range of statuses.
     static func counted(_ statuses: String) -> String { "\(statuses),\"<>\(refused)\",\(statuses),\"<>\(lapsed)\"" }
 
+    /// A test of a status cell: `OR(A1="notifié",A1="versé")`.
+    static func statusIs(_ statuses: [FundingStatus]) -> (String) -> String {
+        { cell in
+            let tests = statuses.map { "\(cell)=\"\($0.label)\"" }
+            return tests.count == 1 ? tests[0] : "OR(\(tests.joined(separator: ",")))"
+        }
+    }
+
     /// What a resource counts as, in the operation sheets' "Compte comme" column.
     enum CountsAs {
         static let publicAid = "aide publique"

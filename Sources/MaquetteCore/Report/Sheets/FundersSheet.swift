@@ -17,7 +17,11 @@ struct FundersSheet {
 
         struct Key: Hashable { let dispositif: String; let year: Int }
         var sums: [Key: (envisage: Money, sollicite: Money, notifie: Money, verse: Money)] = [:]
-        for f in book.figures {
+        // With the operation sheets, each amount reads the lines it adds up (their amount and
+        // status), refused and lapsed lines included so that a change of status shows here.
+        var lines: [Key: [(sheet: String, row: Int)]] = [:]
+        let live = book.operationSheets != nil && book.operationLayouts != nil
+        for (i, f) in book.figures.enumerated() {
             for line in f.counted {
                 guard let d = line.dispositif else { continue }
                 let key = Key(dispositif: d.id, year: EnvelopeRule.year(of: line, in: f))
@@ -31,6 +35,14 @@ struct FundersSheet {
                 s.verse += line.line.paid ?? (line.line.status == .verse ? line.amount : .zero)
                 sums[key] = s
             }
+            if live, let names = book.operationSheets, let layout = book.operationLayouts?[i] {
+                for (index, line) in layout.ordered.enumerated() {
+                    guard let d = line.dispositif else { continue }
+                    let key = Key(dispositif: d.id, year: EnvelopeRule.year(of: line, in: f))
+                    if sums[key] == nil { sums[key] = (.zero, .zero, .zero, .zero) }
+                    lines[key, default: []].append((names[i], layout.firstResource + index))
+                }
+            }
         }
         for e in book.plans.catalogue.envelopes where sums[Key(dispositif: e.dispositif, year: e.year)] == nil {
             sums[Key(dispositif: e.dispositif, year: e.year)] = (.zero, .zero, .zero, .zero)
@@ -41,6 +53,24 @@ struct FundersSheet {
             let fb = catalogue.dispositifs[$1.dispositif]?.funder ?? ""
             return (fa, $0.dispositif, $0.year) < (fb, $1.dispositif, $1.year)
         }
+        typealias R = OperationSheet.ResourceColumn
+        func cell(_ sheet: String, _ row: Int, _ column: Int) -> String { A1.sheet(sheet) + "!" + A1.cell(row, column, absolute: true) }
+        /// The amounts of the key's lines whose status passes `test` (a formula of the status cell).
+        func amount(_ key: Key, _ value: Money, _ test: (String) -> String) -> Cell {
+            guard let refs = lines[key], !refs.isEmpty, refs.count <= CommitteeWorkbook.maximumTerms else { return .money(value) }
+            let terms = refs.map { "IF(\(test(cell($0.sheet, $0.row, R.status))),\(cell($0.sheet, $0.row, R.amount)),0)" }
+            return .formula(terms.joined(separator: "+"), .money(value), .money)
+        }
+        /// What was paid: the "Versé" cell, else the whole amount of a line "versé"; nothing on a
+        /// refused or lapsed line.
+        func paid(_ key: Key, _ value: Money) -> Cell {
+            guard let refs = lines[key], !refs.isEmpty, refs.count <= CommitteeWorkbook.maximumTerms else { return .money(value) }
+            let terms = refs.map { ref in
+                let status = cell(ref.sheet, ref.row, R.status), paid = cell(ref.sheet, ref.row, R.paid)
+                return "IF(\(WorkbookLabels.statusIs([.refuse, .caduc])(status)),0,IF(ISNUMBER(\(paid)),\(paid),IF(\(WorkbookLabels.statusIs([.verse])(status)),\(cell(ref.sheet, ref.row, R.amount)),0)))"
+            }
+            return .formula(terms.joined(separator: "+"), .money(value), .money)
+        }
         let first = sheet.nextRow
         for key in keys {
             let r = sheet.nextRow
@@ -50,7 +80,8 @@ struct FundersSheet {
             let envelope = catalogue.envelopes.first { $0.dispositif == key.dispositif && $0.year == key.year }
             var cells: [Cell] = [
                 .text(d.flatMap { catalogue.funder(of: $0)?.name } ?? ""), .text(d?.name ?? key.dispositif), Cell(.integer(key.year), .year),
-                .money(s.envisage), .money(s.sollicite), .money(s.notifie), .money(s.verse),
+                amount(key, s.envisage, WorkbookLabels.statusIs([.envisage])), amount(key, s.sollicite, WorkbookLabels.statusIs([.sollicite])),
+                amount(key, s.notifie, WorkbookLabels.statusIs([.notifie, .verse])), paid(key, s.verse),
                 .formula("SUM(\(A1.range(r, Column.envisaged, r, Column.notified)))", .money(total), .moneyBold),
             ]
             if let envelope {

@@ -6,6 +6,8 @@ struct OperationSheet {
     let book: CommitteeWorkbook
     let figures: OperationFigures
     let name: String
+    /// Its layout, if already worked out.
+    var layout: Layout? = nil
 
     /// Columns of the expenses table.
     enum CostColumn {
@@ -46,6 +48,7 @@ struct OperationSheet {
     /// Where the blocks of an operation sheet are, worked out without building it: the Synthèse,
     /// the Financeurs and the Échéancier refer to these cells.
     struct Layout: Sendable {
+        let id: String
         let years: [Int]
         let ordered: [ResolvedFunding]
         let firstCost: Int, lastCost: Int, costTotalRow: Int, costTTCRow: Int
@@ -61,6 +64,7 @@ struct OperationSheet {
 
         init(_ f: OperationFigures, book: CommitteeWorkbook) {
             let op = f.operation
+            id = op.id
             years = Array(Set(op.costs.flatMap { $0.years.map(\.year) })).sorted()
             ordered = f.funding.filter { $0.line.amount != .balance } + f.funding.filter { $0.line.amount == .balance }
             var r = 3 + 2  // title block, then the section and header rows
@@ -170,7 +174,7 @@ struct OperationSheet {
     func build() -> SheetModel {
         let f = figures
         let op = f.operation
-        let layout = Layout(f, book: book)
+        let layout = self.layout ?? Layout(f, book: book)
         var facts = ["Maître d'ouvrage : \(f.maitreOuvrage?.name ?? op.maitreOuvrage)", "identifiant \(op.id)", "plan établi en \(op.basis.rawValue)"]
         if let s = op.worksStart { facts.append("début des travaux \(s.formatted)" + (op.end.map { ", fin \($0.formatted)" } ?? "")) }
         if op.section == .fonctionnement { facts.append("dépense de fonctionnement") }

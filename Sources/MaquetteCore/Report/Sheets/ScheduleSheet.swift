@@ -19,6 +19,21 @@ struct ScheduleSheet {
         ]
         sheet.append(Cell.headings(headers) { $0 >= Column.spendingHT })
         let (tables, _) = Treasury.tables(book.figures, plans: book.plans)
+        // With the operation sheets, spending and FCTVA read them: each owner's operations' yearly
+        // totals, their FCTVA by year of receipt. Subsidies and loans follow Maquette's schedule.
+        var members: [String: [Int]] = [:]
+        for (i, f) in book.figures.enumerated() { members[f.operation.maitreOuvrage, default: []].append(i) }
+        func sheetCell(_ i: Int, _ row: Int, _ column: Int) -> String {
+            A1.sheet(book.operationSheets![i]) + "!" + A1.cell(row, column, absolute: true)
+        }
+        func linked(_ owner: String, _ year: Int, _ value: Money, _ term: (Int, OperationSheet.Layout) -> String?) -> Cell {
+            guard let layouts = book.operationLayouts, book.operationSheets != nil, let ops = members[owner] else { return .money(value) }
+            let terms = ops.compactMap { term($0, layouts[$0]) }
+            guard !terms.isEmpty, terms.count <= CommitteeWorkbook.maximumTerms else { return .money(value) }
+            return .formula(terms.joined(separator: "+"), .money(value), .money)
+        }
+        typealias C = OperationSheet.CostColumn
+        typealias F = OperationSheet.FCTVAColumn
         let first = sheet.nextRow
         for table in tables {
             guard let id = table.owner else { continue }
@@ -29,8 +44,15 @@ struct ScheduleSheet {
                 let need = "\(A1.cell(r, Column.spendingTTC))-\(A1.cell(r, Column.subsidies))-\(A1.cell(r, Column.fctva))-\(A1.cell(r, Column.loans))-\(A1.cell(r, Column.otherReceipts))"
                 let cumul = r == firstOfOwner ? A1.cell(r, Column.need) : "\(A1.cell(r - 1, Column.cumulatedNeed))+\(A1.cell(r, Column.need))"
                 var cells: [Cell] = [
-                    .text(owner?.name ?? id), Cell(.integer(y.year), .year), .money(y.spendingHT), .money(y.spendingTTC), .money(y.subsidies),
-                    .money(y.fctva), .money(y.loans), .money(y.otherReceipts), .formula(need, .money(y.need), .moneyBold),
+                    .text(owner?.name ?? id), Cell(.integer(y.year), .year),
+                    linked(id, y.year, y.spendingHT) { i, l in l.years.firstIndex(of: y.year).map { sheetCell(i, l.costTotalRow, C.firstYear + $0) } },
+                    linked(id, y.year, y.spendingTTC) { i, l in l.years.firstIndex(of: y.year).map { sheetCell(i, l.costTTCRow, C.firstYear + $0) } },
+                    .money(y.subsidies),
+                    linked(id, y.year, y.fctva) { i, l in
+                        guard !l.fctvaYears.isEmpty else { return nil }
+                        let sheet = A1.sheet(book.operationSheets![i]) + "!"
+                        return "SUMIFS(\(sheet)\(A1.range(l.firstFCTVA, F.amount, l.lastFCTVA, F.amount, absolute: true)),\(sheet)\(A1.range(l.firstFCTVA, F.receiptYear, l.lastFCTVA, F.receiptYear, absolute: true)),\(y.year))"
+                    }, .money(y.loans), .money(y.otherReceipts), .formula(need, .money(y.need), .moneyBold),
                     .formula(cumul, .money(cumulated), .moneyBold),
                 ]
                 if let capacity = owner?.selfFinancingCapacity {

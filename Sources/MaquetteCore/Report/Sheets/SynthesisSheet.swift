@@ -46,8 +46,7 @@ struct SynthesisSheet: Sendable {
         lines.append(.total)
         self.lines = lines
         operationRows = rows
-        if book.operationSheets != nil {
-            let layouts = Concurrent.map(book.figures) { OperationSheet.Layout($0, book: book) }
+        if let layouts = book.operationLayouts {
             self.layouts = layouts
             counts = layouts.map(\.counts)
         } else {
