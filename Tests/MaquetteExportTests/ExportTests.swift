@@ -132,7 +132,8 @@ final class ExportTests: XCTestCase {
         let balance = try XCTUnwrap(sheet.rows.firstIndex { $0.first?.value == .text("Le plan de financement est équilibré au centime près") })
         guard case .formula(let verdict, .text("respectée")) = sheet.rows[balance][2].value else { return XCTFail() }
         XCTAssertTrue(verdict.hasPrefix("IF(OR(ROUND(F22,2)<>0,ROUND(F19,2)<0),\"non respectée\""), verdict)
-        XCTAssertEqual(sheet.rows[balance + 2][3].value, .text("vérifié par Maquette le 27/11/2026"))
+        XCTAssertEqual(sheet.rows[balance + 2][3].value, .text("formule du classeur"))  // each line's rate within its dispositif's
+        XCTAssertEqual(sheet.rows[balance + 3][3].value, .text("vérifié par Maquette le 27/11/2026"))
         // Contrôles counts from the Synthèse's totals.
         guard case .formula(let counts, .text(let subtitle)) = try XCTUnwrap(model.sheet("Contrôles")).rows[1][0].value else { return XCTFail() }
         XCTAssertTrue(counts.hasPrefix("IF(('Synthèse'!$Y$"), counts)

@@ -44,3 +44,10 @@ enum FormulaText {
         return (m.cents < 0 ? "-" : "") + "\(magnitude / 100)" + (cents == 0 ? "" : cents < 10 ? ".0\(cents)" : ".\(cents)")
     }
 }
+
+extension CellValue {
+    var isFormula: Bool {
+        if case .formula = self { return true }
+        return false
+    }
+}

@@ -34,7 +34,11 @@ struct OperationSheet {
 
     /// A rule's verdict on the operation, as Maquette found it.
     struct Check: Sendable {
-        enum Live: Sendable { case balance, ownersShare }
+        enum Live: Sendable {
+            case balance, ownersShare
+            /// Each line's amount within its dispositif's rates of its base: (row, minimum, maximum).
+            case rates([(row: Int, minimum: Rate?, maximum: Rate?)])
+        }
         let title: String
         let reference: String
         let verdict: String
@@ -98,7 +102,7 @@ struct OperationSheet {
                 lastFCTVA = r - 1
             }
             r += 2  // section and header
-            let (checks, unshown) = Self.checks(f, book: book)
+            let (checks, unshown) = Self.checks(f, book: book, ordered: ordered, firstResource: firstResource)
             self.checks = checks
             firstCheck = r
             lastCheck = r + checks.count - 1
@@ -107,7 +111,7 @@ struct OperationSheet {
         }
 
         /// The rules that apply, each with its verdict, then the findings of unknown rules.
-        static func checks(_ f: OperationFigures, book: CommitteeWorkbook) -> ([Check], (errors: Int, warnings: Int)) {
+        static func checks(_ f: OperationFigures, book: CommitteeWorkbook, ordered: [ResolvedFunding], firstResource: Int) -> ([Check], (errors: Int, warnings: Int)) {
             let op = f.operation
             let context = RuleContext(plans: book.plans, figures: book.figures)
             let mine = book.diagnostics.filter { $0.operation == op.id }
@@ -130,6 +134,21 @@ struct OperationSheet {
                     live = .ownersShare
                     let condition = Self.ownersShareBroken(f, book: book)
                     otherwise = condition ? verdict(Array(found.dropFirst())) : verdict(found)
+                case "taux-dispositif":
+                    var bounds: [(row: Int, minimum: Rate?, maximum: Rate?)] = []
+                    for (index, line) in ordered.enumerated() {
+                        guard let d = line.dispositif, line.base != nil else { continue }
+                        func rate(_ name: String) -> Rate? {
+                            if case .rate(let r)? = d.parameters[name]?.value(at: line.parameterDay)?.value { return r }
+                            return nil
+                        }
+                        let bound = (row: firstResource + index, minimum: rate(Dispositif.tauxMin), maximum: rate(Dispositif.tauxMax))
+                        if bound.minimum != nil || bound.maximum != nil { bounds.append(bound) }
+                    }
+                    // Every error of the rule is a rate out of bounds a formula sees; warnings
+                    // (a rate not known) stay Maquette's.
+                    live = .rates(bounds)
+                    otherwise = verdict(found.filter { $0.severity != .erreur })
                 default: break
                 }
                 checks.append(
@@ -438,10 +457,26 @@ struct OperationSheet {
                 let minimumCell = A1.cell(ownShareRow, ResourceColumn.minimum)
                 let condition = "AND(\(publicFinancing)<>0,ROUND(\(own)*100,0)*1000000<ROUND(\(minimumCell)*1000000,0)*\(publicFinancing))"
                 verdict = .formula("IF(\(condition),\"\(broken)\",\"\(check.otherwise)\")", .text(check.verdict), .text)
+            case .rates(let bounds):
+                typealias R = ResourceColumn
+                var terms: [String] = []
+                for b in bounds {
+                    let amount = "ROUND(\(A1.cell(b.row, R.amount))*100,0)*1000000", base = "ROUND(\(A1.cell(b.row, R.base))*100,0)"
+                    let status = A1.cell(b.row, R.status)
+                    var outside: [String] = []
+                    if let max = b.maximum { outside.append("\(amount)>\(max.millionths)*\(base)") }
+                    if let min = b.minimum { outside.append("\(amount)<\(min.millionths)*\(base)") }
+                    terms.append(
+                        "AND(\(status)<>\"\(WorkbookLabels.refused)\",\(status)<>\"\(WorkbookLabels.lapsed)\",\(A1.cell(b.row, R.amount))<>0,\(A1.cell(b.row, R.base))<>0,"
+                            + (outside.count == 1 ? outside[0] : "OR(\(outside.joined(separator: ",")))") + ")")
+                }
+                if !terms.isEmpty {
+                    verdict = .formula("IF(OR(\(terms.joined(separator: ","))),\"\(broken)\",\"\(check.otherwise)\")", .text(check.verdict), .text)
+                }
             case nil: break
             }
             sheet.append([
-                .text(check.title, .textWrap), .text(check.reference, .textWrap), verdict, .text(check.live == nil ? checkedBy : "formule du classeur", .note),
+                .text(check.title, .textWrap), .text(check.reference, .textWrap), verdict, .text(verdict.value.isFormula ? "formule du classeur" : checkedBy, .note),
                 .text(check.messages.joined(separator: "\n"), .textWrap),
             ])
         }
