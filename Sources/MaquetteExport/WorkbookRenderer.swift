@@ -11,6 +11,10 @@ import XlsxWriter
 public enum WorkbookRenderer {
     static let moneyFormat = "#,##0.00 \"€\""
     static let rateFormat = "0.00%"
+    /// Whole euros with a dash for zero, for the summaries printed for the committee (the cells
+    /// keep their cents).
+    static let eurosFormat = "#,##0 \"€\";-#,##0 \"€\";\"–\""
+    static let rateOrDashFormat = "0.0%;-0.0%;\"–\""
 
     static func spec(_ style: CellStyle) -> FormatSpec {
         let navy: UInt32 = 0x1F4E79
@@ -39,6 +43,13 @@ public enum WorkbookRenderer {
         case .input: return FormatSpec(background: input, alignment: .center)
         case .inputMoney: return FormatSpec(background: input, numberFormat: moneyFormat)
         case .inputRate: return FormatSpec(background: input, numberFormat: rateFormat)
+        case .euros: return FormatSpec(numberFormat: eurosFormat)
+        case .eurosBold: return FormatSpec(bold: true, numberFormat: eurosFormat)
+        case .eurosTotal: return FormatSpec(bold: true, background: totalGrey, numberFormat: eurosFormat, topBorder: true)
+        case .rateOrDash: return FormatSpec(numberFormat: rateOrDashFormat)
+        case .rateOrDashTotal: return FormatSpec(bold: true, background: totalGrey, numberFormat: rateOrDashFormat, topBorder: true)
+        case .headerCenter: return FormatSpec(bold: true, fontColor: 0xFFFFFF, background: navy, alignment: .center, wrap: true)
+        case .integerTotal: return FormatSpec(bold: true, background: totalGrey, numberFormat: "0;-0;\"–\"", topBorder: true)
         }
     }
 

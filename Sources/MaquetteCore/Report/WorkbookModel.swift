@@ -29,6 +29,11 @@ public enum CellStyle: Int, Sendable, CaseIterable {
     case text, textBold, textWrap, title, subtitle, section, header, headerRight
     case money, moneyBold, moneyTotal, rate, rateBold, rateTotal, date, year, integer
     case labelTotal, note, input, inputMoney, inputRate
+    /// Whole euros, a dash for zero: the summaries read on paper.
+    case euros, eurosBold, eurosTotal, rateOrDash, rateOrDashTotal, integerTotal
+    /// A heading over short centred values (a status, a year), so that it never runs into the
+    /// right-aligned heading before it.
+    case headerCenter
 }
 
 /// What the formula computes, as Maquette worked it out.
@@ -67,8 +72,8 @@ public struct Cell: Sendable, Equatable {
 
     /// A row of column headings; those over figures (`rightAligned(column)`) are aligned right,
     /// as the figures are.
-    public static func headings(_ labels: [String], rightAligned: (Int) -> Bool = { _ in false }) -> [Cell] {
-        labels.enumerated().map { .text($0.element, rightAligned($0.offset) ? .headerRight : .header) }
+    public static func headings(_ labels: [String], centred: Set<Int> = [], rightAligned: (Int) -> Bool = { _ in false }) -> [Cell] {
+        labels.enumerated().map { .text($0.element, centred.contains($0.offset) ? .headerCenter : rightAligned($0.offset) ? .headerRight : .header) }
     }
 }
 
@@ -231,7 +236,7 @@ public struct SheetModel: Sendable {
         var lines = 1
         for (c, cell) in row.enumerated() {
             switch cell.style {
-            case .textWrap, .header, .headerRight, .subtitle: break
+            case .textWrap, .header, .headerRight, .headerCenter, .subtitle: break
             default: continue
             }
             guard case .text(let text) = cell.value else { continue }

@@ -208,7 +208,7 @@ struct OperationSheet {
         let yearColumn = { (year: Int) in CostColumn.firstYear + years.firstIndex(of: year)! }
         sheet.append([.text("Dépenses", .section)])
         sheet.append(
-            Cell.headings(["Libellé", "Nature", "Montant HT", "TVA", "Montant TTC", "FCTVA"] + years.map { "HT \($0)" }) {
+            Cell.headings(["Libellé", "Nature", "Montant HT", "TVA", "Montant TTC", "FCTVA"] + years.map { "HT \($0)" }, centred: [CostColumn.fctva]) {
                 $0 != CostColumn.label && $0 != CostColumn.nature && $0 != CostColumn.fctva
             })
         precondition(sheet.nextRow == layout.firstCost)
@@ -287,7 +287,10 @@ struct OperationSheet {
         // Resources, the balancing line last so its formula refers only to the lines above.
         sheet.append([.text("Ressources", .section)])
         sheet.append(
-            Cell.headings(["Financeur", "Dispositif", "Compte comme", "Assiette", "Taux", "Montant", "Statut", "Dépôt", "Notification", "Versé", "Rubrique de la synthèse"]) {
+            Cell.headings(
+                ["Financeur", "Dispositif", "Compte comme", "Assiette", "Taux", "Montant", "Statut", "Dépôt", "Notification", "Versé", "Rubrique de la synthèse"],
+                centred: [ResourceColumn.status, ResourceColumn.requested, ResourceColumn.notified, ResourceColumn.rubric]
+            ) {
                 [ResourceColumn.base, ResourceColumn.rate, ResourceColumn.amount, ResourceColumn.paid].contains($0)
             })
         let firstResource = layout.firstResource
@@ -298,7 +301,7 @@ struct OperationSheet {
             let isBalance = line.line.amount == .balance
             var cells: [Cell] = [
                 .text(line.funder?.name ?? (line.dispositif == nil ? "Maître d'ouvrage" : "")),
-                .text(line.line.label ?? line.dispositif?.name ?? (isBalance ? "Autofinancement (solde)" : line.nature.label)),
+                .text(line.line.label ?? line.dispositif?.name ?? (isBalance ? "Autofinancement (solde)" : line.nature.label), .textWrap),
                 .text(CommitteeWorkbook.countsAs(line)),
             ]
             cells.append(line.base.map { base in Self.baseCell(of: line, base: base, in: op, firstCost: firstCost) } ?? .empty)
@@ -389,7 +392,10 @@ struct OperationSheet {
         if !layout.fctvaYears.isEmpty {
             let regime = f.maitreOuvrage?.fctvaRegime ?? .n2
             sheet.append([.text("FCTVA attendu par année (régime \(regime.rawValue), calculé ligne par ligne)", .section)])
-            sheet.append(Cell.headings(["Année de dépense", "Dépenses TTC éligibles", "Année de versement", "FCTVA"]) { $0 == FCTVAColumn.eligibleTTC || $0 == FCTVAColumn.amount })
+            sheet.append(
+                Cell.headings(["Année de dépense", "Dépenses TTC éligibles", "Année de versement", "FCTVA"], centred: [FCTVAColumn.receiptYear]) {
+                    $0 == FCTVAColumn.eligibleTTC || $0 == FCTVAColumn.amount
+                })
             let first = sheet.nextRow
             precondition(first == layout.firstFCTVA)
             let rateName = book.fctvaRateName
@@ -508,7 +514,7 @@ struct OperationSheet {
                     "\(A1.cell(firstCheck, CheckColumn.verdict))=\"\(WorkbookLabels.Verdict.broken)\""
                 ))
         }
-        sheet.columnWidths = [0: 44, 1: 40, 2: 22, 3: 16, 4: 16, 5: 16, 6: 12, 7: 12, 8: 13, 9: 14, 10: 22]
+        sheet.columnWidths = [0: 44, 1: 52, 2: 22, 3: 31, 4: 16, 5: 17, 6: 13, 7: 12, 8: 13, 9: 14, 10: 22]
         for i in years.indices { sheet.columnWidths[CostColumn.firstYear + i] = max(sheet.columnWidths[CostColumn.firstYear + i] ?? 0, 15) }
         sheet.fitRowHeights()
         return sheet

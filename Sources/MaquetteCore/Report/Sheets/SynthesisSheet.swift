@@ -180,12 +180,14 @@ struct SynthesisSheet: Sendable {
         sheet.columnWidths[Column.owner] = 22
         sheet.columnWidths[Column.operation] = 22
         sheet.columnWidths[Column.title] = 34
-        for c in Column.amounts { sheet.columnWidths[c] = 14.5 }
+        for c in Column.amounts { sheet.columnWidths[c] = 12 }
         sheet.columnWidths[Column.status] = 16
         sheet.columnWidths[Column.errors] = 10
         sheet.columnWidths[Column.warnings] = 13
         sheet.paperA3 = true
-        sheet.columnWidths[Column.selfFinancing] = 16
+        sheet.columnWidths[Column.selfFinancing] = 15
+        sheet.columnWidths[Column.aidRate] = 9
+        sheet.columnWidths[Column.ownShareRate] = 11
         sheet.rowHeights[Self.headerRow] = 62
         sheet.fitRowHeights()
         return sheet
@@ -238,20 +240,24 @@ struct SynthesisSheet: Sendable {
                     "COUNTIF(\(verdicts),\"\(WorkbookLabels.Verdict.watch)\")\(extra(layout.unshownWarnings))", .number(counts[i].warnings), .integer)
             }
         }
-        func amount(_ column: Int) -> Cell { source[column] ?? .money(v[column]) }
+        func amount(_ column: Int) -> Cell {
+            var cell = source[column] ?? .money(v[column])
+            cell.style = .euros
+            return cell
+        }
         var cells: [Cell] = [
             .text(f.maitreOuvrage?.name ?? f.operation.maitreOuvrage, .textWrap), .text(f.operation.id), .text(f.operation.title, .textWrap),
             amount(Column.costHT), amount(Column.costTTC),
         ]
         cells.reserveCapacity(Column.last + 1)
         for column in Column.firstAid...Column.lastAid { cells.append(amount(column)) }
-        cells.append(.formula("SUM(\(c(Column.firstAid)):\(c(Column.lastAid)))", .money(f.publicAid), .moneyBold))
-        cells.append(.formula("IF(\(cost)=0,0,\(totalAid)/\(cost))", .rate(f.publicAidRate ?? .zero), .rate))
+        cells.append(.formula("SUM(\(c(Column.firstAid)):\(c(Column.lastAid)))", .money(f.publicAid), .eurosBold))
+        cells.append(.formula("IF(\(cost)=0,0,\(totalAid)/\(cost))", .rate(f.publicAidRate ?? .zero), .rateOrDash))
         cells += [amount(Column.portage), amount(Column.loan), amount(Column.selfFinancing)]
-        cells.append(.formula("\(c(Column.portage))+\(c(Column.loan))+\(c(Column.selfFinancing))", .money(f.ownersShare), .moneyBold))
-        cells.append(.formula("IF(\(ownShare)+\(totalAid)=0,0,\(ownShare)/(\(ownShare)+\(totalAid)))", .rate(f.ownersShareOfPublicFinancing ?? .zero), .rate))
+        cells.append(.formula("\(c(Column.portage))+\(c(Column.loan))+\(c(Column.selfFinancing))", .money(f.ownersShare), .eurosBold))
+        cells.append(.formula("IF(\(ownShare)+\(totalAid)=0,0,\(ownShare)/(\(ownShare)+\(totalAid)))", .rate(f.ownersShareOfPublicFinancing ?? .zero), .rateOrDash))
         cells.append(amount(Column.otherResources))
-        cells.append(.formula("\(totalAid)+\(ownShare)+\(c(Column.otherResources))-\(cost)", .money(f.balanceGap), .money))
+        cells.append(.formula("\(totalAid)+\(ownShare)+\(c(Column.otherResources))-\(cost)", .money(f.balanceGap), .euros))
         cells.append(amount(Column.fctva))
         cells.append(.text(CommitteeWorkbook.aidStatus(f)))
         cells.append(source[Column.errors] ?? Cell(.integer(counts[i].errors), .integer))
@@ -268,22 +274,22 @@ struct SynthesisSheet: Sendable {
                 cells.append(
                     .formula(
                         "IF(\(c(Column.costHT))=0,0,\(c(Column.totalAid))/\(c(Column.costHT)))", .rate(Rate.ratio(sums[Column.totalAid], sums[Column.costHT]) ?? .zero),
-                        .rateTotal))
+                        .rateOrDashTotal))
             case Column.ownShareRate:
                 let own = sums[Column.ownShare]
                 let aid = sums[Column.totalAid]
                 cells.append(
                     .formula(
                         "IF(\(c(Column.ownShare))+\(c(Column.totalAid))=0,0,\(c(Column.ownShare))/(\(c(Column.ownShare))+\(c(Column.totalAid))))",
-                        .rate(Rate.ratio(own, own + aid) ?? .zero), .rateTotal))
+                        .rate(Rate.ratio(own, own + aid) ?? .zero), .rateOrDashTotal))
             default:
                 let range = "\(A1.cell(first, column)):\(A1.cell(last, column))"
-                cells.append(.formula("SUBTOTAL(9,\(range))", .money(sums[column]), .moneyTotal))
+                cells.append(.formula("SUBTOTAL(9,\(range))", .money(sums[column]), .eurosTotal))
             }
         }
         cells.append(.text("", .labelTotal))
         for (column, n) in [(Column.errors, counts.errors), (Column.warnings, counts.warnings)] {
-            cells.append(.formula("SUBTOTAL(9,\(A1.cell(first, column)):\(A1.cell(last, column)))", .number(n), .labelTotal))
+            cells.append(.formula("SUBTOTAL(9,\(A1.cell(first, column)):\(A1.cell(last, column)))", .number(n), .integerTotal))
         }
         return cells
     }
