@@ -135,8 +135,9 @@ final class ExportTests: XCTestCase {
         XCTAssertEqual(sheet.rows[balance + 2][3].value, .text("formule du classeur"))  // each line's rate within its dispositif's
         XCTAssertEqual(sheet.rows[balance + 3][3].value, .text("vérifié par Maquette le 27/11/2026"))
         // Contrôles counts from the Synthèse's totals.
-        guard case .formula(let counts, .text(let subtitle)) = try XCTUnwrap(model.sheet("Contrôles")).rows[1][0].value else { return XCTFail() }
+        guard case .formula(let counts, .text(let subtitle)) = try XCTUnwrap(model.sheet("Contrôles")).rows[2][0].value else { return XCTFail() }
         XCTAssertTrue(counts.hasPrefix("IF(('Synthèse'!$Y$"), counts)
+        XCTAssertEqual(try XCTUnwrap(model.sheet("Contrôles")).rows[1][0].value, .text("Constats établis par Maquette le 27/11/2026 ; le décompte ci-dessous suit les feuilles des opérations."))
         XCTAssertTrue(subtitle.hasPrefix("Aucune règle n'est enfreinte."), subtitle)
     }
 
@@ -242,7 +243,7 @@ final class ExportTests: XCTestCase {
         for sheet in model.sheets {
             guard case .text(let title) = sheet.rows[0][0].value else { return XCTFail(sheet.name) }
             XCTAssertTrue(title.hasSuffix(" — scénario : Travaux décalés (travaux-decales)"), title)
-            XCTAssertTrue(sheet.header.contains("&CSCÉNARIO : Travaux décalés (travaux-decales)&R"), sheet.header)
+            XCTAssertTrue(sheet.header.contains("&RSCÉNARIO : Travaux décalés (travaux-decales) · \(sheet.name.replacingOccurrences(of: "&", with: "&&"))"), sheet.header)
         }
         XCTAssertTrue(model.title.hasSuffix(" – scénario : Travaux décalés (travaux-decales)"))
         // The committee's date in the title block and the file's subject.

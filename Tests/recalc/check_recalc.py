@@ -308,7 +308,7 @@ def check_edits(maquette, plans, book, paths, before, work):
     check("Synthèse", grand, 24, 2, "programme errors")
 
     # Contrôles counts it; Graphiques, Financeurs and Échéancier follow.
-    check("Contrôles", 1, 0, "PROJET : 2 règle(s) enfreinte(s) ; les plans doivent être corrigés avant le comité.", "Contrôles count")
+    check("Contrôles", 2, 0, "PROJET : 2 règle(s) enfreinte(s) ; les plans doivent être corrigés avant le comité.", "Contrôles count")
     g = grid["Graphiques"]
     check("Graphiques", find_row(g, 0, "Restructuration de la Halle aux grains"), 1, 300000, "Halle État")
     mix = find_row(g, 0, "État", find_row(g, 0, "Financement du programme"))

@@ -139,7 +139,7 @@ public struct CommitteeWorkbook: Sendable {
     }
 
     func header(_ sheet: String) -> String {
-        "&L\(escape(plans.programme.name))\(scenarioTitle.map { "&CSCÉNARIO : \(escape($0))" } ?? "")&R\(escape(sheet))"
+        "&L\(escape(plans.programme.name))&R\(scenarioTitle.map { "SCÉNARIO : \(escape($0)) · " } ?? "")\(escape(sheet))"
     }
 
     /// "Comité régional des financeurs", with its date when the programme gives it.

@@ -21,14 +21,18 @@ struct ChecksSheet {
         let clean = { (w: String) in "Aucune règle n'est enfreinte. \(w) point(s) à surveiller." }
         let draft = { (e: String) in "PROJET : \(e) règle(s) enfreinte(s) ; les plans doivent être corrigés avant le comité." }
         let text = errors == 0 ? clean("\(warnings)") : draft("\(errors)")
-        var sheet = book.newSheet(CommitteeWorkbook.checksSheet, title: "Contrôles des plans de financement", subtitle: text, lastColumn: 7)
+        var sheet = book.newSheet(
+            CommitteeWorkbook.checksSheet, title: "Contrôles des plans de financement",
+            subtitle: live ? "Constats établis par Maquette le \(book.created.formatted) ; le décompte ci-dessous suit les feuilles des opérations." : text,
+            lastColumn: 7)
         if live {
             let source = A1.sheet(CommitteeWorkbook.synthesisSheet) + "!"
             let plus = { (n: Int) in n == 0 ? "" : "+\(n)" }
             let e = "(" + source + A1.cell(synthesis.totalRow, SynthesisSheet.Column.errors, absolute: true) + plus(programmeErrors) + ")"
             let w = "(" + source + A1.cell(synthesis.totalRow, SynthesisSheet.Column.warnings, absolute: true) + plus(programmeWarnings) + ")"
             let formula = "IF(\(e)=0,\"\(clean("\"&\(w)&\""))\",\"\(draft("\"&\(e)&\""))\")"
-            sheet.rows[1][0] = .formula(formula, .text(text), .subtitle)
+            // On the row under the subtitle, unmerged: a formula's text is not merged.
+            sheet.rows[2] = [.formula(formula, .text(text), .textBold)]
         }
         sheet.append(Cell.headings(["Gravité", "Règle", "Opération", "Message", "Correction proposée", "Fichier", "Ligne", "Référence"]))
         let first = sheet.nextRow
