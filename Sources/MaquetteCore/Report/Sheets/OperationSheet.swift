@@ -18,6 +18,8 @@ struct OperationSheet {
         static let funder = 0, dispositif = 1, countsAs = 2, base = 3, rate = 4, amount = 5, status = 6, requested = 7, notified = 8, paid = 9
         /// The Synthèse column the line adds to (its header's words).
         static let rubric = 10
+        /// The line's share of the operation's total cost (the préfectures' and funders' forms).
+        static let shareOfCost = 11
         static let minimum = 6, note = 7
     }
     /// Columns of the FCTVA table.
@@ -26,7 +28,7 @@ struct OperationSheet {
     }
     /// Columns of the rules' verdicts; the detail is merged up to `lastDetail`.
     enum CheckColumn {
-        static let rule = 0, reference = 1, verdict = 2, how = 3, detail = 4, lastDetail = 10
+        static let rule = 0, reference = 1, verdict = 2, how = 3, detail = 4, lastDetail = 11
     }
 
     /// What a FCTVA line's eligibility cell says.
@@ -198,6 +200,7 @@ struct OperationSheet {
         if let s = op.worksStart { facts.append("début des travaux \(s.formatted)" + (op.end.map { ", fin \($0.formatted)" } ?? "")) }
         if op.section == .fonctionnement { facts.append("dépense de fonctionnement") }
         if op.protection != .aucune { facts.append("monument historique \(op.protection == .classe ? "classé" : "inscrit")") }
+        if !op.perimeters.isEmpty { facts.append("périmètres \(op.perimeters.map { $0.uppercased() }.joined(separator: ", "))") }
         facts.append("fichier \(book.planFile(op.file))")
         var sheet = book.newSheet(name, title: op.title, subtitle: facts.joined(separator: " · "), lastColumn: CheckColumn.lastDetail)
 
@@ -288,10 +291,13 @@ struct OperationSheet {
         sheet.append([.text("Ressources", .section)])
         sheet.append(
             Cell.headings(
-                ["Financeur", "Dispositif", "Compte comme", "Assiette", "Taux", "Montant", "Statut", "Dépôt", "Notification", "Versé", "Rubrique de la synthèse"],
+                [
+                    "Financeur", "Dispositif", "Compte comme", "Assiette", "Taux sur l'assiette", "Montant", "Statut", "Dépôt", "Notification", "Versé",
+                    "Rubrique de la synthèse", "Part du coût total",
+                ],
                 centred: [ResourceColumn.status, ResourceColumn.requested, ResourceColumn.notified, ResourceColumn.rubric]
             ) {
-                [ResourceColumn.base, ResourceColumn.rate, ResourceColumn.amount, ResourceColumn.paid].contains($0)
+                [ResourceColumn.base, ResourceColumn.rate, ResourceColumn.amount, ResourceColumn.paid, ResourceColumn.shareOfCost].contains($0)
             })
         let firstResource = layout.firstResource
         precondition(sheet.nextRow == firstResource)
@@ -334,6 +340,13 @@ struct OperationSheet {
             cells.append(line.line.notificationDay.map { Cell(.date($0), .date) } ?? .empty)
             cells.append(line.line.paid.map { Cell.money($0) } ?? .empty)
             cells.append(.text(SynthesisSheet.headers[SynthesisSheet.column(of: line)]))
+            // Refused and lapsed lines take no share of the cost.
+            let status = A1.cell(r, ResourceColumn.status)
+            let share = Rate.ratio(line.countedAmount, f.costOnBasis) ?? .zero
+            cells.append(
+                .formula(
+                    "IF(OR(\(costCell)=0,\(status)=\"\(WorkbookLabels.refused)\",\(status)=\"\(WorkbookLabels.lapsed)\"),0,\(amountCell)/\(costCell))",
+                    .rate(share), .rate))
             sheet.append(cells)
         }
         let lastResource = layout.lastResource
@@ -345,7 +358,13 @@ struct OperationSheet {
         let amountColumnPad = Array(repeating: Cell.empty, count: ResourceColumn.amount - 1)
         sheet.append(
             [.text("Total des ressources", .labelTotal)] + Array(repeating: .text("", .labelTotal), count: ResourceColumn.amount - 1)
-                + [.formula("SUMIFS(\(amounts),\(counted))", .money(f.totalResources), .moneyTotal)])
+                + [.formula("SUMIFS(\(amounts),\(counted))", .money(f.totalResources), .moneyTotal)]
+                + Array(repeating: .text("", .labelTotal), count: ResourceColumn.shareOfCost - ResourceColumn.amount - 1)
+                + [
+                    .formula(
+                        "SUM(\(A1.range(firstResource, ResourceColumn.shareOfCost, lastResource, ResourceColumn.shareOfCost)))",
+                        .rate(Rate.ratio(f.totalResources, f.costOnBasis) ?? .zero), .rateTotal)
+                ])
         sheet.append(
             [.text("Total des dépenses (\(op.basis.rawValue))", .textBold)] + amountColumnPad + [.formula(costCell, .money(f.costOnBasis), .moneyBold)])
         let gapRow = sheet.nextRow
@@ -488,6 +507,15 @@ struct OperationSheet {
         }
         let lastCheck = sheet.nextRow - 1
 
+        // The owner's certification, as the grant forms end.
+        sheet.skip()
+        sheet.append([
+            .text(
+                "Certifié exact le plan de financement ci-dessus, établi le \(book.created.formatted)\(book.plans.programme.committeeDay == nil ? "" : " pour le \(book.committee)"), par le maître d'ouvrage (\(f.maitreOuvrage?.name ?? op.maitreOuvrage)).",
+                .textBold)
+        ])
+        sheet.append([.text(book.plans.programme.signatory.map { "Signataire : \($0)" } ?? "Signature et cachet du maître d'ouvrage :", .text)])
+
         sheet.frozenRows = 3
         sheet.repeatRows = 0...0
         sheet.merges += checkMerges
@@ -514,7 +542,7 @@ struct OperationSheet {
                     "\(A1.cell(firstCheck, CheckColumn.verdict))=\"\(WorkbookLabels.Verdict.broken)\""
                 ))
         }
-        sheet.columnWidths = [0: 44, 1: 52, 2: 22, 3: 31, 4: 16, 5: 17, 6: 13, 7: 12, 8: 13, 9: 14, 10: 22]
+        sheet.columnWidths = [0: 44, 1: 52, 2: 22, 3: 31, 4: 16, 5: 17, 6: 13, 7: 12, 8: 13, 9: 14, 10: 22, 11: 12]
         for i in years.indices { sheet.columnWidths[CostColumn.firstYear + i] = max(sheet.columnWidths[CostColumn.firstYear + i] ?? 0, 15) }
         sheet.fitRowHeights()
         return sheet
