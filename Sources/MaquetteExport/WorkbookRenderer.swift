@@ -79,6 +79,7 @@ public enum WorkbookRenderer {
         // Formats by style number: an array look-up per cell.
         let formats: [Format] = try CellStyle.allCases.map { try workbook.format(spec($0)) }
         let problem = try workbook.format(FormatSpec(bold: true, fontColor: 0x9C0006, background: 0xFFC7CE))
+        let fill = try workbook.format(FormatSpec(fontColor: 0xFFFFFF, background: 0x2E75B6))
         try workbook.setProperties(
             title: model.title, subject: model.subject, author: model.author, company: model.author, comments: model.comments,
             created: model.created)
@@ -104,6 +105,9 @@ public enum WorkbookRenderer {
             }
             for h in sheetModel.problemHighlights {
                 try sheet.highlight(firstRow: h.range.firstRow, firstColumn: h.range.firstColumn, lastRow: h.range.lastRow, lastColumn: h.range.lastColumn, formula: h.formula, format: problem)
+            }
+            for h in sheetModel.fills {
+                try sheet.highlight(firstRow: h.range.firstRow, firstColumn: h.range.firstColumn, lastRow: h.range.lastRow, lastColumn: h.range.lastColumn, formula: h.formula, format: fill)
             }
             let mergeStarts = Dictionary(sheetModel.merges.map { ($0.firstRow * 16_384 + $0.firstColumn, $0) }, uniquingKeysWith: { a, _ in a })
             let mergeRows = Set(sheetModel.merges.map(\.firstRow))

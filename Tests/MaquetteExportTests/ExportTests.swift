@@ -43,7 +43,7 @@ final class ExportTests: XCTestCase {
             [
                 "Synthèse", "Poste de chef de projet", "Tiers-lieu dans l'ancienne", "Étude pré-opérationnelle", "Études et ingénierie",
                 "Gersycoop", "Reconquête de la friche", "Restructuration de la Halle", "Maison Roquelaure", "Suivi-animation de l'OPAH-RU",
-                "Financeurs", "Échéancier", "Contrôles", "Graphiques", "Paramètres",
+                "Financeurs", "Demandes", "Échéancier", "Calendrier", "Contrôles", "Graphiques", "Paramètres",
             ])
         XCTAssertEqual(model.title, "Plans de financement – Petites villes de demain – Fleurance, Lectoure et Lomagne Gersoise")
         // The day it is exported on, not the latest date in the plans (the Halle's works, 2027-02-01).
@@ -139,6 +139,38 @@ final class ExportTests: XCTestCase {
         XCTAssertTrue(counts.hasPrefix("IF(('Synthèse'!$Y$"), counts)
         XCTAssertEqual(try XCTUnwrap(model.sheet("Contrôles")).rows[1][0].value, .text("Constats établis par Maquette le 27/11/2026 ; le décompte ci-dessous suit les feuilles des opérations."))
         XCTAssertTrue(subtitle.hasPrefix("Aucune règle n'est enfreinte."), subtitle)
+    }
+
+    /// The programme views read the operation sheets: the Halle aux grains spends 765 000 HT in
+    /// 2027 (65 000 of maîtrise d'œuvre and 700 000 of works); the école Bladé's DETR is 250 000,
+    /// 25 % of its 1 000 000 HT, and its resources make 100 % of the cost.
+    func testProgrammeViewsReadTheOperationSheets() throws {
+        let model = try shippedModel()
+        let calendar = try XCTUnwrap(model.sheet("Calendrier"))
+        let halle = try XCTUnwrap(calendar.rows.firstIndex { $0.first?.value == .text("Restructuration de la Halle aux grains") })
+        XCTAssertEqual(calendar.rows[3][3 + 2027 - 2021].value, .text("2027"))
+        XCTAssertEqual(calendar.rows[halle][3 + 2027 - 2021].value, .formula("'Restructuration de la Halle'!$H$10", .money(Money(euros: 765_000))))
+        XCTAssertEqual(calendar.rows[halle][2].value, .text("02/2027 → 06/2028"))
+        XCTAssertEqual(calendar.fills.count, 1)
+
+        let requests = try XCTUnwrap(model.sheet("Demandes"))
+        let detr = try XCTUnwrap(
+            requests.rows.firstIndex { $0.count > 2 && $0[2].value == .text("Tiers-lieu dans l'ancienne école Bladé") && $0[1].value == .text("Dotation d'équipement des territoires ruraux (DETR)") })
+        guard case .formula(let amount, .money(let value)) = requests.rows[detr][4].value else { return XCTFail() }
+        XCTAssertTrue(amount.hasPrefix("'Tiers-lieu dans l''ancienne'!$F$"), amount)
+        XCTAssertEqual(value, Money(euros: 250_000))
+
+        let ecole = try XCTUnwrap(model.sheet("Tiers-lieu dans l'ancienne"))
+        let detrLine = try XCTUnwrap(ecole.rows.firstIndex { $0.count > 1 && $0[1].value == .text("Dotation d'équipement des territoires ruraux (DETR)") })
+        guard case .formula(_, .rate(let share)) = ecole.rows[detrLine][11].value else { return XCTFail() }
+        XCTAssertEqual(share, Rate(percent: 25))
+        let total = try XCTUnwrap(ecole.rows.firstIndex { $0.first?.value == .text("Total des ressources") })
+        guard case .formula(_, .rate(let all)) = ecole.rows[total][11].value else { return XCTFail() }
+        XCTAssertEqual(all, Rate(percent: 100))
+        XCTAssertTrue(ecole.rows.contains { row in
+            if case .text(let t)? = row.first?.value { return t.hasPrefix("Certifié exact le plan de financement ci-dessus, établi le 27/11/2026") }
+            return false
+        })
     }
 
     func testTextThatLooksLikeAFormulaStaysText() throws {
@@ -239,7 +271,7 @@ final class ExportTests: XCTestCase {
 
     func testAScenarioWorkbookSaysSoOnEverySheetAndNamesThingsInPeoplesWords() throws {
         let (_, model) = try scenarioBook()
-        XCTAssertEqual(model.sheets.map(\.name), ["Synthèse", "Rénovation énergétique", "Financeurs", "Échéancier", "Contrôles", "Graphiques", "Paramètres"])
+        XCTAssertEqual(model.sheets.map(\.name), ["Synthèse", "Rénovation énergétique", "Financeurs", "Demandes", "Échéancier", "Calendrier", "Contrôles", "Graphiques", "Paramètres"])
         for sheet in model.sheets {
             guard case .text(let title) = sheet.rows[0][0].value else { return XCTFail(sheet.name) }
             XCTAssertTrue(title.hasSuffix(" — scénario : Travaux décalés (travaux-decales)"), title)

@@ -34,6 +34,8 @@ public struct CommitteeWorkbook: Sendable {
     public static let scenariosSheet = "Scénarios"
     public static let simulationSheet = "Simulation"
     public static let parametersSheet = "Paramètres"
+    public static let requestsSheet = "Demandes"
+    public static let calendarSheet = "Calendrier"
 
     // Set by `build` for the sheets it builds: whether and where the operation sheets are.
     /// The operation sheets' names, by index in `figures`; nil when they are not exported.
@@ -71,7 +73,7 @@ public struct CommitteeWorkbook: Sendable {
             author: plans.programme.name, comments: "Établi avec Maquette à partir des fichiers de plans", created: date.timestamp)
         var names = SheetNames(reserved: [
             Self.synthesisSheet, Self.fundersSheet, Self.scheduleSheet, Self.checksSheet, Self.chartsSheet, Self.scenariosSheet, Self.simulationSheet,
-            Self.parametersSheet,
+            Self.parametersSheet, Self.requestsSheet, Self.calendarSheet,
         ])
         // The sheets refer to one another's cells where the operation sheets are exported.
         var linked = self
@@ -99,8 +101,14 @@ public struct CommitteeWorkbook: Sendable {
                 builders.append((name, 40, { OperationSheet(book: book, figures: f, name: name, layout: layout).build() }))
             }
         }
-        if sheets.contains(.financeurs) { builders.append((Self.fundersSheet, 40, { FundersSheet(book: book).build() })) }
-        if sheets.contains(.echeancier) { builders.append((Self.scheduleSheet, 40, { ScheduleSheet(book: book).build() })) }
+        if sheets.contains(.financeurs) {
+            builders.append((Self.fundersSheet, 40, { FundersSheet(book: book).build() }))
+            builders.append((Self.requestsSheet, 40, { RequestsSheet(book: book).build() }))
+        }
+        if sheets.contains(.echeancier) {
+            builders.append((Self.scheduleSheet, 40, { ScheduleSheet(book: book).build() }))
+            builders.append((Self.calendarSheet, figures.count + 4, { CalendarSheet(book: book).build() }))
+        }
         if sheets.contains(.controles) {
             builders.append((Self.checksSheet, 4 + max(1, diagnostics.count), { ChecksSheet(book: book, synthesis: synthesis).build() }))
         }

@@ -150,6 +150,8 @@ public struct SheetModel: Sendable {
     public var listValidations: [(range: CellRange, values: [String])] = []
     /// Conditional formats: where `formula` holds, the cell is shown as a problem.
     public var problemHighlights: [(range: CellRange, formula: String)] = []
+    /// Conditional formats: where `formula` holds, the cell is filled (a calendar's bars).
+    public var fills: [(range: CellRange, formula: String)] = []
     public var charts: [ChartModel] = []
 
     public init(name: String) { self.name = name }
