@@ -173,6 +173,23 @@ final class ExportTests: XCTestCase {
         })
     }
 
+    /// Without the Halle's DSIL, Lectoure needs 2 502 039,86 € by the end of 2027, over its
+    /// cumulated capacity of 2 450 000 €, whatever the uncertain aid does: the risk is in every
+    /// draw, and the Synthèse and the Contrôles say so.
+    func testASimulatedRiskIsFlaggedWherePeopleLook() throws {
+        let loaded = PlanLoader.load(folder: Self.root.appendingPathComponent("Plans").path).applying(scenario: "dsil-refusee-halle")
+        let plans = try XCTUnwrap(loaded.plans)
+        var book = CommitteeWorkbook(plans: plans, figures: Financing.figures(of: plans), diagnostics: Rules.check(plans), created: Self.exportDay)
+        book.simulation = MonteCarlo(plans: plans).run(draws: 200, seed: 42)
+        let model = book.build()
+        let risk = "RISQUE (simulation, 200 tirages) : besoin de financement au-delà de la capacité d'autofinancement pour Commune de Lectoure dans 100 % des tirages (voir la feuille Simulation)."
+        for name in ["Synthèse", "Contrôles"] {
+            guard case .text(let subtitle) = try XCTUnwrap(model.sheet(name)).rows[1][0].value else { return XCTFail(name) }
+            XCTAssertTrue(subtitle.hasSuffix("\n" + risk), subtitle)
+        }
+        XCTAssertFalse(try XCTUnwrap(model.sheet("Simulation")).problemHighlights.isEmpty)
+    }
+
     func testTextThatLooksLikeAFormulaStaysText() throws {
         let programme = "id: essai\nnom: \"=1+1\"\nperiode: { debut: 2025, fin: 2026 }\nmaitres_ouvrage: [{ id: c, nom: \"@SOMME(A1)\" }]"
         let op = """

@@ -316,6 +316,13 @@ def check_edits(maquette, plans, book, paths, before, work):
     f = grid["Financeurs"]
     dsil_2026 = next(r for r in range(len(f)) if len(f[r]) > 2 and f[r][1] == "Dotation de soutien à l'investissement local (DSIL)" and f[r][2] == "2026")
     check("Financeurs", dsil_2026, 4, old("Financeurs", dsil_2026, 4) - 450000, "DSIL 2026 requested")
+    d = grid["Demandes"]
+    halle_dsil = next(r for r in range(len(d)) if len(d[r]) > 5 and d[r][1] == "Dotation de soutien à l'investissement local (DSIL)"
+                      and d[r][2] == "Restructuration de la Halle aux grains")
+    check("Demandes", halle_dsil, 5, "refusé", "Halle DSIL status")
+    c = grid["Calendrier"]
+    year_column = c[3].index("2027")
+    check("Calendrier", find_row(c, 0, "Restructuration de la Halle aux grains"), year_column, 825869.57, "Halle HT 2027")
     sched = grid["Échéancier"]
     def lectoure(year):
         return next(r for r in range(len(sched)) if sched[r][:2] == ["Commune de Lectoure", str(year)])

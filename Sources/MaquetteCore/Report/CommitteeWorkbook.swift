@@ -150,6 +150,19 @@ public struct CommitteeWorkbook: Sendable {
         "&L\(escape(plans.programme.name))&R\(scenarioTitle.map { "SCÉNARIO : \(escape($0)) · " } ?? "")\(escape(sheet))"
     }
 
+    /// The owners the simulation finds over their self-financing capacity in at least half the
+    /// draws, in a sentence for the Synthèse and the Contrôles; nil without such a risk.
+    var risks: String? {
+        guard let simulation else { return nil }
+        let found = simulation.owners.filter { $0.owner != nil && simulation.probability($0.capacityExceeded) >= Rate(percent: 50) }
+        guard !found.isEmpty else { return nil }
+        let named = found.map { s in
+            "\(s.owner.flatMap { plans.programme.maitreOuvrage($0)?.name } ?? s.owner!) dans \(simulation.probability(s.capacityExceeded).formatted) des tirages"
+        }
+        return "RISQUE (simulation, \(simulation.draws) tirages) : besoin de financement au-delà de la capacité d'autofinancement pour "
+            + named.joined(separator: " ; ") + " (voir la feuille Simulation)."
+    }
+
     /// "Comité régional des financeurs", with its date when the programme gives it.
     var committee: String { "Comité régional des financeurs" + (plans.programme.committeeDay.map { " du \($0.formatted)" } ?? "") }
 

@@ -24,6 +24,8 @@ struct SimulationSheet {
                 .rate(r.probability(s.capacityExceeded), total ? .rateTotal : .rate),
             ])
         }
+        // A risk where it is more likely than not.
+        sheet.problemHighlights = [(CellRange(4, 5, 4 + r.owners.count, 7), "\(A1.cell(4, 5))>=0.5")]
         sheet.skip()
         let titles = book.operationTitles
         sheet.append([.text("Lignes incertaines, par manque attendu", .section)])
