@@ -310,7 +310,7 @@ def check_edits(maquette, plans, book, paths, before, work):
     # Contrôles counts it; Graphiques, Financeurs and Échéancier follow.
     check("Contrôles", 2, 0, "PROJET : 2 règle(s) enfreinte(s) ; les plans doivent être corrigés avant le comité.", "Contrôles count")
     g = grid["Graphiques"]
-    check("Graphiques", find_row(g, 0, "Restructuration de la Halle aux grains"), 1, 300000, "Halle État")
+    check("Graphiques", find_row(g, 0, HALLE), 1, 300000, "Halle État")
     mix = find_row(g, 0, "État", find_row(g, 0, "Financement du programme"))
     check("Graphiques", mix, 1, old("Graphiques", mix, 1) - 450000, "programme État")
     f = grid["Financeurs"]

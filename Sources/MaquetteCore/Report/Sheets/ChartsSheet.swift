@@ -3,7 +3,8 @@ struct ChartsSheet {
     let book: CommitteeWorkbook
     let synthesis: SynthesisSheet
 
-    static let palette: [UInt32] = [0x1F4E79, 0x2E75B6, 0x9DC3E6, 0x548235, 0xA9D18E, 0xBF9000, 0xFFD966, 0x7F7F7F, 0xC55A11]
+    /// Colours told apart on screen and on paper, in the order of the funders.
+    static let palette: [UInt32] = [0x1F4E79, 0xC00000, 0xED7D31, 0x70AD47, 0x7030A0, 0xFFC000, 0x00B0F0, 0x7F7F7F, 0x843C0C]
 
     func build() -> SheetModel {
         var sheet = book.newSheet(
@@ -18,7 +19,8 @@ struct ChartsSheet {
         for (i, f) in book.figures.enumerated() {
             let r = synthesis.operationRows[i]
             let values = SynthesisSheet.values(of: f)
-            var cells: [Cell] = [.formula("\(source)!\(A1.cell(r, SynthesisSheet.Column.title, absolute: true))", .text(f.operation.title), .text)]
+            // The operation's short name (its tab's), so that the chart's labels stay readable.
+            var cells: [Cell] = [.text(book.operationSheets?[i] ?? CommitteeWorkbook.tabName(f.operation.title))]
             for column in sourceColumns {
                 let amount = values[column]
                 cells.append(.formula("\(source)!\(A1.cell(r, column, absolute: true))", .money(amount), .money))
@@ -57,7 +59,7 @@ struct ChartsSheet {
                         name: "Financement du programme", categories: "\(me)!\(A1.range(mixFirst, 0, mixLast, 0, absolute: true))",
                         values: "\(me)!\(A1.range(mixFirst, 1, mixLast, 1, absolute: true))", color: nil)
                 ], row: mixLast + 2, column: 7, xScale: 1.25, yScale: 1.5))
-        sheet.rowHeights[3] = 32
+        sheet.rowHeights[3] = 47
         sheet.columnWidths[0] = 28
         for c in 1...labels.count { sheet.columnWidths[c] = 15 }
         sheet.fitRowHeights()

@@ -84,8 +84,9 @@ struct ScheduleSheet {
         }
         sheet.frozenRows = 4
         sheet.repeatRows = 3...3
-        sheet.columnWidths = [Column.owner: 44, Column.year: 8]
+        sheet.columnWidths = [Column.owner: 40, Column.year: 8]
         for c in Column.spendingHT...Column.capacity { sheet.columnWidths[c] = 16 }
+        sheet.columnWidths[Column.capacity] = 19
         sheet.rowHeights[3] = 47
         sheet.fitRowHeights()
         return sheet
