@@ -1,5 +1,5 @@
 import Foundation
-import MaquetteCore
+@testable import MaquetteCore
 import MaquettePlans
 import MaquetteTestSupport
 import XCTest
@@ -57,28 +57,33 @@ final class ExportTests: XCTestCase {
         let excelRow = r + 1
         // école Bladé: DETR 250 000 + Région 200 000 + Département 100 000 + BdT 17 500 + fonds de
         // concours 100 000 = 667 500 of public aid on 1 000 000 HT: 66,75 %.
-        XCTAssertEqual(synthesis.rows[r][13].value, .formula("SUM(F\(excelRow):M\(excelRow))", .money(Money(euros: 667_500))))
-        XCTAssertEqual(synthesis.rows[r][14].value, .formula("IF(D\(excelRow)=0,0,N\(excelRow)/D\(excelRow))", .rate(Rate(millionths: 667_500))))
+        // The State's aid by dispositif (DETR, DSIL…, Fonds vert, DRAC, other), then by funder.
+        XCTAssertEqual(Array(SynthesisSheet.headers[5...16]), [
+            "DETR", "DSIL et autres dotations", "Fonds vert", "DRAC", "Autres aides de l'État", "Région", "Département", "Banque des Territoires",
+            "ANAH", "ADEME", "Europe", "Autres financeurs publics",
+        ])
+        XCTAssertEqual(synthesis.rows[r][17].value, .formula("SUM(F\(excelRow):Q\(excelRow))", .money(Money(euros: 667_500))))
+        XCTAssertEqual(synthesis.rows[r][18].value, .formula("IF(D\(excelRow)=0,0,R\(excelRow)/D\(excelRow))", .rate(Rate(millionths: 667_500))))
         // The aid columns read the operation sheet's resources by their rubric, refused and lapsed
         // lines left out.
         let sheet = "'Tiers-lieu dans l''ancienne'!"
         let counted = "\(sheet)$G$15:$G$20,\"<>refusé\",\(sheet)$G$15:$G$20,\"<>caduc\""
         XCTAssertEqual(
-            synthesis.rows[r][5].value, .formula("SUMIFS(\(sheet)$F$15:$F$20,\(sheet)$K$15:$K$20,\"État\",\(counted))", .money(Money(euros: 250_000))))
+            synthesis.rows[r][5].value, .formula("SUMIFS(\(sheet)$F$15:$F$20,\(sheet)$K$15:$K$20,\"DETR\",\(counted))", .money(Money(euros: 250_000))))
         XCTAssertEqual(
-            synthesis.rows[r][12].value,
+            synthesis.rows[r][16].value,
             .formula("SUMIFS(\(sheet)$F$15:$F$20,\(sheet)$K$15:$K$20,\"Autres financeurs publics\",\(counted))", .money(Money(euros: 100_000))))
         XCTAssertEqual(synthesis.rows[r][3].value, .formula("\(sheet)$C$10", .money(Money(euros: 1_000_000))))
         // Own share 332 500 of 1 000 000 of public financing: 33,25 %.
-        XCTAssertEqual(synthesis.rows[r][18].value, .formula("P\(excelRow)+Q\(excelRow)+R\(excelRow)", .money(Money(euros: 332_500))))
-        XCTAssertEqual(synthesis.rows[r][21].value, .formula("N\(excelRow)+S\(excelRow)+U\(excelRow)-D\(excelRow)", .money(.zero)))
+        XCTAssertEqual(synthesis.rows[r][22].value, .formula("T\(excelRow)+U\(excelRow)+V\(excelRow)", .money(Money(euros: 332_500))))
+        XCTAssertEqual(synthesis.rows[r][25].value, .formula("R\(excelRow)+W\(excelRow)+Y\(excelRow)-D\(excelRow)", .money(.zero)))
         // One rule to watch (the DETR commission), none broken: counted live on the operation sheet.
-        XCTAssertEqual(synthesis.rows[r][24].value, .formula("COUNTIF(\(sheet)$C$41:$C$51,\"non respectée\")", .number(0)))
-        XCTAssertEqual(synthesis.rows[r][25].value, .formula("COUNTIF(\(sheet)$C$41:$C$51,\"à surveiller\")", .number(1)))
+        XCTAssertEqual(synthesis.rows[r][28].value, .formula("COUNTIF(\(sheet)$C$41:$C$51,\"non respectée\")", .number(0)))
+        XCTAssertEqual(synthesis.rows[r][29].value, .formula("COUNTIF(\(sheet)$C$41:$C$51,\"à surveiller\")", .number(1)))
         // The grand total: 9 410 000 HT, 5 993 100 of public aid (as `maquette afficher` shows).
         let total = try XCTUnwrap(synthesis.rows.lastIndex { $0.first?.value == .text("Total du programme") })
         XCTAssertEqual(synthesis.rows[total][3].value, .formula("SUBTOTAL(9,D5:D\(total))", .money(Money(euros: 9_410_000))))
-        XCTAssertEqual(synthesis.rows[total][13].value, .formula("SUBTOTAL(9,N5:N\(total))", .money(Money(euros: 5_993_100))))
+        XCTAssertEqual(synthesis.rows[total][17].value, .formula("SUBTOTAL(9,R5:R\(total))", .money(Money(euros: 5_993_100))))
         // Subtotal for Lectoure: école Bladé 1 000 000 + Halle 1 500 000 + Maison Roquelaure 1 700 000.
         let lectoure = try XCTUnwrap(synthesis.rows.firstIndex { $0.first?.value == .text("Sous-total Commune de Lectoure") })
         guard case .formula(_, .money(let lectoureCost)) = synthesis.rows[lectoure][3].value else { return XCTFail() }
@@ -136,7 +141,7 @@ final class ExportTests: XCTestCase {
         XCTAssertEqual(sheet.rows[balance + 3][3].value, .text("vérifié par Maquette le 27/11/2026"))
         // Contrôles counts from the Synthèse's totals.
         guard case .formula(let counts, .text(let subtitle)) = try XCTUnwrap(model.sheet("Contrôles")).rows[2][0].value else { return XCTFail() }
-        XCTAssertTrue(counts.hasPrefix("IF(('Synthèse'!$Y$"), counts)
+        XCTAssertTrue(counts.hasPrefix("IF(('Synthèse'!$AC$"), counts)
         XCTAssertEqual(try XCTUnwrap(model.sheet("Contrôles")).rows[1][0].value, .text("Constats établis par Maquette le 27/11/2026 ; le décompte ci-dessous suit les feuilles des opérations."))
         XCTAssertTrue(subtitle.hasPrefix("Aucune règle n'est enfreinte."), subtitle)
     }
@@ -332,15 +337,15 @@ final class ExportTests: XCTestCase {
         XCTAssertTrue(styles.contains("formatCode=\"#,##0.00 &quot;€&quot;\""), styles)
         XCTAssertTrue(styles.contains("formatCode=\"0.00%\""))
         let workbook = try part(path, "xl/workbook.xml")
-        XCTAssertTrue(workbook.contains("<definedName name=\"Aides_publiques_programme\">'Synthèse'!$N$"), workbook)
+        XCTAssertTrue(workbook.contains("<definedName name=\"Aides_publiques_programme\">'Synthèse'!$R$"), workbook)
         let synthesis = try part(path, "xl/worksheets/sheet1.xml")
         XCTAssertTrue(synthesis.contains("<pane xSplit=\"2\" ySplit=\"4\""), synthesis)
         XCTAssertTrue(synthesis.contains("<pageSetup paperSize=\"8\" fitToHeight=\"0\" orientation=\"landscape\"/>"), synthesis)
-        XCTAssertTrue(synthesis.contains("<autoFilter ref=\"A4:Z"))
+        XCTAssertTrue(synthesis.contains("<autoFilter ref=\"A4:AD"))
         XCTAssertTrue(synthesis.contains("<conditionalFormatting"))
         XCTAssertTrue(synthesis.contains("<oddFooter>&amp;LMaquette – plans de financement&amp;CPage &amp;P sur &amp;N"))
         // école Bladé's public aid, formula and stored value (row 8: Lectoure comes after Fleurance's two operations and subtotal).
-        XCTAssertTrue(synthesis.contains("<c r=\"N8\" s=\"") && synthesis.contains("><f>SUM(F8:M8)</f><v>667500</v></c>"), synthesis)
+        XCTAssertTrue(synthesis.contains("<c r=\"R8\" s=\"") && synthesis.contains("><f>SUM(F8:Q8)</f><v>667500</v></c>"), synthesis)
         let operation = try part(path, "xl/worksheets/sheet3.xml")
         XCTAssertTrue(operation.contains("<dataValidation type=\"list\""), operation)
         XCTAssertTrue(operation.contains("<formula1>\"envisagé,sollicité,notifié,versé,refusé,caduc\"</formula1>"))

@@ -137,9 +137,15 @@ def main():
 
         # The canary: the grand total of public aid, stored wrong in a copy, must come back right.
         synthesis = cells["Synthèse"]
+        heading = synthesis_columns(texts(book, paths["Synthèse"]))
         total_row = max(r for (r, c) in synthesis)
-        canary = (total_row, 13)
-        address = "%s%d" % ("N", total_row + 1)
+        canary = (total_row, heading["Total des aides publiques"])
+        letters = ""
+        n = canary[1] + 1
+        while n:
+            n, rem = divmod(n - 1, 26)
+            letters = chr(65 + rem) + letters
+        address = "%s%d" % (letters, total_row + 1)
         tampered = os.path.join(work, "copie.xlsx")
         tamper(book, tampered, paths["Synthèse"], address, "1")
         grid = recalculated(tampered, work)
@@ -167,8 +173,9 @@ def main():
 
         # Maquette's own figures, to the cent.
         rows = grid["Synthèse"]
-        columns = {"depenses_ht": 3, "depenses_ttc": 4, "aides_publiques": 13, "autofinancement": 17,
-                   "part_maitre_ouvrage": 18, "emprunt": 16, "fctva": 22}
+        columns = {"depenses_ht": heading["Coût HT"], "depenses_ttc": heading["Coût TTC"], "aides_publiques": heading["Total des aides publiques"],
+                   "autofinancement": heading["Autofinancement"], "part_maitre_ouvrage": heading["Part du maître d'ouvrage"],
+                   "emprunt": heading["Emprunt"], "fctva": heading["FCTVA attendu"]}
         for op in report["operations"]:
             row = next((r for r in rows if len(r) > 1 and r[1] == op["id"]), None)
             if row is None:
@@ -182,7 +189,7 @@ def main():
                     failed += 1
                     print("FAIL %s %s: verifier %s, workbook %s" % (op["id"], key, op[key], row[c]))
         if not scenarios:
-            p, f = check_edits(maquette, plans, book, paths, grid, work)
+            p, f = check_edits(maquette, plans, book, paths, grid, work, heading)
             passed += p
             failed += f
     finally:
@@ -195,6 +202,27 @@ HALLE = "Restructuration de la Halle"
 ECOLE = "Tiers-lieu dans l'ancienne"
 
 
+SYNTHESIS_HEADER_ROW = 3
+
+
+def synthesis_columns(cells):
+    """The Synthèse's columns by heading, read from the exported file (headings are plain text)."""
+    return {text: c for (r, c), text in cells.items() if r == SYNTHESIS_HEADER_ROW}
+
+
+def texts(xlsx, path):
+    """{(row, column): text} of the inline strings of one sheet."""
+    with zipfile.ZipFile(xlsx) as z:
+        root = ET.fromstring(z.read(path))
+    out = {}
+    for c in root.iter("{%s}c" % NS["m"]):
+        t = c.find("m:is/m:t", NS)
+        if t is not None:
+            m = re.match(r"([A-Z]+)(\d+)", c.get("r"))
+            out[(int(m.group(2)) - 1, column_index(m.group(1)))] = t.text or ""
+    return out
+
+
 def find_row(rows, column, text, start=0):
     """The first row from `start` whose cell in `column` is `text` (or starts with it, for `text…`)."""
     for r in range(start, len(rows)):
@@ -204,7 +232,7 @@ def find_row(rows, column, text, start=0):
     raise AssertionError("no row with %r in column %d" % (text, column))
 
 
-def check_edits(maquette, plans, book, paths, before, work):
+def check_edits(maquette, plans, book, paths, before, work, col):
     """The Halle's works go from 1 150 000 to 1 250 000 € HT, its DSIL (450 000 €) is refused, and
     the Région's rate on the école Bladé goes from 20 % to 40 %. Figures worked by hand:
 
@@ -296,23 +324,24 @@ def check_edits(maquette, plans, book, paths, before, work):
     # The Synthèse reads both sheets.
     s = grid["Synthèse"]
     hr, er = find_row(s, 1, "halle-aux-grains"), find_row(s, 1, "ecole-blade")
-    for column, value, what in [(3, 1600000, "cost HT"), (5, 300000, "État"), (13, 600000, "public aid"), (17, 1000000, "own funds"),
-                                (18, 1000000, "owner's share"), (22, 314956.80, "FCTVA"), (24, 0, "errors")]:
-        check("Synthèse", hr, column, value, "Halle " + what)
-    for column, value, what in [(6, 400000, "Région"), (13, 867500, "public aid"), (18, 132500, "owner's share"), (24, 2, "errors")]:
-        check("Synthèse", er, column, value, "école Bladé " + what)
-    check("Synthèse", find_row(s, 0, "Sous-total Commune de Lectoure"), 3, 4300000, "Lectoure cost HT")
+    for heading, value in [("Coût HT", 1600000), ("DETR", 300000), ("DSIL et autres dotations", 0), ("Total des aides publiques", 600000),
+                           ("Autofinancement", 1000000), ("Part du maître d'ouvrage", 1000000), ("FCTVA attendu", 314956.80), ("Erreurs", 0)]:
+        check("Synthèse", hr, col[heading], value, "Halle " + heading)
+    for heading, value in [("Région", 400000), ("Total des aides publiques", 867500), ("Part du maître d'ouvrage", 132500), ("Erreurs", 2)]:
+        check("Synthèse", er, col[heading], value, "école Bladé " + heading)
+    check("Synthèse", find_row(s, 0, "Sous-total Commune de Lectoure"), col["Coût HT"], 4300000, "Lectoure cost HT")
     grand = find_row(s, 0, "Total du programme")
-    check("Synthèse", grand, 3, 9510000, "programme cost HT")
-    check("Synthèse", grand, 13, 5743100, "programme public aid")
-    check("Synthèse", grand, 24, 2, "programme errors")
+    check("Synthèse", grand, col["Coût HT"], 9510000, "programme cost HT")
+    check("Synthèse", grand, col["Total des aides publiques"], 5743100, "programme public aid")
+    check("Synthèse", grand, col["Erreurs"], 2, "programme errors")
 
     # Contrôles counts it; Graphiques, Financeurs and Échéancier follow.
     check("Contrôles", 2, 0, "PROJET : 2 règle(s) enfreinte(s) ; les plans doivent être corrigés avant le comité.", "Contrôles count")
     g = grid["Graphiques"]
-    check("Graphiques", find_row(g, 0, HALLE), 1, 300000, "Halle État")
-    mix = find_row(g, 0, "État", find_row(g, 0, "Financement du programme"))
-    check("Graphiques", mix, 1, old("Graphiques", mix, 1) - 450000, "programme État")
+    check("Graphiques", find_row(g, 0, HALLE), 1, 300000, "Halle DETR")
+    check("Graphiques", find_row(g, 0, HALLE), 2, 0, "Halle DSIL")
+    mix = find_row(g, 0, "DSIL et autres dotations", find_row(g, 0, "Financement du programme"))
+    check("Graphiques", mix, 1, old("Graphiques", mix, 1) - 450000, "programme DSIL")
     f = grid["Financeurs"]
     dsil_2026 = next(r for r in range(len(f)) if len(f[r]) > 2 and f[r][1] == "Dotation de soutien à l'investissement local (DSIL)" and f[r][2] == "2026")
     check("Financeurs", dsil_2026, 4, old("Financeurs", dsil_2026, 4) - 450000, "DSIL 2026 requested")
@@ -354,7 +383,8 @@ def check_edits(maquette, plans, book, paths, before, work):
     else:
         failed += 1
         print("FAIL verifier on the edited plans: %s errors, the workbook 2" % report["resume"]["erreurs"])
-    columns = {"depenses_ht": 3, "depenses_ttc": 4, "aides_publiques": 13, "part_maitre_ouvrage": 18, "fctva": 22}
+    columns = {"depenses_ht": col["Coût HT"], "depenses_ttc": col["Coût TTC"], "aides_publiques": col["Total des aides publiques"],
+               "part_maitre_ouvrage": col["Part du maître d'ouvrage"], "fctva": col["FCTVA attendu"]}
     for op in report["operations"]:
         row = find_row(s, 1, op["id"])
         for key, column in columns.items():

@@ -4,7 +4,9 @@ struct ChartsSheet {
     let synthesis: SynthesisSheet
 
     /// Colours told apart on screen and on paper, in the order of the funders.
-    static let palette: [UInt32] = [0x1F4E79, 0xC00000, 0xED7D31, 0x70AD47, 0x7030A0, 0xFFC000, 0x00B0F0, 0x7F7F7F, 0x843C0C]
+    static let palette: [UInt32] = [
+        0x1F4E79, 0x2E75B6, 0x00B0F0, 0x9DC3E6, 0x203864, 0xC00000, 0xED7D31, 0x70AD47, 0x7030A0, 0xFFC000, 0x00A19A, 0x7F7F7F, 0x843C0C,
+    ]
 
     func build() -> SheetModel {
         var sheet = book.newSheet(

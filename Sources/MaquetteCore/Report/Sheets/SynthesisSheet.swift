@@ -56,11 +56,19 @@ struct SynthesisSheet: Sendable {
         }
     }
 
-    /// Public aid columns, by funder category, in order.
-    static let aidColumns: [(label: String, categories: Set<FunderCategory>)] = [
-        ("État", [.etat]), ("Région", [.region]), ("Département", [.departement]),
-        ("Banque des Territoires", [.banqueDesTerritoires]), ("ANAH", [.anah]), ("ADEME", [.ademe]), ("Europe", [.europe]),
-        ("Autres financeurs publics", [.epf, .intercommunalite, .commune, .autre]),
+    /// Public aid columns, in order: the State's by dispositif as the committee reads them (by
+    /// the dispositifs' roles in the catalogue; the Fonds vert by its catalogue ids), the others by
+    /// funder category. A line goes to the first column that takes it; the last takes the rest.
+    static let aidColumns: [(label: String, takes: @Sendable (ResolvedFunding) -> Bool)] = [
+        ("DETR", { $0.category == .etat && $0.has(.detr) }),
+        ("DSIL et autres dotations", { $0.category == .etat && $0.has(.dotationEtat) }),
+        ("Fonds vert", { $0.category == .etat && ($0.has(.fondsVertFriches) || ($0.dispositif?.id.hasPrefix("etat.fonds-vert") ?? false)) }),
+        ("DRAC", { $0.category == .etat && ($0.has(.dracMonuments) || $0.has(.dracFIP)) }),
+        ("Autres aides de l'État", { $0.category == .etat }),
+        ("Région", { $0.category == .region }), ("Département", { $0.category == .departement }),
+        ("Banque des Territoires", { $0.category == .banqueDesTerritoires }), ("ANAH", { $0.category == .anah }),
+        ("ADEME", { $0.category == .ademe }), ("Europe", { $0.category == .europe }),
+        ("Autres financeurs publics", { _ in true }),
     ]
     /// The Synthèse's columns, shared by its cells, its formulas and the sheets that refer to it.
     enum Column {
@@ -88,7 +96,7 @@ struct SynthesisSheet: Sendable {
     /// The column a counted funding line adds to.
     static func column(of line: ResolvedFunding) -> Int {
         if line.isPublicAid {
-            let index = aidColumns.firstIndex { $0.categories.contains(line.category ?? .autre) } ?? aidColumns.count - 1
+            let index = aidColumns.firstIndex { $0.takes(line) } ?? aidColumns.count - 1
             return Column.firstAid + index
         }
         switch line.nature {
@@ -180,8 +188,8 @@ struct SynthesisSheet: Sendable {
         ]
         sheet.columnWidths[Column.owner] = 22
         sheet.columnWidths[Column.operation] = 22
-        sheet.columnWidths[Column.title] = 34
-        for c in Column.amounts { sheet.columnWidths[c] = 12 }
+        sheet.columnWidths[Column.title] = 30
+        for c in Column.amounts { sheet.columnWidths[c] = 11.5 }
         sheet.columnWidths[Column.status] = 16
         sheet.columnWidths[Column.errors] = 10
         sheet.columnWidths[Column.warnings] = 13
