@@ -11,6 +11,22 @@ import XlsxWriter
 public enum WorkbookRenderer {
     static let moneyFormat = "#,##0.00 \"€\""
     static let rateFormat = "0.00%"
+
+    /// The scale at which the widest block of a sheet printed in blocks fills the page's width:
+    /// a column `w` characters wide is 7w + 5 pixels at 96 dpi, (7w + 5) × 0,265 mm at 100 %;
+    /// A3 landscape leaves about 400 mm, A4 about 277; 10 % kept for the programs' own rounding.
+    static func printScale(_ sheet: SheetModel) -> Int {
+        let width = { (c: Int) in ((sheet.columnWidths[c] ?? 8.43) * 7 + 5) * 0.2646 }
+        let repeated = sheet.repeatColumns.map { $0.reduce(0.0) { $0 + width($1) } } ?? 0
+        let last = sheet.columnWidths.keys.max() ?? 0
+        let edges = [sheet.repeatColumns.map { $0.upperBound + 1 } ?? 0] + sheet.columnBreaks + [last + 1]
+        var widest = 0.0
+        for (from, to) in zip(edges, edges.dropFirst()) where to > from {
+            widest = max(widest, repeated + (from..<to).reduce(0.0) { $0 + width($1) })
+        }
+        let page = (sheet.paperA3 ? 400.0 : 277.0) * (sheet.landscape ? 1 : 0.7)
+        return widest == 0 ? 100 : min(100, Int(page * 0.9 / widest * 100))
+    }
     /// Whole euros with a dash for zero, for the summaries printed for the committee (the cells
     /// keep their cents).
     static let eurosFormat = "#,##0 \"€\";-#,##0 \"€\";\"–\""
@@ -49,6 +65,7 @@ public enum WorkbookRenderer {
         case .rateOrDash: return FormatSpec(numberFormat: rateOrDashFormat)
         case .rateOrDashTotal: return FormatSpec(bold: true, background: totalGrey, numberFormat: rateOrDashFormat, topBorder: true)
         case .headerCenter: return FormatSpec(bold: true, fontColor: 0xFFFFFF, background: navy, alignment: .center, wrap: true)
+        case .textCenter: return FormatSpec(alignment: .center)
         case .integerTotal: return FormatSpec(bold: true, background: totalGrey, numberFormat: "0;-0;\"–\"", topBorder: true)
         }
     }
@@ -100,6 +117,9 @@ public enum WorkbookRenderer {
             try sheet.setPrint(
                 landscape: sheetModel.landscape, paperA3: sheetModel.paperA3, fitToWidth: true, repeatRows: sheetModel.repeatRows, header: sheetModel.header,
                 footer: sheetModel.footer)
+            if !sheetModel.columnBreaks.isEmpty {
+                try sheet.printInBlocks(breaks: sheetModel.columnBreaks, repeated: sheetModel.repeatColumns, scale: printScale(sheetModel))
+            }
             for v in sheetModel.listValidations {
                 try sheet.listValidation(firstRow: v.range.firstRow, firstColumn: v.range.firstColumn, lastRow: v.range.lastRow, lastColumn: v.range.lastColumn, values: v.values)
             }

@@ -340,7 +340,10 @@ final class ExportTests: XCTestCase {
         XCTAssertTrue(workbook.contains("<definedName name=\"Aides_publiques_programme\">'Synthèse'!$R$"), workbook)
         let synthesis = try part(path, "xl/worksheets/sheet1.xml")
         XCTAssertTrue(synthesis.contains("<pane xSplit=\"2\" ySplit=\"4\""), synthesis)
-        XCTAssertTrue(synthesis.contains("<pageSetup paperSize=\"8\" fitToHeight=\"0\" orientation=\"landscape\"/>"), synthesis)
+        // On A3, in two blocks of columns, the operations' names repeated on each.
+        XCTAssertTrue(synthesis.contains("<pageSetup paperSize=\"8\" scale=\""), synthesis)
+        XCTAssertTrue(synthesis.contains("<colBreaks count=\"1\" manualBreakCount=\"1\"><brk id=\"19\""), synthesis)
+        XCTAssertTrue(workbook.contains("'Synthèse'!$A:$C,'Synthèse'!$4:$4"), workbook)
         XCTAssertTrue(synthesis.contains("<autoFilter ref=\"A4:AD"))
         XCTAssertTrue(synthesis.contains("<conditionalFormatting"))
         XCTAssertTrue(synthesis.contains("<oddFooter>&amp;LMaquette – plans de financement&amp;CPage &amp;P sur &amp;N"))

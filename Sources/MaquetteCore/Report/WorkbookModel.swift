@@ -33,7 +33,7 @@ public enum CellStyle: Int, Sendable, CaseIterable {
     case euros, eurosBold, eurosTotal, rateOrDash, rateOrDashTotal, integerTotal
     /// A heading over short centred values (a status, a year), so that it never runs into the
     /// right-aligned heading before it.
-    case headerCenter
+    case headerCenter, textCenter
 }
 
 /// What the formula computes, as Maquette worked it out.
@@ -144,6 +144,10 @@ public struct SheetModel: Sendable {
     public var autofilter: CellRange?
     public var merges: [CellRange] = []
     public var repeatRows: ClosedRange<Int>?
+    /// Printed in blocks of columns, one page wide each: a break before each of these columns,
+    /// `repeatColumns` at the left of every block.
+    public var columnBreaks: [Int] = []
+    public var repeatColumns: ClosedRange<Int>?
     public var landscape = true
     public var header = ""
     public var footer = ""

@@ -37,12 +37,12 @@ struct RequestsSheet {
         for (_, request) in sorted {
             let f = book.figures[request.figure]
             var amount = Cell.money(request.line.amount)
-            var status = Cell.text(request.line.line.status.label)
+            var status = Cell.text(request.line.line.status.label, .textCenter)
             if let names = book.operationSheets, let layout = book.operationLayouts?[request.figure] {
                 let row = layout.firstResource + request.index
                 let sheetName = A1.sheet(names[request.figure]) + "!"
                 amount = .formula(sheetName + A1.cell(row, R.amount, absolute: true), .money(request.line.amount), .money)
-                status = .formula(sheetName + A1.cell(row, R.status, absolute: true), .text(request.line.line.status.label), .text)
+                status = .formula(sheetName + A1.cell(row, R.status, absolute: true), .text(request.line.line.status.label), .textCenter)
             }
             sheet.append([
                 .text(request.funder, .textWrap), .text(request.dispositif, .textWrap), .text(f.operation.title, .textWrap),

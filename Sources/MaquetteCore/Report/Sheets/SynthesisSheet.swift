@@ -169,7 +169,7 @@ struct SynthesisSheet: Sendable {
                 + (layouts == nil ? "" : " Chaque ligne reprend la feuille de l'opération : elle suit ses modifications.")
                 + (book.risks.map { "\n" + $0 } ?? ""),
             lastColumn: 12)
-        sheet.append(Cell.headings(Self.headers) { Column.amounts.contains($0) || $0 >= Column.errors })
+        sheet.append(Cell.headings(Self.headers, centred: [Column.status]) { Column.amounts.contains($0) || $0 >= Column.errors })
         // The data rows, from the first operation to the grand total, are produced on demand.
         let me = self
         sheet.deferred = DeferredRows(count: lines.count) { range in range.map { me.row(me.lines[$0], at: me.firstDataRow + $0) } }
@@ -186,14 +186,18 @@ struct SynthesisSheet: Sendable {
             (CellRange(Self.headerRow + 1, Column.gap, lastRow, Column.gap), "ROUND($\(gapColumn)\(r),2)<>0"),
             (CellRange(Self.headerRow + 1, Column.errors, lastRow, Column.errors), "$\(errorsColumn)\(r)>0"),
         ]
-        sheet.columnWidths[Column.owner] = 22
-        sheet.columnWidths[Column.operation] = 22
+        sheet.columnWidths[Column.owner] = 20
+        sheet.columnWidths[Column.operation] = 21
         sheet.columnWidths[Column.title] = 30
         for c in Column.amounts { sheet.columnWidths[c] = 11.5 }
         sheet.columnWidths[Column.status] = 16
         sheet.columnWidths[Column.errors] = 10
         sheet.columnWidths[Column.warnings] = 13
         sheet.paperA3 = true
+        // Two blocks on paper, each with the operations' names: costs and aid, then own funds,
+        // FCTVA and checks.
+        sheet.columnBreaks = [Column.portage]
+        sheet.repeatColumns = Column.owner...Column.title
         sheet.columnWidths[Column.selfFinancing] = 15
         sheet.columnWidths[Column.aidRate] = 9
         sheet.columnWidths[Column.ownShareRate] = 11
@@ -268,7 +272,7 @@ struct SynthesisSheet: Sendable {
         cells.append(amount(Column.otherResources))
         cells.append(.formula("\(totalAid)+\(ownShare)+\(c(Column.otherResources))-\(cost)", .money(f.balanceGap), .euros))
         cells.append(amount(Column.fctva))
-        cells.append(.text(CommitteeWorkbook.aidStatus(f)))
+        cells.append(.text(CommitteeWorkbook.aidStatus(f), .textCenter))
         cells.append(source[Column.errors] ?? Cell(.integer(counts[i].errors), .integer))
         cells.append(source[Column.warnings] ?? Cell(.integer(counts[i].warnings), .integer))
         return cells
