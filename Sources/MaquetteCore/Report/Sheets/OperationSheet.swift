@@ -445,7 +445,7 @@ struct OperationSheet {
                 sheet.append([
                     Cell(.integer(y), .year),
                     live && !ttcTerms.isEmpty ? .formula(ttcTerms.joined(separator: "+"), .money(eligibleTTC), .money) : .money(eligibleTTC),
-                    delay.map { .formula("\(A1.cell(r, FCTVAColumn.spendingYear))+\($0)", .number(receipt), .year) } ?? Cell(.integer(receipt), .year),
+                    delay.map { .formula("\(A1.cell(r, FCTVAColumn.spendingYear))+\($0)", .number(receipt), .textCenter) } ?? Cell(.integer(receipt), .textCenter),
                     live && !fctvaTerms.isEmpty ? .formula(fctvaTerms.joined(separator: "+"), .money(amount), .money) : .money(amount),
                 ])
             }
