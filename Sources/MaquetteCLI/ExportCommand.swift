@@ -8,7 +8,7 @@ import MaquettePlans
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "exporter",
-        abstract: "Écrit le classeur Excel du comité des financeurs (Synthèse, une feuille par opération, Financeurs, Échéancier, Contrôles, Graphiques).",
+        abstract: "Écrit le classeur Excel du comité des financeurs (Synthèse, une feuille par opération, Financeurs, Demandes, Échéancier, Calendrier, Contrôles, Graphiques, Paramètres).",
         discussion: """
             Par défaut : Exports/<programme>.xlsx. Le classeur est écrit même si des règles sont \
             enfreintes (la feuille Contrôles le dit) ; il ne l'est pas si les plans sont illisibles \
@@ -40,7 +40,7 @@ struct ExportCommand: ParsableCommand {
     @Option(name: .long, help: "Date du classeur, JJ/MM/AAAA ou AAAA-MM-JJ (par défaut : SOURCE_DATE_EPOCH, sinon aujourd'hui).")
     var date: String?
 
-    @Option(name: .long, help: "Feuilles à écrire, séparées par des virgules, parmi synthese, operations, financeurs, echeancier, controles, graphiques (par défaut : toutes).")
+    @Option(name: .long, help: "Feuilles à écrire, séparées par des virgules, parmi synthese, operations, financeurs, demandes, echeancier, calendrier, controles, graphiques (par défaut : toutes ; les opérations ajoutent la feuille Paramètres).")
     var feuilles: String?
 
     func run() throws {

@@ -367,7 +367,7 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(sheets.status, 64)
         XCTAssertEqual(
             sheets.stderr,
-            "erreur : --feuilles : feuille inconnue « toto » ; feuilles : synthese, operations, financeurs, echeancier, controles, graphiques\n  Aide : « maquette exporter --help ».\n"
+            "erreur : --feuilles : feuille inconnue « toto » ; feuilles : synthese, operations, financeurs, demandes, echeancier, calendrier, controles, graphiques\n  Aide : « maquette exporter --help ».\n"
         )
         let help = try run(["--help"])
         XCTAssertEqual(help.status, 0)

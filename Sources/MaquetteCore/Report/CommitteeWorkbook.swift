@@ -23,7 +23,7 @@ public struct CommitteeWorkbook: Sendable {
     public var sheets: Set<SheetKind> = Set(SheetKind.allCases)
 
     public enum SheetKind: String, CaseIterable, Sendable {
-        case synthese, operations, financeurs, echeancier, controles, graphiques
+        case synthese, operations, financeurs, demandes, echeancier, calendrier, controles, graphiques
     }
 
     public static let synthesisSheet = "Synthèse"
@@ -101,14 +101,10 @@ public struct CommitteeWorkbook: Sendable {
                 builders.append((name, 40, { OperationSheet(book: book, figures: f, name: name, layout: layout).build() }))
             }
         }
-        if sheets.contains(.financeurs) {
-            builders.append((Self.fundersSheet, 40, { FundersSheet(book: book).build() }))
-            builders.append((Self.requestsSheet, 40, { RequestsSheet(book: book).build() }))
-        }
-        if sheets.contains(.echeancier) {
-            builders.append((Self.scheduleSheet, 40, { ScheduleSheet(book: book).build() }))
-            builders.append((Self.calendarSheet, figures.count + 4, { CalendarSheet(book: book).build() }))
-        }
+        if sheets.contains(.financeurs) { builders.append((Self.fundersSheet, 40, { FundersSheet(book: book).build() })) }
+        if sheets.contains(.demandes) { builders.append((Self.requestsSheet, 40, { RequestsSheet(book: book).build() })) }
+        if sheets.contains(.echeancier) { builders.append((Self.scheduleSheet, 40, { ScheduleSheet(book: book).build() })) }
+        if sheets.contains(.calendrier) { builders.append((Self.calendarSheet, figures.count + 4, { CalendarSheet(book: book).build() })) }
         if sheets.contains(.controles) {
             builders.append((Self.checksSheet, 4 + max(1, diagnostics.count), { ChecksSheet(book: book, synthesis: synthesis).build() }))
         }
