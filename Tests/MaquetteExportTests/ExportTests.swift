@@ -137,8 +137,13 @@ final class ExportTests: XCTestCase {
         let balance = try XCTUnwrap(sheet.rows.firstIndex { $0.first?.value == .text("Le plan de financement est équilibré au centime près") })
         guard case .formula(let verdict, .text("respectée")) = sheet.rows[balance][2].value else { return XCTFail() }
         XCTAssertTrue(verdict.hasPrefix("IF(OR(ROUND(F22,2)<>0,ROUND(F19,2)<0),\"non respectée\""), verdict)
-        XCTAssertEqual(sheet.rows[balance + 2][3].value, .text("formule du classeur"))  // each line's rate within its dispositif's
-        XCTAssertEqual(sheet.rows[balance + 3][3].value, .text("vérifié par Maquette le 27/11/2026"))
+        // Each line's rate within its dispositif's, and the State's dotations within 80 %, are
+        // formulas too; an early start is Maquette's finding, dated.
+        XCTAssertEqual(sheet.rows[balance + 2][3].value, .text("formule du classeur"))
+        XCTAssertEqual(sheet.rows[balance + 3][0].value, .text("DETR + DSIL + DPV + DSID au plus 80 % de la dépense subventionnable HT"))
+        guard case .formula(let dotations, .text("respectée")) = sheet.rows[balance + 3][2].value else { return XCTFail() }
+        XCTAssertTrue(dotations.contains("*1000000>800000*ROUND(MAX(D15,D16)*100,0)"), dotations)
+        XCTAssertEqual(sheet.rows[balance + 4][3].value, .text("vérifié par Maquette le 27/11/2026"))
         // Contrôles counts from the Synthèse's totals.
         guard case .formula(let counts, .text(let subtitle)) = try XCTUnwrap(model.sheet("Contrôles")).rows[2][0].value else { return XCTFail() }
         XCTAssertTrue(counts.hasPrefix("IF(('Synthèse'!$AC$"), counts)

@@ -40,6 +40,10 @@ struct OperationSheet {
             case balance, ownersShare
             /// Each line's amount within its dispositif's rates of its base: (row, minimum, maximum).
             case rates([(row: Int, minimum: Rate?, maximum: Rate?)])
+            /// The State's dotations together within `cap` of the largest of their bases: their rows.
+            case dotations(rows: [Int], cap: Rate)
+            /// The fonds de concours within the beneficiary's share net of subsidies: their rows.
+            case fondsDeConcours(rows: [Int])
         }
         let title: String
         let reference: String
@@ -151,6 +155,19 @@ struct OperationSheet {
                     // (a rate not known) stay Maquette's.
                     live = .rates(bounds)
                     otherwise = verdict(found.filter { $0.severity != .erreur })
+                case "dotations-plafond":
+                    let rows = ordered.indices.filter { ordered[$0].has(.dotationEtat) }.map { firstResource + $0 }
+                    let day = f.referenceDay
+                    if !rows.isEmpty, case .rate(let cap)? = book.plans.catalogue.parameters[ParameterName.dotationsPlafond]?.value(at: day)?.value {
+                        live = .dotations(rows: rows, cap: cap)
+                        otherwise = verdict(found.filter { $0.severity != .erreur })
+                    }
+                case "fonds-de-concours":
+                    let rows = ordered.indices.filter { ordered[$0].nature == .fondsDeConcours }.map { firstResource + $0 }
+                    if !rows.isEmpty {
+                        live = .fondsDeConcours(rows: rows)
+                        otherwise = verdict(found.filter { $0.severity != .erreur })
+                    }
                 default: break
                 }
                 checks.append(
@@ -498,6 +515,24 @@ struct OperationSheet {
                 if !terms.isEmpty {
                     verdict = .formula("IF(OR(\(terms.joined(separator: ","))),\"\(broken)\",\"\(check.otherwise)\")", .text(check.verdict), .text)
                 }
+            case .dotations(let rows, let cap):
+                typealias R = ResourceColumn
+                let counted = { (row: Int) in
+                    "IF(AND(\(A1.cell(row, R.status))<>\"\(WorkbookLabels.refused)\",\(A1.cell(row, R.status))<>\"\(WorkbookLabels.lapsed)\"),\(A1.cell(row, R.amount)),0)"
+                }
+                let total = "ROUND((" + rows.map(counted).joined(separator: "+") + ")*100,0)"
+                let base = "ROUND(MAX(" + rows.map { A1.cell($0, R.base) }.joined(separator: ",") + ")*100,0)"
+                verdict = .formula(
+                    "IF(AND(\(base)<>0,\(total)*1000000>\(cap.millionths)*\(base)),\"\(broken)\",\"\(check.otherwise)\")", .text(check.verdict), .text)
+            case .fondsDeConcours(let rows):
+                typealias R = ResourceColumn
+                let counted = { (row: Int) in
+                    "IF(AND(\(A1.cell(row, R.status))<>\"\(WorkbookLabels.refused)\",\(A1.cell(row, R.status))<>\"\(WorkbookLabels.lapsed)\"),\(A1.cell(row, R.amount)),0)"
+                }
+                let fdc = "ROUND((" + rows.map(counted).joined(separator: "+") + ")*100,0)"
+                // fdc ≤ cost − other aid − fdc, that is fdc ≤ cost − public aid (the fdc included).
+                let net = "ROUND((\(costCell)-\(aid))*100,0)"
+                verdict = .formula("IF(\(fdc)>\(net),\"\(broken)\",\"\(check.otherwise)\")", .text(check.verdict), .text)
             case nil: break
             }
             sheet.append([
