@@ -163,6 +163,20 @@ final class ExportTests: XCTestCase {
         XCTAssertEqual(calendar.rows[halle][2].value, .text("02/2027 → 06/2028"))
         XCTAssertEqual(calendar.fills.count, 1)
 
+        // The bridge from the owner's share HT to the cash need TTC: 3 416 900 − 459 000 (EPF)
+        // − 300 000 (loans) + 1 718 200 (VAT) − 1 632 066,76 (FCTVA) = 2 744 033,24, nothing left.
+        let schedule = try XCTUnwrap(model.sheet("Échéancier"))
+        let bridge = try XCTUnwrap(schedule.rows.firstIndex { $0.first?.value == .text("Du besoin HT de la synthèse au besoin de trésorerie TTC") })
+        let figures = schedule.rows[(bridge + 1)...(bridge + 7)].map { row -> Money? in
+            if case .formula(_, .money(let m)) = row[2].value { return m }
+            return nil
+        }
+        XCTAssertEqual(figures, [
+            Money(euros: 3_416_900), Money(euros: -459_000), Money(euros: -300_000), Money(euros: 1_718_200), Money(cents: -163_206_676), .zero,
+            Money(cents: 274_403_324),
+        ])
+        XCTAssertEqual(schedule.rows[bridge + 1][2].value, .formula("'Synthèse'!$W$17", .money(Money(euros: 3_416_900))))
+
         let requests = try XCTUnwrap(model.sheet("Demandes"))
         let detr = try XCTUnwrap(
             requests.rows.firstIndex { $0.count > 2 && $0[2].value == .text("Tiers-lieu dans l'ancienne école Bladé") && $0[1].value == .text("Dotation d'équipement des territoires ruraux (DETR)") })

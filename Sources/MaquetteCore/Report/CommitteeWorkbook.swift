@@ -103,7 +103,7 @@ public struct CommitteeWorkbook: Sendable {
         }
         if sheets.contains(.financeurs) { builders.append((Self.fundersSheet, 40, { FundersSheet(book: book).build() })) }
         if sheets.contains(.demandes) { builders.append((Self.requestsSheet, 40, { RequestsSheet(book: book).build() })) }
-        if sheets.contains(.echeancier) { builders.append((Self.scheduleSheet, 40, { ScheduleSheet(book: book).build() })) }
+        if sheets.contains(.echeancier) { builders.append((Self.scheduleSheet, 40, { ScheduleSheet(book: book, synthesis: synthesis).build() })) }
         if sheets.contains(.calendrier) { builders.append((Self.calendarSheet, figures.count + 4, { CalendarSheet(book: book).build() })) }
         if sheets.contains(.controles) {
             builders.append((Self.checksSheet, 4 + max(1, diagnostics.count), { ChecksSheet(book: book, synthesis: synthesis).build() }))

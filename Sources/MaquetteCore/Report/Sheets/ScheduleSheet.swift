@@ -1,6 +1,7 @@
 /// Cash flows and needs by owner and year.
 struct ScheduleSheet {
     let book: CommitteeWorkbook
+    let synthesis: SynthesisSheet
 
     enum Column {
         static let owner = 0, year = 1, spendingHT = 2, spendingTTC = 3, subsidies = 4, fctva = 5, loans = 6, otherReceipts = 7
@@ -74,9 +75,11 @@ struct ScheduleSheet {
                     acc[6] += y.need
                 }
             }
+            let totalRow = sheet.nextRow
             sheet.append(
                 [.text("Total", .labelTotal), .text("", .labelTotal)]
                     + (Column.spendingHT...Column.need).map { c in .formula("SUM(\(A1.range(first, c, last, c)))", .money(totals[c - Column.spendingHT]), .moneyTotal) })
+            bridge(&sheet, need: (A1.cell(totalRow, Column.need), totals[6]))
             sheet.autofilter = CellRange(3, 0, last, Column.capacity)
             sheet.problemHighlights = [
                 (CellRange(first, Column.cumulatedNeed, last, Column.cumulatedNeed), "AND(ISNUMBER(\(A1.cell(first, Column.capacity))),\(A1.cell(first, Column.cumulatedNeed))>\(A1.cell(first, Column.capacity)))")
@@ -90,5 +93,41 @@ struct ScheduleSheet {
         sheet.rowHeights[3] = 47
         sheet.fitRowHeights()
         return sheet
+    }
+
+    /// From the owner's share on the plans' basis (the Synthèse) to the cash need TTC (the total
+    /// above): the EPF's land carrying and the loans are receipts of the schedule, the VAT is paid
+    /// out, the FCTVA comes back; what remains is aid and FCTVA received after the last year shown.
+    private func bridge(_ sheet: inout SheetModel, need: (cell: String, value: Money)) {
+        let sums = synthesis.sums(book.figures.indices)
+        typealias S = SynthesisSheet.Column
+        let live = book.sheets.contains(.synthese)
+        let source = A1.sheet(CommitteeWorkbook.synthesisSheet) + "!"
+        func total(_ column: Int) -> String { source + A1.cell(synthesis.totalRow, column, absolute: true) }
+        // The VAT the owners pay: on the plans drawn up HT (a plan TTC already counts it).
+        let htPlans = book.figures.filter { $0.operation.basis == .ht }
+        let vat = Money.sum(htPlans.map { $0.costTTC - $0.costHT })
+        let allHT = htPlans.count == book.figures.count
+        sheet.skip()
+        sheet.append([.text("Du besoin HT de la synthèse au besoin de trésorerie TTC", .section)])
+        let first = sheet.nextRow
+        let items: [(String, Money, String?)] = [
+            ("Part du maître d'ouvrage (synthèse, base de chaque plan)", sums[S.ownShare], live ? total(S.ownShare) : nil),
+            ("− portage foncier de l'EPF (avec les emprunts dans l'échéancier)", -sums[S.portage], live ? "-" + total(S.portage) : nil),
+            ("− emprunts (recettes de l'échéancier)", -sums[S.loan], live ? "-" + total(S.loan) : nil),
+            ("+ TVA payée sur les plans établis HT", vat, live && allHT ? "\(total(S.costTTC))-\(total(S.costHT))" : nil),
+            ("− FCTVA attendu", -sums[S.fctva], live ? "-" + total(S.fctva) : nil),
+        ]
+        for (label, value, formula) in items {
+            sheet.append([.text(label), .empty, formula.map { .formula($0, .money(value), .money) } ?? .money(value)])
+        }
+        let last = sheet.nextRow - 1
+        let explained = Money.sum(items.map(\.1))
+        let sum = "SUM(\(A1.range(first, Column.spendingHT, last, Column.spendingHT)))"
+        sheet.append([
+            .text("Reste : versements après la dernière année, échéancier des aides établi par Maquette"), .empty,
+            .formula("\(need.cell)-\(sum)", .money(need.value - explained), .money),
+        ])
+        sheet.append([.text("= Besoin de trésorerie cumulé (total ci-dessus)", .labelTotal), .text("", .labelTotal), .formula(need.cell, .money(need.value), .moneyTotal)])
     }
 }
