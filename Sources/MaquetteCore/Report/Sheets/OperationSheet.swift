@@ -95,15 +95,17 @@ struct OperationSheet {
             ownShareRow = r + 3
             fctvaTotalRow = r + 4
             r += 5 + 1
-            if op.section == .investissement && (!f.fctva.isEmpty || op.costs.contains { $0.fctvaEligible && $0.vatRate > .zero }) {
-                fctvaYears = Array(Set(years + f.fctva.map(\.spendingYear))).sorted()
+            let hasFCTVA = op.section == .investissement && (!f.fctva.isEmpty || op.costs.contains { $0.fctvaEligible && $0.vatRate > .zero })
+            let fctvaYears = hasFCTVA ? Array(Set(years + f.fctva.map(\.spendingYear))).sorted() : []
+            if !fctvaYears.isEmpty {
+                self.fctvaYears = fctvaYears
                 r += 2  // section and header
                 firstFCTVA = r
                 r += fctvaYears.count
                 lastFCTVA = r - 1
                 r += 2  // total, blank
             } else {
-                fctvaYears = []
+                self.fctvaYears = []
                 firstFCTVA = r
                 lastFCTVA = r - 1
             }
