@@ -304,6 +304,8 @@ def check_edits(maquette, plans, book, paths, before, work, col):
     check(HALLE, find_row(h, 0, "Aides publiques"), 5, 600000, "public aid")
     check(HALLE, find_row(h, 0, "Taux d'aide publique…"), 5, 0.375, "aid rate")
     check(HALLE, find_row(h, 0, "Part du maître d'ouvrage dans les financements publics"), 5, 0.625, "owner's share")
+    check(HALLE, find_row(h, 0, "dont autofinancement"), 5, 1000000, "own funds in the owner's share")
+    check(HALLE, find_row(h, 0, "dont emprunts…"), 5, 0, "loans in the owner's share")
     check(HALLE, find_row(h, 0, "FCTVA attendu"), 5, 314956.80, "FCTVA")
     y2027 = find_row(h, 0, "2027", find_row(h, 0, "Année de dépense"))
     check(HALLE, y2027, 1, 991043.48, "eligible TTC 2027")

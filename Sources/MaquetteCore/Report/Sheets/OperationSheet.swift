@@ -92,9 +92,10 @@ struct OperationSheet {
             r += 3 + 1 + 1  // totals, blank, section
             aidRow = r
             ownRow = r + 2
-            ownShareRow = r + 3
-            fctvaTotalRow = r + 4
-            r += 5 + 1
+            // The owner's share, then what it is made of (loans are not aid).
+            ownShareRow = r + 3 + Self.ownShareParts.count
+            fctvaTotalRow = ownShareRow + 1
+            r = fctvaTotalRow + 2
             let hasFCTVA = op.section == .investissement && (!f.fctva.isEmpty || op.costs.contains { $0.fctvaEligible && $0.vatRate > .zero })
             let fctvaYears = hasFCTVA ? Array(Set(years + f.fctva.map(\.spendingYear))).sorted() : []
             if !fctvaYears.isEmpty {
@@ -191,6 +192,12 @@ struct OperationSheet {
             let publicFinancing = f.ownersShare + f.publicAid
             return !publicFinancing.isZero && !f.ownersShare.isAtLeast(minimum, of: publicFinancing)
         }
+
+        /// The parts of the owner's share shown under it, by Synthèse column.
+        static let ownShareParts: [(label: String, column: Int)] = [
+            ("dont autofinancement", SynthesisSheet.Column.selfFinancing), ("dont emprunts (ce ne sont pas des aides)", SynthesisSheet.Column.loan),
+            ("dont portage foncier de l'EPF", SynthesisSheet.Column.portage),
+        ]
 
         /// Rules found broken and to watch, as the checks' rows say them, plus the findings no row shows.
         var counts: (errors: Int, warnings: Int) {
@@ -411,7 +418,15 @@ struct OperationSheet {
         sheet.append(
             [.text("Part du maître d'ouvrage")] + amountColumnPad
                 + [.formula("SUMIFS(\(amounts),\(kinds),\"\(WorkbookLabels.CountsAs.ownersShare)\",\(counted))", .money(f.ownersShare), .moneyBold)])
+        let parts = SynthesisSheet.values(of: f)
+        let rubrics = A1.range(firstResource, ResourceColumn.rubric, lastResource, ResourceColumn.rubric)
+        for part in Layout.ownShareParts {
+            sheet.append(
+                [.text(part.label)] + amountColumnPad
+                    + [.formula("SUMIFS(\(amounts),\(rubrics),\"\(SynthesisSheet.headers[part.column])\",\(counted))", .money(parts[part.column]), .money)])
+        }
         let ownShareRow = sheet.nextRow
+        precondition(ownShareRow == layout.ownShareRow)
         let own = A1.cell(ownRow, ResourceColumn.amount)
         let aid = A1.cell(aidRow, ResourceColumn.amount)
         let minimum = Self.minimumOwnersShare(f, book: book)
