@@ -5,7 +5,8 @@ SWIFT ?= swift
 PLANS ?= Plans
 # Debian packages the build needs, and those only the tests need.
 APT_PACKAGES = libyaml-dev libxlsxwriter-dev pkg-config zlib1g-dev libglpk-dev coinor-libclp-dev
-TEST_APT_PACKAGES = unzip libreoffice-calc-nogui locales
+# Carlito has Calibri's metrics: without it LibreOffice lays the pages out wider than Excel does.
+TEST_APT_PACKAGES = unzip libreoffice-calc-nogui locales fonts-crosextra-carlito poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Installs the Debian packages of $(1) that are not installed yet.

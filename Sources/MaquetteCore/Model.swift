@@ -136,6 +136,10 @@ public struct Programme: Sendable, Equatable {
     private var ownerIndex: [String: Int] = [:]
     public var defaultBasis: Basis
     public var location: SourceLocation?
+    /// The meeting of the Comité régional des financeurs the plans are prepared for, if known.
+    public var committeeDay: Day?
+    /// Who certifies the plans on the owners' behalf ("Le président, …"), if given.
+    public var signatory: String?
 
     public init(
         id: String, name: String, firstYear: Int, lastYear: Int, referenceDay: Day,
