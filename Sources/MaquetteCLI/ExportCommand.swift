@@ -154,6 +154,9 @@ struct ExportCommand: ParsableCommand {
             Console.err(
                 "Attention : \(errors) erreur\(errors > 1 ? "s" : "") dans les plans ; le classeur est un projet (voir la feuille Contrôles, ou `maquette verifier`).\n")
         }
+        // Everything is written: leave without freeing the plans, figures and model one by one
+        // (a third of a second at 50 000 operations).
+        ExitStatus.success.exit()
     }
 
     /// The items of a comma-separated option; an empty list is a misuse, not "nothing".
