@@ -97,6 +97,7 @@ public enum WorkbookRenderer {
         let formats: [Format] = try CellStyle.allCases.map { try workbook.format(spec($0)) }
         let problem = try workbook.format(FormatSpec(bold: true, fontColor: 0x9C0006, background: 0xFFC7CE))
         let fill = try workbook.format(FormatSpec(fontColor: 0xFFFFFF, background: 0x2E75B6))
+        let attention = try workbook.format(FormatSpec(background: 0xFFE699))
         try workbook.setProperties(
             title: model.title, subject: model.subject, author: model.author, company: model.author, comments: model.comments,
             created: model.created)
@@ -128,6 +129,11 @@ public enum WorkbookRenderer {
             }
             for h in sheetModel.fills {
                 try sheet.highlight(firstRow: h.range.firstRow, firstColumn: h.range.firstColumn, lastRow: h.range.lastRow, lastColumn: h.range.lastColumn, formula: h.formula, format: fill)
+            }
+            for h in sheetModel.attentionHighlights {
+                try sheet.highlight(
+                    firstRow: h.range.firstRow, firstColumn: h.range.firstColumn, lastRow: h.range.lastRow, lastColumn: h.range.lastColumn, formula: h.formula,
+                    format: attention)
             }
             let mergeStarts = Dictionary(sheetModel.merges.map { ($0.firstRow * 16_384 + $0.firstColumn, $0) }, uniquingKeysWith: { a, _ in a })
             let mergeRows = Set(sheetModel.merges.map(\.firstRow))

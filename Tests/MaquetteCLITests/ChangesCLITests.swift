@@ -196,6 +196,18 @@ extension CLITests {
         // DETR notified 01/03/2025, so its start is due by 01/03/2027: 775 days after 15/01/2025.
         XCTAssertEqual(deadlines.first { $0[1] == start && $0[2] == "1" }?[5], "775")
         XCTAssertTrue(try unzip(book.path, "xl/workbook.xml").contains("name=\"Évolutions\""))
+
+        // On the Halle's sheet, the lines that changed and are still there carry the mark beside
+        // their share of the cost (column 12): the DETR (300 000 → 350 000, notified) and the
+        // balancing autofinancement (1 000 000 − 300 000 − 200 000 − 100 000 = 400 000 before,
+        // 1 000 000 − 350 000 − 200 000 = 450 000 after); the Région line, unchanged, carries none.
+        let marks = sheets.flatMap { name, cells in cells.filter { $0[5] == "◆ modifié depuis la référence" }.map { (name, $0) } }
+        XCTAssertEqual(marks.map(\.0), ["Halle", "Halle"], "\(marks)")
+        XCTAssertEqual(marks.map { $0.1[2] }, ["12", "12"])
+        let markedRows = marks.map { mark in sheets[mark.0]?.filter { $0[1] == mark.1[1] }.map { $0[5] } ?? [] }
+        XCTAssertTrue(markedRows.first?.contains { $0.contains("DETR") } ?? false, "\(markedRows)")
+        XCTAssertTrue(markedRows.last?.contains("450000.0") ?? false, "\(markedRows)")
+        XCTAssertFalse(markedRows.joined().contains { $0.contains("Bourgs") }, "\(markedRows)")
     }
 
     /// `@{date}`: the history's last commit before the end of that day, even without a reflog.

@@ -2,6 +2,8 @@
 /// resource counts as, a rule's verdict. Cells and formulas take them from here, so that changing a
 /// label on screen cannot silently break a `SUMIFS` that looks for it.
 enum WorkbookLabels {
+    /// Beside an expense or funding line that changed since the reference of `exporter --depuis`.
+    static let changedSinceReference = "◆ modifié depuis la référence"
     /// Funding statuses, as the drop-downs offer them; refused and lapsed lines do not count.
     static let statuses = FundingStatus.allCases.map(\.label)
     static let refused = FundingStatus.refuse.label

@@ -156,6 +156,8 @@ public struct SheetModel: Sendable {
     public var problemHighlights: [(range: CellRange, formula: String)] = []
     /// Conditional formats: where `formula` holds, the cell is filled (a calendar's bars).
     public var fills: [(range: CellRange, formula: String)] = []
+    /// Conditional formats: where `formula` holds, the cell is shown as needing attention soon.
+    public var attentionHighlights: [(range: CellRange, formula: String)] = []
     public var charts: [ChartModel] = []
 
     public init(name: String) { self.name = name }

@@ -3,6 +3,8 @@
 /// past are highlighted.
 public struct DeadlinesSheet: Sendable {
     public static let name = "Échéances"
+    /// Deadlines within this many days are shown as needing attention.
+    static let soonDays = 60
 
     public struct Input: Sendable {
         public var deadlines: [Deadline]
@@ -24,8 +26,8 @@ public struct DeadlinesSheet: Sendable {
         var sheet = book.newSheet(
             Self.name, title: "Échéances au \(input.today.formatted)",
             subtitle: lost == 0
-                ? "\(list.count) échéance(s) ; en rouge, celles qui sont dépassées."
-                : "ATTENTION : \(lost) échéance(s) dépassée(s) font perdre une aide ; en rouge, toutes celles qui sont dépassées.",
+                ? "\(list.count) échéance(s) ; en rouge, celles qui sont dépassées ; en jaune, celles des \(Self.soonDays) prochains jours."
+                : "ATTENTION : \(lost) échéance(s) dépassée(s) font perdre une aide ; en rouge, toutes celles qui sont dépassées ; en jaune, celles des \(Self.soonDays) prochains jours.",
             lastColumn: 10)
         sheet.append(
             Cell.headings(["Échéance", "Jours restants", "État", "Obligation", "Opération", "Financeur", "Dispositif", "Détail", "Référence", "Fichier", "Ligne"]) { $0 == 1 })
@@ -46,6 +48,9 @@ public struct DeadlinesSheet: Sendable {
             sheet.problemHighlights = [
                 (CellRange(first, 0, last, 10), "AND($\(A1.column(1))\(first + 1)<0,$\(A1.column(2))\(first + 1)<>\"\(Deadline.Urgency.enAttente.label)\")")
             ]
+            // Due soon: the next two months, as the days left (a formula) say it.
+            let days = "$\(A1.column(1))\(first + 1)"
+            sheet.attentionHighlights = [(CellRange(first, 0, last, 10), "AND(\(days)>=0,\(days)<=\(Self.soonDays))")]
         } else {
             sheet.append([.text("Aucune échéance.")])
         }

@@ -208,6 +208,21 @@ struct OperationSheet {
         }
     }
 
+    /// The first lines of the expense and funding entries of `op` that a change since the
+    /// reference of `exporter --depuis` falls in (a change points at the entry, or at one of its
+    /// keys written on a later line of the same entry).
+    static func changedLines(of op: Operation, since changes: [PlanChange]) -> Set<Int> {
+        let starts = (op.costs.compactMap { $0.location } + op.funding.compactMap { $0.location })
+            .filter { $0.file == op.file }.map(\.line).sorted()
+        var found: Set<Int> = []
+        for change in changes where change.operation == op.id {
+            guard let at = change.location, at.file == op.file, change.kind == .depense || change.kind == .financementAjoute || change.kind == .financementModifie
+            else { continue }
+            if let start = starts.last(where: { $0 <= at.line }) { found.insert(start) }
+        }
+        return found
+    }
+
     /// The owner's minimum share of public financing (CGCT L1111-10), when the rule applies.
     static func minimumOwnersShare(_ f: OperationFigures, book: CommitteeWorkbook) -> Rate? {
         let op = f.operation
@@ -229,6 +244,8 @@ struct OperationSheet {
         if !op.perimeters.isEmpty { facts.append("périmètres \(op.perimeters.map { $0.uppercased() }.joined(separator: ", "))") }
         facts.append("fichier \(book.planFile(op.file))")
         var sheet = book.newSheet(name, title: op.title, subtitle: facts.joined(separator: " · "), lastColumn: CheckColumn.lastDetail)
+        let changed = Self.changedLines(of: op, since: book.changes?.changes ?? [])
+        let mark = Cell.text(WorkbookLabels.changedSinceReference, .note)
 
         // Expenses: each year's HT a share of the line's amount (the last year what is left), each
         // year's TTC with the line's VAT split as Maquette splits it (rounded down, the last year
@@ -278,7 +295,7 @@ struct OperationSheet {
                     .text(line.label), .text(line.nature.label), .money(line.amountHT, .inputMoney), .rate(line.vatRate, .inputRate),
                     .formula("\(ht)+ROUND(\(ht)*\(A1.cell(r, CostColumn.vatRate)),2)", .money(line.amountTTC), .money),
                     .text(line.fctvaEligible ? Self.eligible : Self.notEligible, .input),
-                ] + years.map { yearCells[$0] ?? .empty })
+                ] + years.map { yearCells[$0] ?? .empty } + (line.location.map { changed.contains($0.line) } == true ? [mark] : []))
         }
         let firstCost = layout.firstCost, lastCost = layout.lastCost
         let costTotalRow = sheet.nextRow
@@ -373,6 +390,7 @@ struct OperationSheet {
                 .formula(
                     "IF(OR(\(costCell)=0,\(status)=\"\(WorkbookLabels.refused)\",\(status)=\"\(WorkbookLabels.lapsed)\"),0,\(amountCell)/\(costCell))",
                     .rate(share), .rate))
+            if line.line.location.map({ changed.contains($0.line) }) == true { cells.append(mark) }
             sheet.append(cells)
         }
         let lastResource = layout.lastResource
