@@ -57,14 +57,24 @@ struct CheckCommand: ParsableCommand {
     var skippedRules: Set<DiagnosticID> { Set(Self.ruleIDs(skip).compactMap(DiagnosticID.init(rawValue:))) }
 
     func run() throws {
-        if watch { return try watchLoop() }
+        let location = try plans.resolve()
+        if watch { return try watchLoop(location.folder) }
         let bar = ProgressBar(total: 1, label: "Lecture")
-        let loaded = PlanLoader.load(folder: plans.dossier) { bar.update($0, of: $1) }.applying(scenario: scenario)
+        let loaded = PlanLoader.load(folder: location.folder) { bar.update($0, of: $1) }.applying(scenario: scenario)
         bar.finish()
-        let (diagnostics, figures) = check(loaded)
+        var (diagnostics, figures) = check(loaded)
+        var operations = loaded.plans?.operations.count ?? 0
+        if let p = loaded.plans, let id = try location.operationID(in: p) {
+            // The rules look at the whole programme (envelopes are shared); only what concerns
+            // the operation, or is written in its file, is shown.
+            let file = p.operations.first { $0.id == id }?.location?.file
+            diagnostics = diagnostics.filter { $0.operation == id || ($0.operation == nil && file != nil && $0.location?.file == file) }
+            figures = figures.filter { $0.operation.id == id }
+            operations = 1
+        }
         switch format {
         case .texte:
-            Console.out(text(of: diagnostics, loaded))
+            Console.out(text(of: diagnostics, loaded, operations: operations))
         case .json:
             Console.out(JSONReport.render(diagnostics: diagnostics, figures: figures, programme: loaded.plans?.programme) + "\n")
         }
@@ -85,12 +95,12 @@ extension CheckCommand {
     }
 
     /// The diagnostics as text, then the summary line.
-    func text(of diagnostics: [Diagnostic], _ loaded: LoadResult) -> String {
+    func text(of diagnostics: [Diagnostic], _ loaded: LoadResult, operations: Int? = nil) -> String {
         let printer = DiagnosticPrinter(sources: loaded.sources, colour: DiagnosticPrinter.terminalSupportsColour(STDOUT_FILENO))
         var text = ""
         for rendered in printer.render(diagnostics) { text += rendered + "\n" }
         if let p = loaded.plans {
-            text += DiagnosticPrinter.summary(diagnostics, operations: p.operations.count) + "\n"
+            text += DiagnosticPrinter.summary(diagnostics, operations: operations ?? p.operations.count, strict: strict) + "\n"
         } else {
             text += "Les plans ne peuvent pas être lus : corrigez les erreurs ci-dessus.\n"
         }
@@ -98,18 +108,19 @@ extension CheckCommand {
     }
 
     /// Re-checks whenever a file of the plans folder changes, re-reading only what changed.
-    func watchLoop() throws {
+    func watchLoop(_ folder: String) throws {
         let cache = ParseCache()
         var lastSignature: [String: Date] = [:]
         while true {
-            let signature = Self.signature(of: plans.dossier)
+            let signature = Self.signature(of: folder)
             if signature != lastSignature {
                 lastSignature = signature
                 let start = DispatchTime.now().uptimeNanoseconds
-                let loaded = PlanLoader.load(folder: plans.dossier, cache: cache).applying(scenario: scenario)
+                let loaded = PlanLoader.load(folder: folder, cache: cache).applying(scenario: scenario)
                 var text = text(of: check(loaded).diagnostics, loaded)
                 let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-                text += "Revérifié en \(String(format: "%.2f", seconds)) s (\(cache.lastParsed) fichier(s) d'opération relu(s)). En attente de modifications…\n"
+                let reread = French.count(cache.lastParsed, "fichier d'opération relu", "fichiers d'opération relus")
+                text += "Revérifié en \(String(format: "%.2f", seconds).replacingOccurrences(of: ".", with: ",")) s (\(reread)). En attente de modifications…\n"
                 Console.out(text)
             }
             Thread.sleep(forTimeInterval: 0.3)

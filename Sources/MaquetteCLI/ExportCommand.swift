@@ -42,7 +42,8 @@ struct ExportCommand: ParsableCommand {
     func run() throws {
         let clock = PhaseClock()
         let bar = ProgressBar(total: 1, label: "Lecture")
-        let base = PlanLoader.load(folder: plans.dossier) { bar.update($0, of: $1) }
+        let location = try plans.resolve()
+        let base = PlanLoader.load(folder: location.folder) { bar.update($0, of: $1) }
         bar.finish()
         let loaded = base.applying(scenario: scenario.first)
         guard let p = loaded.plans else {
@@ -50,6 +51,7 @@ struct ExportCommand: ParsableCommand {
             throw ExitStatus.unreadable.code
         }
         var selected = p
+        if let id = try location.operationID(in: p) { selected.operations = p.operations.filter { $0.id == id } }
         if let list = operations {
             let ids = try Self.list(list, option: "--operations", example: p.operations.first?.id ?? "halle-aux-grains")
             for id in ids where !p.operations.contains(where: { $0.id == id }) {
@@ -146,8 +148,12 @@ struct ExportCommand: ParsableCommand {
                 target = output
             }
         } else {
-            try? fm.createDirectory(atPath: "Exports", withIntermediateDirectories: true)
-            target = "Exports/\(p.programme.id).xlsx"
+            // From inside the plans folder (found upward), Exports/ goes beside it, never in it.
+            let folder = plans.dossier
+            let inside = folder == "." || folder == ".." || folder.hasPrefix("../")
+            let exports = inside ? (folder as NSString).appendingPathComponent("../Exports") : "Exports"
+            try? fm.createDirectory(atPath: exports, withIntermediateDirectories: true)
+            target = "\(exports)/\(p.programme.id).xlsx"
         }
         guard target.hasSuffix(".xlsx") else { throw ValidationError("le classeur doit avoir l'extension .xlsx : « \(target) »") }
         return try OutputPolicy(plansFolder: plans.dossier).destination(target, kind: .workbook)

@@ -10,8 +10,15 @@ extension Maquette {
     public static func mainInFrench(_ arguments: [String]? = nil) -> Never {
         Console.prepare()
         TemporaryFiles.installSignalCleanup()
+        var given = arguments ?? Array(CommandLine.arguments.dropFirst())
         do {
-            var command = try parseAsRoot(arguments)
+            given = try CommandNames.normalise(given)
+        } catch let error as CommandNames.UnknownCommand {
+            Console.err("erreur : \(error.message)\n")
+            ExitStatus.usage.exit()
+        } catch {}
+        do {
+            var command = try parseAsRoot(given)
             do {
                 try command.run()
             } catch let error as ValidationError {

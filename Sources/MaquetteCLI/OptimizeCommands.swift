@@ -43,7 +43,9 @@ struct OptimizeCommand: ParsableCommand {
     var solveur: SolverChoice = .clp
 
     func run() throws {
-        let (_, p) = try loadPlans(plans.dossier, scenario: scenario)
+        let location = try plans.resolve()
+        let (_, p) = try loadPlans(location.folder, scenario: scenario)
+        let restricted = try location.operationID(in: p)
         var weights: [String: Int] = [:]
         for item in poids {
             let parts = item.split(separator: "=")
@@ -56,7 +58,7 @@ struct OptimizeCommand: ParsableCommand {
         let policy = OutputPolicy(plansFolder: plans.dossier)
         let scenarioFile = try scenarioDestination(output, default: "optimise.yaml", policy: policy)
         let lpFile = try lp.map { try policy.destination($0, kind: .linearProgram) }
-        let optimizer = FundingOptimizer(plans: p, goal: .leastOwnShare(weights: weights))
+        let optimizer = FundingOptimizer(plans: p, goal: .leastOwnShare(weights: weights), operations: restricted.map { [$0] })
         if let lpFile {
             try AtomicFile.write(Data(optimizer.linearProgram.cplexLP.utf8), to: lpFile)
         }
@@ -72,10 +74,9 @@ struct FixCommand: ParsableCommand {
         aliases: ["fix"]
     )
 
-    @Option(name: .long, help: "Dossier des plans.")
-    var dossier: String = "Plans"
+    @OptionGroup var plans: PlansOptions
 
-    @Argument(help: "Opération à corriger (sans elle : toutes).")
+    @Argument(help: "Opération à corriger (sans elle : toutes, ou celle que nomme le premier argument).")
     var operation: String?
 
     @Option(name: .long, help: "Scénario de départ.")
@@ -88,7 +89,10 @@ struct FixCommand: ParsableCommand {
     var solveur: SolverChoice = .clp
 
     func run() throws {
+        let location = try plans.resolve()
+        let dossier = location.folder
         let (_, p) = try loadPlans(dossier, scenario: scenario)
+        let operation = try self.operation ?? location.operationID(in: p)
         if let operation, !p.operations.contains(where: { $0.id == operation }) {
             throw ValidationError("opération inconnue « \(operation) » ; opérations : \(p.operations.map(\.id).sorted().joined(separator: ", "))")
         }

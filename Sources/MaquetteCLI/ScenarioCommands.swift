@@ -13,6 +13,14 @@ func loadPlans(_ folder: String, scenario: String?) throws -> (LoadResult, Plans
     return (loaded, plans)
 }
 
+/// The plans the location names, with a scenario applied, restricted to the operation it names
+/// if any (the programme's other operations left out).
+func loadPlans(_ location: PlansLocation, scenario: String?) throws -> (LoadResult, Plans) {
+    var (loaded, plans) = try loadPlans(location.folder, scenario: scenario)
+    if let id = try location.operationID(in: plans) { plans.operations = plans.operations.filter { $0.id == id } }
+    return (loaded, plans)
+}
+
 /// `maquette tresorerie`: the year-by-year cash view per maître d'ouvrage.
 struct TreasuryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -32,7 +40,7 @@ struct TreasuryCommand: ParsableCommand {
     var scenario: String?
 
     func run() throws {
-        let (_, p) = try loadPlans(plans.dossier, scenario: scenario)
+        let (_, p) = try loadPlans(plans.resolve(), scenario: scenario)
         let figures = Financing.figures(of: p)
         let (owners, programme) = Treasury.tables(figures, plans: p)
         var out = "Trésorerie — \(p.programme.name)\(scenario.map { " — scénario \($0)" } ?? "")\n"
@@ -89,7 +97,7 @@ struct SimulateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (_, p) = try loadPlans(plans.dossier, scenario: scenario)
+        let (_, p) = try loadPlans(plans.resolve(), scenario: scenario)
         let bar = ProgressBar(total: 1, label: "Simulation")
         let result = MonteCarlo(plans: p).run(draws: tirages, seed: graine) { bar.update($0, of: $1) }
         bar.finish()
@@ -100,7 +108,7 @@ struct SimulateCommand: ParsableCommand {
 enum SimulationReport {
     static func text(_ r: MonteCarlo.Result, plans p: Plans, scenario: String?) -> String {
         var out = "Simulation de Monte-Carlo — \(p.programme.name)\(scenario.map { " — scénario \($0)" } ?? "")\n"
-        out += "\(r.draws) tirages, graine \(r.seed) ; \(r.uncertain.count) lignes incertaines.\n\n"
+        out += "\(French.count(r.draws, "tirage", "tirages")), graine \(r.seed) ; \(French.count(r.uncertain.count, "ligne incertaine", "lignes incertaines")).\n\n"
         var t = TextTable(
             ["Maître d'ouvrage", "Part MO moyenne", "P10", "P50", "P90", "Part minimale enfreinte", "Une règle enfreinte", "Capacité dépassée"],
             [.left, .right, .right, .right, .right, .right, .right, .right])
@@ -181,17 +189,30 @@ struct CompareCommand: ParsableCommand {
         aliases: ["compare"]
     )
 
-    @Option(name: .long, help: "Dossier des plans.")
-    var dossier: String = "Plans"
+    @Option(name: .customLong("dossier"), help: .hidden)
+    var deprecatedFolder: String?
 
-    @Argument(help: "`base` et des identifiants de scénarios.")
-    var variantes: [String]
+    @Argument(help: ArgumentHelp("Dossier des plans (facultatif, comme pour les autres commandes), puis `base` et des identifiants de scénarios.", valueName: "dossier] <variantes"))
+    var arguments: [String] = []
+
+    /// The plans folder, when the first argument names one (a folder, or a path), and the variants.
+    var split: (folder: String?, variants: [String]) {
+        if let deprecatedFolder { return (deprecatedFolder, arguments) }
+        guard let first = arguments.first else { return (nil, []) }
+        var isDirectory: ObjCBool = false
+        if first.contains("/") || (FileManager.default.fileExists(atPath: first, isDirectory: &isDirectory) && isDirectory.boolValue) {
+            return (first, Array(arguments.dropFirst()))
+        }
+        return (nil, arguments)
+    }
 
     func validate() throws {
-        guard variantes.count >= 2 else { throw ValidationError("donnez au moins deux variantes, par exemple `base dsil-refusee-halle`") }
+        guard split.variants.count >= 2 else { throw ValidationError("donnez au moins deux variantes, par exemple `base dsil-refusee-halle`") }
     }
 
     func run() throws {
+        let (written, variantes) = split
+        let dossier = try PlansLocation.resolve(written).folder
         let base = PlanLoader.load(folder: dossier)
         var variants: [(id: String, title: String, plans: Plans)] = []
         for id in variantes {

@@ -20,14 +20,21 @@ struct ShowCommand: ParsableCommand {
     var scenario: String?
 
     func run() throws {
-        let loaded = PlanLoader.load(folder: plans.dossier).applying(scenario: scenario)
+        let location = try plans.resolve()
+        let loaded = PlanLoader.load(folder: location.folder).applying(scenario: scenario)
         guard let p = loaded.plans else {
             DiagnosticPrinter.reportUnreadable(loaded, closing: "Les plans ne peuvent pas être lus.\n")
             throw ExitStatus.unreadable.code
         }
         if let id = operation, !p.operations.contains(where: { $0.id == id }) {
-            let hint = p.operations.map(\.id).sorted().joined(separator: ", ")
-            throw ValidationError("opération inconnue « \(id) » ; opérations du programme : \(hint)")
+            let known = p.operations.map(\.id)
+            let hint = Suggestions.closest(to: id, among: known).map { "vouliez-vous dire « \($0) » ?" } ?? "opérations du programme : \(known.sorted().joined(separator: ", "))"
+            throw ValidationError("opération inconnue « \(id) » ; \(hint)")
+        }
+        let operation = try self.operation ?? location.operationID(in: p)
+        if let scenario {
+            let title = loaded.scenarios.first { $0.id == scenario }?.title
+            Console.out("Scénario \(scenario)\(title.map { " : \($0)" } ?? "") (comparé au plan de base : `maquette comparer base \(scenario)`)\n\n")
         }
         // The figures are worked out once, for the rules and the tables.
         let figures = Financing.figures(of: p)
@@ -109,7 +116,7 @@ enum PlanTables {
         for f in figures {
             let errors = diagnostics.filter { $0.operation == f.id && $0.severity == .erreur }.count
             let warnings = diagnostics.filter { $0.operation == f.id && $0.severity == .avertissement }.count
-            let verdict = errors > 0 ? "\(errors) erreur(s)" : warnings > 0 ? "\(warnings) avertissement(s)" : "conforme"
+            let verdict = errors > 0 ? French.count(errors, "erreur", "erreurs") : warnings > 0 ? French.count(warnings, "avertissement", "avertissements") : "conforme"
             table.add([
                 f.id, f.operation.maitreOuvrage, f.costHT.formatted, f.publicAid.formatted, f.publicAidRate?.formatted ?? "–",
                 f.ownersShare.formatted, f.fctvaTotal.formatted, verdict,

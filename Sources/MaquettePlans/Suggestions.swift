@@ -1,6 +1,6 @@
 /// "Vouliez-vous dire…?": the closest known name to a misspelt one.
-enum Suggestions {
-    static func closest(to word: String, among candidates: [String]) -> String? {
+public enum Suggestions {
+    public static func closest(to word: String, among candidates: [String]) -> String? {
         let target = ValueParsers.folded(word)
         var best: (String, Int)?
         for candidate in candidates {
