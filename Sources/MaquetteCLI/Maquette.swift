@@ -23,7 +23,7 @@ public struct Maquette: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             CheckCommand.self, ShowCommand.self, ExportCommand.self, TreasuryCommand.self, SimulateCommand.self, CompareCommand.self,
-            OptimizeCommand.self, FixCommand.self, GenerateCommand.self,
+            OptimizeCommand.self, FixCommand.self, NewOperationCommand.self, GenerateCommand.self,
             SchemaCommand.self, RulesCommand.self,
         ]
     )
@@ -36,7 +36,7 @@ public struct Maquette: ParsableCommand {
 struct PlansOptions: ParsableArguments {
     @Argument(
         help: ArgumentHelp(
-            "Dossier des plans (contient programme.yaml), fichier d'opération, ou identifiant d'opération ; par défaut : MAQUETTE_PLANS, sinon le dossier de programme.yaml le plus proche, sinon ./Plans.",
+            "Dossier des plans, fichier d'opération ou identifiant d'opération (par défaut : MAQUETTE_PLANS, sinon le plus proche dossier de programme.yaml, sinon ./Plans).",
             valueName: "dossier"))
     var written: String?
 

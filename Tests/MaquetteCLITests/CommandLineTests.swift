@@ -95,3 +95,90 @@ extension CLITests {
         XCTAssertTrue(r.stdout.hasPrefix("Scénario dsil-refusee-halle : DSIL refusée pour la Halle aux grains"), r.stdout)
     }
 }
+
+/// Issue 13, point 2: scenario files written for the user, edits applied for them.
+extension CLITests {
+    /// A copy of the shipped plans, in a temporary folder.
+    func shippedCopy() throws -> URL {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("maquette-copy-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: CLITests.packageRoot.appendingPathComponent("Plans"), to: root)
+        addTeardownBlock { try? FileManager.default.removeItem(at: root) }
+        return root
+    }
+
+    func testAScenarioIsNamedAfterItsFileAndNeverCollides() throws {
+        let root = try shippedCopy()
+        let mine = root.appendingPathComponent("scenarios/mon-essai.yaml")
+        let r = try run(["optimiser", root.path, "-o", mine.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(try String(contentsOf: mine, encoding: .utf8).contains("\nid: mon-essai\n"))
+        XCTAssertTrue(r.stdout.contains("(`maquette verifier --scenario mon-essai`)"), r.stdout)
+        XCTAssertEqual(try run(["verifier", root.path]).status, 0, "no duplicate id")
+        XCTAssertEqual(try run(["verifier", root.path, "--scenario", "mon-essai"]).status, 0)
+        // Not replaced without --remplacer; replaced with it.
+        try "# mes notes\n".appending(try String(contentsOf: mine, encoding: .utf8)).write(to: mine, atomically: true, encoding: .utf8)
+        let again = try run(["optimiser", root.path, "-o", mine.path])
+        XCTAssertEqual(again.status, 64)
+        XCTAssertTrue(again.stderr.contains("`--remplacer` le remplace"), again.stderr)
+        XCTAssertTrue(try String(contentsOf: mine, encoding: .utf8).hasPrefix("# mes notes\n"))
+        XCTAssertEqual(try run(["optimiser", root.path, "-o", mine.path, "--remplacer"]).status, 0)
+        XCTAssertFalse(try String(contentsOf: mine, encoding: .utf8).hasPrefix("# mes notes\n"))
+        // A file whose name is another scenario's id is refused before anything is written:
+        // `pire.yaml` holding `id: pire-cas` makes `pire-cas.yaml`'s id taken.
+        try FileManager.default.moveItem(at: root.appendingPathComponent("scenarios/pire-cas.yaml"), to: root.appendingPathComponent("scenarios/pire.yaml"))
+        let taken = try run(["optimiser", root.path, "-o", root.appendingPathComponent("scenarios/pire-cas.yaml").path])
+        XCTAssertEqual(taken.status, 64)
+        XCTAssertTrue(taken.stderr.contains("le scénario « pire-cas » existe déjà"), taken.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: root.appendingPathComponent("scenarios/pire-cas.yaml").path))
+        // corriger -o names its scenario after the file too.
+        let fix = try run(["corriger", root.path, "-o", root.appendingPathComponent("scenarios/ma-correction.yaml").path])
+        XCTAssertEqual(fix.status, 0, fix.stderr)
+    }
+
+    func testPoidsSaysOnlyWholeNumbersAreAllowed() throws {
+        let r = try run(["optimiser", "Plans", "-o", "/tmp/x.yaml", "--poids", "lectoure=2,5"])
+        XCTAssertEqual(r.status, 64)
+        XCTAssertTrue(r.stderr.contains("le poids est un nombre entier"), r.stderr)
+    }
+
+    func testCorrigerAppliquerEditsTheAmountInPlace() throws {
+        let text = Self.ownersShareBroken.replacingOccurrences(
+            of: "  - autofinancement: 150 000\n", with: "  # la part de la commune\n  - autofinancement: 150 000   # voté au budget\n")
+        let root = try plans(["op.yaml": text])
+        let r = try run(["corriger", root.path, "op", "--appliquer"])
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        XCTAssertTrue(r.stdout.contains("-  - autofinancement: 150 000   # voté au budget\n+  - autofinancement: 200 000   # voté au budget\n"), r.stdout)
+        XCTAssertTrue(r.stdout.hasSuffix("dans 1 opération.\n"), r.stdout)
+        let after = try String(contentsOf: root.appendingPathComponent("operations/op.yaml"), encoding: .utf8)
+        // Only the amounts changed: every other line, comments included, is as it was.
+        let before = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let now = after.split(separator: "\n", omittingEmptySubsequences: false)
+        XCTAssertEqual(before.count, now.count)
+        let changed = zip(before, now).filter { $0 != $1 }
+        XCTAssertTrue(changed.allSatisfy { $0.0.contains("montant") || $0.0.contains("autofinancement") }, "\(changed)")
+        XCTAssertTrue(after.contains("  # la part de la commune\n"))
+        XCTAssertEqual(try run(["verifier", root.path]).status, 0)
+    }
+
+    func testNouvelleWritesACommentedOperationThatReads() throws {
+        let root = try shippedCopy()
+        let r = try run(["nouvelle", "salle-des-fetes", "--maitre-ouvrage", "lectoure", "--dossier", root.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let file = root.appendingPathComponent("operations/salle-des-fetes.yaml")
+        let text = try String(contentsOf: file, encoding: .utf8)
+        XCTAssertTrue(text.hasPrefix("# yaml-language-server: $schema="), text)
+        XCTAssertEqual(try run(["verifier", file.path]).status, 0)
+        XCTAssertEqual(try run(["nouvelle", "salle-des-fetes", "--maitre-ouvrage", "lectoure", "--dossier", root.path]).status, 64)
+        let unknown = try run(["nouvelle", "autre", "--maitre-ouvrage", "lectour", "--dossier", root.path])
+        XCTAssertTrue(unknown.stderr.contains("vouliez-vous dire « lectoure » ?"), unknown.stderr)
+    }
+
+    func testTheShippedSchemasAreThoseMaquetteWrites() throws {
+        for kind in ["operation", "programme", "financeurs"] {
+            let shipped = try String(contentsOf: CLITests.packageRoot.appendingPathComponent("docs/schemas/\(kind).schema.json"), encoding: .utf8)
+            XCTAssertEqual(try run(["schema", kind]).stdout, shipped, "docs/schemas/\(kind).schema.json: regenerate it with `maquette schema \(kind)`")
+        }
+        let settings = try String(contentsOf: CLITests.packageRoot.appendingPathComponent(".vscode/settings.json"), encoding: .utf8)
+        XCTAssertTrue(settings.contains("docs/schemas/operation.schema.json"))
+    }
+}
