@@ -12,8 +12,10 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verifier",
-        abstract: "Vérifie que chaque plan est équilibré et respecte les règles de financement.",
+        abstract: "Vérifie les plans et les règles de financement.",
         discussion: """
+            Vérifie que chaque plan est équilibré et respecte les règles de financement.
+
             Affiche chaque problème sous la forme `fichier:ligne:colonne: erreur: [règle] message`, \
             avec l'extrait du fichier et la correction proposée.
             Sortie : 0 sans erreur (avertissements permis), 1 si une règle n'est pas respectée, \

@@ -8,8 +8,10 @@ import MaquettePlans
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "exporter",
-        abstract: "Écrit le classeur Excel du comité des financeurs (Synthèse, une feuille par opération, Financeurs, Échéancier, Contrôles, Graphiques).",
+        abstract: "Écrit le classeur Excel du comité des financeurs.",
         discussion: """
+            Écrit le classeur Excel du comité des financeurs (Synthèse, une feuille par opération, Financeurs, Échéancier, Contrôles, Graphiques).
+
             Par défaut : Exports/<programme>.xlsx. Le classeur est écrit même si des règles sont \
             enfreintes (la feuille Contrôles le dit) ; il ne l'est pas si les plans sont illisibles \
             (code 2). L'écriture est atomique : en cas d'échec, le classeur précédent reste intact. \

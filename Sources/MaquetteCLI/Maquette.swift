@@ -15,11 +15,13 @@ public struct Maquette: ParsableCommand {
             la commande à cette opération.
 
             Exemples :
-              maquette verifier
-              maquette afficher halle-aux-grains
-              maquette exporter -o Exports/
+              maquette verifier                        vérifie les plans de ./Plans
+              maquette afficher halle-aux-grains       le plan d'une opération
+              maquette exporter -o Exports/            le classeur du comité
+              maquette comparer base pire-cas          un scénario face au plan de base
+              maquette corriger halle-aux-grains       la plus petite correction
 
-            """ + ExitStatus.helpText + "\nGuide : docs/guide-utilisateur.md",
+            """ + "\n" + ExitStatus.helpText + "\nGuide : docs/guide-utilisateur.md",
         version: "0.1.0",
         subcommands: [
             CheckCommand.self, ShowCommand.self, ExportCommand.self, TreasuryCommand.self, SimulateCommand.self, CompareCommand.self,

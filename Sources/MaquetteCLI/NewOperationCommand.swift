@@ -8,8 +8,8 @@ import MaquettePlans
 struct NewOperationCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nouvelle",
-        abstract: "Écrit le fichier d'une nouvelle opération, commenté, à compléter (operations/ID.yaml).",
-        discussion: "Exemple : maquette nouvelle salle-des-fetes --maitre-ouvrage lectoure",
+        abstract: "Écrit une nouvelle opération, à compléter.",
+        discussion: "Écrit le fichier d'une nouvelle opération, commenté, à compléter (operations/ID.yaml).\n\nExemple : maquette nouvelle salle-des-fetes --maitre-ouvrage lectoure",
         aliases: ["new"]
     )
 

@@ -16,8 +16,10 @@ enum SolverChoice: String, ExpressibleByArgument, CaseIterable {
 struct OptimizeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "optimiser",
-        abstract: "Propose les montants des aides envisagées et sollicitées qui minimisent la part des maîtres d'ouvrage, dans le respect des règles.",
+        abstract: "Propose les aides qui réduisent la part propre.",
         discussion: """
+            Propose les montants des aides envisagées et sollicitées qui minimisent la part des maîtres d'ouvrage, dans le respect des règles.
+
             Les lignes notifiées ou versées ne bougent pas ; une ligne sans plafond connu (ni taux maximal, ni \
             plafond) n'est jamais portée au-delà du montant demandé. La proposition est un fichier de scénario, \
             que `maquette verifier --scenario optimise` accepte. Solveur : COIN-OR CLP (ou GLPK avec --solveur glpk).
@@ -42,7 +44,7 @@ struct OptimizeCommand: ParsableCommand {
     @Option(name: .long, help: "Écrit aussi le programme linéaire (format CPLEX LP) dans ce fichier.")
     var lp: String?
 
-    @Option(name: .long, help: "Solveur : clp (défaut) ou glpk.")
+    @Option(name: .long, help: "Solveur de programmation linéaire.")
     var solveur: SolverChoice = .clp
 
     func run() throws {
@@ -80,7 +82,8 @@ struct OptimizeCommand: ParsableCommand {
 struct FixCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "corriger",
-        abstract: "Propose le plus petit changement (en euros déplacés) qui rend un plan conforme aux règles.",
+        abstract: "Propose (ou applique) la plus petite correction.",
+        discussion: "Propose le plus petit changement (en euros déplacés) qui rend un plan conforme aux règles.",
         aliases: ["fix"]
     )
 
@@ -101,7 +104,7 @@ struct FixCommand: ParsableCommand {
     @Flag(name: .customLong("appliquer"), help: "Applique la correction aux fichiers des opérations eux-mêmes (montants remplacés à leur place, commentaires et mise en page intacts), montre le changement, puis revérifie.")
     var apply = false
 
-    @Option(name: .long, help: "Solveur : clp (défaut) ou glpk.")
+    @Option(name: .long, help: "Solveur de programmation linéaire.")
     var solveur: SolverChoice = .clp
 
     func run() throws {

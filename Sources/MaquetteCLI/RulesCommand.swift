@@ -5,7 +5,8 @@ import MaquetteCore
 struct RulesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "regles",
-        abstract: "Liste les règles vérifiées, avec leur identifiant et leur référence.",
+        abstract: "Liste les règles vérifiées et leurs références.",
+        discussion: "Liste les règles vérifiées, avec leur identifiant et leur référence.",
         aliases: ["rules"]
     )
 

@@ -25,8 +25,10 @@ func loadPlans(_ location: PlansLocation, scenario: String?) throws -> (LoadResu
 struct TreasuryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tresorerie",
-        abstract: "Trésorerie année par année de chaque maître d'ouvrage : dépenses TTC, subventions reçues, FCTVA, emprunts, besoin de financement.",
+        abstract: "Trésorerie par année de chaque maître d'ouvrage.",
         discussion: """
+            Trésorerie année par année de chaque maître d'ouvrage : dépenses TTC, subventions reçues, FCTVA, emprunts, besoin de financement.
+
             Versements des subventions : avance, acomptes au prorata des dépenses HT (plafonnés), solde l'année \
             qui suit la dernière dépense (paramètres datés du catalogue). FCTVA en N, N+1 ou N+2 selon le régime. \
             Avertit quand le besoin cumulé dépasse la capacité d'autofinancement déclarée dans programme.yaml.
@@ -72,8 +74,10 @@ struct TreasuryCommand: ParsableCommand {
 struct SimulateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simuler",
-        abstract: "Simulation de Monte-Carlo des aides incertaines (envisagées, sollicitées) : part du maître d'ouvrage, règles, trésorerie.",
+        abstract: "Simulation de Monte-Carlo des aides incertaines.",
         discussion: """
+            Simulation de Monte-Carlo des aides incertaines (envisagées, sollicitées) : part du maître d'ouvrage, règles, trésorerie.
+
             Chaque ligne envisagée ou sollicitée est accordée avec sa probabilité (`probabilite` de la ligne, \
             sinon du dispositif dans financeurs.yaml, sinon probabilite-envisage / probabilite-sollicite), à un taux \
             tiré dans sa fourchette (`taux: 25 % .. 35 %`). Même graine, même résultat.
@@ -184,8 +188,8 @@ final class ProgressBar: @unchecked Sendable {
 struct CompareCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "comparer",
-        abstract: "Compare le plan de base et des scénarios : aides, part du maître d'ouvrage, pointe de trésorerie, règles enfreintes.",
-        discussion: "Exemple : maquette comparer base dsil-refusee-halle travaux-decales",
+        abstract: "Compare le plan de base et des scénarios.",
+        discussion: "Compare le plan de base et des scénarios : aides, part du maître d'ouvrage, pointe de trésorerie, règles enfreintes.\n\nExemple : maquette comparer base dsil-refusee-halle travaux-decales",
         aliases: ["compare"]
     )
 

@@ -6,8 +6,8 @@ import MaquetteCore
 struct SchemaCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "schema",
-        abstract: "Écrit le schéma JSON d'un type de fichier de plan (pour l'éditeur).",
-        discussion: "Voir docs/format-des-plans.md, « Complétion dans l'éditeur »."
+        abstract: "Écrit le schéma JSON d'un fichier de plan.",
+        discussion: "Écrit le schéma JSON d'un type de fichier de plan (pour l'éditeur).\n\nVoir docs/format-des-plans.md, « Complétion dans l'éditeur »."
     )
 
     enum FileKind: String, ExpressibleByArgument, CaseIterable {

@@ -7,7 +7,8 @@ import MaquettePlans
 struct ShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "afficher",
-        abstract: "Affiche le plan de financement d'une opération, ou la synthèse du programme.",
+        abstract: "Affiche le plan d'une opération ou du programme.",
+        discussion: "Affiche le plan de financement d'une opération, ou la synthèse du programme.",
         aliases: ["show"]
     )
 

@@ -182,3 +182,55 @@ extension CLITests {
         XCTAssertTrue(settings.contains("docs/schemas/operation.schema.json"))
     }
 }
+
+/// Issue 13, point 3: French to the last word.
+extension CLITests {
+    static let subcommands = [
+        "verifier", "afficher", "exporter", "tresorerie", "simuler", "comparer", "optimiser", "corriger", "nouvelle", "generer", "schema", "regles",
+    ]
+
+    /// English words ArgumentParser writes, looked for word by word in what the user reads
+    /// (option names, placeholders and quoted code left out).
+    func englishWords(in text: String) -> [String] {
+        let english: Set<String> = [
+            "the", "of", "or", "and", "for", "default", "values", "please", "provide", "one", "error", "missing", "unexpected", "unknown",
+            "see", "information", "usage", "overview", "subcommand", "subcommands", "invalid", "value", "expected", "mean", "did", "you",
+            "must", "should", "cannot", "not", "is", "are", "with", "without", "print", "prints", "display", "shows",
+        ]
+        var cleaned = text.replacingOccurrences(of: #"--?[a-zA-Z][a-zA-Z-]*"#, with: " ", options: .regularExpression)
+        cleaned = cleaned.replacingOccurrences(of: #"<[^>]*>|`[^`]*`|'[^']*'"#, with: " ", options: .regularExpression)
+        let words = cleaned.lowercased().split { !$0.isLetter }.map(String.init)
+        return words.filter { english.contains($0) }
+    }
+
+    func testEveryHelpAndUsageErrorIsInFrench() throws {
+        var runs: [(String, Run)] = [("--help", try run(["--help"])), ("nope", try run(["nope"]))]
+        for name in Self.subcommands {
+            runs.append(("\(name) --help", try run([name, "--help"])))
+            runs.append(("\(name) --nope", try run([name, "--nope"])))
+        }
+        runs.append(("schema toto", try run(["schema", "toto"])))
+        runs.append(("optimiser --solveur x", try run(["optimiser", "--solveur", "x"])))
+        runs.append(("verifier --format x", try run(["verifier", "--format", "x"])))
+        runs.append(("simuler --tirages", try run(["simuler", "--tirages"])))
+        runs.append(("generer", try run(["generer"])))
+        for (what, r) in runs {
+            let text = r.stdout + r.stderr
+            XCTAssertEqual(englishWords(in: text), [], "\(what):\n\(text)")
+        }
+        let schema = try run(["schema", "toto"])
+        XCTAssertTrue(schema.stderr.contains("valeurs permises : operation, programme, financeurs."), schema.stderr)
+        XCTAssertTrue(try run(["simuler", "--help"]).stdout.contains("(par défaut : 10 000)"))
+    }
+
+    func testTheRootHelpListsEveryCommandOnOneLineWithExamples() throws {
+        let help = try run(["--help"]).stdout
+        let section = help.components(separatedBy: "SOUS-COMMANDES :\n")[1].components(separatedBy: "\n\n")[0]
+        let lines = section.split(separator: "\n")
+        XCTAssertEqual(lines.count, Self.subcommands.count, section)
+        for (line, name) in zip(lines, Self.subcommands) {
+            XCTAssertTrue(line.hasPrefix("  \(name)"), String(line))
+        }
+        XCTAssertTrue(help.contains("Exemples :\n  maquette verifier"), help)
+    }
+}
