@@ -135,20 +135,35 @@ enum SimulationReport {
     }
 }
 
-/// A progress bar on standard error, only when it is a terminal. Updated from any thread (the
+/// A progress bar on standard error, only when it is a terminal that can move its cursor
+/// (not with `TERM=dumb`), and only for work that lasts: it appears after ``delay`` and erases
+/// itself when the work ends, leaving the terminal as it was. Updated from any thread (the
 /// reader and the Monte-Carlo report progress from their workers), one update at a time.
 final class ProgressBar: @unchecked Sendable {
     private let lock = NSLock()
     private var total: Int
     let label: String
     let enabled: Bool
+    /// Work shorter than this shows no bar at all.
+    let delay: Double
+    private let start = DispatchTime.now().uptimeNanoseconds
     private var shown = -1
     private var started = false
+    private let write: @Sendable (String) -> Void
 
-    init(total: Int, label: String) {
+    init(total: Int, label: String, delay: Double = 0.5, enabled: Bool? = nil, write: @escaping @Sendable (String) -> Void = { Console.err($0) }) {
         self.total = total
         self.label = label
-        enabled = isatty(STDERR_FILENO) == 1 && total > 0
+        self.delay = delay
+        self.write = write
+        self.enabled = enabled ?? (total > 0 && Self.terminalCanShowIt())
+    }
+
+    /// Standard error is a terminal, and one that can move its cursor back.
+    static func terminalCanShowIt(environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
+        guard isatty(STDERR_FILENO) == 1 else { return false }
+        let term = environment["TERM"] ?? ""
+        return term != "dumb" && !term.isEmpty
     }
 
     /// For a total known only once the work starts.
@@ -165,22 +180,30 @@ final class ProgressBar: @unchecked Sendable {
         draw(done)
     }
 
+    private var width: Int { 30 }
+
     private func draw(_ done: Int) {
         guard enabled else { return }
-        started = true
+        if !started {
+            guard Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 >= delay else { return }
+            started = true
+        }
         // Totals announced ahead may be a little short: never past 100 %.
         let percent = min(100, done * 100 / max(1, total))
         guard percent != shown else { return }
         shown = percent
-        let width = 30
         let filled = percent * width / 100
-        Console.err("\r\(label) [\(String(repeating: "#", count: filled))\(String(repeating: " ", count: width - filled))] \(percent) %")
+        write("\r\(label) [\(String(repeating: "#", count: filled))\(String(repeating: " ", count: width - filled))] \(percent) %")
     }
 
+    /// Erases the bar, if it was shown.
     func finish() {
         lock.lock()
         defer { lock.unlock() }
-        if enabled && started { Console.err("\n") }
+        if enabled && started {
+            write("\r\(String(repeating: " ", count: label.count + width + 9))\r")
+            started = false
+        }
     }
 }
 
