@@ -41,32 +41,41 @@ struct TreasuryCommand: ParsableCommand {
     @Option(name: .long, help: "Scénario à appliquer aux plans.")
     var scenario: String?
 
+    @Option(name: .long, help: "Format de sortie : texte, csv (pour Excel) ou json.")
+    var format: ReportFormat = .texte
+
     func run() throws {
         let (_, p) = try loadPlans(plans.resolve(), scenario: scenario)
         let figures = Financing.figures(of: p)
         let (owners, programme) = Treasury.tables(figures, plans: p)
+        var report = ReportOutput(command: "tresorerie", programme: p.programme.id, scenario: scenario)
         var out = "Trésorerie — \(p.programme.name)\(scenario.map { " — scénario \($0)" } ?? "")\n"
         for table in owners + [programme] {
             let name = table.owner.flatMap { p.programme.maitreOuvrage($0)?.name } ?? "Ensemble du programme"
             out += "\n\(name)\n"
             var t = TextTable(
                 ["Année", "Dépenses TTC", "Subventions reçues", "FCTVA reçu", "Emprunts", "Autres recettes", "Besoin de l'année", "Besoin cumulé"],
-                [.left, .right, .right, .right, .right, .right, .right, .right])
+                [.left, .right, .right, .right, .right, .right, .right, .right], name: "tresorerie-\(table.owner ?? "programme")")
             for (y, cumulated) in zip(table.years, table.cumulatedNeed) {
                 t.add([
-                    String(y.year), y.spendingTTC.formatted, y.subsidies.formatted, y.fctva.formatted, y.loans.formatted,
-                    y.otherReceipts.formatted, y.need.formatted, cumulated.formatted,
+                    .count(y.year), .money(y.spendingTTC), .money(y.subsidies), .money(y.fctva), .money(y.loans),
+                    .money(y.otherReceipts), .money(y.need), .money(cumulated),
                 ])
             }
+            // Years without any movement (before the first spending) say nothing in the terminal.
+            t.hideZeroRowsInText()
             out += t.render()
             out += "Pointe du besoin cumulé : \(table.peakNeed)\n"
+            report.tables.append(t)
+            report.details.append(("pointe_besoin_cumule_\(table.owner ?? "programme")", table.peakNeed.decimalString))
         }
         let warnings = Treasury.capacityWarnings(owners, plans: p)
         if !warnings.isEmpty {
             out += "\n"
             for w in warnings { out += "avertissement: [\(w.rule)] \(w.message)\n  = \(w.notes.joined(separator: "\n  = "))\n" }
+            report.notes = warnings.map { "[\($0.rule)] \($0.message)" }
         }
-        Console.out(out)
+        Console.out(format == .texte ? out : report.render(format))
     }
 }
 
@@ -96,6 +105,9 @@ struct SimulateCommand: ParsableCommand {
     @Option(name: .long, help: "Scénario à appliquer aux plans.")
     var scenario: String?
 
+    @Option(name: .long, help: "Format de sortie : texte, csv (pour Excel) ou json.")
+    var format: ReportFormat = .texte
+
     func validate() throws {
         guard (1...1_000_000).contains(tirages) else { throw ValidationError("--tirages : entre 1 et 1 000 000") }
     }
@@ -105,32 +117,41 @@ struct SimulateCommand: ParsableCommand {
         let bar = ProgressBar(total: 1, label: "Simulation")
         let result = MonteCarlo(plans: p).run(draws: tirages, seed: graine) { bar.update($0, of: $1) }
         bar.finish()
-        Console.out(SimulationReport.text(result, plans: p, scenario: scenario))
+        var report = ReportOutput(command: "simuler", programme: p.programme.id, scenario: scenario)
+        let text = SimulationReport.text(result, plans: p, scenario: scenario, into: &report)
+        Console.out(format == .texte ? text : report.render(format))
     }
 }
 
 enum SimulationReport {
     static func text(_ r: MonteCarlo.Result, plans p: Plans, scenario: String?) -> String {
+        var report = ReportOutput(command: "simuler", programme: p.programme.id, scenario: scenario)
+        return text(r, plans: p, scenario: scenario, into: &report)
+    }
+
+    static func text(_ r: MonteCarlo.Result, plans p: Plans, scenario: String?, into report: inout ReportOutput) -> String {
+        report.details = [("tirages", String(r.draws)), ("graine", String(r.seed)), ("lignes_incertaines", String(r.uncertain.count))]
         var out = "Simulation de Monte-Carlo — \(p.programme.name)\(scenario.map { " — scénario \($0)" } ?? "")\n"
         out += "\(French.count(r.draws, "tirage", "tirages")), graine \(r.seed) ; \(French.count(r.uncertain.count, "ligne incertaine", "lignes incertaines")).\n\n"
         var t = TextTable(
             ["Maître d'ouvrage", "Part MO moyenne", "P10", "P50", "P90", "Part minimale enfreinte", "Une règle enfreinte", "Capacité dépassée"],
-            [.left, .right, .right, .right, .right, .right, .right, .right])
+            [.left, .right, .right, .right, .right, .right, .right, .right], name: "parts")
         for s in r.owners + [r.programme] {
             t.add([
-                s.owner.flatMap { p.programme.maitreOuvrage($0)?.name } ?? "Ensemble du programme", s.ownersShare.mean.formatted,
-                s.ownersShare.p10.formatted, s.ownersShare.p50.formatted, s.ownersShare.p90.formatted,
-                r.probability(s.ownersShareRuleBreaks).formatted(decimals: 1), r.probability(s.anyRuleBreaks).formatted(decimals: 1),
-                r.probability(s.capacityExceeded).formatted(decimals: 1),
+                .text(s.owner.flatMap { p.programme.maitreOuvrage($0)?.name } ?? "Ensemble du programme"), .money(s.ownersShare.mean),
+                .money(s.ownersShare.p10), .money(s.ownersShare.p50), .money(s.ownersShare.p90),
+                .rate(r.probability(s.ownersShareRuleBreaks), decimals: 1), .rate(r.probability(s.anyRuleBreaks), decimals: 1),
+                .rate(r.probability(s.capacityExceeded), decimals: 1),
             ])
         }
         out += t.render()
         out += "\nLignes qui pèsent le plus (manque attendu = (1 − probabilité) × montant) :\n"
-        var lines = TextTable(["Opération", "Dispositif", "Montant", "Probabilité", "Manque attendu"], [.left, .left, .right, .right, .right])
+        var lines = TextTable(["Opération", "Dispositif", "Montant", "Probabilité", "Manque attendu"], [.left, .left, .right, .right, .right], name: "lignes")
         for u in r.uncertain.prefix(8) {
-            lines.add([u.operation, u.dispositif, u.amount.formatted, u.probability.formatted, u.expectedShortfall.formatted])
+            lines.add([.text(u.operation), .text(u.dispositif), .money(u.amount), .rate(u.probability), .money(u.expectedShortfall)])
         }
         out += lines.render()
+        report.tables = [t, lines]
         return out
     }
 }
@@ -222,6 +243,9 @@ struct CompareCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Dossier des plans (facultatif, comme pour les autres commandes), puis `base` et des identifiants de scénarios.", valueName: "dossier] <variantes"))
     var arguments: [String] = []
 
+    @Option(name: .long, help: "Format de sortie : texte, csv (pour Excel) ou json.")
+    var format: ReportFormat = .texte
+
     /// The plans folder, when the first argument names one (a folder, or a path), and the variants.
     var split: (folder: String?, variants: [String]) {
         if let deprecatedFolder { return (deprecatedFolder, arguments) }
@@ -247,17 +271,20 @@ struct CompareCommand: ParsableCommand {
             let (_, p) = try loadPlans(dossier, scenario: scenario)
             variants.append((id, base.scenarios.first { $0.id == id }?.title ?? "Plan de base", p))
         }
-        Console.out(ComparisonReport.text(Comparison(variants), plans: variants[0].plans))
+        var report = ReportOutput(command: "comparer", programme: variants[0].plans.programme.id, scenario: nil)
+        let text = ComparisonReport.text(Comparison(variants), plans: variants[0].plans, into: &report)
+        Console.out(format == .texte ? text : report.render(format))
     }
 }
 
 enum ComparisonReport {
-    static func text(_ c: Comparison, plans p: Plans) -> String {
-        func signed(_ m: Money) -> String { m.isNegative || m.isZero ? m.formatted : "+" + m.formatted }
+    static func text(_ c: Comparison, plans p: Plans, into report: inout ReportOutput) -> String {
+        report.details = c.columns.map { ("variante_\($0.id)", $0.title) }
         var out = "Comparaison — \(c.columns.map { "\($0.id) (\($0.title))" }.joined(separator: " ; "))\n"
         let base = c.columns[0]
-        for (title, pick) in [
-            ("Aides publiques", { (f: Comparison.Figures) in f.publicAid }), ("Part du maître d'ouvrage", { (f: Comparison.Figures) in f.ownersShare }),
+        for (title, name, pick) in [
+            ("Aides publiques", "aides-publiques", { (f: Comparison.Figures) in f.publicAid }),
+            ("Part du maître d'ouvrage", "part-maitre-ouvrage", { (f: Comparison.Figures) in f.ownersShare }),
         ] {
             out += "\n\(title)\n"
             var header = ["Opération"]
@@ -270,14 +297,15 @@ enum ComparisonReport {
                     alignments.append(.right)
                 }
             }
-            var t = TextTable(header, alignments)
+            var t = TextTable(header, alignments, name: name)
             func row(_ label: String, _ figures: (Comparison.Column) -> Comparison.Figures?) {
-                var cells = [label]
+                var cells: [TextTable.Cell] = [.text(label)]
                 let reference = figures(base).map(pick) ?? .zero
                 for (i, col) in c.columns.enumerated() {
                     let value = figures(col).map(pick) ?? .zero
-                    cells.append(value.formatted)
-                    if i > 0 { cells.append(signed(value - reference)) }
+                    cells.append(.money(value))
+                    // The terminal shows the sign of a rise; CSV and JSON keep the number.
+                    if i > 0 { cells.append(.difference(value - reference)) }
                 }
                 t.add(cells)
             }
@@ -286,14 +314,18 @@ enum ComparisonReport {
             for id in c.owners { row(p.programme.maitreOuvrage(id)?.name ?? id) { $0.owners[id] } }
             row("Ensemble du programme") { $0.programme }
             out += t.render()
+            report.tables.append(t)
         }
         out += "\nPointe du besoin de trésorerie cumulé et règles enfreintes\n"
-        var t = TextTable(["Maître d'ouvrage"] + c.columns.flatMap { ["\($0.id) : pointe", "règles"] }, [.left] + c.columns.flatMap { _ in [TextTable.Alignment.right, .right] })
+        var t = TextTable(
+            ["Maître d'ouvrage"] + c.columns.flatMap { ["\($0.id) : pointe", "règles"] }, [.left] + c.columns.flatMap { _ in [TextTable.Alignment.right, .right] },
+            name: "tresorerie-regles")
         for id in c.owners {
-            t.add([p.programme.maitreOuvrage(id)?.name ?? id] + c.columns.flatMap { [($0.owners[id]?.treasuryPeak ?? .zero).formatted, String($0.owners[id]?.brokenRules ?? 0)] })
+            t.add([.text(p.programme.maitreOuvrage(id)?.name ?? id)] + c.columns.flatMap { [.money($0.owners[id]?.treasuryPeak ?? .zero), .count($0.owners[id]?.brokenRules ?? 0)] })
         }
-        t.add(["Ensemble du programme"] + c.columns.flatMap { [$0.programme.treasuryPeak.formatted, String($0.programme.brokenRules)] })
+        t.add([.text("Ensemble du programme")] + c.columns.flatMap { [.money($0.programme.treasuryPeak), .count($0.programme.brokenRules)] })
         out += t.render()
+        report.tables.append(t)
         return out
     }
 }

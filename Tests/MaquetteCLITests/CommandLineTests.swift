@@ -234,3 +234,67 @@ extension CLITests {
         XCTAssertTrue(help.contains("Exemples :\n  maquette verifier"), help)
     }
 }
+
+/// Issue 13, point 3: output people can read and reuse.
+extension CLITests {
+    func testTablesFitTheTerminalWidth() throws {
+        for arguments in [["afficher"], ["afficher", "halle-aux-grains"], ["tresorerie"], ["simuler", "--tirages", "200"], ["regles"], ["comparer", "base", "pire-cas"]] {
+            let r = try run(arguments, environment: ["COLUMNS": "80"])
+            XCTAssertEqual(r.status, 0, "\(arguments): \(r.stderr)")
+            // Table lines (those under or beside a rule) fit; prose lines may not.
+            let lines = r.stdout.split(separator: "\n")
+            for (i, line) in lines.enumerated() where line.contains("──") || (i > 0 && lines[i - 1].contains("──")) {
+                XCTAssertLessThanOrEqual(line.count, 80, "\(arguments): \(line)")
+            }
+        }
+        // Ids are never cut: they wrap or move to another block of columns.
+        let shown = try run(["afficher"], environment: ["COLUMNS": "80"]).stdout
+        XCTAssertTrue(shown.contains("suivi-animation-opah-ru"), shown)
+        XCTAssertFalse(shown.contains("…"), shown)
+        // Without COLUMNS and on a pipe, lines are whole.
+        XCTAssertTrue(try run(["regles"]).stdout.contains("Participation minimale du maître d'ouvrage (20 % ou 30 % des financements publics)"))
+    }
+
+    func testTreasuryHidesYearsWithoutMovementInTheTerminalOnly() throws {
+        let text = try run(["tresorerie"]).stdout
+        let silent = text.split(separator: "\n").filter { $0.range(of: #"^[0-9]{4}(\s+0,00 €)+$"#, options: .regularExpression) != nil }
+        XCTAssertEqual(silent, [], text)
+        XCTAssertTrue(text.contains("\n2021 "), "a year with movements is shown")
+        let json = try run(["tresorerie", "--format", "json"]).stdout
+        XCTAssertTrue(json.contains("\"annee\" : 2021"), json)
+    }
+
+    func testCSVOpensInFrenchExcel() throws {
+        let r = try run(["tresorerie", "--format", "csv"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.hasPrefix("\u{FEFF}tresorerie-fleurance\r\nAnnée;Dépenses TTC;Subventions reçues;"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("\r\n2025;1131000,00;671870,69;"), r.stdout)
+        let rules = try run(["regles", "--format", "csv"]).stdout
+        XCTAssertTrue(rules.hasPrefix("\u{FEFF}Identifiant;Règle;Référence\r\n"), rules)
+        XCTAssertTrue(rules.contains("\r\npart-maitre-ouvrage;"), rules)
+        let shown = try run(["afficher", "halle-aux-grains", "--format", "csv"]).stdout
+        XCTAssertTrue(shown.contains(";20 %;"), shown)
+    }
+
+    func testJSONOutputsCarryAVersionAndDecimalStrings() throws {
+        for arguments in [["afficher"], ["afficher", "halle-aux-grains"], ["tresorerie"], ["simuler", "--tirages", "100"], ["regles"], ["comparer", "base", "pire-cas"]] {
+            let r = try run(arguments + ["--format", "json"])
+            XCTAssertEqual(r.status, 0, "\(arguments): \(r.stderr)")
+            let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], "\(arguments)")
+            XCTAssertEqual(object["format"] as? String, "maquette-rapport")
+            XCTAssertEqual(object["version"] as? Int, 1)
+            XCTAssertEqual(object["commande"] as? String, arguments[0])
+            // Every key the schema requires, and no other.
+            let schema = try JSONSerialization.jsonObject(
+                with: Data(contentsOf: CLITests.packageRoot.appendingPathComponent("docs/schemas/rapport.schema.json"))) as? [String: Any]
+            XCTAssertEqual(Set(object.keys), Set(schema?["required"] as? [String] ?? []), "\(arguments)")
+        }
+        let summary = try JSONSerialization.jsonObject(with: Data(try run(["afficher", "--format", "json"]).stdout.utf8)) as? [String: Any]
+        let table = (summary?["tableaux"] as? [[String: Any]])?.first
+        let halle = (table?["lignes"] as? [[String: Any]])?.first { $0["operation"] as? String == "halle-aux-grains" }
+        XCTAssertEqual(halle?["cout_ht"] as? String, "1500000.00")
+        XCTAssertEqual(halle?["taux"] as? String, "70")
+        let scenario = try JSONSerialization.jsonObject(with: Data(try run(["tresorerie", "--scenario", "pire-cas", "--format", "json"]).stdout.utf8)) as? [String: Any]
+        XCTAssertEqual(scenario?["scenario"] as? String, "pire-cas")
+    }
+}
