@@ -298,3 +298,15 @@ extension CLITests {
         XCTAssertEqual(scenario?["scenario"] as? String, "pire-cas")
     }
 }
+
+extension CLITests {
+    /// A list of allowed values is never cut: `travaux`, the commonest nature, is in it.
+    func testAllowedValuesAreListedWhole() throws {
+        let root = try plans(["op.yaml": Self.ownersShareBroken.replacingOccurrences(of: "nature: travaux", with: "nature: voirie")])
+        let r = try run(["verifier", root.path])
+        XCTAssertEqual(r.status, 2)
+        let text = r.stdout + r.stderr
+        XCTAssertTrue(text.contains("`travaux`"), text)
+        XCTAssertFalse(text.contains(", …"), text)
+    }
+}
