@@ -26,7 +26,7 @@ struct CheckCommand: ParsableCommand {
 
     @OptionGroup var plans: PlansOptions
 
-    @Option(name: .long, help: "Scénario à appliquer aux plans (Plans/scenarios/ID.yaml).")
+    @Option(name: .long, help: "Scénario à appliquer aux plans (Plans/scenarios/ID.yaml).", completion: Completions.scenarios)
     var scenario: String?
 
     @Option(name: .long, help: "Format de sortie : texte ou json.")
@@ -35,10 +35,10 @@ struct CheckCommand: ParsableCommand {
     @Flag(name: .long, help: "Les avertissements font aussi échouer la vérification.")
     var strict = false
 
-    @Option(name: .customLong("seulement"), parsing: .upToNextOption, help: "Ne vérifier que ces règles (identifiants, séparés par des espaces ou des virgules).")
+    @Option(name: .customLong("seulement"), parsing: .upToNextOption, help: "Ne vérifier que ces règles (identifiants, séparés par des espaces ou des virgules).", completion: Completions.rules)
     var only: [String] = []
 
-    @Option(name: .customLong("sauf"), parsing: .upToNextOption, help: "Ne pas vérifier ces règles (identifiants, séparés par des espaces ou des virgules).")
+    @Option(name: .customLong("sauf"), parsing: .upToNextOption, help: "Ne pas vérifier ces règles (identifiants, séparés par des espaces ou des virgules).", completion: Completions.rules)
     var skip: [String] = []
 
     @Flag(name: .customLong("surveiller"), help: "Revérifie à chaque modification d'un fichier (Ctrl-C pour arrêter) ; seuls les fichiers modifiés sont relus.")

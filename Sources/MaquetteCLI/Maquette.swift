@@ -39,7 +39,7 @@ struct PlansOptions: ParsableArguments {
     @Argument(
         help: ArgumentHelp(
             "Dossier des plans, fichier d'opération ou identifiant d'opération (par défaut : MAQUETTE_PLANS, sinon le plus proche dossier de programme.yaml, sinon ./Plans).",
-            valueName: "dossier"))
+            valueName: "dossier"), completion: Completions.operations)
     var written: String?
 
     /// `--dossier`, as `comparer` and `corriger` were once used: still accepted, no longer shown.

@@ -29,7 +29,7 @@ struct OptimizeCommand: ParsableCommand {
 
     @OptionGroup var plans: PlansOptions
 
-    @Option(name: .long, help: "Scénario de départ.")
+    @Option(name: .long, help: "Scénario de départ.", completion: Completions.scenarios)
     var scenario: String?
 
     @Option(name: [.customShort("o"), .customLong("sortie")], help: "Fichier du scénario proposé (par défaut : scenarios/optimise.yaml dans le dossier des plans, s'il n'existe pas déjà).")
@@ -89,10 +89,10 @@ struct FixCommand: ParsableCommand {
 
     @OptionGroup var plans: PlansOptions
 
-    @Argument(help: "Opération à corriger (sans elle : toutes, ou celle que nomme le premier argument).")
+    @Argument(help: "Opération à corriger (sans elle : toutes, ou celle que nomme le premier argument).", completion: Completions.operations)
     var operation: String?
 
-    @Option(name: .long, help: "Scénario de départ.")
+    @Option(name: .long, help: "Scénario de départ.", completion: Completions.scenarios)
     var scenario: String?
 
     @Option(name: [.customShort("o"), .customLong("sortie")], help: "Écrit la correction comme fichier de scénario.")

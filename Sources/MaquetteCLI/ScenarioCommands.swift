@@ -38,7 +38,7 @@ struct TreasuryCommand: ParsableCommand {
 
     @OptionGroup var plans: PlansOptions
 
-    @Option(name: .long, help: "Scénario à appliquer aux plans.")
+    @Option(name: .long, help: "Scénario à appliquer aux plans.", completion: Completions.scenarios)
     var scenario: String?
 
     @Option(name: .long, help: "Format de sortie : texte, csv (pour Excel) ou json.")
@@ -102,7 +102,7 @@ struct SimulateCommand: ParsableCommand {
     @Option(name: .long, help: "Graine du générateur (reproductible).")
     var graine: UInt64 = 42
 
-    @Option(name: .long, help: "Scénario à appliquer aux plans.")
+    @Option(name: .long, help: "Scénario à appliquer aux plans.", completion: Completions.scenarios)
     var scenario: String?
 
     @Option(name: .long, help: "Format de sortie : texte, csv (pour Excel) ou json.")
@@ -240,7 +240,7 @@ struct CompareCommand: ParsableCommand {
     @Option(name: .customLong("dossier"), help: .hidden)
     var deprecatedFolder: String?
 
-    @Argument(help: ArgumentHelp("Dossier des plans (facultatif, comme pour les autres commandes), puis `base` et des identifiants de scénarios.", valueName: "dossier] <variantes"))
+    @Argument(help: ArgumentHelp("Dossier des plans (facultatif, comme pour les autres commandes), puis `base` et des identifiants de scénarios.", valueName: "dossier] <variantes"), completion: Completions.variants)
     var arguments: [String] = []
 
     @Option(name: .long, help: "Format de sortie : texte, csv (pour Excel) ou json.")

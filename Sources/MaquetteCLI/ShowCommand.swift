@@ -14,10 +14,10 @@ struct ShowCommand: ParsableCommand {
 
     @OptionGroup var plans: PlansOptions
 
-    @Argument(help: "Identifiant de l'opération (sans lui : la synthèse de toutes les opérations).")
+    @Argument(help: "Identifiant de l'opération (sans lui : la synthèse de toutes les opérations).", completion: Completions.operations)
     var operation: String?
 
-    @Option(name: .long, help: "Scénario à appliquer aux plans.")
+    @Option(name: .long, help: "Scénario à appliquer aux plans.", completion: Completions.scenarios)
     var scenario: String?
 
     @Option(name: .long, help: "Format de sortie : texte, csv (pour Excel) ou json.")

@@ -174,7 +174,7 @@ extension CLITests {
     }
 
     func testTheShippedSchemasAreThoseMaquetteWrites() throws {
-        for kind in ["operation", "programme", "financeurs"] {
+        for kind in ["operation", "programme", "financeurs", "scenario"] {
             let shipped = try String(contentsOf: CLITests.packageRoot.appendingPathComponent("docs/schemas/\(kind).schema.json"), encoding: .utf8)
             XCTAssertEqual(try run(["schema", kind]).stdout, shipped, "docs/schemas/\(kind).schema.json: regenerate it with `maquette schema \(kind)`")
         }
@@ -219,7 +219,7 @@ extension CLITests {
             XCTAssertEqual(englishWords(in: text), [], "\(what):\n\(text)")
         }
         let schema = try run(["schema", "toto"])
-        XCTAssertTrue(schema.stderr.contains("valeurs permises : operation, programme, financeurs."), schema.stderr)
+        XCTAssertTrue(schema.stderr.contains("valeurs permises : operation, programme, financeurs, scenario."), schema.stderr)
         XCTAssertTrue(try run(["simuler", "--help"]).stdout.contains("(par défaut : 10 000)"))
     }
 
