@@ -56,6 +56,13 @@ struct ShowCommand: ParsableCommand {
 
 /// Text renderings of plans for the terminal.
 enum PlanTables {
+    /// A date of the calendar: written as a month (`debut_travaux: 2026-09`, read as its first
+    /// day), it is shown as one, `09/2026`. The model keeps days only, so a calendar date on the
+    /// first of a month is taken for a month.
+    static func calendar(_ d: Day) -> String {
+        d.day == 1 ? "\(d.month < 10 ? "0" : "")\(d.month)/\(d.year)" : d.formatted
+    }
+
     static func operation(_ f: OperationFigures, diagnostics: [Diagnostic], into report: inout ReportOutput) -> String {
         let op = f.operation
         report.details = [
@@ -66,7 +73,7 @@ enum PlanTables {
         report.notes = diagnostics.map { "\($0.severity.rawValue) [\($0.rule)] \($0.message)" }
         var out = "\(op.title) (\(op.id))\n"
         out += "Maître d'ouvrage : \(f.maitreOuvrage?.name ?? op.maitreOuvrage) · section \(op.section.rawValue) · plan établi en \(op.basis.rawValue)\n"
-        if let s = op.worksStart { out += "Début des travaux : \(s.formatted)" + (op.end.map { " · fin : \($0.formatted)" } ?? "") + "\n" }
+        if let s = op.worksStart { out += "Début des travaux : \(calendar(s))" + (op.end.map { " · fin : \(calendar($0))" } ?? "") + "\n" }
         out += "\nDÉPENSES\n"
         let years = Array(Set(op.costs.flatMap { $0.years.map(\.year) })).sorted()
         var costs = TextTable(

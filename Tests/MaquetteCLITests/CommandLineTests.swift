@@ -310,3 +310,11 @@ extension CLITests {
         XCTAssertFalse(text.contains(", …"), text)
     }
 }
+
+extension CLITests {
+    /// `calendrier: { debut_travaux: 2027-02, fin: 2028-06 }` is shown in months.
+    func testCalendarMonthsAreShownAsMonths() throws {
+        let r = try run(["afficher", "halle-aux-grains"])
+        XCTAssertTrue(r.stdout.contains("\nDébut des travaux : 02/2027 · fin : 06/2028\n"), r.stdout)
+    }
+}
