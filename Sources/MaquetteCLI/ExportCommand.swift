@@ -153,7 +153,7 @@ struct ExportCommand: ParsableCommand {
             // From inside the plans folder (found upward), Exports/ goes beside it, never in it.
             let folder = plans.dossier
             let inside = folder == "." || folder == ".." || folder.hasPrefix("../")
-            let exports = inside ? (folder as NSString).appendingPathComponent("../Exports") : "Exports"
+            let exports = inside ? (folder == "." ? "" : folder + "/") + "../Exports" : "Exports"
             try? fm.createDirectory(atPath: exports, withIntermediateDirectories: true)
             target = "\(exports)/\(p.programme.id).xlsx"
         }

@@ -318,3 +318,16 @@ extension CLITests {
         XCTAssertTrue(r.stdout.contains("\nDébut des travaux : 02/2027 · fin : 06/2028\n"), r.stdout)
     }
 }
+
+extension CLITests {
+    /// From inside the plans folder, the workbook goes to Exports/ beside it, never into it.
+    func testExportFromInsideThePlansGoesBesideThem() throws {
+        let root = try plans(["op.yaml": Self.ownersShareBroken])
+        let r = try run(["exporter"], in: root)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.hasPrefix("Classeur écrit : ../Exports/essai.xlsx"), r.stdout)
+        let exports = root.deletingLastPathComponent().appendingPathComponent("Exports")
+        addTeardownBlock { try? FileManager.default.removeItem(at: exports.appendingPathComponent("essai.xlsx")) }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: exports.appendingPathComponent("essai.xlsx").path))
+    }
+}
