@@ -19,8 +19,12 @@ struct NewOperationCommand: ParsableCommand {
     @Option(name: .customLong("maitre-ouvrage"), help: "Identifiant du maître d'ouvrage, tel que dans programme.yaml.")
     var maitreOuvrage: String
 
-    @Option(name: .customLong("dossier"), help: "Dossier des plans (par défaut : MAQUETTE_PLANS, sinon le dossier de programme.yaml le plus proche, sinon ./Plans).")
+    @Argument(help: "Dossier des plans (par défaut : MAQUETTE_PLANS, sinon le plus proche dossier de programme.yaml, sinon ./Plans).")
     var dossier: String?
+
+    /// `--dossier`, as written before the folder became positional here too.
+    @Option(name: .customLong("dossier"), help: .hidden)
+    var deprecatedFolder: String?
 
     func validate() throws {
         guard ValueParsers.isSlug(id) else {
@@ -29,7 +33,7 @@ struct NewOperationCommand: ParsableCommand {
     }
 
     func run() throws {
-        let folder = try PlansLocation.resolve(dossier).folder
+        let folder = try PlansLocation.resolve(deprecatedFolder ?? dossier).folder
         let (_, p) = try loadPlans(folder, scenario: nil)
         let owners = p.programme.maitresOuvrage.map(\.id)
         guard owners.contains(maitreOuvrage) else {

@@ -22,7 +22,8 @@ struct OptimizeCommand: ParsableCommand {
 
             Les lignes notifiées ou versées ne bougent pas ; une ligne sans plafond connu (ni taux maximal, ni \
             plafond) n'est jamais portée au-delà du montant demandé. La proposition est un fichier de scénario, \
-            que `maquette verifier --scenario optimise` accepte. Solveur : COIN-OR CLP (ou GLPK avec --solveur glpk).
+            dont l'identifiant est le nom du fichier (`-o Plans/scenarios/mon-essai.yaml` : `--scenario mon-essai`) ; \
+            un scénario existant n'est remplacé qu'avec --remplacer. Solveur : COIN-OR CLP (ou GLPK avec --solveur glpk).
             """,
         aliases: ["optimize"]
     )
@@ -32,7 +33,7 @@ struct OptimizeCommand: ParsableCommand {
     @Option(name: .long, help: "Scénario de départ.", completion: Completions.scenarios)
     var scenario: String?
 
-    @Option(name: [.customShort("o"), .customLong("sortie")], help: "Fichier du scénario proposé (par défaut : scenarios/optimise.yaml dans le dossier des plans, s'il n'existe pas déjà).")
+    @Option(name: [.customShort("o"), .customLong("sortie")], help: "Fichier du scénario proposé ; son nom est l'identifiant du scénario (par défaut : scenarios/optimise.yaml dans le dossier des plans).")
     var output: String?
 
     @Flag(name: .customLong("remplacer"), help: "Remplace le scénario s'il existe déjà (sinon Maquette refuse).")

@@ -162,7 +162,7 @@ extension CLITests {
 
     func testNouvelleWritesACommentedOperationThatReads() throws {
         let root = try shippedCopy()
-        let r = try run(["nouvelle", "salle-des-fetes", "--maitre-ouvrage", "lectoure", "--dossier", root.path])
+        let r = try run(["nouvelle", "salle-des-fetes", root.path, "--maitre-ouvrage", "lectoure"])
         XCTAssertEqual(r.status, 0, r.stderr)
         let file = root.appendingPathComponent("operations/salle-des-fetes.yaml")
         let text = try String(contentsOf: file, encoding: .utf8)
