@@ -12,8 +12,10 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verifier",
-        abstract: "Vérifie que chaque plan est équilibré et respecte les règles de financement.",
+        abstract: "Vérifie les plans et les règles de financement.",
         discussion: """
+            Vérifie que chaque plan est équilibré et respecte les règles de financement.
+
             Affiche chaque problème sous la forme `fichier:ligne:colonne: erreur: [règle] message`, \
             avec l'extrait du fichier et la correction proposée.
             Sortie : 0 sans erreur (avertissements permis), 1 si une règle n'est pas respectée, \
@@ -24,7 +26,7 @@ struct CheckCommand: ParsableCommand {
 
     @OptionGroup var plans: PlansOptions
 
-    @Option(name: .long, help: "Scénario à appliquer aux plans (Plans/scenarios/ID.yaml).")
+    @Option(name: .long, help: "Scénario à appliquer aux plans (Plans/scenarios/ID.yaml).", completion: Completions.scenarios)
     var scenario: String?
 
     @Option(name: .long, help: "Format de sortie : texte ou json.")
@@ -33,10 +35,10 @@ struct CheckCommand: ParsableCommand {
     @Flag(name: .long, help: "Les avertissements font aussi échouer la vérification.")
     var strict = false
 
-    @Option(name: .customLong("seulement"), parsing: .upToNextOption, help: "Ne vérifier que ces règles (identifiants, séparés par des espaces ou des virgules).")
+    @Option(name: .customLong("seulement"), parsing: .upToNextOption, help: "Ne vérifier que ces règles (identifiants, séparés par des espaces ou des virgules).", completion: Completions.rules)
     var only: [String] = []
 
-    @Option(name: .customLong("sauf"), parsing: .upToNextOption, help: "Ne pas vérifier ces règles (identifiants, séparés par des espaces ou des virgules).")
+    @Option(name: .customLong("sauf"), parsing: .upToNextOption, help: "Ne pas vérifier ces règles (identifiants, séparés par des espaces ou des virgules).", completion: Completions.rules)
     var skip: [String] = []
 
     @Flag(name: .customLong("surveiller"), help: "Revérifie à chaque modification d'un fichier (Ctrl-C pour arrêter) ; seuls les fichiers modifiés sont relus.")
@@ -57,14 +59,24 @@ struct CheckCommand: ParsableCommand {
     var skippedRules: Set<DiagnosticID> { Set(Self.ruleIDs(skip).compactMap(DiagnosticID.init(rawValue:))) }
 
     func run() throws {
-        if watch { return try watchLoop() }
+        let location = try plans.resolve()
+        if watch { return try watchLoop(location.folder) }
         let bar = ProgressBar(total: 1, label: "Lecture")
-        let loaded = PlanLoader.load(folder: plans.dossier) { bar.update($0, of: $1) }.applying(scenario: scenario)
+        let loaded = PlanLoader.load(folder: location.folder) { bar.update($0, of: $1) }.applying(scenario: scenario)
         bar.finish()
-        let (diagnostics, figures) = check(loaded)
+        var (diagnostics, figures) = check(loaded)
+        var operations = loaded.plans?.operations.count ?? 0
+        if let p = loaded.plans, let id = try location.operationID(in: p) {
+            // The rules look at the whole programme (envelopes are shared); only what concerns
+            // the operation, or is written in its file, is shown.
+            let file = p.operations.first { $0.id == id }?.location?.file
+            diagnostics = diagnostics.filter { $0.operation == id || ($0.operation == nil && file != nil && $0.location?.file == file) }
+            figures = figures.filter { $0.operation.id == id }
+            operations = 1
+        }
         switch format {
         case .texte:
-            Console.out(text(of: diagnostics, loaded))
+            Console.out(text(of: diagnostics, loaded, operations: operations))
         case .json:
             Console.out(JSONReport.render(diagnostics: diagnostics, figures: figures, programme: loaded.plans?.programme) + "\n")
         }
@@ -87,12 +99,12 @@ extension CheckCommand {
     }
 
     /// The diagnostics as text, then the summary line.
-    func text(of diagnostics: [Diagnostic], _ loaded: LoadResult) -> String {
+    func text(of diagnostics: [Diagnostic], _ loaded: LoadResult, operations: Int? = nil) -> String {
         let printer = DiagnosticPrinter(sources: loaded.sources, colour: DiagnosticPrinter.terminalSupportsColour(STDOUT_FILENO))
         var text = ""
         for rendered in printer.render(diagnostics) { text += rendered + "\n" }
         if let p = loaded.plans {
-            text += DiagnosticPrinter.summary(diagnostics, operations: p.operations.count) + "\n"
+            text += DiagnosticPrinter.summary(diagnostics, operations: operations ?? p.operations.count, strict: strict) + "\n"
         } else {
             text += "Les plans ne peuvent pas être lus : corrigez les erreurs ci-dessus.\n"
         }
@@ -100,18 +112,19 @@ extension CheckCommand {
     }
 
     /// Re-checks whenever a file of the plans folder changes, re-reading only what changed.
-    func watchLoop() throws {
+    func watchLoop(_ folder: String) throws {
         let cache = ParseCache()
         var lastSignature: [String: Date] = [:]
         while true {
-            let signature = Self.signature(of: plans.dossier)
+            let signature = Self.signature(of: folder)
             if signature != lastSignature {
                 lastSignature = signature
                 let start = DispatchTime.now().uptimeNanoseconds
-                let loaded = PlanLoader.load(folder: plans.dossier, cache: cache).applying(scenario: scenario)
+                let loaded = PlanLoader.load(folder: folder, cache: cache).applying(scenario: scenario)
                 var text = text(of: check(loaded).diagnostics, loaded)
                 let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-                text += "Revérifié en \(String(format: "%.2f", seconds)) s (\(cache.lastParsed) fichier(s) d'opération relu(s)). En attente de modifications…\n"
+                let reread = French.count(cache.lastParsed, "fichier d'opération relu", "fichiers d'opération relus")
+                text += "Revérifié en \(String(format: "%.2f", seconds).replacingOccurrences(of: ".", with: ",")) s (\(reread)). En attente de modifications…\n"
                 Console.out(text)
             }
             Thread.sleep(forTimeInterval: 0.3)

@@ -15,8 +15,10 @@ enum DeadlinesFormat: String, ExpressibleByArgument, CaseIterable {
 struct DeadlinesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "echeances",
-        abstract: "Échéancier : demandes à déposer, décisions attendues, commencement et achèvement avant caducité, demandes de paiement, rachats de portage.",
+        abstract: "Les échéances des plans, les plus pressantes d'abord.",
         discussion: """
+            Demandes à déposer, décisions attendues, commencement et achèvement avant caducité, demandes \
+            de paiement, rachats de portage.
             Les délais viennent des paramètres datés du catalogue (docs/regles.md). Les échéances dépassées viennent \
             en premier ; celles qui font perdre une aide sont des erreurs (code de sortie 1). \
             La date du jour est --date, sinon SOURCE_DATE_EPOCH, sinon la date du jour.

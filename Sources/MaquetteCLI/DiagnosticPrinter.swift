@@ -120,12 +120,14 @@ struct DiagnosticPrinter {
         LineIndex().line(number, of: "", text: text)
     }
 
-    static func summary(_ diagnostics: [Diagnostic], operations: Int) -> String {
+    static func summary(_ diagnostics: [Diagnostic], operations: Int, strict: Bool = false) -> String {
         let errors = diagnostics.filter { $0.severity == .erreur }.count
         let warnings = diagnostics.count - errors
-        func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n > 1 ? "s" : "")" }
+        func plural(_ n: Int, _ word: String) -> String { French.count(n, word, word + "s") }
         if errors == 0 && warnings == 0 { return "Aucun problème dans \(plural(operations, "opération"))." }
-        return "\(plural(errors, "erreur")), \(plural(warnings, "avertissement")) dans \(plural(operations, "opération"))."
+        let line = "\(plural(errors, "erreur")), \(plural(warnings, "avertissement")) dans \(plural(operations, "opération"))."
+        guard strict && warnings > 0 else { return line }
+        return line + " Mode strict : les avertissements comptent comme des erreurs."
     }
 
     /// Prints every diagnostic of plans that cannot be read on standard error, then `closing`.

@@ -8,8 +8,11 @@ import MaquettePlans
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "exporter",
-        abstract: "Écrit le classeur Excel du comité des financeurs (Synthèse, une feuille par opération, Financeurs, Demandes, Échéancier, Calendrier, Contrôles, Graphiques, Paramètres).",
+        abstract: "Écrit le classeur Excel du comité des financeurs.",
         discussion: """
+            Écrit le classeur Excel du comité des financeurs : Synthèse, une feuille par opération, Financeurs, \
+            Demandes, Échéancier, Calendrier, Contrôles, Graphiques, Paramètres, Échéances (et Évolutions avec --depuis).
+
             Par défaut : Exports/<programme>.xlsx. Le classeur est écrit même si des règles sont \
             enfreintes (la feuille Contrôles le dit) ; il ne l'est pas si les plans sont illisibles \
             (code 2). L'écriture est atomique : en cas d'échec, le classeur précédent reste intact. \
@@ -68,7 +71,8 @@ struct ExportCommand: ParsableCommand {
         }
         let clock = PhaseClock()
         let bar = ProgressBar(total: 1, label: "Lecture")
-        let base = PlanLoader.load(folder: plans.dossier) { bar.update($0, of: $1) }
+        let location = try plans.resolve()
+        let base = PlanLoader.load(folder: location.folder) { bar.update($0, of: $1) }
         bar.finish()
         let loaded = base.applying(scenario: scenario.first)
         guard let p = loaded.plans else {
@@ -76,6 +80,7 @@ struct ExportCommand: ParsableCommand {
             throw ExitStatus.unreadable.code
         }
         var selected = p
+        if let id = try location.operationID(in: p) { selected.operations = p.operations.filter { $0.id == id } }
         if let list = operations {
             let ids = try Self.list(list, option: "--operations", example: p.operations.first?.id ?? "halle-aux-grains")
             for id in ids where !p.operations.contains(where: { $0.id == id }) {
@@ -188,8 +193,12 @@ struct ExportCommand: ParsableCommand {
                 target = output
             }
         } else {
-            try? fm.createDirectory(atPath: "Exports", withIntermediateDirectories: true)
-            target = "Exports/\(defaultName(p))"
+            // From inside the plans folder (found upward), Exports/ goes beside it, never in it.
+            let folder = plans.dossier
+            let inside = folder == "." || folder == ".." || folder.hasPrefix("../")
+            let exports = inside ? (folder == "." ? "" : folder + "/") + "../Exports" : "Exports"
+            try? fm.createDirectory(atPath: exports, withIntermediateDirectories: true)
+            target = "\(exports)/\(defaultName(p))"
         }
         guard target.hasSuffix(".xlsx") else { throw ValidationError("le classeur doit avoir l'extension .xlsx : « \(target) »") }
         return try OutputPolicy(plansFolder: plans.dossier).destination(target, kind: .workbook)

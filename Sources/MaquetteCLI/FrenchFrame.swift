@@ -10,8 +10,15 @@ extension Maquette {
     public static func mainInFrench(_ arguments: [String]? = nil) -> Never {
         Console.prepare()
         TemporaryFiles.installSignalCleanup()
+        var given = arguments ?? Array(CommandLine.arguments.dropFirst())
         do {
-            var command = try parseAsRoot(arguments)
+            given = try CommandNames.normalise(given)
+        } catch let error as CommandNames.UnknownCommand {
+            Console.err("erreur : \(error.message)\n")
+            ExitStatus.usage.exit()
+        } catch {}
+        do {
+            var command = try parseAsRoot(given)
             do {
                 try command.run()
             } catch let error as ValidationError {
@@ -68,14 +75,43 @@ enum FrenchFrame {
         (#"Missing expected argument '([^']*)'"#, "argument manquant : « $1 »"),
         (#"The value '([^']*)' is invalid for '([^']*)'"#, "la valeur « $1 » ne convient pas pour « $2 »"),
         (#"\(default: ([^)]*)\)"#, "(par défaut : $1)"),
+        // Wrapped help: "(values: a, b;\n    default: a)".
+        (#";(\s*)default:(\s+)"#, " ;$1par défaut :$2"),
         (#"\(values: ([^)]*)\)"#, "(valeurs : $1)"),
     ]
 
     static func translate(_ text: String) -> String {
-        var out = text
+        var out = allowedValues(text)
         for (english, french) in phrases { out = out.replacingOccurrences(of: english, with: french) }
         for (pattern, template) in patterns {
             out = out.replacingOccurrences(of: pattern, with: template, options: .regularExpression)
+        }
+        return groupedDefaults(out)
+    }
+
+    /// "Please provide one of 'a', 'b' or 'c'." as "; valeurs permises : a, b, c." — every value,
+    /// never cut.
+    static func allowedValues(_ text: String) -> String {
+        guard let range = text.range(of: #"\. Please provide one of [^\n]*\."#, options: .regularExpression) else { return text }
+        let listed = text[range]
+        var values: [String] = []
+        var rest = listed[...]
+        while let open = rest.firstIndex(of: "'") {
+            let after = rest.index(after: open)
+            guard let close = rest[after...].firstIndex(of: "'") else { break }
+            values.append(String(rest[after..<close]))
+            rest = rest[rest.index(after: close)...]
+        }
+        return text.replacingCharacters(in: range, with: " ; valeurs permises : \(values.joined(separator: ", ")).")
+    }
+
+    /// `(par défaut : 10000)` as `(par défaut : 10 000)`.
+    static func groupedDefaults(_ text: String) -> String {
+        guard let regex = try? NSRegularExpression(pattern: #"\(par défaut : ([0-9]{4,})\)"#) else { return text }
+        var out = text
+        for match in regex.matches(in: text, range: NSRange(text.startIndex..., in: text)).reversed() {
+            guard let whole = Range(match.range, in: out), let digits = Range(match.range(at: 1), in: out), let n = Int(out[digits]) else { continue }
+            out.replaceSubrange(whole, with: "(par défaut : \(French.grouped(n)))")
         }
         return out
     }

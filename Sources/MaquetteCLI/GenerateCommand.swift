@@ -7,8 +7,8 @@ import MaquetteExport
 struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generer",
-        abstract: "Écrit un programme synthétique (communes, EPCI, opérations, financeurs, scénarios) pour les essais de charge.",
-        discussion: "La même graine donne les mêmes fichiers. Environ 5 % des opérations enfreignent une règle, à dessein.",
+        abstract: "Écrit un programme synthétique (essais de charge).",
+        discussion: "Écrit un programme synthétique (communes, EPCI, opérations, financeurs, scénarios) pour les essais de charge.\n\nLa même graine donne les mêmes fichiers. Environ 5 % des opérations enfreignent une règle, à dessein.",
         aliases: ["generate"]
     )
 

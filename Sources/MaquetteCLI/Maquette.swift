@@ -1,15 +1,31 @@
 import ArgumentParser
+import Foundation
+import MaquetteCore
+import MaquettePlans
 
 /// The `maquette` command: plan, check and export the financing of a programme's operations.
 public struct Maquette: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "maquette",
         abstract: "Plans de financement des opérations Petites villes de demain : vérifier, afficher, exporter.",
-        discussion: ExitStatus.helpText + "\nGuide : docs/guide-utilisateur.md",
+        discussion: """
+            Les plans sont cherchés comme git cherche son dépôt : le dossier donné, sinon la variable \
+            MAQUETTE_PLANS, sinon le plus proche dossier contenant programme.yaml en remontant depuis le \
+            dossier courant, sinon ./Plans. Un fichier d'opération ou un identifiant d'opération restreint \
+            la commande à cette opération.
+
+            Exemples :
+              maquette verifier                        vérifie les plans de ./Plans
+              maquette afficher halle-aux-grains       le plan d'une opération
+              maquette exporter -o Exports/            le classeur du comité
+              maquette comparer base pire-cas          un scénario face au plan de base
+              maquette corriger halle-aux-grains       la plus petite correction
+
+            """ + "\n" + ExitStatus.helpText + "\nGuide : docs/guide-utilisateur.md",
         version: "0.1.0",
         subcommands: [
             CheckCommand.self, ShowCommand.self, ExportCommand.self, TreasuryCommand.self, SimulateCommand.self, CompareCommand.self, DeadlinesCommand.self,
-            OptimizeCommand.self, FixCommand.self, GenerateCommand.self,
+            OptimizeCommand.self, FixCommand.self, NewOperationCommand.self, GenerateCommand.self,
             SchemaCommand.self, RulesCommand.self,
         ]
     )
@@ -17,8 +33,155 @@ public struct Maquette: ParsableCommand {
     public init() {}
 }
 
-/// Options shared by the commands that read a plans folder.
+/// Options shared by the commands that read a plans folder: one positional argument, which may
+/// name the folder, a file of it, or one of its operations (see ``PlansLocation/resolve(_:)``).
 struct PlansOptions: ParsableArguments {
-    @Argument(help: "Dossier des plans (contient programme.yaml).")
-    var dossier: String = "Plans"
+    @Argument(
+        help: ArgumentHelp(
+            "Dossier des plans, fichier d'opération ou identifiant d'opération (par défaut : MAQUETTE_PLANS, sinon le plus proche dossier de programme.yaml, sinon ./Plans).",
+            valueName: "dossier"), completion: Completions.operations)
+    var written: String?
+
+    /// `--dossier`, as `comparer` and `corriger` were once used: still accepted, no longer shown.
+    @Option(name: .customLong("dossier"), help: .hidden)
+    var deprecatedFolder: String?
+
+    /// Where the plans are, the operation the command is restricted to, and how they were found.
+    func resolve() throws -> PlansLocation { try PlansLocation.resolve(deprecatedFolder ?? written) }
+
+    /// The plans folder (resolved as ``resolve()`` does; a name that cannot be resolved is
+    /// returned as written, so that the loader reports it).
+    var dossier: String { (try? resolve().folder) ?? (deprecatedFolder ?? written ?? "Plans") }
+}
+
+/// The plans a command reads: a folder, possibly restricted to one operation.
+struct PlansLocation: Equatable {
+    /// The plans folder (the one holding programme.yaml).
+    var folder: String
+    /// The operation the command is restricted to, by its id or by its file.
+    var operation: Operation?
+
+    enum Operation: Equatable {
+        case id(String)
+        case file(String)
+    }
+
+    /// The environment variable naming the plans folder when none is given.
+    static let environmentVariable = "MAQUETTE_PLANS"
+
+    /// Finds the plans as git finds its repository:
+    /// - `written`, when given: a folder; a `.yaml` file (its programme, restricted to that
+    ///   operation when it is an operation file); else a word without `/`, an operation id of the
+    ///   plans found as below;
+    /// - else `MAQUETTE_PLANS`;
+    /// - else the nearest folder holding `programme.yaml`, from the current folder upward;
+    /// - else `./Plans`.
+    static func resolve(_ written: String?, environment: [String: String] = ProcessInfo.processInfo.environment, currentFolder: String = FileManager.default.currentDirectoryPath) throws -> PlansLocation {
+        let fm = FileManager.default
+        if let written, !written.isEmpty {
+            var isDirectory: ObjCBool = false
+            if fm.fileExists(atPath: written, isDirectory: &isDirectory) {
+                if isDirectory.boolValue { return PlansLocation(folder: written) }
+                guard written.hasSuffix(".yaml") || written.hasSuffix(".yml") else {
+                    throw ValidationError("« \(written) » n'est ni un dossier de plans ni un fichier .yaml")
+                }
+                let parent = (written as NSString).deletingLastPathComponent
+                guard let root = nearestProgramme(from: parent.isEmpty ? "." : parent) else {
+                    throw ValidationError("« \(written) » n'est dans aucun dossier de plans (aucun programme.yaml au-dessus)")
+                }
+                let name = (written as NSString).lastPathComponent
+                let isOperation = (parent as NSString).lastPathComponent == "operations"
+                return PlansLocation(folder: root, operation: isOperation && name != "programme.yaml" ? .file(written) : nil)
+            }
+            if !written.contains("/"), !written.hasSuffix(".yaml") {
+                return PlansLocation(folder: defaultFolder(environment: environment, currentFolder: currentFolder), operation: .id(written))
+            }
+            return PlansLocation(folder: written)
+        }
+        return PlansLocation(folder: defaultFolder(environment: environment, currentFolder: currentFolder))
+    }
+
+    static func defaultFolder(environment: [String: String], currentFolder: String) -> String {
+        if let given = environment[environmentVariable], !given.isEmpty { return given }
+        if let found = nearestProgramme(from: currentFolder) {
+            return relative(found, to: currentFolder)
+        }
+        return "Plans"
+    }
+
+    /// The nearest folder holding `programme.yaml`, from `folder` upward.
+    static func nearestProgramme(from folder: String) -> String? {
+        var current = URL(fileURLWithPath: folder).standardizedFileURL.path
+        while true {
+            if FileManager.default.fileExists(atPath: current + "/programme.yaml") { return current }
+            if current == "/" || current.isEmpty { return nil }
+            current = (current as NSString).deletingLastPathComponent
+        }
+    }
+
+    /// `path` as the user would write it from `folder`: `.`, `..`, `../..`, or a name inside.
+    static func relative(_ path: String, to folder: String) -> String {
+        let here = URL(fileURLWithPath: folder).standardizedFileURL.path
+        if path == here { return "." }
+        if path.hasPrefix(here == "/" ? "/" : here + "/") { return String(path.dropFirst(here == "/" ? 1 : here.count + 1)) }
+        var up = here
+        var steps: [String] = []
+        while up != "/" && !(path == up || path.hasPrefix(up + "/")) {
+            up = (up as NSString).deletingLastPathComponent
+            steps.append("..")
+        }
+        let rest = path == up ? "" : String(path.dropFirst(up == "/" ? 1 : up.count + 1))
+        return (steps + (rest.isEmpty ? [] : [rest])).joined(separator: "/")
+    }
+
+    /// The id of the operation the location names, checked against the plans.
+    func operationID(in plans: Plans) throws -> String? {
+        switch operation {
+        case nil:
+            return nil
+        case .id(let id):
+            guard plans.operations.contains(where: { $0.id == id }) else {
+                let known = plans.operations.map(\.id)
+                let suggestion = Suggestions.closest(to: id, among: known).map { " ; vouliez-vous dire « \($0) » ?" } ?? " ; opérations du programme : \(known.sorted().joined(separator: ", "))"
+                throw ValidationError("« \(id) » n'est ni un dossier ni une opération des plans « \(folder) »\(suggestion)")
+            }
+            return id
+        case .file(let path):
+            let real = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+            guard let op = plans.operations.first(where: { o in o.location.map { URL(fileURLWithPath: $0.file).resolvingSymlinksInPath().path == real } ?? false }) else {
+                throw ValidationError("le fichier « \(path) » ne décrit aucune opération lisible du programme « \(folder) »")
+            }
+            return op.id
+        }
+    }
+}
+
+/// The names of the subcommands, as typed: accented (`vérifier`), and misspelt (`verifer`).
+enum CommandNames {
+    /// Every name and alias of the subcommands.
+    static var known: [String] {
+        Maquette.configuration.subcommands.flatMap { command -> [String] in
+            [command.configuration.commandName].compactMap { $0 } + command.configuration.aliases
+        }
+    }
+
+    /// The arguments with the subcommand's name unaccented when it is written with accents
+    /// (`vérifier`, `trésorerie`, `règles`, `générer`); an error for an unknown command, with
+    /// the nearest name.
+    static func normalise(_ arguments: [String]) throws -> [String] {
+        guard let first = arguments.first, !first.hasPrefix("-") else { return arguments }
+        let names = known
+        if names.contains(first) || first == "help" { return arguments }
+        let folded = first.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil)
+        if names.contains(folded) { return [folded] + arguments.dropFirst() }
+        let principal = Maquette.configuration.subcommands.compactMap { $0.configuration.commandName }
+        if let near = Suggestions.closest(to: folded, among: principal) {
+            throw UnknownCommand(message: "commande inconnue « \(first) » ; vouliez-vous dire « \(near) » ?")
+        }
+        throw UnknownCommand(message: "commande inconnue « \(first) » ; commandes : \(principal.joined(separator: ", ")) (« maquette --help » les décrit)")
+    }
+
+    struct UnknownCommand: Error {
+        let message: String
+    }
 }

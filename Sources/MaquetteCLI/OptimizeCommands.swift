@@ -16,54 +16,69 @@ enum SolverChoice: String, ExpressibleByArgument, CaseIterable {
 struct OptimizeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "optimiser",
-        abstract: "Propose les montants des aides envisagées et sollicitées qui minimisent la part des maîtres d'ouvrage, dans le respect des règles.",
+        abstract: "Propose les aides qui réduisent la part propre.",
         discussion: """
+            Propose les montants des aides envisagées et sollicitées qui minimisent la part des maîtres d'ouvrage, dans le respect des règles.
+
             Les lignes notifiées ou versées ne bougent pas ; une ligne sans plafond connu (ni taux maximal, ni \
             plafond) n'est jamais portée au-delà du montant demandé. La proposition est un fichier de scénario, \
-            que `maquette verifier --scenario optimise` accepte. Solveur : COIN-OR CLP (ou GLPK avec --solveur glpk).
+            dont l'identifiant est le nom du fichier (`-o Plans/scenarios/mon-essai.yaml` : `--scenario mon-essai`) ; \
+            un scénario existant n'est remplacé qu'avec --remplacer. Solveur : COIN-OR CLP (ou GLPK avec --solveur glpk).
             """,
         aliases: ["optimize"]
     )
 
     @OptionGroup var plans: PlansOptions
 
-    @Option(name: .long, help: "Scénario de départ.")
+    @Option(name: .long, help: "Scénario de départ.", completion: Completions.scenarios)
     var scenario: String?
 
-    @Option(name: [.customShort("o"), .customLong("sortie")], help: "Fichier du scénario proposé (par défaut : scenarios/optimise.yaml dans le dossier des plans, s'il n'existe pas déjà).")
+    @Option(name: [.customShort("o"), .customLong("sortie")], help: "Fichier du scénario proposé ; son nom est l'identifiant du scénario (par défaut : scenarios/optimise.yaml dans le dossier des plans).")
     var output: String?
 
-    @Option(name: .long, parsing: .upToNextOption, help: "Poids d'un maître d'ouvrage, `id=poids` (défaut 1) : `lectoure=2` compte double sa part.")
+    @Flag(name: .customLong("remplacer"), help: "Remplace le scénario s'il existe déjà (sinon Maquette refuse).")
+    var replace = false
+
+    @Option(name: .long, parsing: .upToNextOption, help: "Poids d'un maître d'ouvrage, `id=poids` (1 par défaut), un nombre entier : `lectoure=2` compte double sa part.")
     var poids: [String] = []
 
     @Option(name: .long, help: "Écrit aussi le programme linéaire (format CPLEX LP) dans ce fichier.")
     var lp: String?
 
-    @Option(name: .long, help: "Solveur : clp (défaut) ou glpk.")
+    @Option(name: .long, help: "Solveur de programmation linéaire.")
     var solveur: SolverChoice = .clp
 
     func run() throws {
-        let (_, p) = try loadPlans(plans.dossier, scenario: scenario)
+        let location = try plans.resolve()
+        let (loaded, p) = try loadPlans(location.folder, scenario: scenario)
+        let restricted = try location.operationID(in: p)
         var weights: [String: Int] = [:]
         for item in poids {
             let parts = item.split(separator: "=")
-            guard parts.count == 2, let w = Int(parts[1]), w >= 0, p.programme.maitreOuvrage(String(parts[0])) != nil else {
-                throw ValidationError("--poids : « \(item) » ; écrivez `id=poids` avec un maître d'ouvrage du programme, par exemple `lectoure=2`")
+            let owners = p.programme.maitresOuvrage.map(\.id)
+            guard parts.count == 2, owners.contains(String(parts[0])) else {
+                let hint = parts.first.flatMap { Suggestions.closest(to: String($0), among: owners) }.map { " (vouliez-vous dire « \($0) » ?)" } ?? ""
+                throw ValidationError(
+                    "--poids : « \(item) »\(hint) ; écrivez `id=poids` avec un maître d'ouvrage du programme (\(owners.joined(separator: ", "))), par exemple `\(owners.first ?? "lectoure")=2`")
+            }
+            guard let w = Int(parts[1]), w >= 0 else {
+                throw ValidationError("--poids : « \(item) » ; le poids est un nombre entier positif ou nul (0, 1, 2, 3…) : `\(parts[0])=2` compte double sa part")
             }
             weights[String(parts[0])] = w
         }
         // Destinations are checked before the work: a refused one costs nothing.
-        let policy = OutputPolicy(plansFolder: plans.dossier)
+        let policy = OutputPolicy(plansFolder: location.folder, replacingScenarios: replace)
         let scenarioFile = try scenarioDestination(output, default: "optimise.yaml", policy: policy)
         let lpFile = try lp.map { try policy.destination($0, kind: .linearProgram) }
         if let lpFile, let scenarioFile, lpFile.path == scenarioFile.path {
             throw ValidationError("--lp et -o désignent le même fichier « \(lpFile.shown) » : donnez deux fichiers différents")
         }
-        let optimizer = FundingOptimizer(plans: p, goal: .leastOwnShare(weights: weights))
+        let written = try scenarioFile.map { try ScenarioFile(destination: $0, plansFolder: location.folder, scenarios: loaded.scenarios) }
+        let optimizer = FundingOptimizer(plans: p, goal: .leastOwnShare(weights: weights), operations: restricted.map { [$0] })
         if let lpFile {
             try AtomicFile.write(Data(optimizer.linearProgram.cplexLP.utf8), to: lpFile)
         }
-        try report(optimizer.solve(with: solveur.solver), plans: p, id: "optimise", title: "Financement optimisé par Maquette", parent: scenario, output: scenarioFile)
+        try report(optimizer.solve(with: solveur.solver), plans: p, title: "Financement optimisé par Maquette", parent: scenario, output: written)
     }
 }
 
@@ -71,33 +86,47 @@ struct OptimizeCommand: ParsableCommand {
 struct FixCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "corriger",
-        abstract: "Propose le plus petit changement (en euros déplacés) qui rend un plan conforme aux règles.",
+        abstract: "Propose (ou applique) la plus petite correction.",
+        discussion: "Propose le plus petit changement (en euros déplacés) qui rend un plan conforme aux règles.",
         aliases: ["fix"]
     )
 
-    @Option(name: .long, help: "Dossier des plans.")
-    var dossier: String = "Plans"
+    @OptionGroup var plans: PlansOptions
 
-    @Argument(help: "Opération à corriger (sans elle : toutes).")
+    @Argument(help: "Opération à corriger (sans elle : toutes, ou celle que nomme le premier argument).", completion: Completions.operations)
     var operation: String?
 
-    @Option(name: .long, help: "Scénario de départ.")
+    @Option(name: .long, help: "Scénario de départ.", completion: Completions.scenarios)
     var scenario: String?
 
     @Option(name: [.customShort("o"), .customLong("sortie")], help: "Écrit la correction comme fichier de scénario.")
     var output: String?
 
-    @Option(name: .long, help: "Solveur : clp (défaut) ou glpk.")
+    @Flag(name: .customLong("remplacer"), help: "Remplace le fichier de scénario s'il existe déjà.")
+    var replace = false
+
+    @Flag(name: .customLong("appliquer"), help: "Applique la correction aux fichiers des opérations eux-mêmes (montants remplacés à leur place, commentaires et mise en page intacts), montre le changement, puis revérifie.")
+    var apply = false
+
+    @Option(name: .long, help: "Solveur de programmation linéaire.")
     var solveur: SolverChoice = .clp
 
     func run() throws {
-        let (_, p) = try loadPlans(dossier, scenario: scenario)
+        let location = try plans.resolve()
+        let dossier = location.folder
+        let (loaded, p) = try loadPlans(dossier, scenario: scenario)
+        let operation = try self.operation ?? location.operationID(in: p)
         if let operation, !p.operations.contains(where: { $0.id == operation }) {
             throw ValidationError("opération inconnue « \(operation) » ; opérations : \(p.operations.map(\.id).sorted().joined(separator: ", "))")
         }
-        let destination = try output.map { try scenarioDestination($0, default: nil, policy: OutputPolicy(plansFolder: dossier)) }
+        let destination = try output.flatMap { try scenarioDestination($0, default: nil, policy: OutputPolicy(plansFolder: dossier, replacingScenarios: replace)) }
+        let written = try destination.map { try ScenarioFile(destination: $0, plansFolder: dossier, scenarios: loaded.scenarios) }
         let optimizer = FundingOptimizer(plans: p, goal: .smallestFix, operations: operation.map { [$0] })
-        try report(optimizer.solve(with: solveur.solver), plans: p, id: "correction", title: "Correction proposée par Maquette", parent: scenario, output: destination ?? nil)
+        let outcome = optimizer.solve(with: solveur.solver)
+        try report(outcome, plans: p, title: "Correction proposée par Maquette", parent: scenario, output: written)
+        if apply, case .proposal(let proposal) = outcome {
+            try FixApplication(plans: p, folder: dossier, scenario: scenario).apply(proposal)
+        }
     }
 }
 
@@ -114,8 +143,36 @@ func scenarioDestination(_ output: String?, default name: String?, policy: Outpu
     return try policy.destination(policy.insidePlans("scenarios/\(name)"), kind: .scenario)
 }
 
+/// A scenario file about to be written: its id is its file's name (`mon-essai.yaml` holds
+/// `id: mon-essai`), and an id already taken by another scenario of the plans is refused before
+/// anything is written.
+struct ScenarioFile {
+    let destination: OutputPolicy.Destination
+    let id: String
+    /// Whether the file is in the plans' `scenarios/` folder, where `--scenario ID` finds it.
+    let inPlans: Bool
+
+    init(destination: OutputPolicy.Destination, plansFolder: String, scenarios: [Scenario]) throws {
+        self.destination = destination
+        var name = (destination.path as NSString).lastPathComponent
+        for suffix in [".yaml", ".yml"] where name.hasSuffix(suffix) { name.removeLast(suffix.count) }
+        guard ValueParsers.isSlug(name) else {
+            throw ValidationError(
+                "« \(destination.shown) » : le nom du fichier est l'identifiant du scénario ; écrivez-le en minuscules sans accents ni espaces, avec des tirets : `mon-essai.yaml`")
+        }
+        id = name
+        let scenariosFolder = URL(fileURLWithPath: plansFolder).appendingPathComponent("scenarios").resolvingSymlinksInPath().path
+        inPlans = (destination.path as NSString).deletingLastPathComponent == scenariosFolder
+        if inPlans, let other = scenarios.first(where: { $0.id == name }),
+            URL(fileURLWithPath: other.file).resolvingSymlinksInPath().path != destination.path
+        {
+            throw ValidationError("le scénario « \(name) » existe déjà (\(other.file)) ; deux scénarios ne peuvent pas avoir le même identifiant : choisissez un autre nom de fichier avec -o")
+        }
+    }
+}
+
 /// Prints a proposal (changes as a diff, explanations, gains) and writes it as a scenario file.
-func report(_ outcome: FundingOptimizer.Outcome, plans p: Plans, id: String, title: String, parent: String?, output: OutputPolicy.Destination?) throws {
+func report(_ outcome: FundingOptimizer.Outcome, plans p: Plans, title: String, parent: String?, output: ScenarioFile?) throws {
     switch outcome {
     case .failed(let message):
         Console.err("erreur : \(message)\n")
@@ -151,10 +208,15 @@ func report(_ outcome: FundingOptimizer.Outcome, plans p: Plans, id: String, tit
             for d in proposal.remainingErrors { out += "- [\(d.rule)] \(d.operation ?? "programme") : \(d.message)\n" }
         }
         if let output, !proposal.changes.isEmpty {
+            let id = output.id
             let text = FundingOptimizer.scenarioText(
                 proposal, id: id, title: title, parent: parent, comment: "Proposé par Maquette ; relisez-le, modifiez-le, puis `maquette verifier --scenario \(id)`.")
-            try AtomicFile.write(Data(text.utf8), to: output)
-            out += "\nScénario écrit : \(output.shown) (`maquette verifier --scenario \(id)`)\n"
+            try AtomicFile.write(Data(text.utf8), to: output.destination)
+            if output.inPlans {
+                out += "\nScénario écrit : \(output.destination.shown) (`maquette verifier --scenario \(id)`)\n"
+            } else {
+                out += "\nScénario écrit : \(output.destination.shown) (placez-le dans le dossier scenarios/ des plans, puis `maquette verifier --scenario \(id)`)\n"
+            }
         }
         Console.out(out)
     }

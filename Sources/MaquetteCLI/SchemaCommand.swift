@@ -1,28 +1,34 @@
 import ArgumentParser
 import Foundation
 import MaquetteCore
+import MaquettePlans
 
 /// `maquette schema`: a JSON Schema of the plan files for editors' YAML support.
 struct SchemaCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "schema",
-        abstract: "Écrit le schéma JSON d'un type de fichier de plan (pour l'éditeur).",
-        discussion: "Voir docs/format-des-plans.md, « Complétion dans l'éditeur »."
+        abstract: "Écrit le schéma JSON d'un fichier de plan.",
+        discussion: "Écrit le schéma JSON d'un type de fichier de plan (pour l'éditeur).\n\nVoir docs/format-des-plans.md, « Complétion dans l'éditeur »."
     )
 
     enum FileKind: String, ExpressibleByArgument, CaseIterable {
-        case operation, programme, financeurs
+        case operation, programme, financeurs, scenario
     }
 
-    @Argument(help: "Type de fichier : operation, programme ou financeurs.")
+    @Argument(help: "Type de fichier : operation, programme, financeurs ou scenario.")
     var type: FileKind = .operation
 
+    @Argument(help: ArgumentHelp("Dossier des plans dont le schéma reprend les dispositifs, les maîtres d'ouvrage et les paramètres (par défaut : comme les autres commandes).", valueName: "dossier"))
+    var dossier: String?
+
     func run() throws {
+        let context = PlanSchema.Context(plans: try? PlansLocation.resolve(dossier).folder)
         let schema: [String: Any]
         switch type {
-        case .operation: schema = PlanSchema.operation
-        case .programme: schema = PlanSchema.programme
-        case .financeurs: schema = PlanSchema.financeurs
+        case .operation: schema = PlanSchema.operation(context)
+        case .programme: schema = PlanSchema.programme(context)
+        case .financeurs: schema = PlanSchema.financeurs(context)
+        case .scenario: schema = PlanSchema.scenario(context)
         }
         let data = try JSONSerialization.data(withJSONObject: schema, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         Console.out(String(decoding: data, as: UTF8.self) + "\n")
@@ -39,7 +45,11 @@ enum PlanSchema {
         "description": "Taux avec %, par exemple 20 % ou 16,404 %", "type": "string", "pattern": "^[0-9]+([.,][0-9]{1,4})?\\s*%$",
     ]
     nonisolated(unsafe) static let day: [String: Any] = [
-        "description": "Date AAAA-MM-JJ ou mois AAAA-MM", "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$",
+        "description": "Date AAAA-MM-JJ ou mois AAAA-MM", "type": "string", "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?$",
+    ]
+    nonisolated(unsafe) static let rateOrRange: [String: Any] = [
+        "description": "Taux avec %, ou fourchette : 25 % .. 35 %", "type": "string",
+        "pattern": "^[+-]?[0-9]+([.,][0-9]{1,4})?\\s*%(\\s*\\.\\.\\s*[+-]?[0-9]+([.,][0-9]{1,4})?\\s*%)?$",
     ]
     nonisolated(unsafe) static let slug: [String: Any] = ["type": "string", "pattern": "^[a-z0-9]+([.-][a-z0-9]+)*$"]
     nonisolated(unsafe) static let yesNo: [String: Any] = ["anyOf": [["type": "boolean"], ["enum": ["oui", "non"]]]]
@@ -50,62 +60,121 @@ enum PlanSchema {
         ["type": "object", "additionalProperties": false, "properties": properties, "required": required]
     }
 
-    nonisolated(unsafe) static let operation: [String: Any] = {
-        let cost = object(
-            [
-                "libelle": ["type": "string"], "nature": choice(CostNature.self, "Nature de la dépense"), "montant_ht": amount,
-                "tva": rate, "fctva": yesNo, "commentaire": ["type": "string"],
-                "annees": [
-                    "type": "object", "description": "Répartition par année : montants ou pourcentages",
-                    "patternProperties": ["^[0-9]{4}$": ["anyOf": [amount, rate]]], "additionalProperties": false,
-                ],
-            ], required: ["libelle", "nature", "montant_ht"])
-        let funding = object([
-            "dispositif": slug.merging(["description": "Identifiant du dispositif (catalogue ou financeurs.yaml)"]) { $1 },
-            "autofinancement": ["anyOf": [amount, ["const": "solde"]]], "emprunt": amount, "recette": amount, "mecenat": amount,
-            "fctva": amount, "libelle": ["type": "string"], "montant": amount, "taux": rate, "assiette": amount,
-            "statut": ["enum": FundingStatus.allCases.map(\.rawValue) + ["envisagé", "sollicité", "notifié", "versé", "refusé"]],
-            "depot": day, "notification": day, "verse": amount, "annee_enveloppe": ["type": "integer"], "derogation_demarrage": day,
-            "preteur": ["type": "string"], "commentaire": ["type": "string"],
-        ])
-        var schema = object(
-            [
-                "id": slug, "intitule": ["type": "string"], "maitre_ouvrage": slug, "perimetres": ["type": "array", "items": slug],
-                "section": choice(Section.self, "Investissement ou fonctionnement"), "base": choice(Basis.self, "Base du plan"),
-                "calendrier": object(["debut_travaux": day, "fin": day]), "chef_de_file": yesNo, "cper_ou_ctec": yesNo,
-                "protection": choice(HeritageProtection.self, "Protection au titre des monuments historiques"),
-                "derogation_part_minimale": object(
-                    ["motif": choice(OwnerShareDerogation.self, "Motif de la dérogation"), "decision_prefet": day], required: ["motif"]),
-                "commentaire": ["type": "string"], "depenses": ["type": "array", "items": cost],
-                "financements": ["type": "array", "items": funding],
-            ], required: ["id", "intitule", "maitre_ouvrage", "depenses", "financements"])
-        schema["$schema"] = "http://json-schema.org/draft-07/schema#"
-        schema["title"] = "Maquette — fichier d'opération"
-        return schema
-    }()
+    /// What the plans know, for the schemas' lists of values: empty without readable plans.
+    struct Context {
+        var owners: [String] = []
+        var dispositifs: [String] = []
+        var operations: [String] = []
+        var scenarios: [String] = []
+        var parameters: [String] = []
 
-    nonisolated(unsafe) static let programme: [String: Any] = {
-        let owner = object(
-            [
-                "id": slug, "nom": ["type": "string"], "type": ["type": "string"],
-                "regime_fctva": choice(FCTVARegime.self, "Année de versement du FCTVA"),
-                "population": ["anyOf": [["type": "integer"], ["type": "string"]]], "capacite_autofinancement": amount,
-            ], required: ["id", "nom"])
-        var schema = object(
-            [
-                "id": slug, "nom": ["type": "string"], "periode": object(["debut": ["type": "integer"], "fin": ["type": "integer"]]),
-                "date_reference": day, "base": choice(Basis.self, "Base par défaut"), "commentaire": ["type": "string"],
-                "maitres_ouvrage": ["type": "array", "items": owner],
-            ], required: ["id", "nom", "periode", "maitres_ouvrage"])
-        schema["$schema"] = "http://json-schema.org/draft-07/schema#"
-        schema["title"] = "Maquette — programme"
-        return schema
-    }()
+        init(plans folder: String?) {
+            guard let folder else { return }
+            let loaded = PlanLoader.load(folder: folder)
+            guard let p = loaded.plans else { return }
+            owners = p.programme.maitresOuvrage.map(\.id).sorted()
+            dispositifs = p.catalogue.dispositifs.keys.sorted()
+            operations = p.operations.map(\.id).sorted()
+            scenarios = loaded.scenarios.map(\.id).sorted()
+            parameters = p.catalogue.parameters.keys.sorted()
+        }
+    }
 
-    nonisolated(unsafe) static let financeurs: [String: Any] = {
+    /// The JSON Schema of a value described in ``PlanFormat``.
+    static func schema(of value: PlanKey.Value, _ context: Context) -> [String: Any] {
+        switch value {
+        case .text: return ["type": "string"]
+        case .id: return slug
+        case .amount: return amount
+        case .rate(let range): return range ? rateOrRange : rate
+        case .day: return day
+        case .year: return ["type": "integer", "minimum": 1900, "maximum": 2200]
+        case .integer: return ["anyOf": [["type": "integer", "minimum": 0], ["type": "string", "pattern": "^[0-9][0-9 \u{00A0}\u{202F}]*$"]]]
+        case .yesNo: return yesNo
+        case .choice(let values): return ["enum": values]
+        case .reference(let reference):
+            let values: [String]
+            switch reference {
+            case .maitreOuvrage: values = context.owners
+            case .dispositif: values = context.dispositifs
+            case .operation: values = context.operations
+            case .scenario: values = context.scenarios
+            case .parameter: values = context.parameters
+            }
+            return values.isEmpty ? slug : ["enum": values]
+        case .amountOrBalance: return ["anyOf": [amount, ["const": "solde"]]]
+        case .list(let item): return ["type": "array", "items": schema(of: item, context)]
+        case .object(let keys): return object(keys, context)
+        case .yearShares:
+            return [
+                "type": "object", "description": "Répartition par année : montants ou pourcentages",
+                "patternProperties": ["^[0-9]{4}$": ["anyOf": [amount, rate]]], "additionalProperties": false,
+            ]
+        }
+    }
+
+    /// An object whose keys are described in ``PlanFormat``: those keys only, each with its
+    /// description.
+    static func object(_ keys: [PlanKey], _ context: Context) -> [String: Any] {
+        var properties: [String: Any] = [:]
+        for key in keys {
+            var property = schema(of: key.value, context)
+            property["description"] = key.description
+            properties[key.name] = property
+        }
+        return object(properties, required: keys.filter(\.required).map(\.name))
+    }
+
+    static func document(_ keys: [PlanKey], title: String, _ context: Context) -> [String: Any] {
+        var schema = object(keys, context)
+        schema["$schema"] = "http://json-schema.org/draft-07/schema#"
+        schema["title"] = title
+        return schema
+    }
+
+    static func operation(_ context: Context) -> [String: Any] {
+        document(PlanFormat.operation, title: "Maquette — fichier d'opération", context)
+    }
+
+    static func programme(_ context: Context) -> [String: Any] {
+        document(PlanFormat.programme, title: "Maquette — programme", context)
+    }
+
+    static func scenario(_ context: Context) -> [String: Any] {
+        let operationID = schema(of: .reference(.operation), context)
+        let verbs = PlanFormat.scenarioChanges.map { change -> [String: Any] in
+            var keys: [String: Any] = [:]
+            for key in change.keys {
+                switch key {
+                case "operation": keys[key] = ["anyOf": [operationID, ["const": "toutes"]]]
+                case "ligne": keys[key] = ["anyOf": [schema(of: .reference(.dispositif), context), ["enum": PlanFormat.ownSources.map(\.key)]]]
+                case "dispositif": keys[key] = schema(of: .reference(.dispositif), context)
+                case "montant", "montant_ht", "plafond", "plancher": keys[key] = amount
+                case "taux", "taux-min", "taux-max", "variation": keys[key] = rateOrRange
+                case "statut": keys[key] = schema(of: PlanFormat.funding.first { $0.name == "statut" }!.value, context)
+                case "nature": keys[key] = schema(of: PlanFormat.cost.first { $0.name == "nature" }!.value, context)
+                case "mois", "annees": keys[key] = ["type": "integer"]
+                case "financement": keys[key] = object(PlanFormat.funding, context)
+                case "enveloppes": keys[key] = ["type": "array", "items": object(["annee": ["type": "integer"], "montant": amount], required: ["annee", "montant"])]
+                default: keys[key] = ["type": "string"]
+                }
+            }
+            let value: [String: Any] = change.verb == "ajouter_operation" ? object(PlanFormat.operation, context) : object(keys)
+            return object([change.verb: value], required: [change.verb])
+        }
+        var keys = PlanFormat.scenario
+        keys.removeAll { $0.name == "changements" }
+        var result = document(keys, title: "Maquette — scénario", context)
+        var properties = result["properties"] as? [String: Any] ?? [:]
+        properties["changements"] = ["type": "array", "description": "Liste des changements", "items": ["oneOf": verbs]]
+        result["properties"] = properties
+        return result
+    }
+
+    static func financeurs(_ context: Context) -> [String: Any] {
         let dated: [String: Any] = [
             "anyOf": [
-                ["type": "string"], ["type": "integer"],
+                ["type": "string"], ["type": "number"],
                 ["type": "array", "items": object(["depuis": day, "valeur": ["type": "string"], "reference": ["type": "string"]], required: ["depuis", "valeur"])],
             ]
         ]
@@ -122,12 +191,14 @@ enum PlanSchema {
             ], required: ["id"])
         var schema = object([
             "financeurs": ["type": "array", "items": object(["id": slug, "nom": ["type": "string"], "categorie": choice(FunderCategory.self, "Catégorie")], required: ["id", "nom", "categorie"])],
-            "parametres": ["type": "object", "additionalProperties": dated],
+            "parametres": context.parameters.isEmpty
+                ? ["type": "object", "additionalProperties": dated]
+                : ["type": "object", "additionalProperties": dated, "propertyNames": ["enum": context.parameters]],
             "dispositifs": ["type": "array", "items": dispositif],
             "enveloppes": ["type": "array", "items": object(["dispositif": slug, "annee": ["type": "integer"], "montant": amount, "libelle": ["type": "string"]], required: ["dispositif", "annee", "montant"])],
         ])
         schema["$schema"] = "http://json-schema.org/draft-07/schema#"
         schema["title"] = "Maquette — financeurs"
         return schema
-    }()
+    }
 }

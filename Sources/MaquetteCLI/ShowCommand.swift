@@ -7,83 +7,113 @@ import MaquettePlans
 struct ShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "afficher",
-        abstract: "Affiche le plan de financement d'une opération, ou la synthèse du programme.",
+        abstract: "Affiche le plan d'une opération ou du programme.",
+        discussion: "Affiche le plan de financement d'une opération, ou la synthèse du programme.",
         aliases: ["show"]
     )
 
     @OptionGroup var plans: PlansOptions
 
-    @Argument(help: "Identifiant de l'opération (sans lui : la synthèse de toutes les opérations).")
+    @Argument(help: "Identifiant de l'opération (sans lui : la synthèse de toutes les opérations).", completion: Completions.operations)
     var operation: String?
 
-    @Option(name: .long, help: "Scénario à appliquer aux plans.")
+    @Option(name: .long, help: "Scénario à appliquer aux plans.", completion: Completions.scenarios)
     var scenario: String?
 
+    @Option(name: .long, help: "Format de sortie : texte, csv (pour Excel) ou json.")
+    var format: ReportFormat = .texte
+
     func run() throws {
-        let loaded = PlanLoader.load(folder: plans.dossier).applying(scenario: scenario)
+        let location = try plans.resolve()
+        let loaded = PlanLoader.load(folder: location.folder).applying(scenario: scenario)
         guard let p = loaded.plans else {
             DiagnosticPrinter.reportUnreadable(loaded, closing: "Les plans ne peuvent pas être lus.\n")
             throw ExitStatus.unreadable.code
         }
         if let id = operation, !p.operations.contains(where: { $0.id == id }) {
-            let hint = p.operations.map(\.id).sorted().joined(separator: ", ")
-            throw ValidationError("opération inconnue « \(id) » ; opérations du programme : \(hint)")
+            let known = p.operations.map(\.id)
+            let hint = Suggestions.closest(to: id, among: known).map { "vouliez-vous dire « \($0) » ?" } ?? "opérations du programme : \(known.sorted().joined(separator: ", "))"
+            throw ValidationError("opération inconnue « \(id) » ; \(hint)")
+        }
+        let operation = try self.operation ?? location.operationID(in: p)
+        if let scenario, format == .texte {
+            let title = loaded.scenarios.first { $0.id == scenario }?.title
+            Console.out("Scénario \(scenario)\(title.map { " : \($0)" } ?? "") (comparé au plan de base : `maquette comparer base \(scenario)`)\n\n")
         }
         // The figures are worked out once, for the rules and the tables.
         let figures = Financing.figures(of: p)
         let diagnostics = Rules.check(p, figures: figures)
+        var report = ReportOutput(command: "afficher", programme: p.programme.id, scenario: scenario)
+        let text: String
         if let id = operation, let f = figures.first(where: { $0.operation.id == id }) {
-            Console.out(PlanTables.operation(f, diagnostics: diagnostics.filter { $0.operation == id }))
+            text = PlanTables.operation(f, diagnostics: diagnostics.filter { $0.operation == id }, into: &report)
         } else {
-            Console.out(PlanTables.programme(p, figures: figures, diagnostics: diagnostics))
+            text = PlanTables.programme(p, figures: figures, diagnostics: diagnostics, into: &report)
         }
+        Console.out(format == .texte ? text : report.render(format))
     }
 }
 
 /// Text renderings of plans for the terminal.
 enum PlanTables {
-    static func operation(_ f: OperationFigures, diagnostics: [Diagnostic]) -> String {
+    /// A date of the calendar: written as a month (`debut_travaux: 2026-09`, read as its first
+    /// day), it is shown as one, `09/2026`. The model keeps days only, so a calendar date on the
+    /// first of a month is taken for a month.
+    static func calendar(_ d: Day) -> String {
+        d.day == 1 ? "\(d.month < 10 ? "0" : "")\(d.month)/\(d.year)" : d.formatted
+    }
+
+    static func operation(_ f: OperationFigures, diagnostics: [Diagnostic], into report: inout ReportOutput) -> String {
         let op = f.operation
+        report.details = [
+            ("operation", op.id), ("intitule", op.title), ("maitre_ouvrage", op.maitreOuvrage), ("base", op.basis.rawValue),
+            ("aides_publiques", f.publicAid.decimalString), ("taux_aides_publiques", f.publicAidRate?.percentString ?? ""),
+            ("part_maitre_ouvrage", f.ownersShare.decimalString), ("fctva", f.fctvaTotal.decimalString),
+        ]
+        report.notes = diagnostics.map { "\($0.severity.rawValue) [\($0.rule)] \($0.message)" }
         var out = "\(op.title) (\(op.id))\n"
         out += "Maître d'ouvrage : \(f.maitreOuvrage?.name ?? op.maitreOuvrage) · section \(op.section.rawValue) · plan établi en \(op.basis.rawValue)\n"
-        if let s = op.worksStart { out += "Début des travaux : \(s.formatted)" + (op.end.map { " · fin : \($0.formatted)" } ?? "") + "\n" }
+        if let s = op.worksStart { out += "Début des travaux : \(calendar(s))" + (op.end.map { " · fin : \(calendar($0))" } ?? "") + "\n" }
         out += "\nDÉPENSES\n"
         let years = Array(Set(op.costs.flatMap { $0.years.map(\.year) })).sorted()
         var costs = TextTable(
             ["Libellé", "Nature", "HT", "TVA", "TTC"] + years.map(String.init),
-            [.left, .left, .right, .right, .right] + years.map { _ in .right })
+            [.left, .left, .right, .right, .right] + years.map { _ in .right }, name: "depenses")
         for line in op.costs {
             let byYear = Dictionary(line.years.map { ($0.year, $0.amountHT) }, uniquingKeysWith: +)
             costs.add(
-                [line.label, line.nature.label, line.amountHT.formatted, line.vatRate.formatted, line.amountTTC.formatted]
-                    + years.map { byYear[$0]?.formatted ?? "" })
+                [.text(line.label), .text(line.nature.label), .money(line.amountHT), .rate(line.vatRate), .money(line.amountTTC)]
+                    + years.map { .money(byYear[$0]) })
         }
         costs.separate()
         let totals = f.costsByYear
         costs.add(
-            ["Total", "", f.costHT.formatted, "", f.costTTC.formatted]
-                + years.map { y in totals.first { $0.year == y }?.ht.formatted ?? "" })
+            ["Total", "", .money(f.costHT), "", .money(f.costTTC)]
+                + years.map { y in .money(totals.first { $0.year == y }?.ht) })
         out += costs.render()
+        report.tables.append(costs)
 
         out += "\nRESSOURCES\n"
         var resources = TextTable(
             ["Financeur", "Dispositif", "Assiette", "Taux", "Montant", "Statut", "Dépôt", "Notification"],
-            [.left, .left, .right, .right, .right, .left, .left, .left])
+            [.left, .left, .right, .right, .right, .left, .left, .left], name: "ressources")
         for r in f.funding {
             let funder = r.funder?.name ?? r.nature.label
             let dispositif = r.dispositif?.id ?? (r.line.amount == .balance ? "solde" : r.line.label ?? "")
-            let amount = r.counts ? r.amount.formatted : "(\(r.amount.formatted))"
+            // A line that does not count in the plan is shown in brackets.
+            let amount: TextTable.Cell = r.counts ? .money(r.amount) : .text("(\(r.amount.formatted))")
             resources.add([
-                funder, dispositif, r.base?.formatted ?? "", r.effectiveRate?.formatted ?? "", amount,
-                r.dispositif == nil ? "" : r.line.status.label, r.line.requestDay?.formatted ?? "",
-                r.line.notificationDay?.formatted ?? "",
+                .text(funder), TextTable.Cell(dispositif), .money(r.base), .rate(r.effectiveRate), amount,
+                TextTable.Cell(r.dispositif == nil ? "" : r.line.status.label), TextTable.Cell(r.line.requestDay?.formatted),
+                TextTable.Cell(r.line.notificationDay?.formatted),
             ])
         }
         resources.separate()
-        resources.add(["Total des ressources", "", "", "", f.totalResources.formatted, "", "", ""])
-        resources.add(["Total des dépenses (\(op.basis.rawValue))", "", "", "", f.costOnBasis.formatted, "", "", ""])
-        resources.add(["Écart", "", "", "", f.balanceGap.formatted, "", "", ""])
+        resources.add(["Total des ressources", "", "", "", .money(f.totalResources), "", "", ""])
+        resources.add([.text("Total des dépenses (\(op.basis.rawValue))"), "", "", "", .money(f.costOnBasis), "", "", ""])
+        resources.add(["Écart", "", "", "", .money(f.balanceGap), "", "", ""])
         out += resources.render()
+        report.tables.append(resources)
 
         out += "\nINDICATEURS\n"
         out += "Aides publiques : \(f.publicAid) (\(f.publicAidRate?.formatted ?? "–") du coût \(op.basis.rawValue))\n"
@@ -101,28 +131,29 @@ enum PlanTables {
         return out
     }
 
-    static func programme(_ p: Plans, figures: [OperationFigures], diagnostics: [Diagnostic]) -> String {
+    static func programme(_ p: Plans, figures: [OperationFigures], diagnostics: [Diagnostic], into report: inout ReportOutput) -> String {
         var out = "\(p.programme.name)\n\n"
         var table = TextTable(
             ["Opération", "Maître d'ouvrage", "Coût HT", "Aides publiques", "Taux", "Part MO", "FCTVA", "Contrôles"],
-            [.left, .left, .right, .right, .right, .right, .right, .left])
+            [.left, .left, .right, .right, .right, .right, .right, .left], name: "synthese")
         for f in figures {
             let errors = diagnostics.filter { $0.operation == f.id && $0.severity == .erreur }.count
             let warnings = diagnostics.filter { $0.operation == f.id && $0.severity == .avertissement }.count
-            let verdict = errors > 0 ? "\(errors) erreur(s)" : warnings > 0 ? "\(warnings) avertissement(s)" : "conforme"
+            let verdict = errors > 0 ? French.count(errors, "erreur", "erreurs") : warnings > 0 ? French.count(warnings, "avertissement", "avertissements") : "conforme"
             table.add([
-                f.id, f.operation.maitreOuvrage, f.costHT.formatted, f.publicAid.formatted, f.publicAidRate?.formatted ?? "–",
-                f.ownersShare.formatted, f.fctvaTotal.formatted, verdict,
+                .text(f.id), .text(f.operation.maitreOuvrage), .money(f.costHT), .money(f.publicAid), f.publicAidRate.map { .rate($0) } ?? "–",
+                .money(f.ownersShare), .money(f.fctvaTotal), .text(verdict),
             ])
         }
         table.separate()
         let costs = Money.sum(figures.map(\.costHT))
         let aid = Money.sum(figures.map(\.publicAid))
         table.add([
-            "Total", "", costs.formatted, aid.formatted, Rate.ratio(aid, costs)?.formatted ?? "–",
-            Money.sum(figures.map(\.ownersShare)).formatted, Money.sum(figures.map(\.fctvaTotal)).formatted, "",
+            "Total", "", .money(costs), .money(aid), Rate.ratio(aid, costs).map { .rate($0) } ?? "–",
+            .money(Money.sum(figures.map(\.ownersShare))), .money(Money.sum(figures.map(\.fctvaTotal))), "",
         ])
         out += table.render()
+        report.tables.append(table)
         return out
     }
 }

@@ -4,7 +4,15 @@ import Foundation
 /// linear programme, generated programme):
 ///
 /// - never a file of a plans folder — the one given, or any folder holding a `programme.yaml`,
-///   with its sub-folders — except a **new** scenario, `scenarios/<id>.yaml`;
+///   with its sub-folders — except:
+///   - a **new** scenario, `scenarios/<id>.yaml`, or an existing one when the user asked for it
+///     (`optimiser --remplacer`: ``replacingScenarios``);
+///   - a **new** operation file, `operations/<id>.yaml` (`maquette nouvelle`);
+///   - an **existing** operation file, `operations/<id>.yaml`, edited in place
+///     (``Kind/operationEdit``: `corriger --appliquer`). This is a narrow exception: the one
+///     command that uses it only replaces scalars at the positions the reader recorded, leaving
+///     every other byte (comments, layout) as it was, writes atomically and shows the diff;
+/// - an existing scenario is not replaced, wherever it is, unless ``replacingScenarios``;
 /// - never anything but a regular file: a device (`/dev/full`), a fifo, a folder, or a symbolic
 ///   link that leads to one of those, or into a plans folder, is refused; a link to a regular
 ///   file elsewhere is followed, and the file it leads to is replaced;
@@ -20,6 +28,10 @@ public struct OutputPolicy: Sendable {
         case generatedProgramme
         /// A list written for another program: a calendar, a CSV or JSON file.
         case report
+        /// A new operation file, `<plans>/operations/<id>.yaml`.
+        case newOperation
+        /// An existing operation file edited in place (see the type's documentation).
+        case operationEdit
     }
 
     /// A destination accepted: the name to show, the real path to write, and whether an existing
@@ -33,8 +45,12 @@ public struct OutputPolicy: Sendable {
     /// The plans folder the command reads, as the user gave it.
     public let plansFolder: String
 
-    public init(plansFolder: String) {
+    /// Whether an existing scenario may be replaced (`--remplacer`).
+    public let replacingScenarios: Bool
+
+    public init(plansFolder: String, replacingScenarios: Bool = false) {
         self.plansFolder = plansFolder
+        self.replacingScenarios = replacingScenarios
     }
 
     /// `relative` inside the plans folder: the meaning of a default destination such as
@@ -79,23 +95,42 @@ public struct OutputPolicy: Sendable {
             throw OutputError.refused("« \(path) » est \(what), pas un fichier ordinaire ; Maquette n'écrit que dans des fichiers ordinaires")
         }
         let root = protectedRoot(of: real)
-        if let root {
-            let scenarios = root + "/scenarios"
-            let newScenario = kind == .scenario && (real as NSString).deletingLastPathComponent == scenarios && real.hasSuffix(".yaml")
-            if newScenario && name.hasPrefix(".") {
-                throw OutputError.refused("« \(path) » : un scénario dont le nom commence par un point serait caché, et jamais lu ; choisissez un nom visible")
-            }
-            if newScenario && exists {
-                throw OutputError.refused(
-                    "le scénario « \(path) » existe déjà ; Maquette ne remplace jamais un fichier des plans : supprimez-le ou choisissez un autre nom avec -o")
-            }
-            if !newScenario {
-                let allowed = kind == .scenario ? " (seul un nouveau scénario dans « scenarios/ » y est permis)" : ""
-                throw OutputError.refused(
-                    "« \(path) » est dans le dossier des plans « \(root) » : Maquette n'écrit jamais dans le dossier des plans\(allowed) ; choisissez une autre destination")
-            }
+        func refuseExistingScenario() throws {
+            guard kind == .scenario && exists && !replacingScenarios else { return }
+            let inPlans = root == nil ? "" : " ; Maquette ne remplace jamais un fichier des plans sans qu'on le lui demande"
+            throw OutputError.refused(
+                "le scénario « \(path) » existe déjà\(inPlans) : `--remplacer` le remplace, ou choisissez un autre nom avec -o")
         }
-        return Destination(shown: path, path: real, replaces: root == nil)
+        if let root {
+            let folder = (real as NSString).deletingLastPathComponent
+            let yaml = real.hasSuffix(".yaml")
+            let allowed: Bool
+            switch kind {
+            case .scenario:
+                allowed = folder == root + "/scenarios" && yaml
+                if allowed && name.hasPrefix(".") {
+                    throw OutputError.refused("« \(path) » : un scénario dont le nom commence par un point serait caché, et jamais lu ; choisissez un nom visible")
+                }
+            case .newOperation:
+                allowed = folder == root + "/operations" && yaml
+                if allowed && exists { throw OutputError.refused("l'opération « \(path) » existe déjà ; choisissez un autre identifiant") }
+            case .operationEdit: allowed = folder == root + "/operations" && yaml && exists
+            default: allowed = false
+            }
+            if !allowed {
+                let which = kind == .scenario ? " (seul un scénario dans « scenarios/ » y est permis)" : ""
+                throw OutputError.refused(
+                    "« \(path) » est dans le dossier des plans « \(root) » : Maquette n'écrit jamais dans le dossier des plans\(which) ; choisissez une autre destination")
+            }
+            try refuseExistingScenario()
+            let replaces = kind == .operationEdit || (kind == .scenario && exists && replacingScenarios)
+            return Destination(shown: path, path: real, replaces: replaces)
+        }
+        if kind == .operationEdit || kind == .newOperation {
+            throw OutputError.refused("« \(path) » n'est pas dans le dossier « operations/ » d'un dossier de plans")
+        }
+        try refuseExistingScenario()
+        return Destination(shown: path, path: real, replaces: true)
     }
 
     /// The plans folder holding `real` (a real path), if any: the plans folder given, or a folder

@@ -6,19 +6,10 @@ struct OperationReader {
     let programme: Programme?
     let catalogue: Catalogue
 
-    static let operationKeys = [
-        "id", "intitule", "maitre_ouvrage", "perimetres", "section", "base", "calendrier", "chef_de_file", "cper_ou_ctec",
-        "protection", "derogation_part_minimale", "commentaire", "depenses", "financements",
-    ]
-    static let costKeys = ["libelle", "nature", "montant_ht", "tva", "fctva", "annees", "commentaire"]
-    static let ownSources: [(key: String, nature: FundingNature)] = [
-        ("autofinancement", .autofinancement), ("emprunt", .pret), ("recette", .recette), ("mecenat", .mecenat), ("fctva", .fctva),
-    ]
-    static let fundingKeys =
-        ["dispositif"] + ownSources.map(\.key) + [
-            "libelle", "montant", "taux", "assiette", "statut", "depot", "notification", "verse", "annee_enveloppe",
-            "derogation_demarrage", "preteur", "probabilite", "commentaire",
-        ]
+    static let operationKeys = PlanFormat.operation.names
+    static let costKeys = PlanFormat.cost.names
+    static let ownSources = PlanFormat.ownSources
+    static let fundingKeys = PlanFormat.funding.names
 
     func read(_ root: Node?) -> Operation? {
         guard let root else {
@@ -51,7 +42,7 @@ struct OperationReader {
         if let node = f.take("calendrier"), let c = reader.mapping(node, "`calendrier`") {
             start = c.take("debut_travaux").flatMap { reader.day($0, "debut_travaux") }
             end = c.take("fin").flatMap { reader.day($0, "fin") }
-            reader.finish(c, "`calendrier`", known: ["debut_travaux", "fin"])
+            reader.finish(c, "`calendrier`", known: PlanFormat.calendar.names)
             if let s = start, let e = end, e < s {
                 reader.error(node, "`calendrier` : la fin (\(e.formatted)) précède le début des travaux (\(s.formatted))", "vérifiez les deux dates")
             }
@@ -63,7 +54,7 @@ struct OperationReader {
         if let node = f.take("derogation_part_minimale"), let d = reader.mapping(node, "`derogation_part_minimale`") {
             let ground = reader.choice(reader.require(d, "motif", "`derogation_part_minimale`", example: "monument-protege"), "motif", OwnerShareDerogation.self)
             let decision = d.take("decision_prefet").flatMap { reader.day($0, "decision_prefet") }
-            reader.finish(d, "`derogation_part_minimale`", known: ["motif", "decision_prefet"])
+            reader.finish(d, "`derogation_part_minimale`", known: PlanFormat.derogation.names)
             if let ground { derogation = Derogation(ground: ground, decisionDay: decision, location: reader.location(node)) }
         }
         reader.comment(f)

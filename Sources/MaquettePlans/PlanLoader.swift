@@ -75,7 +75,9 @@ public enum PlanLoader {
                 diagnostics: [
                     Diagnostic(
                         .erreur, rule: .fichier, "le dossier de plans « \(root) » n'existe pas", at: nil,
-                        notes: ["indiquez le dossier qui contient programme.yaml, par exemple `maquette verifier Plans`"])
+                        notes: [
+                            "lancez Maquette depuis le dossier des plans ou un dossier au-dessus, ou donnez le dossier qui contient programme.yaml (`maquette verifier CHEMIN`), ou la variable d'environnement MAQUETTE_PLANS"
+                        ])
                 ], sources: [:])
         }
         var files: [PlanFile] = []

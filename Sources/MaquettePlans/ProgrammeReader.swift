@@ -22,7 +22,7 @@ struct ProgrammeReader {
         {
             first = reader.year(reader.require(p, "debut", "`periode`", example: "2021"), "debut")
             last = reader.year(reader.require(p, "fin", "`periode`", example: "2028"), "fin")
-            reader.finish(p, "`periode`", known: ["debut", "fin"])
+            reader.finish(p, "`periode`", known: PlanFormat.period.names)
             if let a = first, let b = last, b < a {
                 reader.error(node, "`periode` : la fin (\(b)) précède le début (\(a))", "inversez les deux années")
                 first = nil
@@ -53,8 +53,7 @@ struct ProgrammeReader {
         let committee = f.take("date_comite").flatMap { reader.day($0, "date_comite") }
         let signatory = f.take("signataire").flatMap { reader.text($0, "signataire") }
         reader.comment(f)
-        reader.finish(
-            f, "le programme", known: ["id", "nom", "periode", "date_reference", "base", "maitres_ouvrage", "date_comite", "signataire", "commentaire"])
+        reader.finish(f, "le programme", known: PlanFormat.programme.names)
         guard let id, let name, let first, let last else { return nil }
         var programme = Programme(
             id: id, name: name, firstYear: first, lastYear: last,
@@ -73,7 +72,7 @@ struct ProgrammeReader {
         let population = f.take("population").flatMap { reader.count($0, "population") }
         let capacity = f.take("capacite_autofinancement").flatMap { reader.money($0, "capacite_autofinancement") }
         _ = f.take("type").flatMap { reader.text($0, "type") }
-        reader.finish(f, "un maître d'ouvrage", known: ["id", "nom", "type", "regime_fctva", "population", "capacite_autofinancement"])
+        reader.finish(f, "un maître d'ouvrage", known: PlanFormat.owner.names)
         guard let id, let name else { return nil }
         return MaitreOuvrage(
             id: id, name: name, fctvaRegime: regime, population: population, selfFinancingCapacity: capacity,

@@ -27,7 +27,7 @@ struct ScenarioReader {
         if let list = reader.sequence(reader.require(f, "changements", "le scénario", example: "[…]"), "`changements`") {
             changes = list.compactMap(readChange)
         }
-        reader.finish(f, "le scénario", known: ["id", "titre", "parent", "commentaire", "changements"])
+        reader.finish(f, "le scénario", known: PlanFormat.scenario.names)
         guard let id, let title else { return nil }
         return Scenario(id: id, title: title, parent: parent, changes: changes, file: reader.file, location: reader.location(root))
     }
@@ -126,15 +126,7 @@ struct ScenarioReader {
     }
 
     private func known(_ kind: String) -> [String] {
-        switch kind {
-        case "refuser", "retirer": return ["operation", "ligne"]
-        case "modifier_financement": return ["operation", "ligne", "montant", "taux", "statut"]
-        case "modifier_dispositif": return ["dispositif", "taux-min", "taux-max", "plafond", "plancher", "variation", "enveloppes"]
-        case "modifier_depenses": return ["operation", "nature", "libelle", "montant_ht", "variation"]
-        case "decaler": return ["operation", "mois", "annees"]
-        case "ajouter_financement": return ["operation", "financement"]
-        default: return []
-        }
+        PlanFormat.scenarioChanges.first { $0.verb == kind }?.keys ?? []
     }
 
     /// A dispositif id, or one of the owner's own lines (`autofinancement`, `emprunt`, …).

@@ -1,6 +1,6 @@
 /// "Vouliez-vous dire…?": the closest known name to a misspelt one.
-enum Suggestions {
-    static func closest(to word: String, among candidates: [String]) -> String? {
+public enum Suggestions {
+    public static func closest(to word: String, among candidates: [String]) -> String? {
         let target = ValueParsers.folded(word)
         var best: (String, Int)?
         for candidate in candidates {
@@ -17,8 +17,9 @@ enum Suggestions {
 
     static func hint(for word: String, among candidates: [String]) -> String {
         if let s = closest(to: word, among: candidates) { return "vouliez-vous dire `\(s)` ?" }
-        let sample = candidates.sorted().prefix(12).map { "`\($0)`" }.joined(separator: ", ")
-        return "valeurs possibles : \(sample)\(candidates.count > 12 ? ", …" : "")"
+        // Every value, never a sample: the one left out is the one the reader was looking for.
+        let all = candidates.sorted().map { "`\($0)`" }.joined(separator: ", ")
+        return "valeurs possibles : \(all)"
     }
 
     /// Levenshtein distance.

@@ -265,8 +265,8 @@ extension CLITests {
         XCTAssertEqual(result.status, 64)
         XCTAssertTrue(result.stderr.contains("la référence « comite-2099-01 » n'existe ni comme révision du dépôt git ni comme dossier"), result.stderr)
         XCTAssertEqual(result.stdout, "")
-        // Scenario comparison still works as before, and --format needs --depuis.
+        // Scenario comparison still works as before, in json too.
         XCTAssertEqual(try run(["comparer", "--dossier", root.path, "base", "base"]).status, 0)
-        XCTAssertEqual(try run(["comparer", "base", "base", "--format", "json"]).status, 64)
+        XCTAssertEqual(try run(["comparer", root.path, "base", "base", "--format", "json"]).status, 0)
     }
 }

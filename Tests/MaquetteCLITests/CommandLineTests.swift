@@ -1,0 +1,334 @@
+import Foundation
+import XCTest
+
+/// Issue 13: one way to name the plans and the command, scenario files written for the user,
+/// French to the last word.
+extension CLITests {
+    // MARK: naming the command
+
+    func testAccentedCommandNamesAreAccepted() throws {
+        for (accented, plain) in [("vérifier", "verifier"), ("trésorerie", "tresorerie"), ("règles", "regles")] {
+            let a = try run([accented])
+            let b = try run([plain])
+            XCTAssertEqual(a.status, b.status, accented)
+            XCTAssertEqual(a.stdout, b.stdout, accented)
+        }
+        XCTAssertEqual(try run(["générer", "--help"]).status, 0)
+    }
+
+    func testAMisspeltCommandGetsTheNearestName() throws {
+        let r = try run(["verifer"])
+        XCTAssertEqual(r.status, 64)
+        XCTAssertEqual(r.stderr, "erreur : commande inconnue « verifer » ; vouliez-vous dire « verifier » ?\n")
+        let other = try run(["blabla"])
+        XCTAssertEqual(other.status, 64)
+        XCTAssertTrue(other.stderr.hasPrefix("erreur : commande inconnue « blabla » ; commandes : verifier, afficher,"), other.stderr)
+    }
+
+    // MARK: finding the plans
+
+    func testThePlansAreFoundAsGitFindsItsRepository() throws {
+        let shipped = try run(["verifier", "Plans"])
+        // From inside the plans folder, and from one of its sub-folders.
+        for sub in ["Plans", "Plans/operations"] {
+            let r = try run(["verifier"], in: CLITests.packageRoot.appendingPathComponent(sub))
+            XCTAssertEqual(r.status, shipped.status, sub)
+            XCTAssertEqual(r.stdout.split(separator: "\n").last, shipped.stdout.split(separator: "\n").last, sub)
+        }
+        // The environment variable, when no folder is given.
+        let elsewhere = FileManager.default.temporaryDirectory
+        let r = try run(["verifier"], in: elsewhere, environment: ["MAQUETTE_PLANS": CLITests.packageRoot.appendingPathComponent("Plans").path])
+        XCTAssertEqual(r.stdout.split(separator: "\n").last, shipped.stdout.split(separator: "\n").last)
+        // Else ./Plans, and the loader says it is missing.
+        let none = try run(["verifier"], in: elsewhere, environment: ["MAQUETTE_PLANS": ""])
+        XCTAssertEqual(none.status, 2)
+        XCTAssertTrue(none.stderr.contains("« Plans » n'existe pas") || none.stdout.contains("« Plans » n'existe pas"), none.stdout + none.stderr)
+    }
+
+    func testAnOperationFileOrIdRestrictsTheCommandToIt() throws {
+        let file = try run(["verifier", "Plans/operations/halle-aux-grains.yaml"])
+        XCTAssertTrue(file.stdout.hasSuffix("dans 1 opération.\n"), file.stdout)
+        XCTAssertFalse(file.stdout.contains("gersycoop"), file.stdout)
+        let shown = try run(["afficher", "halle-aux-grains"])
+        XCTAssertEqual(shown.status, 0, shown.stderr)
+        XCTAssertTrue(shown.stdout.hasPrefix("Restructuration de la Halle aux grains (halle-aux-grains)\n"), shown.stdout)
+        XCTAssertEqual(shown.stdout, try run(["afficher", "Plans", "halle-aux-grains"]).stdout)
+        XCTAssertEqual(shown.stdout, try run(["afficher", "Plans/operations/halle-aux-grains.yaml"]).stdout)
+        let typo = try run(["afficher", "halle-aux-grain"])
+        XCTAssertEqual(typo.status, 64)
+        XCTAssertTrue(typo.stderr.contains("vouliez-vous dire « halle-aux-grains » ?"), typo.stderr)
+        let treasury = try run(["tresorerie", "halle-aux-grains"])
+        XCTAssertEqual(treasury.status, 0, treasury.stderr)
+        // Lectoure's table and the programme's: the other owners have no operation left.
+        XCTAssertEqual(treasury.stdout.components(separatedBy: "Pointe du besoin cumulé").count - 1, 2, treasury.stdout)
+    }
+
+    func testEveryCommandTakesThePlansFolderAsItsFirstArgument() throws {
+        let positional = try run(["comparer", "Plans", "base", "dsil-refusee-halle"])
+        XCTAssertEqual(positional.status, 0, positional.stderr)
+        XCTAssertEqual(positional.stdout, try run(["comparer", "base", "dsil-refusee-halle"]).stdout)
+        // The former option still works.
+        XCTAssertEqual(positional.stdout, try run(["comparer", "--dossier", "Plans", "base", "dsil-refusee-halle"]).stdout)
+        let root = try plans(["op.yaml": Self.ownersShareBroken])
+        let fix = try run(["corriger", root.path, "op"])
+        XCTAssertEqual(fix.status, 0, fix.stderr)
+        XCTAssertTrue(fix.stdout.contains("Euros déplacés : 100 000,00 €"), fix.stdout)
+        XCTAssertEqual(fix.stdout, try run(["corriger", "--dossier", root.path, "op"]).stdout)
+        XCTAssertEqual(fix.stdout, try run(["corriger", "op"], in: root).stdout)
+    }
+
+    // MARK: French to the last word
+
+    func testSummariesUseFrenchPluralsAndSayWhatStrictMeans() throws {
+        let r = try run(["verifier", "Plans", "--strict"])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stdout.hasSuffix("0 erreur, 3 avertissements dans 9 opérations. Mode strict : les avertissements comptent comme des erreurs.\n"), r.stdout)
+        let simulated = try run(["simuler", "Plans", "--tirages", "10000"])
+        XCTAssertTrue(simulated.stdout.contains("10 000 tirages, graine 42"), simulated.stdout)
+        let shown = try run(["afficher", "Plans"])
+        XCTAssertFalse(shown.stdout.contains("(s)"), shown.stdout)
+    }
+
+    func testAfficherNamesTheScenario() throws {
+        let r = try run(["afficher", "halle-aux-grains", "--scenario", "dsil-refusee-halle"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.hasPrefix("Scénario dsil-refusee-halle : DSIL refusée pour la Halle aux grains"), r.stdout)
+    }
+}
+
+/// Issue 13, point 2: scenario files written for the user, edits applied for them.
+extension CLITests {
+    /// A copy of the shipped plans, in a temporary folder.
+    func shippedCopy() throws -> URL {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("maquette-copy-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: CLITests.packageRoot.appendingPathComponent("Plans"), to: root)
+        addTeardownBlock { try? FileManager.default.removeItem(at: root) }
+        return root
+    }
+
+    func testAScenarioIsNamedAfterItsFileAndNeverCollides() throws {
+        let root = try shippedCopy()
+        let mine = root.appendingPathComponent("scenarios/mon-essai.yaml")
+        let r = try run(["optimiser", root.path, "-o", mine.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(try String(contentsOf: mine, encoding: .utf8).contains("\nid: mon-essai\n"))
+        XCTAssertTrue(r.stdout.contains("(`maquette verifier --scenario mon-essai`)"), r.stdout)
+        XCTAssertEqual(try run(["verifier", root.path]).status, 0, "no duplicate id")
+        XCTAssertEqual(try run(["verifier", root.path, "--scenario", "mon-essai"]).status, 0)
+        // Not replaced without --remplacer; replaced with it.
+        try "# mes notes\n".appending(try String(contentsOf: mine, encoding: .utf8)).write(to: mine, atomically: true, encoding: .utf8)
+        let again = try run(["optimiser", root.path, "-o", mine.path])
+        XCTAssertEqual(again.status, 64)
+        XCTAssertTrue(again.stderr.contains("`--remplacer` le remplace"), again.stderr)
+        XCTAssertTrue(try String(contentsOf: mine, encoding: .utf8).hasPrefix("# mes notes\n"))
+        XCTAssertEqual(try run(["optimiser", root.path, "-o", mine.path, "--remplacer"]).status, 0)
+        XCTAssertFalse(try String(contentsOf: mine, encoding: .utf8).hasPrefix("# mes notes\n"))
+        // A file whose name is another scenario's id is refused before anything is written:
+        // `pire.yaml` holding `id: pire-cas` makes `pire-cas.yaml`'s id taken.
+        try FileManager.default.moveItem(at: root.appendingPathComponent("scenarios/pire-cas.yaml"), to: root.appendingPathComponent("scenarios/pire.yaml"))
+        let taken = try run(["optimiser", root.path, "-o", root.appendingPathComponent("scenarios/pire-cas.yaml").path])
+        XCTAssertEqual(taken.status, 64)
+        XCTAssertTrue(taken.stderr.contains("le scénario « pire-cas » existe déjà"), taken.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: root.appendingPathComponent("scenarios/pire-cas.yaml").path))
+        // corriger -o names its scenario after the file too.
+        let fix = try run(["corriger", root.path, "-o", root.appendingPathComponent("scenarios/ma-correction.yaml").path])
+        XCTAssertEqual(fix.status, 0, fix.stderr)
+    }
+
+    func testPoidsSaysOnlyWholeNumbersAreAllowed() throws {
+        let r = try run(["optimiser", "Plans", "-o", "/tmp/x.yaml", "--poids", "lectoure=2,5"])
+        XCTAssertEqual(r.status, 64)
+        XCTAssertTrue(r.stderr.contains("le poids est un nombre entier"), r.stderr)
+    }
+
+    func testCorrigerAppliquerEditsTheAmountInPlace() throws {
+        let text = Self.ownersShareBroken.replacingOccurrences(
+            of: "  - autofinancement: 150 000\n", with: "  # la part de la commune\n  - autofinancement: 150 000   # voté au budget\n")
+        let root = try plans(["op.yaml": text])
+        let r = try run(["corriger", root.path, "op", "--appliquer"])
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        XCTAssertTrue(r.stdout.contains("-  - autofinancement: 150 000   # voté au budget\n+  - autofinancement: 200 000   # voté au budget\n"), r.stdout)
+        XCTAssertTrue(r.stdout.hasSuffix("dans 1 opération.\n"), r.stdout)
+        let after = try String(contentsOf: root.appendingPathComponent("operations/op.yaml"), encoding: .utf8)
+        // Only the amounts changed: every other line, comments included, is as it was.
+        let before = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let now = after.split(separator: "\n", omittingEmptySubsequences: false)
+        XCTAssertEqual(before.count, now.count)
+        let changed = zip(before, now).filter { $0 != $1 }
+        XCTAssertTrue(changed.allSatisfy { $0.0.contains("montant") || $0.0.contains("autofinancement") }, "\(changed)")
+        XCTAssertTrue(after.contains("  # la part de la commune\n"))
+        XCTAssertEqual(try run(["verifier", root.path]).status, 0)
+    }
+
+    func testNouvelleWritesACommentedOperationThatReads() throws {
+        let root = try shippedCopy()
+        let r = try run(["nouvelle", "salle-des-fetes", root.path, "--maitre-ouvrage", "lectoure"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let file = root.appendingPathComponent("operations/salle-des-fetes.yaml")
+        let text = try String(contentsOf: file, encoding: .utf8)
+        XCTAssertTrue(text.hasPrefix("# yaml-language-server: $schema="), text)
+        XCTAssertEqual(try run(["verifier", file.path]).status, 0)
+        XCTAssertEqual(try run(["nouvelle", "salle-des-fetes", "--maitre-ouvrage", "lectoure", "--dossier", root.path]).status, 64)
+        let unknown = try run(["nouvelle", "autre", "--maitre-ouvrage", "lectour", "--dossier", root.path])
+        XCTAssertTrue(unknown.stderr.contains("vouliez-vous dire « lectoure » ?"), unknown.stderr)
+    }
+
+    func testTheShippedSchemasAreThoseMaquetteWrites() throws {
+        for kind in ["operation", "programme", "financeurs", "scenario"] {
+            let shipped = try String(contentsOf: CLITests.packageRoot.appendingPathComponent("docs/schemas/\(kind).schema.json"), encoding: .utf8)
+            XCTAssertEqual(try run(["schema", kind]).stdout, shipped, "docs/schemas/\(kind).schema.json: regenerate it with `maquette schema \(kind)`")
+        }
+        let settings = try String(contentsOf: CLITests.packageRoot.appendingPathComponent(".vscode/settings.json"), encoding: .utf8)
+        XCTAssertTrue(settings.contains("docs/schemas/operation.schema.json"))
+    }
+}
+
+/// Issue 13, point 3: French to the last word.
+extension CLITests {
+    static let subcommands = [
+        "verifier", "afficher", "exporter", "tresorerie", "simuler", "comparer", "echeances", "optimiser", "corriger", "nouvelle", "generer", "schema",
+        "regles",
+    ]
+
+    /// English words ArgumentParser writes, looked for word by word in what the user reads
+    /// (option names, placeholders and quoted code left out).
+    func englishWords(in text: String) -> [String] {
+        let english: Set<String> = [
+            "the", "of", "or", "and", "for", "default", "values", "please", "provide", "one", "error", "missing", "unexpected", "unknown",
+            "see", "information", "usage", "overview", "subcommand", "subcommands", "invalid", "value", "expected", "mean", "did", "you",
+            "must", "should", "cannot", "not", "is", "are", "with", "without", "print", "prints", "display", "shows",
+        ]
+        var cleaned = text.replacingOccurrences(of: #"--?[a-zA-Z][a-zA-Z-]*"#, with: " ", options: .regularExpression)
+        cleaned = cleaned.replacingOccurrences(of: #"<[^>]*>|`[^`]*`|'[^']*'"#, with: " ", options: .regularExpression)
+        let words = cleaned.lowercased().split { !$0.isLetter }.map(String.init)
+        return words.filter { english.contains($0) }
+    }
+
+    func testEveryHelpAndUsageErrorIsInFrench() throws {
+        var runs: [(String, Run)] = [("--help", try run(["--help"])), ("nope", try run(["nope"]))]
+        for name in Self.subcommands {
+            runs.append(("\(name) --help", try run([name, "--help"])))
+            runs.append(("\(name) --nope", try run([name, "--nope"])))
+        }
+        runs.append(("schema toto", try run(["schema", "toto"])))
+        runs.append(("optimiser --solveur x", try run(["optimiser", "--solveur", "x"])))
+        runs.append(("verifier --format x", try run(["verifier", "--format", "x"])))
+        runs.append(("simuler --tirages", try run(["simuler", "--tirages"])))
+        runs.append(("generer", try run(["generer"])))
+        for (what, r) in runs {
+            let text = r.stdout + r.stderr
+            XCTAssertEqual(englishWords(in: text), [], "\(what):\n\(text)")
+        }
+        let schema = try run(["schema", "toto"])
+        XCTAssertTrue(schema.stderr.contains("valeurs permises : operation, programme, financeurs, scenario."), schema.stderr)
+        XCTAssertTrue(try run(["simuler", "--help"]).stdout.contains("(par défaut : 10 000)"))
+    }
+
+    func testTheRootHelpListsEveryCommandOnOneLineWithExamples() throws {
+        let help = try run(["--help"]).stdout
+        let section = help.components(separatedBy: "SOUS-COMMANDES :\n")[1].components(separatedBy: "\n\n")[0]
+        let lines = section.split(separator: "\n")
+        XCTAssertEqual(lines.count, Self.subcommands.count, section)
+        for (line, name) in zip(lines, Self.subcommands) {
+            XCTAssertTrue(line.hasPrefix("  \(name)"), String(line))
+        }
+        XCTAssertTrue(help.contains("Exemples :\n  maquette verifier"), help)
+    }
+}
+
+/// Issue 13, point 3: output people can read and reuse.
+extension CLITests {
+    func testTablesFitTheTerminalWidth() throws {
+        for arguments in [["afficher"], ["afficher", "halle-aux-grains"], ["tresorerie"], ["simuler", "--tirages", "200"], ["regles"], ["comparer", "base", "pire-cas"]] {
+            let r = try run(arguments, environment: ["COLUMNS": "80"])
+            XCTAssertEqual(r.status, 0, "\(arguments): \(r.stderr)")
+            // Table lines (those under or beside a rule) fit; prose lines may not.
+            let lines = r.stdout.split(separator: "\n")
+            for (i, line) in lines.enumerated() where line.contains("──") || (i > 0 && lines[i - 1].contains("──")) {
+                XCTAssertLessThanOrEqual(line.count, 80, "\(arguments): \(line)")
+            }
+        }
+        // Ids are never cut: they wrap or move to another block of columns.
+        let shown = try run(["afficher"], environment: ["COLUMNS": "80"]).stdout
+        XCTAssertTrue(shown.contains("suivi-animation-opah-ru"), shown)
+        XCTAssertFalse(shown.contains("…"), shown)
+        // Without COLUMNS and on a pipe, lines are whole.
+        XCTAssertTrue(try run(["regles"]).stdout.contains("Participation minimale du maître d'ouvrage (20 % ou 30 % des financements publics)"))
+    }
+
+    func testTreasuryHidesYearsWithoutMovementInTheTerminalOnly() throws {
+        let text = try run(["tresorerie"]).stdout
+        let silent = text.split(separator: "\n").filter { $0.range(of: #"^[0-9]{4}(\s+0,00 €)+$"#, options: .regularExpression) != nil }
+        XCTAssertEqual(silent, [], text)
+        XCTAssertTrue(text.contains("\n2021 "), "a year with movements is shown")
+        let json = try run(["tresorerie", "--format", "json"]).stdout
+        XCTAssertTrue(json.contains("\"annee\" : 2021"), json)
+    }
+
+    func testCSVOpensInFrenchExcel() throws {
+        let r = try run(["tresorerie", "--format", "csv"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.hasPrefix("\u{FEFF}tresorerie-fleurance\r\nAnnée;Dépenses TTC;Subventions reçues;"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("\r\n2025;1131000,00;671870,69;"), r.stdout)
+        let rules = try run(["regles", "--format", "csv"]).stdout
+        XCTAssertTrue(rules.hasPrefix("\u{FEFF}Identifiant;Règle;Référence\r\n"), rules)
+        XCTAssertTrue(rules.contains("\r\npart-maitre-ouvrage;"), rules)
+        let shown = try run(["afficher", "halle-aux-grains", "--format", "csv"]).stdout
+        XCTAssertTrue(shown.contains(";20 %;"), shown)
+    }
+
+    func testJSONOutputsCarryAVersionAndDecimalStrings() throws {
+        for arguments in [["afficher"], ["afficher", "halle-aux-grains"], ["tresorerie"], ["simuler", "--tirages", "100"], ["regles"], ["comparer", "base", "pire-cas"]] {
+            let r = try run(arguments + ["--format", "json"])
+            XCTAssertEqual(r.status, 0, "\(arguments): \(r.stderr)")
+            let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], "\(arguments)")
+            XCTAssertEqual(object["format"] as? String, "maquette-rapport")
+            XCTAssertEqual(object["version"] as? Int, 1)
+            XCTAssertEqual(object["commande"] as? String, arguments[0])
+            // Every key the schema requires, and no other.
+            let schema = try JSONSerialization.jsonObject(
+                with: Data(contentsOf: CLITests.packageRoot.appendingPathComponent("docs/schemas/rapport.schema.json"))) as? [String: Any]
+            XCTAssertEqual(Set(object.keys), Set(schema?["required"] as? [String] ?? []), "\(arguments)")
+        }
+        let summary = try JSONSerialization.jsonObject(with: Data(try run(["afficher", "--format", "json"]).stdout.utf8)) as? [String: Any]
+        let table = (summary?["tableaux"] as? [[String: Any]])?.first
+        let halle = (table?["lignes"] as? [[String: Any]])?.first { $0["operation"] as? String == "halle-aux-grains" }
+        XCTAssertEqual(halle?["cout_ht"] as? String, "1500000.00")
+        XCTAssertEqual(halle?["taux"] as? String, "70")
+        let scenario = try JSONSerialization.jsonObject(with: Data(try run(["tresorerie", "--scenario", "pire-cas", "--format", "json"]).stdout.utf8)) as? [String: Any]
+        XCTAssertEqual(scenario?["scenario"] as? String, "pire-cas")
+    }
+}
+
+extension CLITests {
+    /// A list of allowed values is never cut: `travaux`, the commonest nature, is in it.
+    func testAllowedValuesAreListedWhole() throws {
+        let root = try plans(["op.yaml": Self.ownersShareBroken.replacingOccurrences(of: "nature: travaux", with: "nature: voirie")])
+        let r = try run(["verifier", root.path])
+        XCTAssertEqual(r.status, 2)
+        let text = r.stdout + r.stderr
+        XCTAssertTrue(text.contains("`travaux`"), text)
+        XCTAssertFalse(text.contains(", …"), text)
+    }
+}
+
+extension CLITests {
+    /// `calendrier: { debut_travaux: 2027-02, fin: 2028-06 }` is shown in months.
+    func testCalendarMonthsAreShownAsMonths() throws {
+        let r = try run(["afficher", "halle-aux-grains"])
+        XCTAssertTrue(r.stdout.contains("\nDébut des travaux : 02/2027 · fin : 06/2028\n"), r.stdout)
+    }
+}
+
+extension CLITests {
+    /// From inside the plans folder, the workbook goes to Exports/ beside it, never into it.
+    func testExportFromInsideThePlansGoesBesideThem() throws {
+        let root = try plans(["op.yaml": Self.ownersShareBroken])
+        let r = try run(["exporter"], in: root)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.hasPrefix("Classeur écrit : ../Exports/essai.xlsx"), r.stdout)
+        let exports = root.deletingLastPathComponent().appendingPathComponent("Exports")
+        addTeardownBlock { try? FileManager.default.removeItem(at: exports.appendingPathComponent("essai.xlsx")) }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: exports.appendingPathComponent("essai.xlsx").path))
+    }
+}
