@@ -33,12 +33,13 @@ public struct DeadlinesSheet: Sendable {
             Cell.headings(["Échéance", "Jours restants", "État", "Obligation", "Opération", "Financeur", "Dispositif", "Détail", "Référence", "Fichier", "Ligne"]) { $0 == 1 })
         let first = sheet.nextRow
         let t = input.today
+        let titles = book.operationTitles
         for (i, d) in list.enumerated() {
             let r = first + i
             sheet.append([
                 Cell(.date(d.day), .date), .formula("\(A1.cell(r, 0))-DATE(\(t.year),\(t.month),\(t.day))", .number(d.daysLeft), .integer), .text(d.urgency.label),
-                .text(d.kind.label), .text(d.operation ?? ""), .text(d.funder ?? ""), .text(d.dispositif ?? ""), .text(d.title, .textWrap),
-                .text(d.reference, .textWrap), .text(d.location?.file ?? ""), d.location.map { Cell(.integer($0.line), .integer) } ?? .empty,
+                .text(d.kind.label), .text(d.operation.map { titles[$0] ?? $0 } ?? "", .textWrap), .text(d.funder ?? ""), .text(d.dispositif ?? ""), .text(d.title, .textWrap),
+                .text(d.reference, .textWrap), .text(d.location.map { book.planFile($0.file) } ?? ""), d.location.map { Cell(.integer($0.line), .integer) } ?? .empty,
             ])
         }
         let last = first + list.count - 1

@@ -577,14 +577,19 @@ struct OperationSheet {
         }
         let lastCheck = sheet.nextRow - 1
 
-        // The owner's certification, as the grant forms end.
+        // The owner's certification, as the grant forms end; a scenario is a hypothesis, which
+        // nobody certifies.
         sheet.skip()
-        sheet.append([
-            .text(
-                "Certifié exact le plan de financement ci-dessus, établi le \(book.created.formatted)\(book.plans.programme.committeeDay == nil ? "" : " pour le \(book.committee)"), par le maître d'ouvrage (\(f.maitreOuvrage?.name ?? op.maitreOuvrage)).",
-                .textBold)
-        ])
-        sheet.append([.text(book.plans.programme.signatory.map { "Signataire : \($0)" } ?? "Signature et cachet du maître d'ouvrage :", .text)])
+        if let scenario = book.scenarioTitle {
+            sheet.append([.text("Hypothèse (scénario : \(scenario)) : ce plan n'est pas à certifier ni à déposer.", .textBold)])
+        } else {
+            sheet.append([
+                .text(
+                    "Certifié exact le plan de financement ci-dessus, établi le \(book.created.formatted)\(book.plans.programme.committeeDay == nil ? "" : " pour le \(book.committee)"), par le maître d'ouvrage (\(f.maitreOuvrage?.name ?? op.maitreOuvrage)).",
+                    .textBold)
+            ])
+            sheet.append([.text(book.plans.programme.signatory.map { "Signataire : \($0)" } ?? "Signature et cachet du maître d'ouvrage :", .text)])
+        }
 
         sheet.frozenRows = 3
         sheet.repeatRows = 0...0

@@ -6,7 +6,7 @@ struct ScenariosSheet {
     func build() -> SheetModel {
         let c = comparison
         var sheet = book.newSheet(
-            CommitteeWorkbook.scenariosSheet, title: "Comparaison des scénarios", subtitle: c.columns.map { "\($0.id) : \($0.title)" }.joined(separator: " ; "),
+            CommitteeWorkbook.scenariosSheet, title: "Comparaison des scénarios", subtitle: c.columns.map(\.title).joined(separator: " ; "),
             lastColumn: 8)
         func ownerName(_ id: String) -> String { book.plans.programme.maitreOuvrage(id)?.name ?? id }
         var ownShareRows: [Int] = []
@@ -17,8 +17,8 @@ struct ScenariosSheet {
             sheet.append([.text(title, .section)])
             var header: [Cell] = [.text("Opération ou maître d'ouvrage", .header)]
             for (i, col) in c.columns.enumerated() {
-                header.append(.text(col.id, .headerRight))
-                if i > 0 { header.append(.text("écart \(col.id)", .headerRight)) }
+                header.append(.text(col.title, .headerRight))
+                if i > 0 { header.append(.text("écart", .headerRight)) }
             }
             sheet.append(header)
             func row(_ label: String, _ style: CellStyle, _ figures: (Comparison.Column) -> Comparison.Figures?) {
@@ -42,7 +42,7 @@ struct ScenariosSheet {
             sheet.skip()
         }
         sheet.append([.text("Pointe du besoin de trésorerie cumulé et règles enfreintes", .section)])
-        sheet.append([.text("Maître d'ouvrage", .header)] + c.columns.flatMap { [Cell.text("\($0.id) : pointe", .headerRight), .text("règles", .headerRight)] })
+        sheet.append([.text("Maître d'ouvrage", .header)] + c.columns.flatMap { [Cell.text("\($0.title) : pointe", .headerRight), .text("règles", .headerRight)] })
         for id in c.owners {
             sheet.append(
                 [.text(ownerName(id))]
@@ -58,7 +58,7 @@ struct ScenariosSheet {
             for (i, col) in c.columns.enumerated() {
                 series.append(
                     .init(
-                        name: col.id, categories: "\(me)!\(A1.range(first, 0, last, 0, absolute: true))",
+                        name: col.title, categories: "\(me)!\(A1.range(first, 0, last, 0, absolute: true))",
                         values: "\(me)!\(A1.range(first, valueColumn, last, valueColumn, absolute: true))",
                         color: ChartsSheet.palette[i % ChartsSheet.palette.count]))
                 valueColumn += i == 0 ? 1 : 2
