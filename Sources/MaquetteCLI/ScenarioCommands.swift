@@ -17,11 +17,11 @@ func loadPlans(_ folder: String, scenario: String?) throws -> (LoadResult, Plans
 struct TreasuryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tresorerie",
-        abstract: "Trésorerie année par année de chaque maître d'ouvrage : dépenses TTC, subventions reçues, FCTVA, emprunts, besoin de financement.",
+        abstract: "Trésorerie année par année de chaque maître d'ouvrage : dépenses TTC, subventions reçues, FCTVA, emprunts, portage foncier et son rachat, besoin de trésorerie.",
         discussion: """
             Versements des subventions : avance, acomptes au prorata des dépenses HT (plafonnés), solde l'année \
             qui suit la dernière dépense (paramètres datés du catalogue). FCTVA en N, N+1 ou N+2 selon le régime. \
-            Avertit quand le besoin cumulé dépasse la capacité d'autofinancement déclarée dans programme.yaml.
+            Avertit quand le besoin de trésorerie cumulé dépasse l'épargne nette disponible déclarée dans programme.yaml.
             """,
         aliases: ["treasury"]
     )
@@ -40,16 +40,16 @@ struct TreasuryCommand: ParsableCommand {
             let name = table.owner.flatMap { p.programme.maitreOuvrage($0)?.name } ?? "Ensemble du programme"
             out += "\n\(name)\n"
             var t = TextTable(
-                ["Année", "Dépenses TTC", "Subventions reçues", "FCTVA reçu", "Emprunts", "Autres recettes", "Besoin de l'année", "Besoin cumulé"],
-                [.left, .right, .right, .right, .right, .right, .right, .right])
+                ["Année", "Dépenses TTC", "Subventions reçues", "FCTVA reçu", "Emprunts", "Portage foncier", "Rachat du portage", "Autres recettes", "Besoin de l'année", "Besoin cumulé"],
+                [.left, .right, .right, .right, .right, .right, .right, .right, .right, .right])
             for (y, cumulated) in zip(table.years, table.cumulatedNeed) {
                 t.add([
                     String(y.year), y.spendingTTC.formatted, y.subsidies.formatted, y.fctva.formatted, y.loans.formatted,
-                    y.otherReceipts.formatted, y.need.formatted, cumulated.formatted,
+                    y.landCarrying.formatted, y.landBuyBack.formatted, y.otherReceipts.formatted, y.need.formatted, cumulated.formatted,
                 ])
             }
             out += t.render()
-            out += "Pointe du besoin cumulé : \(table.peakNeed)\n"
+            out += "Pointe du besoin de trésorerie cumulé : \(table.peakNeed)\n"
         }
         let warnings = Treasury.capacityWarnings(owners, plans: p)
         if !warnings.isEmpty {

@@ -38,10 +38,13 @@ public enum DiagnosticID: String, CaseIterable, Sendable, CustomStringConvertibl
     case pvdChefDeProjet = "pvd-chef-de-projet"
     case anahChefDeProjet = "anah-chef-de-projet"
     case fondsVertDeficit = "fonds-vert-deficit"
+    case fondsVertFrichesConditions = "fonds-vert-friches-conditions"
     case leaderContrepartie = "leader-contrepartie"
     case cumulRegionDepartement = "cumul-region-departement"
     case enveloppeAnnuelle = "enveloppe-annuelle"
     case statutCoherent = "statut-coherent"
+    case versements = "versements-plafond"
+    case portageRachat = "portage-foncier-rachat"
 
     // MARK: Computations on readable plans (never blocking)
     case tresorerieCapacite = "tresorerie-capacite"
@@ -55,8 +58,8 @@ public enum DiagnosticID: String, CaseIterable, Sendable, CustomStringConvertibl
             return .lecture
         case .equilibre, .partMaitreOuvrage, .tauxDispositif, .plafondDispositif, .naturesEligibles, .dotationsPlafond,
             .aidesPubliquesPlafond, .demarrageAnticipe, .dotationsDelais, .detrCommission, .fondsDeConcours, .dracMonuments, .dracFIP,
-            .pvdChefDeProjet, .anahChefDeProjet, .fondsVertDeficit, .leaderContrepartie, .cumulRegionDepartement, .enveloppeAnnuelle,
-            .statutCoherent:
+            .pvdChefDeProjet, .anahChefDeProjet, .fondsVertDeficit, .fondsVertFrichesConditions, .leaderContrepartie,
+            .cumulRegionDepartement, .enveloppeAnnuelle, .statutCoherent, .versements, .portageRachat:
             return .regle
         case .tresorerieCapacite:
             return .analyse

@@ -8,16 +8,19 @@ struct OperationReader {
 
     static let operationKeys = [
         "id", "intitule", "maitre_ouvrage", "perimetres", "section", "base", "calendrier", "chef_de_file", "cper_ou_ctec",
-        "protection", "derogation_part_minimale", "commentaire", "depenses", "financements",
+        "protection", "derogation_part_minimale", "batiment_communal", "commentaire", "depenses", "financements",
     ]
-    static let costKeys = ["libelle", "nature", "montant_ht", "tva", "fctva", "annees", "commentaire"]
+    static let costKeys = [
+        "libelle", "nature", "montant_ht", "tva", "fctva", "affectation", "premier_acte_juridique", "travaux_monument", "quotite",
+        "justification", "annees", "commentaire",
+    ]
     static let ownSources: [(key: String, nature: FundingNature)] = [
         ("autofinancement", .autofinancement), ("emprunt", .pret), ("recette", .recette), ("mecenat", .mecenat), ("fctva", .fctva),
     ]
     static let fundingKeys =
         ["dispositif"] + ownSources.map(\.key) + [
             "libelle", "montant", "taux", "assiette", "statut", "depot", "notification", "verse", "annee_enveloppe",
-            "derogation_demarrage", "preteur", "probabilite", "commentaire",
+            "derogation_demarrage", "accuse_reception", "rachat", "garantie_premiere_demande", "preteur", "probabilite", "commentaire",
         ]
 
     func read(_ root: Node?) -> Operation? {
@@ -46,10 +49,12 @@ struct OperationReader {
         let basis = f.take("base").flatMap { reader.choice($0, "base", Basis.self) } ?? programme?.defaultBasis ?? .ht
         var start: Day?
         var end: Day?
+        var firstLegalAct: Day?
         if let node = f.take("calendrier"), let c = reader.mapping(node, "`calendrier`") {
+            firstLegalAct = c.take("premier_acte_juridique").flatMap { reader.day($0, "premier_acte_juridique") }
             start = c.take("debut_travaux").flatMap { reader.day($0, "debut_travaux") }
             end = c.take("fin").flatMap { reader.day($0, "fin") }
-            reader.finish(c, "`calendrier`", known: ["debut_travaux", "fin"])
+            reader.finish(c, "`calendrier`", known: ["premier_acte_juridique", "debut_travaux", "fin"])
             if let s = start, let e = end, e < s {
                 reader.error(node, "`calendrier` : la fin (\(e.formatted)) précède le début des travaux (\(s.formatted))", "vérifiez les deux dates")
             }
@@ -61,9 +66,11 @@ struct OperationReader {
         if let node = f.take("derogation_part_minimale"), let d = reader.mapping(node, "`derogation_part_minimale`") {
             let ground = reader.choice(reader.require(d, "motif", "`derogation_part_minimale`", example: "monument-protege"), "motif", OwnerShareDerogation.self)
             let decision = d.take("decision_prefet").flatMap { reader.day($0, "decision_prefet") }
-            reader.finish(d, "`derogation_part_minimale`", known: ["motif", "decision_prefet"])
-            if let ground { derogation = Derogation(ground: ground, decisionDay: decision, location: reader.location(node)) }
+            let share = d.take("part_minimale").flatMap { reader.rate($0, "part_minimale") }
+            reader.finish(d, "`derogation_part_minimale`", known: ["motif", "decision_prefet", "part_minimale"])
+            if let ground { derogation = Derogation(ground: ground, decisionDay: decision, minimumShare: share, location: reader.location(node)) }
         }
+        let owned = f.take("batiment_communal").flatMap { reader.bool($0, "batiment_communal") }
         reader.comment(f)
         let defaultYear = start?.year ?? programme?.referenceDay.year
         var costs: [CostLine] = []
@@ -82,10 +89,13 @@ struct OperationReader {
         }
         reader.finish(f, "l'opération", known: Self.operationKeys)
         guard let id, let title, let owner else { return nil }
-        return Operation(
+        var operation = Operation(
             id: id, title: title, maitreOuvrage: owner, perimeters: perimeters, section: section, basis: basis, worksStart: start,
             end: end, chefDeFile: chefDeFile, cperOrCtec: cper, protection: protection, derogation: derogation, costs: costs,
             funding: funding, file: reader.file, location: reader.location(root), keyLocations: keyLocations)
+        operation.firstLegalAct = firstLegalAct
+        operation.buildingOwned = owned
+        return operation
     }
 
     private func readCost(_ node: Node, defaultYear: Int?) -> CostLine? {
@@ -95,6 +105,11 @@ struct OperationReader {
         let amount = reader.money(reader.require(f, "montant_ht", "une dépense", example: "620 000"), "montant_ht")
         let vat = f.take("tva").flatMap { reader.rate($0, "tva") } ?? Rate(percent: 20)
         let fctva = f.take("fctva").flatMap { reader.bool($0, "fctva") } ?? true
+        let use = f.take("affectation").flatMap { reader.choice($0, "affectation", AssetUse.self) } ?? .servicePublic
+        let firstLegalAct = f.take("premier_acte_juridique").flatMap { reader.day($0, "premier_acte_juridique") }
+        let heritageWork = f.take("travaux_monument").flatMap { reader.choice($0, "travaux_monument", HeritageWork.self) }
+        let fullTimeShare = f.take("quotite").flatMap { reader.rate($0, "quotite") }
+        let justification = f.take("justification").flatMap { reader.text($0, "justification") }
         let yearsNode = f.take("annees")
         reader.comment(f)
         reader.finish(f, "une dépense", known: Self.costKeys)
@@ -109,7 +124,13 @@ struct OperationReader {
         } else {
             return nil
         }
-        return CostLine(label: label, nature: nature, amountHT: amount, vatRate: vat, fctvaEligible: fctva, years: years, shares: shares, location: reader.location(node))
+        var line = CostLine(label: label, nature: nature, amountHT: amount, vatRate: vat, fctvaEligible: fctva, years: years, shares: shares, location: reader.location(node))
+        line.assetUse = use
+        line.firstLegalAct = firstLegalAct
+        line.heritageWork = heritageWork
+        line.fullTimeShare = fullTimeShare
+        line.justification = justification
+        return line
     }
 
     /// A split by year: all percentages summing to exactly 100 %, or all amounts summing to
@@ -272,13 +293,26 @@ struct OperationReader {
         let paid = f.take("verse").flatMap { reader.money($0, "verse") }
         let envelopeYear = f.take("annee_enveloppe").flatMap { reader.year($0, "annee_enveloppe") }
         let derogation = f.take("derogation_demarrage").flatMap { reader.day($0, "derogation_demarrage") }
+        let receipt = f.take("accuse_reception").flatMap { reader.day($0, "accuse_reception") }
+        let guarantee = f.take("garantie_premiere_demande").flatMap { reader.bool($0, "garantie_premiere_demande") } ?? false
+        var buyBack: LandBuyBack?
+        if let node = f.take("rachat"), let r = reader.mapping(node, "`rachat`") {
+            let year = reader.year(reader.require(r, "annee", "`rachat`", example: "2030"), "annee")
+            let price = r.take("montant").flatMap { reader.money($0, "montant") }
+            reader.finish(r, "`rachat`", known: ["annee", "montant"])
+            if let year { buyBack = LandBuyBack(year: year, amount: price) }
+        }
         let label = f.take("libelle").flatMap { reader.text($0, "libelle") }
         let probability = f.take("probabilite").flatMap { reader.rate($0, "probabilite") }
         _ = f.take("preteur").flatMap { reader.text($0, "preteur") }
         reader.comment(f)
-        return FundingLine(
+        var line = FundingLine(
             source: source, label: label, amount: amount, declaredBase: base, status: status, requestDay: request,
             notificationDay: notification, paid: paid, envelopeYear: envelopeYear, earlyStartDerogation: derogation,
             probability: probability, rateRange: rateRange, location: reader.location(node), keyLocations: keyLocations)
+        line.receiptAcknowledged = receipt
+        line.buyBack = buyBack
+        line.firstDemandGuarantee = guarantee
+        return line
     }
 }

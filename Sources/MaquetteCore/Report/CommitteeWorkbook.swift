@@ -293,7 +293,7 @@ struct SynthesisSheet: Sendable {
             lastColumn: 12)
         let headers =
             ["Maître d'ouvrage", "Opération", "Intitulé", "Coût HT", "Coût TTC"] + Self.aidColumns.map(\.label) + [
-                "Total des aides publiques", "Taux d'aide publique", "Portage EPF", "Emprunt", "Autofinancement",
+                "Total des aides publiques", "Taux d'aide publique", "Portage foncier", "Emprunt", "Autofinancement (reste à financer)",
                 "Part du maître d'ouvrage", "Part du MO dans les financements publics", "Autres ressources", "Écart ressources − dépenses",
                 "FCTVA attendu", "Aides", "Contrôles",
             ]
@@ -448,7 +448,7 @@ struct OperationSheet {
             let isBalance = line.line.amount == .balance
             var cells: [Cell] = [
                 .text(line.funder?.name ?? (line.dispositif == nil ? "Maître d'ouvrage" : "")),
-                .text(line.dispositif?.name ?? (isBalance ? "Autofinancement (solde)" : line.line.label ?? line.nature.label)),
+                .text(line.dispositif?.name ?? (isBalance ? "Autofinancement (reste à financer)" : line.line.label ?? line.nature.label)),
                 .text(CommitteeWorkbook.countsAs(line)),
             ]
             cells.append(line.base.map { Cell.money($0) } ?? .empty)
@@ -681,11 +681,11 @@ struct ScheduleSheet {
         var sheet = book.newSheet(
             CommitteeWorkbook.scheduleSheet, title: "Échéancier et trésorerie par maître d'ouvrage et par année",
             subtitle:
-                "Subventions : avance, acomptes au prorata des dépenses HT (plafonnés), solde l'année qui suit la dernière dépense (paramètres datés du catalogue). FCTVA à l'année de versement selon le régime. Emprunts tirés au prorata des dépenses TTC.",
+                "Subventions : avance, acomptes au prorata des dépenses HT (plafonnés), solde l'année qui suit la dernière dépense (paramètres datés du catalogue). FCTVA à l'année de versement selon le régime. Emprunts tirés au prorata des dépenses TTC ; portage foncier de l'EPF reçu au prorata des dépenses TTC, rachats déduits l'année du rachat.",
             lastColumn: 10)
         let headers = [
-            "Maître d'ouvrage", "Année", "Dépenses HT", "Dépenses TTC", "Subventions reçues", "FCTVA reçu", "Emprunts", "Autres recettes",
-            "Besoin de l'année", "Besoin cumulé", "Capacité d'autofinancement cumulée",
+            "Maître d'ouvrage", "Année", "Dépenses HT", "Dépenses TTC", "Subventions reçues", "FCTVA reçu", "Emprunts et portage foncier (rachats déduits)", "Autres recettes",
+            "Besoin de trésorerie de l'année", "Besoin de trésorerie cumulé", "Épargne nette disponible cumulée",
         ]
         sheet.append(Cell.headings(headers) { $0 >= 2 })
         let (tables, _) = Treasury.tables(book.figures, plans: book.plans)
@@ -700,7 +700,7 @@ struct ScheduleSheet {
                 let cumul = r == firstOfOwner ? A1.cell(r, 8) : "\(A1.cell(r - 1, 9))+\(A1.cell(r, 8))"
                 var cells: [Cell] = [
                     .text(owner?.name ?? id), Cell(.integer(y.year), .year), .money(y.spendingHT), .money(y.spendingTTC), .money(y.subsidies),
-                    .money(y.fctva), .money(y.loans), .money(y.otherReceipts), .formula(need, .money(y.need), .moneyBold),
+                    .money(y.fctva), .money(y.loans + y.netLandCarrying), .money(y.otherReceipts), .formula(need, .money(y.need), .moneyBold),
                     .formula(cumul, .money(cumulated), .moneyBold),
                 ]
                 if let capacity = owner?.selfFinancingCapacity {
@@ -717,7 +717,7 @@ struct ScheduleSheet {
                     acc[1] += y.spendingTTC
                     acc[2] += y.subsidies
                     acc[3] += y.fctva
-                    acc[4] += y.loans
+                    acc[4] += y.loans + y.netLandCarrying
                     acc[5] += y.otherReceipts
                     acc[6] += y.need
                 }

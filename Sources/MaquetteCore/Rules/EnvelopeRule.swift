@@ -25,9 +25,10 @@ struct EnvelopeRule: Rule {
                 }
             }
             guard total > envelope.amount else { continue }
+            let name = context.plans.catalogue.dispositifs[envelope.dispositif]?.usualName ?? envelope.dispositif
             out.append(
                 error(
-                    "l'enveloppe \(envelope.dispositif) \(envelope.year) (\(envelope.amount)) est dépassée : les opérations en demandent \(total) (dépassement \(total - envelope.amount))",
+                    "l'enveloppe \(name) \(envelope.year) (\(envelope.amount)) est dépassée : les opérations en demandent \(total) (dépassement \(total - envelope.amount))",
                     at: envelope.location, operation: nil,
                     notes: parts.map { "\($0.0) : \($0.1)" } + ["répartissez les demandes sur une autre année ou sur un autre dispositif"]))
         }
