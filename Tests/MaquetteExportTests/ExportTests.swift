@@ -74,7 +74,7 @@ final class ExportTests: XCTestCase {
 
     func testOperationSheetBalancesThroughAFormula() throws {
         let sheet = try XCTUnwrap(try shippedModel().sheet("ecole-blade"))
-        let solde = try XCTUnwrap(sheet.rows.firstIndex { $0.count > 1 && $0[1].value == .text("Autofinancement (solde)") })
+        let solde = try XCTUnwrap(sheet.rows.firstIndex { $0.count > 1 && $0[1].value == .text("Autofinancement (reste à financer)") })
         guard case .formula(let formula, .money(let amount)) = sheet.rows[solde][5].value else { return XCTFail("no formula") }
         XCTAssertEqual(amount, Money(euros: 332_500))
         XCTAssertTrue(formula.hasPrefix("C"), formula)

@@ -276,6 +276,13 @@ public struct FundingOptimizer {
             if case .amount(let a)? = d.parameters[Dispositif.plancher]?.value(at: day)?.value { lower = max(lower, a) }
         }
         if case .rate(let r)? = d.parameters[Dispositif.tauxMax]?.value(at: day)?.value { caps.append((base.applyingRoundedDown(r), "taux maximal de \(r.formatted) de l'assiette \(base)")) }
+        // The State dotations (R2334-27): the binding 20 % floor, and none above the common 80 % cap.
+        if d.roles.contains(.dotationEtat) {
+            if !dropFloors, let (r, _) = context.rate(ParameterName.dotationsTauxMin, at: day) { lower = max(lower, ceilingApplying(r, to: base)) }
+            if let (r, _) = context.rate(ParameterName.dotationsPlafond, at: day) ?? context.rate(ParameterName.detrAidesPubliquesPlafond, at: day) {
+                caps.append((base.applyingRoundedDown(r), "taux maximal de \(r.formatted) de l'assiette \(base)"))
+            }
+        }
         if case .amount(let a)? = d.parameters[Dispositif.plafond]?.value(at: day)?.value { caps.append((a, "plafond de \(a)")) }
         if d.roles.contains(.dracMonuments), f.operation.protection == .inscrit, let (r, _) = context.rate(ParameterName.dracInscritTauxMax, at: day) {
             caps.append((base.applyingRoundedDown(r), "\(r.formatted) au plus sur un immeuble inscrit"))

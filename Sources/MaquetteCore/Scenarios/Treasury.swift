@@ -81,8 +81,17 @@ public enum Treasury {
             } else if line.nature == .pret {
                 for (y, part) in zip(byYear, line.amount.split(proportionally: ttcWeights)) { table[y.year, default: Year(year: y.year)].loans += part }
             } else if line.nature == .portageFoncier {
-                for (y, part) in zip(byYear, line.amount.split(proportionally: ttcWeights)) {
-                    table[y.year, default: Year(year: y.year)].landCarrying += part
+                // The EPF pays for what it carries: the expenses of its eligible natures (land,
+                // fees, clearing), by year; all expenses when none is eligible.
+                var carried: [Int: Int64] = [:]
+                if let d = line.dispositif {
+                    for cost in f.operation.costs where Financing.isEligible(cost, for: d) {
+                        for part in cost.yearsTTC { carried[part.year, default: 0] &+= part.amountTTC.cents }
+                    }
+                }
+                let years = carried.values.contains { $0 > 0 } ? carried.sorted { $0.key < $1.key }.map { ($0.key, $0.value) } : zip(byYear.map(\.year), ttcWeights).map { ($0, $1) }
+                for (y, part) in zip(years.map(\.0), line.amount.split(proportionally: years.map(\.1))) {
+                    table[y, default: Year(year: y)].landCarrying += part
                 }
                 if let buyBack = line.line.buyBack {
                     table[buyBack.year, default: Year(year: buyBack.year)].landBuyBack += buyBack.amount ?? line.amount
