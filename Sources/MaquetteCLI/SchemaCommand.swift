@@ -55,6 +55,9 @@ enum PlanSchema {
             [
                 "libelle": ["type": "string"], "nature": choice(CostNature.self, "Nature de la dépense"), "montant_ht": amount,
                 "tva": rate, "fctva": yesNo, "commentaire": ["type": "string"],
+                "affectation": choice(AssetUse.self, "Affectation du bien (assiette du FCTVA)"), "premier_acte_juridique": day,
+                "travaux_monument": choice(HeritageWork.self, "Travaux sur un monument (assiette de la DRAC)"), "quotite": rate,
+                "justification": ["type": "string"],
                 "annees": [
                     "type": "object", "description": "Répartition par année : montants ou pourcentages",
                     "patternProperties": ["^[0-9]{4}$": ["anyOf": [amount, rate]]], "additionalProperties": false,
@@ -66,16 +69,18 @@ enum PlanSchema {
             "fctva": amount, "libelle": ["type": "string"], "montant": amount, "taux": rate, "assiette": amount,
             "statut": ["enum": FundingStatus.allCases.map(\.rawValue) + ["envisagé", "sollicité", "notifié", "versé", "refusé"]],
             "depot": day, "notification": day, "verse": amount, "annee_enveloppe": ["type": "integer"], "derogation_demarrage": day,
-            "preteur": ["type": "string"], "commentaire": ["type": "string"],
+            "preteur": ["type": "string"], "commentaire": ["type": "string"], "probabilite": rate, "accuse_reception": day,
+            "garantie_premiere_demande": yesNo,
+            "rachat": object(["annee": ["type": "integer"], "montant": amount], required: ["annee"]),
         ])
         var schema = object(
             [
                 "id": slug, "intitule": ["type": "string"], "maitre_ouvrage": slug, "perimetres": ["type": "array", "items": slug],
                 "section": choice(Section.self, "Investissement ou fonctionnement"), "base": choice(Basis.self, "Base du plan"),
-                "calendrier": object(["debut_travaux": day, "fin": day]), "chef_de_file": yesNo, "cper_ou_ctec": yesNo,
+                "calendrier": object(["premier_acte_juridique": day, "debut_travaux": day, "fin": day]), "batiment_communal": yesNo, "chef_de_file": yesNo, "cper_ou_ctec": yesNo,
                 "protection": choice(HeritageProtection.self, "Protection au titre des monuments historiques"),
                 "derogation_part_minimale": object(
-                    ["motif": choice(OwnerShareDerogation.self, "Motif de la dérogation"), "decision_prefet": day], required: ["motif"]),
+                    ["motif": choice(OwnerShareDerogation.self, "Motif de la dérogation"), "decision_prefet": day, "part_minimale": rate], required: ["motif"]),
                 "commentaire": ["type": "string"], "depenses": ["type": "array", "items": cost],
                 "financements": ["type": "array", "items": funding],
             ], required: ["id", "intitule", "maitre_ouvrage", "depenses", "financements"])
@@ -88,7 +93,13 @@ enum PlanSchema {
         let owner = object(
             [
                 "id": slug, "nom": ["type": "string"], "type": ["type": "string"],
-                "regime_fctva": choice(FCTVARegime.self, "Année de versement du FCTVA"),
+                "regime_fctva": [
+                    "anyOf": [
+                        choice(FCTVARegime.self, "Année de versement du FCTVA"),
+                        ["type": "array", "items": object(["depuis": day, "valeur": choice(FCTVARegime.self, "Régime"), "reference": ["type": "string"]], required: ["depuis", "valeur"])],
+                    ]
+                ],
+                "faibles_ressources": yesNo,
                 "population": ["anyOf": [["type": "integer"], ["type": "string"]]], "capacite_autofinancement": amount,
             ], required: ["id", "nom"])
         var schema = object(
@@ -115,6 +126,7 @@ enum PlanSchema {
                 "regime": choice(AidRegime.self, "Régime juridique"), "assiette": choice(Basis.self, "Assiette"),
                 "natures_eligibles": ["type": "array", "items": choice(CostNature.self, "Nature éligible")],
                 "roles": ["type": "array", "items": choice(DispositifRole.self, "Rôle")], "reference": ["type": "string"],
+                "nom_court": ["type": "string"], "demande_avant_commencement": yesNo, "probabilite": rate,
                 "parametres": object(["taux-min": dated, "taux-max": dated, "plafond": dated, "plancher": dated]),
             ], required: ["id"])
         var schema = object([

@@ -20,7 +20,7 @@ enum BuiltinCatalogue {
 
         parametres:
           part-maitre-ouvrage-min:
-            - { depuis: 2012-01-01, valeur: 20 %, reference: "CGCT art. L1111-10 III (loi n° 2010-1563 du 16 décembre 2010, en vigueur le 1er janvier 2012)" }
+            - { depuis: 2012-01-01, valeur: 20 %, reference: "CGCT art. L1111-10 III, depuis le 1er janvier 2012" }
           part-maitre-ouvrage-chef-de-file:
             - { depuis: 2014-01-29, valeur: 30 %, reference: "CGCT art. L1111-9 I (loi n° 2014-58 du 27 janvier 2014, dite MAPTAM)" }
           part-maitre-ouvrage-renovation-ecoles:

@@ -94,7 +94,7 @@ final class CLITests: XCTestCase {
         let r = try run(["verifier", root.path])
         XCTAssertEqual(r.status, 1)
         let expected = """
-            \(root.path)/operations/op.yaml:13:5: erreur: [part-maitre-ouvrage] la part du maître d'ouvrage est de 150 000,00 € soit 15 % des financements publics (1 000 000,00 €) ; le minimum est 20 %, soit 200 000,00 € (CGCT art. L1111-10 III (loi n° 2010-1563 du 16 décembre 2010, en vigueur le 1er janvier 2012))
+            \(root.path)/operations/op.yaml:13:5: erreur: [part-maitre-ouvrage] la part du maître d'ouvrage est de 150 000,00 € soit 15 % des financements publics (1 000 000,00 €) ; le minimum est 20 %, soit 200 000,00 € (CGCT art. L1111-10 III, depuis le 1er janvier 2012)
              13 |   - autofinancement: 150 000
                 |     ^
               = il manque 50 000,00 € : réduisez les aides publiques d'autant et portez l'autofinancement (reste à financer) à 200 000,00 €, ou déclarez la dérogation accordée par le préfet (`derogation_part_minimale`)

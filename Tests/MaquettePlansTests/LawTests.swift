@@ -414,4 +414,13 @@ final class LawTests: XCTestCase {
         for diagnostic in d { XCTAssertFalse((diagnostic.message + diagnostic.notes.joined()).contains("etat."), diagnostic.message) }
         XCTAssertTrue(d.with(rule: .dotationsPlafond)[0].message.contains("(DETR + DSIL)"))
     }
+
+    // MARK: Documentation in step
+
+    func testEveryRuleHasItsRowInTheRulesDocument() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let text = try String(contentsOf: root.appendingPathComponent("docs/regles.md"), encoding: .utf8)
+        for id in DiagnosticID.of(.regle) { XCTAssertTrue(text.contains("| `\(id.rawValue)` |"), id.rawValue) }
+        for name in ParameterName.all { XCTAssertTrue(text.contains("`\(name)`"), name) }
+    }
 }
