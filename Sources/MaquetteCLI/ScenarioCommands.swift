@@ -102,7 +102,7 @@ enum SimulationReport {
         var out = "Simulation de Monte-Carlo — \(p.programme.name)\(scenario.map { " — scénario \($0)" } ?? "")\n"
         out += "\(r.draws) tirages, graine \(r.seed) ; \(r.uncertain.count) lignes incertaines.\n\n"
         var t = TextTable(
-            ["Maître d'ouvrage", "Part MO moyenne", "P10", "P50", "P90", "Part minimale enfreinte", "Une règle enfreinte", "Capacité dépassée"],
+            ["Maître d'ouvrage", "Part MO moyenne", "P10", "P50", "P90", "Part minimale enfreinte", "Une règle enfreinte", "Épargne nette dépassée"],
             [.left, .right, .right, .right, .right, .right, .right, .right])
         for s in r.owners + [r.programme] {
             t.add([

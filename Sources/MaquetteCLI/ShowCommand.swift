@@ -67,15 +67,15 @@ enum PlanTables {
 
         out += "\nRESSOURCES\n"
         var resources = TextTable(
-            ["Financeur", "Dispositif", "Assiette", "Taux", "Montant", "Statut", "Dépôt", "Notification"],
+            ["Financeur", "Dispositif", "Assiette", "Taux", "Montant", "Statut", "Réception", "Notification"],
             [.left, .left, .right, .right, .right, .left, .left, .left])
         for r in f.funding {
             let funder = r.funder?.name ?? r.nature.label
-            let dispositif = r.dispositif?.id ?? (r.line.amount == .balance ? "solde" : r.line.label ?? "")
+            let dispositif = r.dispositif?.usualName ?? (r.line.amount == .balance ? "autofinancement (reste à financer)" : r.line.label ?? "")
             let amount = r.counts ? r.amount.formatted : "(\(r.amount.formatted))"
             resources.add([
                 funder, dispositif, r.base?.formatted ?? "", r.effectiveRate?.formatted ?? "", amount,
-                r.dispositif == nil ? "" : r.line.status.label, r.line.requestDay?.formatted ?? "",
+                r.dispositif == nil ? "" : r.line.status.label, r.line.requestReceived?.formatted ?? "",
                 r.line.notificationDay?.formatted ?? "",
             ])
         }
@@ -87,7 +87,7 @@ enum PlanTables {
 
         out += "\nINDICATEURS\n"
         out += "Aides publiques : \(f.publicAid) (\(f.publicAidRate?.formatted ?? "–") du coût \(op.basis.rawValue))\n"
-        out += "Part du maître d'ouvrage : \(f.ownersShare) (\(f.ownersShareOfPublicFinancing?.formatted ?? "–") des financements publics)\n"
+        out += "Part du maître d'ouvrage : \(f.ownersShare) (\(f.ownersShare.isNegative ? "négative : les aides dépassent le coût" : "\(f.ownersShareOfPublicFinancing?.formatted ?? "–") des financements publics"))\n"
         if !f.fctva.isEmpty {
             out += "FCTVA attendu : \(f.fctvaTotal) — "
             out += f.fctva.map { "\($0.amount) en \($0.receiptYear) (dépenses \($0.spendingYear))" }.joined(separator: ", ") + "\n"

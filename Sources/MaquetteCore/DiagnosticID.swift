@@ -83,7 +83,7 @@ public enum DiagnosticID: String, CaseIterable, Sendable, CustomStringConvertibl
         case .parametreAFournir: return "un paramètre légal est « à fournir » : la règle qui en dépend n'est pas vérifiée"
         case .repartitionAnnuelle: return "la répartition par année d'une dépense ne totalise pas son montant ou 100 %"
         case .scenario: return "scénario inconnu, en boucle, ou dont un changement ne s'applique pas"
-        case .tresorerieCapacite: return "le besoin de trésorerie d'une année dépasse la capacité déclarée du maître d'ouvrage"
+        case .tresorerieCapacite: return "le besoin de trésorerie d'une année dépasse l'épargne nette disponible déclarée du maître d'ouvrage"
         default: return "règle de financement (voir docs/regles.md)"
         }
     }

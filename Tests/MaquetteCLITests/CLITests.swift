@@ -162,7 +162,7 @@ final class CLITests: XCTestCase {
         let region = try XCTUnwrap(r.stdout.split(separator: "\n").first { $0.hasPrefix("Région Occitanie") })
         XCTAssertEqual(
             region.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " "),
-            "Région Occitanie region.bourgs-centres 1 000 000,00 € 20 % 200 000,00 € sollicité 01/12/2025")
+            "Région Occitanie Région – Bourgs-Centres 1 000 000,00 € 20 % 200 000,00 € sollicité 01/12/2025")
         XCTAssertTrue(r.stdout.contains("Part du maître d'ouvrage : 332 500,00 € (33,25 % des financements publics)"), r.stdout)
         let unknown = try run(["afficher", "Plans", "ecole"])
         XCTAssertEqual(unknown.status, 64)
@@ -306,7 +306,7 @@ final class CLITests: XCTestCase {
         let r = try run(["optimiser", "Plans", "-o", target])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stdout.contains("Part des maîtres d'ouvrage : 3 416 900,00 € → 2 389 000,00 €"), r.stdout)
-        XCTAssertTrue(r.stdout.contains("plafonné par l'enveloppe etat.detr 2026 (1 100 000,00 €), partagée par ecole-blade, gersycoop-equipements, halle-aux-grains, épuisée"))
+        XCTAssertTrue(r.stdout.contains("plafonné par l'enveloppe DETR 2026 (1 100 000,00 €), partagée par ecole-blade, gersycoop-equipements, halle-aux-grains, épuisée"))
         // The shipped Plans/scenarios/optimise.yaml is this proposal: it passes the rules.
         XCTAssertEqual(try String(contentsOfFile: target, encoding: .utf8), try String(contentsOf: CLITests.packageRoot.appendingPathComponent("Plans/scenarios/optimise.yaml"), encoding: .utf8))
         XCTAssertEqual(try run(["verifier", "Plans", "--scenario", "optimise"]).status, 0)

@@ -133,7 +133,7 @@ public struct FundingOptimizer {
                     continue
                 }
                 let (lower, upper, reason) = bounds(of: line, dispositif: d, in: f, context: context, dropFloors: dropped.contains(.floors))
-                if lower > upper { m.infeasibleLines.append("\(op.id) : \(d.id) doit être d'au moins \(lower) mais d'au plus \(upper) (\(reason))") }
+                if lower > upper { m.infeasibleLines.append("\(op.id) : \(d.usualName) doit être d'au moins \(lower) mais d'au plus \(upper) (\(reason))") }
                 let objective: Double = 0
                 let v = m.program.addVariable("\(op.id)/\(d.id)", lower: euros(lower), upper: euros(max(lower, upper)), objective: objective)
                 m.adjustables.append(Adjustable(op: o, line: i, variable: v, current: line.amount, lower: lower, upper: upper, upperReason: reason, dispositif: d))
@@ -242,7 +242,7 @@ public struct FundingOptimizer {
                 let users = (envelopeUsers[e] ?? []).sorted().joined(separator: ", ")
                 let index = m.program.addConstraint(
                     "enveloppe", envelopeTerms, upper: euros(envelope.amount - (envelopeFixed[e] ?? .zero)))
-                m.rows.append(Row(family: .envelope, op: nil, description: "l'enveloppe \(envelope.dispositif) \(envelope.year) (\(envelope.amount)), partagée par \(users)", index: index))
+                m.rows.append(Row(family: .envelope, op: nil, description: "l'enveloppe \(plans.catalogue.dispositifs[envelope.dispositif]?.usualName ?? envelope.dispositif) \(envelope.year) (\(envelope.amount)), partagée par \(users)", index: index))
             }
         }
         // x − d⁺ + d⁻ = current. Fixing a plan minimises Σ d⁺ + d⁻; optimising gives the movement a
@@ -358,8 +358,8 @@ public struct FundingOptimizer {
             var lines: [String] = []
             for a in model.adjustables where a.op == o {
                 let value = solution.values.indices.contains(a.variable) ? solution.values[a.variable] : euros(a.current)
-                if abs(value - euros(a.upper)) < 0.01 { lines.append("\(a.dispositif.id) au maximum : \(a.upperReason)") }
-                if a.lower > .zero, abs(value - euros(a.lower)) < 0.01, a.lower != a.upper { lines.append("\(a.dispositif.id) au minimum réglementaire (\(a.lower))") }
+                if abs(value - euros(a.upper)) < 0.01 { lines.append("\(a.dispositif.usualName) au maximum : \(a.upperReason)") }
+                if a.lower > .zero, abs(value - euros(a.lower)) < 0.01, a.lower != a.upper { lines.append("\(a.dispositif.usualName) au minimum réglementaire (\(a.lower))") }
             }
             for row in model.rows where row.family != .balance && (row.op == o || row.op == nil) {
                 let c = model.program.constraints[row.index]

@@ -937,7 +937,7 @@ struct SimulationSheet {
             CommitteeWorkbook.simulationSheet, title: "Simulation de Monte-Carlo des aides incertaines",
             subtitle: "\(r.draws) tirages, graine \(r.seed) : les mêmes plans, tirages et graine donnent les mêmes résultats.", lastColumn: 7)
         sheet.append(
-            Cell.headings(["Maître d'ouvrage", "Part MO moyenne", "P10", "P50", "P90", "Part minimale enfreinte", "Une règle enfreinte", "Capacité dépassée"]) {
+            Cell.headings(["Maître d'ouvrage", "Part MO moyenne", "P10", "P50", "P90", "Part minimale enfreinte", "Une règle enfreinte", "Épargne nette dépassée"]) {
                 $0 > 0
             })
         for s in r.owners + [r.programme] {
