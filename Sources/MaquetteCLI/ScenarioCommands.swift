@@ -116,7 +116,7 @@ enum SimulationReport {
         out += "\nLignes qui pèsent le plus (manque attendu = (1 − probabilité) × montant) :\n"
         var lines = TextTable(["Opération", "Dispositif", "Montant", "Probabilité", "Manque attendu"], [.left, .left, .right, .right, .right])
         for u in r.uncertain.prefix(8) {
-            lines.add([u.operation, u.dispositif, u.amount.formatted, u.probability.formatted, u.expectedShortfall.formatted])
+            lines.add([u.operation, p.catalogue.dispositifs[u.dispositif]?.usualName ?? u.dispositif, u.amount.formatted, u.probability.formatted, u.expectedShortfall.formatted])
         }
         out += lines.render()
         return out

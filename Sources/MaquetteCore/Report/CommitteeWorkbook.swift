@@ -398,7 +398,11 @@ struct OperationSheet {
         let f = figures
         let op = f.operation
         var facts = ["Maître d'ouvrage : \(f.maitreOuvrage?.name ?? op.maitreOuvrage)", "opération \(op.id)", "plan établi en \(op.basis.rawValue)"]
+        if let act = op.firstLegalAct { facts.append("commencement d'exécution (premier acte juridique) \(act.formatted)") }
         if let s = op.worksStart { facts.append("début des travaux \(s.formatted)" + (op.end.map { ", fin \($0.formatted)" } ?? "")) }
+        for line in f.counted where line.nature == .portageFoncier {
+            if let buyBack = line.line.buyBack { facts.append("portage foncier racheté en \(buyBack.year) pour \(buyBack.amount ?? line.amount)") }
+        }
         if op.section == .fonctionnement { facts.append("dépense de fonctionnement") }
         if op.protection != .aucune { facts.append("monument historique \(op.protection == .classe ? "classé" : "inscrit")") }
         facts.append("fichier \(op.file)")
@@ -956,7 +960,7 @@ struct SimulationSheet {
         for u in r.uncertain {
             let row = sheet.nextRow
             sheet.append([
-                .text(u.operation), .text(u.dispositif), .money(u.amount), .rate(u.probability),
+                .text(u.operation), .text(book.plans.catalogue.dispositifs[u.dispositif]?.usualName ?? u.dispositif), .money(u.amount), .rate(u.probability),
                 .formula("ROUND(\(A1.cell(row, 2))*(1-\(A1.cell(row, 3))),2)", .money(u.expectedShortfall), .moneyBold),
             ])
         }
