@@ -51,5 +51,5 @@ let package = Package(
         .testTarget(name: "MaquetteSolverTests", dependencies: ["MaquetteSolver", "MaquettePlans", "MaquetteCore"]),
         .testTarget(name: "MaquetteCLITests", dependencies: ["MaquetteCLI", "MaquettePlans", "MaquetteCore", "MaquetteTestSupport"]),
     ],
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v6]
 )

@@ -68,10 +68,10 @@ struct CheckCommand: ParsableCommand {
         case .json:
             Console.out(JSONReport.render(diagnostics: diagnostics, figures: figures, programme: loaded.plans?.programme) + "\n")
         }
-        if loaded.plans == nil || loaded.hasReadErrors { throw ExitCodes.unreadable }
+        if loaded.plans == nil || loaded.hasReadErrors { throw ExitStatus.unreadable.code }
         let errors = diagnostics.contains { $0.severity == .erreur }
         let warnings = diagnostics.contains { $0.severity == .avertissement }
-        if errors || (strict && warnings) { throw ExitCodes.ruleBroken }
+        if errors || (strict && warnings) { throw ExitStatus.ruleBroken.code }
     }
 }
 
@@ -128,16 +128,5 @@ extension CheckCommand {
             }
         }
         return out
-    }
-}
-
-/// Writes to standard output in one go.
-enum Console {
-    static func out(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
-    }
-
-    static func err(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
     }
 }

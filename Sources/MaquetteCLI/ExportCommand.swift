@@ -47,17 +47,18 @@ struct ExportCommand: ParsableCommand {
         let loaded = base.applying(scenario: scenario.first)
         guard let p = loaded.plans else {
             DiagnosticPrinter.reportUnreadable(loaded, closing: "Les plans ne peuvent pas être lus : aucun classeur n'a été écrit.\n")
-            throw ExitCodes.unreadable
+            throw ExitStatus.unreadable.code
         }
         var selected = p
         if let list = operations {
-            let ids = list.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+            let ids = try Self.list(list, option: "--operations", example: p.operations.first?.id ?? "halle-aux-grains")
             for id in ids where !p.operations.contains(where: { $0.id == id }) {
                 throw ValidationError("opération inconnue « \(id) » ; opérations : \(p.operations.map(\.id).sorted().joined(separator: ", "))")
             }
             selected.operations = p.operations.filter { ids.contains($0.id) }
         }
-        let target = try destination(for: p)
+        let destination = try destination(for: p)
+        let target = destination.shown
         clock.lap("lecture")
         let figures = Financing.figures(of: selected)
         // The rules always look at the whole programme (envelopes are shared); when every
@@ -72,7 +73,7 @@ struct ExportCommand: ParsableCommand {
         var book = CommitteeWorkbook(plans: selected, figures: figures, diagnostics: diagnostics, created: day)
         if let feuilles {
             var kinds: Set<CommitteeWorkbook.SheetKind> = []
-            for name in feuilles.split(separator: ",").map({ String($0).trimmingCharacters(in: .whitespaces) }) {
+            for name in try Self.list(feuilles, option: "--feuilles", example: "synthese,controles") {
                 guard let kind = CommitteeWorkbook.SheetKind(rawValue: name) else {
                     throw ValidationError("--feuilles : feuille inconnue « \(name) » ; feuilles : \(CommitteeWorkbook.SheetKind.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
@@ -97,7 +98,7 @@ struct ExportCommand: ParsableCommand {
         let model = book.build(streaming: true)
         clock.lap("modèle")
         if let dump = ProcessInfo.processInfo.environment["MAQUETTE_DUMP_CELLS"] {
-            try WorkbookDump.text(model).write(toFile: dump, atomically: true, encoding: .utf8)
+            try AtomicFile.write(Data(WorkbookDump.text(model).utf8), to: dump)
             clock.reset()
         }
         // libxlsxwriter prints numbers with the C library's locale: keep it neutral.
@@ -105,11 +106,14 @@ struct ExportCommand: ParsableCommand {
         do {
             let writing = ProgressBar(total: 1, label: "Écriture")
             defer { writing.finish() }
-            try AtomicFile.write(to: target) { try WorkbookRenderer.render(model, to: $0) { writing.update($0, of: $1) } }
+            try AtomicFile.write(to: destination) { try WorkbookRenderer.render(model, to: $0) { writing.update($0, of: $1) } }
             clock.lap("écriture")
+        } catch let error as OutputError {
+            Console.err("erreur : \(error)\nLe classeur précédent, s'il existait, est intact.\n")
+            throw ExitStatus.cannotWrite.code
         } catch {
-            Console.err("erreur : le classeur « \(target) » n'a pas pu être écrit : \(error)\n")
-            throw ExitCode(73)
+            Console.err("erreur : le classeur « \(target) » n'a pas pu être écrit : \(error)\nLe classeur précédent, s'il existait, est intact.\n")
+            throw ExitStatus.cannotWrite.code
         }
         clock.report()
         Console.out("Classeur écrit : \(target) (\(selected.operations.count) opération\(selected.operations.count > 1 ? "s" : ""), \(model.sheets.count) feuilles).\n")
@@ -120,7 +124,18 @@ struct ExportCommand: ParsableCommand {
         }
     }
 
-    private func destination(for p: Plans) throws -> String {
+    /// The items of a comma-separated option; an empty list is a misuse, not "nothing".
+    static func list(_ text: String, option: String, example: String) throws -> [String] {
+        let items = text.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard !items.isEmpty else {
+            throw ValidationError("\(option) : liste vide ; donnez au moins un élément, par exemple `\(option) \(example)`, ou omettez l'option pour tout exporter")
+        }
+        return items
+    }
+
+    /// The workbook's destination, accepted by the output policy: `-o` names a file, or a folder
+    /// (then `<programme>.xlsx` in it); by default `Exports/<programme>.xlsx` in the current folder.
+    private func destination(for p: Plans) throws -> OutputPolicy.Destination {
         let fm = FileManager.default
         var target: String
         if let output {
@@ -135,12 +150,7 @@ struct ExportCommand: ParsableCommand {
             target = "Exports/\(p.programme.id).xlsx"
         }
         guard target.hasSuffix(".xlsx") else { throw ValidationError("le classeur doit avoir l'extension .xlsx : « \(target) »") }
-        let plansFolder = URL(fileURLWithPath: plans.dossier).standardizedFileURL.resolvingSymlinksInPath().path
-        let targetFolder = URL(fileURLWithPath: target).deletingLastPathComponent().standardizedFileURL.resolvingSymlinksInPath().path
-        if targetFolder == plansFolder || targetFolder.hasPrefix(plansFolder + "/") {
-            throw ValidationError("Maquette n'écrit jamais dans le dossier des plans ; choisissez une autre destination (par défaut Exports/)")
-        }
-        return target
+        return try OutputPolicy(plansFolder: plans.dossier).destination(target, kind: .workbook)
     }
 }
 

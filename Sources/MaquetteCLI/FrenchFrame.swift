@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MaquetteExport
 
 extension Maquette {
     /// Runs the command line. ArgumentParser writes its own words in English (help headings,
@@ -7,6 +8,8 @@ extension Maquette {
     /// here. Exit codes are ArgumentParser's: 0 after help, 64 for a misused command, and the
     /// codes the commands throw.
     public static func mainInFrench(_ arguments: [String]? = nil) -> Never {
+        Console.prepare()
+        TemporaryFiles.installSignalCleanup()
         do {
             var command = try parseAsRoot(arguments)
             do {
@@ -15,17 +18,22 @@ extension Maquette {
                 // A misuse found while running: named with the subcommand, not the root.
                 let name = type(of: command).configuration.commandName.map { "maquette \($0)" } ?? "maquette"
                 Console.err("erreur : \(error.description)\n  Aide : « \(name) --help ».\n")
-                Foundation.exit(ExitCode.validationFailure.rawValue)
+                ExitStatus.usage.exit()
+            } catch let error as OutputError {
+                // A destination refused by the output policy (a misuse), or a write that failed.
+                Console.err("erreur : \(error.description)\n")
+                (error.kind == .refused ? ExitStatus.usage : .cannotWrite).exit()
             }
-            Foundation.exit(0)
+            ExitStatus.success.exit()
         } catch {
             let code = exitCode(for: error)
             let text = FrenchFrame.translate(fullMessage(for: error))
             if code == .success {
-                if !text.isEmpty { print(text) }
+                if !text.isEmpty { Console.out(text.hasSuffix("\n") ? text : text + "\n") }
             } else if !text.isEmpty {
                 Console.err(text.hasSuffix("\n") ? text : text + "\n")
             }
+            TemporaryFiles.removeAll()
             Foundation.exit(code.rawValue)
         }
     }

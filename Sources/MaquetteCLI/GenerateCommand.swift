@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MaquetteCore
+import MaquetteExport
 
 /// `maquette generer`: a synthetic programme for scale tests and benchmarks.
 struct GenerateCommand: ParsableCommand {
@@ -24,22 +25,24 @@ struct GenerateCommand: ParsableCommand {
         guard (1...1_000_000).contains(operations) else { throw ValidationError("--operations : entre 1 et 1 000 000") }
     }
 
+    /// The programme is written into a temporary folder beside the destination, flushed, then
+    /// renamed to it: a failure (full disk) or a signal leaves nothing, never half a programme.
     func run() throws {
         let fm = FileManager.default
         if let existing = try? fm.contentsOfDirectory(atPath: output), !existing.isEmpty {
             throw ValidationError("le dossier « \(output) » existe et n'est pas vide ; choisissez un nouveau dossier")
         }
-        for folder in ["", "/operations", "/scenarios"] {
-            try fm.createDirectory(atPath: output + folder, withIntermediateDirectories: true)
-        }
+        var named = output
+        while named.count > 1 && named.hasSuffix("/") { named.removeLast() }
+        let target = try OutputPolicy(plansFolder: named).destination(named, kind: .generatedProgramme)
         let files = SyntheticProgramme(operations: operations, seed: graine).files()
         let bar = ProgressBar(total: files.count, label: "Fichiers")
-        for (i, file) in files.enumerated() {
-            guard fm.createFile(atPath: "\(output)/\(file.path)", contents: Data(file.text.utf8)) else {
-                Console.err("erreur : impossible d'écrire « \(output)/\(file.path) »\n")
-                throw ExitCode(73)
+        try AtomicFolder.write(to: target.path, shown: named) { folder in
+            for sub in ["operations", "scenarios"] { try AtomicFolder.makeFolder("\(folder)/\(sub)", shown: "\(output)/\(sub)") }
+            for (i, file) in files.enumerated() {
+                try AtomicFolder.writeFile(Data(file.text.utf8), to: "\(folder)/\(file.path)", shown: "\(output)/\(file.path)")
+                bar.update(i + 1)
             }
-            bar.update(i + 1)
         }
         bar.finish()
         Console.out("Programme synthétique écrit dans \(output) : \(operations) opérations, graine \(graine).\n")

@@ -5,12 +5,7 @@ public struct Maquette: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "maquette",
         abstract: "Plans de financement des opérations Petites villes de demain : vérifier, afficher, exporter.",
-        discussion: """
-            Codes de sortie : 0 aucun problème bloquant ; 1 une règle de financement n'est pas \
-            respectée ; 2 les plans ne peuvent pas être lus (syntaxe, types, références) ; \
-            64 mauvaise utilisation de la commande ; 73 le classeur n'a pas pu être écrit.
-            Guide : docs/guide-utilisateur.md
-            """,
+        discussion: ExitStatus.helpText + "\nGuide : docs/guide-utilisateur.md",
         version: "0.1.0",
         subcommands: [
             CheckCommand.self, ShowCommand.self, ExportCommand.self, TreasuryCommand.self, SimulateCommand.self, CompareCommand.self,
@@ -26,10 +21,4 @@ public struct Maquette: ParsableCommand {
 struct PlansOptions: ParsableArguments {
     @Argument(help: "Dossier des plans (contient programme.yaml).")
     var dossier: String = "Plans"
-}
-
-/// Exit codes, documented in the user guide.
-enum ExitCodes {
-    static let ruleBroken = ExitCode(1)
-    static let unreadable = ExitCode(2)
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MaquetteCore
+import MaquetteExport
 import MaquettePlans
 import MaquetteSolver
 
@@ -29,8 +30,8 @@ struct OptimizeCommand: ParsableCommand {
     @Option(name: .long, help: "Scénario de départ.")
     var scenario: String?
 
-    @Option(name: [.customShort("o"), .customLong("sortie")], help: "Fichier du scénario proposé.")
-    var output: String = "Plans/scenarios/optimise.yaml"
+    @Option(name: [.customShort("o"), .customLong("sortie")], help: "Fichier du scénario proposé (par défaut : scenarios/optimise.yaml dans le dossier des plans, s'il n'existe pas déjà).")
+    var output: String?
 
     @Option(name: .long, parsing: .upToNextOption, help: "Poids d'un maître d'ouvrage, `id=poids` (défaut 1) : `lectoure=2` compte double sa part.")
     var poids: [String] = []
@@ -51,11 +52,15 @@ struct OptimizeCommand: ParsableCommand {
             }
             weights[String(parts[0])] = w
         }
+        // Destinations are checked before the work: a refused one costs nothing.
+        let policy = OutputPolicy(plansFolder: plans.dossier)
+        let scenarioFile = try scenarioDestination(output, default: "optimise.yaml", policy: policy)
+        let lpFile = try lp.map { try policy.destination($0, kind: .linearProgram) }
         let optimizer = FundingOptimizer(plans: p, goal: .leastOwnShare(weights: weights))
-        if let lp {
-            try optimizer.linearProgram.cplexLP.write(toFile: lp, atomically: true, encoding: .utf8)
+        if let lpFile {
+            try AtomicFile.write(Data(optimizer.linearProgram.cplexLP.utf8), to: lpFile)
         }
-        try report(optimizer.solve(with: solveur.solver), plans: p, id: "optimise", title: "Financement optimisé par Maquette", parent: scenario, output: output)
+        try report(optimizer.solve(with: solveur.solver), plans: p, id: "optimise", title: "Financement optimisé par Maquette", parent: scenario, output: scenarioFile)
     }
 }
 
@@ -87,22 +92,36 @@ struct FixCommand: ParsableCommand {
         if let operation, !p.operations.contains(where: { $0.id == operation }) {
             throw ValidationError("opération inconnue « \(operation) » ; opérations : \(p.operations.map(\.id).sorted().joined(separator: ", "))")
         }
+        let destination = try output.map { try scenarioDestination($0, default: nil, policy: OutputPolicy(plansFolder: dossier)) }
         let optimizer = FundingOptimizer(plans: p, goal: .smallestFix, operations: operation.map { [$0] })
-        try report(optimizer.solve(with: solveur.solver), plans: p, id: "correction", title: "Correction proposée par Maquette", parent: scenario, output: output)
+        try report(optimizer.solve(with: solveur.solver), plans: p, id: "correction", title: "Correction proposée par Maquette", parent: scenario, output: destination ?? nil)
     }
 }
 
+/// Where a proposed scenario goes, accepted by the output policy:
+/// `output` as the user gave it (relative to the current folder), or else `default` in the plans
+/// folder's `scenarios/` (created if missing: the plans folder has been read).
+func scenarioDestination(_ output: String?, default name: String?, policy: OutputPolicy) throws -> OutputPolicy.Destination? {
+    if let output { return try policy.destination(output, kind: .scenario) }
+    guard let name else { return nil }
+    let folder = policy.insidePlans("scenarios")
+    if mkdir(folder, 0o777) != 0 && errno != EEXIST {
+        throw OutputError(.failed, "le dossier « \(folder) » n'a pas pu être créé : \(SystemError.french(errno))")
+    }
+    return try policy.destination(policy.insidePlans("scenarios/\(name)"), kind: .scenario)
+}
+
 /// Prints a proposal (changes as a diff, explanations, gains) and writes it as a scenario file.
-func report(_ outcome: FundingOptimizer.Outcome, plans p: Plans, id: String, title: String, parent: String?, output: String?) throws {
+func report(_ outcome: FundingOptimizer.Outcome, plans p: Plans, id: String, title: String, parent: String?, output: OutputPolicy.Destination?) throws {
     switch outcome {
     case .failed(let message):
         Console.err("erreur : \(message)\n")
-        throw ExitCode(70)
+        throw ExitStatus.internalFailure.code
     case .infeasible(let conflicts):
         Console.out("Aucun financement ne respecte toutes les règles. Contraintes en conflit :\n")
         for c in conflicts { Console.out("- \(c)\n") }
         Console.out("Relâchez l'une d'elles (un montant notifié, une enveloppe, une dépense) et recommencez.\n")
-        throw ExitCodes.ruleBroken
+        throw ExitStatus.ruleBroken.code
     case .proposal(let proposal):
         var out = ""
         if proposal.changes.isEmpty {
@@ -131,10 +150,8 @@ func report(_ outcome: FundingOptimizer.Outcome, plans p: Plans, id: String, tit
         if let output, !proposal.changes.isEmpty {
             let text = FundingOptimizer.scenarioText(
                 proposal, id: id, title: title, parent: parent, comment: "Proposé par Maquette ; relisez-le, modifiez-le, puis `maquette verifier --scenario \(id)`.")
-            let url = URL(fileURLWithPath: output)
-            try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try text.write(to: url, atomically: true, encoding: .utf8)
-            out += "\nScénario écrit : \(output) (`maquette verifier --scenario \(id)`)\n"
+            try AtomicFile.write(Data(text.utf8), to: output)
+            out += "\nScénario écrit : \(output.shown) (`maquette verifier --scenario \(id)`)\n"
         }
         Console.out(out)
     }

@@ -8,7 +8,7 @@ func loadPlans(_ folder: String, scenario: String?) throws -> (LoadResult, Plans
     let loaded = PlanLoader.load(folder: folder).applying(scenario: scenario)
     guard let plans = loaded.plans else {
         DiagnosticPrinter.reportUnreadable(loaded, closing: "Les plans ne peuvent pas être lus.\n")
-        throw ExitCodes.unreadable
+        throw ExitStatus.unreadable.code
     }
     return (loaded, plans)
 }
@@ -123,9 +123,11 @@ enum SimulationReport {
     }
 }
 
-/// A progress bar on standard error, only when it is a terminal.
-final class ProgressBar {
-    private(set) var total: Int
+/// A progress bar on standard error, only when it is a terminal. Updated from any thread (the
+/// reader and the Monte-Carlo report progress from their workers), one update at a time.
+final class ProgressBar: @unchecked Sendable {
+    private let lock = NSLock()
+    private var total: Int
     let label: String
     let enabled: Bool
     private var shown = -1
@@ -139,15 +141,23 @@ final class ProgressBar {
 
     /// For a total known only once the work starts.
     func update(_ done: Int, of total: Int) {
+        lock.lock()
+        defer { lock.unlock() }
         self.total = max(1, total)
-        update(done)
+        draw(done)
     }
 
     func update(_ done: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        draw(done)
+    }
+
+    private func draw(_ done: Int) {
         guard enabled else { return }
         started = true
         // Totals announced ahead may be a little short: never past 100 %.
-        let percent = min(100, done * 100 / total)
+        let percent = min(100, done * 100 / max(1, total))
         guard percent != shown else { return }
         shown = percent
         let width = 30
@@ -155,7 +165,11 @@ final class ProgressBar {
         Console.err("\r\(label) [\(String(repeating: "#", count: filled))\(String(repeating: " ", count: width - filled))] \(percent) %")
     }
 
-    func finish() { if enabled && started { Console.err("\n") } }
+    func finish() {
+        lock.lock()
+        defer { lock.unlock() }
+        if enabled && started { Console.err("\n") }
+    }
 }
 
 /// `maquette comparer`: the base and scenarios side by side.

@@ -31,18 +31,18 @@ struct SchemaCommand: ParsableCommand {
 
 /// JSON Schemas (draft-07, the version YAML editors support best) of the plan files.
 enum PlanSchema {
-    static let amount: [String: Any] = [
+    nonisolated(unsafe) static let amount: [String: Any] = [
         "description": "Montant en euros : 450000, 450 000, \"450 000,00 €\" ou 450000.50",
         "anyOf": [["type": "number", "minimum": 0], ["type": "string", "pattern": "^[0-9][0-9  \u{202F}]*([.,][0-9]{1,2})?\\s*(€|EUR)?$"]],
     ]
-    static let rate: [String: Any] = [
+    nonisolated(unsafe) static let rate: [String: Any] = [
         "description": "Taux avec %, par exemple 20 % ou 16,404 %", "type": "string", "pattern": "^[0-9]+([.,][0-9]{1,4})?\\s*%$",
     ]
-    static let day: [String: Any] = [
+    nonisolated(unsafe) static let day: [String: Any] = [
         "description": "Date AAAA-MM-JJ ou mois AAAA-MM", "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$",
     ]
-    static let slug: [String: Any] = ["type": "string", "pattern": "^[a-z0-9]+([.-][a-z0-9]+)*$"]
-    static let yesNo: [String: Any] = ["anyOf": [["type": "boolean"], ["enum": ["oui", "non"]]]]
+    nonisolated(unsafe) static let slug: [String: Any] = ["type": "string", "pattern": "^[a-z0-9]+([.-][a-z0-9]+)*$"]
+    nonisolated(unsafe) static let yesNo: [String: Any] = ["anyOf": [["type": "boolean"], ["enum": ["oui", "non"]]]]
     static func choice<E: RawRepresentable & CaseIterable>(_ type: E.Type, _ description: String) -> [String: Any] where E.RawValue == String {
         ["description": description, "enum": E.allCases.map(\.rawValue)]
     }
@@ -50,7 +50,7 @@ enum PlanSchema {
         ["type": "object", "additionalProperties": false, "properties": properties, "required": required]
     }
 
-    static let operation: [String: Any] = {
+    nonisolated(unsafe) static let operation: [String: Any] = {
         let cost = object(
             [
                 "libelle": ["type": "string"], "nature": choice(CostNature.self, "Nature de la dépense"), "montant_ht": amount,
@@ -89,7 +89,7 @@ enum PlanSchema {
         return schema
     }()
 
-    static let programme: [String: Any] = {
+    nonisolated(unsafe) static let programme: [String: Any] = {
         let owner = object(
             [
                 "id": slug, "nom": ["type": "string"], "type": ["type": "string"],
@@ -113,7 +113,7 @@ enum PlanSchema {
         return schema
     }()
 
-    static let financeurs: [String: Any] = {
+    nonisolated(unsafe) static let financeurs: [String: Any] = {
         let dated: [String: Any] = [
             "anyOf": [
                 ["type": "string"],

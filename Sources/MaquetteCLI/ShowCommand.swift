@@ -23,7 +23,7 @@ struct ShowCommand: ParsableCommand {
         let loaded = PlanLoader.load(folder: plans.dossier).applying(scenario: scenario)
         guard let p = loaded.plans else {
             DiagnosticPrinter.reportUnreadable(loaded, closing: "Les plans ne peuvent pas être lus.\n")
-            throw ExitCodes.unreadable
+            throw ExitStatus.unreadable.code
         }
         if let id = operation, !p.operations.contains(where: { $0.id == id }) {
             let hint = p.operations.map(\.id).sorted().joined(separator: ", ")

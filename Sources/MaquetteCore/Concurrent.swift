@@ -6,8 +6,9 @@ public enum Concurrent {
     /// `transform` of each element; elements are taken in chunks of at least `minimumChunk`.
     /// `progress`, if given, is told how many elements are done out of how many, one call at a
     /// time, from any thread.
-    public static func map<T, U>(
-        _ items: [T], minimumChunk: Int = 64, progress: ((_ done: Int, _ total: Int) -> Void)? = nil, _ transform: (T) -> U
+    public static func map<T: Sendable, U: Sendable>(
+        _ items: [T], minimumChunk: Int = 64, progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil,
+        _ transform: @Sendable (T) -> U
     ) -> [U] {
         let n = items.count
         let chunks = min(64, n / max(1, minimumChunk))
@@ -15,29 +16,49 @@ public enum Concurrent {
             defer { progress?(n, n) }
             return items.map(transform)
         }
-        let lock = DispatchSemaphore(value: 1)
-        var done = 0
-        func report(_ count: Int) {
-            guard let progress else { return }
-            lock.wait()
-            done += count
-            progress(done, n)
-            lock.signal()
-        }
+        let counter = ProgressCounter(total: n, progress: progress)
         return [U](unsafeUninitializedCapacity: n) { buffer, count in
-            let base = buffer.baseAddress!
-            // Each chunk initialises its own elements only.
+            // Each chunk initialises its own elements only: no two threads write the same one.
+            let output = UncheckedBuffer(buffer)
             withoutActuallyEscaping(transform) { transform in
                 DispatchQueue.concurrentPerform(iterations: chunks) { c in
                     let range = (c * n / chunks)..<((c + 1) * n / chunks)
                     for i in range {
-                        (base + i).initialize(to: transform(items[i]))
-                        if (i - range.lowerBound) % 64 == 63 { report(64) }
+                        output.initialize(i, to: transform(items[i]))
+                        if (i - range.lowerBound) % 64 == 63 { counter.add(64) }
                     }
-                    report(range.count % 64)
+                    counter.add(range.count % 64)
                 }
             }
             count = n
         }
+    }
+}
+
+/// The output of ``Concurrent/map``, written by several threads, each at its own indices.
+private struct UncheckedBuffer<U>: @unchecked Sendable {
+    let base: UnsafeMutableBufferPointer<U>
+    init(_ base: UnsafeMutableBufferPointer<U>) { self.base = base }
+    func initialize(_ i: Int, to value: U) { base.baseAddress?.advanced(by: i).initialize(to: value) }
+}
+
+/// Progress added from any thread, told one call at a time.
+private final class ProgressCounter: @unchecked Sendable {
+    private let lock = DispatchSemaphore(value: 1)
+    private var done = 0
+    private let total: Int
+    private let progress: (@Sendable (Int, Int) -> Void)?
+
+    init(total: Int, progress: (@Sendable (Int, Int) -> Void)?) {
+        self.total = total
+        self.progress = progress
+    }
+
+    func add(_ count: Int) {
+        guard let progress else { return }
+        lock.wait()
+        done += count
+        progress(done, total)
+        lock.signal()
     }
 }

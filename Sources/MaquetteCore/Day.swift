@@ -15,6 +15,13 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         self.day = day
     }
 
+    /// 1 January of `year`, the year kept within the years a day may have (1900 to 2200).
+    public init(january1 year: Int) {
+        self.year = min(max(year, 1900), 2200)
+        self.month = 1
+        self.day = 1
+    }
+
     public static func daysIn(month: Int, year: Int) -> Int {
         switch month {
         case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28

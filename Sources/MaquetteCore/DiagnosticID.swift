@@ -16,7 +16,6 @@ public enum DiagnosticID: String, CaseIterable, Sendable, CustomStringConvertibl
     case cleEnDouble = "cle-en-double"
     case reference = "reference"
     case identifiantEnDouble = "identifiant-en-double"
-    case parametreManquant = "parametre-manquant"
     case parametreAFournir = "parametre-a-fournir"
     case repartitionAnnuelle = "repartition-annuelle"
     case scenario = "scenario"
@@ -54,7 +53,7 @@ public enum DiagnosticID: String, CaseIterable, Sendable, CustomStringConvertibl
     public var stage: DiagnosticStage {
         switch self {
         case .fichier, .syntaxeYAML, .yamlNonAccepte, .type, .valeur, .cleInconnue, .cleManquante, .cleEnDouble, .reference,
-            .identifiantEnDouble, .parametreManquant, .parametreAFournir, .repartitionAnnuelle, .scenario:
+            .identifiantEnDouble, .parametreAFournir, .repartitionAnnuelle, .scenario:
             return .lecture
         case .equilibre, .partMaitreOuvrage, .tauxDispositif, .plafondDispositif, .naturesEligibles, .dotationsPlafond,
             .aidesPubliquesPlafond, .demarrageAnticipe, .dotationsDelais, .detrCommission, .fondsDeConcours, .dracMonuments, .dracFIP,
@@ -79,8 +78,7 @@ public enum DiagnosticID: String, CaseIterable, Sendable, CustomStringConvertibl
         case .cleEnDouble: return "la même clé deux fois dans une table"
         case .reference: return "dispositif, financeur, maître d'ouvrage ou opération inconnu"
         case .identifiantEnDouble: return "deux opérations, maîtres d'ouvrage ou scénarios avec le même identifiant"
-        case .parametreManquant: return "un paramètre dont les règles ont besoin n'est défini nulle part"
-        case .parametreAFournir: return "un paramètre légal est « à fournir » : la règle qui en dépend n'est pas vérifiée"
+        case .parametreAFournir: return "un paramètre légal est « à fournir » (ou manque) : la règle qui en dépend n'est pas vérifiée"
         case .repartitionAnnuelle: return "la répartition par année d'une dépense ne totalise pas son montant ou 100 %"
         case .scenario: return "scénario inconnu, en boucle, ou dont un changement ne s'applique pas"
         case .tresorerieCapacite: return "le besoin de trésorerie d'une année dépasse l'épargne nette disponible déclarée du maître d'ouvrage"

@@ -54,7 +54,7 @@ struct CatalogueReader {
                 }
                 // A single value replaces the whole history; a dated list adds to it.
                 if catalogue.parameters[entry.key] != nil, case .sequence = entry.value {
-                    catalogue.parameters[entry.key]!.merge(parameter)
+                    catalogue.parameters[entry.key]?.merge(parameter)
                 } else {
                     catalogue.parameters[entry.key] = parameter
                 }
@@ -77,8 +77,8 @@ struct CatalogueReader {
         reader.finish(f, "un financeur", known: ["id", "nom", "categorie"])
         guard let id, let name, let category else { return }
         if catalogue.funders[id] != nil && reader.file != BuiltinCatalogue.file {
-            catalogue.funders[id]!.name = name
-            catalogue.funders[id]!.category = category
+            catalogue.funders[id]?.name = name
+            catalogue.funders[id]?.category = category
         } else {
             catalogue.funders[id] = Funder(id: id, name: name, category: category, location: reader.location(node))
         }
@@ -133,7 +133,7 @@ struct CatalogueReader {
                 guard let parameter = readParameter(entry.key, entry.value, kind: kind, defaultReference: d.reference) else { continue }
                 // A single value replaces the whole history; a dated list adds to it.
                 if d.parameters[entry.key] != nil, case .sequence = entry.value {
-                    d.parameters[entry.key]!.merge(parameter)
+                    d.parameters[entry.key]?.merge(parameter)
                 } else {
                     d.parameters[entry.key] = parameter
                 }
@@ -149,7 +149,7 @@ struct CatalogueReader {
             guard let value = readValue(node, name, kind: kind) else { return nil }
             return Parameter(
                 name: name,
-                values: [DatedValue(since: Day(year: 1900, month: 1, day: 1)!, value: value, reference: defaultReference, location: reader.location(node))])
+                values: [DatedValue(since: Day(january1: 1900), value: value, reference: defaultReference, location: reader.location(node))])
         }
         guard let list = reader.sequence(node, "le paramètre `\(name)`") else { return nil }
         var values: [DatedValue] = []

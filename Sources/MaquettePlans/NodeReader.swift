@@ -49,27 +49,56 @@ final class NodeReader {
     }
 
     /// In `{ 2026: 271 234,56 }` or `{ montant: 45 234,56 }` YAML sees the comma as the end of the
-    /// entry, then a key `56` without value. Such a key right after a value that ends with a digit
-    /// is a decimal comma: the two are joined back (so nothing else is reported about them) and
-    /// the amount is reported with what to write.
+    /// entry, then a key `56` without value; `1,000,000` gives keys `000` twice. Such keys right
+    /// after a value that ends with a digit are a decimal comma or thousands commas: they are
+    /// joined back to the value (so nothing else is reported about them) and the amount is
+    /// reported with what to write.
     private func joiningDecimalCommas(_ pairs: [(Node, Node)]) -> [(Node, Node)] {
         var result: [(Node, Node)] = []
         result.reserveCapacity(pairs.count)
-        for (key, value) in pairs {
-            if case .scalar(let k) = key, k.style == .plain, (1...2).contains(k.string.count), k.string.allSatisfy({ $0.isASCII && $0.isNumber }),
-                case .scalar(let v) = value, v.string.isEmpty, v.style == .plain,
-                let (previousKey, previousValue) = result.last, case .scalar(let amount) = previousValue, amount.style == .plain,
-                let last = amount.string.last, last.isASCII, last.isNumber
-            {
-                let joined = amount.string + "," + k.string
+        var joined: (index: Int, text: String, groups: [String], node: Node)?
+        func flush() {
+            guard let j = joined else { return }
+            joined = nil
+            let written = j.text + j.groups.map { "," + $0 }.joined()
+            let decimals = j.groups.count == 1 && j.groups[0].count <= 2
+            if decimals {
                 error(
-                    previousValue, "montant avec une virgule décimale dans `{ … }` : « \(joined) » est lu comme deux valeurs",
-                    "dans une table entre accolades, écrivez `\"\(joined)\"` entre guillemets, ou `\(amount.string).\(k.string)` avec un point")
-                result[result.count - 1] = (previousKey, .scalar(Scalar(string: joined, style: .doubleQuoted, mark: amount.mark)))
-                continue
+                    j.node, "montant avec une virgule décimale dans `{ … }` : « \(written) » est lu comme deux valeurs",
+                    "dans une table entre accolades, écrivez `\"\(written)\"` entre guillemets, ou `\(j.text).\(j.groups[0])` avec un point")
+            } else {
+                let spaced = j.text + j.groups.map { " " + $0 }.joined()
+                error(
+                    j.node, "montant avec des virgules dans `{ … }` : « \(written) » est lu comme plusieurs valeurs",
+                    "séparez les milliers par des espaces : `\(spaced)`")
             }
+            // The amount as meant, so that nothing more is said of it.
+            if case .scalar(let amount) = j.node {
+                let meant = decimals ? written : j.text + j.groups.map { " " + $0 }.joined()
+                result[j.index].1 = .scalar(Scalar(string: meant, style: .doubleQuoted, mark: amount.mark))
+            }
+        }
+        for (key, value) in pairs {
+            if case .scalar(let k) = key, k.style == .plain, (1...3).contains(k.string.count), k.string.allSatisfy({ $0.isASCII && $0.isNumber }),
+                case .scalar(let v) = value, v.string.isEmpty, v.style == .plain
+            {
+                if var j = joined {
+                    j.groups.append(k.string)
+                    joined = j
+                    continue
+                }
+                if let (_, previousValue) = result.last, case .scalar(let amount) = previousValue, amount.style == .plain,
+                    let last = amount.string.last, last.isASCII, last.isNumber,
+                    amount.string.allSatisfy({ ($0.isASCII && $0.isNumber) || ValueParsers.groupSeparators.contains($0) })
+                {
+                    joined = (result.count - 1, amount.string, [k.string], previousValue)
+                    continue
+                }
+            }
+            flush()
             result.append((key, value))
         }
+        flush()
         return result
     }
 
@@ -92,7 +121,7 @@ final class NodeReader {
 
     /// Reports keys that were never taken, with the closest known key.
     func finish(_ fields: Fields, _ what: String, known: [String]) {
-        for entry in fields.entries where !fields.taken.contains(entry.key) && !known.contains(entry.key) {
+        for (i, entry) in fields.entries.enumerated() where !fields.taken[i] && !known.contains(entry.key) {
             // Past a hundred unknown keys in a file, a suggestion each helps nobody and costs.
             unknownKeys += 1
             error(
@@ -132,6 +161,8 @@ final class NodeReader {
     /// (XML 1.0 forbids most of them in a sheet; ESC and C1 codes drive terminals), the
     /// non-characters U+FFFE and U+FFFF, and texts longer than a cell.
     func checkedText(_ node: Node, _ key: String, _ value: String) -> Bool {
+        // Most texts are short and clean: a pass over their bytes says so.
+        if value.utf8.count <= Self.maximumTextLength, !Self.mayHoldForbidden(value) { return true }
         if let bad = value.unicodeScalars.first(where: Self.isForbidden) {
             let hex = String(bad.value, radix: 16, uppercase: true)
             let code = "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
@@ -148,6 +179,24 @@ final class NodeReader {
             return false
         }
         return true
+    }
+
+    /// Whether the UTF-8 bytes hold a C0 or C1 control (other than tab and line ends), DEL,
+    /// U+FFFE or U+FFFF.
+    static func mayHoldForbidden(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { b in
+            var i = 0
+            while i < b.count {
+                let c = b[i]
+                if c < 0x20, c != 0x09, c != 0x0A, c != 0x0D { return true }
+                if c == 0x7F { return true }
+                if c == 0xC2, i + 1 < b.count, (0x80...0x9F).contains(b[i + 1]) { return true }
+                if c == 0xEF, i + 2 < b.count, b[i + 1] == 0xBF, b[i + 2] == 0xBE || b[i + 2] == 0xBF { return true }
+                i += 1
+            }
+            return false
+        }
     }
 
     static func isForbidden(_ scalar: Unicode.Scalar) -> Bool {
@@ -184,8 +233,28 @@ final class NodeReader {
     func rate(_ node: Node?, _ key: String, maximumPercent: Int64 = 100) -> Rate? {
         parsed(node, key) { ValueParsers.rate($0, maximumPercent: maximumPercent) }
     }
-    func day(_ node: Node?, _ key: String) -> Day? { parsed(node, key, ValueParsers.day) }
-    func year(_ node: Node?, _ key: String) -> Int? { parsed(node, key, ValueParsers.year) }
+    func day(_ node: Node?, _ key: String) -> Day? {
+        guard let day = parsed(node, key, ValueParsers.day) else { return nil }
+        return accepted(day.year, node, key, written: "la date \(day)") ? day : nil
+    }
+
+    func year(_ node: Node?, _ key: String) -> Int? {
+        guard let year = parsed(node, key, ValueParsers.year) else { return nil }
+        return accepted(year, node, key, written: "l'année \(year)") ? year : nil
+    }
+
+    /// The programme whose period bounds the dates of this file (operations, scenarios).
+    var programme: Programme?
+
+    /// Dates far from the programme are typing mistakes (`2062` for `2026`), and would stretch the
+    /// treasury over centuries: they are refused, with the years accepted.
+    private func accepted(_ year: Int, _ node: Node?, _ key: String, written: String) -> Bool {
+        guard let programme, !programme.acceptedYears.contains(year) else { return true }
+        error(
+            node, "`\(key)` : \(written) est hors des années admises, \(programme.acceptedYearsText)",
+            "vérifiez l'année ; la période se règle dans programme.yaml (`periode`)")
+        return false
+    }
     func count(_ node: Node?, _ key: String) -> Int? { parsed(node, key, ValueParsers.count) }
     func bool(_ node: Node?, _ key: String) -> Bool? { parsed(node, key, ValueParsers.bool) }
 
@@ -216,22 +285,35 @@ final class NodeReader {
 final class Fields {
     let node: Node
     private(set) var entries: [(key: String, keyNode: Node, value: Node)] = []
-    private var index: [String: Int] = [:]
-    private(set) var taken: Set<String> = []
+    /// Positions by key, for large mappings only: a plan's tables have a handful of keys, for
+    /// which a scan is quicker than hashing; a file of thousands of keys stays linear.
+    private var index: [String: Int]?
+    /// Whether each entry was taken by the reader.
+    private(set) var taken: [Bool] = []
+    static let indexedFrom = 16
 
     init(node: Node) { self.node = node }
 
     func append(_ key: String, _ keyNode: Node, _ value: Node) {
-        index[key] = entries.count
+        if index == nil, entries.count >= Self.indexedFrom {
+            index = Dictionary(entries.enumerated().map { ($1.key, $0) }, uniquingKeysWith: { a, _ in a })
+        }
+        index?[key] = entries.count
         entries.append((key, keyNode, value))
+        taken.append(false)
+    }
+
+    private func position(_ key: String) -> Int? {
+        if let index { return index[key] }
+        return entries.firstIndex { $0.key == key }
     }
 
     func take(_ key: String) -> Node? {
-        guard let i = index[key] else { return nil }
-        taken.insert(key)
+        guard let i = position(key) else { return nil }
+        taken[i] = true
         return entries[i].value
     }
 
-    func has(_ key: String) -> Bool { index[key] != nil }
-    func keyNode(_ key: String) -> Node? { index[key].map { entries[$0].keyNode } }
+    func has(_ key: String) -> Bool { position(key) != nil }
+    func keyNode(_ key: String) -> Node? { position(key).map { entries[$0].keyNode } }
 }

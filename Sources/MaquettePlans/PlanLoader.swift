@@ -59,13 +59,13 @@ public enum PlanLoader {
 
     /// Reads the folder, calling `progress(done, total)` as operation files are parsed (from any
     /// thread, one call at a time).
-    public static func load(folder: String, progress: @escaping (Int, Int) -> Void) -> LoadResult {
+    public static func load(folder: String, progress: @escaping @Sendable (Int, Int) -> Void) -> LoadResult {
         load(folder: folder, cache: nil, progress: progress)
     }
 
     /// Reads the folder; with a cache, operation files whose text has not changed since the last
     /// load (with the same programme and funders) are not parsed again.
-    public static func load(folder: String, cache: ParseCache?, progress: ((Int, Int) -> Void)? = nil) -> LoadResult {
+    public static func load(folder: String, cache: ParseCache?, progress: (@Sendable (Int, Int) -> Void)? = nil) -> LoadResult {
         let fm = FileManager.default
         var isDirectory: ObjCBool = false
         let root = folder.hasSuffix("/") ? String(folder.dropLast()) : folder
@@ -175,7 +175,7 @@ public enum PlanLoader {
     /// Loads plan files given as texts; pure. `root` is the folder the paths start with.
     public static func load(files: [PlanFile], root: String) -> LoadResult { load(files: files, root: root, cache: nil) }
 
-    public static func load(files: [PlanFile], root: String, cache: ParseCache?, progress: ((Int, Int) -> Void)? = nil) -> LoadResult {
+    public static func load(files: [PlanFile], root: String, cache: ParseCache?, progress: (@Sendable (Int, Int) -> Void)? = nil) -> LoadResult {
         var diagnostics: [Diagnostic] = []
         var sources: [String: String] = [:]
         for file in files { sources[file.path] = file.text }
@@ -202,7 +202,9 @@ public enum PlanLoader {
         }
         for name in ParameterName.all where catalogue.parameters[name] == nil {
             diagnostics.append(
-                Diagnostic(.erreur, rule: .parametreManquant, "le paramètre `\(name)` n'est défini nulle part", at: nil, notes: ["définissez-le sous `parametres:` dans financeurs.yaml"]))
+                Diagnostic(
+                    .avertissement, rule: .parametreAFournir, "le paramètre `\(name)` n'est défini nulle part : \(ParameterName.unchecked(by: name))",
+                    at: SourceLocation(file: "\(root)/\(fundersFile)", line: 1, column: 1), notes: ["définissez-le sous `parametres:` dans financeurs.yaml"]))
         }
 
         var programme: Programme?
@@ -218,15 +220,27 @@ public enum PlanLoader {
                     notes: ["un dossier de plans contient programme.yaml, financeurs.yaml (facultatif) et operations/*.yaml"]))
         }
 
+        if let programme {
+            for envelope in catalogue.envelopes where !programme.acceptedYears.contains(envelope.year) {
+                diagnostics.append(
+                    Diagnostic(
+                        .erreur, rule: .valeur, "enveloppe de l'année \(envelope.year), hors des années admises, \(programme.acceptedYearsText)",
+                        at: envelope.location, notes: ["vérifiez l'année ; la période se règle dans programme.yaml (`periode`)"]))
+            }
+        }
+
         // Operation files are independent once the catalogue and programme are read: they are
         // parsed on every core, then merged in file order so the output does not depend on timing.
         let operationFiles = files.filter { $0.path.hasPrefix("\(root)/\(operationsFolder)/") }
         // The cache is valid only for the same programme and funders files.
         let context = files.filter { $0.path == "\(root)/\(programmeFile)" || $0.path == "\(root)/\(fundersFile)" }.map(\.text).joined(separator: "\u{0}")
         let cached = cache?.entries(for: context) ?? [:]
+        let (readProgramme, readCatalogue) = (programme, catalogue)
         let results = Concurrent.map(operationFiles, minimumChunk: 1, progress: progress) { file -> (MaquetteCore.Operation?, [Diagnostic]) in
+            let (programme, catalogue) = (readProgramme, readCatalogue)
             if let hit = cached[file.path], hit.text == file.text { return hit.result }
             let reader = NodeReader(file: file.path)
+            reader.programme = programme
             switch YAMLSource.compose(file.text, file: file.path) {
             case .failure(let d): return (nil, [d])
             case .success(let node):
@@ -255,6 +269,7 @@ public enum PlanLoader {
         var scenarios: [Scenario] = []
         for file in files where file.path.hasPrefix("\(root)/\(scenariosFolder)/") {
             guard let (node, reader) = compose(file) else { continue }
+            reader.programme = programme
             let scenario = ScenarioReader(reader: reader, programme: programme, catalogue: catalogue).read(node)
             diagnostics += reader.diagnostics
             guard let scenario else { continue }
@@ -273,30 +288,46 @@ public enum PlanLoader {
         guard readable, let programme else {
             return LoadResult(plans: nil, diagnostics: diagnostics, sources: sources, scenarios: scenarios)
         }
-        return LoadResult(
-            plans: Plans(programme: programme, catalogue: catalogue, operations: operations), diagnostics: diagnostics, sources: sources,
-            scenarios: scenarios)
+        let plans = Plans(programme: programme, catalogue: catalogue, operations: operations)
+        // Every sum the figures make stays far inside 64-bit cents when the whole programme does.
+        if !AmountBounds.fits(plans) {
+            let largest = operations.max { AmountBounds.operationTotal($0) < AmountBounds.operationTotal($1) }
+            diagnostics.append(
+                Diagnostic(
+                    .erreur, rule: .valeur,
+                    "les montants du programme dépassent ensemble \(Money.maximumProgrammeAmount) : ce n'est pas un programme réel",
+                    at: largest?.location(of: "id"), operation: largest?.id,
+                    notes: ["vérifiez le nombre de zéros des montants (l'opération qui pèse le plus est indiquée)"]))
+            return LoadResult(plans: nil, diagnostics: diagnostics.sorted(by: Diagnostic.ordered), sources: sources, scenarios: scenarios)
+        }
+        return LoadResult(plans: plans, diagnostics: diagnostics, sources: sources, scenarios: scenarios)
     }
 }
 
 /// Parsed operation files kept between two loads of the same folder (the `--surveiller` mode).
+/// Its state is behind a lock: a load may run while another thread asks what the last one did.
 public final class ParseCache: @unchecked Sendable {
     typealias Entry = (text: String, result: (MaquetteCore.Operation?, [Diagnostic]))
+    private let lock = NSLock()
     private var context = ""
     private var byPath: [String: Entry] = [:]
-    /// How many operation files the last load parsed again.
-    public private(set) var lastParsed = 0
+    private var parsed = 0
 
     public init() {}
 
+    /// How many operation files the last load parsed again.
+    public var lastParsed: Int { lock.withLock { parsed } }
+
     func entries(for context: String) -> [String: Entry] {
-        context == self.context ? byPath : [:]
+        lock.withLock { context == self.context ? byPath : [:] }
     }
 
     func store(context: String, _ entries: [String: Entry]) {
-        let previous = self.context == context ? byPath : [:]
-        lastParsed = entries.filter { previous[$0.key]?.text != $0.value.text }.count
-        self.context = context
-        byPath = entries
+        lock.withLock {
+            let previous = self.context == context ? byPath : [:]
+            parsed = entries.filter { previous[$0.key]?.text != $0.value.text }.count
+            self.context = context
+            byPath = entries
+        }
     }
 }

@@ -3,6 +3,9 @@ import MaquetteCore
 /// Reads `programme.yaml`: the programme, its period, and its maîtres d'ouvrage.
 struct ProgrammeReader {
     let reader: NodeReader
+    /// The longest period a programme covers, in years after its first (a convention runs about
+    /// six years, and may be extended).
+    static let maximumPeriodYears = 29
 
     func read(_ root: Node?) -> Programme? {
         guard let root else {
@@ -22,7 +25,17 @@ struct ProgrammeReader {
             reader.finish(p, "`periode`", known: ["debut", "fin"])
             if let a = first, let b = last, b < a {
                 reader.error(node, "`periode` : la fin (\(b)) précède le début (\(a))", "inversez les deux années")
+                first = nil
+            } else if let a = first, let b = last, b - a > Self.maximumPeriodYears {
+                // A treasury over a century helps nobody: a longer period is a typing mistake.
+                reader.error(
+                    node, "`periode` : \(b - a + 1) ans, au-delà des \(Self.maximumPeriodYears + 1) ans qu'un programme peut couvrir",
+                    "vérifiez les années de début et de fin")
+                first = nil
             }
+        }
+        if let first, let last {
+            reader.programme = Programme(id: "", name: "", firstYear: first, lastYear: last, referenceDay: Day(january1: first), maitresOuvrage: [])
         }
         let reference = f.take("date_reference").flatMap { reader.day($0, "date_reference") }
         let basis = f.take("base").flatMap { reader.choice($0, "base", Basis.self) } ?? .ht
@@ -42,7 +55,7 @@ struct ProgrammeReader {
         guard let id, let name, let first, let last else { return nil }
         return Programme(
             id: id, name: name, firstYear: first, lastYear: last,
-            referenceDay: reference ?? Day(year: first, month: 1, day: 1)!, maitresOuvrage: owners, defaultBasis: basis,
+            referenceDay: reference ?? Day(january1: first), maitresOuvrage: owners, defaultBasis: basis,
             location: reader.location(root))
     }
 

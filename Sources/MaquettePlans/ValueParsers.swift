@@ -10,6 +10,11 @@ public enum ValueParsers {
     /// An amount in euros: `450000`, `450 000`, `"450 000,00 €"`, `450000.50`, `1 250 000 EUR`.
     /// At most two decimals; a comma or a dot as decimal separator; no negative amount.
     public static func money(_ raw: String) -> Result<Money, ParseProblem> {
+        if let fast = FastScalars.money(raw) { return .success(fast) }
+        return generalMoney(raw)
+    }
+
+    static func generalMoney(_ raw: String) -> Result<Money, ParseProblem> {
         var text = raw.trimmingWhitespace()
         if text.hasSuffix("€") { text.removeLast() }
         else if text.uppercased().hasSuffix("EUR") { text.removeLast(3) }
@@ -72,6 +77,11 @@ public enum ValueParsers {
 
     /// A rate written with `%`: `20 %`, `16,404 %`, `33.33%`. At most four decimals, 0 % to `maximumPercent`.
     public static func rate(_ raw: String, maximumPercent: Int64 = 100) -> Result<Rate, ParseProblem> {
+        if let fast = FastScalars.rate(raw), fast <= Rate(percent: maximumPercent) { return .success(fast) }
+        return generalRate(raw, maximumPercent: maximumPercent)
+    }
+
+    static func generalRate(_ raw: String, maximumPercent: Int64 = 100) -> Result<Rate, ParseProblem> {
         var text = raw.trimmingWhitespace()
         guard text.hasSuffix("%") else {
             return .failure(.init("taux sans « % » : « \(raw) »", "écrivez les taux en pourcentage, par exemple `20 %` ou `16,404 %`"))
@@ -106,6 +116,11 @@ public enum ValueParsers {
 
     /// A date `AAAA-MM-JJ`, or a month `AAAA-MM` read as its first day.
     public static func day(_ raw: String) -> Result<Day, ParseProblem> {
+        if let fast = FastScalars.day(raw) { return .success(fast) }
+        return generalDay(raw)
+    }
+
+    static func generalDay(_ raw: String) -> Result<Day, ParseProblem> {
         let text = raw.trimmingWhitespace()
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         let shapeOK =
@@ -125,6 +140,11 @@ public enum ValueParsers {
 
     /// A year from 1900 to 2200.
     public static func year(_ raw: String) -> Result<Int, ParseProblem> {
+        if let fast = FastScalars.year(raw) { return .success(fast) }
+        return generalYear(raw)
+    }
+
+    static func generalYear(_ raw: String) -> Result<Int, ParseProblem> {
         let text = raw.trimmingWhitespace()
         guard text.count == 4, let y = Int(text), (1900...2200).contains(y) else {
             return .failure(.init("année illisible « \(raw) »", "écrivez l'année sur quatre chiffres, par exemple `2025`"))
@@ -196,6 +216,8 @@ public struct ParseProblem: Error, Equatable {
 
 extension String {
     func trimmingWhitespace() -> String {
+        // Most values start and end with a visible ASCII character: nothing to trim.
+        if let first = utf8.first, let last = utf8.last, (0x21...0x7E).contains(first), (0x21...0x7E).contains(last) { return self }
         var s = Substring(self)
         while let f = s.first, f.isWhitespace { s.removeFirst() }
         while let l = s.last, l.isWhitespace { s.removeLast() }
@@ -226,5 +248,121 @@ extension Substring {
             index = self.index(after: index)
         }
         return nil
+    }
+}
+
+/// The usual shapes of plan values, read straight from their ASCII bytes: `450 000`, `450000.50`,
+/// `20 %`, `16,404 %`, `2025-03`, `2025-03-15`, `2025`. Anything else (accents, `€`, no-break
+/// spaces, signs, mistakes) returns `nil` and takes the general parser, which gives the messages:
+/// the two agree on every value the fast path accepts (tested).
+enum FastScalars {
+    /// Calls `body` with the ASCII bytes of `text`, or returns nil if it has any other byte.
+    @inline(__always)
+    private static func ascii<T>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> T?) -> T? {
+        var text = text
+        return text.withUTF8 { bytes in
+            guard !bytes.isEmpty, bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+            return body(bytes)
+        }
+    }
+
+    private static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+
+    static func money(_ text: String) -> Money? {
+        ascii(text) { b in
+            var i = 0
+            var euros: Int64 = 0
+            var digits = 0
+            var group = 0
+            var groups = 0
+            var firstGroup = 0
+            while i < b.count {
+                let c = b[i]
+                if isDigit(c) {
+                    euros = euros * 10 + Int64(c - 0x30)
+                    digits += 1
+                    group += 1
+                    if digits > 11 { return nil }
+                } else if c == 0x20, group > 0, i + 1 < b.count, isDigit(b[i + 1]) {
+                    if groups == 0 { firstGroup = group } else if group != 3 { return nil }
+                    groups += 1
+                    group = 0
+                } else {
+                    break
+                }
+                i += 1
+            }
+            guard digits > 0 else { return nil }
+            if groups > 0 { guard (1...3).contains(firstGroup), group == 3 else { return nil } }
+            var cents: Int64 = 0
+            if i < b.count {
+                guard b[i] == 0x2C || b[i] == 0x2E, b.count - i - 1 == 2 || b.count - i - 1 == 1 else { return nil }
+                for j in (i + 1)..<b.count {
+                    guard isDigit(b[j]) else { return nil }
+                    cents = cents * 10 + Int64(b[j] - 0x30)
+                }
+                if b.count - i - 1 == 1 { cents *= 10 }
+            }
+            let value = Money(cents: euros * 100 + cents)
+            return value <= Money.maximumLineAmount ? value : nil
+        }
+    }
+
+    static func rate(_ text: String) -> Rate? {
+        ascii(text) { b in
+            var end = b.count
+            guard b[end - 1] == 0x25 else { return nil }  // %
+            end -= 1
+            while end > 0, b[end - 1] == 0x20 { end -= 1 }
+            var i = 0
+            var whole: Int64 = 0
+            var wholeDigits = 0
+            while i < end, isDigit(b[i]) {
+                whole = whole * 10 + Int64(b[i] - 0x30)
+                wholeDigits += 1
+                i += 1
+            }
+            guard (1...6).contains(wholeDigits) else { return nil }
+            var fraction: Int64 = 0
+            var fractionDigits = 0
+            if i < end {
+                guard b[i] == 0x2C || b[i] == 0x2E else { return nil }
+                i += 1
+                while i < end, isDigit(b[i]) {
+                    fraction = fraction * 10 + Int64(b[i] - 0x30)
+                    fractionDigits += 1
+                    i += 1
+                }
+                guard (1...4).contains(fractionDigits), i == end else { return nil }
+            }
+            for _ in fractionDigits..<4 { fraction *= 10 }
+            return Rate(millionths: whole * 10_000 + fraction)
+        }
+    }
+
+    static func day(_ text: String) -> Day? {
+        ascii(text) { b in
+            guard b.count == 7 || b.count == 10, b[4] == 0x2D, b.count == 7 || b[7] == 0x2D else { return nil }
+            func number(_ range: Range<Int>) -> Int? {
+                var n = 0
+                for j in range {
+                    guard isDigit(b[j]) else { return nil }
+                    n = n * 10 + Int(b[j] - 0x30)
+                }
+                return n
+            }
+            guard let year = number(0..<4), let month = number(5..<7) else { return nil }
+            let dayNumber = b.count == 10 ? number(8..<10) : 1
+            guard let dayNumber else { return nil }
+            return Day(year: year, month: month, day: dayNumber)
+        }
+    }
+
+    static func year(_ text: String) -> Int? {
+        ascii(text) { b in
+            guard b.count == 4, b.allSatisfy(isDigit) else { return nil }
+            let y = b.reduce(0) { $0 * 10 + Int($1 - 0x30) }
+            return (1900...2200).contains(y) ? y : nil
+        }
     }
 }

@@ -5,6 +5,9 @@ public struct Chart {
     public enum Kind: Sendable { case stackedColumn, stackedBar, doughnut, pie, column }
 
     let handle: UnsafeMutablePointer<lxw_chart>
+    /// Where a failure is kept for the workbook's ``Workbook/close()`` to report (the library's
+    /// chart functions return nothing but this one).
+    let failures: FailureLog
 
     static func lxwType(_ kind: Kind) -> UInt8 {
         switch kind {
@@ -18,7 +21,10 @@ public struct Chart {
 
     /// Adds a series; ranges are A1 references with the sheet: `'Synthèse'!$B$5:$B$12`.
     public func addSeries(name: String?, nameReference: String? = nil, categories: String, values: String, color: UInt32? = nil) {
-        guard let series = categories.withCString({ c in values.withCString { v in chart_add_series(handle, c, v) } }) else { return }
+        guard let series = categories.withCString({ c in values.withCString { v in chart_add_series(handle, c, v) } }) else {
+            failures.record(XlsxError(code: LXW_ERROR_PARAMETER_VALIDATION.rawValue, context: "série « \(name ?? values) » d'un graphique"))
+            return
+        }
         if let nameReference {
             nameReference.withCString { chart_series_set_name(series, $0) }
         } else if let name {
@@ -44,4 +50,14 @@ public struct Chart {
         chart_series_set_labels_percentage(series)
     }
     public func setStyle(_ style: UInt8) { chart_set_style(handle, style) }
+}
+
+/// The first failure of a function that cannot throw, reported when the workbook is closed: a
+/// workbook is never said to be written when part of it is missing.
+final class FailureLog {
+    private(set) var first: XlsxError?
+
+    func record(_ error: XlsxError) {
+        if first == nil { first = error }
+    }
 }

@@ -5,8 +5,28 @@ import Foundation
 public struct XlsxError: Error, Equatable, CustomStringConvertible {
     public let code: UInt32
     public let context: String
+    /// The system's reason (errno) when the library failed on a file, such as ENOSPC.
+    public let cause: Int32
 
-    public var description: String { "\(context) : \(XlsxError.french(code))" }
+    public init(code: UInt32, context: String, cause: Int32 = 0) {
+        self.code = code
+        self.context = context
+        self.cause = cause
+    }
+
+    public var description: String { context.isEmpty ? reason : "\(context) : \(reason)" }
+
+    /// The library's reason, with the system's when there is one.
+    public var reason: String {
+        let reason = XlsxError.french(code)
+        switch cause {
+        case ENOSPC, EDQUOT: return "\(reason) — disque plein"
+        case EFBIG: return "\(reason) — fichier trop gros pour ce disque"
+        case EACCES, EPERM, EROFS: return "\(reason) — droits insuffisants"
+        case EIO: return "\(reason) — erreur d'entrée-sortie du disque"
+        default: return reason
+        }
+    }
 
     /// French wording of libxlsxwriter's `lxw_error` codes.
     static func french(_ code: UInt32) -> String {
@@ -16,7 +36,7 @@ public struct XlsxError: Error, Equatable, CustomStringConvertible {
         case LXW_ERROR_CREATING_TMPFILE, LXW_ERROR_READING_TMPFILE: return "impossible d'utiliser un fichier temporaire"
         case LXW_ERROR_ZIP_FILE_OPERATION, LXW_ERROR_ZIP_PARAMETER_ERROR, LXW_ERROR_ZIP_BAD_ZIP_FILE,
             LXW_ERROR_ZIP_INTERNAL_ERROR, LXW_ERROR_ZIP_FILE_ADD, LXW_ERROR_ZIP_CLOSE:
-            return "erreur d'écriture de l'archive du classeur (disque plein ?)"
+            return "erreur d'écriture de l'archive du classeur"
         case LXW_ERROR_SHEETNAME_LENGTH_EXCEEDED: return "nom de feuille de plus de 31 caractères"
         case LXW_ERROR_INVALID_SHEETNAME_CHARACTER: return "nom de feuille avec un caractère interdit ([ ] : * ? / \\)"
         case LXW_ERROR_SHEETNAME_START_END_APOSTROPHE: return "nom de feuille commençant ou finissant par une apostrophe"
@@ -39,20 +59,38 @@ public final class Workbook {
     private var handle: UnsafeMutablePointer<lxw_workbook>?
     public let path: String
     private var formats: [FormatSpec: Format] = [:]
+    private let failures = FailureLog()
+    /// The sheets, whose constant-memory scratch files are checked at ``close()``.
+    private var sheets: [UnsafeMutablePointer<lxw_worksheet>] = []
 
     /// Opens a new workbook at `path`. `constantMemory` streams each row to disk: rows must then
-    /// be written in order.
-    public init(path: String, constantMemory: Bool = false) throws {
+    /// be written in order. The library's scratch files go to `scratchFolder`, by default the
+    /// folder of `path`: not `/tmp`, which may be small or full while the target's disk is not,
+    /// and a disk that fills up then fails the writing of the workbook itself, which is reported.
+    /// While the workbook is open the library's own English messages on standard error are
+    /// silenced: every error it reports is returned, and put into French, by this API.
+    public init(path: String, constantMemory: Bool = false, scratchFolder: String? = nil) throws {
         self.path = path
-        var options = lxw_workbook_options(constant_memory: constantMemory ? 1 : 0, tmpdir: nil, use_zip64: 0)
-        guard let handle = path.withCString({ workbook_new_opt($0, &options) }) else {
-            throw XlsxError(code: LXW_ERROR_CREATING_XLSX_FILE.rawValue, context: "création du classeur « \(path) »")
+        let scratch = scratchFolder ?? URL(fileURLWithPath: path).deletingLastPathComponent().path
+        LibraryMessages.silence()
+        let handle = scratch.withCString { dir in
+            path.withCString { p in
+                var options = lxw_workbook_options(constant_memory: constantMemory ? 1 : 0, tmpdir: UnsafeMutablePointer(mutating: dir), use_zip64: 0)
+                return workbook_new_opt(p, &options)
+            }
+        }
+        guard let handle else {
+            LibraryMessages.restore()
+            throw XlsxError(code: LXW_ERROR_CREATING_XLSX_FILE.rawValue, context: "", cause: errno)
         }
         self.handle = handle
     }
 
     deinit {
-        if let handle { _ = workbook_close(handle) }
+        if let handle {
+            _ = workbook_close(handle)
+            LibraryMessages.restore()
+        }
     }
 
     public func addWorksheet(_ name: String) throws -> Worksheet {
@@ -61,6 +99,7 @@ public final class Workbook {
         guard let sheet = name.withCString({ workbook_add_worksheet(handle, $0) }) else {
             throw XlsxError(code: LXW_ERROR_PARAMETER_VALIDATION.rawValue, context: "feuille « \(name) »")
         }
+        sheets.append(sheet)
         return Worksheet(sheet, name: name, owner: self)
     }
 
@@ -79,7 +118,7 @@ public final class Workbook {
         guard let handle, let chart = workbook_add_chart(handle, Chart.lxwType(kind)) else {
             throw XlsxError(code: LXW_ERROR_MEMORY_MALLOC_FAILED.rawValue, context: "graphique")
         }
-        return Chart(handle: chart)
+        return Chart(handle: chart, failures: failures)
     }
 
     /// A workbook-wide name for a cell or range (`=Synthèse!$D$20`).
@@ -108,7 +147,25 @@ public final class Workbook {
     public func close() throws {
         guard let handle else { return }
         self.handle = nil
-        try check(workbook_close(handle), "écriture du classeur « \(path) »")
+        // The library writes a constant-memory sheet's rows to a scratch file without checking
+        // the writes: a failure there (full disk) would be a truncated sheet in a workbook said
+        // to be written. The stream's error flag tells.
+        var scratch: XlsxError?
+        for sheet in sheets {
+            guard let file = sheet.pointee.optimize_tmpfile else { continue }
+            errno = 0
+            if fflush(file) != 0 || ferror(file) != 0 {
+                scratch = scratch ?? XlsxError(code: LXW_ERROR_CREATING_TMPFILE.rawValue, context: "", cause: errno)
+            }
+        }
+        errno = 0
+        let result = workbook_close(handle)
+        let cause = errno
+        LibraryMessages.restore()
+        guard result == LXW_NO_ERROR else {
+            throw XlsxError(code: result.rawValue, context: "", cause: cause)
+        }
+        if let failure = scratch ?? failures.first { throw failure }
     }
 }
 

@@ -7,8 +7,10 @@ final class CLITests: XCTestCase {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
-    /// The built executable, beside the test bundle.
+    /// The built executable, beside the test bundle (or MAQUETTE_UNDER_TEST, to see a test fail
+    /// on an older build).
     var executable: URL {
+        if let given = ProcessInfo.processInfo.environment["MAQUETTE_UNDER_TEST"] { return URL(fileURLWithPath: given) }
         var dir = Bundle(for: CLITests.self).bundleURL
         while !FileManager.default.fileExists(atPath: dir.appendingPathComponent("maquette").path), dir.path != "/" {
             dir = dir.deletingLastPathComponent()

@@ -206,3 +206,87 @@ final class ReaderTrustTests: XCTestCase {
         XCTAssertLessThan(large, max(small, 0.02) * 35, "2 000 keys: \(small) s, 20 000 keys: \(large) s")
     }
 }
+
+extension ReaderTrustTests {
+    // The fixture's programme runs 2024-2028: dates from 2014 to 2038 are accepted.
+    func testDatesFarFromTheProgrammeAreRefusedWhereWritten() {
+        let d = readErrors(operation("intitule: Halle\ncalendrier: { debut_travaux: 1900-01, fin: 2200-12-31 }"))
+        XCTAssertEqual(
+            d.map(\.message),
+            [
+                "`debut_travaux` : la date 1900-01-01 est hors des années admises, 2014 à 2038 (période 2024-2028 ± 10 ans)",
+                "`fin` : la date 2200-12-31 est hors des années admises, 2014 à 2038 (période 2024-2028 ± 10 ans)",
+            ])
+        XCTAssertEqual(d.map(\.location?.column), [30, 44])
+        let years = readErrors(F.operation("  - autofinancement: solde", costs: "  - { libelle: T, nature: travaux, montant_ht: 1 000, annees: { 2039: 100 % } }"))
+        XCTAssertEqual(years.map(\.message), ["`annees` : l'année 2039 est hors des années admises, 2014 à 2038 (période 2024-2028 ± 10 ans)"])
+        XCTAssertNotNil(F.load([operation("intitule: Halle\ncalendrier: { debut_travaux: 2014-01, fin: 2038-12-31 }")]).plans)
+    }
+
+    func testAnEnvelopeYearAndAPeriodAreBoundedToo() {
+        let funders = "enveloppes:\n  - { dispositif: etat.detr, annee: 2040, montant: 1 000 }\n"
+        let result = F.load([F.operation("  - autofinancement: solde")], funders: funders)
+        XCTAssertNil(result.plans)
+        XCTAssertEqual(result.diagnostics.filter { $0.severity == .erreur }.map(\.location), [SourceLocation(file: "P/financeurs.yaml", line: 2, column: 5)])
+        let long = F.programme.replacingOccurrences(of: "periode: { debut: 2024, fin: 2028 }", with: "periode: { debut: 1990, fin: 2200 }")
+        let d = F.load([F.operation("  - autofinancement: solde")], programme: long).diagnostics.filter { $0.severity == .erreur }
+        XCTAssertEqual(d.first?.message, "`periode` : 211 ans, au-delà des 30 ans qu'un programme peut couvrir")
+    }
+
+    func testAProgrammeBeyondTheTotalBoundIsRefused() {
+        // 1 001 lines of 10 000 000 000 € = 10 010 000 000 000 €, beyond 10 000 000 000 000 €.
+        let line = "  - { libelle: T, nature: travaux, montant_ht: 10 000 000 000, annees: { 2025: 100 % } }"
+        let costs = Array(repeating: line, count: 1_001).joined(separator: "\n")
+        let result = F.load([F.operation("  - autofinancement: solde", costs: costs)])
+        XCTAssertNil(result.plans)
+        let d = result.diagnostics.filter { $0.severity == .erreur }
+        XCTAssertEqual(d.map(\.rule), [.valeur])
+        XCTAssertEqual(d.first?.location, SourceLocation(file: "P/operations/op1.yaml", line: 1, column: 1))
+    }
+}
+
+extension ReaderTrustTests {
+    func testTheBuiltInCatalogueDefinesEveryParameterTheRulesNeed() {
+        let result = F.load([F.operation("  - autofinancement: solde")])
+        let catalogue = try? XCTUnwrap(result.plans).catalogue
+        for name in ParameterName.all { XCTAssertNotNil(catalogue?.parameters[name], name) }
+        XCTAssertEqual(result.diagnostics.filter { $0.rule == .parametreAFournir }.count, 0)
+    }
+}
+
+extension ReaderTrustTests {
+    /// The byte-level fast paths agree with the general parsers on every value they accept, over
+    /// a few hundred thousand generated texts of the shapes plan files hold, right and wrong.
+    func testTheFastScalarParsersAgreeWithTheGeneralOnes() {
+        var g = StructuralFuzzTests.Generator(state: 7)
+        let pieces = ["0", "1", "2", "9", "12", "123", "000", "45", " ", "  ", ",", ".", "%", " %", "-", "+", "€", "\u{00A0}", "e", "2025", "-03", "-29", "02"]
+        var accepted = 0
+        for _ in 0..<200_000 {
+            var text = ""
+            for _ in 0..<(1 + g.below(6)) { text += g.pick(pieces) }
+            if let fast = FastScalars.money(text) {
+                accepted += 1
+                XCTAssertEqual(try? ValueParsers.generalMoney(text).get(), fast, "money « \(text) »")
+            }
+            if let fast = FastScalars.rate(text) {
+                accepted += 1
+                if fast <= Rate(percent: 100) { XCTAssertEqual(try? ValueParsers.generalRate(text).get(), fast, "rate « \(text) »") }
+            }
+            if let fast = FastScalars.day(text) {
+                accepted += 1
+                XCTAssertEqual(try? ValueParsers.generalDay(text).get(), fast, "day « \(text) »")
+            }
+            if let fast = FastScalars.year(text) {
+                accepted += 1
+                XCTAssertEqual(try? ValueParsers.generalYear(text).get(), fast, "year « \(text) »")
+            }
+        }
+        XCTAssertGreaterThan(accepted, 10_000)
+        // And the usual shapes are taken by the fast path.
+        XCTAssertEqual(FastScalars.money("1 250 000,5"), Money(cents: 125_000_050))
+        XCTAssertEqual(FastScalars.rate("16,404 %"), Rate(millionths: 164_040))
+        XCTAssertEqual(FastScalars.day("2024-02-29"), Day(year: 2024, month: 2, day: 29))
+        XCTAssertNil(FastScalars.day("2023-02-29"))
+        XCTAssertNil(FastScalars.money("12 34"))
+    }
+}

@@ -113,7 +113,8 @@ final class ScenarioBoundsTests: XCTestCase {
     func testAnEnvelopeYearStaysWithinTheAcceptedYears() {
         XCTAssertEqual(
             errors(apply(["modifier_dispositif: { dispositif: etat.detr, enveloppes: [{ annee: 2039, montant: 1 000 }] }"])),
-            ["4:5 scenario lecture enveloppe etat.detr 2039 : année hors des années admises, 2014 à 2038 (période 2024-2028 ± 10 ans)"])
+            // The reader refuses the year where it is written (column 73 of the change's line).
+            ["4:73 valeur lecture `annee` : l'année 2039 est hors des années admises, 2014 à 2038 (période 2024-2028 ± 10 ans)"])
         let fine = apply(["modifier_dispositif: { dispositif: etat.detr, enveloppes: [{ annee: 2038, montant: 1 000 }] }"])
         XCTAssertEqual(fine.plans?.catalogue.envelopes.map(\.year), [2038])
     }

@@ -10,27 +10,44 @@ struct EnvelopeRule: Rule {
         line.line.envelopeYear ?? line.line.notificationDay?.year ?? line.line.requestDay?.year ?? f.referenceDay.year
     }
 
+    /// Adds an operation's line to what it draws (its lines come one after another).
+    private static func add(_ amount: Money, of operation: String, to parts: inout [(operation: String, amount: Money)]) {
+        if let last = parts.indices.last, parts[last].operation == operation {
+            parts[last].amount += amount
+        } else {
+            parts.append((operation, amount))
+        }
+    }
+
     func check(_ context: RuleContext) -> [Diagnostic] {
-        var out: [Diagnostic] = []
-        for envelope in context.plans.catalogue.envelopes {
-            var total = Money.zero
-            var parts: [(String, Money)] = []
-            for f in context.figures {
-                let drawn = Money.sum(
-                    f.counted.filter { $0.dispositif?.id == envelope.dispositif && Self.year(of: $0, in: f) == envelope.year }
-                        .map(\.amount))
-                if !drawn.isZero {
-                    total += drawn
-                    parts.append((f.id, drawn))
-                }
+        let envelopes = context.plans.catalogue.envelopes
+        guard !envelopes.isEmpty else { return [] }
+        struct Key: Hashable {
+            let dispositif: String
+            let year: Int
+        }
+        // One pass over every line: what each operation draws on each declared envelope.
+        let declared = Set(envelopes.map { Key(dispositif: $0.dispositif, year: $0.year) })
+        var drawn: [Key: [(operation: String, amount: Money)]] = [:]
+        for f in context.figures {
+            for line in f.counted {
+                guard let dispositif = line.dispositif?.id else { continue }
+                let key = Key(dispositif: dispositif, year: Self.year(of: line, in: f))
+                guard declared.contains(key) else { continue }
+                Self.add(line.amount, of: f.id, to: &drawn[key, default: []])
             }
+        }
+        var out: [Diagnostic] = []
+        for envelope in envelopes {
+            let parts = (drawn[Key(dispositif: envelope.dispositif, year: envelope.year)] ?? []).filter { !$0.amount.isZero }
+            let total = Money.sum(parts.map(\.amount))
             guard total > envelope.amount else { continue }
             let name = context.plans.catalogue.dispositifs[envelope.dispositif]?.usualName ?? envelope.dispositif
             out.append(
                 error(
                     "l'enveloppe \(name) \(envelope.year) (\(envelope.amount)) est dépassée : les opérations en demandent \(total) (dépassement \(total - envelope.amount))",
                     at: envelope.location, operation: nil,
-                    notes: parts.map { "\($0.0) : \($0.1)" } + ["répartissez les demandes sur une autre année ou sur un autre dispositif"]))
+                    notes: parts.map { "\($0.operation) : \($0.amount)" } + ["répartissez les demandes sur une autre année ou sur un autre dispositif"]))
         }
         return out
     }

@@ -40,7 +40,7 @@ public struct SeededGenerator: Sendable {
 /// Monte-Carlo on uncertain funding: each line still `envisagé` or `sollicité` is granted with its
 /// probability (the line's, else its dispositif's, else the default for its status), at a rate
 /// drawn uniformly in its range when it has one; a refused line falls back on the owner.
-public struct MonteCarlo {
+public struct MonteCarlo: Sendable {
     public struct Uncertain: Sendable {
         public let operation: String
         public let owner: String
@@ -196,7 +196,9 @@ public struct MonteCarlo {
             }
             ownerCounts.withUnsafeMutableBufferPointer { slots in
                 accumulators.withUnsafeMutableBufferPointer { buffer in
-                    let (results, chunks) = (slots, buffer)
+                    // Each chunk writes only its own slots: no two threads touch the same memory.
+                    nonisolated(unsafe) let (results, chunks) = (slots, buffer)
+                    let (parts, operationsOf) = (parts, operationsOf)
                     // Each chunk writes only its own owners' slots, and its accumulator.
                     DispatchQueue.concurrentPerform(iterations: chunkCount) { c in
                         for w in parts[c] {
