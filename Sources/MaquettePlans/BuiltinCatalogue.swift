@@ -26,12 +26,12 @@ enum BuiltinCatalogue {
           part-maitre-ouvrage-renovation-ecoles:
             - { depuis: 2024-03-31, valeur: 10 %, reference: "CGCT art. L1111-10 III, dernier alinéa (loi n° 2024-279 du 29 mars 2024) : rénovation énergétique des bâtiments scolaires, part fixée par le préfet" }
           dotations-taux-min:
-            - { depuis: 2021-10-06, valeur: 20 %, reference: "CGCT art. R2334-27 (rédaction du décret n° 2021-1291 du 6 octobre 2021) : DETR, DSIL, DPV et DSID" }
+            - { depuis: 2021-10-06, valeur: 20 %, reference: "CGCT art. R2334-27, décret n° 2021-1291 du 6 octobre 2021" }
           dotations-taux-min-indicatif:
             - { depuis: 2011-01-01, valeur: 20 %, reference: "CGCT art. R2334-27 (rédaction antérieure au décret n° 2021-1291) : le préfet pouvait fixer un taux inférieur" }
             - { depuis: 2021-10-06, valeur: abroge, reference: "Décret n° 2021-1291 du 6 octobre 2021 : le taux minimal de 20 % s'impose" }
           dotations-plafond:
-            - { depuis: 2021-10-06, valeur: 80 %, reference: "CGCT art. R2334-27 (rédaction du décret n° 2021-1291 du 6 octobre 2021) : DETR + DSIL + DPV + DSID" }
+            - { depuis: 2021-10-06, valeur: 80 %, reference: "CGCT art. R2334-27, décret n° 2021-1291 du 6 octobre 2021" }
           detr-aides-publiques-plafond:
             - { depuis: 2011-01-01, valeur: 80 %, reference: "CGCT art. R2334-27 (rédaction antérieure au décret n° 2021-1291) : la DETR ne peut porter les aides publiques directes au-delà de 80 %" }
             - { depuis: 2021-10-06, valeur: abroge, reference: "Décret n° 2021-1291 du 6 octobre 2021 : remplacé par le plafond commun des dotations" }
@@ -48,8 +48,8 @@ enum BuiltinCatalogue {
           fctva-taux:
             - { depuis: 2015-01-01, valeur: "16,404 %", reference: "CGCT art. L1615-6" }
           detr-seuil-commission:
-            - { depuis: 2011-01-01, valeur: 150 000, reference: "CGCT art. L2334-37 (loi n° 2010-1657 de finances pour 2011)" }
-            - { depuis: 2018-01-01, valeur: 100 000, reference: "CGCT art. L2334-37 (loi n° 2017-1837 de finances pour 2018, amendement n° 1470)" }
+            - { depuis: 2011-01-01, valeur: 150 000, reference: "CGCT art. L2334-37 (loi de finances pour 2011)" }
+            - { depuis: 2018-01-01, valeur: 100 000, reference: "CGCT art. L2334-37 (loi de finances pour 2018)" }
           drac-inscrit-taux-max:
             - { depuis: 2004-01-01, valeur: 40 %, reference: "Code du patrimoine art. L621-29 (travaux de restauration et de réparation)" }
           fip-classe-taux-max:

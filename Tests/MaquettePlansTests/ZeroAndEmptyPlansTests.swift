@@ -75,7 +75,7 @@ final class ZeroAndEmptyPlansTests: XCTestCase {
                 "\(op):18:5 Fonds vert – friches ne finance que les dépenses de nature acquisition, amo, controles, demolition, depollution, etudes, frais-acquisition, maitrise-oeuvre, travaux, et l'opération n'en a aucune",
             ],
             "dotations-plafond": [
-                "\(op):11:39 les dotations de l'État (DETR + DSIL) totalisent 2 000,00 €, pour une dépense subventionnable nulle ; le plafond est 80 %, soit 0,00 € (CGCT art. R2334-27 (rédaction du décret n° 2021-1291 du 6 octobre 2021) : DETR + DSIL + DPV + DSID)"
+                "\(op):11:39 les dotations de l'État (DETR + DSIL) totalisent 2 000,00 €, pour une dépense subventionnable nulle ; le plafond est 80 %, soit 0,00 € (CGCT art. R2334-27, décret n° 2021-1291 du 6 octobre 2021)"
             ],
             // Each of the four décret 2018-514 lines has a base of 0; with no expense to share by,
             // every aid counts whole on it: 13 000.

@@ -15,7 +15,10 @@ struct DotationDeadlinesRule: Rule {
                 guard let d = line.dispositif, let notified = line.line.notificationDay,
                     let (start, declared) = Financing.commencement(for: d, in: f.operation)
                 else { continue }
-                let startWord = declared ? "le commencement d'exécution (premier acte juridique) du \(start.formatted)" : "les travaux prévus le \(start.formatted)"
+                let startWord =
+                    declared
+                    ? "le commencement d'exécution (premier acte juridique) du \(start.formatted)"
+                    : "le commencement d'exécution (au plus tard au début des travaux, le \(start.formatted))"
                 if let (months, ref) = context.count(ParameterName.dotationsDelaiDemarrageMois, at: notified) {
                     let deadline = notified.adding(months: months)
                     let extra = context.count(ParameterName.dotationsProrogationDemarrageMois, at: notified)?.0 ?? 0
