@@ -193,7 +193,7 @@ public enum Financing {
     /// patrimoine L621-29: restoration and repair works only).
     public static func isEligible(_ line: CostLine, for dispositif: Dispositif) -> Bool {
         guard dispositif.eligibleNatures?.contains(line.nature) ?? true else { return false }
-        if dispositif.roles.contains(.dracMonuments) || dispositif.roles.contains(.dracFIP), let work = line.heritageWork {
+        if let work = line.heritageWork, dispositif.roles.contains(.dracMonuments) || dispositif.roles.contains(.dracFIP) {
             return work.isInDRACBase
         }
         return true

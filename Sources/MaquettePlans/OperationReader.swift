@@ -105,13 +105,18 @@ struct OperationReader {
         let amount = reader.money(reader.require(f, "montant_ht", "une dépense", example: "620 000"), "montant_ht")
         let vat = f.take("tva").flatMap { reader.rate($0, "tva") } ?? Rate(percent: 20)
         let fctva = f.take("fctva").flatMap { reader.bool($0, "fctva") } ?? true
-        let use = f.take("affectation").flatMap { reader.choice($0, "affectation", AssetUse.self) } ?? .servicePublic
-        let firstLegalAct = f.take("premier_acte_juridique").flatMap { reader.day($0, "premier_acte_juridique") }
-        let heritageWork = f.take("travaux_monument").flatMap { reader.choice($0, "travaux_monument", HeritageWork.self) }
-        let fullTimeShare = f.take("quotite").flatMap { reader.rate($0, "quotite") }
-        let justification = f.take("justification").flatMap { reader.text($0, "justification") }
         let yearsNode = f.take("annees")
         reader.comment(f)
+        // Keys most expense lines do not write: looked for only when some key is left.
+        var use = AssetUse.servicePublic
+        var firstLegalAct: Day?, heritageWork: HeritageWork?, fullTimeShare: Rate?, justification: String?
+        if f.remaining > 0 {
+            use = f.take("affectation").flatMap { reader.choice($0, "affectation", AssetUse.self) } ?? .servicePublic
+            firstLegalAct = f.take("premier_acte_juridique").flatMap { reader.day($0, "premier_acte_juridique") }
+            heritageWork = f.take("travaux_monument").flatMap { reader.choice($0, "travaux_monument", HeritageWork.self) }
+            fullTimeShare = f.take("quotite").flatMap { reader.rate($0, "quotite") }
+            justification = f.take("justification").flatMap { reader.text($0, "justification") }
+        }
         reader.finish(f, "une dépense", known: Self.costKeys)
         guard let label, let nature, let amount else { return nil }
         let years: [(year: Int, amountHT: Money)]
@@ -293,19 +298,22 @@ struct OperationReader {
         let paid = f.take("verse").flatMap { reader.money($0, "verse") }
         let envelopeYear = f.take("annee_enveloppe").flatMap { reader.year($0, "annee_enveloppe") }
         let derogation = f.take("derogation_demarrage").flatMap { reader.day($0, "derogation_demarrage") }
-        let receipt = f.take("accuse_reception").flatMap { reader.day($0, "accuse_reception") }
-        let guarantee = f.take("garantie_premiere_demande").flatMap { reader.bool($0, "garantie_premiere_demande") } ?? false
-        var buyBack: LandBuyBack?
-        if let node = f.take("rachat"), let r = reader.mapping(node, "`rachat`") {
-            let year = reader.year(reader.require(r, "annee", "`rachat`", example: "2030"), "annee")
-            let price = r.take("montant").flatMap { reader.money($0, "montant") }
-            reader.finish(r, "`rachat`", known: ["annee", "montant"])
-            if let year { buyBack = LandBuyBack(year: year, amount: price) }
-        }
         let label = f.take("libelle").flatMap { reader.text($0, "libelle") }
         let probability = f.take("probabilite").flatMap { reader.rate($0, "probabilite") }
         _ = f.take("preteur").flatMap { reader.text($0, "preteur") }
         reader.comment(f)
+        // Keys most funding lines do not write: looked for only when some key is left.
+        var receipt: Day?, guarantee = false, buyBack: LandBuyBack?
+        if f.remaining > 0 {
+            receipt = f.take("accuse_reception").flatMap { reader.day($0, "accuse_reception") }
+            guarantee = f.take("garantie_premiere_demande").flatMap { reader.bool($0, "garantie_premiere_demande") } ?? false
+            if let node = f.take("rachat"), let r = reader.mapping(node, "`rachat`") {
+                let year = reader.year(reader.require(r, "annee", "`rachat`", example: "2030"), "annee")
+                let price = r.take("montant").flatMap { reader.money($0, "montant") }
+                reader.finish(r, "`rachat`", known: ["annee", "montant"])
+                if let year { buyBack = LandBuyBack(year: year, amount: price) }
+            }
+        }
         var line = FundingLine(
             source: source, label: label, amount: amount, declaredBase: base, status: status, requestDay: request,
             notificationDay: notification, paid: paid, envelopeYear: envelopeYear, earlyStartDerogation: derogation,

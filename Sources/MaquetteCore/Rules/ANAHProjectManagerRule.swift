@@ -9,7 +9,9 @@ struct ANAHProjectManagerRule: Rule {
     func check(_ context: RuleContext) -> [Diagnostic] {
         var out: [Diagnostic] = []
         for f in context.figures {
-            for line in f.with(.anahChefDeProjet) {
+            let lines = f.with(.anahChefDeProjet)
+            guard !lines.isEmpty else { continue }
+            for line in lines {
                 guard let (rate, ref) = context.rate(ParameterName.anahChefDeProjetTaux, at: line.parameterDay),
                     let (yearlyBase, _) = context.amount(ParameterName.anahChefDeProjetAssietteMax, at: line.parameterDay)
                 else { continue }
@@ -22,7 +24,6 @@ struct ANAHProjectManagerRule: Rule {
                         at: line.line.location(of: "montant"), operation: f.id,
                         notes: ["ramenez l'aide à \(base.applyingRoundedDown(rate))"]))
             }
-            let lines = f.with(.anahChefDeProjet)
             let spendingYears = Set(f.operation.costs.flatMap { $0.years.filter { !$0.amountHT.isZero }.map(\.year) })
             if let last = lines.last, spendingYears.count > lines.count {
                 out.append(

@@ -12,9 +12,12 @@ struct EarlyStartRule: Rule {
     func check(_ context: RuleContext) -> [Diagnostic] {
         var out: [Diagnostic] = []
         for f in context.figures {
+            // The earliest any commencement of the operation can be: a line received before it
+            // needs no closer look (most lines, in a large programme).
+            guard let earliest = Self.earliestStart(of: f.operation) else { continue }
             for line in f.counted {
                 guard let d = line.dispositif, d.forbidsEarlyStart, line.line.earlyStartDerogation == nil,
-                    let received = line.line.requestReceived,
+                    let received = line.line.requestReceived, earliest < received,
                     let (start, declared) = Financing.commencement(for: d, in: f.operation), start < received
                 else { continue }
                 let what =
@@ -32,6 +35,16 @@ struct EarlyStartRule: Rule {
             }
         }
         return out
+    }
+
+    /// The earliest first legal act, lot or operation, or works' start written for the operation.
+    static func earliestStart(of operation: Operation) -> Day? {
+        var earliest = operation.firstLegalAct
+        if let start = operation.worksStart, earliest.map({ start < $0 }) ?? true { earliest = start }
+        for cost in operation.costs {
+            if let day = cost.firstLegalAct, earliest.map({ day < $0 }) ?? true { earliest = day }
+        }
+        return earliest
     }
 }
 

@@ -9,12 +9,18 @@ struct StateDotationsCapRule: Rule {
 
     func check(_ context: RuleContext) -> [Diagnostic] {
         var out: [Diagnostic] = []
+        let combined = context.plans.catalogue.parameters[ParameterName.dotationsPlafond]
+        let former = context.plans.catalogue.parameters[ParameterName.detrAidesPubliquesPlafond]
+        func rate(_ p: Parameter?, _ day: Day) -> (Rate, String)? {
+            guard let v = p?.value(at: day), case .rate(let r) = v.value else { return nil }
+            return (r, v.reference)
+        }
         for f in context.figures {
             let lines = f.with(.dotationEtat)
             guard let last = lines.last else { continue }
             // The combined cap binds the latest arrêté: its request date decides the wording.
             let day = lines.map(\.parameterDay).max() ?? last.parameterDay
-            if let base = lines.compactMap(\.base).max(), let (cap, ref) = context.rate(ParameterName.dotationsPlafond, at: day) {
+            if let base = lines.compactMap(\.base).max(), let (cap, ref) = rate(combined, day) {
                 let total = Money.sum(lines.map(\.amount))
                 if !total.isAtMost(cap, of: base) {
                     let limit = base.applyingRoundedDown(cap)
@@ -27,7 +33,7 @@ struct StateDotationsCapRule: Rule {
                 }
             }
             for line in lines where line.has(.detr) {
-                guard let base = line.base, let (cap, ref) = context.rate(ParameterName.detrAidesPubliquesPlafond, at: line.parameterDay),
+                guard let base = line.base, let (cap, ref) = rate(former, line.parameterDay),
                     !f.publicAid.isAtMost(cap, of: base)
                 else { continue }
                 let limit = base.applyingRoundedDown(cap)
