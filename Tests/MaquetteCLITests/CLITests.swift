@@ -164,7 +164,7 @@ final class CLITests: XCTestCase {
         let region = try XCTUnwrap(r.stdout.split(separator: "\n").first { $0.hasPrefix("Région Occitanie") })
         XCTAssertEqual(
             region.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " "),
-            "Région Occitanie Région – Bourgs-Centres 1 000 000,00 € 20 % 200 000,00 € sollicité 01/12/2025")
+            "Région Occitanie Région – Bourgs-Centres 1 000 000,00 € 20 % 200 000,00 € sollicité 20/01/2025")
         XCTAssertTrue(r.stdout.contains("Part du maître d'ouvrage : 332 500,00 € (33,25 % des financements publics)"), r.stdout)
         let unknown = try run(["afficher", "Plans", "ecole"])
         XCTAssertEqual(unknown.status, 64)
