@@ -108,6 +108,29 @@ final class LawTests: XCTestCase {
         XCTAssertEqual(Financing.figures(of: plans)[0].fctva, [FCTVAInstalment(spendingYear: 2025, receiptYear: 2027, amount: Money(cents: 2_952_720))])
     }
 
+    func testFCTVAStudiesCountInTheFirstWorksYearWhenNoStartIsWritten() throws {
+        // No `debut_travaux`: the works' first spending year, 2026. Studies 10 000 HT in 2025
+        // (TTC 12 000) + works 50 000 HT in 2026 (TTC 60 000) = 72 000 × 16,404 % = 11 810,88,
+        // received in 2028 (N+2).
+        let costs = """
+              - { libelle: Études, nature: etudes, montant_ht: 10 000, annees: { 2025: 100 % } }
+              - { libelle: Travaux, nature: travaux, montant_ht: 50 000, annees: { 2026: 100 % } }
+            """
+        let plans = try XCTUnwrap(F.load([F.operation("  - autofinancement: solde", costs: costs)]).plans)
+        XCTAssertEqual(Financing.figures(of: plans)[0].fctva, [FCTVAInstalment(spendingYear: 2026, receiptYear: 2028, amount: Money(cents: 1_181_088))])
+    }
+
+    func testAShiftMovesTheFirstLegalActsToo() throws {
+        // `decaler` by 12 months: the operation's act 2025-02-03 → 2026-02-03, the lot's 2024-11-04 → 2025-11-04.
+        let costs = "  - { libelle: Études, nature: etudes, montant_ht: 50 000, premier_acte_juridique: 2024-11-04, annees: { 2025: 100 % } }"
+        let plans = try XCTUnwrap(F.load([F.operation("  - autofinancement: solde", costs: costs, extra: "calendrier: { premier_acte_juridique: 2025-02-03 }")]).plans)
+        let scenario = Scenario(id: "s", title: "s", changes: [ScenarioChange(.shift(operation: .one("op"), months: 12), at: nil)])
+        let (shifted, diagnostics) = ScenarioEngine.apply([scenario], to: plans)
+        XCTAssertTrue(diagnostics.isEmpty)
+        XCTAssertEqual(shifted.operations[0].firstLegalAct, Day(year: 2026, month: 2, day: 3))
+        XCTAssertEqual(shifted.operations[0].costs[0].firstLegalAct, Day(year: 2025, month: 11, day: 4))
+    }
+
     func testFCTVAStudiesNotFollowedByWorksAreNotEligible() throws {
         // A study alone (account 2031, never transferred to 21/23): no FCTVA. An asset lent to a
         // third party not eligible: none either.
