@@ -5,7 +5,8 @@ SWIFT ?= swift
 PLANS ?= Plans
 # Debian packages the build needs, and those only the tests need.
 APT_PACKAGES = libyaml-dev libxlsxwriter-dev pkg-config zlib1g-dev libglpk-dev coinor-libclp-dev
-TEST_APT_PACKAGES = unzip libreoffice-calc-nogui locales
+# Carlito has Calibri's metrics: without it LibreOffice lays the pages out wider than Excel does.
+TEST_APT_PACKAGES = unzip libreoffice-calc-nogui locales fonts-crosextra-carlito poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Installs the Debian packages of $(1) that are not installed yet.
@@ -34,6 +35,9 @@ setup-test: setup
 	  echo "Generating the fr_FR.UTF-8 locale"; \
 	  $(SUDO) sed -i 's/^# *fr_FR.UTF-8 UTF-8/fr_FR.UTF-8 UTF-8/' /etc/locale.gen && $(SUDO) locale-gen >/dev/null; \
 	fi
+	@# The calendar of `echeances --format ics` is read back by a real iCalendar parser.
+	@python3 -c 'import icalendar' 2>/dev/null || python3 -m pip install -q icalendar \
+	  || python3 -m pip install -q --break-system-packages icalendar
 
 build: setup
 	$(SWIFT) build -c release
@@ -44,7 +48,7 @@ run: build
 
 test: setup-test
 	$(SWIFT) build
-	python3 Tests/recalc/check_recalc.py .build/debug/maquette $(PLANS)
+	python3 Tests/recalc/check_recalc.py .build/debug/maquette $(PLANS) --evolutions
 	python3 Tests/recalc/check_recalc.py .build/debug/maquette $(PLANS) travaux-decales dsil-refusee-halle pire-cas
 	$(SWIFT) test --disable-swift-testing
 

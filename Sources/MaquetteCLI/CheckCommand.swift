@@ -68,10 +68,12 @@ struct CheckCommand: ParsableCommand {
         case .json:
             Console.out(JSONReport.render(diagnostics: diagnostics, figures: figures, programme: loaded.plans?.programme) + "\n")
         }
-        if loaded.plans == nil || loaded.hasReadErrors { throw ExitStatus.unreadable.code }
+        // Everything is said: leave without freeing the plans and figures one by one (a third of
+        // a second at 50 000 operations).
+        if loaded.plans == nil || loaded.hasReadErrors { ExitStatus.unreadable.exit() }
         let errors = diagnostics.contains { $0.severity == .erreur }
         let warnings = diagnostics.contains { $0.severity == .avertissement }
-        if errors || (strict && warnings) { throw ExitStatus.ruleBroken.code }
+        (errors || (strict && warnings) ? ExitStatus.ruleBroken : .success).exit()
     }
 }
 

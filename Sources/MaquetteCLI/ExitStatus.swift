@@ -17,9 +17,9 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
     public var meaning: String {
         switch self {
         case .success: return "aucun problème bloquant"
-        case .ruleBroken: return "une règle de financement n'est pas respectée"
+        case .ruleBroken: return "une règle de financement n'est pas respectée (echeances : une échéance dépassée fait perdre une aide)"
         case .unreadable: return "les plans ne peuvent pas être lus (syntaxe, types, références)"
-        case .usage: return "mauvaise utilisation de la commande (option, valeur, destination refusée)"
+        case .usage: return "mauvaise utilisation de la commande (option, valeur, destination refusée, référence de comparer --depuis introuvable)"
         case .internalFailure: return "le calcul n'a pas abouti (échec du solveur)"
         case .cannotWrite: return "un fichier n'a pas pu être écrit (disque plein, droits, dossier absent), le précédent restant intact"
         case .outputFailed: return "la sortie standard n'a pas pu être écrite (fermée, disque plein)"

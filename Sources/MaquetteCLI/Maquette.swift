@@ -8,7 +8,7 @@ public struct Maquette: ParsableCommand {
         discussion: ExitStatus.helpText + "\nGuide : docs/guide-utilisateur.md",
         version: "0.1.0",
         subcommands: [
-            CheckCommand.self, ShowCommand.self, ExportCommand.self, TreasuryCommand.self, SimulateCommand.self, CompareCommand.self,
+            CheckCommand.self, ShowCommand.self, ExportCommand.self, TreasuryCommand.self, SimulateCommand.self, CompareCommand.self, DeadlinesCommand.self,
             OptimizeCommand.self, FixCommand.self, GenerateCommand.self,
             SchemaCommand.self, RulesCommand.self,
         ]

@@ -13,6 +13,31 @@ func loadPlans(_ folder: String, scenario: String?) throws -> (LoadResult, Plans
     return (loaded, plans)
 }
 
+/// The plans of `reference` for `--depuis`: a plans folder when one exists, else a git revision
+/// of the repository `folder` is in. An unknown reference is a misuse (exit 64); unreadable plans
+/// at the reference are reported as such (exit 2).
+func loadReference(_ reference: String, folder: String) throws -> (title: String, plans: Plans) {
+    var isFolder: ObjCBool = false
+    let former: LoadResult
+    let title: String
+    if FileManager.default.fileExists(atPath: reference, isDirectory: &isFolder), isFolder.boolValue {
+        former = PlanLoader.load(folder: reference)
+        title = "le dossier \(reference)"
+    } else {
+        switch RevisionReader.files(of: folder, at: reference) {
+        case .failure(let failure): throw ValidationError(failure.message)
+        case .success(let (revision, files, root)):
+            former = PlanLoader.load(files: files, root: root)
+            title = "la révision \(reference) (\(revision.commit.prefix(12)), \(revision.date) : « \(revision.subject) »)"
+        }
+    }
+    guard let previous = former.plans else {
+        DiagnosticPrinter.reportUnreadable(former, closing: "\nLes plans de la référence « \(reference) » ne peuvent pas être lus.\n")
+        throw ExitStatus.unreadable.code
+    }
+    return (title, previous)
+}
+
 /// `maquette tresorerie`: the year-by-year cash view per maître d'ouvrage.
 struct TreasuryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -172,26 +197,45 @@ final class ProgressBar: @unchecked Sendable {
     }
 }
 
-/// `maquette comparer`: the base and scenarios side by side.
+/// `maquette comparer`: the base and scenarios side by side, or (`--depuis REF`) what changed
+/// since a former version of the plans.
 struct CompareCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "comparer",
-        abstract: "Compare le plan de base et des scénarios : aides, part du maître d'ouvrage, pointe de trésorerie, règles enfreintes.",
-        discussion: "Exemple : maquette comparer base dsil-refusee-halle travaux-decales",
+        abstract: "Compare le plan de base et des scénarios, ou (--depuis) les plans d'aujourd'hui avec ceux d'un comité précédent.",
+        discussion: """
+            Exemples : maquette comparer base dsil-refusee-halle travaux-decales
+                       maquette comparer --depuis comite-2026-06 Plans
+            Avec --depuis, REF est une révision git du dépôt des plans (étiquette, HEAD~1, @{2026-06-15}), lue sans \
+            toucher aux fichiers, ou un dossier de plans (un dossier existant l'emporte). Les changements sont classés \
+            du plus grand écart en euros au plus petit. Une référence introuvable sort avec le code 64.
+            """,
         aliases: ["compare"]
     )
 
-    @Option(name: .long, help: "Dossier des plans.")
+    @Option(name: .long, help: "Dossier des plans (comparaison de scénarios).")
     var dossier: String = "Plans"
 
-    @Argument(help: "`base` et des identifiants de scénarios.")
-    var variantes: [String]
+    @Option(name: .long, help: ArgumentHelp("Révision git ou dossier de plans de référence : compare les plans d'aujourd'hui avec cette version.", valueName: "REF"))
+    var depuis: String?
+
+    @Option(name: .long, help: "Format de sortie avec --depuis : texte, json ou csv (csv pour Excel : point-virgule, virgule décimale).")
+    var format: ChangesFormat = .texte
+
+    @Argument(help: "`base` et des identifiants de scénarios ; avec --depuis, le dossier des plans (Plans par défaut).")
+    var variantes: [String] = []
 
     func validate() throws {
+        if depuis != nil {
+            guard variantes.count <= 1 else { throw ValidationError("avec --depuis, donnez au plus un dossier de plans, par exemple `maquette comparer --depuis HEAD~1 Plans`") }
+            return
+        }
+        guard format == .texte else { throw ValidationError("--format \(format.rawValue) ne s'emploie qu'avec --depuis") }
         guard variantes.count >= 2 else { throw ValidationError("donnez au moins deux variantes, par exemple `base dsil-refusee-halle`") }
     }
 
     func run() throws {
+        if let depuis { return try compare(since: depuis, folder: variantes.first ?? dossier) }
         let base = PlanLoader.load(folder: dossier)
         var variants: [(id: String, title: String, plans: Plans)] = []
         for id in variantes {
@@ -200,6 +244,18 @@ struct CompareCommand: ParsableCommand {
             variants.append((id, base.scenarios.first { $0.id == id }?.title ?? "Plan de base", p))
         }
         Console.out(ComparisonReport.text(Comparison(variants), plans: variants[0].plans))
+    }
+
+    /// The plans today against those of `reference`: a plans folder, else a git revision.
+    func compare(since reference: String, folder: String) throws {
+        let (_, current) = try loadPlans(folder, scenario: nil)
+        let (title, previous) = try loadReference(reference, folder: folder)
+        let changes = PlanChanges.between(previous, current)
+        switch format {
+        case .texte: Console.out(ChangesReport.text(changes, since: title, plans: current))
+        case .json: Console.out(ChangesReport.json(changes, since: title) + "\n")
+        case .csv: Console.out(ChangesReport.csv(changes))
+        }
     }
 }
 

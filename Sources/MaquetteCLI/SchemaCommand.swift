@@ -116,7 +116,7 @@ enum PlanSchema {
     nonisolated(unsafe) static let financeurs: [String: Any] = {
         let dated: [String: Any] = [
             "anyOf": [
-                ["type": "string"],
+                ["type": "string"], ["type": "integer"],
                 ["type": "array", "items": object(["depuis": day, "valeur": ["type": "string"], "reference": ["type": "string"]], required: ["depuis", "valeur"])],
             ]
         ]
@@ -127,7 +127,10 @@ enum PlanSchema {
                 "natures_eligibles": ["type": "array", "items": choice(CostNature.self, "Nature éligible")],
                 "roles": ["type": "array", "items": choice(DispositifRole.self, "Rôle")], "reference": ["type": "string"],
                 "nom_court": ["type": "string"], "demande_avant_commencement": yesNo, "probabilite": rate,
-                "parametres": object(["taux-min": dated, "taux-max": dated, "plafond": dated, "plancher": dated]),
+                "parametres": object([
+                    "taux-min": dated, "taux-max": dated, "plafond": dated, "plancher": dated, "depot-avant-mois": dated, "depot-avant-jour": dated,
+                    "renouvellement-mois": dated,
+                ]),
             ], required: ["id"])
         var schema = object([
             "financeurs": ["type": "array", "items": object(["id": slug, "nom": ["type": "string"], "categorie": choice(FunderCategory.self, "Catégorie")], required: ["id", "nom", "categorie"])],

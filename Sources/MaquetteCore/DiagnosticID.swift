@@ -47,6 +47,7 @@ public enum DiagnosticID: String, CaseIterable, Sendable, CustomStringConvertibl
 
     // MARK: Computations on readable plans (never blocking)
     case tresorerieCapacite = "tresorerie-capacite"
+    case echeanceDepassee = "echeance-depassee"
 
     public var description: String { rawValue }
 
@@ -60,7 +61,7 @@ public enum DiagnosticID: String, CaseIterable, Sendable, CustomStringConvertibl
             .pvdChefDeProjet, .anahChefDeProjet, .fondsVertDeficit, .fondsVertFrichesConditions, .leaderContrepartie,
             .cumulRegionDepartement, .enveloppeAnnuelle, .statutCoherent, .versements, .portageRachat:
             return .regle
-        case .tresorerieCapacite:
+        case .tresorerieCapacite, .echeanceDepassee:
             return .analyse
         }
     }
@@ -82,6 +83,7 @@ public enum DiagnosticID: String, CaseIterable, Sendable, CustomStringConvertibl
         case .repartitionAnnuelle: return "la répartition par année d'une dépense ne totalise pas son montant ou 100 %"
         case .scenario: return "scénario inconnu, en boucle, ou dont un changement ne s'applique pas"
         case .tresorerieCapacite: return "le besoin de trésorerie d'une année dépasse l'épargne nette disponible déclarée du maître d'ouvrage"
+        case .echeanceDepassee: return "`echeances` : une échéance est dépassée et l'aide qui en dépend est perdue"
         default: return "règle de financement (voir docs/regles.md)"
         }
     }

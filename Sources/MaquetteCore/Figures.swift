@@ -227,17 +227,10 @@ public enum Financing {
     public static func fctva(of operation: Operation, owner: MaitreOuvrage?, catalogue: Catalogue) -> [FCTVAInstalment] {
         guard operation.section == .investissement, let parameter = catalogue.parameters[ParameterName.fctvaTaux]
         else { return [] }
-        let worksYear = operation.worksStart?.year
-            ?? operation.costs.filter { $0.nature.isWorks }.flatMap { $0.years.filter { !$0.amountHT.isZero }.map(\.year) }.min()
+        let worksYear = studiesFCTVAYear(of: operation)
         var byYear: [Int: Money] = [:]
-        for line in operation.costs where line.fctvaEligible && line.assetUse.isFCTVAEligible && line.vatRate > .zero {
-            let parts: [(year: Int, amountTTC: Money)]
-            if line.nature == .etudes {
-                guard let worksYear else { continue }
-                parts = [(worksYear, line.amountTTC)]
-            } else {
-                parts = line.yearsTTC
-            }
+        for line in operation.costs where isInFCTVABase(line, worksYear: worksYear) {
+            let parts: [(year: Int, amountTTC: Money)] = line.nature == .etudes ? [(worksYear ?? 0, line.amountTTC)] : line.yearsTTC
             for part in parts {
                 guard let day = Day(year: part.year, month: 1, day: 1),
                     case .rate(let rate)? = parameter.value(at: day)?.value
@@ -249,6 +242,24 @@ public enum Financing {
             let regime = owner?.fctvaRegime(at: Day.january1($0.key)) ?? .n2
             return FCTVAInstalment(spendingYear: $0.key, receiptYear: $0.key + regime.delayInYears, amount: $0.value)
         }
+    }
+
+    /// The year studies followed by works count in for the FCTVA: the works' start, else the
+    /// first year works (travaux, démolition, dépollution, équipement) are spent; `nil` without works.
+    public static func studiesFCTVAYear(of operation: Operation) -> Int? {
+        if let start = operation.worksStart { return start.year }
+        var first: Int?
+        for line in operation.costs where line.nature.isWorks {
+            for part in line.years where !part.amountHT.isZero { first = min(first ?? part.year, part.year) }
+        }
+        return first
+    }
+
+    /// Whether an expense line is in the FCTVA base: VAT paid, not excluded (`fctva: non`), the
+    /// asset not used for a VAT-liable activity nor handed to a third party; studies only when
+    /// followed by works (`worksYear`, from ``studiesFCTVAYear(of:)``).
+    public static func isInFCTVABase(_ line: CostLine, worksYear: Int?) -> Bool {
+        line.fctvaEligible && line.assetUse.isFCTVAEligible && line.vatRate > .zero && (line.nature != .etudes || worksYear != nil)
     }
 
     /// ``fctva(of:owner:catalogue:)`` with one regime for every year.

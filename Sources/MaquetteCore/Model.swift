@@ -64,6 +64,11 @@ public struct Dispositif: Sendable, Equatable {
     public static let tauxMax = "taux-max"
     public static let plafond = "plafond"
     public static let plancher = "plancher"
+    /// Month and day of the year before which a request is filed (F2D: 1 and 31, « avant le 31 janvier »).
+    public static let depotAvantMois = "depot-avant-mois"
+    public static let depotAvantJour = "depot-avant-jour"
+    /// A new request every so many months, before the period it covers (ANAH ingénierie: 12).
+    public static let renouvellementMois = "renouvellement-mois"
 }
 
 /// A funder's yearly envelope for a dispositif, shared by all operations of the programme.
@@ -166,6 +171,10 @@ public struct Programme: Sendable, Equatable {
     private var ownerIndex: [String: Int] = [:]
     public var defaultBasis: Basis
     public var location: SourceLocation?
+    /// The meeting of the Comité régional des financeurs the plans are prepared for, if known.
+    public var committeeDay: Day?
+    /// Who certifies the plans on the owners' behalf ("Le président, …"), if given.
+    public var signatory: String?
 
     public init(
         id: String, name: String, firstYear: Int, lastYear: Int, referenceDay: Day,

@@ -104,6 +104,8 @@ public enum ParameterName {
     public static let pvdChefDeProjetQuotiteMin = "pvd-chef-de-projet-quotite-min"
     public static let fondsVertAdemeIntegreDepuis = "fonds-vert-ademe-integre"
     public static let fondsVertDemolitionJustifiee = "fonds-vert-demolition-justifiee"
+    public static let dotationsProrogationPreavisMois = "dotations-prorogation-preavis-mois"
+    public static let epfPortageDureeMaxMois = "epf-portage-duree-max-mois"
 
     /// What goes unchecked when a programme parameter is « à fournir » (said to the user).
     public static func unchecked(by name: String) -> String {
@@ -126,6 +128,8 @@ public enum ParameterName {
         switch name {
         case fctvaTaux: return "le FCTVA n'est pas calculé"
         case probabiliteEnvisage, probabiliteSollicite: return "la simulation compte ces aides comme certaines"
+        case dotationsProrogationDemarrageMois, dotationsProrogationAchevementMois, dotationsProrogationPreavisMois, epfPortageDureeMaxMois:
+            return "l'échéancier ne donne pas ces dates"
         default: return "la trésorerie ne prévoit pas ces versements"
         }
     }
@@ -139,8 +143,9 @@ public enum ParameterName {
         pvdChefDeProjetAnahPlafond, anahChefDeProjetTaux, anahChefDeProjetAssietteMax, leaderTauxMax,
         dotationsDelaiDemarrageMois, dotationsDelaiAchevementMois, versementAvanceEtat, versementAcomptesPlafondEtat,
         versementAvanceAutres, versementAcomptesPlafondAutres, probabiliteEnvisage, probabiliteSollicite,
-        dotationsProrogationDemarrageMois, dotationsProrogationAchevementMois, dotationsTauxMinIndicatif, detrAidesPubliquesPlafond,
+        dotationsTauxMinIndicatif, detrAidesPubliquesPlafond,
         partMaitreOuvrageRenovationEcoles, versementAcomptesPlafondGarantie, versementAcomptesPlafondLong, versementDureeLongueMois,
         pvdChefDeProjetQuotiteMin, fondsVertAdemeIntegreDepuis, fondsVertDemolitionJustifiee,
+        dotationsProrogationDemarrageMois, dotationsProrogationAchevementMois, dotationsProrogationPreavisMois, epfPortageDureeMaxMois,
     ]
 }

@@ -12,6 +12,26 @@ public enum WorkbookRenderer {
     static let moneyFormat = "#,##0.00 \"€\""
     static let rateFormat = "0.00%"
 
+    /// The scale at which the widest block of a sheet printed in blocks fills the page's width:
+    /// a column `w` characters wide is 7w + 5 pixels at 96 dpi, (7w + 5) × 0,265 mm at 100 %;
+    /// A3 landscape leaves about 400 mm, A4 about 277; 10 % kept for the programs' own rounding.
+    static func printScale(_ sheet: SheetModel) -> Int {
+        let width = { (c: Int) in ((sheet.columnWidths[c] ?? 8.43) * 7 + 5) * 0.2646 }
+        let repeated = sheet.repeatColumns.map { $0.reduce(0.0) { $0 + width($1) } } ?? 0
+        let last = sheet.columnWidths.keys.max() ?? 0
+        let edges = [sheet.repeatColumns.map { $0.upperBound + 1 } ?? 0] + sheet.columnBreaks + [last + 1]
+        var widest = 0.0
+        for (from, to) in zip(edges, edges.dropFirst()) where to > from {
+            widest = max(widest, repeated + (from..<to).reduce(0.0) { $0 + width($1) })
+        }
+        let page = (sheet.paperA3 ? 400.0 : 277.0) * (sheet.landscape ? 1 : 0.7)
+        return widest == 0 ? 100 : min(100, Int(page * 0.9 / widest * 100))
+    }
+    /// Whole euros with a dash for zero, for the summaries printed for the committee (the cells
+    /// keep their cents).
+    static let eurosFormat = "#,##0 \"€\";-#,##0 \"€\";\"–\""
+    static let rateOrDashFormat = "0.0%;-0.0%;\"–\""
+
     static func spec(_ style: CellStyle) -> FormatSpec {
         let navy: UInt32 = 0x1F4E79
         let totalGrey: UInt32 = 0xE7E6E6
@@ -39,6 +59,14 @@ public enum WorkbookRenderer {
         case .input: return FormatSpec(background: input, alignment: .center)
         case .inputMoney: return FormatSpec(background: input, numberFormat: moneyFormat)
         case .inputRate: return FormatSpec(background: input, numberFormat: rateFormat)
+        case .euros: return FormatSpec(numberFormat: eurosFormat)
+        case .eurosBold: return FormatSpec(bold: true, numberFormat: eurosFormat)
+        case .eurosTotal: return FormatSpec(bold: true, background: totalGrey, numberFormat: eurosFormat, topBorder: true)
+        case .rateOrDash: return FormatSpec(numberFormat: rateOrDashFormat)
+        case .rateOrDashTotal: return FormatSpec(bold: true, background: totalGrey, numberFormat: rateOrDashFormat, topBorder: true)
+        case .headerCenter: return FormatSpec(bold: true, fontColor: 0xFFFFFF, background: navy, alignment: .center, wrap: true)
+        case .textCenter: return FormatSpec(alignment: .center)
+        case .integerTotal: return FormatSpec(bold: true, background: totalGrey, numberFormat: "0;-0;\"–\"", topBorder: true)
         }
     }
 
@@ -68,6 +96,8 @@ public enum WorkbookRenderer {
         // Formats by style number: an array look-up per cell.
         let formats: [Format] = try CellStyle.allCases.map { try workbook.format(spec($0)) }
         let problem = try workbook.format(FormatSpec(bold: true, fontColor: 0x9C0006, background: 0xFFC7CE))
+        let fill = try workbook.format(FormatSpec(fontColor: 0xFFFFFF, background: 0x2E75B6))
+        let attention = try workbook.format(FormatSpec(background: 0xFFE699))
         try workbook.setProperties(
             title: model.title, subject: model.subject, author: model.author, company: model.author, comments: model.comments,
             created: model.created)
@@ -88,11 +118,22 @@ public enum WorkbookRenderer {
             try sheet.setPrint(
                 landscape: sheetModel.landscape, paperA3: sheetModel.paperA3, fitToWidth: true, repeatRows: sheetModel.repeatRows, header: sheetModel.header,
                 footer: sheetModel.footer)
+            if !sheetModel.columnBreaks.isEmpty {
+                try sheet.printInBlocks(breaks: sheetModel.columnBreaks, repeated: sheetModel.repeatColumns, scale: printScale(sheetModel))
+            }
             for v in sheetModel.listValidations {
                 try sheet.listValidation(firstRow: v.range.firstRow, firstColumn: v.range.firstColumn, lastRow: v.range.lastRow, lastColumn: v.range.lastColumn, values: v.values)
             }
             for h in sheetModel.problemHighlights {
                 try sheet.highlight(firstRow: h.range.firstRow, firstColumn: h.range.firstColumn, lastRow: h.range.lastRow, lastColumn: h.range.lastColumn, formula: h.formula, format: problem)
+            }
+            for h in sheetModel.fills {
+                try sheet.highlight(firstRow: h.range.firstRow, firstColumn: h.range.firstColumn, lastRow: h.range.lastRow, lastColumn: h.range.lastColumn, formula: h.formula, format: fill)
+            }
+            for h in sheetModel.attentionHighlights {
+                try sheet.highlight(
+                    firstRow: h.range.firstRow, firstColumn: h.range.firstColumn, lastRow: h.range.lastRow, lastColumn: h.range.lastColumn, formula: h.formula,
+                    format: attention)
             }
             let mergeStarts = Dictionary(sheetModel.merges.map { ($0.firstRow * 16_384 + $0.firstColumn, $0) }, uniquingKeysWith: { a, _ in a })
             let mergeRows = Set(sheetModel.merges.map(\.firstRow))

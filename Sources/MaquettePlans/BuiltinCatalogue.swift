@@ -43,6 +43,10 @@ enum BuiltinCatalogue {
             - { depuis: 2011-01-01, valeur: 48, reference: "CGCT art. R2334-29 : achèvement dans les 4 ans du commencement d'exécution" }
           dotations-prorogation-achevement-mois:
             - { depuis: 2011-01-01, valeur: 24, reference: "CGCT art. R2334-29 : prorogation de 2 ans au plus" }
+          dotations-prorogation-preavis-mois:
+            - { depuis: 2018-10-01, valeur: 2, reference: "CGCT art. R2334-28 ; préfecture de Vaucluse : demande motivée deux mois avant l'échéance" }
+          epf-portage-duree-max-mois:
+            - { depuis: 2024-01-01, valeur: 120, reference: "Hypothèse : portage foncier EPF jusqu'à 10 ans, la convention de portage fixe la date de rachat (à confirmer)" }
           aides-publiques-plafond:
             - { depuis: 2018-10-01, valeur: 100 %, reference: "Décret n° 2018-514 du 25 juin 2018, art. 10" }
           fctva-taux:
@@ -226,6 +230,8 @@ enum BuiltinCatalogue {
             natures_eligibles: [remuneration, animation]
             roles: [anah-chef-de-projet]
             reference: "ANAH, ingénierie OPAH-RU"
+            parametres:
+              renouvellement-mois: [{ depuis: 2020-01-01, valeur: 12, reference: "ANAH, ingénierie OPAH-RU : une demande chaque année, avant le commencement de la période" }]
           - id: anah.etude-pre-operationnelle
             financeur: anah
             nom: ANAH – étude pré-opérationnelle d'OPAH-RU
@@ -249,6 +255,7 @@ enum BuiltinCatalogue {
             reference: "ANAH, ingénierie OPAH-RU (à confirmer)"
             parametres:
               taux-max: [{ depuis: 2020-01-01, valeur: 50 %, reference: "ANAH, ingénierie (non vérifié)" }]
+              renouvellement-mois: [{ depuis: 2020-01-01, valeur: 12, reference: "ANAH, ingénierie OPAH-RU : une demande chaque année, avant le commencement de la période" }]
           - id: ademe.friches-polluees
             financeur: ademe
             nom: ADEME – reconversion des friches polluées
@@ -313,6 +320,8 @@ enum BuiltinCatalogue {
             regime: collectivite
             reference: "Département du Gers, contrats-cadres 2021-2027 (dépôt avant le 31 janvier)"
             parametres:
+              depot-avant-mois: [{ depuis: 2021-01-01, valeur: 1, reference: "Département du Gers, F2D : dossier déposé avant le 31 janvier de l'année N" }]
+              depot-avant-jour: [{ depuis: 2021-01-01, valeur: 31, reference: "Département du Gers, F2D : dossier déposé avant le 31 janvier de l'année N" }]
               taux-max: [{ depuis: 2021-01-01, valeur: a-fournir, reference: "Grille départementale non publiée" }]
           - id: europe.feder
             financeur: europe

@@ -11,6 +11,7 @@ struct CatalogueReader {
             ParameterName.fipPopulationMax, ParameterName.dotationsDelaiDemarrageMois, ParameterName.dotationsDelaiAchevementMois,
             ParameterName.dotationsProrogationDemarrageMois, ParameterName.dotationsProrogationAchevementMois,
             ParameterName.versementDureeLongueMois,
+            ParameterName.dotationsProrogationPreavisMois, ParameterName.epfPortageDureeMaxMois,
         ]
         let amounts: Set<String> = [
             ParameterName.detrSeuilCommission, ParameterName.pvdChefDeProjetPlafond, ParameterName.pvdChefDeProjetPlafondAvecAnah,
@@ -23,6 +24,7 @@ struct CatalogueReader {
 
     static let dispositifParameterKinds: [String: Kind] = [
         Dispositif.tauxMin: .rate, Dispositif.tauxMax: .rate, Dispositif.plafond: .amount, Dispositif.plancher: .amount,
+        Dispositif.depotAvantMois: .count, Dispositif.depotAvantJour: .count, Dispositif.renouvellementMois: .count,
     ]
 
     let reader: NodeReader

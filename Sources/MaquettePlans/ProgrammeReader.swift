@@ -50,13 +50,19 @@ struct ProgrammeReader {
                 }
             }
         }
+        let committee = f.take("date_comite").flatMap { reader.day($0, "date_comite") }
+        let signatory = f.take("signataire").flatMap { reader.text($0, "signataire") }
         reader.comment(f)
-        reader.finish(f, "le programme", known: ["id", "nom", "periode", "date_reference", "base", "maitres_ouvrage", "commentaire"])
+        reader.finish(
+            f, "le programme", known: ["id", "nom", "periode", "date_reference", "base", "maitres_ouvrage", "date_comite", "signataire", "commentaire"])
         guard let id, let name, let first, let last else { return nil }
-        return Programme(
+        var programme = Programme(
             id: id, name: name, firstYear: first, lastYear: last,
             referenceDay: reference ?? Day(january1: first), maitresOuvrage: owners, defaultBasis: basis,
             location: reader.location(root))
+        programme.committeeDay = committee
+        programme.signatory = signatory
+        return programme
     }
 
     private func readOwner(_ node: Node) -> MaitreOuvrage? {

@@ -69,6 +69,19 @@ extension Worksheet {
         try check(footer.withCString { worksheet_set_footer(handle, $0) }, "pied de page de \(name)")
     }
 
+    /// Prints the sheet in blocks of columns, a page wide each, at `scale` per cent: a page break
+    /// before each of `breaks`, the `repeated` columns at the left of every page. Call after
+    /// ``setPrint`` (it replaces fitting to the page's width, which would ignore the breaks).
+    public func printInBlocks(breaks: [Int], repeated: ClosedRange<Int>?, scale: Int) throws {
+        var list = breaks.map { lxw_col_t($0) } + [0]
+        try check(list.withUnsafeMutableBufferPointer { worksheet_set_v_pagebreaks(handle, $0.baseAddress) }, "sauts de page de \(name)")
+        if let repeated {
+            try check(worksheet_repeat_columns(handle, lxw_col_t(repeated.lowerBound), lxw_col_t(repeated.upperBound)), "impression de \(name)")
+        }
+        worksheet_fit_to_pages(handle, 0, 0)
+        worksheet_set_print_scale(handle, UInt16(max(10, min(400, scale))))
+    }
+
     /// A drop-down list of allowed values on a range.
     public func listValidation(firstRow: Int, firstColumn: Int, lastRow: Int, lastColumn: Int, values: [String]) throws {
         let strings: [UnsafeMutablePointer<CChar>?] = values.map { v in v.withCString { strdup($0) } } + [nil]

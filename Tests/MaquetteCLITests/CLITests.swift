@@ -191,11 +191,12 @@ final class CLITests: XCTestCase {
         addTeardownBlock { try? FileManager.default.removeItem(atPath: target) }
         let r = try run(["exporter", root.path, "-o", target])
         XCTAssertEqual(r.status, 0, r.stderr)
-        XCTAssertEqual(r.stdout, "Classeur écrit : \(target) (1 opération, 6 feuilles).\n")
+        XCTAssertEqual(r.stdout, "Classeur écrit : \(target) (1 opération, 10 feuilles).\n")
         XCTAssertEqual(r.stderr, "Attention : 1 erreur dans les plans ; le classeur est un projet (voir la feuille Contrôles, ou `maquette verifier`).\n")
-        let checks = try unzip(target, "xl/worksheets/sheet5.xml")
+        let checks = try unzip(target, "xl/worksheets/sheet7.xml")
         XCTAssertTrue(checks.contains("PROJET : 1 règle(s) enfreinte(s)"), checks)
-        XCTAssertTrue(checks.contains("<t>part-maitre-ouvrage</t>"))
+        // The rule by its name, not its id.
+        XCTAssertTrue(checks.contains("<t>Participation minimale du maître d'ouvrage (20 % ou 30 % des financements publics, ou la part abaissée par le préfet)</t>"), checks)
     }
 
     func testExportRefusesUnreadablePlansAndKeepsThePreviousWorkbook() throws {
@@ -226,10 +227,14 @@ final class CLITests: XCTestCase {
         // Under a French locale libxlsxwriter would write `667500,5`: the bytes must not change.
         XCTAssertEqual(try run(["export", "Plans", "-o", b], environment: ["LANG": "fr_FR.UTF-8", "LC_ALL": "fr_FR.UTF-8"]).status, 0)
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: a)), try Data(contentsOf: URL(fileURLWithPath: b)))
-        // SOURCE_DATE_EPOCH fixes the date: 1 700 000 000 s is 2023-11-14.
+        // SOURCE_DATE_EPOCH fixes the date and the creation instant: 1 700 000 000 s is 2023-11-14 22:13:20.
         let c = folder.appendingPathComponent("c.xlsx").path
         XCTAssertEqual(try run(["export", "Plans", "-o", c], environment: ["SOURCE_DATE_EPOCH": "1700000000"]).status, 0)
-        XCTAssertTrue(try unzip(c, "docProps/core.xml").contains("<dcterms:created xsi:type=\"dcterms:W3CDTF\">2023-11-14T00:00:00Z</dcterms:created>"))
+        XCTAssertTrue(try unzip(c, "docProps/core.xml").contains("<dcterms:created xsi:type=\"dcterms:W3CDTF\">2023-11-14T22:13:20Z</dcterms:created>"))
+        // --date wins over it.
+        XCTAssertEqual(try run(["export", "Plans", "-o", c, "--date", "16/03/2027"], environment: ["SOURCE_DATE_EPOCH": "1700000000"]).status, 0)
+        XCTAssertTrue(try unzip(c, "docProps/core.xml").contains("<dcterms:created xsi:type=\"dcterms:W3CDTF\">2027-03-16T00:00:00Z</dcterms:created>"))
+        XCTAssertEqual(try run(["export", "Plans", "-o", c], environment: ["SOURCE_DATE_EPOCH": "demain"]).status, 64)
         // A folder as destination gets <programme>.xlsx.
         XCTAssertEqual(try run(["export", "Plans", "-o", folder.path]).status, 0)
         XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent("pvd-fleurance-lectoure.xlsx").path))
@@ -291,11 +296,11 @@ final class CLITests: XCTestCase {
         let target = folder.appendingPathComponent("s.xlsx").path
         let r = try run(["exporter", "Plans", "-o", target, "--scenario", "dsil-refusee-halle", "--scenario", "pire-cas", "--tirages", "200", "--graine", "3"])
         XCTAssertEqual(r.status, 0, r.stderr)
-        XCTAssertTrue(r.stdout.contains("(9 opérations, 16 feuilles)"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("(9 opérations, 20 feuilles)"), r.stdout)
         let workbook = try unzip(target, "xl/workbook.xml")
         XCTAssertTrue(workbook.contains("name=\"Scénarios\"") && workbook.contains("name=\"Simulation\""), workbook)
         XCTAssertTrue(try unzip(target, "xl/worksheets/sheet1.xml").contains("scénario : DSIL refusée pour la Halle aux grains (dsil-refusee-halle)"))
-        XCTAssertTrue(try unzip(target, "xl/worksheets/sheet16.xml").contains("200 tirages, graine 3"))
+        XCTAssertTrue(try unzip(target, "xl/worksheets/sheet19.xml").contains("200 tirages sur le scénario DSIL refusée pour la Halle aux grains (dsil-refusee-halle), graine 3"))
     }
 
     // MARK: optimiser, corriger
@@ -365,7 +370,7 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(sheets.status, 64)
         XCTAssertEqual(
             sheets.stderr,
-            "erreur : --feuilles : feuille inconnue « toto » ; feuilles : synthese, operations, financeurs, echeancier, controles, graphiques\n  Aide : « maquette exporter --help ».\n"
+            "erreur : --feuilles : feuille inconnue « toto » ; feuilles : synthese, operations, financeurs, demandes, echeancier, calendrier, controles, graphiques, echeances\n  Aide : « maquette exporter --help ».\n"
         )
         let help = try run(["--help"])
         XCTAssertEqual(help.status, 0)

@@ -2,9 +2,15 @@
 """LibreOffice recalculates the exported workbook; every formula must give the value Maquette
 stored, and the Synthèse must give Maquette's own figures (`verifier --format json`) to the cent.
 
-Usage: check_recalc.py MAQUETTE PLANS_DIR [SCENARIO ...]
+Usage: check_recalc.py MAQUETTE PLANS_DIR [--evolutions] [SCENARIO ...]
 With scenarios, the workbook shows the first one, compares all of them (Scénarios sheet) and carries
 a Monte-Carlo sheet; the Synthèse is then checked against `verifier --scenario FIRST`.
+Without scenarios it also edits input cells of the exported workbook as a finance officer would
+(an amount, a status, a rate), has LibreOffice recalculate, and checks the dependent cells on every
+sheet against figures worked by hand and against `verifier` on the same edit made in the plan files.
+With --evolutions, the workbook also carries an Évolutions sheet (`exporter --depuis`) against a
+copy of the plans whose amounts were changed, so that its formulas are recalculated too.
+Every workbook carries the Échéances sheet.
 Prints `recalc: N passed, M failed` and exits 1 on any failure.
 """
 import csv
@@ -74,6 +80,25 @@ def tamper(src, dst, path, address, value):
             zout.writestr(item, data)
 
 
+def edit_inputs(src, dst, edits):
+    """Copies the workbook with input cells changed: {sheet XML path: [(address, number or text)]}.
+    Cached values of formulas are left stale: LibreOffice must recompute them."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename in edits:
+                text = data.decode("utf-8")
+                for address, value in edits[item.filename]:
+                    if isinstance(value, str):
+                        pattern = r'(<c r="%s"[^>]*t="inlineStr"><is><t>)[^<]*(</t></is></c>)' % address
+                    else:
+                        pattern = r'(<c r="%s"[^>]*><v>)[^<]*(</v></c>)' % address
+                    text, n = re.subn(pattern, lambda m: m.group(1) + str(value) + m.group(2), text)
+                    assert n == 1, "input cell %s not found in %s" % (address, item.filename)
+                data = text.encode("utf-8")
+            zout.writestr(item, data)
+
+
 def recalculated(xlsx, workdir):
     profile = os.path.join(workdir, "profile")
     os.makedirs(os.path.join(profile, "user"), exist_ok=True)
@@ -103,21 +128,46 @@ def number(text):
 
 def main():
     maquette, plans, scenarios = sys.argv[1], sys.argv[2], sys.argv[3:]
+    evolutions = "--evolutions" in scenarios
+    scenarios = [s for s in scenarios if s != "--evolutions"]
     export_extra = [a for s in scenarios for a in ("--scenario", s)] + (["--tirages", "300"] if scenarios else [])
     verify_extra = ["--scenario", scenarios[0]] if scenarios else []
     work = tempfile.mkdtemp(prefix="maquette-recalc-")
     passed, failed = 0, 0
     try:
+        if evolutions:
+            # The former plans: every `montant: N` of the operations a tenth lower.
+            former = os.path.join(work, "plans-precedents")
+            shutil.copytree(plans, former)
+            folder = os.path.join(former, "operations")
+            for name in os.listdir(folder):
+                path = os.path.join(folder, name)
+                with open(path, encoding="utf-8") as f:
+                    text = f.read()
+                text = re.sub(r"montant: (\d[\d ]*\d)\b", lambda m: "montant: %d" % (int(m.group(1).replace(" ", "")) * 9 // 10), text)
+                with open(path, "w", encoding="utf-8") as f:
+                    f.write(text)
+            export_extra += ["--depuis", former]
         book = os.path.join(work, "classeur.xlsx")
         subprocess.run([maquette, "exporter", plans, "-o", book] + export_extra, check=True, capture_output=True)
         report = json.loads(subprocess.run([maquette, "verifier", plans, "--format", "json"] + verify_extra, capture_output=True, text=True).stdout)
         cells, paths = formulas(book)
+        for required in ["Échéances"] + (["Évolutions"] if evolutions else []):
+            if not cells.get(required):
+                print("FAIL sheet %s has no formula" % required)
+                failed += 1
 
         # The canary: the grand total of public aid, stored wrong in a copy, must come back right.
         synthesis = cells["Synthèse"]
+        heading = synthesis_columns(texts(book, paths["Synthèse"]))
         total_row = max(r for (r, c) in synthesis)
-        canary = (total_row, 13)
-        address = "%s%d" % ("N", total_row + 1)
+        canary = (total_row, heading["Total des aides publiques"])
+        letters = ""
+        n = canary[1] + 1
+        while n:
+            n, rem = divmod(n - 1, 26)
+            letters = chr(65 + rem) + letters
+        address = "%s%d" % (letters, total_row + 1)
         tampered = os.path.join(work, "copie.xlsx")
         tamper(book, tampered, paths["Synthèse"], address, "1")
         grid = recalculated(tampered, work)
@@ -145,8 +195,9 @@ def main():
 
         # Maquette's own figures, to the cent.
         rows = grid["Synthèse"]
-        columns = {"depenses_ht": 3, "depenses_ttc": 4, "aides_publiques": 13, "autofinancement": 17,
-                   "part_maitre_ouvrage": 18, "emprunt": 16, "fctva": 22}
+        columns = {"depenses_ht": heading["Coût HT"], "depenses_ttc": heading["Coût TTC"], "aides_publiques": heading["Total des aides publiques"],
+                   "autofinancement": heading["Autofinancement"], "part_maitre_ouvrage": heading["Part du maître d'ouvrage"],
+                   "emprunt": heading["Emprunt"], "fctva": heading["FCTVA attendu"]}
         for op in report["operations"]:
             row = next((r for r in rows if len(r) > 1 and r[1] == op["id"]), None)
             if row is None:
@@ -159,10 +210,213 @@ def main():
                 else:
                     failed += 1
                     print("FAIL %s %s: verifier %s, workbook %s" % (op["id"], key, op[key], row[c]))
+        if not scenarios:
+            p, f = check_edits(maquette, plans, book, paths, grid, work, heading)
+            passed += p
+            failed += f
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print("recalc: %d passed, %d failed" % (passed, failed))
     sys.exit(1 if failed else 0)
+
+
+HALLE = "Restructuration de la Halle"
+ECOLE = "Tiers-lieu dans l'ancienne"
+
+
+SYNTHESIS_HEADER_ROW = 3
+
+
+def synthesis_columns(cells):
+    """The Synthèse's columns by heading, read from the exported file (headings are plain text)."""
+    return {text: c for (r, c), text in cells.items() if r == SYNTHESIS_HEADER_ROW}
+
+
+def texts(xlsx, path):
+    """{(row, column): text} of the inline strings of one sheet."""
+    with zipfile.ZipFile(xlsx) as z:
+        root = ET.fromstring(z.read(path))
+    out = {}
+    for c in root.iter("{%s}c" % NS["m"]):
+        t = c.find("m:is/m:t", NS)
+        if t is not None:
+            m = re.match(r"([A-Z]+)(\d+)", c.get("r"))
+            out[(int(m.group(2)) - 1, column_index(m.group(1)))] = t.text or ""
+    return out
+
+
+def find_row(rows, column, text, start=0):
+    """The first row from `start` whose cell in `column` is `text` (or starts with it, for `text…`)."""
+    for r in range(start, len(rows)):
+        cell = rows[r][column] if column < len(rows[r]) else ""
+        if cell == text or (text.endswith("…") and cell.startswith(text[:-1])):
+            return r
+    raise AssertionError("no row with %r in column %d" % (text, column))
+
+
+def check_edits(maquette, plans, book, paths, before, work, col):
+    """The Halle's works go from 1 150 000 to 1 250 000 € HT, its DSIL (450 000 €) is refused, and
+    the Région's rate on the école Bladé goes from 20 % to 40 %. Figures worked by hand:
+
+    Halle aux grains (Lectoure, FCTVA N+2, rate 16,404 %):
+      works 2027 = ROUND(1 250 000 × 700 000 / 1 150 000) = 760 869,57; 2028 = 489 130,43
+      cost HT 40 000 + 130 000 + 1 250 000 + 180 000 = 1 600 000; TTC × 1,2 = 1 920 000
+      HT by year: 2026 105 000; 2027 65 000 + 760 869,57 = 825 869,57; 2028 489 130,43 + 180 000 = 669 130,43
+      VAT on the works 250 000, split down: 2027 ⌊250 000 × 760 869,57 / 1 250 000⌋ = 152 173,91, 2028 97 826,09
+      TTC 2027: 78 000 (maîtrise d'œuvre) + 913 043,48 = 991 043,48; 2028: 586 956,52 + 216 000 = 802 956,52
+      resources without the DSIL: DETR 300 000 + Région 225 000 + Département 75 000 = 600 000 of aid;
+      own funds (solde) 1 600 000 − 600 000 = 1 000 000; aid rate 37,5 %; owner's share 1 000 000 / 1 600 000 = 62,5 %
+      FCTVA: the studies (TTC 48 000) count in 2027, the works' start (arrêté du 30 décembre 2020, art. 2):
+      2026 = ROUND(78 000 × 16,404 %) = 12 795,12 (maîtrise d'œuvre); eligible TTC 2027 = 991 043,48 + 48 000
+      = 1 039 043,48; FCTVA 2027: 12 795,12 + ROUND(913 043,48 × 16,404 %) = 149 775,65 + ROUND(48 000 ×
+      16,404 %) = 7 873,92 → 170 444,69;
+      2028: ROUND(586 956,52 × 16,404 %) = 96 284,35 + 35 432,64 = 131 716,99; total 314 956,80 (was 295 272,00)
+    École Bladé: Région 40 % × 1 000 000 = 400 000, over the Bourgs-Centres cap of 30 % (1 error); aid
+      667 500 + 200 000 = 867 500; own funds 132 500, 13,25 % of public financing: under the 20 %
+      minimum (a 2nd error)
+    Programme: cost HT 9 410 000 + 100 000 = 9 510 000; aid 5 993 100 − 450 000 + 200 000 = 5 743 100
+    """
+    passed, failed = 0, 0
+    halle, ecole = before[HALLE], before[ECOLE]
+    works = find_row(halle, 0, "Travaux de restructuration de la halle")
+    dsil = find_row(halle, 1, "Dotation de soutien à l'investissement local (DSIL)")
+    region = find_row(ecole, 0, "Région Occitanie")
+    edited = os.path.join(work, "modifie.xlsx")
+    edit_inputs(book, edited, {
+        paths[HALLE]: [("C%d" % (works + 1), 1250000), ("G%d" % (dsil + 1), "refusé")],
+        paths[ECOLE]: [("E%d" % (region + 1), 0.4)],
+    })
+    out = os.path.join(work, "modifie")
+    os.makedirs(out)
+    grid = recalculated(edited, out)
+
+    def check(sheet, row, column, expected, what):
+        nonlocal passed, failed
+        rows = grid[sheet]
+        got = rows[row][column] if row < len(rows) and column < len(rows[row]) else ""
+        if isinstance(expected, str):
+            ok = got == expected
+        else:
+            try:
+                ok = abs(number(got) - expected) <= 0.005
+            except ValueError:
+                ok = False
+        if ok:
+            passed += 1
+        else:
+            failed += 1
+            print("FAIL after the edits, %s: %s!%s%d is %r, worked by hand %r" % (what, sheet, chr(65 + column), row + 1, got, expected))
+
+    def old(sheet, row, column):
+        return number(before[sheet][row][column])
+
+    # The Halle's own sheet: the split follows the amount, the totals, the balance, the FCTVA.
+    h = grid[HALLE]
+    check(HALLE, works, 7, 760869.57, "works 2027")
+    check(HALLE, works, 8, 489130.43, "works 2028")
+    total = find_row(h, 0, "Total des dépenses")
+    check(HALLE, total, 2, 1600000, "cost HT")
+    check(HALLE, total, 4, 1920000, "cost TTC")
+    check(HALLE, total, 6, 105000, "HT 2026")
+    check(HALLE, total, 7, 825869.57, "HT 2027")
+    check(HALLE, total, 8, 669130.43, "HT 2028")
+    check(HALLE, total + 1, 6, 126000, "TTC 2026")
+    check(HALLE, total + 1, 7, 991043.48, "TTC 2027")
+    check(HALLE, total + 1, 8, 802956.52, "TTC 2028")
+    solde = find_row(h, 1, "Autofinancement (reste à financer)")
+    check(HALLE, solde, 5, 1000000, "own funds (solde)")
+    check(HALLE, find_row(h, 0, "Écart ressources − dépenses…"), 5, 0, "balance")
+    check(HALLE, find_row(h, 0, "Aides publiques"), 5, 600000, "public aid")
+    check(HALLE, find_row(h, 0, "Taux d'aide publique…"), 5, 0.375, "aid rate")
+    check(HALLE, find_row(h, 0, "Part du maître d'ouvrage dans les financements publics"), 5, 0.625, "owner's share")
+    check(HALLE, find_row(h, 0, "dont autofinancement"), 5, 1000000, "own funds in the owner's share")
+    check(HALLE, find_row(h, 0, "dont emprunts…"), 5, 0, "loans in the owner's share")
+    check(HALLE, find_row(h, 0, "FCTVA attendu"), 5, 314956.80, "FCTVA")
+    y2027 = find_row(h, 0, "2027", find_row(h, 0, "Année de dépense"))
+    check(HALLE, y2027, 1, 1039043.48, "eligible TTC 2027")
+    check(HALLE, y2027, 2, 2029, "FCTVA 2027 received")
+    check(HALLE, y2027, 3, 170444.69, "FCTVA 2027")
+    check(HALLE, y2027 + 1, 3, 131716.99, "FCTVA 2028")
+    check(HALLE, find_row(h, 0, "Le plan de financement est équilibré…"), 2, "respectée", "balance verdict")
+    check(HALLE, find_row(h, 0, "Participation minimale du maître d'ouvrage…"), 2, "respectée", "owner's share verdict")
+
+    # The école Bladé: the Région's amount follows its rate, the owner's share breaks the rule.
+    e = grid[ECOLE]
+    check(ECOLE, region, 5, 400000, "Région amount")
+    check(ECOLE, find_row(e, 1, "Autofinancement (reste à financer)"), 5, 132500, "own funds (solde)")
+    check(ECOLE, find_row(e, 0, "Part du maître d'ouvrage dans les financements publics"), 5, 0.1325, "owner's share")
+    check(ECOLE, find_row(e, 0, "Participation minimale du maître d'ouvrage…"), 2, "non respectée", "owner's share verdict")
+    check(ECOLE, find_row(e, 0, "Taux minimal et maximal de chaque dispositif…"), 2, "non respectée", "rate cap verdict")
+
+    # The Synthèse reads both sheets.
+    s = grid["Synthèse"]
+    hr, er = find_row(s, 1, "halle-aux-grains"), find_row(s, 1, "ecole-blade")
+    for heading, value in [("Coût HT", 1600000), ("DETR", 300000), ("DSIL et autres dotations", 0), ("Total des aides publiques", 600000),
+                           ("Autofinancement", 1000000), ("Part du maître d'ouvrage", 1000000), ("FCTVA attendu", 314956.80), ("Erreurs", 0)]:
+        check("Synthèse", hr, col[heading], value, "Halle " + heading)
+    for heading, value in [("Région", 400000), ("Total des aides publiques", 867500), ("Part du maître d'ouvrage", 132500), ("Erreurs", 2)]:
+        check("Synthèse", er, col[heading], value, "école Bladé " + heading)
+    check("Synthèse", find_row(s, 0, "Sous-total Commune de Lectoure"), col["Coût HT"], 4300000, "Lectoure cost HT")
+    grand = find_row(s, 0, "Total du programme")
+    check("Synthèse", grand, col["Coût HT"], 9510000, "programme cost HT")
+    check("Synthèse", grand, col["Total des aides publiques"], 5743100, "programme public aid")
+    check("Synthèse", grand, col["Erreurs"], 2, "programme errors")
+
+    # Contrôles counts it; Graphiques, Financeurs and Échéancier follow.
+    check("Contrôles", 2, 0, "PROJET : 2 règle(s) enfreinte(s) ; les plans doivent être corrigés avant le comité.", "Contrôles count")
+    g = grid["Graphiques"]
+    check("Graphiques", find_row(g, 0, HALLE), 1, 300000, "Halle DETR")
+    check("Graphiques", find_row(g, 0, HALLE), 2, 0, "Halle DSIL")
+    mix = find_row(g, 0, "DSIL et autres dotations", find_row(g, 0, "Financement du programme"))
+    check("Graphiques", mix, 1, old("Graphiques", mix, 1) - 450000, "programme DSIL")
+    f = grid["Financeurs"]
+    dsil_2026 = next(r for r in range(len(f)) if len(f[r]) > 2 and f[r][1] == "Dotation de soutien à l'investissement local (DSIL)" and f[r][2] == "2026")
+    check("Financeurs", dsil_2026, 4, old("Financeurs", dsil_2026, 4) - 450000, "DSIL 2026 requested")
+    d = grid["Demandes"]
+    halle_dsil = next(r for r in range(len(d)) if len(d[r]) > 5 and d[r][1] == "Dotation de soutien à l'investissement local (DSIL)"
+                      and d[r][2] == "Restructuration de la Halle aux grains")
+    check("Demandes", halle_dsil, 5, "refusé", "Halle DSIL status")
+    c = grid["Calendrier"]
+    year_column = c[3].index("2027")
+    check("Calendrier", find_row(c, 0, "Restructuration de la Halle aux grains"), year_column, 825869.57, "Halle HT 2027")
+    sched = grid["Échéancier"]
+    def lectoure(year):
+        return next(r for r in range(len(sched)) if sched[r][:2] == ["Commune de Lectoure", str(year)])
+    check("Échéancier", lectoure(2027), 2, old("Échéancier", lectoure(2027), 2) + 60869.57, "Lectoure HT 2027")
+    check("Échéancier", lectoure(2027), 3, old("Échéancier", lectoure(2027), 3) + 73043.48, "Lectoure TTC 2027")
+    check("Échéancier", lectoure(2029), 5, old("Échéancier", lectoure(2029), 5) + 11982.05, "Lectoure FCTVA 2029")
+    check("Échéancier", lectoure(2030), 5, old("Échéancier", lectoure(2030), 5) + 7702.75, "Lectoure FCTVA 2030")
+
+    # The same edits in the plan files: `verifier` must give the workbook's figures.
+    edited_plans = os.path.join(work, "plans")
+    shutil.copytree(plans, edited_plans)
+    def replace(path, old_text, new_text):
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
+        assert old_text in text, old_text
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(text.replace(old_text, new_text, 1))
+    halle_yaml = os.path.join(edited_plans, "operations", "halle-aux-grains.yaml")
+    replace(halle_yaml, "montant_ht: 1 150 000\n    annees: { 2027: 700 000, 2028: 450 000 }",
+            "montant_ht: 1 250 000\n    annees: { 2027: \"760 869,57\", 2028: \"489 130,43\" }")
+    replace(halle_yaml, "statut: sollicite\n    depot: 2026-02-20", "statut: refuse\n    depot: 2026-02-20")
+    replace(os.path.join(edited_plans, "operations", "ecole-blade.yaml"), "taux: 20 %", "taux: 40 %")
+    report = json.loads(subprocess.run([maquette, "verifier", edited_plans, "--format", "json"], capture_output=True, text=True).stdout)
+    if len(report["operations"]) != len(before["Synthèse"]) and len(report["operations"]) < 9:
+        print("FAIL verifier could not read the edited plans: %s" % report["diagnostics"][:2])
+        failed += 1
+    if report["resume"]["erreurs"] == 2:
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL verifier on the edited plans: %s errors, the workbook 2" % report["resume"]["erreurs"])
+    columns = {"depenses_ht": col["Coût HT"], "depenses_ttc": col["Coût TTC"], "aides_publiques": col["Total des aides publiques"],
+               "part_maitre_ouvrage": col["Part du maître d'ouvrage"], "fctva": col["FCTVA attendu"]}
+    for op in report["operations"]:
+        row = find_row(s, 1, op["id"])
+        for key, column in columns.items():
+            check("Synthèse", row, column, float(op[key]), "verifier %s %s" % (op["id"], key))
+    return passed, failed
 
 
 if __name__ == "__main__":

@@ -29,6 +29,11 @@ public enum CellStyle: Int, Sendable, CaseIterable {
     case text, textBold, textWrap, title, subtitle, section, header, headerRight
     case money, moneyBold, moneyTotal, rate, rateBold, rateTotal, date, year, integer
     case labelTotal, note, input, inputMoney, inputRate
+    /// Whole euros, a dash for zero: the summaries read on paper.
+    case euros, eurosBold, eurosTotal, rateOrDash, rateOrDashTotal, integerTotal
+    /// A heading over short centred values (a status, a year), so that it never runs into the
+    /// right-aligned heading before it.
+    case headerCenter, textCenter
 }
 
 /// What the formula computes, as Maquette worked it out.
@@ -67,8 +72,8 @@ public struct Cell: Sendable, Equatable {
 
     /// A row of column headings; those over figures (`rightAligned(column)`) are aligned right,
     /// as the figures are.
-    public static func headings(_ labels: [String], rightAligned: (Int) -> Bool = { _ in false }) -> [Cell] {
-        labels.enumerated().map { .text($0.element, rightAligned($0.offset) ? .headerRight : .header) }
+    public static func headings(_ labels: [String], centred: Set<Int> = [], rightAligned: (Int) -> Bool = { _ in false }) -> [Cell] {
+        labels.enumerated().map { .text($0.element, centred.contains($0.offset) ? .headerCenter : rightAligned($0.offset) ? .headerRight : .header) }
     }
 }
 
@@ -139,12 +144,20 @@ public struct SheetModel: Sendable {
     public var autofilter: CellRange?
     public var merges: [CellRange] = []
     public var repeatRows: ClosedRange<Int>?
+    /// Printed in blocks of columns, one page wide each: a break before each of these columns,
+    /// `repeatColumns` at the left of every block.
+    public var columnBreaks: [Int] = []
+    public var repeatColumns: ClosedRange<Int>?
     public var landscape = true
     public var header = ""
     public var footer = ""
     public var listValidations: [(range: CellRange, values: [String])] = []
     /// Conditional formats: where `formula` holds, the cell is shown as a problem.
     public var problemHighlights: [(range: CellRange, formula: String)] = []
+    /// Conditional formats: where `formula` holds, the cell is filled (a calendar's bars).
+    public var fills: [(range: CellRange, formula: String)] = []
+    /// Conditional formats: where `formula` holds, the cell is shown as needing attention soon.
+    public var attentionHighlights: [(range: CellRange, formula: String)] = []
     public var charts: [ChartModel] = []
 
     public init(name: String) { self.name = name }
@@ -231,7 +244,7 @@ public struct SheetModel: Sendable {
         var lines = 1
         for (c, cell) in row.enumerated() {
             switch cell.style {
-            case .textWrap, .header, .headerRight, .subtitle: break
+            case .textWrap, .header, .headerRight, .headerCenter, .subtitle: break
             default: continue
             }
             guard case .text(let text) = cell.value else { continue }

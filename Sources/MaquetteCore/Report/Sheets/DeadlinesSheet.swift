@@ -1,0 +1,63 @@
+/// The Échéances sheet: the list of `maquette echeances`, the most pressing first. The days left
+/// are a formula on the list's date, so that the workbook recomputes them; the deadlines already
+/// past are highlighted.
+public struct DeadlinesSheet: Sendable {
+    public static let name = "Échéances"
+    /// Deadlines within this many days are shown as needing attention.
+    static let soonDays = 60
+
+    public struct Input: Sendable {
+        public var deadlines: [Deadline]
+        /// The day the list is made on (the workbook's date).
+        public var today: Day
+
+        public init(deadlines: [Deadline], today: Day) {
+            self.deadlines = deadlines
+            self.today = today
+        }
+    }
+
+    let book: CommitteeWorkbook
+    let input: Input
+
+    func build() -> SheetModel {
+        let list = input.deadlines
+        let lost = list.filter { $0.urgency == .perdue }.count
+        var sheet = book.newSheet(
+            Self.name, title: "Échéances au \(input.today.formatted)",
+            subtitle: lost == 0
+                ? "\(list.count) échéance(s) ; en rouge, celles qui sont dépassées ; en jaune, celles des \(Self.soonDays) prochains jours."
+                : "ATTENTION : \(lost) échéance(s) dépassée(s) font perdre une aide ; en rouge, toutes celles qui sont dépassées ; en jaune, celles des \(Self.soonDays) prochains jours.",
+            lastColumn: 10)
+        sheet.append(
+            Cell.headings(["Échéance", "Jours restants", "État", "Obligation", "Opération", "Financeur", "Dispositif", "Détail", "Référence", "Fichier", "Ligne"]) { $0 == 1 })
+        let first = sheet.nextRow
+        let t = input.today
+        for (i, d) in list.enumerated() {
+            let r = first + i
+            sheet.append([
+                Cell(.date(d.day), .date), .formula("\(A1.cell(r, 0))-DATE(\(t.year),\(t.month),\(t.day))", .number(d.daysLeft), .integer), .text(d.urgency.label),
+                .text(d.kind.label), .text(d.operation ?? ""), .text(d.funder ?? ""), .text(d.dispositif ?? ""), .text(d.title, .textWrap),
+                .text(d.reference, .textWrap), .text(d.location?.file ?? ""), d.location.map { Cell(.integer($0.line), .integer) } ?? .empty,
+            ])
+        }
+        let last = first + list.count - 1
+        if last >= first {
+            sheet.autofilter = CellRange(3, 0, last, 10)
+            // Past and not a decision merely awaited: to act on now.
+            sheet.problemHighlights = [
+                (CellRange(first, 0, last, 10), "AND($\(A1.column(1))\(first + 1)<0,$\(A1.column(2))\(first + 1)<>\"\(Deadline.Urgency.enAttente.label)\")")
+            ]
+            // Due soon: the next two months, as the days left (a formula) say it.
+            let days = "$\(A1.column(1))\(first + 1)"
+            sheet.attentionHighlights = [(CellRange(first, 0, last, 10), "AND(\(days)>=0,\(days)<=\(Self.soonDays))")]
+        } else {
+            sheet.append([.text("Aucune échéance.")])
+        }
+        sheet.frozenRows = 4
+        sheet.repeatRows = 3...3
+        sheet.columnWidths = [0: 12, 1: 10, 2: 22, 3: 24, 4: 22, 5: 24, 6: 24, 7: 60, 8: 40, 9: 36, 10: 7]
+        sheet.fitRowHeights()
+        return sheet
+    }
+}

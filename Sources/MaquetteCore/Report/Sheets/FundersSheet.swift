@@ -1,0 +1,116 @@
+/// Requests by funder, dispositif and year, against the envelopes of the catalogue.
+struct FundersSheet {
+    let book: CommitteeWorkbook
+
+    enum Column {
+        static let funder = 0, dispositif = 1, year = 2, envisaged = 3, solicited = 4, notified = 5, paid = 6, requested = 7, envelope = 8, left = 9
+    }
+    static let headerRow = 3
+
+    func build() -> SheetModel {
+        var sheet = book.newSheet(
+            CommitteeWorkbook.fundersSheet, title: "Demandes par financeur, dispositif et année, face aux enveloppes",
+            subtitle: "Année : celle de l'enveloppe sur laquelle la ligne s'impute (notification, sinon dépôt, sinon début des travaux). Lignes refusées et caduques exclues.",
+            lastColumn: 9)
+        let headers = ["Financeur", "Dispositif", "Année", "Envisagé", "Sollicité", "Notifié", "Versé", "Total demandé", "Enveloppe", "Reste sur l'enveloppe"]
+        sheet.append(Cell.headings(headers) { $0 >= Column.envisaged })
+
+        struct Key: Hashable { let dispositif: String; let year: Int }
+        var sums: [Key: (envisage: Money, sollicite: Money, notifie: Money, verse: Money)] = [:]
+        // With the operation sheets, each amount reads the lines it adds up (their amount and
+        // status), refused and lapsed lines included so that a change of status shows here.
+        var lines: [Key: [(sheet: String, row: Int)]] = [:]
+        let live = book.operationSheets != nil && book.operationLayouts != nil
+        for (i, f) in book.figures.enumerated() {
+            for line in f.counted {
+                guard let d = line.dispositif else { continue }
+                let key = Key(dispositif: d.id, year: EnvelopeRule.year(of: line, in: f))
+                var s = sums[key] ?? (.zero, .zero, .zero, .zero)
+                switch line.line.status {
+                case .envisage: s.envisage += line.amount
+                case .sollicite: s.sollicite += line.amount
+                case .notifie, .verse: s.notifie += line.amount
+                case .refuse, .caduc: break
+                }
+                s.verse += line.line.paid ?? (line.line.status == .verse ? line.amount : .zero)
+                sums[key] = s
+            }
+            if live, let names = book.operationSheets, let layout = book.operationLayouts?[i] {
+                for (index, line) in layout.ordered.enumerated() {
+                    guard let d = line.dispositif else { continue }
+                    let key = Key(dispositif: d.id, year: EnvelopeRule.year(of: line, in: f))
+                    if sums[key] == nil { sums[key] = (.zero, .zero, .zero, .zero) }
+                    lines[key, default: []].append((names[i], layout.firstResource + index))
+                }
+            }
+        }
+        for e in book.plans.catalogue.envelopes where sums[Key(dispositif: e.dispositif, year: e.year)] == nil {
+            sums[Key(dispositif: e.dispositif, year: e.year)] = (.zero, .zero, .zero, .zero)
+        }
+        let catalogue = book.plans.catalogue
+        let keys = sums.keys.sorted {
+            let fa = catalogue.dispositifs[$0.dispositif]?.funder ?? ""
+            let fb = catalogue.dispositifs[$1.dispositif]?.funder ?? ""
+            return (fa, $0.dispositif, $0.year) < (fb, $1.dispositif, $1.year)
+        }
+        typealias R = OperationSheet.ResourceColumn
+        func cell(_ sheet: String, _ row: Int, _ column: Int) -> String { A1.sheet(sheet) + "!" + A1.cell(row, column, absolute: true) }
+        /// The amounts of the key's lines whose status passes `test` (a formula of the status cell).
+        func amount(_ key: Key, _ value: Money, _ test: (String) -> String) -> Cell {
+            guard let refs = lines[key], !refs.isEmpty, refs.count <= CommitteeWorkbook.maximumTerms else { return .money(value) }
+            let terms = refs.map { "IF(\(test(cell($0.sheet, $0.row, R.status))),\(cell($0.sheet, $0.row, R.amount)),0)" }
+            return .formula(terms.joined(separator: "+"), .money(value), .money)
+        }
+        /// What was paid: the "Versé" cell, else the whole amount of a line "versé"; nothing on a
+        /// refused or lapsed line.
+        func paid(_ key: Key, _ value: Money) -> Cell {
+            guard let refs = lines[key], !refs.isEmpty, refs.count <= CommitteeWorkbook.maximumTerms else { return .money(value) }
+            let terms = refs.map { ref in
+                let status = cell(ref.sheet, ref.row, R.status), paid = cell(ref.sheet, ref.row, R.paid)
+                return "IF(\(WorkbookLabels.statusIs([.refuse, .caduc])(status)),0,IF(ISNUMBER(\(paid)),\(paid),IF(\(WorkbookLabels.statusIs([.verse])(status)),\(cell(ref.sheet, ref.row, R.amount)),0)))"
+            }
+            return .formula(terms.joined(separator: "+"), .money(value), .money)
+        }
+        let first = sheet.nextRow
+        for key in keys {
+            let r = sheet.nextRow
+            let s = sums[key]!
+            let d = catalogue.dispositifs[key.dispositif]
+            let total = s.envisage + s.sollicite + s.notifie
+            let envelope = catalogue.envelopes.first { $0.dispositif == key.dispositif && $0.year == key.year }
+            var cells: [Cell] = [
+                .text(d.flatMap { catalogue.funder(of: $0)?.name } ?? ""), .text(d?.name ?? key.dispositif), Cell(.integer(key.year), .year),
+                amount(key, s.envisage, WorkbookLabels.statusIs([.envisage])), amount(key, s.sollicite, WorkbookLabels.statusIs([.sollicite])),
+                amount(key, s.notifie, WorkbookLabels.statusIs([.notifie, .verse])), paid(key, s.verse),
+                .formula("SUM(\(A1.range(r, Column.envisaged, r, Column.notified)))", .money(total), .moneyBold),
+            ]
+            if let envelope {
+                cells.append(.money(envelope.amount))
+                cells.append(.formula("\(A1.cell(r, Column.envelope))-\(A1.cell(r, Column.requested))", .money(envelope.amount - total), .moneyBold))
+            }
+            sheet.append(cells)
+        }
+        let last = sheet.nextRow - 1
+        if last >= first {
+            let totals = keys.reduce(into: [Money](repeating: .zero, count: 5)) { acc, key in
+                let s = sums[key]!
+                acc[0] += s.envisage
+                acc[1] += s.sollicite
+                acc[2] += s.notifie
+                acc[3] += s.verse
+                acc[4] += s.envisage + s.sollicite + s.notifie
+            }
+            sheet.append(
+                [.text("Total", .labelTotal), .text("", .labelTotal), .text("", .labelTotal)]
+                    + (Column.envisaged...Column.requested).map { .formula("SUM(\(A1.range(first, $0, last, $0)))", .money(totals[$0 - Column.envisaged]), .moneyTotal) })
+            sheet.problemHighlights = [(CellRange(first, Column.left, last, Column.left), "AND(ISNUMBER(\(A1.cell(first, Column.left))),\(A1.cell(first, Column.left))<0)")]
+            sheet.autofilter = CellRange(Self.headerRow, 0, last, Column.left)
+        }
+        sheet.frozenRows = 4
+        sheet.repeatRows = Self.headerRow...Self.headerRow
+        for c in Column.envisaged...Column.left { sheet.columnWidths[c] = 16 }
+        sheet.fitColumns(skipRows: [0, 1, 3])
+        sheet.fitRowHeights()
+        return sheet
+    }
+}
