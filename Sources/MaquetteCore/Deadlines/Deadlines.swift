@@ -7,8 +7,11 @@ public enum DeadlineDates {
     /// The day of the attributive decision (arrêté, convention).
     public static func decision(_ line: FundingLine) -> Day? { line.notificationDay }
     /// The commencement d'exécution (first legal act).
+    /// As the dotations count it (CGCT R2334-24 I): the earliest first legal act of the operation
+    /// or of a lot other than studies and land purchase; without one, the works' start.
     public static func commencement(_ operation: Operation) -> Day? {
-        operation.firstLegalAct ?? operation.costs.compactMap(\.firstLegalAct).min() ?? operation.worksStart
+        let acts = [operation.firstLegalAct].compactMap { $0 } + operation.costs.filter { !$0.nature.isStudyOrLand }.compactMap(\.firstLegalAct)
+        return acts.min() ?? operation.worksStart
     }
     /// The forecast completion.
     public static func completion(_ operation: Operation) -> Day? { operation.end }
