@@ -54,11 +54,13 @@ struct DeadlinesCommand: ParsableCommand {
     /// The day the list is made on: `--date`, else SOURCE_DATE_EPOCH, else today (UTC).
     static func today(_ date: String?) throws -> Day {
         if let date { return try Self.parseDay(date, option: "--date") }
-        let seconds = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"].flatMap { Int($0) } ?? Int(Date().timeIntervalSince1970)
-        guard let day = Day(daysSinceEpoch: seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400) else {
-            throw ValidationError("SOURCE_DATE_EPOCH « \(seconds) » donne une date hors de 1900-2200")
+        // The same reading of SOURCE_DATE_EPOCH as the workbook's date (a non-negative number of
+        // seconds, a day from 1970 to 2200), else today.
+        let now = DocumentDate(secondsSinceEpoch: max(0, Int(Date().timeIntervalSince1970)))?.day ?? Day(january1: 2200)
+        switch DocumentDate.resolve(date: nil, sourceDateEpoch: ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"], today: now) {
+        case .success(let found): return found.day
+        case .failure(let error): throw ValidationError(error.description)
         }
-        return day
     }
 
     func run() throws {
@@ -74,13 +76,12 @@ struct DeadlinesCommand: ParsableCommand {
         case .json: text = DeadlinesReport.json(deadlines, today: today) + "\n"
         }
         if let sortie {
-            do {
-                try AtomicFile.write(to: sortie) { try Data(text.utf8).write(to: URL(fileURLWithPath: $0)) }
-            } catch {
-                Console.err("erreur : « \(sortie) » n'a pas pu être écrit : \(error)\n")
-                throw ExitCode(73)
-            }
-            Console.out("Échéancier écrit : \(sortie) (\(deadlines.count) échéance\(deadlines.count > 1 ? "s" : "")).\n")
+            // Through the output policy, as every file Maquette writes: never a plan file, never
+            // a device or a link into the plans (an OutputError says why, with its exit code).
+            let destination = try OutputPolicy(plansFolder: plans.dossier).destination(sortie, kind: .report)
+            try AtomicFile.write(Data(text.utf8), to: destination)
+            Console.out(
+                "Échéancier écrit : \(DiagnosticPrinter.visible(destination.shown, singleLine: true)) (\(deadlines.count) échéance\(deadlines.count > 1 ? "s" : "")).\n")
         } else {
             Console.out(text)
         }

@@ -31,9 +31,9 @@ struct DiagnosticPrinter {
     func render(_ d: Diagnostic) -> String {
         var out = ""
         let severity = d.severity == .erreur ? paint("erreur", "1;31") : paint("avertissement", "1;33")
-        let prefix = d.location.map { "\(Self.visible($0.file)):\($0.line):\($0.column): " } ?? ""
+        let prefix = d.location.map { "\(Self.visible($0.file, singleLine: true)):\($0.line):\($0.column): " } ?? ""
         let operation = d.location == nil ? d.operation.map { "(\($0)) " } ?? "" : ""
-        out += "\(paint(prefix, "1"))\(severity): [\(d.rule)] \(Self.visible(operation + d.message))\n"
+        out += "\(paint(prefix, "1"))\(severity): [\(d.rule)] \(Self.visible(Self.shortened(operation + d.message), singleLine: true))\n"
         if let location = d.location, let text = sources[location.file], let line = lines.line(location.line, of: location.file, text: text) {
             let (excerpt, caretColumn) = Self.excerpt(of: line, column: location.column)
             let number = String(location.line)
@@ -41,7 +41,7 @@ struct DiagnosticPrinter {
             out += " \(number) | \(excerpt)\n"
             out += " \(gutter) | \(String(repeating: " ", count: caretColumn - 1))\(paint("^", "1;32"))\n"
         }
-        for note in d.notes { out += "  = \(Self.visible(note))\n" }
+        for note in d.notes { out += "  = \(Self.visible(Self.shortened(note), singleLine: true))\n" }
         return out
     }
 
@@ -85,6 +85,12 @@ struct DiagnosticPrinter {
         return (text, column - start + (start > 0 ? 1 : 0))
     }
 
+    /// A message quoting a huge key or value is cut: the excerpt shows where it is.
+    static func shortened(_ text: String, limit: Int = 400) -> String {
+        guard text.utf8.count > limit * 4 || text.count > limit else { return text }
+        return String(text.prefix(limit)) + "…"
+    }
+
     static func isControl(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x00...0x1F, 0x7F...0x9F: return true
@@ -94,11 +100,16 @@ struct DiagnosticPrinter {
 
     /// `text` with terminal control characters (ESC sequences, C1 codes) replaced by `�`: a plan
     /// or a file name never drives the terminal it is printed on.
-    static func visible(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { isControl($0) && $0 != "\n" && $0 != "\t" }) else { return text }
+    static func visible(_ text: String, singleLine: Bool = false) -> String {
+        func replaced(_ scalar: Unicode.Scalar) -> Bool {
+            if scalar == "\t" { return false }
+            if scalar == "\n" { return singleLine }
+            return isControl(scalar) || TextSafety.isInvisible(scalar)
+        }
+        guard text.unicodeScalars.contains(where: replaced) else { return text }
         var out = ""
         for scalar in text.unicodeScalars {
-            out.unicodeScalars.append(isControl(scalar) && scalar != "\n" && scalar != "\t" ? "\u{FFFD}" : scalar)
+            out.unicodeScalars.append(replaced(scalar) ? (scalar == "\n" ? "↵" : "\u{FFFD}") : scalar)
         }
         return out
     }
@@ -124,30 +135,55 @@ struct DiagnosticPrinter {
     }
 }
 
-/// The byte offsets where each line of a file starts, computed once per file.
+/// Where each line of a file starts and ends, computed once per file, with libyaml's line breaks:
+/// LF, CR LF, a lone CR, NEL (U+0085), and the line and paragraph separators (U+2028, U+2029).
 final class LineIndex: @unchecked Sendable {
-    private var starts: [String: [Int]] = [:]
+    private var lines: [String: [(start: Int, end: Int)]] = [:]
     private let lock = NSLock()
+
+    static func lines(of bytes: UnsafeBufferPointer<UInt8>) -> [(start: Int, end: Int)] {
+        var found: [(start: Int, end: Int)] = []
+        var start = 0
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            var length = 0
+            if b == 0x0A {
+                length = 1
+            } else if b == 0x0D {
+                length = i + 1 < bytes.count && bytes[i + 1] == 0x0A ? 2 : 1
+            } else if b == 0xC2, i + 1 < bytes.count, bytes[i + 1] == 0x85 {
+                length = 2
+            } else if b == 0xE2, i + 2 < bytes.count, bytes[i + 1] == 0x80, bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9 {
+                length = 3
+            }
+            if length > 0 {
+                found.append((start, i))
+                i += length
+                start = i
+            } else {
+                i += 1
+            }
+        }
+        found.append((start, bytes.count))
+        return found
+    }
 
     func line(_ number: Int, of file: String, text: String) -> String? {
         guard number >= 1 else { return nil }
         var text = text
         return text.withUTF8 { bytes -> String? in
             lock.lock()
-            let offsets: [Int]
-            if let known = starts[file] {
-                offsets = known
+            let known: [(start: Int, end: Int)]
+            if let cached = lines[file] {
+                known = cached
             } else {
-                var found = [0]
-                for i in bytes.indices where bytes[i] == 10 { found.append(i + 1) }
-                starts[file] = found
-                offsets = found
+                known = Self.lines(of: bytes)
+                lines[file] = known
             }
             lock.unlock()
-            guard number <= offsets.count else { return nil }
-            let start = offsets[number - 1]
-            var end = number < offsets.count ? offsets[number] - 1 : bytes.count
-            if end > start && bytes[end - 1] == 13 { end -= 1 }
+            guard number <= known.count else { return nil }
+            let (start, end) = known[number - 1]
             return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
         }
     }

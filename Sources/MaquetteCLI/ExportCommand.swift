@@ -48,6 +48,10 @@ struct ExportCommand: ParsableCommand {
 
     static let deadlinesSheet = "echeances"
 
+    func validate() throws {
+        if let tirages, !MonteCarlo.drawRange.contains(tirages) { throw ValidationError("--tirages : entre 1 et 1 000 000") }
+    }
+
     func run() throws {
         let given = try date.map { text in
             guard let day = DocumentDate.day(text) else { throw ValidationError("--date : date illisible « \(text) » ; écrivez JJ/MM/AAAA, par exemple 27/11/2026") }
@@ -148,7 +152,7 @@ struct ExportCommand: ParsableCommand {
             throw ExitStatus.cannotWrite.code
         }
         clock.report()
-        Console.out("Classeur écrit : \(target) (\(selected.operations.count) opération\(selected.operations.count > 1 ? "s" : ""), \(model.sheets.count) feuilles).\n")
+        Console.out("Classeur écrit : \(DiagnosticPrinter.visible(target, singleLine: true)) (\(selected.operations.count) opération\(selected.operations.count > 1 ? "s" : ""), \(model.sheets.count) feuille\(model.sheets.count > 1 ? "s" : "")).\n")
         let errors = diagnostics.filter { $0.severity == .erreur }.count
         if errors > 0 {
             Console.err(

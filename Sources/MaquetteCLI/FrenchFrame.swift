@@ -17,17 +17,17 @@ extension Maquette {
             } catch let error as ValidationError {
                 // A misuse found while running: named with the subcommand, not the root.
                 let name = type(of: command).configuration.commandName.map { "maquette \($0)" } ?? "maquette"
-                Console.err("erreur : \(error.description)\n  Aide : « \(name) --help ».\n")
+                Console.err("erreur : \(DiagnosticPrinter.visible(error.description, singleLine: true))\n  Aide : « \(name) --help ».\n")
                 ExitStatus.usage.exit()
             } catch let error as OutputError {
                 // A destination refused by the output policy (a misuse), or a write that failed.
-                Console.err("erreur : \(error.description)\n")
+                Console.err("erreur : \(DiagnosticPrinter.visible(error.description, singleLine: true))\n")
                 (error.kind == .refused ? ExitStatus.usage : .cannotWrite).exit()
             }
             ExitStatus.success.exit()
         } catch {
             let code = exitCode(for: error)
-            let text = FrenchFrame.translate(fullMessage(for: error))
+            let text = DiagnosticPrinter.visible(FrenchFrame.translate(fullMessage(for: error)))
             if code == .success {
                 if !text.isEmpty { Console.out(text.hasSuffix("\n") ? text : text + "\n") }
             } else if !text.isEmpty {

@@ -34,7 +34,9 @@ struct GenerateCommand: ParsableCommand {
         }
         var named = output
         while named.count > 1 && named.hasSuffix("/") { named.removeLast() }
-        let target = try OutputPolicy(plansFolder: named).destination(named, kind: .generatedProgramme)
+        // The new programme is no plans folder yet: only existing ones (with a programme.yaml) are
+        // protected, so an empty folder may receive it.
+        let target = try OutputPolicy(plansFolder: "").destination(named, kind: .generatedProgramme)
         let files = SyntheticProgramme(operations: operations, seed: graine).files()
         let bar = ProgressBar(total: files.count, label: "Fichiers")
         try AtomicFolder.write(to: target.path, shown: named) { folder in
@@ -45,6 +47,6 @@ struct GenerateCommand: ParsableCommand {
             }
         }
         bar.finish()
-        Console.out("Programme synthétique écrit dans \(output) : \(operations) opérations, graine \(graine).\n")
+        Console.out("Programme synthétique écrit dans \(DiagnosticPrinter.visible(output, singleLine: true)) : \(operations) opérations, graine \(graine).\n")
     }
 }

@@ -56,6 +56,9 @@ struct OptimizeCommand: ParsableCommand {
         let policy = OutputPolicy(plansFolder: plans.dossier)
         let scenarioFile = try scenarioDestination(output, default: "optimise.yaml", policy: policy)
         let lpFile = try lp.map { try policy.destination($0, kind: .linearProgram) }
+        if let lpFile, let scenarioFile, lpFile.path == scenarioFile.path {
+            throw ValidationError("--lp et -o désignent le même fichier « \(lpFile.shown) » : donnez deux fichiers différents")
+        }
         let optimizer = FundingOptimizer(plans: p, goal: .leastOwnShare(weights: weights))
         if let lpFile {
             try AtomicFile.write(Data(optimizer.linearProgram.cplexLP.utf8), to: lpFile)

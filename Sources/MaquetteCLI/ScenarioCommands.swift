@@ -35,7 +35,8 @@ func loadReference(_ reference: String, folder: String) throws -> (title: String
         DiagnosticPrinter.reportUnreadable(former, closing: "\nLes plans de la référence « \(reference) » ne peuvent pas être lus.\n")
         throw ExitStatus.unreadable.code
     }
-    return (title, previous)
+    // A commit subject or a folder name is someone's text: never a terminal control sequence.
+    return (DiagnosticPrinter.visible(title, singleLine: true), previous)
 }
 
 /// `maquette tresorerie`: the year-by-year cash view per maître d'ouvrage.
@@ -110,7 +111,7 @@ struct SimulateCommand: ParsableCommand {
     var scenario: String?
 
     func validate() throws {
-        guard (1...1_000_000).contains(tirages) else { throw ValidationError("--tirages : entre 1 et 1 000 000") }
+        guard MonteCarlo.drawRange.contains(tirages) else { throw ValidationError("--tirages : entre 1 et 1 000 000") }
     }
 
     func run() throws {

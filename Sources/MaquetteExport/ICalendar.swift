@@ -49,17 +49,20 @@ public enum ICalendar {
     /// `20270131`.
     static func basic(_ day: Day) -> String { day.iso.replacingOccurrences(of: "-", with: "") }
 
-    /// TEXT escaping (RFC 5545 §3.3.11): backslash, semicolon, comma and newline.
+    /// TEXT escaping (RFC 5545 §3.3.11): backslash, semicolon, comma and newline; every other
+    /// control character is dropped. Done on Unicode scalars, not Characters: "\r\n" is one
+    /// Character in Swift, and must not slip through as a real line break.
     public static func escape(_ text: String) -> String {
         var out = ""
-        for c in text {
+        for c in text.unicodeScalars {
             switch c {
             case "\\": out += "\\\\"
             case ";": out += "\\;"
             case ",": out += "\\,"
             case "\n": out += "\\n"
-            case "\r": break
-            default: out.append(c)
+            default:
+                if c.value < 0x20 || (0x7F...0x9F).contains(c.value) || c.value == 0x2028 || c.value == 0x2029 { continue }
+                out.unicodeScalars.append(c)
             }
         }
         return out

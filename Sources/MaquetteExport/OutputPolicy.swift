@@ -18,6 +18,8 @@ public struct OutputPolicy: Sendable {
         case scenario
         case linearProgram
         case generatedProgramme
+        /// A list written for another program: a calendar, a CSV or JSON file.
+        case report
     }
 
     /// A destination accepted: the name to show, the real path to write, and whether an existing
@@ -80,6 +82,9 @@ public struct OutputPolicy: Sendable {
         if let root {
             let scenarios = root + "/scenarios"
             let newScenario = kind == .scenario && (real as NSString).deletingLastPathComponent == scenarios && real.hasSuffix(".yaml")
+            if newScenario && name.hasPrefix(".") {
+                throw OutputError.refused("« \(path) » : un scénario dont le nom commence par un point serait caché, et jamais lu ; choisissez un nom visible")
+            }
             if newScenario && exists {
                 throw OutputError.refused(
                     "le scénario « \(path) » existe déjà ; Maquette ne remplace jamais un fichier des plans : supprimez-le ou choisissez un autre nom avec -o")

@@ -53,6 +53,15 @@ final class NodeReader {
     /// after a value that ends with a digit are a decimal comma or thousands commas: they are
     /// joined back to the value (so nothing else is reported about them) and the amount is
     /// reported with what to write.
+    /// What YAML leaves as a key after a comma inside a number: a group of one to three digits
+    /// (`000`, `56`), or the decimals of a rate (`5 %`).
+    private static func isCommaTail(_ text: String, rateAllowed: Bool) -> Bool {
+        if (1...3).contains(text.count), text.allSatisfy({ $0.isASCII && $0.isNumber }) { return true }
+        guard rateAllowed, text.hasSuffix("%") else { return false }
+        let digits = text.dropLast().trimmingCharacters(in: .whitespaces)
+        return (1...4).contains(digits.count) && digits.allSatisfy { $0.isASCII && $0.isNumber }
+    }
+
     private func joiningDecimalCommas(_ pairs: [(Node, Node)]) -> [(Node, Node)] {
         var result: [(Node, Node)] = []
         result.reserveCapacity(pairs.count)
@@ -61,8 +70,14 @@ final class NodeReader {
             guard let j = joined else { return }
             joined = nil
             let written = j.text + j.groups.map { "," + $0 }.joined()
-            let decimals = j.groups.count == 1 && j.groups[0].count <= 2
-            if decimals {
+            let isRate = j.groups.count == 1 && j.groups[0].hasSuffix("%")
+            let decimals = isRate || (j.groups.count == 1 && j.groups[0].count <= 2)
+            if isRate {
+                let dotted = j.text + "." + j.groups[0]
+                error(
+                    j.node, "taux avec une virgule décimale dans `{ … }` : « \(written) » est lu comme deux valeurs",
+                    "dans une table entre accolades, écrivez `\"\(written)\"` entre guillemets, ou `\(dotted)` avec un point")
+            } else if decimals {
                 error(
                     j.node, "montant avec une virgule décimale dans `{ … }` : « \(written) » est lu comme deux valeurs",
                     "dans une table entre accolades, écrivez `\"\(written)\"` entre guillemets, ou `\(j.text).\(j.groups[0])` avec un point")
@@ -79,7 +94,7 @@ final class NodeReader {
             }
         }
         for (key, value) in pairs {
-            if case .scalar(let k) = key, k.style == .plain, (1...3).contains(k.string.count), k.string.allSatisfy({ $0.isASCII && $0.isNumber }),
+            if case .scalar(let k) = key, k.style == .plain, Self.isCommaTail(k.string, rateAllowed: joined == nil),
                 case .scalar(let v) = value, v.string.isEmpty, v.style == .plain
             {
                 if var j = joined {
@@ -168,7 +183,7 @@ final class NodeReader {
             let code = "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
             error(
                 node, "`\(key)` : caractère invisible ou interdit (\(code)) dans le texte",
-                "retirez-le : il vient souvent d'un copier-coller ; seuls les retours à la ligne et les tabulations sont admis")
+                "retirez-le : il vient souvent d'un copier-coller ; seuls les retours à la ligne et les tabulations sont admis, et aucun caractère invisible")
             return false
         }
         let length = value.count
@@ -189,22 +204,24 @@ final class NodeReader {
             var i = 0
             while i < b.count {
                 let c = b[i]
-                if c < 0x20, c != 0x09, c != 0x0A, c != 0x0D { return true }
+                if c < 0x20, c != 0x09, c != 0x0A { return true }
                 if c == 0x7F { return true }
                 if c == 0xC2, i + 1 < b.count, (0x80...0x9F).contains(b[i + 1]) { return true }
-                if c == 0xEF, i + 2 < b.count, b[i + 1] == 0xBF, b[i + 2] == 0xBE || b[i + 2] == 0xBF { return true }
+                // U+2000–U+206F (general punctuation, where the invisible and bidi controls are)
+                // and U+FEFF, U+FFFE, U+FFFF: checked one by one below.
+                if c == 0xE2, i + 1 < b.count, b[i + 1] == 0x80 || b[i + 1] == 0x81 { return true }
+                if c == 0xEF, i + 2 < b.count, (b[i + 1] == 0xBF && (b[i + 2] == 0xBE || b[i + 2] == 0xBF)) || (b[i + 1] == 0xBB && b[i + 2] == 0xBF) { return true }
                 i += 1
             }
             return false
         }
     }
 
+    /// Control characters (a carriage return too: only line feeds end a line of a text), and the
+    /// invisible characters that reorder or hide text on a screen or in a calendar (bidirectional
+    /// embeddings and isolates, zero-width space, byte-order mark, line and paragraph separators).
     static func isForbidden(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
-        case 0x09, 0x0A, 0x0D: return false
-        case 0x00...0x1F, 0x7F...0x9F, 0xFFFE, 0xFFFF: return true
-        default: return false
-        }
+        scalar != "\t" && scalar != "\n" && (TextSafety.isControl(scalar) || TextSafety.isInvisible(scalar))
     }
 
     /// Takes `commentaire`: free text, but a text (a list or table there is a mistake).
@@ -267,6 +284,17 @@ final class NodeReader {
             return nil
         }
         return raw
+    }
+
+    /// An identifier that must not be one of `reserved` (words the commands or scenarios give a
+    /// meaning of their own: `base`, `toutes`).
+    func slug(_ node: Node?, _ key: String, reserved: [String: String]) -> String? {
+        guard let id = slug(node, key) else { return nil }
+        if let meaning = reserved[id] {
+            error(node, "`\(key)` : « \(id) » est réservé (\(meaning))", "choisissez un autre identifiant")
+            return nil
+        }
+        return id
     }
 
     /// A value of a closed vocabulary, accents and case folded.

@@ -32,7 +32,9 @@ struct OperationReader {
         var keyLocations: [String: SourceLocation] = [:]
         for entry in f.entries { keyLocations[entry.key] = reader.location(entry.keyNode) }
 
-        let id = reader.slug(reader.require(f, "id", "l'opération", example: "friche-gersycoop"), "id")
+        let id = reader.slug(
+            reader.require(f, "id", "l'opération", example: "friche-gersycoop"), "id",
+            reserved: ["toutes": "dans un scénario, `operation: toutes` désigne toutes les opérations"])
         let title = reader.text(reader.require(f, "intitule", "l'opération", example: "Reconquête de la friche Gersycoop"), "intitule")
         let ownerNode = reader.require(f, "maitre_ouvrage", "l'opération", example: "fleurance")
         let owner = reader.slug(ownerNode, "maitre_ouvrage")

@@ -97,6 +97,14 @@ public enum PlanLoader {
                 problem("« \(path) » n'est pas un fichier ordinaire", path, "un plan est un fichier texte `.yaml`")
                 return
             }
+            // Said before reading: a file of a gigabyte is not loaded to be refused.
+            if let size = attributes[.size] as? Int, size > YAMLSource.maximumBytes {
+                problems.append(
+                    YAMLSource.lecture(
+                        "fichier trop volumineux (\(size / 1024) Kio) : un fichier de plan fait au plus \(YAMLSource.maximumBytes / 1024 / 1024) Mio",
+                        SourceLocation(file: path, line: 1, column: 1), ["découpez le programme en un fichier par opération"]))
+                return
+            }
             guard let data = fm.contents(atPath: target) else {
                 problem("impossible de lire « \(path) »", nil, "vérifiez les droits du fichier")
                 return
@@ -299,6 +307,21 @@ public enum PlanLoader {
                     at: largest?.location(of: "id"), operation: largest?.id,
                     notes: ["vérifiez le nombre de zéros des montants (l'opération qui pèse le plus est indiquée)"]))
             return LoadResult(plans: nil, diagnostics: diagnostics.sorted(by: Diagnostic.ordered), sources: sources, scenarios: scenarios)
+        }
+        // Every scenario of the folder is a plan file: one that names nothing, loops or breaks a
+        // bound is a read error even when it is not asked for (checked on the base plans).
+        var scenarioProblems: [Diagnostic] = []
+        var said: Set<String> = []
+        for scenario in scenarios {
+            let found: [Diagnostic]
+            switch ScenarioEngine.chain(scenario.id, in: scenarios) {
+            case .failure(let problem): found = [problem]
+            case .success(let chain): found = ScenarioEngine.apply(chain, to: plans).1
+            }
+            for d in found where said.insert("\(d.location?.description ?? "")|\(d.message)").inserted { scenarioProblems.append(d) }
+        }
+        if !scenarioProblems.isEmpty {
+            return LoadResult(plans: nil, diagnostics: (diagnostics + scenarioProblems).sorted(by: Diagnostic.ordered), sources: sources, scenarios: scenarios)
         }
         return LoadResult(plans: plans, diagnostics: diagnostics, sources: sources, scenarios: scenarios)
     }

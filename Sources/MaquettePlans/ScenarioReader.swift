@@ -17,7 +17,9 @@ struct ScenarioReader {
             return nil
         }
         guard let f = reader.mapping(root, "le scénario") else { return nil }
-        let id = reader.slug(reader.require(f, "id", "le scénario", example: "dsil-refusee"), "id")
+        let id = reader.slug(
+            reader.require(f, "id", "le scénario", example: "dsil-refusee"), "id",
+            reserved: ["base": "`base` désigne le plan sans scénario, dans `comparer`"])
         let title = reader.text(reader.require(f, "titre", "le scénario", example: "DSIL refusée"), "titre")
         let parent = f.take("parent").flatMap { reader.slug($0, "parent") }
         reader.comment(f)
@@ -102,8 +104,11 @@ struct ScenarioReader {
             return ScenarioChange(.changeCost(operation: op, nature: nature, label: label, amount: amount, variation: variation), at: at)
         case "decaler":
             guard let op = operationTarget(reader.require(f, "operation", "`decaler`", example: "toutes")) else { return nil }
-            let months = f.take("mois").flatMap { readSigned($0, "mois") }
-            let years = f.take("annees").flatMap { readSigned($0, "annees") }
+            let monthsNode = f.take("mois"), yearsNode = f.take("annees")
+            let months = monthsNode.flatMap { readSigned($0, "mois") }
+            let years = yearsNode.flatMap { readSigned($0, "annees") }
+            // A value already said to be wrong is not also said to be missing.
+            if (monthsNode != nil && months == nil) || (yearsNode != nil && years == nil) { return nil }
             guard (months == nil) != (years == nil) else {
                 reader.error(entry.value, "`decaler` prend `mois` ou `annees` (l'un des deux)", "écrivez par exemple `annees: 1` ou `mois: 6`", rule: .cleManquante)
                 return nil
@@ -163,7 +168,8 @@ struct ScenarioReader {
     private func readSigned(_ node: Node, _ key: String) -> Int? {
         guard let text = reader.text(node, key) else { return nil }
         let trimmed = text.hasPrefix("+") ? String(text.dropFirst()) : text
-        guard let value = Int(trimmed), abs(value) <= 1_200 else {
+        // `magnitude`, not `abs`: `abs(Int.min)` traps.
+        guard let value = Int(trimmed), value.magnitude <= 1_200 else {
             reader.error(node, "`\(key)` : nombre entier attendu, pas « \(text) »", "écrivez par exemple `\(key): 1` ou `\(key): -6`")
             return nil
         }

@@ -62,7 +62,7 @@ struct YAMLComposer {
 
     enum Problem: Error {
         /// libyaml's own problem text, its context (may be empty), and where.
-        case syntax(problem: String, context: String, mark: Mark)
+        case syntax(problem: String, context: String, mark: Mark, opened: Mark? = nil)
         case refused(message: String, remedy: String, mark: Mark)
     }
 
@@ -112,10 +112,14 @@ struct YAMLComposer {
                 let problem = parser.problem.map { String(cString: $0) } ?? "erreur inconnue"
                 let context = parser.context.map { String(cString: $0) } ?? ""
                 let m = parser.problem_mark
+                let c = parser.context_mark
                 let mark =
                     parser.error == YAML_READER_ERROR
                     ? Self.mark(ofOffset: Int(parser.problem_offset), in: bytes) : Mark(line: Int(m.line) + 1, column: Int(m.column) + 1)
-                return .failure(.syntax(problem: problem, context: context, mark: mark))
+                // An unclosed quote or bracket is found at the end of the file; where it was
+                // opened (libyaml's context mark) is where to look.
+                let opened = context.isEmpty || parser.error == YAML_READER_ERROR ? nil : Mark(line: Int(c.line) + 1, column: Int(c.column) + 1)
+                return .failure(.syntax(problem: problem, context: context, mark: mark, opened: opened == mark ? nil : opened))
             }
             defer { yaml_event_delete(&event) }
             let mark = Mark(line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1)

@@ -19,7 +19,15 @@ enum YAMLSource {
         case .success(let node): return .success(node)
         case .failure(.refused(let message, let remedy, let mark)):
             return .failure(lecture(message, SourceLocation(file: file, line: mark.line, column: mark.column), [remedy], rule: .yamlNonAccepte))
-        case .failure(.syntax(let problem, let context, let mark)):
+        case .failure(.syntax(let problem, let context, let mark, let opened)):
+            // Something opened and never closed is shown where it opens, with where the parser
+            // gave up (usually the end of the file).
+            if let opened, opened.line < mark.line, problem.contains("end of stream") || problem.contains("did not find expected") {
+                return .failure(
+                    lecture(
+                        "YAML invalide : \(frenchOpening(context)) (\(frenchProblem(problem, context: context)), ligne \(mark.line))",
+                        SourceLocation(file: file, line: opened.line, column: opened.column), [remedy(for: problem)]))
+            }
             return .failure(
                 lecture(
                     "YAML invalide : \(frenchProblem(problem, context: context))", SourceLocation(file: file, line: mark.line, column: mark.column),
@@ -102,6 +110,15 @@ enum YAMLSource {
         if problem.contains("escape") { return "séquence d'échappement invalide dans une chaîne entre guillemets" }
         if problem.contains("block scalar") || problem.contains("indentation indicator") { return "bloc `|` ou `>` mal écrit" }
         return "structure inattendue à cet endroit"
+    }
+
+    /// What libyaml's context says was opened: `while scanning a quoted scalar` → a quote.
+    static func frenchOpening(_ context: String) -> String {
+        if context.contains("quoted scalar") { return "le guillemet ouvert ici n'est jamais fermé" }
+        if context.contains("flow mapping") { return "l'accolade « { » ouverte ici n'est jamais fermée" }
+        if context.contains("flow sequence") { return "le crochet « [ » ouvert ici n'est jamais fermé" }
+        if context.contains("block scalar") { return "le bloc « | » ou « > » commencé ici est mal écrit" }
+        return "ce qui commence ici n'est jamais fermé"
     }
 
     static func remedy(for problem: String) -> String {

@@ -77,7 +77,12 @@ extension CLITests {
     /// The calendar: RFC 5545 as a real parser reads it, round-tripped, with stable UIDs.
     func testDeadlinesAsAnICalendarFile() throws {
         let root = try plans(["ecole.yaml": Self.deadlinesPlan])
-        let target = root.appendingPathComponent("echeances.ics")
+        // Never inside the plans folder (the output policy), beside it.
+        let target = root.deletingLastPathComponent().appendingPathComponent("echeances-\(UUID().uuidString).ics")
+        addTeardownBlock { try? FileManager.default.removeItem(at: target) }
+        let refused = try run(["echeances", root.path, "--format", "ics", "-o", root.appendingPathComponent("programme.yaml").path])
+        XCTAssertEqual(refused.status, 64, refused.stderr)
+        XCTAssertTrue(try String(contentsOf: root.appendingPathComponent("programme.yaml"), encoding: .utf8).hasPrefix("id: essai"))
         let result = try run(["echeances", root.path, "--date", "2025-01-15", "--format", "ics", "-o", target.path])
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stdout.contains("Échéancier écrit : \(target.path) (7 échéances)"), result.stdout)

@@ -80,7 +80,9 @@ final class ReaderTrustTests: XCTestCase {
             ("id: op\n\tintitule: x\n", "YAML invalide : tabulation dans l'indentation", 2, 1),
             ("id: op\n---\nid: autre\n", "un fichier de plan ne contient qu'un seul document YAML", 2, 1),
             ("id: op\n\"intitule\n  x\": y\n", "YAML invalide : « : » attendu après la clé (une clé sur plusieurs lignes ?)", 3, 5),
-            ("id: op\nintitule: [a, b\n", "YAML invalide : « , » ou « ] » attendu", 3, 1),
+            // An unclosed bracket: shown where it opens, with where the parser gave up.
+            ("id: op\nintitule: [a, b\n", "YAML invalide : le crochet « [ » ouvert ici n'est jamais fermé (« , » ou « ] » attendu, ligne 3)", 2, 11),
+            ("id: op\nintitule: \"Halle\nmaitre_ouvrage: x\n", "YAML invalide : le guillemet ouvert ici n'est jamais fermé (fin de fichier inattendue (guillemet ou crochet non fermé ?), ligne 4)", 2, 11),
         ]
         for (text, message, line, column) in cases {
             let d = readErrors(text)
@@ -288,5 +290,28 @@ extension ReaderTrustTests {
         XCTAssertEqual(FastScalars.day("2024-02-29"), Day(year: 2024, month: 2, day: 29))
         XCTAssertNil(FastScalars.day("2023-02-29"))
         XCTAssertNil(FastScalars.money("12 34"))
+    }
+}
+
+extension ReaderTrustTests {
+    func testCarriageReturnsAndInvisibleCharactersAreRefusedInTexts() {
+        for (escape, code) in [("\\r", "U+000D"), ("\\u202E", "U+202E"), ("\\uFEFF", "U+FEFF"), ("\\u200B", "U+200B"), ("\\u2028", "U+2028"), ("\\u2066", "U+2066")] {
+            let d = readErrors(operation("intitule: \"Tiers-lieu \(escape)HALLE\""))
+            XCTAssertEqual(d.first?.message, "`intitule` : caractère invisible ou interdit (\(code)) dans le texte", escape)
+        }
+        // An en dash and accents are text.
+        XCTAssertNotNil(F.load([operation("intitule: \"FEDER – énergies renouvelables\"")]).plans)
+    }
+
+    func testADecimalCommaInARateInsideBracesIsExplained() {
+        let costs = "  - { libelle: Travaux, nature: travaux, montant_ht: 1 000 000, annees: { 2025: 33,5 %, 2026: 66,5 % } }"
+        let d = readErrors(F.operation("  - autofinancement: solde", costs: costs))
+        XCTAssertEqual(d.map(\.message), [
+            "taux avec une virgule décimale dans `{ … }` : « 33,5 % » est lu comme deux valeurs",
+            "taux avec une virgule décimale dans `{ … }` : « 66,5 % » est lu comme deux valeurs",
+        ])
+        XCTAssertEqual(d.first?.notes, ["dans une table entre accolades, écrivez `\"33,5 %\"` entre guillemets, ou `33.5 %` avec un point"])
+        let funding = readErrors(F.operation("  - { dispositif: etat.detr, taux: 20,5 %, assiette: 1 000 000 }\n  - autofinancement: solde"))
+        XCTAssertEqual(funding.map(\.message), ["taux avec une virgule décimale dans `{ … }` : « 20,5 % » est lu comme deux valeurs"])
     }
 }

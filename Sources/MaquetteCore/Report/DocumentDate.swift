@@ -57,7 +57,7 @@ public struct DocumentDate: Sendable, Equatable {
 public struct DocumentDateError: Error, Equatable, CustomStringConvertible {
     public let raw: String
     public var description: String {
-        "SOURCE_DATE_EPOCH vaut « \(raw) » : ce doit être un nombre entier de secondes depuis le 1er janvier 1970, positif ou nul (par exemple `date +%s`) ; retirez la variable pour dater le classeur d'aujourd'hui"
+        "SOURCE_DATE_EPOCH vaut « \(raw) » : ce doit être un nombre entier de secondes depuis le 1er janvier 1970, positif ou nul, d'une date avant 2201 (par exemple `date +%s`) ; retirez la variable pour dater le classeur d'aujourd'hui"
     }
 }
 

@@ -78,6 +78,10 @@ public struct MonteCarlo: Sendable {
 
     public let plans: Plans
 
+    /// How many draws a simulation may make: memory grows with them (about 0.3 KiB a draw on the
+    /// shipped programme).
+    public static let drawRange = 1...1_000_000
+
     public init(plans: Plans) { self.plans = plans }
 
     /// The probability a line is granted, and whether it is uncertain at all.
@@ -148,6 +152,8 @@ public struct MonteCarlo: Sendable {
     /// figures of each draw. Owners' treasuries are checked draw by draw once their operations
     /// are in; shared envelopes are summed over the whole programme.
     public func run(draws: Int, seed: UInt64, chunks: Int = 8, progress: ((_ done: Int, _ total: Int) -> Void)? = nil) -> Result {
+        // The commands keep to `drawRange`; the core never builds an array of a negative size.
+        let draws = min(max(0, draws), Self.drawRange.upperBound)
         let carrying = Set(plans.operations.map(\.maitreOuvrage))
         let ownerIDs = plans.programme.maitresOuvrage.map(\.id).filter { carrying.contains($0) }
         let ownerIndex = Dictionary(uniqueKeysWithValues: ownerIDs.enumerated().map { ($1, $0) })

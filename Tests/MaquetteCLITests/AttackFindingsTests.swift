@@ -1,0 +1,115 @@
+import Foundation
+import MaquetteExport
+import XCTest
+
+/// What an attack on the new reader, printer and output paths found, each reproduced.
+extension CLITests {
+    func testAShiftOfIntMinMonthsIsAReadErrorNotATrap() throws {
+        let root = try plans(["op.yaml": Self.ownersShareBroken])
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("scenarios"), withIntermediateDirectories: true)
+        try "id: loin\ntitre: Loin\nchangements:\n  - decaler: { operation: toutes, mois: -9223372036854775808 }\n"
+            .write(to: root.appendingPathComponent("scenarios/loin.yaml"), atomically: true, encoding: .utf8)
+        // Even without `--scenario`: every scenario file of the folder is read and checked.
+        let r = try run(["verifier", root.path])
+        XCTAssertEqual(r.status, 2, r.stdout + r.stderr)
+        XCTAssertTrue(r.stdout.contains("loin.yaml:4:41: erreur: [valeur] `mois` : nombre entier attendu, pas « -9223372036854775808 »"), r.stdout)
+        XCTAssertFalse(r.stdout.contains("prend `mois` ou `annees`"), "a wrong value is not also a missing one")
+    }
+
+    func testABrokenScenarioIsAReadErrorEvenWhenNotAskedFor() throws {
+        let root = try plans(["op.yaml": Self.ownersShareBroken])
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("scenarios"), withIntermediateDirectories: true)
+        try "id: boucle\ntitre: Boucle\nparent: boucle\nchangements: []\n".write(
+            to: root.appendingPathComponent("scenarios/boucle.yaml"), atomically: true, encoding: .utf8)
+        let r = try run(["verifier", root.path])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.stdout.contains("[scenario] le scénario `boucle` dépend de lui-même (parent en boucle)"), r.stdout)
+        let export = root.deletingLastPathComponent().appendingPathComponent("boucle-\(UUID().uuidString).xlsx")
+        XCTAssertEqual(try run(["exporter", root.path, "-o", export.path]).status, 2)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: export.path))
+    }
+
+    func testReservedIdentifiersAreRefused() throws {
+        let root = try plans(["op.yaml": Self.ownersShareBroken.replacingOccurrences(of: "id: op", with: "id: toutes")])
+        let r = try run(["verifier", root.path])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.stdout.contains("op.yaml:1:5: erreur: [valeur] `id` : « toutes » est réservé"), r.stdout)
+        let base = try plans(["op.yaml": Self.ownersShareBroken])
+        try FileManager.default.createDirectory(at: base.appendingPathComponent("scenarios"), withIntermediateDirectories: true)
+        try "id: base\ntitre: Ma base\nchangements: []\n".write(to: base.appendingPathComponent("scenarios/base.yaml"), atomically: true, encoding: .utf8)
+        XCTAssertTrue(try run(["verifier", base.path]).stdout.contains("base.yaml:1:5: erreur: [valeur] `id` : « base » est réservé"))
+    }
+
+    func testTheNumberOfDrawsIsBoundedEverywhere() throws {
+        for draws in ["-5", "0", "999999999999", "1000001"] {
+            let r = try run(["exporter", "Plans", "-o", "/tmp/never-\(UUID().uuidString).xlsx", "--tirages=\(draws)"])
+            XCTAssertEqual(r.status, 64, "\(draws): \(r.stderr)")
+            XCTAssertTrue(r.stderr.contains("--tirages : entre 1 et 1 000 000"), r.stderr)
+        }
+    }
+
+    func testExtremeSourceDateEpochsAreRefusedNotLoopedOn() throws {
+        for value in ["-9223372036854775808", "9223372036854775807", "1000000000000000", "7289654400"] {
+            for command in [["echeances", "Plans"], ["exporter", "Plans", "-o", "/tmp/never-\(UUID().uuidString).xlsx"]] {
+                let r = try run(command, environment: ["SOURCE_DATE_EPOCH": value])
+                XCTAssertEqual(r.status, 64, "\(command[0]) \(value): \(r.stderr)")
+                XCTAssertTrue(r.stderr.contains("SOURCE_DATE_EPOCH vaut « \(value) »"), r.stderr)
+            }
+        }
+    }
+
+    func testAHugeFileIsRefusedWithoutBeingRead() throws {
+        let root = try plans(["op.yaml": Self.ownersShareBroken])
+        let huge = root.appendingPathComponent("operations/huge.yaml")
+        // A sparse gigabyte: reading it would take seconds and gigabytes.
+        XCTAssertTrue(FileManager.default.createFile(atPath: huge.path, contents: nil))
+        let handle = try FileHandle(forWritingTo: huge)
+        try handle.truncate(atOffset: 1 << 30)
+        try handle.close()
+        let r = try run(["verifier", root.path])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.stdout.contains("huge.yaml:1:1: erreur: [syntaxe-yaml] fichier trop volumineux (1048576 Kio) : un fichier de plan fait au plus 4 Mio"), r.stdout)
+    }
+
+    func testOutputsThatWouldBreakThePlansAreRefused() throws {
+        let root = try plans(["op.yaml": Self.ownersShareBroken])
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("scenarios"), withIntermediateDirectories: true)
+        // A hidden scenario would never be read.
+        let hidden = try run(["optimiser", root.path, "-o", root.appendingPathComponent("scenarios/.essai.yaml").path])
+        XCTAssertEqual(hidden.status, 64, hidden.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: root.appendingPathComponent("scenarios/.essai.yaml").path))
+        // The LP and the scenario cannot be one file.
+        let same = root.deletingLastPathComponent().appendingPathComponent("same-\(UUID().uuidString).yaml").path
+        let both = try run(["optimiser", root.path, "--lp", same, "-o", same])
+        XCTAssertEqual(both.status, 64, both.stderr)
+        XCTAssertTrue(both.stderr.contains("--lp et -o désignent le même fichier"), both.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: same))
+    }
+
+    func testAGeneratedProgrammeMayGoIntoAnEmptyFolder() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("maquette-vide-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: folder) }
+        let r = try run(["generer", "--operations", "3", "-o", folder.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent("programme.yaml").path))
+    }
+
+    func testNoTerminalSequenceFromPathsOrCommitSubjects() throws {
+        let root = try plans(["op.yaml": Self.ownersShareBroken])
+        let evil = root.deletingLastPathComponent().appendingPathComponent("evil-\u{1B}]0;pwned\u{07}-\(UUID().uuidString)")
+        let r = try run(["exporter", root.path, "-o", evil.appendingPathComponent("x.xlsx").path])
+        XCTAssertEqual(r.status, 73, r.stderr)
+        XCTAssertFalse((r.stdout + r.stderr).contains("\u{1B}"), r.stderr)
+        // A key with a line break cannot forge a diagnostic line of its own.
+        let forged = try plans(["op.yaml": "id: op\n\"a\\nfaux.yaml:9:9: erreur: [cle-inconnue] pirate\": 1\n"])
+        let f = try run(["verifier", forged.path])
+        XCTAssertFalse(f.stdout.split(separator: "\n").contains { $0.hasPrefix("faux.yaml") }, f.stdout)
+        XCTAssertTrue(f.stdout.contains("clé inconnue `a↵faux.yaml:9:9"), f.stdout)
+    }
+
+    func testTheCalendarEscapesEveryLineBreak() {
+        XCTAssertEqual(ICalendar.escape("X\r\nEND:VEVENT\rUID:pirate\u{2028}"), "X\\nEND:VEVENTUID:pirate")
+        XCTAssertEqual(ICalendar.escape("a;b,c\\d"), "a\\;b\\,c\\\\d")
+    }
+}
