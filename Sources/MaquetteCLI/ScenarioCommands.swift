@@ -57,7 +57,7 @@ struct TreasuryCommand: ParsableCommand {
 
             Versements des subventions : avance, acomptes au prorata des dépenses HT (plafonnés), solde l'année \
             qui suit la dernière dépense (paramètres datés du catalogue). FCTVA en N, N+1 ou N+2 selon le régime. \
-            Avertit quand le besoin cumulé dépasse la capacité d'autofinancement déclarée dans programme.yaml.
+            Avertit quand le besoin de trésorerie cumulé dépasse l'épargne nette disponible déclarée dans programme.yaml.
             """,
         aliases: ["treasury"]
     )
@@ -80,18 +80,18 @@ struct TreasuryCommand: ParsableCommand {
             let name = table.owner.flatMap { p.programme.maitreOuvrage($0)?.name } ?? "Ensemble du programme"
             out += "\n\(name)\n"
             var t = TextTable(
-                ["Année", "Dépenses TTC", "Subventions reçues", "FCTVA reçu", "Emprunts", "Autres recettes", "Besoin de l'année", "Besoin cumulé"],
-                [.left, .right, .right, .right, .right, .right, .right, .right], name: "tresorerie-\(table.owner ?? "programme")")
+                ["Année", "Dépenses TTC", "Subventions reçues", "FCTVA reçu", "Emprunts", "Portage foncier", "Rachat du portage", "Autres recettes", "Besoin de l'année", "Besoin cumulé"],
+                [.left, .right, .right, .right, .right, .right, .right, .right, .right, .right], name: "tresorerie-\(table.owner ?? "programme")")
             for (y, cumulated) in zip(table.years, table.cumulatedNeed) {
                 t.add([
                     .count(y.year), .money(y.spendingTTC), .money(y.subsidies), .money(y.fctva), .money(y.loans),
-                    .money(y.otherReceipts), .money(y.need), .money(cumulated),
+                    .money(y.landCarrying), .money(y.landBuyBack), .money(y.otherReceipts), .money(y.need), .money(cumulated),
                 ])
             }
             // Years without any movement (before the first spending) say nothing in the terminal.
             t.hideZeroRowsInText()
             out += t.render()
-            out += "Pointe du besoin cumulé : \(table.peakNeed)\n"
+            out += "Pointe du besoin de trésorerie cumulé : \(table.peakNeed)\n"
             report.tables.append(t)
             report.details.append(("pointe_besoin_cumule_\(table.owner ?? "programme")", table.peakNeed.decimalString))
         }
@@ -160,7 +160,7 @@ enum SimulationReport {
         var out = "Simulation de Monte-Carlo — \(p.programme.name)\(scenario.map { " — scénario \($0)" } ?? "")\n"
         out += "\(French.count(r.draws, "tirage", "tirages")), graine \(r.seed) ; \(French.count(r.uncertain.count, "ligne incertaine", "lignes incertaines")).\n\n"
         var t = TextTable(
-            ["Maître d'ouvrage", "Part MO moyenne", "P10", "P50", "P90", "Part minimale enfreinte", "Une règle enfreinte", "Capacité dépassée"],
+            ["Maître d'ouvrage", "Part MO moyenne", "P10", "P50", "P90", "Part minimale enfreinte", "Une règle enfreinte", "Épargne nette dépassée"],
             [.left, .right, .right, .right, .right, .right, .right, .right], name: "parts")
         for s in r.owners + [r.programme] {
             t.add([
@@ -174,7 +174,7 @@ enum SimulationReport {
         out += "\nLignes qui pèsent le plus (manque attendu = (1 − probabilité) × montant) :\n"
         var lines = TextTable(["Opération", "Dispositif", "Montant", "Probabilité", "Manque attendu"], [.left, .left, .right, .right, .right], name: "lignes")
         for u in r.uncertain.prefix(8) {
-            lines.add([.text(u.operation), .text(u.dispositif), .money(u.amount), .rate(u.probability), .money(u.expectedShortfall)])
+            lines.add([.text(u.operation), .text(p.catalogue.dispositifs[u.dispositif]?.usualName ?? u.dispositif), .money(u.amount), .rate(u.probability), .money(u.expectedShortfall)])
         }
         out += lines.render()
         report.tables = [t, lines]

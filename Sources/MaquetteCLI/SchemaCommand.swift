@@ -105,6 +105,13 @@ enum PlanSchema {
         case .amountOrBalance: return ["anyOf": [amount, ["const": "solde"]]]
         case .list(let item): return ["type": "array", "items": schema(of: item, context)]
         case .object(let keys): return object(keys, context)
+        case .dated(let inner):
+            let history = object(
+                [
+                    PlanKey("depuis", .day, required: true, "Date d'effet"), PlanKey("valeur", inner, required: true, "Valeur"),
+                    PlanKey("reference", .text, "Texte d'où vient la valeur"),
+                ], context)
+            return ["anyOf": [schema(of: inner, context), ["type": "array", "items": history]]]
         case .yearShares:
             return [
                 "type": "object", "description": "Répartition par année : montants ou pourcentages",
@@ -184,6 +191,7 @@ enum PlanSchema {
                 "regime": choice(AidRegime.self, "Régime juridique"), "assiette": choice(Basis.self, "Assiette"),
                 "natures_eligibles": ["type": "array", "items": choice(CostNature.self, "Nature éligible")],
                 "roles": ["type": "array", "items": choice(DispositifRole.self, "Rôle")], "reference": ["type": "string"],
+                "nom_court": ["type": "string"], "demande_avant_commencement": yesNo, "probabilite": rate,
                 "parametres": object([
                     "taux-min": dated, "taux-max": dated, "plafond": dated, "plancher": dated, "depot-avant-mois": dated, "depot-avant-jour": dated,
                     "renouvellement-mois": dated,

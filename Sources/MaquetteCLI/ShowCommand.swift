@@ -95,16 +95,16 @@ enum PlanTables {
 
         out += "\nRESSOURCES\n"
         var resources = TextTable(
-            ["Financeur", "Dispositif", "Assiette", "Taux", "Montant", "Statut", "Dépôt", "Notification"],
+            ["Financeur", "Dispositif", "Assiette", "Taux", "Montant", "Statut", "Réception", "Notification"],
             [.left, .left, .right, .right, .right, .left, .left, .left], name: "ressources")
         for r in f.funding {
             let funder = r.funder?.name ?? r.nature.label
-            let dispositif = r.dispositif?.id ?? (r.line.amount == .balance ? "solde" : r.line.label ?? "")
+            let dispositif = r.dispositif?.usualName ?? (r.line.amount == .balance ? "autofinancement (reste à financer)" : r.line.label ?? "")
             // A line that does not count in the plan is shown in brackets.
             let amount: TextTable.Cell = r.counts ? .money(r.amount) : .text("(\(r.amount.formatted))")
             resources.add([
                 .text(funder), TextTable.Cell(dispositif), .money(r.base), .rate(r.effectiveRate), amount,
-                TextTable.Cell(r.dispositif == nil ? "" : r.line.status.label), TextTable.Cell(r.line.requestDay?.formatted),
+                TextTable.Cell(r.dispositif == nil ? "" : r.line.status.label), TextTable.Cell(r.line.requestReceived?.formatted),
                 TextTable.Cell(r.line.notificationDay?.formatted),
             ])
         }
@@ -117,7 +117,7 @@ enum PlanTables {
 
         out += "\nINDICATEURS\n"
         out += "Aides publiques : \(f.publicAid) (\(f.publicAidRate?.formatted ?? "–") du coût \(op.basis.rawValue))\n"
-        out += "Part du maître d'ouvrage : \(f.ownersShare) (\(f.ownersShareOfPublicFinancing?.formatted ?? "–") des financements publics)\n"
+        out += "Part du maître d'ouvrage : \(f.ownersShare) (\(f.ownersShare.isNegative ? "négative : les aides dépassent le coût" : "\(f.ownersShareOfPublicFinancing?.formatted ?? "–") des financements publics"))\n"
         if !f.fctva.isEmpty {
             out += "FCTVA attendu : \(f.fctvaTotal) — "
             out += f.fctva.map { "\($0.amount) en \($0.receiptYear) (dépenses \($0.spendingYear))" }.joined(separator: ", ") + "\n"

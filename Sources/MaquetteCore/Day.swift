@@ -56,6 +56,9 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         return Day(unchecked: y, m, min(day, Day.daysIn(month: m, year: y)))
     }
 
+    /// 1 January of `year`, whatever the year (a parameter looked up for a shifted spending year).
+    public static func january1(_ year: Int) -> Day { Day(unchecked: year, 1, 1) }
+
     /// ISO form: `2024-03-15`.
     public var iso: String {
         func pad(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }

@@ -37,10 +37,13 @@ public enum DiagnosticID: String, CaseIterable, Sendable, CustomStringConvertibl
     case pvdChefDeProjet = "pvd-chef-de-projet"
     case anahChefDeProjet = "anah-chef-de-projet"
     case fondsVertDeficit = "fonds-vert-deficit"
+    case fondsVertFrichesConditions = "fonds-vert-friches-conditions"
     case leaderContrepartie = "leader-contrepartie"
     case cumulRegionDepartement = "cumul-region-departement"
     case enveloppeAnnuelle = "enveloppe-annuelle"
     case statutCoherent = "statut-coherent"
+    case versements = "versements-plafond"
+    case portageRachat = "portage-foncier-rachat"
 
     // MARK: Computations on readable plans (never blocking)
     case tresorerieCapacite = "tresorerie-capacite"
@@ -55,8 +58,8 @@ public enum DiagnosticID: String, CaseIterable, Sendable, CustomStringConvertibl
             return .lecture
         case .equilibre, .partMaitreOuvrage, .tauxDispositif, .plafondDispositif, .naturesEligibles, .dotationsPlafond,
             .aidesPubliquesPlafond, .demarrageAnticipe, .dotationsDelais, .detrCommission, .fondsDeConcours, .dracMonuments, .dracFIP,
-            .pvdChefDeProjet, .anahChefDeProjet, .fondsVertDeficit, .leaderContrepartie, .cumulRegionDepartement, .enveloppeAnnuelle,
-            .statutCoherent:
+            .pvdChefDeProjet, .anahChefDeProjet, .fondsVertDeficit, .fondsVertFrichesConditions, .leaderContrepartie,
+            .cumulRegionDepartement, .enveloppeAnnuelle, .statutCoherent, .versements, .portageRachat:
             return .regle
         case .tresorerieCapacite, .echeanceDepassee:
             return .analyse
@@ -79,7 +82,7 @@ public enum DiagnosticID: String, CaseIterable, Sendable, CustomStringConvertibl
         case .parametreAFournir: return "un paramètre légal est « à fournir » (ou manque) : la règle qui en dépend n'est pas vérifiée"
         case .repartitionAnnuelle: return "la répartition par année d'une dépense ne totalise pas son montant ou 100 %"
         case .scenario: return "scénario inconnu, en boucle, ou dont un changement ne s'applique pas"
-        case .tresorerieCapacite: return "le besoin de trésorerie d'une année dépasse la capacité déclarée du maître d'ouvrage"
+        case .tresorerieCapacite: return "le besoin de trésorerie d'une année dépasse l'épargne nette disponible déclarée du maître d'ouvrage"
         case .echeanceDepassee: return "`echeances` : une échéance est dépassée et l'aide qui en dépend est perdue"
         default: return "règle de financement (voir docs/regles.md)"
         }

@@ -10,7 +10,8 @@ public struct ResolvedFunding: Sendable {
     public let amount: Money
     /// Whether it counts in totals (not refused nor lapsed).
     public var counts: Bool { line.status.counts }
-    /// The day parameters are looked up on: the request's, else the works' start, else the programme's.
+    /// The day parameters are looked up on: the request's receipt (each line's parameters are
+    /// those in force on it), else the works' start, else the programme's reference day.
     public let parameterDay: Day
 
     public var countedAmount: Money { counts ? amount : .zero }
@@ -20,8 +21,9 @@ public struct ResolvedFunding: Sendable {
     public func share(of base: Money) -> String {
         Rate.ratio(amount, base).map { "soit \($0.formatted) de \(base)" } ?? "pour une assiette nulle"
     }
-    /// The dispositif's id, else the line's label: how rules name a line.
-    public var name: String { dispositif?.id ?? label }
+    /// The dispositif's usual name (`DETR`, `DRAC – monuments historiques`), else the line's
+    /// label: how messages name a line, never by the catalogue's internal id.
+    public var name: String { dispositif?.usualName ?? label }
     public var isPublicAid: Bool { nature.isPublicAid && (funder?.category.isPublic ?? true) }
     public var label: String { line.label ?? dispositif?.name ?? nature.label }
     public func has(_ role: DispositifRole) -> Bool { dispositif?.roles.contains(role) ?? false }
@@ -137,7 +139,7 @@ public enum Financing {
             case .own(let n): nature = n
             }
             let base = eligibleBase(of: line, dispositif: dispositif, in: operation)
-            let day = line.requestDay ?? referenceDay
+            let day = line.requestReceived ?? referenceDay
             let amount: Money
             switch line.amount {
             case .fixed(let m): amount = m
@@ -162,7 +164,7 @@ public enum Financing {
         return OperationFigures(
             operation: operation, maitreOuvrage: mo, costHT: costHT, costTTC: costTTC,
             funding: resolved,
-            fctva: fctva(of: operation, regime: mo?.fctvaRegime ?? .n2, catalogue: catalogue),
+            fctva: fctva(of: operation, owner: mo, catalogue: catalogue),
             referenceDay: referenceDay)
     }
 
@@ -183,20 +185,53 @@ public enum Financing {
     }
 
     public static func eligibleCosts(of dispositif: Dispositif, in operation: Operation) -> Money {
-        Money.sum(
-            operation.costs.filter { dispositif.eligibleNatures?.contains($0.nature) ?? true }
-                .map { $0.amount(on: dispositif.basis) })
+        Money.sum(operation.costs.filter { isEligible($0, for: dispositif) }.map { $0.amount(on: dispositif.basis) })
     }
 
-    /// FCTVA: rate in force on 1 January of the spending year × TTC of eligible investment
-    /// spending that year, each line and year rounded half away from zero to the cent; received
-    /// in N, N+1 or N+2 by the owner's regime. Operating expenses and lines without VAT get none.
-    public static func fctva(of operation: Operation, regime: FCTVARegime, catalogue: Catalogue) -> [FCTVAInstalment] {
+    /// Whether an expense line is in a dispositif's base: its nature is eligible and, for the
+    /// DRAC (monuments historiques, FIP), it is not an extension nor a new fitting (Code du
+    /// patrimoine L621-29: restoration and repair works only).
+    public static func isEligible(_ line: CostLine, for dispositif: Dispositif) -> Bool {
+        guard dispositif.eligibleNatures?.contains(line.nature) ?? true else { return false }
+        if let work = line.heritageWork, dispositif.roles.contains(.dracMonuments) || dispositif.roles.contains(.dracFIP) {
+            return work.isInDRACBase
+        }
+        return true
+    }
+
+    /// The commencement d'exécution that matters for a line of `dispositif`: the earliest first
+    /// legal act (the lot's own date, else the operation's) among the expenses of its base; for
+    /// the State dotations, studies and land purchase are not a start (CGCT R2334-24 I). When no
+    /// first legal act is written, the works' start (`debut_travaux`) is returned, marked as not
+    /// declared: the first legal act came before it, so it only proves a start that is too early.
+    public static func commencement(for dispositif: Dispositif, in operation: Operation) -> (day: Day, declared: Bool)? {
+        var earliest: Day?
+        var anyCounted = false
+        for line in operation.costs where isEligible(line, for: dispositif) {
+            if dispositif.regime == .dotationCGCT && line.nature.isStudyOrLand { continue }
+            anyCounted = true
+            guard let day = line.firstLegalAct ?? operation.firstLegalAct else { continue }
+            if earliest.map({ day < $0 }) ?? true { earliest = day }
+        }
+        if let earliest { return (earliest, true) }
+        guard anyCounted || operation.costs.isEmpty, let start = operation.worksStart else { return nil }
+        return (start, false)
+    }
+
+    /// FCTVA (CGCT L1615-1 and following): rate in force on 1 January of the year the spending
+    /// counts in × its TTC, each line and year rounded half away from zero to the cent; received in
+    /// N, N+1 or N+2 by the owner's regime in force that year. Not in the base: operating
+    /// expenses, lines without VAT or marked `fctva: non`, assets used for a VAT-liable activity
+    /// or handed to a third party not eligible. Studies (account 2031) count only when followed by
+    /// works of the operation, in the year the works start (arrêté du 30 décembre 2020, art. 2).
+    public static func fctva(of operation: Operation, owner: MaitreOuvrage?, catalogue: Catalogue) -> [FCTVAInstalment] {
         guard operation.section == .investissement, let parameter = catalogue.parameters[ParameterName.fctvaTaux]
         else { return [] }
+        let worksYear = studiesFCTVAYear(of: operation)
         var byYear: [Int: Money] = [:]
-        for line in operation.costs where line.fctvaEligible && line.vatRate > .zero {
-            for part in line.yearsTTC {
+        for line in operation.costs where isInFCTVABase(line, worksYear: worksYear) {
+            let parts: [(year: Int, amountTTC: Money)] = line.nature == .etudes ? [(worksYear ?? 0, line.amountTTC)] : line.yearsTTC
+            for part in parts {
                 guard let day = Day(year: part.year, month: 1, day: 1),
                     case .rate(let rate)? = parameter.value(at: day)?.value
                 else { continue }
@@ -204,7 +239,31 @@ public enum Financing {
             }
         }
         return byYear.sorted { $0.key < $1.key }.map {
-            FCTVAInstalment(spendingYear: $0.key, receiptYear: $0.key + regime.delayInYears, amount: $0.value)
+            let regime = owner?.fctvaRegime(at: Day.january1($0.key)) ?? .n2
+            return FCTVAInstalment(spendingYear: $0.key, receiptYear: $0.key + regime.delayInYears, amount: $0.value)
         }
+    }
+
+    /// The year studies followed by works count in for the FCTVA: the works' start, else the
+    /// first year works (travaux, démolition, dépollution, équipement) are spent; `nil` without works.
+    public static func studiesFCTVAYear(of operation: Operation) -> Int? {
+        if let start = operation.worksStart { return start.year }
+        var first: Int?
+        for line in operation.costs where line.nature.isWorks {
+            for part in line.years where !part.amountHT.isZero { first = min(first ?? part.year, part.year) }
+        }
+        return first
+    }
+
+    /// Whether an expense line is in the FCTVA base: VAT paid, not excluded (`fctva: non`), the
+    /// asset not used for a VAT-liable activity nor handed to a third party; studies only when
+    /// followed by works (`worksYear`, from ``studiesFCTVAYear(of:)``).
+    public static func isInFCTVABase(_ line: CostLine, worksYear: Int?) -> Bool {
+        line.fctvaEligible && line.assetUse.isFCTVAEligible && line.vatRate > .zero && (line.nature != .etudes || worksYear != nil)
+    }
+
+    /// ``fctva(of:owner:catalogue:)`` with one regime for every year.
+    public static func fctva(of operation: Operation, regime: FCTVARegime, catalogue: Catalogue) -> [FCTVAInstalment] {
+        fctva(of: operation, owner: MaitreOuvrage(id: "", name: "", fctvaRegime: regime), catalogue: catalogue)
     }
 }

@@ -29,7 +29,18 @@ public struct Dispositif: Sendable, Equatable {
     public var reference: String
     /// Chance that a request to this dispositif is granted (Monte-Carlo), when known.
     public var probability: Rate?
+    /// The name people use for it in messages and the workbook (`DETR`, `DRAC – monuments
+    /// historiques`); `nil`: its full name.
+    public var shortName: String?
+    /// Whether the request must be received before the commencement d'exécution; `nil`: as its
+    /// regime says (State, ANAH and European aid do; Région Occitanie says so in its own rules).
+    public var requestBeforeStart: Bool?
     public var location: SourceLocation?
+
+    /// How messages and the workbook name it.
+    public var usualName: String { shortName ?? name }
+    /// Whether no commencement d'exécution may precede the receipt of the request.
+    public var forbidsEarlyStart: Bool { requestBeforeStart ?? regime.forbidsEarlyStart }
 
     public init(
         id: String, funder: String, name: String, nature: FundingNature, regime: AidRegime,
@@ -102,7 +113,13 @@ public struct Catalogue: Sendable, Equatable {
 public struct MaitreOuvrage: Sendable, Equatable {
     public var id: String
     public var name: String
+    /// The FCTVA payment-timing regime, when no dated value of ``fctvaRegimeHistory`` applies.
     public var fctvaRegime: FCTVARegime
+    /// The regime as it changed over time (CGCT L1615-6; a finance law may move a category of
+    /// owners, as the 2026 bill proposed for EPCI from N to N+1), oldest first.
+    public var fctvaRegimeHistory: [DatedFCTVARegime] = []
+    /// A low-resource commune in the sense of the DRAC's fonds incitatif et partenarial; `nil`: not said.
+    public var lowResources: Bool?
     public var population: Int?
     /// Yearly self-financing capacity, when declared (used by treasury warnings).
     public var selfFinancingCapacity: Money?
@@ -118,6 +135,24 @@ public struct MaitreOuvrage: Sendable, Equatable {
         self.population = population
         self.selfFinancingCapacity = selfFinancingCapacity
         self.location = location
+    }
+
+    /// The regime in force on `day`: the latest dated value on or before it, else ``fctvaRegime``.
+    public func fctvaRegime(at day: Day) -> FCTVARegime {
+        fctvaRegimeHistory.last { $0.since <= day }?.regime ?? fctvaRegime
+    }
+}
+
+/// One dated value of an owner's FCTVA regime.
+public struct DatedFCTVARegime: Sendable, Equatable {
+    public var since: Day
+    public var regime: FCTVARegime
+    public var reference: String
+
+    public init(since: Day, regime: FCTVARegime, reference: String) {
+        self.since = since
+        self.regime = regime
+        self.reference = reference
     }
 }
 
@@ -173,6 +208,19 @@ public struct CostLine: Sendable, Equatable {
     public var vatRate: Rate
     /// Whether FCTVA can be claimed on it (no VAT paid, e.g. land bought from a private seller: no).
     public var fctvaEligible: Bool
+    /// What the asset is used for: a VAT-liable activity or a third party not eligible to FCTVA
+    /// puts the line outside the FCTVA base (CGCT L1615-7; DGCL guide).
+    public var assetUse: AssetUse = .servicePublic
+    /// The commencement d'exécution of this lot, when it differs from the operation's: its first
+    /// legal act (signed quote, order, acte d'engagement).
+    public var firstLegalAct: Day?
+    /// For works on a protected building: restoration or repair (in the DRAC's base) or
+    /// extension and new fittings (outside it, Code du patrimoine L621-29); `nil`: not said.
+    public var heritageWork: HeritageWork?
+    /// For a post: its share of a full-time position (PVD project manager: at least 80 %).
+    public var fullTimeShare: Rate?
+    /// The justification note of a demolition (Fonds vert friches since 2025), its title or reference.
+    public var justification: String?
     /// HT amount by year; sums exactly to `amountHT` once read.
     public var years: [(year: Int, amountHT: Money)]
     /// The split by year as written in percentages (`annees: { 2025: 60 %, 2026: 40 % }`), one per
@@ -220,7 +268,8 @@ public struct CostLine: Sendable, Equatable {
 
     public static func == (a: CostLine, b: CostLine) -> Bool {
         a.label == b.label && a.nature == b.nature && a.amountHT == b.amountHT && a.vatRate == b.vatRate
-            && a.fctvaEligible == b.fctvaEligible && a.years.map { $0.year } == b.years.map { $0.year }
+            && a.fctvaEligible == b.fctvaEligible && a.assetUse == b.assetUse && a.firstLegalAct == b.firstLegalAct
+            && a.heritageWork == b.heritageWork && a.fullTimeShare == b.fullTimeShare && a.justification == b.justification && a.years.map { $0.year } == b.years.map { $0.year }
             && a.years.map { $0.amountHT } == b.years.map { $0.amountHT } && a.location == b.location
     }
 }
@@ -249,8 +298,16 @@ public struct FundingLine: Sendable, Equatable {
     /// absent it is computed from the dispositif's eligible natures.
     public var declaredBase: Money?
     public var status: FundingStatus
+    /// The day the request was filed (`depot`).
     public var requestDay: Day?
+    /// The day the funder acknowledged receipt (`accuse_reception`), when it differs from ``requestDay``.
+    public var receiptAcknowledged: Day?
+    /// The day of the arrêté or convention (`notification`).
     public var notificationDay: Day?
+    /// The EPF's buy-back: the year the owner buys the land back, and at what price.
+    public var buyBack: LandBuyBack?
+    /// The advance is paid against a first-demand bank guarantee (décret 2018-514 art. 12).
+    public var firstDemandGuarantee: Bool = false
     /// Amount already paid.
     public var paid: Money?
     /// The year whose envelope the line draws on; else the notification's, else the request's.
@@ -292,18 +349,37 @@ public struct FundingLine: Sendable, Equatable {
         return nil
     }
 
+    /// The réception de la demande (accusé de réception): the day the start of works is compared
+    /// with (CGCT R2334-24; décret 2018-514 art. 3) and parameters are looked up on.
+    public var requestReceived: Day? { receiptAcknowledged ?? requestDay }
+
     public func location(of key: String) -> SourceLocation? { keyLocations[key] ?? location }
+}
+
+/// The EPF's buy-back of land it carries for the owner (portage foncier).
+public struct LandBuyBack: Sendable, Equatable {
+    public var year: Int
+    /// The price; `nil`: the amount carried.
+    public var amount: Money?
+
+    public init(year: Int, amount: Money? = nil) {
+        self.year = year
+        self.amount = amount
+    }
 }
 
 /// A declared derogation to the owner's minimum share, with the préfet's decision.
 public struct Derogation: Sendable, Equatable {
     public var ground: OwnerShareDerogation
     public var decisionDay: Day?
+    /// The lowered share the préfet set, when the derogation lowers the share rather than waives it.
+    public var minimumShare: Rate?
     public var location: SourceLocation?
 
-    public init(ground: OwnerShareDerogation, decisionDay: Day?, location: SourceLocation? = nil) {
+    public init(ground: OwnerShareDerogation, decisionDay: Day?, minimumShare: Rate? = nil, location: SourceLocation? = nil) {
         self.ground = ground
         self.decisionDay = decisionDay
+        self.minimumShare = minimumShare
         self.location = location
     }
 }
@@ -316,8 +392,14 @@ public struct Operation: Sendable, Equatable {
     public var perimeters: [String]
     public var section: Section
     public var basis: Basis
+    /// When works begin on site (`debut_travaux`): the calendar, not the legal start.
     public var worksStart: Day?
+    /// The commencement d'exécution: the operation's first legal act (signed quote, order, acte
+    /// d'engagement of a contract), CGCT R2334-24 I and décret 2018-514 art. 3.
+    public var firstLegalAct: Day?
     public var end: Day?
+    /// Whether the building belongs to the owner (DRAC FIP); `nil`: not said.
+    public var buildingOwned: Bool?
     /// A competence exercised as chef de file (CGCT L1111-9): 30 % own share, no Région+Département.
     public var chefDeFile: Bool
     /// In the CPER or a CTEC: the Région+Département cumulation is allowed.
@@ -427,6 +509,7 @@ public enum AmountBounds {
             case .balance: total = add(total, costs)
             }
             total = add(total, add(declared, magnitude(line.paid ?? .zero)))
+            total = add(total, magnitude(line.buyBack?.amount ?? .zero))
         }
         return total
     }

@@ -6,6 +6,22 @@ public enum ParameterValue: Sendable, Equatable {
     case count(Int)
     /// Not known in general (a local grid): the programme must supply it.
     case toSupply
+    /// No longer in force from this date (a wording replaced by a new text).
+    case repealed
+    /// A condition in force from this date (a rule of a dispositif that has no figure).
+    case inForce
+
+    /// The value in French, as `maquette regles` shows it.
+    public var formatted: String {
+        switch self {
+        case .rate(let r): return r.formatted(decimals: 4)
+        case .amount(let m): return m.formatted
+        case .count(let c): return String(c)
+        case .toSupply: return "à fournir"
+        case .repealed: return "abrogé"
+        case .inForce: return "en vigueur"
+        }
+    }
 }
 
 public struct DatedValue: Sendable, Equatable {
@@ -79,6 +95,15 @@ public enum ParameterName {
     public static let dotationsDelaiAchevementMois = "dotations-delai-achevement-mois"
     public static let dotationsProrogationDemarrageMois = "dotations-prorogation-demarrage-mois"
     public static let dotationsProrogationAchevementMois = "dotations-prorogation-achevement-mois"
+    public static let dotationsTauxMinIndicatif = "dotations-taux-min-indicatif"
+    public static let detrAidesPubliquesPlafond = "detr-aides-publiques-plafond"
+    public static let partMaitreOuvrageRenovationEcoles = "part-maitre-ouvrage-renovation-ecoles"
+    public static let versementAcomptesPlafondGarantie = "versement-acomptes-plafond-garantie"
+    public static let versementAcomptesPlafondLong = "versement-acomptes-plafond-long"
+    public static let versementDureeLongueMois = "versement-duree-longue-mois"
+    public static let pvdChefDeProjetQuotiteMin = "pvd-chef-de-projet-quotite-min"
+    public static let fondsVertAdemeIntegreDepuis = "fonds-vert-ademe-integre"
+    public static let fondsVertDemolitionJustifiee = "fonds-vert-demolition-justifiee"
     public static let dotationsProrogationPreavisMois = "dotations-prorogation-preavis-mois"
     public static let epfPortageDureeMaxMois = "epf-portage-duree-max-mois"
 
@@ -93,6 +118,11 @@ public enum ParameterName {
             pvdChefDeProjetAnahPlafond: .pvdChefDeProjet, anahChefDeProjetTaux: .anahChefDeProjet,
             anahChefDeProjetAssietteMax: .anahChefDeProjet, leaderTauxMax: .leaderContrepartie,
             dotationsDelaiDemarrageMois: .dotationsDelais, dotationsDelaiAchevementMois: .dotationsDelais,
+            dotationsProrogationDemarrageMois: .dotationsDelais, dotationsProrogationAchevementMois: .dotationsDelais,
+            dotationsTauxMinIndicatif: .tauxDispositif, detrAidesPubliquesPlafond: .dotationsPlafond,
+            partMaitreOuvrageRenovationEcoles: .partMaitreOuvrage, versementAcomptesPlafondGarantie: .versements,
+            versementAcomptesPlafondLong: .versements, versementDureeLongueMois: .versements, pvdChefDeProjetQuotiteMin: .pvdChefDeProjet,
+            fondsVertAdemeIntegreDepuis: .fondsVertFrichesConditions, fondsVertDemolitionJustifiee: .fondsVertFrichesConditions,
         ]
         if let rule = rules[name] { return "la règle `\(rule)` n'est pas vérifiée" }
         switch name {
@@ -113,6 +143,9 @@ public enum ParameterName {
         pvdChefDeProjetAnahPlafond, anahChefDeProjetTaux, anahChefDeProjetAssietteMax, leaderTauxMax,
         dotationsDelaiDemarrageMois, dotationsDelaiAchevementMois, versementAvanceEtat, versementAcomptesPlafondEtat,
         versementAvanceAutres, versementAcomptesPlafondAutres, probabiliteEnvisage, probabiliteSollicite,
+        dotationsTauxMinIndicatif, detrAidesPubliquesPlafond,
+        partMaitreOuvrageRenovationEcoles, versementAcomptesPlafondGarantie, versementAcomptesPlafondLong, versementDureeLongueMois,
+        pvdChefDeProjetQuotiteMin, fondsVertAdemeIntegreDepuis, fondsVertDemolitionJustifiee,
         dotationsProrogationDemarrageMois, dotationsProrogationAchevementMois, dotationsProrogationPreavisMois, epfPortageDureeMaxMois,
     ]
 }

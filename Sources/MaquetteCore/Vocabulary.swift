@@ -46,6 +46,17 @@ public enum CostNature: String, Sendable, CaseIterable {
     case remuneration
     case animation
 
+    /// Works that realise an investment: studies followed by them enter the FCTVA base.
+    public var isWorks: Bool {
+        switch self {
+        case .travaux, .demolition, .depollution, .equipement: return true
+        default: return false
+        }
+    }
+
+    /// Studies and land purchase: not a commencement d'exécution for the State dotations (CGCT R2334-24).
+    public var isStudyOrLand: Bool { self == .etudes || self == .acquisition || self == .fraisAcquisition }
+
     public var label: String {
         switch self {
         case .etudes: return "Études"
@@ -192,7 +203,40 @@ public enum DispositifRole: String, Sendable, CaseIterable {
     case pvdChefDeProjet = "pvd-chef-de-projet"
     case anahChefDeProjet = "anah-chef-de-projet"
     case fondsVertFriches = "fonds-vert-friches"
+    /// ADEME's polluted-site aid, instructed inside the Fonds vert friches since 2023.
+    case ademeFriches = "ademe-friches"
     case leader
+}
+
+/// What an asset is used for, which decides whether its spending enters the FCTVA base.
+public enum AssetUse: String, Sendable, CaseIterable {
+    /// The owner's own public service: eligible.
+    case servicePublic = "service-public"
+    /// A VAT-liable activity (solar carports selling power…): VAT is recovered, no FCTVA.
+    case activiteAssujettie = "activite-assujettie"
+    /// Lent or handed to a third party not eligible to FCTVA.
+    case tiersNonEligible = "tiers-non-eligible"
+
+    public var isFCTVAEligible: Bool { self == .servicePublic }
+
+    public var label: String {
+        switch self {
+        case .servicePublic: return "service public du maître d'ouvrage"
+        case .activiteAssujettie: return "activité assujettie à la TVA"
+        case .tiersNonEligible: return "mis à disposition d'un tiers non éligible"
+        }
+    }
+}
+
+/// Works on a protected building: restoration and repair are in the DRAC's base, extension and
+/// new fittings are not (Code du patrimoine L621-29).
+public enum HeritageWork: String, Sendable, CaseIterable {
+    case restauration
+    case reparation
+    case `extension`
+    case amenagementNeuf = "amenagement-neuf"
+
+    public var isInDRACBase: Bool { self == .restauration || self == .reparation }
 }
 
 /// Heritage protection of the building concerned (Code du patrimoine).
@@ -213,5 +257,11 @@ public enum OwnerShareDerogation: String, Sendable, CaseIterable {
     case voirie
     case ponts
     case biodiversite
+    /// Energy renovation of school buildings: the préfet may set the share at 10 % (loi 2024-279).
+    case renovationEnergetiqueEcoles = "renovation-energetique-ecoles"
+    /// ANRU operations: a general exception, no préfet decision needed (loi 2003-710 art. 9).
     case anru
+
+    /// Whether the ground applies by law, without a préfet's decision.
+    public var needsNoDecision: Bool { self == .anru }
 }

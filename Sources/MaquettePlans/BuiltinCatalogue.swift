@@ -20,23 +20,31 @@ enum BuiltinCatalogue {
 
         parametres:
           part-maitre-ouvrage-min:
-            - { depuis: 2011-01-01, valeur: 20 %, reference: "CGCT art. L1111-10 III" }
+            - { depuis: 2012-01-01, valeur: 20 %, reference: "CGCT art. L1111-10 III, depuis le 1er janvier 2012" }
           part-maitre-ouvrage-chef-de-file:
-            - { depuis: 2015-08-09, valeur: 30 %, reference: "CGCT art. L1111-9 I (loi NOTRe)" }
+            - { depuis: 2014-01-29, valeur: 30 %, reference: "CGCT art. L1111-9 I (loi n° 2014-58 du 27 janvier 2014, dite MAPTAM)" }
+          part-maitre-ouvrage-renovation-ecoles:
+            - { depuis: 2024-03-31, valeur: 10 %, reference: "CGCT art. L1111-10 III, dernier alinéa (loi n° 2024-279 du 29 mars 2024) : rénovation énergétique des bâtiments scolaires, part fixée par le préfet" }
           dotations-taux-min:
-            - { depuis: 2018-10-01, valeur: 20 %, reference: "CGCT art. R2334-27" }
+            - { depuis: 2021-10-06, valeur: 20 %, reference: "CGCT art. R2334-27, décret n° 2021-1291 du 6 octobre 2021" }
+          dotations-taux-min-indicatif:
+            - { depuis: 2011-01-01, valeur: 20 %, reference: "CGCT art. R2334-27 (rédaction antérieure au décret n° 2021-1291) : le préfet pouvait fixer un taux inférieur" }
+            - { depuis: 2021-10-06, valeur: abroge, reference: "Décret n° 2021-1291 du 6 octobre 2021 : le taux minimal de 20 % s'impose" }
           dotations-plafond:
-            - { depuis: 2018-10-01, valeur: 80 %, reference: "CGCT art. R2334-27" }
+            - { depuis: 2021-10-06, valeur: 80 %, reference: "CGCT art. R2334-27, décret n° 2021-1291 du 6 octobre 2021" }
+          detr-aides-publiques-plafond:
+            - { depuis: 2011-01-01, valeur: 80 %, reference: "CGCT art. R2334-27 (rédaction antérieure au décret n° 2021-1291) : la DETR ne peut porter les aides publiques directes au-delà de 80 %" }
+            - { depuis: 2021-10-06, valeur: abroge, reference: "Décret n° 2021-1291 du 6 octobre 2021 : remplacé par le plafond commun des dotations" }
           dotations-delai-demarrage-mois:
-            - { depuis: 2018-10-01, valeur: 24, reference: "CGCT, dotations de l'État : commencement dans les 2 ans de la notification" }
-          dotations-delai-achevement-mois:
-            - { depuis: 2018-10-01, valeur: 48, reference: "CGCT, dotations de l'État : achèvement dans les 4 ans du commencement" }
+            - { depuis: 2011-01-01, valeur: 24, reference: "CGCT art. R2334-28 : commencement d'exécution dans les 2 ans de l'arrêté attributif" }
           dotations-prorogation-demarrage-mois:
-            - { depuis: 2018-10-01, valeur: 12, reference: "CGCT art. R2334-28 : le préfet peut proroger d'un an le délai de commencement" }
+            - { depuis: 2011-01-01, valeur: 12, reference: "CGCT art. R2334-28 : prorogation d'un an au plus par le préfet" }
+          dotations-delai-achevement-mois:
+            - { depuis: 2011-01-01, valeur: 48, reference: "CGCT art. R2334-29 : achèvement dans les 4 ans du commencement d'exécution" }
+          dotations-prorogation-achevement-mois:
+            - { depuis: 2011-01-01, valeur: 24, reference: "CGCT art. R2334-29 : prorogation de 2 ans au plus" }
           dotations-prorogation-preavis-mois:
             - { depuis: 2018-10-01, valeur: 2, reference: "CGCT art. R2334-28 ; préfecture de Vaucluse : demande motivée deux mois avant l'échéance" }
-          dotations-prorogation-achevement-mois:
-            - { depuis: 2018-10-01, valeur: 24, reference: "CGCT art. R2334-29 : prorogation exceptionnelle de deux ans au plus" }
           epf-portage-duree-max-mois:
             - { depuis: 2024-01-01, valeur: 120, reference: "Hypothèse : portage foncier EPF jusqu'à 10 ans, la convention de portage fixe la date de rachat (à confirmer)" }
           aides-publiques-plafond:
@@ -44,9 +52,10 @@ enum BuiltinCatalogue {
           fctva-taux:
             - { depuis: 2015-01-01, valeur: "16,404 %", reference: "CGCT art. L1615-6" }
           detr-seuil-commission:
-            - { depuis: 2011-01-01, valeur: 100 000, reference: "CGCT art. L2334-37" }
+            - { depuis: 2011-01-01, valeur: 150 000, reference: "CGCT art. L2334-37 (loi de finances pour 2011)" }
+            - { depuis: 2018-01-01, valeur: 100 000, reference: "CGCT art. L2334-37 (loi de finances pour 2018)" }
           drac-inscrit-taux-max:
-            - { depuis: 2004-01-01, valeur: 40 %, reference: "Code du patrimoine art. L621-29" }
+            - { depuis: 2004-01-01, valeur: 40 %, reference: "Code du patrimoine art. L621-29 (travaux de restauration et de réparation)" }
           fip-classe-taux-max:
             - { depuis: 2018-01-01, valeur: 80 %, reference: "Ministère de la Culture, fonds incitatif et partenarial" }
           fip-inscrit-taux-max:
@@ -65,6 +74,8 @@ enum BuiltinCatalogue {
             - { depuis: 2020-10-01, valeur: 50 %, reference: "ANCT, co-financement du poste de chef de projet PVD" }
           pvd-chef-de-projet-anah-plafond:
             - { depuis: 2020-10-01, valeur: 40 000, reference: "ANCT, co-financement du poste de chef de projet PVD" }
+          pvd-chef-de-projet-quotite-min:
+            - { depuis: 2020-10-01, valeur: 80 %, reference: "Convention d'adhésion PVD, annexe 1 : poste dédié à au moins 80 % d'un temps plein" }
           anah-chef-de-projet-taux:
             - { depuis: 2020-01-01, valeur: 50 %, reference: "ANAH, chef de projet OPAH-RU" }
           anah-chef-de-projet-assiette-max:
@@ -73,6 +84,12 @@ enum BuiltinCatalogue {
             - { depuis: 2018-10-01, valeur: 30 %, reference: "Décret n° 2018-514 art. 12 ; RM Sénat n° 00475 (DETR, DSIL)" }
           versement-acomptes-plafond-etat:
             - { depuis: 2018-10-01, valeur: 80 %, reference: "Décret n° 2018-514 art. 12 ; RM Sénat n° 00475 (DETR, DSIL)" }
+          versement-acomptes-plafond-garantie:
+            - { depuis: 2018-10-01, valeur: 60 %, reference: "Décret n° 2018-514 art. 12 : acomptes plafonnés à 60 % quand l'avance exige une garantie à première demande" }
+          versement-acomptes-plafond-long:
+            - { depuis: 2018-10-01, valeur: 90 %, reference: "Décret n° 2018-514 art. 12 : acomptes jusqu'à 90 % pour un projet de plus de 48 mois" }
+          versement-duree-longue-mois:
+            - { depuis: 2018-10-01, valeur: 48, reference: "Décret n° 2018-514 art. 12" }
           versement-avance-autres:
             - { depuis: 2000-01-01, valeur: 0 %, reference: "Hypothèse : pas d'avance hors État (à confirmer par financeur)" }
           versement-acomptes-plafond-autres:
@@ -82,34 +99,35 @@ enum BuiltinCatalogue {
           probabilite-sollicite:
             - { depuis: 2000-01-01, valeur: 70 %, reference: "Hypothèse par défaut de Maquette (à ajuster dans financeurs.yaml)" }
           leader-taux-max:
-            - { depuis: 2023-01-01, valeur: 80 %, reference: "Programme LEADER 2023-2027 (FEADER)" }
+            - { depuis: 2023-01-01, valeur: 80 %, reference: "LEADER 2023-2027 : taux d'aide de la fiche-action du GAL (80 % par défaut, à remplacer par celui de la fiche)" }
+          fonds-vert-ademe-integre:
+            - { depuis: 2023-01-01, valeur: en-vigueur, reference: "Fonds vert, recyclage foncier : la dépollution est instruite par l'ADEME au sein du Fonds vert depuis 2023" }
+          fonds-vert-demolition-justifiee:
+            - { depuis: 2025-01-01, valeur: en-vigueur, reference: "Fonds vert, recyclage foncier 2025 : une démolition doit être justifiée par une note" }
 
         dispositifs:
           - id: etat.detr
             financeur: etat
             nom: Dotation d'équipement des territoires ruraux (DETR)
+            nom_court: DETR
             nature: subvention
             regime: dotation-cgct
             assiette: HT
             roles: [dotation-etat, detr]
             reference: "CGCT art. L2334-32 à L2334-39, R2334-19 à R2334-35"
-            parametres:
-              taux-min: [{ depuis: 2018-10-01, valeur: 20 %, reference: "CGCT art. R2334-27" }]
-              taux-max: [{ depuis: 2018-10-01, valeur: 80 %, reference: "CGCT art. R2334-27" }]
           - id: etat.dsil
             financeur: etat
             nom: Dotation de soutien à l'investissement local (DSIL)
+            nom_court: DSIL
             nature: subvention
             regime: dotation-cgct
             assiette: HT
             roles: [dotation-etat]
             reference: "CGCT art. L2334-42"
-            parametres:
-              taux-min: [{ depuis: 2018-10-01, valeur: 20 %, reference: "CGCT art. R2334-27" }]
-              taux-max: [{ depuis: 2018-10-01, valeur: 80 %, reference: "CGCT art. R2334-27" }]
           - id: etat.dpv
             financeur: etat
             nom: Dotation politique de la ville (DPV)
+            nom_court: DPV
             nature: subvention
             regime: dotation-cgct
             roles: [dotation-etat]
@@ -117,6 +135,7 @@ enum BuiltinCatalogue {
           - id: etat.dsid
             financeur: etat
             nom: Dotation de soutien à l'investissement des départements (DSID)
+            nom_court: DSID
             nature: subvention
             regime: dotation-cgct
             roles: [dotation-etat]
@@ -124,12 +143,14 @@ enum BuiltinCatalogue {
           - id: etat.fnadt
             financeur: etat
             nom: Fonds national d'aménagement et de développement du territoire (FNADT)
+            nom_court: FNADT
             nature: subvention
             regime: decret-2018-514
             reference: "Décret n° 2018-514 ; pas de taux réglementaire"
           - id: etat.fonds-vert-friches
             financeur: etat
             nom: Fonds vert – recyclage foncier des friches
+            nom_court: Fonds vert – friches
             nature: subvention
             regime: decret-2018-514
             natures_eligibles: [etudes, amo, maitrise-oeuvre, controles, acquisition, frais-acquisition, demolition, depollution, travaux]
@@ -138,6 +159,7 @@ enum BuiltinCatalogue {
           - id: etat.fonds-vert-renovation
             financeur: etat
             nom: Fonds vert – rénovation énergétique des bâtiments publics
+            nom_court: Fonds vert – rénovation énergétique
             nature: subvention
             regime: decret-2018-514
             natures_eligibles: [etudes, maitrise-oeuvre, controles, travaux, equipement]
@@ -147,6 +169,7 @@ enum BuiltinCatalogue {
           - id: etat.fonds-vert-renaturation
             financeur: etat
             nom: Fonds vert – renaturation des villes
+            nom_court: Fonds vert – renaturation
             nature: subvention
             regime: decret-2018-514
             natures_eligibles: [etudes, maitrise-oeuvre, travaux]
@@ -154,6 +177,7 @@ enum BuiltinCatalogue {
           - id: etat.drac-monuments-historiques
             financeur: etat
             nom: DRAC – monuments historiques
+            nom_court: DRAC – monuments historiques
             nature: subvention
             regime: decret-2018-514
             assiette: HT
@@ -163,6 +187,7 @@ enum BuiltinCatalogue {
           - id: etat.drac-fip
             financeur: etat
             nom: DRAC – fonds incitatif et partenarial (FIP)
+            nom_court: DRAC – FIP
             nature: subvention
             regime: decret-2018-514
             assiette: HT
@@ -172,6 +197,7 @@ enum BuiltinCatalogue {
           - id: etat.pvd-chef-de-projet
             financeur: etat
             nom: PVD – co-financement du chef de projet (ANCT)
+            nom_court: ANCT – chef de projet PVD
             nature: subvention
             regime: autre
             natures_eligibles: [remuneration]
@@ -180,6 +206,7 @@ enum BuiltinCatalogue {
           - id: bdt.pvd-chef-de-projet
             financeur: bdt
             nom: Banque des Territoires – co-financement du chef de projet PVD
+            nom_court: Banque des Territoires – chef de projet PVD
             nature: subvention
             regime: autre
             natures_eligibles: [remuneration]
@@ -188,6 +215,7 @@ enum BuiltinCatalogue {
           - id: anah.pvd-chef-de-projet
             financeur: anah
             nom: ANAH – co-financement du chef de projet PVD
+            nom_court: ANAH – chef de projet PVD
             nature: subvention
             regime: cch
             natures_eligibles: [remuneration]
@@ -196,6 +224,7 @@ enum BuiltinCatalogue {
           - id: anah.chef-de-projet-opah-ru
             financeur: anah
             nom: ANAH – chef de projet OPAH-RU
+            nom_court: ANAH – chef de projet OPAH-RU
             nature: subvention
             regime: cch
             natures_eligibles: [remuneration, animation]
@@ -206,6 +235,7 @@ enum BuiltinCatalogue {
           - id: anah.etude-pre-operationnelle
             financeur: anah
             nom: ANAH – étude pré-opérationnelle d'OPAH-RU
+            nom_court: ANAH – étude pré-opérationnelle
             nature: subvention
             regime: cch
             assiette: HT
@@ -217,6 +247,7 @@ enum BuiltinCatalogue {
           - id: anah.suivi-animation
             financeur: anah
             nom: ANAH – suivi-animation d'OPAH-RU
+            nom_court: ANAH – suivi-animation
             nature: subvention
             regime: cch
             assiette: HT
@@ -228,15 +259,18 @@ enum BuiltinCatalogue {
           - id: ademe.friches-polluees
             financeur: ademe
             nom: ADEME – reconversion des friches polluées
+            nom_court: ADEME – friches polluées
             nature: subvention
             regime: decret-2018-514
             natures_eligibles: [etudes, depollution]
+            roles: [ademe-friches]
             reference: "ADEME, friches polluées (méthodologie NF X31-620)"
             parametres:
               taux-max: [{ depuis: 2020-01-01, valeur: 100 %, reference: "ADEME : études 60 à 80 %, travaux jusqu'à 100 % du coût de dépollution" }]
           - id: bdt.ingenierie
             financeur: bdt
             nom: Banque des Territoires – ingénierie PVD
+            nom_court: Banque des Territoires – ingénierie
             nature: subvention
             regime: autre
             natures_eligibles: [etudes, amo]
@@ -246,12 +280,14 @@ enum BuiltinCatalogue {
           - id: bdt.pret-projet-urbain
             financeur: bdt
             nom: Banque des Territoires – Prêt Projet Urbain
+            nom_court: Prêt Projet Urbain
             nature: pret
             regime: autre
             reference: "Fonds d'épargne, Livret A + 1 %, 5 à 30 ans, quotité jusqu'à 100 %"
           - id: epf.portage
             financeur: epf
             nom: EPF Occitanie – portage foncier
+            nom_court: Portage foncier de l'EPF
             nature: portage-foncier
             regime: autre
             natures_eligibles: [acquisition, frais-acquisition, demolition, depollution, etudes]
@@ -259,14 +295,18 @@ enum BuiltinCatalogue {
           - id: region.bourgs-centres
             financeur: region
             nom: Région Occitanie – Bourgs-Centres Occitanie
+            nom_court: Région – Bourgs-Centres
+            demande_avant_commencement: oui
             nature: subvention
             regime: collectivite
-            reference: "Région Occitanie, contrats Bourgs-Centres 2022-2028"
+            reference: "Région Occitanie, contrats Bourgs-Centres 2022-2028 ; règlement des aides : demande avant le commencement"
             parametres:
               taux-max: [{ depuis: 2022-01-01, valeur: a-fournir, reference: "Taux bonifiés Bourgs-Centres : non publiés" }]
           - id: region.espaces-publics
             financeur: region
             nom: Région Occitanie – aménagement des espaces publics
+            nom_court: Région – espaces publics
+            demande_avant_commencement: oui
             nature: subvention
             regime: collectivite
             reference: "Région Occitanie"
@@ -275,6 +315,7 @@ enum BuiltinCatalogue {
           - id: departement.f2d
             financeur: departement
             nom: Département du Gers – Fonds départemental de développement (F2D)
+            nom_court: Département – F2D
             nature: subvention
             regime: collectivite
             reference: "Département du Gers, contrats-cadres 2021-2027 (dépôt avant le 31 janvier)"
@@ -285,12 +326,14 @@ enum BuiltinCatalogue {
           - id: europe.feder
             financeur: europe
             nom: FEDER Occitanie 2021-2027
+            nom_court: FEDER
             nature: subvention
             regime: europe
             reference: "Programme FEDER-FSE+ Occitanie 2021-2027 (adopté le 27/10/2022)"
           - id: europe.leader
             financeur: europe
             nom: LEADER (FEADER) – GAL du PETR
+            nom_court: LEADER
             nature: subvention
             regime: europe
             roles: [leader]

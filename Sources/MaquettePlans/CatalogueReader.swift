@@ -10,6 +10,7 @@ struct CatalogueReader {
         let counts: Set<String> = [
             ParameterName.fipPopulationMax, ParameterName.dotationsDelaiDemarrageMois, ParameterName.dotationsDelaiAchevementMois,
             ParameterName.dotationsProrogationDemarrageMois, ParameterName.dotationsProrogationAchevementMois,
+            ParameterName.versementDureeLongueMois,
             ParameterName.dotationsProrogationPreavisMois, ParameterName.epfPortageDureeMaxMois,
         ]
         let amounts: Set<String> = [
@@ -88,8 +89,8 @@ struct CatalogueReader {
     private func readDispositif(_ node: Node, into catalogue: inout Catalogue) {
         guard let f = reader.mapping(node, "un dispositif") else { return }
         let known = [
-            "id", "financeur", "nom", "nature", "regime", "assiette", "natures_eligibles", "roles", "reference", "parametres",
-            "probabilite",
+            "id", "financeur", "nom", "nom_court", "nature", "regime", "assiette", "natures_eligibles", "roles", "reference", "parametres",
+            "probabilite", "demande_avant_commencement",
         ]
         guard let id = reader.slug(reader.require(f, "id", "un dispositif", example: "region.bourgs-centres"), "id") else {
             reader.finish(f, "un dispositif", known: known)
@@ -109,6 +110,8 @@ struct CatalogueReader {
             d.funder = funder
         }
         if let node = req("nom", "Fonds de concours"), let name = reader.text(node, "nom") { d.name = name }
+        if let node = f.take("nom_court"), let name = reader.text(node, "nom_court") { d.shortName = name }
+        if let node = f.take("demande_avant_commencement"), let b = reader.bool(node, "demande_avant_commencement") { d.requestBeforeStart = b }
         if let node = req("nature", "subvention"), let nature = reader.choice(node, "nature", FundingNature.self) { d.nature = nature }
         if let node = f.take("regime"), let regime = reader.choice(node, "regime", AidRegime.self) { d.regime = regime }
         if let node = f.take("assiette"), let basis = reader.choice(node, "assiette", Basis.self) { d.basis = basis }
@@ -166,7 +169,14 @@ struct CatalogueReader {
     }
 
     private func readValue(_ node: Node, _ name: String, kind: Kind) -> ParameterValue? {
-        if case .scalar(let s) = node, ValueParsers.folded(s.string) == "a-fournir" { return .toSupply }
+        if case .scalar(let s) = node {
+            switch ValueParsers.folded(s.string) {
+            case "a-fournir": return .toSupply
+            case "abroge": return .repealed
+            case "en-vigueur": return .inForce
+            default: break
+            }
+        }
         switch kind {
         case .rate: return reader.rate(node, name).map(ParameterValue.rate)
         case .amount: return reader.money(node, name).map(ParameterValue.amount)

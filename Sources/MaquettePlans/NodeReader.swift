@@ -318,6 +318,8 @@ final class Fields {
     private var index: [String: Int]?
     /// Whether each entry was taken by the reader.
     private(set) var taken: [Bool] = []
+    /// Entries not taken yet: once none is left, rarely written keys need not be looked for.
+    private(set) var remaining = 0
     static let indexedFrom = 16
 
     init(node: Node) { self.node = node }
@@ -329,6 +331,7 @@ final class Fields {
         index?[key] = entries.count
         entries.append((key, keyNode, value))
         taken.append(false)
+        remaining += 1
     }
 
     private func position(_ key: String) -> Int? {
@@ -338,7 +341,10 @@ final class Fields {
 
     func take(_ key: String) -> Node? {
         guard let i = position(key) else { return nil }
-        taken[i] = true
+        if !taken[i] {
+            taken[i] = true
+            remaining -= 1
+        }
         return entries[i].value
     }
 

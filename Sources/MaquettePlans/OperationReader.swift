@@ -39,7 +39,9 @@ struct OperationReader {
         let basis = f.take("base").flatMap { reader.choice($0, "base", Basis.self) } ?? programme?.defaultBasis ?? .ht
         var start: Day?
         var end: Day?
+        var firstLegalAct: Day?
         if let node = f.take("calendrier"), let c = reader.mapping(node, "`calendrier`") {
+            firstLegalAct = c.take("premier_acte_juridique").flatMap { reader.day($0, "premier_acte_juridique") }
             start = c.take("debut_travaux").flatMap { reader.day($0, "debut_travaux") }
             end = c.take("fin").flatMap { reader.day($0, "fin") }
             reader.finish(c, "`calendrier`", known: PlanFormat.calendar.names)
@@ -54,9 +56,11 @@ struct OperationReader {
         if let node = f.take("derogation_part_minimale"), let d = reader.mapping(node, "`derogation_part_minimale`") {
             let ground = reader.choice(reader.require(d, "motif", "`derogation_part_minimale`", example: "monument-protege"), "motif", OwnerShareDerogation.self)
             let decision = d.take("decision_prefet").flatMap { reader.day($0, "decision_prefet") }
+            let share = d.take("part_minimale").flatMap { reader.rate($0, "part_minimale") }
             reader.finish(d, "`derogation_part_minimale`", known: PlanFormat.derogation.names)
-            if let ground { derogation = Derogation(ground: ground, decisionDay: decision, location: reader.location(node)) }
+            if let ground { derogation = Derogation(ground: ground, decisionDay: decision, minimumShare: share, location: reader.location(node)) }
         }
+        let owned = f.take("batiment_communal").flatMap { reader.bool($0, "batiment_communal") }
         reader.comment(f)
         let defaultYear = start?.year ?? programme?.referenceDay.year
         var costs: [CostLine] = []
@@ -75,10 +79,13 @@ struct OperationReader {
         }
         reader.finish(f, "l'opération", known: Self.operationKeys)
         guard let id, let title, let owner else { return nil }
-        return Operation(
+        var operation = Operation(
             id: id, title: title, maitreOuvrage: owner, perimeters: perimeters, section: section, basis: basis, worksStart: start,
             end: end, chefDeFile: chefDeFile, cperOrCtec: cper, protection: protection, derogation: derogation, costs: costs,
             funding: funding, file: reader.file, location: reader.location(root), keyLocations: keyLocations)
+        operation.firstLegalAct = firstLegalAct
+        operation.buildingOwned = owned
+        return operation
     }
 
     private func readCost(_ node: Node, defaultYear: Int?) -> CostLine? {
@@ -90,6 +97,16 @@ struct OperationReader {
         let fctva = f.take("fctva").flatMap { reader.bool($0, "fctva") } ?? true
         let yearsNode = f.take("annees")
         reader.comment(f)
+        // Keys most expense lines do not write: looked for only when some key is left.
+        var use = AssetUse.servicePublic
+        var firstLegalAct: Day?, heritageWork: HeritageWork?, fullTimeShare: Rate?, justification: String?
+        if f.remaining > 0 {
+            use = f.take("affectation").flatMap { reader.choice($0, "affectation", AssetUse.self) } ?? .servicePublic
+            firstLegalAct = f.take("premier_acte_juridique").flatMap { reader.day($0, "premier_acte_juridique") }
+            heritageWork = f.take("travaux_monument").flatMap { reader.choice($0, "travaux_monument", HeritageWork.self) }
+            fullTimeShare = f.take("quotite").flatMap { reader.rate($0, "quotite") }
+            justification = f.take("justification").flatMap { reader.text($0, "justification") }
+        }
         reader.finish(f, "une dépense", known: Self.costKeys)
         guard let label, let nature, let amount else { return nil }
         let years: [(year: Int, amountHT: Money)]
@@ -102,7 +119,13 @@ struct OperationReader {
         } else {
             return nil
         }
-        return CostLine(label: label, nature: nature, amountHT: amount, vatRate: vat, fctvaEligible: fctva, years: years, shares: shares, location: reader.location(node))
+        var line = CostLine(label: label, nature: nature, amountHT: amount, vatRate: vat, fctvaEligible: fctva, years: years, shares: shares, location: reader.location(node))
+        line.assetUse = use
+        line.firstLegalAct = firstLegalAct
+        line.heritageWork = heritageWork
+        line.fullTimeShare = fullTimeShare
+        line.justification = justification
+        return line
     }
 
     /// A split by year: all percentages summing to exactly 100 %, or all amounts summing to
@@ -269,9 +292,25 @@ struct OperationReader {
         let probability = f.take("probabilite").flatMap { reader.rate($0, "probabilite") }
         _ = f.take("preteur").flatMap { reader.text($0, "preteur") }
         reader.comment(f)
-        return FundingLine(
+        // Keys most funding lines do not write: looked for only when some key is left.
+        var receipt: Day?, guarantee = false, buyBack: LandBuyBack?
+        if f.remaining > 0 {
+            receipt = f.take("accuse_reception").flatMap { reader.day($0, "accuse_reception") }
+            guarantee = f.take("garantie_premiere_demande").flatMap { reader.bool($0, "garantie_premiere_demande") } ?? false
+            if let node = f.take("rachat"), let r = reader.mapping(node, "`rachat`") {
+                let year = reader.year(reader.require(r, "annee", "`rachat`", example: "2030"), "annee")
+                let price = r.take("montant").flatMap { reader.money($0, "montant") }
+                reader.finish(r, "`rachat`", known: ["annee", "montant"])
+                if let year { buyBack = LandBuyBack(year: year, amount: price) }
+            }
+        }
+        var line = FundingLine(
             source: source, label: label, amount: amount, declaredBase: base, status: status, requestDay: request,
             notificationDay: notification, paid: paid, envelopeYear: envelopeYear, earlyStartDerogation: derogation,
             probability: probability, rateRange: rateRange, location: reader.location(node), keyLocations: keyLocations)
+        line.receiptAcknowledged = receipt
+        line.buyBack = buyBack
+        line.firstDemandGuarantee = guarantee
+        return line
     }
 }

@@ -25,6 +25,8 @@ public struct PlanKey: Sendable {
         case object([PlanKey])
         /// `{ 2026: 50 %, 2027: 50 % }` or in euros.
         case yearShares
+        /// A value, or its history: `[{ depuis: 2026-01-01, valeur: …, reference: … }]`.
+        case dated(Value)
     }
 
     public enum Reference: Sendable {
@@ -48,13 +50,15 @@ public struct PlanKey: Sendable {
 /// The plan files' keys.
 public enum PlanFormat {
     public static let calendar: [PlanKey] = [
-        PlanKey("debut_travaux", .day, "Début des travaux (commencement d'exécution)"),
+        PlanKey("premier_acte_juridique", .day, "Commencement d'exécution : premier acte juridique (devis signé, ordre de service, acte d'engagement)"),
+        PlanKey("debut_travaux", .day, "Début des travaux sur le chantier (le calendrier)"),
         PlanKey("fin", .day, "Fin de l'opération"),
     ]
 
     public static let derogation: [PlanKey] = [
         PlanKey("motif", .choice(OwnerShareDerogation.allCases.map(\.rawValue)), required: true, "Motif de la dérogation à la part minimale"),
         PlanKey("decision_prefet", .day, "Date de la décision du préfet"),
+        PlanKey("part_minimale", .rate(range: false), "Part minimale fixée par le préfet, quand la dérogation l'abaisse"),
     ]
 
     public static let operation: [PlanKey] = [
@@ -69,6 +73,7 @@ public enum PlanFormat {
         PlanKey("cper_ou_ctec", .yesNo, "Opération au CPER ou sous CTEC"),
         PlanKey("protection", .choice(HeritageProtection.allCases.map(\.rawValue)), "Protection au titre des monuments historiques"),
         PlanKey("derogation_part_minimale", .object(derogation), "Dérogation à la part minimale du maître d'ouvrage"),
+        PlanKey("batiment_communal", .yesNo, "Le bâtiment appartient à la commune (fonds incitatif et partenarial)"),
         PlanKey("commentaire", .text, "Texte libre"),
         PlanKey("depenses", .list(.object(cost)), required: true, "Liste des dépenses"),
         PlanKey("financements", .list(.object(funding)), required: true, "Liste des ressources"),
@@ -80,6 +85,11 @@ public enum PlanFormat {
         PlanKey("montant_ht", .amount, required: true, "Montant hors taxes"),
         PlanKey("tva", .rate(range: false), "Taux de TVA (défaut 20 %)"),
         PlanKey("fctva", .yesNo, "non : la ligne n'ouvre pas droit au FCTVA"),
+        PlanKey("affectation", .choice(AssetUse.allCases.map(\.rawValue)), "Affectation du bien : hors assiette du FCTVA si activité assujettie ou tiers non éligible"),
+        PlanKey("premier_acte_juridique", .day, "Premier acte juridique de ce lot, s'il commence avant l'opération"),
+        PlanKey("travaux_monument", .choice(HeritageWork.allCases.map(\.rawValue)), "Travaux sur un monument : restauration et réparation seules dans l'assiette de la DRAC"),
+        PlanKey("quotite", .rate(range: false), "Quotité du poste (chef de projet PVD : au moins 80 %)"),
+        PlanKey("justification", .text, "Note justifiant une démolition (Fonds vert friches)"),
         PlanKey("annees", .yearShares, "Répartition par année : montants ou pourcentages"),
         PlanKey("commentaire", .text, "Texte libre"),
     ]
@@ -103,10 +113,18 @@ public enum PlanFormat {
             PlanKey("verse", .amount, "Montant déjà versé"),
             PlanKey("annee_enveloppe", .year, "Année de l'enveloppe sur laquelle la ligne s'impute"),
             PlanKey("derogation_demarrage", .day, "Dérogation du préfet au commencement avant la demande"),
+            PlanKey("accuse_reception", .day, "Date de réception de la demande (accusé de réception)"),
+            PlanKey("rachat", .object(buyBack), "Portage foncier de l'EPF : année et prix du rachat"),
+            PlanKey("garantie_premiere_demande", .yesNo, "L'avance demande une garantie à première demande (acomptes jusqu'à 60 %)"),
             PlanKey("preteur", .text, "Prêteur"),
             PlanKey("probabilite", .rate(range: false), "Chance que la ligne soit accordée (simulation)"),
             PlanKey("commentaire", .text, "Texte libre"),
         ]
+
+    public static let buyBack: [PlanKey] = [
+        PlanKey("annee", .year, required: true, "Année du rachat par le maître d'ouvrage"),
+        PlanKey("montant", .amount, "Prix du rachat"),
+    ]
 
     public static let period: [PlanKey] = [
         PlanKey("debut", .year, required: true, "Première année du programme"),
@@ -117,7 +135,8 @@ public enum PlanFormat {
         PlanKey("id", .id, required: true, "Identifiant du maître d'ouvrage"),
         PlanKey("nom", .text, required: true, "Nom"),
         PlanKey("type", .text, "Texte libre : commune, epci"),
-        PlanKey("regime_fctva", .choice(FCTVARegime.allCases.map(\.rawValue)), "Année de versement du FCTVA"),
+        PlanKey("regime_fctva", .dated(.choice(FCTVARegime.allCases.map(\.rawValue))), "Année de versement du FCTVA, ou son historique daté"),
+        PlanKey("faibles_ressources", .yesNo, "Commune à faibles ressources (fonds incitatif et partenarial)"),
         PlanKey("population", .integer, "Population DGF"),
         PlanKey("capacite_autofinancement", .amount, "Capacité d'autofinancement annuelle"),
     ]

@@ -172,6 +172,16 @@ public enum PlanLoader {
             sources: result.sources, scenarios: result.scenarios)
     }
 
+    /// The built-in catalogue alone: funders, dispositifs and the dated legal parameters.
+    public static func builtinCatalogue() -> Catalogue {
+        var catalogue = Catalogue()
+        let reader = NodeReader(file: BuiltinCatalogue.file)
+        if case .success(let node) = YAMLSource.compose(BuiltinCatalogue.text, file: BuiltinCatalogue.file) {
+            CatalogueReader(reader: reader).read(node, into: &catalogue)
+        }
+        return catalogue
+    }
+
     /// Loads plan files given as texts; pure. `root` is the folder the paths start with.
     public static func load(files: [PlanFile], root: String) -> LoadResult { load(files: files, root: root, cache: nil) }
 

@@ -68,14 +68,36 @@ struct ProgrammeReader {
         guard let f = reader.mapping(node, "un maître d'ouvrage") else { return nil }
         let id = reader.slug(reader.require(f, "id", "un maître d'ouvrage", example: "fleurance"), "id")
         let name = reader.text(reader.require(f, "nom", "un maître d'ouvrage", example: "Commune de Fleurance"), "nom")
-        let regime = f.take("regime_fctva").flatMap { reader.choice($0, "regime_fctva", FCTVARegime.self) } ?? .n2
+        var regime = FCTVARegime.n2
+        var history: [DatedFCTVARegime] = []
+        if let node = f.take("regime_fctva") {
+            if case .sequence = node {
+                // A dated history: `[{ depuis: 2021-01-01, valeur: N }, { depuis: 2027-01-01, valeur: N+1 }]`.
+                for item in reader.sequence(node, "`regime_fctva`") ?? [] {
+                    guard let d = reader.mapping(item, "une valeur datée de `regime_fctva`") else { continue }
+                    let since = reader.day(reader.require(d, "depuis", "une valeur datée", example: "2027-01-01"), "depuis")
+                    let value = reader.choice(reader.require(d, "valeur", "une valeur datée", example: "N+1"), "regime_fctva", FCTVARegime.self)
+                    let reference = d.take("reference").flatMap { reader.text($0, "reference") } ?? "programme.yaml"
+                    reader.finish(d, "une valeur datée", known: ["depuis", "valeur", "reference"])
+                    if let since, let value { history.append(DatedFCTVARegime(since: since, regime: value, reference: reference)) }
+                }
+                history.sort { $0.since < $1.since }
+                if let first = history.first { regime = first.regime }
+            } else if let r = reader.choice(node, "regime_fctva", FCTVARegime.self) {
+                regime = r
+            }
+        }
+        let lowResources = f.take("faibles_ressources").flatMap { reader.bool($0, "faibles_ressources") }
         let population = f.take("population").flatMap { reader.count($0, "population") }
         let capacity = f.take("capacite_autofinancement").flatMap { reader.money($0, "capacite_autofinancement") }
         _ = f.take("type").flatMap { reader.text($0, "type") }
         reader.finish(f, "un maître d'ouvrage", known: PlanFormat.owner.names)
         guard let id, let name else { return nil }
-        return MaitreOuvrage(
+        var owner = MaitreOuvrage(
             id: id, name: name, fctvaRegime: regime, population: population, selfFinancingCapacity: capacity,
             location: reader.location(node))
+        owner.fctvaRegimeHistory = history
+        owner.lowResources = lowResources
+        return owner
     }
 }

@@ -98,10 +98,10 @@ final class CLITests: XCTestCase {
         let r = try run(["verifier", root.path])
         XCTAssertEqual(r.status, 1)
         let expected = """
-            \(root.path)/operations/op.yaml:13:5: erreur: [part-maitre-ouvrage] la part du maître d'ouvrage est de 150 000,00 € soit 15 % des financements publics (1 000 000,00 €) ; le minimum est 20 %, soit 200 000,00 € (CGCT art. L1111-10 III)
+            \(root.path)/operations/op.yaml:13:5: erreur: [part-maitre-ouvrage] la part du maître d'ouvrage est de 150 000,00 € soit 15 % des financements publics (1 000 000,00 €) ; le minimum est 20 %, soit 200 000,00 € (CGCT art. L1111-10 III, depuis le 1er janvier 2012)
              13 |   - autofinancement: 150 000
                 |     ^
-              = il manque 50 000,00 € : réduisez les aides publiques d'autant et portez l'autofinancement à 200 000,00 €, ou déclarez la dérogation accordée par le préfet (`derogation_part_minimale`)
+              = il manque 50 000,00 € : réduisez les aides publiques d'autant et portez l'autofinancement (reste à financer) à 200 000,00 €, ou déclarez la dérogation accordée par le préfet (`derogation_part_minimale`)
             """
         XCTAssertTrue(r.stdout.contains(expected), r.stdout)
         XCTAssertTrue(r.stdout.hasSuffix("1 erreur, 1 avertissement dans 1 opération.\n"), r.stdout)
@@ -166,7 +166,7 @@ final class CLITests: XCTestCase {
         let region = try XCTUnwrap(r.stdout.split(separator: "\n").first { $0.hasPrefix("Région Occitanie") })
         XCTAssertEqual(
             region.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " "),
-            "Région Occitanie region.bourgs-centres 1 000 000,00 € 20 % 200 000,00 € sollicité 01/12/2025")
+            "Région Occitanie Région – Bourgs-Centres 1 000 000,00 € 20 % 200 000,00 € sollicité 20/01/2025")
         XCTAssertTrue(r.stdout.contains("Part du maître d'ouvrage : 332 500,00 € (33,25 % des financements publics)"), r.stdout)
         let unknown = try run(["afficher", "Plans", "ecole"])
         XCTAssertEqual(unknown.status, 64)
@@ -198,7 +198,7 @@ final class CLITests: XCTestCase {
         let checks = try unzip(target, "xl/worksheets/sheet7.xml")
         XCTAssertTrue(checks.contains("PROJET : 1 règle(s) enfreinte(s)"), checks)
         // The rule by its name, not its id.
-        XCTAssertTrue(checks.contains("<t>Participation minimale du maître d'ouvrage (20 % ou 30 % des financements publics)</t>"), checks)
+        XCTAssertTrue(checks.contains("<t>Participation minimale du maître d'ouvrage (20 % ou 30 % des financements publics, ou la part abaissée par le préfet)</t>"), checks)
     }
 
     func testExportRefusesUnreadablePlansAndKeepsThePreviousWorkbook() throws {
@@ -261,12 +261,13 @@ final class CLITests: XCTestCase {
         let base = try run(["tresorerie", "Plans"])
         XCTAssertEqual(base.status, 0)
         XCTAssertFalse(base.stdout.contains("tresorerie-capacite"))
-        // Without the Halle's DSIL, Lectoure needs 2 502 039,86 € by the end of 2027, more than
-        // 7 years × 350 000 € = 2 450 000 €.
+        // Without the Halle's DSIL, Lectoure needs 2 522 708,90 € by the end of 2027, more than
+        // 7 years × 350 000 € = 2 450 000 € (its studies followed by works bring their FCTVA in
+        // the works' start year, N+2).
         let refused = try run(["treasury", "Plans", "--scenario", "dsil-refusee-halle"])
         XCTAssertTrue(
             refused.stdout.contains(
-                "avertissement: [tresorerie-capacite] Commune de Lectoure : besoin de financement cumulé de 2 502 039,86 € fin 2027, au-delà de sa capacité d'autofinancement cumulée (350 000,00 € par an depuis 2021, soit 2 450 000,00 €)"),
+                "avertissement: [tresorerie-capacite] Commune de Lectoure : besoin de trésorerie cumulé de 2 522 708,90 € fin 2027, au-delà de son épargne nette disponible cumulée (350 000,00 € par an depuis 2021, soit 2 450 000,00 €)"),
             refused.stdout)
     }
 
@@ -275,7 +276,7 @@ final class CLITests: XCTestCase {
         let b = try run(["simulate", "Plans", "--tirages", "300", "--graine", "7"])
         XCTAssertEqual(a.status, 0)
         XCTAssertEqual(a.stdout, b.stdout)
-        XCTAssertTrue(a.stdout.contains("300 tirages, graine 7 ; 21 lignes incertaines."), a.stdout)
+        XCTAssertTrue(a.stdout.contains("300 tirages, graine 7 ; 20 lignes incertaines."), a.stdout)
         XCTAssertEqual(a.stderr, "", "no progress bar when standard error is not a terminal")
         XCTAssertNotEqual(try run(["simuler", "Plans", "--tirages", "300", "--graine", "8"]).stdout, a.stdout)
         XCTAssertEqual(try run(["simuler", "Plans", "--tirages", "0"]).status, 64)
@@ -313,8 +314,8 @@ final class CLITests: XCTestCase {
         let target = folder.appendingPathComponent("optimise.yaml").path
         let r = try run(["optimiser", "Plans", "-o", target])
         XCTAssertEqual(r.status, 0, r.stderr)
-        XCTAssertTrue(r.stdout.contains("Part des maîtres d'ouvrage : 3 416 900,00 € → 2 323 000,00 €"), r.stdout)
-        XCTAssertTrue(r.stdout.contains("plafonné par l'enveloppe etat.dsil 2026 (1 400 000,00 €), partagée par gersycoop-equipements, halle-aux-grains, maison-roquelaure, épuisée"))
+        XCTAssertTrue(r.stdout.contains("Part des maîtres d'ouvrage : 3 416 900,00 € → 2 389 000,00 €"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("plafonné par l'enveloppe DETR 2026 (1 100 000,00 €), partagée par ecole-blade, gersycoop-equipements, halle-aux-grains, épuisée"))
         // The shipped Plans/scenarios/optimise.yaml is this proposal: it passes the rules.
         XCTAssertEqual(try String(contentsOfFile: target, encoding: .utf8), try String(contentsOf: CLITests.packageRoot.appendingPathComponent("Plans/scenarios/optimise.yaml"), encoding: .utf8))
         XCTAssertEqual(try run(["verifier", "Plans", "--scenario", "optimise"]).status, 0)

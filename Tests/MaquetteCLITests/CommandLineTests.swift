@@ -60,7 +60,7 @@ extension CLITests {
         let treasury = try run(["tresorerie", "halle-aux-grains"])
         XCTAssertEqual(treasury.status, 0, treasury.stderr)
         // Lectoure's table and the programme's: the other owners have no operation left.
-        XCTAssertEqual(treasury.stdout.components(separatedBy: "Pointe du besoin cumulé").count - 1, 2, treasury.stdout)
+        XCTAssertEqual(treasury.stdout.components(separatedBy: "Pointe du besoin de trésorerie cumulé").count - 1, 2, treasury.stdout)
     }
 
     func testEveryCommandTakesThePlansFolderAsItsFirstArgument() throws {
@@ -253,7 +253,7 @@ extension CLITests {
         XCTAssertTrue(shown.contains("suivi-animation-opah-ru"), shown)
         XCTAssertFalse(shown.contains("…"), shown)
         // Without COLUMNS and on a pipe, lines are whole.
-        XCTAssertTrue(try run(["regles"]).stdout.contains("Participation minimale du maître d'ouvrage (20 % ou 30 % des financements publics)"))
+        XCTAssertTrue(try run(["regles"]).stdout.contains("Participation minimale du maître d'ouvrage (20 % ou 30 % des financements publics, ou la part abaissée par le préfet)"))
     }
 
     func testTreasuryHidesYearsWithoutMovementInTheTerminalOnly() throws {
@@ -269,9 +269,12 @@ extension CLITests {
         let r = try run(["tresorerie", "--format", "csv"])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stdout.hasPrefix("\u{FEFF}tresorerie-fleurance\r\nAnnée;Dépenses TTC;Subventions reçues;"), r.stdout)
-        XCTAssertTrue(r.stdout.contains("\r\n2025;1131000,00;671870,69;"), r.stdout)
+        // Fleurance's 2025: 1 131 000 € of spending, 671 870,70 € of subsidies, the EPF's portage of 248 194,10 €.
+        XCTAssertTrue(r.stdout.contains("\r\n2025;1131000,00;671870,70;0,00;14625,00;248194,10;"), r.stdout)
         let rules = try run(["regles", "--format", "csv"]).stdout
-        XCTAssertTrue(rules.hasPrefix("\u{FEFF}Identifiant;Règle;Référence\r\n"), rules)
+        // Two tables, each named: the rules, then the dated legal parameters.
+        XCTAssertTrue(rules.hasPrefix("\u{FEFF}regles\r\nIdentifiant;Règle;Référence\r\n"), rules)
+        XCTAssertTrue(rules.contains("\r\nparametres\r\nParamètre;Depuis;Valeur;Référence\r\n"), rules)
         XCTAssertTrue(rules.contains("\r\npart-maitre-ouvrage;"), rules)
         let shown = try run(["afficher", "halle-aux-grains", "--format", "csv"]).stdout
         XCTAssertTrue(shown.contains(";20 %;"), shown)

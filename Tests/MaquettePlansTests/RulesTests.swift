@@ -162,12 +162,14 @@ final class RulesTests: XCTestCase {
     }
 
     func testNoStartOfWorksBeforeTheRequest() {
+        // CGCT R2334-24 I: without a first legal act written, works on site on 1 March 2025 prove
+        // a commencement before the request received on 2 April 2025.
         let early = F.check([
             F.operation("  - dispositif: etat.detr\n    montant: 300 000\n    statut: sollicite\n    depot: 2025-04-02\n  - autofinancement: solde", extra: "calendrier: { debut_travaux: 2025-03 }")
         ])
         let start = early.with(rule: .demarrageAnticipe)
         XCTAssertEqual(start.count, 1)
-        XCTAssertTrue(start[0].message.contains("les travaux commencent le 01/03/2025, avant la réception de la demande le 02/04/2025"))
+        XCTAssertTrue(start[0].message.contains("DETR : les travaux commencent le 01/03/2025, et le premier acte juridique (non déclaré) les précède, avant la réception de la demande (accusé de réception) du 02/04/2025"), start[0].message)
         // `    depot: 2025-04-02` is line 11; its value starts at column 12.
         XCTAssertEqual(start[0].location?.line, 11)
         XCTAssertEqual(start[0].location?.column, 12)
@@ -175,11 +177,6 @@ final class RulesTests: XCTestCase {
             F.operation("  - dispositif: etat.detr\n    montant: 300 000\n    statut: sollicite\n    depot: 2025-04-02\n    derogation_demarrage: 2025-02-01\n  - autofinancement: solde", extra: "calendrier: { debut_travaux: 2025-03 }")
         ])
         XCTAssertEqual(derogated.with(rule: .demarrageAnticipe), [])
-        // The Région's own rules are not those of the State: no error for its line.
-        let region = F.check([
-            F.operation("  - { dispositif: region.bourgs-centres, montant: 100 000, statut: sollicite, depot: 2025-04-02 }\n  - autofinancement: solde", extra: "calendrier: { debut_travaux: 2025-03 }")
-        ], funders: F.localRates)
-        XCTAssertEqual(region.with(rule: .demarrageAnticipe), [])
     }
 
     func testDotationLapsesTwoYearsAfterNotification() {
@@ -243,7 +240,7 @@ final class RulesTests: XCTestCase {
     func testPVDProjectManagerCaps() {
         // 80 000 a year for two years = 160 000. Without ANAH: min(75 % = 120 000, 2 × 45 000)
         // = 90 000. With ANAH: min(120 000, 2 × 55 000) = 110 000; ANAH ≤ min(80 000, 80 000).
-        let post = "  - { libelle: Poste, nature: remuneration, montant_ht: 160 000, tva: 0 %, annees: { 2025: 80 000, 2026: 80 000 } }"
+        let post = "  - { libelle: Poste, nature: remuneration, montant_ht: 160 000, tva: 0 %, quotite: 100 %, annees: { 2025: 80 000, 2026: 80 000 } }"
         let withoutANAH = F.check([F.operation("  - { dispositif: etat.pvd-chef-de-projet, montant: 60 000 }\n  - { dispositif: bdt.pvd-chef-de-projet, montant: 40 000 }\n  - autofinancement: solde", costs: post, extra: "section: fonctionnement")])
         let rule = withoutANAH.with(rule: .pvdChefDeProjet)
         XCTAssertEqual(rule.count, 1)
@@ -277,13 +274,19 @@ final class RulesTests: XCTestCase {
     }
 
     func testLEADERNeedsANationalCounterpart() {
-        // 80 000 with 20 000 of Région is exactly 80 %; with 19 999 LEADER may be at most
-        // 19 999 × 0,8 / 0,2 = 79 996.
-        let ok = F.check([F.operation("  - { dispositif: europe.leader, montant: 80 000 }\n  - { dispositif: region.espaces-publics, montant: 20 000 }\n  - autofinancement: solde")])
+        // 80 000 with 20 000 of Région and no own share is exactly 80 %; with 19 999 of Région and
+        // nothing else, LEADER may be at most 19 999 × 0,8 / 0,2 = 79 996 (the balance is then 1 000 000
+        // − 99 999 = 900 001 of own funds, which count: see LawTests for the owner's counterpart).
+        let costs = "  - { libelle: Travaux, nature: travaux, montant_ht: 100 000, annees: { 2025: 100 % } }"
+        let ok = F.check([F.operation("  - { dispositif: europe.leader, montant: 80 000 }\n  - { dispositif: region.espaces-publics, montant: 20 000 }\n  - autofinancement: solde", costs: costs, extra: "derogation_part_minimale: { motif: anru }")])
         XCTAssertEqual(ok.with(rule: .leaderContrepartie), [])
-        let over = F.check([F.operation("  - { dispositif: europe.leader, montant: 80 000 }\n  - { dispositif: region.espaces-publics, montant: 19 999 }\n  - autofinancement: solde")])
-        XCTAssertTrue(over.with(rule: .leaderContrepartie)[0].message.contains("au plus 79 996,00 €"), over.with(rule: .leaderContrepartie)[0].message)
-        let alone = F.check([F.operation("  - { dispositif: europe.leader, montant: 80 000 }\n  - autofinancement: solde")])
+        let over = F.check([F.operation("  - { dispositif: europe.leader, montant: 80 000 }\n  - { dispositif: region.espaces-publics, montant: 19 999 }\n  - autofinancement: 1", costs: costs, extra: "derogation_part_minimale: { motif: anru }")])
+        // Counterpart 19 999 + 1 = 20 000: LEADER at most 20 000 × 4 = 80 000, met; with no own
+        // funds and 19 999 of Région it is 79 996.
+        XCTAssertEqual(over.with(rule: .leaderContrepartie), [])
+        let short = F.check([F.operation("  - { dispositif: europe.leader, montant: 80 000 }\n  - { dispositif: region.espaces-publics, montant: 19 999 }\n  - { recette: 1 }", costs: costs, extra: "derogation_part_minimale: { motif: anru }")])
+        XCTAssertTrue(short.with(rule: .leaderContrepartie)[0].message.contains("il est au plus 79 996,00 €"), "\(short.with(rule: .leaderContrepartie))")
+        let alone = F.check([F.operation("  - { dispositif: europe.leader, montant: 80 000 }\n  - { recette: 20 000 }", costs: costs)])
         XCTAssertTrue(alone.with(rule: .leaderContrepartie)[0].message.contains("aucune"))
     }
 

@@ -67,7 +67,7 @@ final class ScenarioTests: XCTestCase {
         XCTAssertEqual(figures(plans).funding[0].amount, Money(euros: 240_000))
         let rate = Rules.check(plans).with(rule: .tauxDispositif)
         XCTAssertEqual(rate.count, 1)
-        XCTAssertTrue(rate[0].message.hasPrefix("etat.dsil : 250 000,00 € soit 23,81 %"), rate[0].message)
+        XCTAssertTrue(rate[0].message.hasPrefix("DSIL : 250 000,00 € soit 23,81 %"), rate[0].message)
     }
 
     func testCostIncreaseKeepsTheYearlySplit() throws {
@@ -190,7 +190,7 @@ final class ScenarioTests: XCTestCase {
         XCTAssertEqual(try warnings("60 000"), [])
         let w = try warnings("40 000")
         XCTAssertEqual(w.count, 1)
-        XCTAssertTrue(w[0].message.contains("besoin de financement cumulé de 126 000,00 € fin 2026"), w[0].message)
+        XCTAssertTrue(w[0].message.contains("besoin de trésorerie cumulé de 126 000,00 € fin 2026"), w[0].message)
         XCTAssertTrue(w[0].message.contains("soit 120 000,00 €"))
     }
 

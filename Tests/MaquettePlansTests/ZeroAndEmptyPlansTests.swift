@@ -56,30 +56,34 @@ final class ZeroAndEmptyPlansTests: XCTestCase {
     static let onAZeroBase: [String: [String]] = {
         let op = "P/operations/op1.yaml"
         return [
-            "equilibre": ["\(op):23:5 l'autofinancement calculé (solde) est négatif : -13 000,00 € ; les autres ressources dépassent les dépenses HT (0,00 €) de 13 000,00 €"],
+            "equilibre": ["\(op):23:5 l'autofinancement (reste à financer) est négatif : -13 000,00 € ; les autres ressources dépassent les dépenses HT (0,00 €) de 13 000,00 €"],
             // Own share = the balance −13 000, public financing −13 000 + 13 000 = 0: no share to compute.
             "part-maitre-ouvrage": [],
-            // Any amount is above a maximum rate of a zero base; DETR and DSIL at 80 %, the local rates.
+            // Any amount is above a maximum rate of a zero base: the local rates. DETR and DSIL have
+            // no rate cap of their own (R2334-27 caps them together), and 1 000 is above 20 % of 0.
             "taux-dispositif": [
-                "\(op):10:39 etat.detr : 1 000,00 € pour une assiette éligible nulle, au-delà du taux maximal de 80 % (0,00 €) (CGCT art. R2334-27)",
-                "\(op):11:39 etat.dsil : 1 000,00 € pour une assiette éligible nulle, au-delà du taux maximal de 80 % (0,00 €) (CGCT art. R2334-27)",
-                "\(op):21:51 region.bourgs-centres : 1 000,00 € pour une assiette éligible nulle, au-delà du taux maximal de 30 % (0,00 €) (Région Occitanie, contrats Bourgs-Centres 2022-2028)",
-                "\(op):22:45 departement.f2d : 1 000,00 € pour une assiette éligible nulle, au-delà du taux maximal de 20 % (0,00 €) (Département du Gers, contrats-cadres 2021-2027 (dépôt avant le 31 janvier))",
+                "\(op):21:51 Région – Bourgs-Centres : 1 000,00 € pour une assiette éligible nulle, au-delà du taux maximal de 30 % (0,00 €) (Région Occitanie, contrats Bourgs-Centres 2022-2028 ; règlement des aides : demande avant le commencement)",
+                "\(op):22:45 Département – F2D : 1 000,00 € pour une assiette éligible nulle, au-delà du taux maximal de 20 % (0,00 €) (Département du Gers, contrats-cadres 2021-2027 (dépôt avant le 31 janvier))",
             ],
             "plafond-dispositif": [],
             "natures-eligibles": [
-                "\(op):13:5 etat.drac-fip ne finance que les dépenses de nature controles, etudes, maitrise-oeuvre, travaux, et l'opération n'en a aucune",
-                "\(op):14:5 etat.drac-monuments-historiques ne finance que les dépenses de nature controles, etudes, maitrise-oeuvre, travaux, et l'opération n'en a aucune",
-                "\(op):15:5 etat.pvd-chef-de-projet ne finance que les dépenses de nature remuneration, et l'opération n'en a aucune",
-                "\(op):16:5 anah.pvd-chef-de-projet ne finance que les dépenses de nature remuneration, et l'opération n'en a aucune",
-                "\(op):17:5 anah.chef-de-projet-opah-ru ne finance que les dépenses de nature animation, remuneration, et l'opération n'en a aucune",
-                "\(op):18:5 etat.fonds-vert-friches ne finance que les dépenses de nature acquisition, amo, controles, demolition, depollution, etudes, frais-acquisition, maitrise-oeuvre, travaux, et l'opération n'en a aucune",
+                "\(op):13:5 DRAC – FIP ne finance que les dépenses de nature controles, etudes, maitrise-oeuvre, travaux, et l'opération n'en a aucune",
+                "\(op):14:5 DRAC – monuments historiques ne finance que les dépenses de nature controles, etudes, maitrise-oeuvre, travaux, et l'opération n'en a aucune",
+                "\(op):15:5 ANCT – chef de projet PVD ne finance que les dépenses de nature remuneration, et l'opération n'en a aucune",
+                "\(op):16:5 ANAH – chef de projet PVD ne finance que les dépenses de nature remuneration, et l'opération n'en a aucune",
+                "\(op):17:5 ANAH – chef de projet OPAH-RU ne finance que les dépenses de nature animation, remuneration, et l'opération n'en a aucune",
+                "\(op):18:5 Fonds vert – friches ne finance que les dépenses de nature acquisition, amo, controles, demolition, depollution, etudes, frais-acquisition, maitrise-oeuvre, travaux, et l'opération n'en a aucune",
             ],
             "dotations-plafond": [
-                "\(op):11:39 les dotations de l'État (etat.detr + etat.dsil) totalisent 2 000,00 €, pour une dépense subventionnable nulle ; le plafond est 80 %, soit 0,00 € (CGCT art. R2334-27)"
+                "\(op):11:39 les dotations de l'État (DETR + DSIL) totalisent 2 000,00 €, pour une dépense subventionnable nulle ; le plafond est 80 %, soit 0,00 € (CGCT art. R2334-27, décret n° 2021-1291 du 6 octobre 2021)"
             ],
+            // Each of the four décret 2018-514 lines has a base of 0; with no expense to share by,
+            // every aid counts whole on it: 13 000.
             "aides-publiques-plafond": [
-                "\(op):12:5 les aides publiques (13 000,00 €) dépassent 100 % de la dépense subventionnable 0,00 € retenue pour etat.fnadt (Décret n° 2018-514 du 25 juin 2018, art. 10)"
+                "\(op):12:5 les aides publiques sur la dépense subventionnable de FNADT (0,00 €) totalisent 13 000,00 €, au-delà de 100 %, soit 0,00 € (Décret n° 2018-514 du 25 juin 2018, art. 10)",
+                "\(op):13:5 les aides publiques sur la dépense subventionnable de DRAC – FIP (0,00 €) totalisent 13 000,00 €, au-delà de 100 %, soit 0,00 € (Décret n° 2018-514 du 25 juin 2018, art. 10)",
+                "\(op):14:5 les aides publiques sur la dépense subventionnable de DRAC – monuments historiques (0,00 €) totalisent 13 000,00 €, au-delà de 100 %, soit 0,00 € (Décret n° 2018-514 du 25 juin 2018, art. 10)",
+                "\(op):18:5 les aides publiques sur la dépense subventionnable de Fonds vert – friches (0,00 €) totalisent 13 000,00 €, au-delà de 100 %, soit 0,00 € (Décret n° 2018-514 du 25 juin 2018, art. 10)",
             ],
             // Requested on 10 January 2025, works from March 2025.
             "demarrage-anticipe": [],
@@ -91,34 +95,42 @@ final class ZeroAndEmptyPlansTests: XCTestCase {
                 "\(op):20:36 le fonds de concours (1 000,00 €) dépasse la part financée par la commune hors subventions (-13 000,00 €) ; au plus 0,00 €"
             ],
             "drac-monuments": [
-                "\(op):14:61 etat.drac-monuments-historiques : 1 000,00 € pour une assiette nulle (travaux sur un immeuble inscrit) ; le maximum est 40 %, soit 0,00 € (Code du patrimoine art. L621-29)"
+                "\(op):14:61 DRAC – monuments historiques : 1 000,00 € pour une assiette nulle (travaux de restauration et de réparation d'un immeuble inscrit, hors extension et aménagements neufs) ; le maximum est 40 %, soit 0,00 € (Code du patrimoine art. L621-29 (travaux de restauration et de réparation))"
             ],
             // The Région gives 1 000 ≥ 15 % of 0; the commune has 3 000 inhabitants.
             "drac-fip": [
-                "\(op):13:43 etat.drac-fip : 1 000,00 € pour une assiette nulle ; le maximum pour un immeuble inscrit est 40 % (Ministère de la Culture, fonds incitatif et partenarial)"
+                "\(op):13:43 DRAC – FIP : 1 000,00 € pour une assiette nulle ; le maximum pour un immeuble inscrit est 40 % (Ministère de la Culture, fonds incitatif et partenarial)"
             ],
             // 2 000 with ANAH: at most min(75 % of 0, 55 000 × 1 year) = 0; ANAH min(50 % of 0, 40 000) = 0.
+            // No expense line of nature rémunération, so no post whose share to check.
             "pvd-chef-de-projet": [
                 "\(op):16:53 la part de l'ANAH dans le poste atteint 1 000,00 € ; le maximum est 0,00 € (50 %, 40 000,00 € par an) (ANCT, co-financement du poste de chef de projet PVD)",
                 "\(op):16:53 le co-financement du poste atteint 2 000,00 € ; le maximum est 0,00 € (75 % de 0,00 €, et 55 000,00 € par an sur 1 an(s)) (ANCT, co-financement du poste de chef de projet PVD)",
             ],
             "anah-chef-de-projet": [
-                "\(op):17:57 anah.chef-de-projet-opah-ru : 1 000,00 € ; le maximum est 50 % de 0,00 € (coût HT plafonné à 80 000,00 € par an sur 1 an(s)), soit 0,00 € (ANAH, chef de projet OPAH-RU)"
+                "\(op):17:57 ANAH – chef de projet OPAH-RU : 1 000,00 € ; le maximum est 50 % de 0,00 € (coût HT plafonné à 80 000,00 € par an sur 1 an(s)), soit 0,00 € (ANAH, chef de projet OPAH-RU)"
             ],
             // Deficit 0 − 0 − (13 000 − 1 000) = −12 000.
             "fonds-vert-deficit": [
                 "\(op):18:53 le Fonds vert friches (1 000,00 €) dépasse le déficit de l'opération après les autres aides et les recettes (0,00 € − recettes 0,00 € − autres aides 12 000,00 € = -12 000,00 €)"
             ],
-            // 1 000 ≤ 80 % × (1 000 + 12 000).
-            "leader-contrepartie": [],
+            // No ADEME line, no demolition.
+            "fonds-vert-friches-conditions": [],
+            // Counterpart: other public aid 12 000 + own share −13 000 = −1 000: none.
+            "leader-contrepartie": [
+                "\(op):19:5 LEADER (1 000,00 €) demande une contrepartie publique nationale, et l'opération n'en a aucune, ni aide nationale ni autofinancement (LEADER 2023-2027 : taux d'aide de la fiche-action du GAL (80 % par défaut, à remplacer par celui de la fiche))"
+            ],
             "cumul-region-departement": [
                 "\(op):22:5 compétence exercée en chef de file : l'opération ne peut pas cumuler la Région (1 000,00 €) et le Département (1 000,00 €) (CGCT art. L1111-9 I)"
             ],
             // The DETR line draws 1 000 on the 2025 envelope of 0 (financeurs.yaml line 9).
             "enveloppe-annuelle": [
-                "P/financeurs.yaml:9:5 l'enveloppe etat.detr 2025 (0,00 €) est dépassée : les opérations en demandent 1 000,00 € (dépassement 1 000,00 €)"
+                "P/financeurs.yaml:9:5 l'enveloppe DETR 2025 (0,00 €) est dépassée : les opérations en demandent 1 000,00 € (dépassement 1 000,00 €)"
             ],
             "statut-coherent": [],
+            // Nothing paid; no portage line.
+            "versements-plafond": [],
+            "portage-foncier-rachat": [],
         ]
     }()
 

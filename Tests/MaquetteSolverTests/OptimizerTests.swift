@@ -95,7 +95,7 @@ final class OptimizerTests: XCTestCase {
         let figures = Financing.figures(of: p.plans)
         XCTAssertEqual(Money.sum(figures.map(\.publicAid)), Money(euros: 900_000))
         XCTAssertEqual(Money.sum(figures.map(\.ownersShare)), Money(euros: 1_100_000))
-        XCTAssertTrue(p.explanations["un"]!.contains { $0.hasPrefix("plafonné par l'enveloppe etat.detr 2026 (900 000,00 €), partagée par deux, un") }, "\(p.explanations)")
+        XCTAssertTrue(p.explanations["un"]!.contains { $0.hasPrefix("plafonné par l'enveloppe DETR 2026 (900 000,00 €), partagée par deux, un") }, "\(p.explanations)")
         XCTAssertEqual(Rules.check(p.plans).errors, [])
         // Weighting B's share double gives B all it can take: A keeps its DETR floor (20 % of
         // 1 000 000 = 200 000) and B gets the remaining 700 000 of the envelope.

@@ -266,7 +266,10 @@ def check_edits(maquette, plans, book, paths, before, work, col):
       TTC 2027: 78 000 (maîtrise d'œuvre) + 913 043,48 = 991 043,48; 2028: 586 956,52 + 216 000 = 802 956,52
       resources without the DSIL: DETR 300 000 + Région 225 000 + Département 75 000 = 600 000 of aid;
       own funds (solde) 1 600 000 − 600 000 = 1 000 000; aid rate 37,5 %; owner's share 1 000 000 / 1 600 000 = 62,5 %
-      FCTVA 2026 unchanged 20 669,04; 2027: 12 795,12 + ROUND(913 043,48 × 16,404 %) = 149 775,65 → 162 570,77;
+      FCTVA: the studies (TTC 48 000) count in 2027, the works' start (arrêté du 30 décembre 2020, art. 2):
+      2026 = ROUND(78 000 × 16,404 %) = 12 795,12 (maîtrise d'œuvre); eligible TTC 2027 = 991 043,48 + 48 000
+      = 1 039 043,48; FCTVA 2027: 12 795,12 + ROUND(913 043,48 × 16,404 %) = 149 775,65 + ROUND(48 000 ×
+      16,404 %) = 7 873,92 → 170 444,69;
       2028: ROUND(586 956,52 × 16,404 %) = 96 284,35 + 35 432,64 = 131 716,99; total 314 956,80 (was 295 272,00)
     École Bladé: Région 40 % × 1 000 000 = 400 000, over the Bourgs-Centres cap of 30 % (1 error); aid
       667 500 + 200 000 = 867 500; own funds 132 500, 13,25 % of public financing: under the 20 %
@@ -320,7 +323,7 @@ def check_edits(maquette, plans, book, paths, before, work, col):
     check(HALLE, total + 1, 6, 126000, "TTC 2026")
     check(HALLE, total + 1, 7, 991043.48, "TTC 2027")
     check(HALLE, total + 1, 8, 802956.52, "TTC 2028")
-    solde = find_row(h, 1, "Autofinancement (solde)")
+    solde = find_row(h, 1, "Autofinancement (reste à financer)")
     check(HALLE, solde, 5, 1000000, "own funds (solde)")
     check(HALLE, find_row(h, 0, "Écart ressources − dépenses…"), 5, 0, "balance")
     check(HALLE, find_row(h, 0, "Aides publiques"), 5, 600000, "public aid")
@@ -330,9 +333,9 @@ def check_edits(maquette, plans, book, paths, before, work, col):
     check(HALLE, find_row(h, 0, "dont emprunts…"), 5, 0, "loans in the owner's share")
     check(HALLE, find_row(h, 0, "FCTVA attendu"), 5, 314956.80, "FCTVA")
     y2027 = find_row(h, 0, "2027", find_row(h, 0, "Année de dépense"))
-    check(HALLE, y2027, 1, 991043.48, "eligible TTC 2027")
+    check(HALLE, y2027, 1, 1039043.48, "eligible TTC 2027")
     check(HALLE, y2027, 2, 2029, "FCTVA 2027 received")
-    check(HALLE, y2027, 3, 162570.77, "FCTVA 2027")
+    check(HALLE, y2027, 3, 170444.69, "FCTVA 2027")
     check(HALLE, y2027 + 1, 3, 131716.99, "FCTVA 2028")
     check(HALLE, find_row(h, 0, "Le plan de financement est équilibré…"), 2, "respectée", "balance verdict")
     check(HALLE, find_row(h, 0, "Participation minimale du maître d'ouvrage…"), 2, "respectée", "owner's share verdict")
@@ -340,7 +343,7 @@ def check_edits(maquette, plans, book, paths, before, work, col):
     # The école Bladé: the Région's amount follows its rate, the owner's share breaks the rule.
     e = grid[ECOLE]
     check(ECOLE, region, 5, 400000, "Région amount")
-    check(ECOLE, find_row(e, 1, "Autofinancement (solde)"), 5, 132500, "own funds (solde)")
+    check(ECOLE, find_row(e, 1, "Autofinancement (reste à financer)"), 5, 132500, "own funds (solde)")
     check(ECOLE, find_row(e, 0, "Part du maître d'ouvrage dans les financements publics"), 5, 0.1325, "owner's share")
     check(ECOLE, find_row(e, 0, "Participation minimale du maître d'ouvrage…"), 2, "non respectée", "owner's share verdict")
     check(ECOLE, find_row(e, 0, "Taux minimal et maximal de chaque dispositif…"), 2, "non respectée", "rate cap verdict")
@@ -396,7 +399,7 @@ def check_edits(maquette, plans, book, paths, before, work, col):
     halle_yaml = os.path.join(edited_plans, "operations", "halle-aux-grains.yaml")
     replace(halle_yaml, "montant_ht: 1 150 000\n    annees: { 2027: 700 000, 2028: 450 000 }",
             "montant_ht: 1 250 000\n    annees: { 2027: \"760 869,57\", 2028: \"489 130,43\" }")
-    replace(halle_yaml, "statut: sollicite\n    depot: 2026-09-15", "statut: refuse\n    depot: 2026-09-15")
+    replace(halle_yaml, "statut: sollicite\n    depot: 2026-02-20", "statut: refuse\n    depot: 2026-02-20")
     replace(os.path.join(edited_plans, "operations", "ecole-blade.yaml"), "taux: 20 %", "taux: 40 %")
     report = json.loads(subprocess.run([maquette, "verifier", edited_plans, "--format", "json"], capture_output=True, text=True).stdout)
     if len(report["operations"]) != len(before["Synthèse"]) and len(report["operations"]) < 9:

@@ -1,13 +1,18 @@
-/// Where the deadlines take their dates from, kept in one place. Today the model has the request's
-/// day (`depot`), the decision's (`notification`) and the works' start and end (`calendrier`);
-/// the first legal act and the request's receipt (issue 11) are to be switched in here.
+/// Where the deadlines take their dates from, kept in one place: the request's receipt
+/// (`accuse_reception`, else `depot`), the decision's (`notification`), the commencement
+/// d'exécution (the first legal act, else the works' start) and the completion (`calendrier`).
 public enum DeadlineDates {
     /// The day the request was received (accusé de réception).
-    public static func requestReceipt(_ line: FundingLine) -> Day? { line.requestDay }
+    public static func requestReceipt(_ line: FundingLine) -> Day? { line.requestReceived }
     /// The day of the attributive decision (arrêté, convention).
     public static func decision(_ line: FundingLine) -> Day? { line.notificationDay }
     /// The commencement d'exécution (first legal act).
-    public static func commencement(_ operation: Operation) -> Day? { operation.worksStart }
+    /// As the dotations count it (CGCT R2334-24 I): the earliest first legal act of the operation
+    /// or of a lot other than studies and land purchase; without one, the works' start.
+    public static func commencement(_ operation: Operation) -> Day? {
+        let acts = [operation.firstLegalAct].compactMap { $0 } + operation.costs.filter { !$0.nature.isStudyOrLand }.compactMap(\.firstLegalAct)
+        return acts.min() ?? operation.worksStart
+    }
     /// The forecast completion.
     public static func completion(_ operation: Operation) -> Day? { operation.end }
 }
@@ -120,7 +125,9 @@ public enum Deadlines {
             }
 
             // EPF land carrying: the owner buys the land back at the latest at the end of the portage.
-            if r.nature == .portageFoncier, let from = decision ?? receipt, let (months, ref) = count(ParameterName.epfPortageDureeMaxMois, plans, at: from) {
+            if r.nature == .portageFoncier, let buyBack = line.buyBack, let day = Day(year: buyBack.year, month: 12, day: 31) {
+                add(.rachatPortage, day, "racheter le foncier porté en \(buyBack.year) pour \((buyBack.amount ?? r.amount).formatted), selon la convention de portage", "Convention de portage de l'EPF (`rachat`)", at: "rachat")
+            } else if r.nature == .portageFoncier, let from = decision ?? receipt, let (months, ref) = count(ParameterName.epfPortageDureeMaxMois, plans, at: from) {
                 add(.rachatPortage, from.adding(months: months), "racheter le foncier porté (\(r.amount.formatted)) au plus tard le \(from.adding(months: months).formatted), sauf date plus proche dans la convention de portage", ref)
             }
 

@@ -133,7 +133,7 @@ public struct FundingOptimizer {
                     continue
                 }
                 let (lower, upper, reason) = bounds(of: line, dispositif: d, in: f, context: context, dropFloors: dropped.contains(.floors))
-                if lower > upper { m.infeasibleLines.append("\(op.id) : \(d.id) doit être d'au moins \(lower) mais d'au plus \(upper) (\(reason))") }
+                if lower > upper { m.infeasibleLines.append("\(op.id) : \(d.usualName) doit être d'au moins \(lower) mais d'au plus \(upper) (\(reason))") }
                 let objective: Double = 0
                 let v = m.program.addVariable("\(op.id)/\(d.id)", lower: euros(lower), upper: euros(max(lower, upper)), objective: objective)
                 m.adjustables.append(Adjustable(op: o, line: i, variable: v, current: line.amount, lower: lower, upper: upper, upperReason: reason, dispositif: d))
@@ -242,7 +242,7 @@ public struct FundingOptimizer {
                 let users = (envelopeUsers[e] ?? []).sorted().joined(separator: ", ")
                 let index = m.program.addConstraint(
                     "enveloppe", envelopeTerms, upper: euros(envelope.amount - (envelopeFixed[e] ?? .zero)))
-                m.rows.append(Row(family: .envelope, op: nil, description: "l'enveloppe \(envelope.dispositif) \(envelope.year) (\(envelope.amount)), partagée par \(users)", index: index))
+                m.rows.append(Row(family: .envelope, op: nil, description: "l'enveloppe \(plans.catalogue.dispositifs[envelope.dispositif]?.usualName ?? envelope.dispositif) \(envelope.year) (\(envelope.amount)), partagée par \(users)", index: index))
             }
         }
         // x − d⁺ + d⁻ = current. Fixing a plan minimises Σ d⁺ + d⁻; optimising gives the movement a
@@ -276,6 +276,13 @@ public struct FundingOptimizer {
             if case .amount(let a)? = d.parameters[Dispositif.plancher]?.value(at: day)?.value { lower = max(lower, a) }
         }
         if case .rate(let r)? = d.parameters[Dispositif.tauxMax]?.value(at: day)?.value { caps.append((base.applyingRoundedDown(r), "taux maximal de \(r.formatted) de l'assiette \(base)")) }
+        // The State dotations (R2334-27): the binding 20 % floor, and none above the common 80 % cap.
+        if d.roles.contains(.dotationEtat) {
+            if !dropFloors, let (r, _) = context.rate(ParameterName.dotationsTauxMin, at: day) { lower = max(lower, ceilingApplying(r, to: base)) }
+            if let (r, _) = context.rate(ParameterName.dotationsPlafond, at: day) ?? context.rate(ParameterName.detrAidesPubliquesPlafond, at: day) {
+                caps.append((base.applyingRoundedDown(r), "taux maximal de \(r.formatted) de l'assiette \(base)"))
+            }
+        }
         if case .amount(let a)? = d.parameters[Dispositif.plafond]?.value(at: day)?.value { caps.append((a, "plafond de \(a)")) }
         if d.roles.contains(.dracMonuments), f.operation.protection == .inscrit, let (r, _) = context.rate(ParameterName.dracInscritTauxMax, at: day) {
             caps.append((base.applyingRoundedDown(r), "\(r.formatted) au plus sur un immeuble inscrit"))
@@ -351,8 +358,8 @@ public struct FundingOptimizer {
             var lines: [String] = []
             for a in model.adjustables where a.op == o {
                 let value = solution.values.indices.contains(a.variable) ? solution.values[a.variable] : euros(a.current)
-                if abs(value - euros(a.upper)) < 0.01 { lines.append("\(a.dispositif.id) au maximum : \(a.upperReason)") }
-                if a.lower > .zero, abs(value - euros(a.lower)) < 0.01, a.lower != a.upper { lines.append("\(a.dispositif.id) au minimum réglementaire (\(a.lower))") }
+                if abs(value - euros(a.upper)) < 0.01 { lines.append("\(a.dispositif.usualName) au maximum : \(a.upperReason)") }
+                if a.lower > .zero, abs(value - euros(a.lower)) < 0.01, a.lower != a.upper { lines.append("\(a.dispositif.usualName) au minimum réglementaire (\(a.lower))") }
             }
             for row in model.rows where row.family != .balance && (row.op == o || row.op == nil) {
                 let c = model.program.constraints[row.index]

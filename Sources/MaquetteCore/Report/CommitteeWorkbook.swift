@@ -159,7 +159,7 @@ public struct CommitteeWorkbook: Sendable {
         let named = found.map { s in
             "\(s.owner.flatMap { plans.programme.maitreOuvrage($0)?.name } ?? s.owner!) dans \(simulation.probability(s.capacityExceeded).formatted) des tirages"
         }
-        return "RISQUE (simulation, \(simulation.draws) tirages) : besoin de financement au-delà de la capacité d'autofinancement pour "
+        return "RISQUE (simulation, \(simulation.draws) tirages) : besoin de trésorerie au-delà de l'épargne nette disponible pour "
             + named.joined(separator: " ; ") + " (voir la feuille Simulation)."
     }
 

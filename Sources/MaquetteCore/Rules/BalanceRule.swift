@@ -1,5 +1,5 @@
 /// The plan balances to the cent on its declared basis: resources equal expenses (HT or TTC).
-/// A computed remainder (`autofinancement: solde`) must not be negative.
+/// The autofinancement (reste à financer) computed by `autofinancement: solde` must not be negative.
 struct BalanceRule: Rule {
     let id: DiagnosticID = .equilibre
     let title = "Le plan de financement est équilibré au centime près"
@@ -12,7 +12,7 @@ struct BalanceRule: Rule {
             if let solde = f.funding.first(where: { $0.line.amount == .balance }), solde.amount.isNegative {
                 out.append(
                     error(
-                        "l'autofinancement calculé (solde) est négatif : \(solde.amount) ; les autres ressources dépassent les dépenses \(basis) (\(f.costOnBasis)) de \((-solde.amount).formatted)",
+                        "l'autofinancement (reste à financer) est négatif : \(solde.amount) ; les autres ressources dépassent les dépenses \(basis) (\(f.costOnBasis)) de \((-solde.amount).formatted)",
                         at: solde.line.location, operation: f.id,
                         notes: ["réduisez une ressource d'au moins \((-solde.amount).formatted) ou ajoutez la dépense manquante"]))
                 continue

@@ -1,7 +1,8 @@
-/// CGCT L2334-37: a DETR subsidy above 100 000 € goes before the commission départementale des élus.
+/// CGCT L2334-37: a DETR subsidy above the threshold goes before the commission départementale
+/// des élus: 150 000 € until 2017, 100 000 € since the 2018 finance law (dated by the request).
 struct DETRCommissionRule: Rule {
     let id: DiagnosticID = .detrCommission
-    let title = "Avis de la commission des élus pour une DETR de plus de 100 000 €"
+    let title = "Avis de la commission des élus pour une DETR au-delà du seuil (150 000 € avant 2018, 100 000 € depuis)"
     let reference = "CGCT art. L2334-37"
 
     func check(_ context: RuleContext) -> [Diagnostic] {
@@ -13,7 +14,7 @@ struct DETRCommissionRule: Rule {
                 else { continue }
                 out.append(
                     warning(
-                        "DETR de \(line.amount), au-delà de \(threshold) : le projet sera soumis pour avis à la commission départementale des élus (\(ref))",
+                        "\(line.name) de \(line.amount), au-delà de \(threshold) : le projet sera soumis pour avis à la commission départementale des élus (\(ref))",
                         at: line.line.location(of: "montant"), operation: f.id,
                         notes: ["prévoyez le calendrier de la commission dans celui de la demande"]))
             }

@@ -15,7 +15,7 @@ struct DispositifAmountRule: Rule {
                 {
                     out.append(
                         error(
-                            "\(d.id) : \(line.amount) dépasse le plafond du dispositif, \(cap) (\(v.reference))",
+                            "\(d.usualName) : \(line.amount) dépasse le plafond du dispositif, \(cap) (\(v.reference))",
                             at: where_, operation: f.id,
                             notes: ["ramenez la ligne à \(cap) et financez les \(line.amount - cap) restants autrement"]))
                 }
@@ -24,7 +24,7 @@ struct DispositifAmountRule: Rule {
                 {
                     out.append(
                         error(
-                            "\(d.id) : \(line.amount) est en dessous du montant minimal de subvention, \(floor) (\(v.reference))",
+                            "\(d.usualName) : \(line.amount) est en dessous du montant minimal de subvention, \(floor) (\(v.reference))",
                             at: where_, operation: f.id,
                             notes: ["le financeur n'instruit pas une demande de ce montant : supprimez la ligne ou regroupez les dépenses"]))
                 }

@@ -1,9 +1,11 @@
-/// Each dispositif's minimum and maximum rate of its eligible base (for DETR and DSIL the floor
-/// is 20 %, R2334-27). Rates are taken as in force on the line's request date.
+/// Each dispositif's minimum and maximum rate of its eligible base, and the State dotations'
+/// floor of 20 % (DETR, DSIL, DPV, DSID: CGCT R2334-27 as worded by décret 2021-1291; before it
+/// the préfet could set a lower rate, so a rate under 20 % is only a warning). Rates are taken as
+/// in force on the line's request date.
 struct DispositifRateRule: Rule {
     let id: DiagnosticID = .tauxDispositif
     let title = "Taux minimal et maximal de chaque dispositif sur son assiette éligible"
-    let reference = "Règlement de chaque dispositif (catalogue) ; CGCT R2334-27 pour DETR et DSIL"
+    let reference = "Règlement de chaque dispositif (catalogue) ; CGCT R2334-27 pour DETR, DSIL, DPV et DSID"
 
     func check(_ context: RuleContext) -> [Diagnostic] {
         var out: [Diagnostic] = []
@@ -19,12 +21,23 @@ struct DispositifRateRule: Rule {
                         let cap = base.applyingRoundedDown(max)
                         out.append(
                             error(
-                                "\(d.id) : \(line.amount) \(share), au-delà du taux maximal de \(max.formatted) (\(cap)) (\(v.reference))",
+                                "\(line.name) : \(line.amount) \(share), au-delà du taux maximal de \(max.formatted) (\(cap)) (\(v.reference))",
                                 at: where_, operation: f.id,
                                 notes: ["ramenez la subvention à \(cap) au plus et financez les \(line.amount - cap) restants autrement"]))
                     case .toSupply:
                         out.append(toSupply(d, "taux-max", line, f))
                     default: break
+                    }
+                }
+                if line.has(.dotationEtat), let minimum = dotationFloor(line, context) {
+                    let (min, ref, binding) = minimum
+                    if !line.amount.isAtLeast(min, of: base) {
+                        let floor = ceilingApplying(min, to: base)
+                        let message = "\(line.name) : \(line.amount) \(share), en dessous du taux minimal de \(min.formatted) (\(floor)) (\(ref))"
+                        out.append(
+                            binding
+                                ? error(message, at: where_, operation: f.id, notes: ["portez la subvention à \(floor) au moins, ou réduisez l'assiette déclarée (`assiette`)"])
+                                : warning(message, at: where_, operation: f.id, notes: ["à la date de la demande, le préfet pouvait fixer un taux inférieur : vérifiez l'arrêté attributif"]))
                     }
                 }
                 if let v = d.parameters[Dispositif.tauxMin]?.value(at: line.parameterDay) {
@@ -33,7 +46,7 @@ struct DispositifRateRule: Rule {
                         let floor = ceilingApplying(min, to: base)
                         out.append(
                             error(
-                                "\(d.id) : \(line.amount) \(share), en dessous du taux minimal de \(min.formatted) (\(floor)) (\(v.reference))",
+                                "\(line.name) : \(line.amount) \(share), en dessous du taux minimal de \(min.formatted) (\(floor)) (\(v.reference))",
                                 at: where_, operation: f.id,
                                 notes: ["portez la subvention à \(floor) au moins, ou réduisez l'assiette déclarée (`assiette`)"]))
                     case .toSupply:
@@ -46,9 +59,16 @@ struct DispositifRateRule: Rule {
         return out
     }
 
+    /// The floor in force on the line's request date: binding since décret 2021-1291, indicative before.
+    private func dotationFloor(_ line: ResolvedFunding, _ context: RuleContext) -> (Rate, String, Bool)? {
+        if let (r, ref) = context.rate(ParameterName.dotationsTauxMin, at: line.parameterDay) { return (r, ref, true) }
+        if let (r, ref) = context.rate(ParameterName.dotationsTauxMinIndicatif, at: line.parameterDay) { return (r, ref, false) }
+        return nil
+    }
+
     private func toSupply(_ d: Dispositif, _ key: String, _ line: ResolvedFunding, _ f: OperationFigures) -> Diagnostic {
         warning(
-            "le paramètre `\(key)` du dispositif \(d.id) n'est pas connu en général (grille locale) : la ligne n'est pas contrôlée",
+            "le paramètre `\(key)` du dispositif \(d.usualName) (`\(d.id)`) n'est pas connu en général (grille locale) : la ligne n'est pas contrôlée",
             at: line.line.location, operation: f.id,
             notes: ["déclarez-le dans Plans/financeurs.yaml sous `dispositifs: - id: \(d.id)`"])
     }
@@ -56,6 +76,6 @@ struct DispositifRateRule: Rule {
 
 extension DispositifRateRule {
     func applies(to figures: OperationFigures, in context: RuleContext) -> Bool {
-        figures.hasParameter([Dispositif.tauxMin, Dispositif.tauxMax])
+        figures.hasParameter([Dispositif.tauxMin, Dispositif.tauxMax]) || !figures.with(.dotationEtat).isEmpty
     }
 }

@@ -1,33 +1,59 @@
-/// DETR/DSIL deadlines: the works start within 2 years of notification (else the subsidy lapses)
-/// and are completed within 4 years of the start.
+/// State dotations' deadlines, counted from the same commencement d'exécution as the early-start
+/// rule (the first legal act): it must come within 2 years of the arrêté attributif, which the
+/// préfet may extend by 1 year (R2334-28); the operation must be completed within 4 years of the
+/// commencement, extendable by 2 years (R2334-29). Past the extension, the préfet constate la
+/// caducité de l'arrêté attributif.
 struct DotationDeadlinesRule: Rule {
     let id: DiagnosticID = .dotationsDelais
-    let title = "Délais de commencement (2 ans) et d'achèvement (4 ans) des dotations de l'État"
-    let reference = "CGCT R2334-28 et suivants (préfecture de Vaucluse, délai de réalisation)"
+    let title = "Commencement d'exécution dans les 2 ans de l'arrêté (+1 an), achèvement dans les 4 ans (+2 ans)"
+    let reference = "CGCT art. R2334-28 et R2334-29"
 
     func check(_ context: RuleContext) -> [Diagnostic] {
         var out: [Diagnostic] = []
         for f in context.figures {
             for line in f.with(.dotationEtat) {
-                guard let notified = line.line.notificationDay, let start = f.operation.worksStart else { continue }
-                if let (months, ref) = context.count(ParameterName.dotationsDelaiDemarrageMois, at: notified),
-                    notified.adding(months: months) < start
-                {
-                    out.append(
-                        error(
-                            "\(line.name) notifiée le \(notified.formatted) : les travaux prévus le \(start.formatted) commencent après le délai de \(months) mois (\(notified.adding(months: months).formatted)) ; la subvention devient caduque (\(ref))",
-                            at: f.operation.location(of: "calendrier"), operation: f.id,
-                            notes: ["avancez le commencement, ou demandez la prorogation d'un an deux mois avant l'échéance"]))
+                guard let d = line.dispositif, let notified = line.line.notificationDay,
+                    let (start, declared) = Financing.commencement(for: d, in: f.operation)
+                else { continue }
+                let startWord =
+                    declared
+                    ? "le commencement d'exécution (premier acte juridique) du \(start.formatted)"
+                    : "le commencement d'exécution (au plus tard au début des travaux, le \(start.formatted))"
+                if let (months, ref) = context.count(ParameterName.dotationsDelaiDemarrageMois, at: notified) {
+                    let deadline = notified.adding(months: months)
+                    let extra = context.count(ParameterName.dotationsProrogationDemarrageMois, at: notified)?.0 ?? 0
+                    let extended = deadline.adding(months: extra)
+                    if extended < start {
+                        out.append(
+                            error(
+                                "\(line.name) notifiée le \(notified.formatted) : \(startWord) vient après le délai de \(months) mois prorogé de \(extra) (\(extended.formatted)) ; le préfet constate la caducité de l'arrêté attributif (\(ref))",
+                                at: f.operation.location(of: "calendrier"), operation: f.id,
+                                notes: ["avancez le commencement d'exécution, ou déposez une nouvelle demande"]))
+                    } else if deadline < start {
+                        out.append(
+                            warning(
+                                "\(line.name) notifiée le \(notified.formatted) : \(startWord) vient après le délai de \(months) mois (\(deadline.formatted)) ; sans prorogation, le préfet constate la caducité de l'arrêté attributif (\(ref))",
+                                at: f.operation.location(of: "calendrier"), operation: f.id,
+                                notes: ["demandez au préfet la prorogation d'un an (au plus \(extended.formatted)) avant le \(deadline.formatted)"]))
+                    }
                 }
-                if let end = f.operation.end,
-                    let (months, ref) = context.count(ParameterName.dotationsDelaiAchevementMois, at: notified),
-                    start.adding(months: months) < end
-                {
-                    out.append(
-                        warning(
-                            "\(line.name) : l'achèvement prévu le \(end.formatted) dépasse \(months) mois après le commencement (\(start.adding(months: months).formatted)) ; les demandes de paiement ne seraient plus recevables (\(ref))",
-                            at: f.operation.location(of: "calendrier"), operation: f.id,
-                            notes: ["une prorogation exceptionnelle de deux ans doit être demandée au préfet"]))
+                if let end = f.operation.end, let (months, ref) = context.count(ParameterName.dotationsDelaiAchevementMois, at: notified) {
+                    let deadline = start.adding(months: months)
+                    let extra = context.count(ParameterName.dotationsProrogationAchevementMois, at: notified)?.0 ?? 0
+                    let extended = deadline.adding(months: extra)
+                    if extended < end {
+                        out.append(
+                            error(
+                                "\(line.name) : l'achèvement prévu le \(end.formatted) dépasse \(months) mois après le commencement d'exécution, prorogation de \(extra) mois comprise (\(extended.formatted)) ; les demandes de paiement ne seraient plus recevables (\(ref))",
+                                at: f.operation.location(of: "calendrier"), operation: f.id,
+                                notes: ["resserrez le calendrier, ou découpez l'opération en tranches demandées séparément"]))
+                    } else if deadline < end {
+                        out.append(
+                            warning(
+                                "\(line.name) : l'achèvement prévu le \(end.formatted) dépasse \(months) mois après le commencement d'exécution (\(deadline.formatted)) ; les demandes de paiement ne seraient plus recevables (\(ref))",
+                                at: f.operation.location(of: "calendrier"), operation: f.id,
+                                notes: ["une prorogation exceptionnelle (au plus \(extended.formatted)) doit être demandée au préfet"]))
+                    }
                 }
             }
         }

@@ -15,13 +15,13 @@ struct EligibleNaturesRule: Rule {
                 if eligible.isZero {
                     out.append(
                         error(
-                            "\(d.id) ne finance que les dépenses de nature \(list), et l'opération n'en a aucune",
+                            "\(d.usualName) ne finance que les dépenses de nature \(list), et l'opération n'en a aucune",
                             at: line.line.location, operation: f.id,
                             notes: ["vérifiez la nature des dépenses ou retirez cette ligne"]))
                 } else if let declared = line.line.declaredBase, declared > eligible {
                     out.append(
                         warning(
-                            "\(d.id) : l'assiette déclarée (\(declared)) dépasse les dépenses éligibles de l'opération (\(eligible) \(d.basis.rawValue), natures \(list))",
+                            "\(d.usualName) : l'assiette déclarée (\(declared)) dépasse les dépenses éligibles de l'opération (\(eligible) \(d.basis.rawValue), natures \(list))",
                             at: line.line.location(of: "assiette"), operation: f.id,
                             notes: ["vérifiez l'assiette retenue par l'arrêté attributif"]))
                 }

@@ -1,8 +1,10 @@
 /// DRAC fonds incitatif et partenarial: State aid at most 80 % (classé) or 40 % (inscrit), the
-/// Région contributing at least 15 %, for communes under 10 000 inhabitants.
+/// Région contributing at least 15 %, for low-resource communes under 10 000 inhabitants, on a
+/// building the commune owns (`batiment_communal`, `faibles_ressources` when declared). Works
+/// not started at the request: see `demarrage-anticipe`.
 struct FIPRule: Rule {
     let id: DiagnosticID = .dracFIP
-    let title = "Fonds incitatif et partenarial : taux de l'État, part de la Région, taille de la commune"
+    let title = "Fonds incitatif et partenarial : taux de l'État, part de la Région, petite commune à faibles ressources, bâtiment communal"
     let reference = "Ministère de la Culture, fonds incitatif et partenarial (FIP)"
 
     func check(_ context: RuleContext) -> [Diagnostic] {
@@ -38,6 +40,19 @@ struct FIPRule: Rule {
                                 at: line.line.location, operation: f.id,
                                 notes: ["sollicitez la Région pour \(ceilingApplying(minimum, to: base) - region) de plus"]))
                     }
+                }
+                if f.maitreOuvrage?.lowResources == false {
+                    out.append(
+                        error(
+                            "\(id) est réservé aux communes à faibles ressources, et \(f.maitreOuvrage?.name ?? f.operation.maitreOuvrage) est déclarée `faibles_ressources: non`",
+                            at: line.line.location, operation: f.id, notes: ["sollicitez plutôt l'aide ordinaire aux monuments historiques"]))
+                }
+                if f.operation.buildingOwned == false {
+                    out.append(
+                        error(
+                            "\(id) ne finance qu'un monument appartenant à la commune, et l'opération déclare `batiment_communal: non`",
+                            at: f.operation.location(of: "batiment_communal"), operation: f.id,
+                            notes: ["le propriétaire privé sollicite la DRAC directement"]))
                 }
                 if let population = f.maitreOuvrage?.population,
                     let (maximum, ref) = context.count(ParameterName.fipPopulationMax, at: line.parameterDay), population >= maximum

@@ -1,8 +1,9 @@
-/// DRAC aid for historic monuments: at most 40 % of the works on a building inscrit (Code du
-/// patrimoine L621-29); only on a protected building.
+/// DRAC aid for historic monuments: at most 40 % of the restoration and repair works on a
+/// building inscrit (Code du patrimoine L621-29): extensions and new fittings (`travaux_monument:
+/// extension` or `amenagement-neuf`) are outside its base; only on a protected building.
 struct HeritageRule: Rule {
     let id: DiagnosticID = .dracMonuments
-    let title = "Aide de la DRAC aux monuments historiques : 40 % au plus sur un immeuble inscrit"
+    let title = "Aide de la DRAC aux monuments historiques : 40 % au plus des travaux de restauration et de réparation sur un immeuble inscrit"
     let reference = "Code du patrimoine art. L621-29"
 
     func check(_ context: RuleContext) -> [Diagnostic] {
@@ -22,7 +23,7 @@ struct HeritageRule: Rule {
                     else { continue }
                     out.append(
                         error(
-                            "\(line.name) : \(line.amount) \(line.share(of: base)) (travaux sur un immeuble inscrit) ; le maximum est \(cap.formatted), soit \(base.applyingRoundedDown(cap)) (\(ref))",
+                            "\(line.name) : \(line.amount) \(line.share(of: base)) (travaux de restauration et de réparation d'un immeuble inscrit, hors extension et aménagements neufs) ; le maximum est \(cap.formatted), soit \(base.applyingRoundedDown(cap)) (\(ref))",
                             at: line.line.location(of: "montant"), operation: f.id,
                             notes: ["ramenez l'aide à \(base.applyingRoundedDown(cap))"]))
                 case .classe:

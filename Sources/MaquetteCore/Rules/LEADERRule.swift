@@ -1,9 +1,11 @@
-/// LEADER (FEADER) follows a national public contribution: at most 80 % of the public aid it joins
-/// (4 € of LEADER for 1 € of other public subsidy), and never alone.
+/// LEADER (FEADER) joins a national public counterpart: for a public owner its own
+/// self-financing can be that counterpart. The cap is the aid rate of the GAL's fiche-action
+/// (`leader-taux-max`, 80 % by default, to replace with the fiche's): LEADER ≤ rate × (LEADER +
+/// national counterpart).
 struct LEADERRule: Rule {
     let id: DiagnosticID = .leaderContrepartie
-    let title = "LEADER : au plus 80 % avec une contrepartie publique nationale"
-    let reference = "Programme LEADER 2023-2027 (FEADER), GAL du PETR"
+    let title = "LEADER : au plus le taux de la fiche-action du GAL, avec une contrepartie publique nationale (autofinancement public compris)"
+    let reference = "Programme LEADER 2023-2027 (FEADER), fiche-action du GAL"
 
     func check(_ context: RuleContext) -> [Diagnostic] {
         var out: [Diagnostic] = []
@@ -12,20 +14,20 @@ struct LEADERRule: Rule {
             guard let last = lines.last, let (cap, ref) = context.rate(ParameterName.leaderTauxMax, at: last.parameterDay)
             else { continue }
             let leader = Money.sum(lines.map(\.amount))
-            let national = f.publicAid - leader
+            // The owner is a commune or an EPCI: a public person, whose own money counts.
+            let national = f.publicAid - leader + f.ownersShare
             if national.isZero || national.isNegative {
                 out.append(
                     error(
-                        "LEADER (\(leader)) demande une contrepartie publique nationale, et l'opération n'en a aucune (\(ref))",
+                        "LEADER (\(leader)) demande une contrepartie publique nationale, et l'opération n'en a aucune, ni aide nationale ni autofinancement (\(ref))",
                         at: last.line.location, operation: f.id,
-                        notes: ["sollicitez une aide publique nationale (État, Région, Département, EPCI) en contrepartie"]))
+                        notes: ["portez une part d'autofinancement ou sollicitez une aide publique nationale en contrepartie"]))
             } else if !leader.isAtMost(cap, of: leader + national), cap < .hundredPercent {
-                // leader ≤ cap × (leader + national) ⇔ leader ≤ national × cap / (1 − cap); below 100 %
-                // (a cap of 100 % or more is always met, national being positive here).
+                // leader ≤ cap × (leader + national) ⇔ leader ≤ national × cap / (1 − cap).
                 let maximum = Money(cents: Int64(clamping: Int128(national.cents) * Int128(cap.millionths) / Int128(Rate.scale - cap.millionths)))
                 out.append(
                     error(
-                        "LEADER (\(leader)) dépasse \(cap.formatted) des aides publiques qu'il complète (\(leader + national)) ; avec \(national) de contrepartie nationale il est au plus \(maximum) (\(ref))",
+                        "LEADER (\(leader)) dépasse \(cap.formatted) de l'ensemble qu'il forme avec sa contrepartie nationale (\(leader + national), dont \(national) de contrepartie, autofinancement compris) ; il est au plus \(maximum) (\(ref))",
                         at: last.line.location(of: "montant"), operation: f.id,
                         notes: ["réduisez LEADER de \(leader - maximum) ou augmentez la contrepartie nationale"]))
             }

@@ -1,6 +1,8 @@
 /// PVD project manager's post: the co-financing (État/ANCT, Banque des Territoires, ANAH) is at
 /// most 75 % of the post's loaded cost and 45 000 € a year (55 000 € when ANAH takes part); the
-/// ANAH share at most 50 % and 40 000 € a year.
+/// ANAH share at most 50 % and 40 000 € a year. The post must be at least 80 % of a full-time
+/// position dedicated to revitalisation (convention d'adhésion, annex 1), written `quotite:` on
+/// the post's expense line.
 struct PVDProjectManagerRule: Rule {
     let id: DiagnosticID = .pvdChefDeProjet
     let title = "Co-financement du poste de chef de projet PVD : 75 %, 45 000 € ou 55 000 € par an"
@@ -19,6 +21,23 @@ struct PVDProjectManagerRule: Rule {
                 let (yearly, _) = context.amount(
                     anah.isZero ? ParameterName.pvdChefDeProjetPlafond : ParameterName.pvdChefDeProjetPlafondAvecAnah, at: day)
             else { continue }
+            if let (minimum, ref) = context.rate(ParameterName.pvdChefDeProjetQuotiteMin, at: day) {
+                for post in f.operation.costs where post.nature == .remuneration {
+                    guard let share = post.fullTimeShare else {
+                        out.append(
+                            warning(
+                                "« \(post.label) » : la quotité du poste n'est pas déclarée ; le co-financement exige au moins \(minimum.formatted) d'un temps plein (\(ref))",
+                                at: post.location, operation: f.id, notes: ["ajoutez `quotite: 100 %` (ou la quotité réelle) à la dépense"]))
+                        continue
+                    }
+                    if share < minimum {
+                        out.append(
+                            error(
+                                "« \(post.label) » : poste à \(share.formatted) d'un temps plein ; le co-financement exige au moins \(minimum.formatted) (\(ref))",
+                                at: post.location, operation: f.id, notes: ["portez la quotité du poste à \(minimum.formatted) au moins, ou retirez le co-financement"]))
+                    }
+                }
+            }
             let byRate = f.costOnBasis.applyingRoundedDown(rate)
             let byCeiling = yearly.saturatingMultiplied(by: years)
             let cap = min(byRate, byCeiling)

@@ -81,10 +81,13 @@ public enum Rules {
         PVDProjectManagerRule(),
         ANAHProjectManagerRule(),
         FondsVertFrichesRule(),
+        FondsVertFrichesConditionsRule(),
         LEADERRule(),
         RegionDepartementRule(),
         EnvelopeRule(),
         StatusRule(),
+        PaymentsRule(),
+        LandBuyBackRule(),
     ]
 
     public static func rule(_ id: DiagnosticID) -> (any Rule)? { all.first { $0.id == id } }

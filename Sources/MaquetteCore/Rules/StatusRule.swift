@@ -11,14 +11,14 @@ struct StatusRule: Rule {
             for line in f.funding {
                 guard let dispositif = line.dispositif else { continue }
                 let l = line.line
-                let name = dispositif.id
+                let name = dispositif.usualName
                 let at = l.location(of: "statut")
                 switch l.status {
                 case .sollicite where l.requestDay == nil:
                     out.append(
                         error(
                             "\(name) est « sollicité » sans date de dépôt", at: at, operation: f.id,
-                            notes: ["ajoutez `depot: AAAA-MM-JJ` (date de réception de la demande)"]))
+                            notes: ["ajoutez `depot: AAAA-MM-JJ` (réception de la demande, accusé de réception)"]))
                 case .notifie where l.notificationDay == nil, .verse where l.notificationDay == nil:
                     out.append(
                         error(

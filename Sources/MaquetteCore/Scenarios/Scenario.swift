@@ -254,8 +254,10 @@ public enum ScenarioEngine {
             for op in ops {
                 var operation = plans.operations[op]
                 operation.worksStart = operation.worksStart?.adding(months: months)
+                operation.firstLegalAct = operation.firstLegalAct?.adding(months: months)
                 operation.end = operation.end?.adding(months: months)
                 for i in operation.costs.indices {
+                    operation.costs[i].firstLegalAct = operation.costs[i].firstLegalAct?.adding(months: months)
                     operation.costs[i].years = operation.costs[i].years.map { ($0.year + years, $0.amountHT) }
                 }
                 let reached = [operation.worksStart?.year, operation.end?.year].compactMap { $0 } + operation.costs.flatMap { $0.years.map(\.year) }

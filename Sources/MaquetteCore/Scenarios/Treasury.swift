@@ -5,8 +5,13 @@
 /// `avance × A` in the works' start year; then instalments so that what was paid by the end of
 /// each spending year is A × the share of HT spending done so far, never above `acomptes × A`
 /// (nor below the advance); the balance the year after the last spending year. Amounts are
-/// rounded down to the cent, the balance taking what is left. Loans are drawn pro rata of TTC
-/// spending; receipts and private funding arrive in the last spending year.
+/// rounded down to the cent, the balance taking what is left. The instalment ceiling is 60 % when
+/// the advance needed a first-demand guarantee and 90 % for a project over 48 months (décret
+/// 2018-514 art. 12); the final subsidy is assumed equal to the amount granted (rate × actual HT
+/// expense, capped at it: R2334-30). Loans are drawn pro rata of TTC spending. EPF land carrying
+/// (portage foncier) is neither: the EPF pays for the land pro rata of TTC spending, and the owner
+/// buys it back in the convention's year at its price (the amount carried when no price is
+/// given). Receipts and private funding arrive in the last spending year.
 public enum Treasury {
     public struct Year: Sendable, Equatable {
         public var year: Int
@@ -15,12 +20,19 @@ public enum Treasury {
         public var subsidies: Money = .zero
         public var fctva: Money = .zero
         public var loans: Money = .zero
+        /// What the EPF pays for land it carries for the owner (portage foncier).
+        public var landCarrying: Money = .zero
+        /// What the owner pays the EPF to buy the land back.
+        public var landBuyBack: Money = .zero
         public var otherReceipts: Money = .zero
 
         public init(year: Int) { self.year = year }
 
-        /// What the owner must find that year (negative: a surplus).
-        public var need: Money { spendingTTC - subsidies - fctva - loans - otherReceipts }
+        /// What the owner must find that year, its besoin de trésorerie (negative: a surplus).
+        public var need: Money { spendingTTC + landBuyBack - subsidies - fctva - loans - landCarrying - otherReceipts }
+
+        /// Land carrying received net of buy-backs paid (one column of the workbook's schedule).
+        public var netLandCarrying: Money { landCarrying - landBuyBack }
 
         mutating func add(_ other: Year) {
             spendingHT += other.spendingHT
@@ -28,6 +40,8 @@ public enum Treasury {
             subsidies += other.subsidies
             fctva += other.fctva
             loans += other.loans
+            landCarrying += other.landCarrying
+            landBuyBack += other.landBuyBack
             otherReceipts += other.otherReceipts
         }
     }
@@ -61,11 +75,27 @@ public enum Treasury {
         let ttcWeights = byYear.map { $0.ttc.cents }
         for line in f.counted {
             if line.isPublicAid {
-                for (year, amount) in schedule(line, start: start, byYear: byYear, htTotal: htTotal, last: last, plans: plans) {
+                for (year, amount) in schedule(line, start: start, byYear: byYear, htTotal: htTotal, last: last, plans: plans, figures: f) {
                     table[year, default: Year(year: year)].subsidies += amount
                 }
-            } else if line.nature == .pret || line.nature == .portageFoncier {
+            } else if line.nature == .pret {
                 for (y, part) in zip(byYear, line.amount.split(proportionally: ttcWeights)) { table[y.year, default: Year(year: y.year)].loans += part }
+            } else if line.nature == .portageFoncier {
+                // The EPF pays for what it carries: the expenses of its eligible natures (land,
+                // fees, clearing), by year; all expenses when none is eligible.
+                var carried: [Int: Int64] = [:]
+                if let d = line.dispositif {
+                    for cost in f.operation.costs where Financing.isEligible(cost, for: d) {
+                        for part in cost.yearsTTC { carried[part.year, default: 0] &+= part.amountTTC.cents }
+                    }
+                }
+                let years = carried.values.contains { $0 > 0 } ? carried.sorted { $0.key < $1.key }.map { ($0.key, $0.value) } : zip(byYear.map(\.year), ttcWeights).map { ($0, $1) }
+                for (y, part) in zip(years.map(\.0), line.amount.split(proportionally: years.map(\.1))) {
+                    table[y, default: Year(year: y)].landCarrying += part
+                }
+                if let buyBack = line.line.buyBack {
+                    table[buyBack.year, default: Year(year: buyBack.year)].landBuyBack += buyBack.amount ?? line.amount
+                }
             } else if line.nature != .autofinancement {
                 table[last, default: Year(year: last)].otherReceipts += line.amount
             }
@@ -76,7 +106,8 @@ public enum Treasury {
 
     /// When a subsidy's money arrives, year by year.
     static func schedule(
-        _ line: ResolvedFunding, start: Int, byYear: [(year: Int, ht: Money, ttc: Money)], htTotal: Money, last: Int, plans: Plans
+        _ line: ResolvedFunding, start: Int, byYear: [(year: Int, ht: Money, ttc: Money)], htTotal: Money, last: Int, plans: Plans,
+        figures: OperationFigures? = nil
     ) -> [(Int, Money)] {
         let state = line.dispositif.map { $0.regime == .dotationCGCT || $0.regime == .decret2018514 } ?? false
         let day = line.parameterDay
@@ -85,7 +116,8 @@ public enum Treasury {
             return .zero
         }
         let advanceRate = rate(state ? ParameterName.versementAvanceEtat : ParameterName.versementAvanceAutres)
-        let ceilingRate = rate(state ? ParameterName.versementAcomptesPlafondEtat : ParameterName.versementAcomptesPlafondAutres)
+        var ceilingRate = rate(state ? ParameterName.versementAcomptesPlafondEtat : ParameterName.versementAcomptesPlafondAutres)
+        if state, let f = figures, let (r, _) = PaymentsRule.instalmentCap(line, f, RuleContext(plans: plans, figures: [])) { ceilingRate = r }
         let amount = line.amount
         let advance = amount.applyingRoundedDown(advanceRate)
         let ceiling = amount.applyingRoundedDown(ceilingRate)
@@ -146,7 +178,7 @@ public enum Treasury {
         overCapacity(tables, plans: plans).map { o in
             Diagnostic(
                 .avertissement, rule: .tresorerieCapacite,
-                "\(o.owner.name) : besoin de financement cumulé de \(o.need) fin \(o.year), au-delà de sa capacité d'autofinancement cumulée (\(o.owner.selfFinancingCapacity ?? .zero) par an depuis \(plans.programme.firstYear), soit \(o.available))",
+                "\(o.owner.name) : besoin de trésorerie cumulé de \(o.need) fin \(o.year), au-delà de son épargne nette disponible cumulée (\(o.owner.selfFinancingCapacity ?? .zero) par an depuis \(plans.programme.firstYear), soit \(o.available))",
                 at: o.owner.location, operation: nil, notes: ["prévoyez un emprunt, décalez une opération ou sollicitez une avance"])
         }
     }

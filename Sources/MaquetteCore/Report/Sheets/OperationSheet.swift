@@ -96,7 +96,8 @@ struct OperationSheet {
             ownShareRow = r + 3 + Self.ownShareParts.count
             fctvaTotalRow = ownShareRow + 1
             r = fctvaTotalRow + 2
-            let hasFCTVA = op.section == .investissement && (!f.fctva.isEmpty || op.costs.contains { $0.fctvaEligible && $0.vatRate > .zero })
+            let worksYear = Financing.studiesFCTVAYear(of: op)
+            let hasFCTVA = op.section == .investissement && (!f.fctva.isEmpty || op.costs.contains { Financing.isInFCTVABase($0, worksYear: worksYear) })
             let fctvaYears = hasFCTVA ? Array(Set(years + f.fctva.map(\.spendingYear))).sorted() : []
             if !fctvaYears.isEmpty {
                 self.fctvaYears = fctvaYears
@@ -236,9 +237,14 @@ struct OperationSheet {
     func build() -> SheetModel {
         let f = figures
         let op = f.operation
+        let studiesYear = Financing.studiesFCTVAYear(of: op)
         let layout = self.layout ?? Layout(f, book: book)
         var facts = ["Maître d'ouvrage : \(f.maitreOuvrage?.name ?? op.maitreOuvrage)", "identifiant \(op.id)", "plan établi en \(op.basis.rawValue)"]
+        if let act = op.firstLegalAct { facts.append("commencement d'exécution (premier acte juridique) \(act.formatted)") }
         if let s = op.worksStart { facts.append("début des travaux \(s.formatted)" + (op.end.map { ", fin \($0.formatted)" } ?? "")) }
+        for line in f.counted where line.nature == .portageFoncier {
+            if let buyBack = line.line.buyBack { facts.append("portage foncier racheté en \(buyBack.year) pour \(buyBack.amount ?? line.amount)") }
+        }
         if op.section == .fonctionnement { facts.append("dépense de fonctionnement") }
         if op.protection != .aucune { facts.append("monument historique \(op.protection == .classe ? "classé" : "inscrit")") }
         if !op.perimeters.isEmpty { facts.append("périmètres \(op.perimeters.map { $0.uppercased() }.joined(separator: ", "))") }
@@ -294,7 +300,7 @@ struct OperationSheet {
                 [
                     .text(line.label), .text(line.nature.label), .money(line.amountHT, .inputMoney), .rate(line.vatRate, .inputRate),
                     .formula("\(ht)+ROUND(\(ht)*\(A1.cell(r, CostColumn.vatRate)),2)", .money(line.amountTTC), .money),
-                    .text(line.fctvaEligible ? Self.eligible : Self.notEligible, .input),
+                    .text(Financing.isInFCTVABase(line, worksYear: studiesYear) ? Self.eligible : Self.notEligible, .input),
                 ] + years.map { yearCells[$0] ?? .empty } + (line.location.map { changed.contains($0.line) } == true ? [mark] : []))
         }
         let firstCost = layout.firstCost, lastCost = layout.lastCost
@@ -350,7 +356,7 @@ struct OperationSheet {
             let isBalance = line.line.amount == .balance
             var cells: [Cell] = [
                 .text(line.funder?.name ?? (line.dispositif == nil ? "Maître d'ouvrage" : "")),
-                .text(line.line.label ?? line.dispositif?.name ?? (isBalance ? "Autofinancement (solde)" : line.nature.label), .textWrap),
+                .text(line.line.label ?? line.dispositif?.name ?? (isBalance ? "Autofinancement (reste à financer)" : line.nature.label), .textWrap),
                 .text(CommitteeWorkbook.countsAs(line)),
             ]
             cells.append(line.base.map { base in Self.baseCell(of: line, base: base, in: op, firstCost: firstCost) } ?? .empty)
@@ -476,13 +482,27 @@ struct OperationSheet {
                 let instalment = f.fctva.first { $0.spendingYear == y }
                 let amount = instalment?.amount ?? .zero
                 var eligibleTTC = Money.zero
-                for line in op.costs where line.fctvaEligible && line.vatRate > .zero {
-                    eligibleTTC += Money.sum(line.yearsTTC.filter { $0.year == y }.map(\.amountTTC))
+                for line in op.costs where Financing.isInFCTVABase(line, worksYear: studiesYear) {
+                    // Studies followed by works count whole in the works' start year.
+                    if line.nature == .etudes {
+                        if y == studiesYear { eligibleTTC += line.amountTTC }
+                    } else {
+                        eligibleTTC += Money.sum(line.yearsTTC.filter { $0.year == y }.map(\.amountTTC))
+                    }
                 }
                 var ttcTerms: [String] = []
                 var fctvaTerms: [String] = []
                 var live = rateName != nil && linesTTCLive
                 for (i, line) in op.costs.enumerated() {
+                    if line.nature == .etudes {
+                        // In the works' start year, by its TTC; in no other year.
+                        guard y == studiesYear else { continue }
+                        let row = firstCost + i
+                        let condition = "AND(\(A1.cell(row, CostColumn.fctva))=\"\(Self.eligible)\",\(A1.cell(row, CostColumn.vatRate))>0)"
+                        ttcTerms.append("IF(\(condition),\(A1.cell(row, CostColumn.amountTTC)),0)")
+                        fctvaTerms.append("IF(\(condition),ROUND((\(A1.cell(row, CostColumn.amountTTC)))*\(rateName ?? "0"),2),0)")
+                        continue
+                    }
                     guard line.years.contains(where: { $0.year == y }) else { continue }
                     guard let e = ttcOfYear[i][y] else {
                         if !line.amountHT.isZero { live = false }

@@ -12,11 +12,11 @@ struct ScheduleSheet {
         var sheet = book.newSheet(
             CommitteeWorkbook.scheduleSheet, title: "Échéancier et trésorerie par maître d'ouvrage et par année",
             subtitle:
-                "Subventions : avance, acomptes au prorata des dépenses HT (plafonnés), solde l'année qui suit la dernière dépense (paramètres datés du catalogue). FCTVA à l'année de versement selon le régime. Emprunts tirés au prorata des dépenses TTC.",
+                "Subventions : avance, acomptes au prorata des dépenses HT (plafonnés), solde l'année qui suit la dernière dépense (paramètres datés du catalogue). FCTVA à l'année de versement selon le régime. Emprunts tirés au prorata des dépenses TTC ; portage foncier de l'EPF reçu au prorata des dépenses qu'il porte, rachat déduit l'année prévue par la convention.",
             lastColumn: 10)
         let headers = [
-            "Maître d'ouvrage", "Année", "Dépenses HT", "Dépenses TTC", "Subventions reçues", "FCTVA reçu", "Emprunts", "Autres recettes",
-            "Besoin de l'année", "Besoin cumulé", "Capacité d'autofinancement cumulée",
+            "Maître d'ouvrage", "Année", "Dépenses HT", "Dépenses TTC", "Subventions reçues", "FCTVA reçu", "Emprunts et portage foncier (rachats déduits)", "Autres recettes",
+            "Besoin de trésorerie de l'année", "Besoin de trésorerie cumulé", "Épargne nette disponible cumulée",
         ]
         sheet.append(Cell.headings(headers) { $0 >= Column.spendingHT })
         let (tables, _) = Treasury.tables(book.figures, plans: book.plans)
@@ -53,7 +53,7 @@ struct ScheduleSheet {
                         guard !l.fctvaYears.isEmpty else { return nil }
                         let sheet = A1.sheet(book.operationSheets![i]) + "!"
                         return "SUMIFS(\(sheet)\(A1.range(l.firstFCTVA, F.amount, l.lastFCTVA, F.amount, absolute: true)),\(sheet)\(A1.range(l.firstFCTVA, F.receiptYear, l.lastFCTVA, F.receiptYear, absolute: true)),\(y.year))"
-                    }, .money(y.loans), .money(y.otherReceipts), .formula(need, .money(y.need), .moneyBold),
+                    }, .money(y.loans + y.netLandCarrying), .money(y.otherReceipts), .formula(need, .money(y.need), .moneyBold),
                     .formula(cumul, .money(cumulated), .moneyBold),
                 ]
                 if let capacity = owner?.selfFinancingCapacity {
@@ -70,7 +70,7 @@ struct ScheduleSheet {
                     acc[1] += y.spendingTTC
                     acc[2] += y.subsidies
                     acc[3] += y.fctva
-                    acc[4] += y.loans
+                    acc[4] += y.loans + y.netLandCarrying
                     acc[5] += y.otherReceipts
                     acc[6] += y.need
                 }
@@ -111,10 +111,15 @@ struct ScheduleSheet {
         sheet.skip()
         sheet.append([.text("Du besoin HT de la synthèse au besoin de trésorerie TTC", .section)])
         let first = sheet.nextRow
+        // The EPF's buy-backs are paid out by the owners, in the years the conventions set.
+        let buyBacks = Money.sum(book.figures.flatMap { f in
+            f.counted.filter { $0.nature == .portageFoncier && $0.line.buyBack != nil }.map { $0.line.buyBack?.amount ?? $0.amount }
+        })
         let items: [(String, Money, String?)] = [
             ("Part du maître d'ouvrage (synthèse, base de chaque plan)", sums[S.ownShare], live ? total(S.ownShare) : nil),
             ("− portage foncier de l'EPF (avec les emprunts dans l'échéancier)", -sums[S.portage], live ? "-" + total(S.portage) : nil),
             ("− emprunts (recettes de l'échéancier)", -sums[S.loan], live ? "-" + total(S.loan) : nil),
+            ("+ rachats du portage foncier (dépenses de l'échéancier)", buyBacks, nil),
             ("+ TVA payée sur les plans établis HT", vat, live && allHT ? "\(total(S.costTTC))-\(total(S.costHT))" : nil),
             ("− FCTVA attendu", -sums[S.fctva], live ? "-" + total(S.fctva) : nil),
         ]

@@ -11,7 +11,7 @@ struct SimulationSheet {
                 "\(r.draws) tirages sur \(book.scenarioTitle.map { "le scénario \($0)" } ?? "le plan de base"), graine \(r.seed) : les mêmes plans, tirages et graine donnent les mêmes résultats. P10, P50, P90 : part du maître d'ouvrage que 10 %, 50 %, 90 % des tirages ne dépassent pas.",
             lastColumn: 7)
         sheet.append(
-            Cell.headings(["Maître d'ouvrage", "Part MO moyenne", "P10", "P50", "P90", "Part minimale enfreinte", "Une règle enfreinte", "Capacité dépassée"]) {
+            Cell.headings(["Maître d'ouvrage", "Part MO moyenne", "P10", "P50", "P90", "Part minimale enfreinte", "Une règle enfreinte", "Épargne nette dépassée"]) {
                 $0 > 0
             })
         for s in r.owners + [r.programme] {

@@ -88,7 +88,7 @@ struct SynthesisSheet: Sendable {
     /// Column headings, by column; the operation sheets' "Rubrique" names a column by its heading.
     static let headers =
         ["Maître d'ouvrage", "Identifiant", "Intitulé", "Coût HT", "Coût TTC"] + aidColumns.map(\.label) + [
-            "Total des aides publiques", "Taux d'aide publique", "Portage EPF", "Emprunt", "Autofinancement",
+            "Total des aides publiques", "Taux d'aide publique", "Portage foncier", "Emprunt", "Autofinancement",
             "Part du maître d'ouvrage", "Part du MO dans les financements publics", "Autres ressources", "Écart ressources − dépenses",
             "FCTVA attendu", "Aides", "Erreurs", "Avertissements",
         ]
