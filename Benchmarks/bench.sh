@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Maquette's benchmark suite: synthetic programmes of N operations (`maquette generer`), each
 # measurement the median of RUNS runs, with the references measured in the same run:
-#   - read + check (`verifier`) against PyYAML's C loader merely parsing the same files;
+#   - read + check (`verifier`) against PyYAML's C loader merely parsing the same files, and
+#     against libyaml's event parser alone over the same files on two threads (the floor);
 #   - export of the Synthèse, Financeurs and Contrôles sheets (Maquette's model + writing phases)
 #     against a C program writing the same cells with libxlsxwriter, and Python's XlsxWriter and
 #     openpyxl writing them too;
@@ -15,6 +16,7 @@ BIN=$PWD/.build/release/maquette
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cc -O2 -o "$work/write_cells" Benchmarks/references/write_cells.c $(pkg-config --cflags --libs xlsxwriter)
+cc -O2 -o "$work/yaml_events" Benchmarks/references/yaml_events.c $(pkg-config --cflags --libs yaml-0.1) -lpthread
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 # wall seconds and peak KiB of a command, RUNS times: prints "median_seconds max_kib"
@@ -39,6 +41,8 @@ for N in $SIZES; do
   read -r check mem < <(timed $BIN verifier "$plans")
   read -r pyyaml _ < <(timed python3 Benchmarks/references/pyyaml_parse.py "$plans")
   echo "| $N | read + check (verifier) | $check s | $pyyaml s (PyYAML C loader, parse only) | $(ratio "$check" "$pyyaml") | $((mem / 1024)) MiB |"
+  read -r events _ < <(timed "$work/yaml_events" "$plans" 2)
+  echo "| $N | … against libyaml's event parser alone (C, 2 threads, building nothing) | | $events s | $(ratio "$check" "$events") | |"
 
   # Export: Maquette's own model + writing phases, then the same cells by the references.
   phases=()
@@ -61,10 +65,10 @@ for N in $SIZES; do
   $BIN verifier "$plans" --surveiller > "$work/watch" 2>&1 &
   watcher=$!
   for _ in $(seq 1 600); do grep -q "Revérifié" "$work/watch" && break; sleep 0.2; done
-  first=$(grep -m1 "Revérifié" "$work/watch" | sed 's/Revérifié en \([0-9.]*\) s.*/\1/')
+  first=$(grep -m1 "Revérifié" "$work/watch" | sed 's/Revérifié en \([0-9.,]*\) s.*/\1/' | tr , .)
   echo "# modifié" >> "$(find "$plans/operations" -name "*.yaml" | sort | head -1)"
   for _ in $(seq 1 600); do [ "$(grep -c "Revérifié" "$work/watch")" -ge 2 ] && break; sleep 0.2; done
-  again=$(grep "Revérifié" "$work/watch" | sed -n 2p | sed 's/Revérifié en \([0-9.]*\) s.*/\1/')
+  again=$(grep "Revérifié" "$work/watch" | sed -n 2p | sed 's/Revérifié en \([0-9.,]*\) s.*/\1/' | tr , .)
   kill "$watcher" 2>/dev/null || true
   wait "$watcher" 2>/dev/null || true
   echo "| $N | re-check after editing one file (--surveiller) | $again s | $first s (first check, same process) | $(ratio "$again" "$first") | |"
