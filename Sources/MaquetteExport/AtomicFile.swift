@@ -37,6 +37,23 @@ public enum AtomicFile {
         }
     }
 
+    /// Writes all of `data` to `fd`, again after an interrupted write; `shown` names the file in
+    /// the error.
+    static func writeAll(_ data: Data, to fd: Int32, shown: String) throws {
+        try data.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress else { return }
+            var offset = 0
+            while offset < raw.count {
+                let n = Foundation.write(fd, base + offset, raw.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw OutputError.failed(shown, errno: errno)
+                }
+                offset += n
+            }
+        }
+    }
+
     /// Writes `data` to `target`.
     public static func write(_ data: Data, to target: String, shown: String? = nil, replacing: Bool = true) throws {
         let shown = shown ?? target
@@ -44,18 +61,7 @@ public enum AtomicFile {
             let fd = open(path, O_WRONLY | O_TRUNC | O_NOFOLLOW | O_CLOEXEC)
             guard fd >= 0 else { throw OutputError.failed(shown, errno: errno) }
             defer { close(fd) }
-            try data.withUnsafeBytes { raw in
-                guard let base = raw.baseAddress else { return }
-                var offset = 0
-                while offset < raw.count {
-                    let n = Foundation.write(fd, base + offset, raw.count - offset)
-                    if n < 0 {
-                        if errno == EINTR { continue }
-                        throw OutputError.failed(shown, errno: errno)
-                    }
-                    offset += n
-                }
-            }
+            try writeAll(data, to: fd, shown: shown)
         }
     }
 

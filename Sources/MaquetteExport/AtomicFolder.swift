@@ -39,18 +39,7 @@ public enum AtomicFolder {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o666)
         guard fd >= 0 else { throw OutputError.failed(shown, errno: errno) }
         defer { close(fd) }
-        try data.withUnsafeBytes { raw in
-            guard let base = raw.baseAddress else { return }
-            var offset = 0
-            while offset < raw.count {
-                let n = Foundation.write(fd, base + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw OutputError.failed(shown, errno: errno)
-                }
-                offset += n
-            }
-        }
+        try AtomicFile.writeAll(data, to: fd, shown: shown)
     }
 
     /// Linux's `syncfs`, which the Glibc module does not show; `sync` where it is missing.
