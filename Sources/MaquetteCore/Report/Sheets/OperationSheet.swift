@@ -300,7 +300,7 @@ struct OperationSheet {
                 [
                     .text(line.label), .text(line.nature.label), .money(line.amountHT, .inputMoney), .rate(line.vatRate, .inputRate),
                     .formula("\(ht)+ROUND(\(ht)*\(A1.cell(r, CostColumn.vatRate)),2)", .money(line.amountTTC), .money),
-                    .text(Financing.isInFCTVABase(line, worksYear: studiesYear) ? Self.eligible : Self.notEligible, .input),
+                    .text(op.section == .investissement && Financing.isInFCTVABase(line, worksYear: studiesYear) ? Self.eligible : Self.notEligible, .input),
                 ] + years.map { yearCells[$0] ?? .empty } + (line.location.map { changed.contains($0.line) } == true ? [mark] : []))
         }
         let firstCost = layout.firstCost, lastCost = layout.lastCost
