@@ -167,8 +167,12 @@ public enum PlanLoader {
         for path in operationPaths { read(path) }
         for path in planFiles(in: "\(root)/\(scenariosFolder)", required: false) { read(path) }
         let result = load(files: files, root: root, cache: cache, progress: progress)
+        // A programme file refused above (a link out of the folder, not a regular file…) is not
+        // also said to be missing.
+        let refusedProgramme = problems.contains { $0.location?.file == programmePath }
+        let said = result.diagnostics.filter { !(refusedProgramme && $0.rule == .fichier && $0.location == nil && $0.message.contains(programmeFile)) }
         return LoadResult(
-            plans: problems.contains { $0.severity == .erreur } ? nil : result.plans, diagnostics: (problems + result.diagnostics).sorted(by: Diagnostic.ordered),
+            plans: problems.contains { $0.severity == .erreur } ? nil : result.plans, diagnostics: (problems + said).sorted(by: Diagnostic.ordered),
             sources: result.sources, scenarios: result.scenarios)
     }
 
@@ -293,6 +297,12 @@ public enum PlanLoader {
             scenarios.append(scenario)
         }
 
+        // A funders file that could not be parsed declares no dispositif: the operations' lines
+        // that name one of its dispositifs are not reported as unknown as well.
+        let fundersUnreadable = diagnostics.contains {
+            $0.location?.file == "\(root)/\(fundersFile)" && ($0.rule == .syntaxeYAML || $0.rule == .yamlNonAccepte)
+        }
+        if fundersUnreadable { diagnostics.removeAll { $0.rule == .reference && $0.message.hasPrefix("dispositif inconnu") } }
         diagnostics.sort(by: Diagnostic.ordered)
         let readable = !diagnostics.contains { $0.severity == .erreur && $0.stage == .lecture }
         guard readable, let programme else {

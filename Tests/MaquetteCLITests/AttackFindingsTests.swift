@@ -113,3 +113,18 @@ extension CLITests {
         XCTAssertEqual(ICalendar.escape("a;b,c\\d"), "a\\;b\\,c\\\\d")
     }
 }
+
+extension CLITests {
+    func testAProgrammeLinkedFromOutsideIsRefusedOnceNotAlsoMissing() throws {
+        let root = try plans(["op.yaml": Self.ownersShareBroken])
+        let outside = root.deletingLastPathComponent().appendingPathComponent("ailleurs-\(UUID().uuidString).yaml")
+        try FileManager.default.moveItem(at: root.appendingPathComponent("programme.yaml"), to: outside)
+        addTeardownBlock { try? FileManager.default.removeItem(at: outside) }
+        try FileManager.default.createSymbolicLink(atPath: root.appendingPathComponent("programme.yaml").path, withDestinationPath: outside.path)
+        let r = try run(["verifier", root.path])
+        XCTAssertEqual(r.status, 2)
+        let errors = (r.stdout + r.stderr).components(separatedBy: "erreur: [").count - 1
+        XCTAssertEqual(errors, 1, r.stdout + r.stderr)
+        XCTAssertTrue(r.stdout.contains("programme.yaml:1:1: erreur: [fichier]") && r.stdout.contains("hors du dossier des plans : il n'est pas lu"), r.stdout)
+    }
+}

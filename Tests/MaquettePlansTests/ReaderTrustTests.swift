@@ -315,3 +315,14 @@ extension ReaderTrustTests {
         XCTAssertEqual(funding.map(\.message), ["taux avec une virgule décimale dans `{ … }` : « 20,5 % » est lu comme deux valeurs"])
     }
 }
+
+extension ReaderTrustTests {
+    func testAnUnreadableFundersFileDoesNotMakeEveryDispositifUnknown() {
+        // `cc.fdc` is declared only in this file, whose tab makes it unreadable.
+        let funders = "financeurs: [{ id: cc, nom: CC, categorie: intercommunalite }]\ndispositifs:\n  - { id: cc.fdc, financeur: cc, nom: Fonds de concours, nature: fonds-de-concours }\n\t- x\n"
+        let result = F.load([F.operation("  - { dispositif: cc.fdc, montant: 100 000 }\n  - autofinancement: solde")], funders: funders)
+        XCTAssertNil(result.plans)
+        XCTAssertEqual(result.diagnostics.map(\.rule), [.syntaxeYAML], "\(result.diagnostics.map(\.message))")
+        XCTAssertEqual(result.diagnostics.first?.location?.file, "P/financeurs.yaml")
+    }
+}
