@@ -98,7 +98,7 @@ struct ExportCommand: ParsableCommand {
         let all = (loaded.diagnostics + Rules.check(p, figures: everything ? figures : nil)).sorted(by: Diagnostic.ordered)
         clock.lap("règles")
         let ids = everything ? [] : Set(selected.operations.map(\.id))
-        let diagnostics = everything ? all : all.filter { $0.operation == nil || ids.contains($0.operation!) }
+        let diagnostics = everything ? all : all.filter { $0.operation.map(ids.contains) ?? true }
         var book = CommitteeWorkbook(plans: selected, figures: figures, diagnostics: diagnostics, date: documentDate)
         book.plansFolder = plans.dossier
         if let feuilles {

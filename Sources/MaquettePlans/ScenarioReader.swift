@@ -113,7 +113,7 @@ struct ScenarioReader {
                 reader.error(entry.value, "`decaler` prend `mois` ou `annees` (l'un des deux)", "écrivez par exemple `annees: 1` ou `mois: 6`", rule: .cleManquante)
                 return nil
             }
-            return ScenarioChange(.shift(operation: op, months: months ?? (years! * 12)), at: at)
+            return ScenarioChange(.shift(operation: op, months: months ?? ((years ?? 0) * 12)), at: at)
         case "ajouter_financement":
             guard let op = reader.slug(reader.require(f, "operation", "`ajouter_financement`", example: "halle-aux-grains"), "operation"),
                 let node = reader.require(f, "financement", "`ajouter_financement`", example: "{ dispositif: etat.detr, montant: 100 000 }")

@@ -6,7 +6,7 @@ public enum Suggestions {
         for candidate in candidates {
             let d = distance(target, ValueParsers.folded(candidate))
             let limit = max(2, candidate.count / 4)
-            if d <= limit, best == nil || d < best!.1 { best = (candidate, d) }
+            if d <= limit, d < (best?.1 ?? Int.max) { best = (candidate, d) }
         }
         if best == nil {
             // A suffix or prefix match: `detr` for `etat.detr`.

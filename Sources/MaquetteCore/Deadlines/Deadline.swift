@@ -102,7 +102,7 @@ public struct Deadline: Sendable, Equatable {
 
     /// Lost first, then past, then awaited decisions, then what is to come; by day within each.
     public static func ordered(_ a: Deadline, _ b: Deadline) -> Bool {
-        let ua = Urgency.allCases.firstIndex(of: a.urgency)!, ub = Urgency.allCases.firstIndex(of: b.urgency)!
+        let ua = Urgency.allCases.firstIndex(of: a.urgency) ?? 0, ub = Urgency.allCases.firstIndex(of: b.urgency) ?? 0
         if ua != ub { return ua < ub }
         if a.day != b.day { return a.day < b.day }
         return a.key < b.key

@@ -157,7 +157,7 @@ public struct CommitteeWorkbook: Sendable {
         let found = simulation.owners.filter { $0.owner != nil && simulation.probability($0.capacityExceeded) >= Rate(percent: 50) }
         guard !found.isEmpty else { return nil }
         let named = found.map { s in
-            "\(s.owner.flatMap { plans.programme.maitreOuvrage($0)?.name } ?? s.owner!) dans \(simulation.probability(s.capacityExceeded).formatted) des tirages"
+            "\(s.owner.flatMap { plans.programme.maitreOuvrage($0)?.name } ?? s.owner ?? "programme") dans \(simulation.probability(s.capacityExceeded).formatted) des tirages"
         }
         return "RISQUE (simulation, \(simulation.draws) tirages) : besoin de trésorerie au-delà de l'épargne nette disponible pour "
             + named.joined(separator: " ; ") + " (voir la feuille Simulation)."

@@ -23,7 +23,7 @@ struct OwnersShareRule: Rule {
                             at: derogation.location, operation: f.id,
                             notes: ["ajoutez `decision_prefet: AAAA-MM-JJ` ; sans décision, la règle des 20 % s'applique"]))
                 } else if let share = derogation.minimumShare {
-                    lowered = (share, "part fixée par le préfet le \(derogation.decisionDay!.formatted)")
+                    lowered = (share, "part fixée par le préfet le \(derogation.decisionDay?.formatted ?? "—")")
                 } else if derogation.ground == .renovationEnergetiqueEcoles {
                     // The law lets the préfet lower the share to 10 %, not waive it.
                     guard let (share, ref) = context.rate(ParameterName.partMaitreOuvrageRenovationEcoles, at: derogation.decisionDay!)

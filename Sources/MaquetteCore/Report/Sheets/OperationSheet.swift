@@ -257,7 +257,7 @@ struct OperationSheet {
         // year's TTC with the line's VAT split as Maquette splits it (rounded down, the last year
         // taking the cents left).
         let years = layout.years
-        let yearColumn = { (year: Int) in CostColumn.firstYear + years.firstIndex(of: year)! }
+        let yearColumn = { (year: Int) in CostColumn.firstYear + (years.firstIndex(of: year) ?? 0) }
         sheet.append([.text("Dépenses", .section)])
         sheet.append(
             Cell.headings(["Libellé", "Nature", "Montant HT", "TVA", "Montant TTC", "FCTVA"] + years.map { "HT \($0)" }, centred: [CostColumn.fctva]) {
@@ -367,9 +367,10 @@ struct OperationSheet {
                 cells.append(.formula("ROUND(\(baseCell)*\(A1.cell(r, ResourceColumn.rate)),2)", .money(line.amount), .money))
             } else if isBalance {
                 cells.append(.empty)
-                let others = r > firstResource ? A1.range(firstResource, ResourceColumn.amount, r - 1, ResourceColumn.amount) : nil
-                let statuses = r > firstResource ? A1.range(firstResource, ResourceColumn.status, r - 1, ResourceColumn.status) : nil
-                let formula = others.map { "\(costCell)-SUMIFS(\($0),\(WorkbookLabels.counted(statuses!)))" } ?? costCell
+                let formula =
+                    r > firstResource
+                    ? "\(costCell)-SUMIFS(\(A1.range(firstResource, ResourceColumn.amount, r - 1, ResourceColumn.amount)),\(WorkbookLabels.counted(A1.range(firstResource, ResourceColumn.status, r - 1, ResourceColumn.status))))"
+                    : costCell
                 cells.append(.formula(formula, .money(line.amount), .moneyBold))
             } else {
                 if let rate = line.effectiveRate {

@@ -25,7 +25,7 @@ struct ScheduleSheet {
         var members: [String: [Int]] = [:]
         for (i, f) in book.figures.enumerated() { members[f.operation.maitreOuvrage, default: []].append(i) }
         func sheetCell(_ i: Int, _ row: Int, _ column: Int) -> String {
-            A1.sheet(book.operationSheets![i]) + "!" + A1.cell(row, column, absolute: true)
+            A1.sheet(book.operationSheets?[i] ?? "") + "!" + A1.cell(row, column, absolute: true)
         }
         func linked(_ owner: String, _ year: Int, _ value: Money, _ term: (Int, OperationSheet.Layout) -> String?) -> Cell {
             guard let layouts = book.operationLayouts, book.operationSheets != nil, let ops = members[owner] else { return .money(value) }
@@ -51,7 +51,7 @@ struct ScheduleSheet {
                     .money(y.subsidies),
                     linked(id, y.year, y.fctva) { i, l in
                         guard !l.fctvaYears.isEmpty else { return nil }
-                        let sheet = A1.sheet(book.operationSheets![i]) + "!"
+                        let sheet = A1.sheet(book.operationSheets?[i] ?? "") + "!"
                         return "SUMIFS(\(sheet)\(A1.range(l.firstFCTVA, F.amount, l.lastFCTVA, F.amount, absolute: true)),\(sheet)\(A1.range(l.firstFCTVA, F.receiptYear, l.lastFCTVA, F.receiptYear, absolute: true)),\(y.year))"
                     }, .money(y.loans + y.netLandCarrying), .money(y.otherReceipts), .formula(need, .money(y.need), .moneyBold),
                     .formula(cumul, .money(cumulated), .moneyBold),
