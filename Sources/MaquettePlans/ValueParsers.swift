@@ -318,8 +318,10 @@ enum FastScalars {
             var whole: Int64 = 0
             var wholeDigits = 0
             while i < end, isDigit(b[i]) {
-                whole = whole * 10 + Int64(b[i] - 0x30)
+                // Counted before multiplying: 20 digits would overflow; the general parser says why.
                 wholeDigits += 1
+                if wholeDigits > 6 { return nil }
+                whole = whole * 10 + Int64(b[i] - 0x30)
                 i += 1
             }
             guard (1...6).contains(wholeDigits) else { return nil }
@@ -329,8 +331,9 @@ enum FastScalars {
                 guard b[i] == 0x2C || b[i] == 0x2E else { return nil }
                 i += 1
                 while i < end, isDigit(b[i]) {
-                    fraction = fraction * 10 + Int64(b[i] - 0x30)
                     fractionDigits += 1
+                    if fractionDigits > 4 { return nil }
+                    fraction = fraction * 10 + Int64(b[i] - 0x30)
                     i += 1
                 }
                 guard (1...4).contains(fractionDigits), i == end else { return nil }

@@ -290,6 +290,12 @@ extension ReaderTrustTests {
         XCTAssertEqual(FastScalars.day("2024-02-29"), Day(year: 2024, month: 2, day: 29))
         XCTAssertNil(FastScalars.day("2023-02-29"))
         XCTAssertNil(FastScalars.money("12 34"))
+        // Long digit runs are counted before any multiplication (they trapped once).
+        for text in ["99999999999999999999999 %", "9223372036854775808 %", "1,99999999999999999999 %", "123456789012345678901234567890"] {
+            XCTAssertNil(FastScalars.rate(text), text)
+            XCTAssertNil(FastScalars.money(text), text)
+            if case .success = ValueParsers.rate(text) { XCTFail(text) }
+        }
     }
 }
 

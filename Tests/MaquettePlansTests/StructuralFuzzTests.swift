@@ -20,7 +20,7 @@ final class StructuralFuzzTests: XCTestCase {
     /// dates, vocabulary out of place, huge and strange texts.
     static let extremes = [
         "0", "0 %", "0,00", "", "~", "-1", "-0", "1", "99 999 999 999", "999999999999999999999", "100000000000", "1e308", "0.001", "100 %",
-        "1000 %", "99999 %", "-5 %", "100.0001 %", "2025-02-30", "2024-02-29", "1900-01-01", "2200-12-31", "0000-01-01", "9999-12",
+        "1000 %", "99999 %", "-5 %", "100.0001 %", "99999999999999999999999 %", "1,99999999999999999999 %", "2025-02-30", "2024-02-29", "1900-01-01", "2200-12-31", "0000-01-01", "9999-12",
         "2025-13", "1900", "2200", "42021", "a-fournir", "solde", "toutes", "N+2", "N", "refuse", "verse", "notifie", "envisage", "oui", "non",
         "etat.detr", "etat.dsil", "drac.monuments-historiques", "drac.fip", "europe.leader", "anah.chef-de-projet", "epf.occitanie",
         "commune", "lectoure", "fleurance", "cc-lomagne-gersoise", "classe", "inscrit", "travaux", "etudes", "acquisition", "fonctionnement",
