@@ -53,7 +53,9 @@ struct FixApplication {
                 skipped.append("« \(file) » n'a pas pu être relu")
                 continue
             }
-            var lines = text.components(separatedBy: "\n")
+            // Split on line feeds only, as Unicode scalars: a CRLF file keeps its `\r` at each
+            // line's end (in Swift "\r\n" is one Character, which `components` would not split).
+            var lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { String(String.UnicodeScalarView($0)) }
             var diff = "--- \(file)\n+++ \(file)\n"
             // From the end, so that a replacement never moves the position of the next.
             for edit in fileEdits.sorted(by: { ($0.line, $0.column) > ($1.line, $1.column) }) {
@@ -63,7 +65,7 @@ struct FixApplication {
                     skipped.append("\(file):\(edit.line) : le montant \(edit.before) n'y est pas écrit tel quel ; reportez \(edit.after) à la main")
                     continue
                 }
-                diff += "@@ ligne \(edit.line) @@\n-\(lines[edit.line - 1])\n+\(replaced)\n"
+                diff += "@@ ligne \(edit.line) @@\n-\(Self.shown(lines[edit.line - 1]))\n+\(Self.shown(replaced))\n"
                 lines[edit.line - 1] = replaced
             }
             let destination = try policy.destination(file, kind: .operationEdit)
@@ -71,12 +73,15 @@ struct FixApplication {
             out += diff
         }
         for (destination, text) in written { try AtomicFile.write(Data(text.utf8), to: destination) }
-        Console.out("\nCorrection appliquée aux fichiers des opérations :\n" + out)
+        Console.out(out.contains("@@") ? "\nCorrection appliquée aux fichiers des opérations :\n" + out : "\nAucun montant n'a pu être corrigé dans les fichiers.\n")
         if !skipped.isEmpty { Console.out("Non appliqué :\n" + skipped.map { "- \($0)\n" }.joined()) }
         Console.out("\nVérification des plans corrigés :\n")
         var check = try CheckCommand.parse([folder])
         try check.run()
     }
+
+    /// A line as the diff shows it: without its carriage return.
+    static func shown(_ line: String) -> String { line.hasSuffix("\r") ? String(line.unicodeScalars.dropLast().map(Character.init)) : line }
 
     /// `line` with the scalar starting at `column` (1-based, in characters) replaced by `after`,
     /// or nil when the scalar there does not read as `expected`.
@@ -92,31 +97,31 @@ struct FixApplication {
             guard end < characters.count else { return nil }
             end += 1
         } else {
-            // Inside braces or brackets a plain scalar ends at `,`, `}` or `]`; everywhere at ` #`.
-            let opened = characters[..<start].reduce(0) { depth, c in c == "{" || c == "[" ? depth + 1 : c == "}" || c == "]" ? depth - 1 : depth }
+            // A plain amount ends at `, ` (the next key of a `{ … }` entry, written on this line or
+            // not), `}` or `]`, a comment (`#` after a space or a tab), or the line's end (`\r`
+            // included). An amount never holds `, `: its decimal comma has a digit after it.
             while end < characters.count {
                 let c = characters[end]
-                if opened > 0 && (c == "," || c == "}" || c == "]") { break }
-                if c == "#" && end > start && characters[end - 1] == " " { break }
+                if c == "}" || c == "]" || c == "\r" { break }
+                if c == ",", end + 1 >= characters.count || characters[end + 1] == " " || characters[end + 1] == "\t" { break }
+                if c == "#" && end > start && (characters[end - 1] == " " || characters[end - 1] == "\t") { break }
                 end += 1
             }
-            while end > start && characters[end - 1] == " " { end -= 1 }
+            while end > start && (characters[end - 1] == " " || characters[end - 1] == "\t") { end -= 1 }
         }
         var written = String(String.UnicodeScalarView(characters[start..<end]))
         if first == "\"" || first == "'" { written = String(written.dropFirst().dropLast()) }
-        guard Self.cents(written) == expected.cents else { return nil }
+        // Read with the plan files' own parser: the whole scalar must be the expected amount, not
+        // merely start with it.
+        guard case .success(let read) = ValueParsers.money(written), read == expected else { return nil }
         var replacement = after.formatted
         replacement = replacement.hasSuffix(",00 €") ? String(replacement.dropLast(5)) : String(replacement.dropLast(2))
-        if first == "\"" || first == "'" || replacement.contains(",") { replacement = "\"\(replacement)\"" }
+        if first == "'" {
+            replacement = "'\(replacement)'"
+        } else if first == "\"" || replacement.contains(",") {
+            replacement = "\"\(replacement)\""
+        }
         return String(String.UnicodeScalarView(characters[..<start])) + replacement + String(String.UnicodeScalarView(characters[end...]))
     }
 
-    /// The amount a scalar's text reads as, in cents (`450 000`, `450 000,50 €`, `1250000.00`).
-    static func cents(_ text: String) -> Int64? {
-        var t = text.replacingOccurrences(of: "€", with: "")
-        t = t.filter { !$0.isWhitespace && $0 != "\u{00A0}" && $0 != "\u{202F}" }
-        t = t.replacingOccurrences(of: ",", with: ".")
-        guard let value = Decimal(string: t, locale: Locale(identifier: "en_US_POSIX")), !t.isEmpty else { return nil }
-        return NSDecimalNumber(decimal: value * 100).int64Value
-    }
 }

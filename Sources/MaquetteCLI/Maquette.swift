@@ -90,7 +90,9 @@ struct PlansLocation: Equatable {
                     throw ValidationError("« \(written) » n'est dans aucun dossier de plans (aucun programme.yaml au-dessus)")
                 }
                 let name = (written as NSString).lastPathComponent
-                let isOperation = (parent as NSString).lastPathComponent == "operations"
+                // `halle.yaml` typed from inside operations/ names that folder too.
+                let parentFolder = URL(fileURLWithPath: parent.isEmpty ? currentFolder : parent, relativeTo: URL(fileURLWithPath: currentFolder))
+                let isOperation = parentFolder.standardizedFileURL.resolvingSymlinksInPath().lastPathComponent == "operations"
                 return PlansLocation(folder: root, operation: isOperation && name != "programme.yaml" ? .file(written) : nil)
             }
             if !written.contains("/"), !written.hasSuffix(".yaml") {

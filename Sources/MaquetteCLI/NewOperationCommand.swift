@@ -30,6 +30,10 @@ struct NewOperationCommand: ParsableCommand {
         guard ValueParsers.isSlug(id) else {
             throw ValidationError("identifiant invalide « \(id) » ; il s'écrit en minuscules sans accents ni espaces, avec des tirets : `salle-des-fetes`")
         }
+        // The words the commands give a meaning of their own, as the reader refuses them.
+        guard !["toutes", "operations", "scenarios", "base"].contains(id) else {
+            throw ValidationError("« \(id) » est réservé ; choisissez un autre identifiant, par exemple `\(id)-1`")
+        }
     }
 
     func run() throws {

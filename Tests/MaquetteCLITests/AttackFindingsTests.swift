@@ -128,3 +128,54 @@ extension CLITests {
         XCTAssertTrue(r.stdout.contains("programme.yaml:1:1: erreur: [fichier]") && r.stdout.contains("hors du dossier des plans : il n'est pas lu"), r.stdout)
     }
 }
+
+extension CLITests {
+    /// `corriger --appliquer` on a file written on Windows (CRLF), with a `{ … }` entry over two
+    /// lines, a comment after a tab, and a comment that quotes the old amount: only the two
+    /// amounts change, at their own places, and the file still reads.
+    func testCorrigerAppliquerKeepsEveryOtherByte() throws {
+        let text = [
+            "id: op", "intitule: Essai", "maitre_ouvrage: commune", "depenses:", "  - libelle: Travaux", "    nature: travaux",
+            "    montant_ht: 1 000 000", "    annees: { 2025: 100 % }", "financements:",
+            "  - { dispositif: etat.detr,", "      montant: 400 000, assiette: 1 000 000 }",
+            "  - { dispositif: region.bourgs-centres, montant: 300 000, statut: envisage }",
+            "  - { dispositif: departement.f2d, montant: 150 000 }", "  #        150 000 : voté", "  - autofinancement: 150 000\t# voté au budget", "",
+        ].joined(separator: "\r\n")
+        let root = try plans(["op.yaml": text])
+        let r = try run(["corriger", root.path, "op", "--appliquer"])
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        let after = try String(contentsOf: root.appendingPathComponent("operations/op.yaml"), encoding: .utf8)
+        // DETR 400 000 → 350 000 and the autofinancement 150 000 → 200 000 (the 20 % share of
+        // 1 000 000 of public financing), nothing else.
+        let expected = text.replacingOccurrences(of: "montant: 400 000, assiette", with: "montant: 350 000, assiette")
+            .replacingOccurrences(of: "autofinancement: 150 000\t#", with: "autofinancement: 200 000\t#")
+        XCTAssertEqual(after, expected, r.stdout)
+        XCTAssertTrue(r.stdout.contains("@@ ligne 11 @@\n-      montant: 400 000, assiette: 1 000 000 }\n+      montant: 350 000, assiette: 1 000 000 }\n"), r.stdout)
+        XCTAssertEqual(try run(["verifier", root.path]).status, 0)
+    }
+}
+
+extension CLITests {
+    func testNouvelleRefusesReservedIdentifiers() throws {
+        let root = try plans(["op.yaml": Self.ownersShareBroken])
+        for id in ["toutes", "operations", "scenarios", "base"] {
+            let r = try run(["nouvelle", id, root.path, "--maitre-ouvrage", "commune"])
+            XCTAssertEqual(r.status, 64, "\(id): \(r.stderr)")
+            XCTAssertTrue(r.stderr.contains("« \(id) » est réservé"), r.stderr)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: root.appendingPathComponent("operations/\(id).yaml").path))
+        }
+    }
+}
+
+extension CLITests {
+    func testAnOperationFileNamedFromInsideTheOperationsFolderMeansThatOperation() throws {
+        let root = try plans(["op.yaml": Self.ownersShareBroken, "autre.yaml": Self.ownersShareBroken.replacingOccurrences(of: "id: op", with: "id: autre")])
+        let inside = root.appendingPathComponent("operations")
+        for written in ["op.yaml", "./op.yaml"] {
+            let r = try run(["afficher", written], in: inside)
+            XCTAssertEqual(r.status, 0, r.stderr)
+            XCTAssertTrue(r.stdout.hasPrefix("Opération d'essai (op)"), "\(written): \(r.stdout.prefix(200))")
+            XCTAssertFalse(r.stdout.contains("(autre)"), r.stdout)
+        }
+    }
+}
