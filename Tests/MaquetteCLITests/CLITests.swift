@@ -258,17 +258,16 @@ final class CLITests: XCTestCase {
     }
 
     func testTreasuryWarnsAboveTheCapacity() throws {
+        // Lectoure's capacity accrues from its first year with spending, 2025: 2 × 350 000 € =
+        // 700 000 € by the end of 2026, when its cumulated need is 178 634,27 + 588 237,80 =
+        // 766 872,07 € (it was counted from the programme's 2021, lending it four years of savings).
         let base = try run(["tresorerie", "Plans"])
         XCTAssertEqual(base.status, 0)
-        XCTAssertFalse(base.stdout.contains("tresorerie-capacite"))
-        // Without the Halle's DSIL, Lectoure needs 2 522 708,90 € by the end of 2027, more than
-        // 7 years × 350 000 € = 2 450 000 € (its studies followed by works bring their FCTVA in
-        // the works' start year, N+2).
-        let refused = try run(["treasury", "Plans", "--scenario", "dsil-refusee-halle"])
         XCTAssertTrue(
-            refused.stdout.contains(
-                "avertissement: [tresorerie-capacite] Commune de Lectoure : besoin de trésorerie cumulé de 2 522 708,90 € fin 2027, au-delà de son épargne nette disponible cumulée (350 000,00 € par an depuis 2021, soit 2 450 000,00 €)"),
-            refused.stdout)
+            base.stdout.contains(
+                "avertissement: [tresorerie-capacite] Commune de Lectoure : besoin de trésorerie cumulé de 766 872,07 € fin 2026, au-delà de son épargne nette disponible cumulée (350 000,00 € par an depuis 2025, première année de dépenses, soit 700 000,00 €)"),
+            base.stdout)
+        XCTAssertFalse(base.stdout.contains("[tresorerie-capacite] Commune de Fleurance"), base.stdout)
     }
 
     func testSimulationIsDeterministicAndEchoesItsSeed() throws {

@@ -179,19 +179,24 @@ final class ScenarioTests: XCTestCase {
     }
 
     func testCapacityWarning() throws {
-        // Capacity 60 000 a year from 2024: 120 000 available by 2025 (need 55 000), 180 000 by 2026
-        // (need 126 000): no warning. At 40 000 a year: 120 000 by 2026 < 126 000.
+        // The capacity accrues from the first year with spending, 2025 (not the programme's 2024).
+        // Needs: 55 000 by the end of 2025, 126 000 by the end of 2026. At 70 000 a year: 70 000 and
+        // 140 000 available, no warning. At 60 000: 60 000 ≥ 55 000, then 120 000 < 126 000 in 2026.
+        // At 40 000: 40 000 < 55 000 already in 2025.
         let op = Self.smallTreasuryCase
         func warnings(_ capacity: String) throws -> [Diagnostic] {
             let programme = F.programme.replacingOccurrences(of: "population: 3 000,", with: "population: 3 000, capacite_autofinancement: \(capacity),")
             let plans = try XCTUnwrap(F.load([op], programme: programme).plans)
             return Treasury.capacityWarnings(Treasury.tables(Financing.figures(of: plans), plans: plans).owners, plans: plans)
         }
-        XCTAssertEqual(try warnings("60 000"), [])
-        let w = try warnings("40 000")
-        XCTAssertEqual(w.count, 1)
-        XCTAssertTrue(w[0].message.contains("besoin de trésorerie cumulé de 126 000,00 € fin 2026"), w[0].message)
-        XCTAssertTrue(w[0].message.contains("soit 120 000,00 €"))
+        XCTAssertEqual(try warnings("70 000"), [])
+        let w60 = try warnings("60 000")
+        XCTAssertEqual(w60.count, 1)
+        XCTAssertTrue(w60[0].message.contains("besoin de trésorerie cumulé de 126 000,00 € fin 2026"), w60[0].message)
+        XCTAssertTrue(w60[0].message.contains("60 000,00 € par an depuis 2025, première année de dépenses, soit 120 000,00 €"), w60[0].message)
+        let w40 = try warnings("40 000")
+        XCTAssertTrue(w40.first?.message.contains("besoin de trésorerie cumulé de 55 000,00 € fin 2025") ?? false, "\(w40.map(\.message))")
+        XCTAssertTrue(w40.first?.message.contains("soit 40 000,00 €") ?? false)
     }
 
     // MARK: Monte-Carlo

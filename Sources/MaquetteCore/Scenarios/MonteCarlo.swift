@@ -170,6 +170,10 @@ public struct MonteCarlo: Sendable {
             if let w = ownerIndex[op.maitreOuvrage] { operationsOf[w].append(o) }
         }
         let capacities: [Int64?] = ownerIDs.map { plans.programme.maitreOuvrage($0)?.selfFinancingCapacity?.cents }
+        // Each owner's capacity accrues from its first year with spending (as the treasury counts it).
+        let capacityStarts: [Int] = operationsOf.map { members in
+            members.compactMap { baseFigures[$0].costsByYear.first { !$0.ttc.isZero }?.year }.min() ?? plans.programme.firstYear
+        }
         let envelopes = plans.catalogue.envelopes
         let context = Context(plans: plans, single: single, firstYear: firstYear, years: years, draws: draws, seed: seed)
 
@@ -204,11 +208,12 @@ public struct MonteCarlo: Sendable {
                 accumulators.withUnsafeMutableBufferPointer { buffer in
                     // Each chunk writes only its own slots: no two threads touch the same memory.
                     nonisolated(unsafe) let (results, chunks) = (slots, buffer)
-                    let (parts, operationsOf) = (parts, operationsOf)
+                    let (parts, operationsOf, capacityStarts) = (parts, operationsOf, capacityStarts)
                     // Each chunk writes only its own owners' slots, and its accumulator.
                     DispatchQueue.concurrentPerform(iterations: chunkCount) { c in
                         for w in parts[c] {
-                            results[w] = chunks[c].add(owner: operationsOf[w], capacity: capacities[w], context: context, monteCarlo: self)
+                            results[w] = chunks[c].add(
+                                owner: operationsOf[w], capacity: capacities[w], capacityStart: capacityStarts[w], context: context, monteCarlo: self)
                         }
                     }
                 }
@@ -350,7 +355,7 @@ public struct MonteCarlo: Sendable {
 
         /// Adds one owner's operations, draw by draw, to the accumulator; returns the owner's own
         /// figures.
-        mutating func add(owner operations: [Int], capacity: Int64?, context: Context, monteCarlo: MonteCarlo) -> OwnerCounts {
+        mutating func add(owner operations: [Int], capacity: Int64?, capacityStart: Int, context: Context, monteCarlo: MonteCarlo) -> OwnerCounts {
             let draws = context.draws
             let years = context.years
             for d in 0..<draws {
@@ -427,7 +432,7 @@ public struct MonteCarlo: Sendable {
                     var cumulated = Int64(0)
                     for y in 0..<years {
                         cumulated.addSaturating(need[y * draws + d])
-                        let available = Money(cents: yearly).saturatingMultiplied(by: max(1, context.firstYear + y - context.plans.programme.firstYear + 1)).cents
+                        let available = Treasury.available(Money(cents: yearly), through: context.firstYear + y, since: capacityStart).cents
                         if cumulated > available {
                             counts.capacityExceeded += 1
                             overCapacity[d] = true

@@ -157,16 +157,29 @@ public enum Treasury {
         return (tables, Table(owner: nil, years: allYears.map { total[$0] ?? Year(year: $0) }))
     }
 
+    /// The year an owner's self-financing capacity starts to accrue: its first year with spending.
+    /// Counted from the programme's start instead, an owner whose works begin three years later
+    /// would be lent three years of savings it never put aside.
+    public static func capacityStart(of table: Table, otherwise year: Int) -> Int {
+        table.years.first { !$0.spendingTTC.isZero }?.year ?? year
+    }
+
+    /// What `yearly` capacity has put aside by the end of `year`, counted from `start`.
+    public static func available(_ yearly: Money, through year: Int, since start: Int) -> Money {
+        yearly.saturatingMultiplied(by: max(1, year - start + 1))
+    }
+
     /// The first year each owner's cumulated need exceeds its cumulated self-financing capacity
-    /// (the yearly capacity of programme.yaml times the years since the programme's start).
-    public static func overCapacity(_ tables: [Table], plans: Plans) -> [(owner: MaitreOuvrage, year: Int, need: Money, available: Money)] {
-        var out: [(MaitreOuvrage, Int, Money, Money)] = []
+    /// (the yearly capacity of programme.yaml times the years since its first spending).
+    public static func overCapacity(_ tables: [Table], plans: Plans) -> [(owner: MaitreOuvrage, year: Int, need: Money, available: Money, since: Int)] {
+        var out: [(MaitreOuvrage, Int, Money, Money, Int)] = []
         for table in tables {
             guard let id = table.owner, let owner = plans.programme.maitreOuvrage(id), let capacity = owner.selfFinancingCapacity else { continue }
+            let start = capacityStart(of: table, otherwise: plans.programme.firstYear)
             for (year, cumulated) in zip(table.years.map(\.year), table.cumulatedNeed) {
-                let available = capacity.saturatingMultiplied(by: max(1, year - plans.programme.firstYear + 1))
+                let available = available(capacity, through: year, since: start)
                 if cumulated > available {
-                    out.append((owner, year, cumulated, available))
+                    out.append((owner, year, cumulated, available, start))
                     break
                 }
             }
@@ -178,7 +191,7 @@ public enum Treasury {
         overCapacity(tables, plans: plans).map { o in
             Diagnostic(
                 .avertissement, rule: .tresorerieCapacite,
-                "\(o.owner.name) : besoin de trésorerie cumulé de \(o.need) fin \(o.year), au-delà de son épargne nette disponible cumulée (\(o.owner.selfFinancingCapacity ?? .zero) par an depuis \(plans.programme.firstYear), soit \(o.available))",
+                "\(o.owner.name) : besoin de trésorerie cumulé de \(o.need) fin \(o.year), au-delà de son épargne nette disponible cumulée (\(o.owner.selfFinancingCapacity ?? .zero) par an depuis \(o.since), première année de dépenses, soit \(o.available))",
                 at: o.owner.location, operation: nil, notes: ["prévoyez un emprunt, décalez une opération ou sollicitez une avance"])
         }
     }

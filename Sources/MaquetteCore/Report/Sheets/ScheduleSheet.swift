@@ -40,6 +40,7 @@ struct ScheduleSheet {
             guard let id = table.owner else { continue }
             let owner = book.plans.programme.maitreOuvrage(id)
             let firstOfOwner = sheet.nextRow
+            let capacityStart = Treasury.capacityStart(of: table, otherwise: book.plans.programme.firstYear)
             for (y, cumulated) in zip(table.years, table.cumulatedNeed) where y != Treasury.Year(year: y.year) || sheet.nextRow > firstOfOwner {
                 let r = sheet.nextRow
                 let need = "\(A1.cell(r, Column.spendingTTC))-\(A1.cell(r, Column.subsidies))-\(A1.cell(r, Column.fctva))-\(A1.cell(r, Column.loans))-\(A1.cell(r, Column.otherReceipts))"
@@ -57,7 +58,7 @@ struct ScheduleSheet {
                     .formula(cumul, .money(cumulated), .moneyBold),
                 ]
                 if let capacity = owner?.selfFinancingCapacity {
-                    cells.append(.money(Money(cents: capacity.cents * Int64(max(1, y.year - book.plans.programme.firstYear + 1)))))
+                    cells.append(.money(Treasury.available(capacity, through: y.year, since: capacityStart)))
                 }
                 sheet.append(cells)
             }
