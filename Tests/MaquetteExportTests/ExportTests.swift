@@ -495,3 +495,21 @@ final class ExportTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path), ["classeur.xlsx"])
     }
 }
+
+extension ExportTests {
+    /// The Maison Roquelaure is inscrit: its DRAC line's 40 % cap is a formula of its amount and
+    /// base (amount in cents × 10^6 > 400 000 millionths × base in cents), live like the other rates.
+    func testTheDRACCapOnAnInscritBuildingIsLive() throws {
+        let model = try shippedModel()
+        // The one operation sheet with a DRAC line checks the rule.
+        let sheet = try XCTUnwrap(model.sheets.first { sheet in sheet.rows.contains { $0.first?.value == .text(HeritageTitle.title) } })
+        let row = try XCTUnwrap(sheet.rows.firstIndex { $0.first?.value == .text(HeritageTitle.title) })
+        guard case .formula(let verdict, .text("respectée")) = sheet.rows[row][2].value else { return XCTFail("\(sheet.rows[row])") }
+        XCTAssertTrue(verdict.contains("*1000000>400000*ROUND(D"), verdict)
+        XCTAssertEqual(sheet.rows[row][3].value, .text("formule du classeur"))
+    }
+}
+
+private enum HeritageTitle {
+    static let title = "Aide de la DRAC aux monuments historiques : 40 % au plus des travaux de restauration et de réparation sur un immeuble inscrit"
+}

@@ -166,6 +166,19 @@ struct OperationSheet {
                         live = .dotations(rows: rows, cap: cap)
                         otherwise = verdict(found.filter { $0.severity != .erreur })
                     }
+                case .dracMonuments where op.protection == .inscrit:
+                    // The 40 % cap on an inscrit building, on the DRAC line's own base: a rate cap
+                    // a formula sees (a missing protection stays Maquette's verdict).
+                    var bounds: [(row: Int, minimum: Rate?, maximum: Rate?)] = []
+                    for (index, line) in ordered.enumerated() where line.has(.dracMonuments) && line.base != nil {
+                        if case .rate(let cap)? = book.plans.catalogue.parameters[ParameterName.dracInscritTauxMax]?.value(at: line.parameterDay)?.value {
+                            bounds.append((firstResource + index, nil, cap))
+                        }
+                    }
+                    if !bounds.isEmpty {
+                        live = .rates(bounds)
+                        otherwise = verdict(found.filter { $0.severity != .erreur })
+                    }
                 case .fondsDeConcours:
                     let rows = ordered.indices.filter { ordered[$0].nature == .fondsDeConcours }.map { firstResource + $0 }
                     if !rows.isEmpty {
