@@ -40,7 +40,9 @@ struct RulesCommand: ParsableCommand {
         if let dossier {
             let result = PlanLoader.load(folder: dossier)
             guard let plans = result.plans else {
-                throw ValidationError("les plans de « \(dossier) » sont illisibles : lancez `maquette verifier \(dossier)`")
+                // Unreadable plans are said as everywhere else, with their places (exit 2).
+                DiagnosticPrinter.reportUnreadable(result, closing: "\nLes plans ne peuvent pas être lus : corrigez les erreurs ci-dessus.\n")
+                throw ExitStatus.unreadable.code
             }
             catalogue = plans.catalogue
         }

@@ -179,3 +179,12 @@ extension CLITests {
         }
     }
 }
+
+extension CLITests {
+    func testRulesOfUnreadablePlansSayWhyWithExitTwo() throws {
+        let root = try plans(["op.yaml": "id: op\nintitule: [\n"])
+        let r = try run(["regles", root.path])
+        XCTAssertEqual(r.status, 2, r.stderr)
+        XCTAssertTrue(r.stderr.contains("op.yaml:3:1: erreur: [syntaxe-yaml] YAML invalide : valeur attendue introuvable"), r.stderr)
+    }
+}
