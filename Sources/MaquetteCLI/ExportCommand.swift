@@ -98,7 +98,15 @@ struct ExportCommand: ParsableCommand {
         let all = (loaded.diagnostics + Rules.check(p, figures: everything ? figures : nil)).sorted(by: Diagnostic.ordered)
         clock.lap("règles")
         let ids = everything ? [] : Set(selected.operations.map(\.id))
-        let diagnostics = everything ? all : all.filter { $0.operation.map(ids.contains) ?? true }
+        // A grant lost by a passed deadline (as `echeances` finds it on the workbook's date) is
+        // shown where people look, Contrôles and the Synthèse's warnings, not only on Échéances; a
+        // warning there, since `verifier` (which has no date) does not see it.
+        let lost = Deadlines.of(selected, today: documentDate.day).filter { $0.urgency == .perdue }.map { deadline -> Diagnostic in
+            var d = DeadlinesReport.diagnostic(deadline)
+            d.severity = .avertissement
+            return d
+        }
+        let diagnostics = ((everything ? all : all.filter { $0.operation.map(ids.contains) ?? true }) + lost).sorted(by: Diagnostic.ordered)
         var book = CommitteeWorkbook(plans: selected, figures: figures, diagnostics: diagnostics, date: documentDate)
         book.plansFolder = plans.dossier
         if let feuilles {

@@ -188,3 +188,28 @@ extension CLITests {
         XCTAssertTrue(r.stderr.contains("op.yaml:3:1: erreur: [syntaxe-yaml] YAML invalide : valeur attendue introuvable"), r.stderr)
     }
 }
+
+extension CLITests {
+    /// The shipped programme's FEDER line (gersycoop-equipements) is still « envisagé » after its
+    /// commencement d'exécution of 03/03/2025: on 27/11/2026 (SOURCE_DATE_EPOCH 1795737600) the
+    /// grant is lost since 634 days, and the workbook says so in Contrôles, as a warning.
+    func testAGrantLostByItsDeadlineIsInTheChecksSheet() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("perdue-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: folder) }
+        let dump = folder.appendingPathComponent("cells.txt")
+        let r = try run(
+            ["exporter", "Plans", "-o", folder.appendingPathComponent("c.xlsx").path],
+            environment: ["SOURCE_DATE_EPOCH": "1795737600", "MAQUETTE_DUMP_CELLS": dump.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        var sheet = ""
+        var found: [String] = []
+        for line in try String(contentsOf: dump, encoding: .utf8).split(separator: "\n") {
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            if fields[0] == "S" { sheet = fields[1] } else if sheet == "Contrôles", fields.count > 5, fields[5].contains("dépôt de la demande dépassée de 634 jours (03/03/2025)") {
+                found.append(fields[5])
+            }
+        }
+        XCTAssertEqual(found.count, 1, "\(found)")
+    }
+}
