@@ -157,3 +157,12 @@ final class SheetModelTests: XCTestCase {
         XCTAssertEqual(calls.reported, calls.reported.sorted())
     }
 }
+
+extension MoneyTests {
+    func testFrenchOrderIgnoresAccentsAndCase() {
+        let funders = ["Union européenne", "État", "Région Occitanie", "Département du Gers", "Banque des Territoires"]
+        XCTAssertEqual(
+            funders.sorted { FrenchOrder.key($0) < FrenchOrder.key($1) },
+            ["Banque des Territoires", "Département du Gers", "État", "Région Occitanie", "Union européenne"])
+    }
+}

@@ -48,10 +48,15 @@ struct FundersSheet {
             sums[Key(dispositif: e.dispositif, year: e.year)] = (.zero, .zero, .zero, .zero)
         }
         let catalogue = book.plans.catalogue
-        let keys = sums.keys.sorted {
-            let fa = catalogue.dispositifs[$0.dispositif]?.funder ?? ""
-            let fb = catalogue.dispositifs[$1.dispositif]?.funder ?? ""
-            return (fa, $0.dispositif, $0.year) < (fb, $1.dispositif, $1.year)
+        // By funder and dispositif as people read their names, then year.
+        func names(_ key: Key) -> (String, String) {
+            let d = catalogue.dispositifs[key.dispositif]
+            let funder = d.flatMap { catalogue.funders[$0.funder]?.name } ?? d?.funder ?? ""
+            return (FrenchOrder.key(funder), FrenchOrder.key(d?.name ?? key.dispositif))
+        }
+        let keys = sums.keys.sorted { a, b in
+            let (fa, da) = names(a), (fb, db) = names(b)
+            return (fa, da, a.dispositif, a.year) < (fb, db, b.dispositif, b.year)
         }
         typealias R = OperationSheet.ResourceColumn
         func cell(_ sheet: String, _ row: Int, _ column: Int) -> String { A1.sheet(sheet) + "!" + A1.cell(row, column, absolute: true) }

@@ -31,7 +31,10 @@ struct RequestsSheet {
             }
         }
         // By funder and dispositif, operations in the programme's order.
-        let sorted = requests.enumerated().sorted { ($0.element.funder, $0.element.dispositif, $0.offset) < ($1.element.funder, $1.element.dispositif, $1.offset) }
+        let sorted = requests.enumerated().sorted {
+            (FrenchOrder.key($0.element.funder), FrenchOrder.key($0.element.dispositif), $0.offset)
+                < (FrenchOrder.key($1.element.funder), FrenchOrder.key($1.element.dispositif), $1.offset)
+        }
         typealias R = OperationSheet.ResourceColumn
         let first = sheet.nextRow
         for (_, request) in sorted {
