@@ -88,6 +88,16 @@ public enum DiagnosticID: String, CaseIterable, Sendable, CustomStringConvertibl
         }
     }
 
+    /// What a workbook reader sees in the rule column for an id that is not a rule's (the rules
+    /// carry their own titles).
+    public var label: String {
+        switch self {
+        case .echeanceDepassee: return "Échéance dépassée : aide perdue"
+        case .tresorerieCapacite: return "Besoin de trésorerie au-delà de l'épargne nette disponible"
+        default: return summary.prefix(1).uppercased() + summary.dropFirst()
+        }
+    }
+
     /// The ids of a stage, in declaration order.
     public static func of(_ stage: DiagnosticStage) -> [DiagnosticID] { allCases.filter { $0.stage == stage } }
 }

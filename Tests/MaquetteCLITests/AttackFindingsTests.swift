@@ -203,13 +203,14 @@ extension CLITests {
             environment: ["SOURCE_DATE_EPOCH": "1795737600", "MAQUETTE_DUMP_CELLS": dump.path])
         XCTAssertEqual(r.status, 0, r.stderr)
         var sheet = ""
-        var found: [String] = []
+        var rows: [String: [String]] = [:]
         for line in try String(contentsOf: dump, encoding: .utf8).split(separator: "\n") {
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            if fields[0] == "S" { sheet = fields[1] } else if sheet == "Contrôles", fields.count > 5, fields[5].contains("dépôt de la demande dépassée de 634 jours (03/03/2025)") {
-                found.append(fields[5])
-            }
+            if fields[0] == "S" { sheet = fields[1] } else if sheet == "Contrôles", fields.count > 5 { rows[fields[1], default: []].append(fields[5]) }
         }
+        let found = rows.values.filter { row in row.contains { $0.contains("dépôt de la demande dépassée de 634 jours (03/03/2025)") } }
         XCTAssertEqual(found.count, 1, "\(found)")
+        // A warning, named in words, not by its id.
+        XCTAssertEqual(found.first?.prefix(2), ["avertissement", "Échéance dépassée : aide perdue"])
     }
 }

@@ -44,7 +44,7 @@ struct ChecksSheet {
         sheet.deferred = DeferredRows(count: diagnostics.count) { range in
             diagnostics[range].map { d in
                 [
-                    .text(d.severity.rawValue), .text(Rules.rule(d.rule)?.title ?? d.rule.rawValue, .textWrap), .text(d.operation.map { titles[$0] ?? $0 } ?? "programme", .textWrap), .text(d.message, .textWrap),
+                    .text(d.severity.rawValue), .text(Rules.rule(d.rule)?.title ?? d.rule.label, .textWrap), .text(d.operation.map { titles[$0] ?? $0 } ?? "programme", .textWrap), .text(d.message, .textWrap),
                     .text(d.notes.joined(separator: "\n"), .textWrap), .text(d.location.map { book.planFile($0.file) } ?? ""),
                     d.location.map { Cell(.integer($0.line), .integer) } ?? .empty, .text(Rules.rule(d.rule)?.reference ?? "", .textWrap),
                 ]

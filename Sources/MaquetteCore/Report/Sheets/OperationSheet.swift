@@ -195,7 +195,7 @@ struct OperationSheet {
             for d in mine where d.stage == .regle && Rules.rule(d.rule) == nil {
                 shown.insert(d.rule)
                 let v = d.severity == .erreur ? WorkbookLabels.Verdict.broken : WorkbookLabels.Verdict.watch
-                checks.append(Check(title: d.rule.rawValue, reference: "", verdict: v, messages: [d.message], live: nil, otherwise: v))
+                checks.append(Check(title: d.rule.label, reference: "", verdict: v, messages: [d.message], live: nil, otherwise: v))
             }
             let unshown = mine.filter { !shown.contains($0.rule) }
             return (checks, (unshown.filter { $0.severity == .erreur }.count, unshown.filter { $0.severity != .erreur }.count))
