@@ -105,7 +105,7 @@ public enum WorkbookRenderer {
         let pipeline = RowPipeline.wanted(for: model) ? RowPipeline(model, blockSize: blockSize, capacity: capacity) : nil
         defer { pipeline?.finish() }
         for (s, given) in model.sheets.enumerated() {
-            let sheetModel = given.pending != nil ? pipeline!.sheet(s) : given
+            let sheetModel = given.pending != nil ? (pipeline?.sheet(s) ?? given.resolved()) : given
             let sheet = try workbook.addWorksheet(sheetModel.name)
             for (column, width) in sheetModel.columnWidths.sorted(by: { $0.key < $1.key }) { try sheet.setColumn(column, width: width) }
             // Ranges are declared before the rows: in constant-memory mode a flushed row is out of reach.

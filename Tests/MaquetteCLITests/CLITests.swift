@@ -36,6 +36,11 @@ final class CLITests: XCTestCase {
         environment.removeValue(forKey: "COLUMNS")
         environment.merge(extra) { $1 }
         process.environment = environment
+        return try Self.collect(process)
+    }
+
+    /// Runs `process` to its end and returns its exit status, standard output and error.
+    static func collect(_ process: Process) throws -> Run {
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out

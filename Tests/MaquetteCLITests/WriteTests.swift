@@ -14,15 +14,7 @@ extension CLITests {
         environment["NO_COLOR"] = "1"
         environment["M"] = executable.path
         process.environment = environment
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+        return try Self.collect(process)
     }
 
     func temporaryFolder(_ prefix: String) throws -> URL {

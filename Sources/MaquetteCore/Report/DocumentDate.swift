@@ -44,10 +44,12 @@ public struct DocumentDate: Sendable, Equatable {
         let dashes = text.split(separator: "-", omittingEmptySubsequences: false)
         let digits = { (parts: [Substring]) in parts.allSatisfy { !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } } }
         if slashes.count == 3, digits(slashes), slashes[2].count == 4, slashes[0].count <= 2, slashes[1].count <= 2 {
-            return Day(year: Int(slashes[2])!, month: Int(slashes[1])!, day: Int(slashes[0])!)
+            guard let y = Int(slashes[2]), let m = Int(slashes[1]), let d = Int(slashes[0]) else { return nil }
+            return Day(year: y, month: m, day: d)
         }
         if dashes.count == 3, digits(dashes), dashes[0].count == 4, dashes[1].count == 2, dashes[2].count == 2 {
-            return Day(year: Int(dashes[0])!, month: Int(dashes[1])!, day: Int(dashes[2])!)
+            guard let y = Int(dashes[0]), let m = Int(dashes[1]), let d = Int(dashes[2]) else { return nil }
+            return Day(year: y, month: m, day: d)
         }
         return nil
     }

@@ -24,9 +24,9 @@ struct OwnersShareRule: Rule {
                             notes: ["ajoutez `decision_prefet: AAAA-MM-JJ` ; sans décision, la règle des 20 % s'applique"]))
                 } else if let share = derogation.minimumShare {
                     lowered = (share, "part fixée par le préfet le \(derogation.decisionDay?.formatted ?? "—")")
-                } else if derogation.ground == .renovationEnergetiqueEcoles {
+                } else if derogation.ground == .renovationEnergetiqueEcoles, let decided = derogation.decisionDay {
                     // The law lets the préfet lower the share to 10 %, not waive it.
-                    guard let (share, ref) = context.rate(ParameterName.partMaitreOuvrageRenovationEcoles, at: derogation.decisionDay!)
+                    guard let (share, ref) = context.rate(ParameterName.partMaitreOuvrageRenovationEcoles, at: decided)
                     else { continue }
                     lowered = (share, ref)
                 } else {
