@@ -171,6 +171,7 @@ enum SimulationReport {
             ])
         }
         out += t.render()
+        if let note = r.precisionNote(name: { p.programme.maitreOuvrage($0)?.name ?? $0 }) { out += note + "\n" }
         out += "\nLignes qui pèsent le plus (manque attendu = (1 − probabilité) × montant) :\n"
         var lines = TextTable(["Opération", "Dispositif", "Montant", "Probabilité", "Manque attendu"], [.left, .left, .right, .right, .right], name: "lignes")
         for u in r.uncertain.prefix(8) {

@@ -271,4 +271,100 @@ final class ScenarioTests: XCTestCase {
         XCTAssertEqual(MonteCarlo.percentile(values, 90), Money(euros: 9))
         XCTAssertEqual(MonteCarlo.percentile([Money(euros: 3)], 90), Money(euros: 3))
     }
+
+    /// Draws taken in blocks of any size give the same result: each draw's generator depends on
+    /// the seed, the operation and the draw's number only, and the sketches count exactly here.
+    func testTheResultDoesNotDependOnTheBlocks() throws {
+        let second = Self.uncertain.replacingOccurrences(of: "id: op", with: "id: op-epci").replacingOccurrences(of: "maitre_ouvrage: commune", with: "maitre_ouvrage: epci")
+        let ranged = Self.uncertain.replacingOccurrences(of: "id: op", with: "id: op-fourchette")
+            .replacingOccurrences(of: "montant: 300 000, statut: sollicite, depot: 2024-10-01, probabilite: 60 %", with: "taux: 20 % .. 30 %, statut: sollicite, depot: 2024-10-01, probabilite: 70 %")
+        for files in [[Self.uncertain, second, ranged]] {
+            let plans = try XCTUnwrap(F.load(files).plans)
+            let whole = MonteCarlo(plans: plans).run(draws: 1_000, seed: 9, chunks: 2, blockSize: 4_096)
+            for block in [1, 7, 333, 1_000] {
+                let cut = MonteCarlo(plans: plans).run(draws: 1_000, seed: 9, chunks: 2, blockSize: block)
+                XCTAssertEqual(cut.owners.map(\.ownersShare), whole.owners.map(\.ownersShare), "blocs de \(block)")
+                XCTAssertEqual(cut.owners.map(\.anyRuleBreaks), whole.owners.map(\.anyRuleBreaks), "blocs de \(block)")
+                XCTAssertEqual(cut.programme.ownersShare, whole.programme.ownersShare, "blocs de \(block)")
+                XCTAssertEqual(cut.programme.anyRuleBreaks, whole.programme.anyRuleBreaks, "blocs de \(block)")
+                XCTAssertEqual(cut.programme.capacityExceeded, whole.programme.capacityExceeded, "blocs de \(block)")
+            }
+            XCTAssertTrue(whole.programme.ownersShare.exact)
+        }
+    }
+
+    /// While the values are few, the sketch counts them one by one: the percentiles are the exact
+    /// nearest-rank ones.
+    func testTheSketchIsExactWhileValuesAreFew() {
+        var sketch = QuantileSketch()
+        // 1 000 × 500 000,00 €, 3 000 × 700 000,00 €, 6 000 × 1 000 000,00 €: ranks 1 000, 5 000, 9 000.
+        sketch.add(50_000_000, times: 1_000)
+        sketch.add(ArraySlice([Int64](repeating: 70_000_000, count: 3_000)))
+        sketch.add(100_000_000, times: 6_000)
+        XCTAssertTrue(sketch.isExact)
+        XCTAssertEqual(sketch.count, 10_000)
+        XCTAssertEqual(sketch.percentile(10), 50_000_000)
+        XCTAssertEqual(sketch.percentile(11), 70_000_000)
+        XCTAssertEqual(sketch.percentile(40), 70_000_000)
+        XCTAssertEqual(sketch.percentile(41), 100_000_000)
+        // (1 000 × 500 000 + 3 000 × 700 000 + 6 000 × 1 000 000) / 10 000 = 860 000 €.
+        XCTAssertEqual(sketch.mean, 86_000_000)
+    }
+
+    /// Past 4 096 distinct values, a percentile is the middle of its bucket, worked by hand here.
+    func testTheSketchPastItsExactLimitStaysWithinItsBound() {
+        var sketch = QuantileSketch()
+        for v in Int64(1)...10_000 { sketch.add(v) }
+        XCTAssertFalse(sketch.isExact)
+        // Rank 1 000: 1 000 cents, below 2^10, a bucket of its own.
+        XCTAssertEqual(sketch.percentile(10), 1_000)
+        // Rank 5 000: 5 000 is in [4 096, 8 192), buckets of 4 (mantissa 1 250): [5 000, 5 003], middle 5 001.
+        XCTAssertEqual(sketch.percentile(50), 5_001)
+        // Rank 9 000: 9 000 is in [8 192, 16 384), buckets of 8 (mantissa 1 125): [9 000, 9 007], middle 9 003.
+        XCTAssertEqual(sketch.percentile(90), 9_003)
+        // The mean stays exact: 50 005 000 / 10 000 = 5 000,5 → 5 000 (toward zero).
+        XCTAssertEqual(sketch.mean, 5_000)
+        XCTAssertEqual(QuantileSketch.bucket(of: -5_000), -QuantileSketch.bucket(of: 5_000))
+        XCTAssertEqual(QuantileSketch.middle(of: QuantileSketch.bucket(of: -5_000)), -5_001)
+        XCTAssertEqual(QuantileSketch.relativeError, Rate(millionths: 489))
+    }
+
+    /// On values spread over every magnitude, with signs, every percentile is within the stated
+    /// relative error of the exact nearest-rank percentile.
+    func testTheSketchBoundHoldsOnSpreadValues() {
+        var generator = SeededGenerator(seed: 2026)
+        var values: [Int64] = []
+        var sketch = QuantileSketch()
+        for _ in 0..<30_000 {
+            let magnitude = Int64(generator.next(below: 1 << (generator.next(below: 50) + 1)))
+            let v = generator.next(below: 10) == 0 ? -magnitude : magnitude
+            values.append(v)
+            sketch.add(v)
+        }
+        values.sort()
+        XCTAssertFalse(sketch.isExact)
+        for q in [1, 10, 25, 50, 75, 90, 99, 100] {
+            let exact = MonteCarlo.percentile(values.map { Money(cents: $0) }, q).cents
+            let error = abs(sketch.percentile(q) - exact)
+            XCTAssertLessThanOrEqual(Double(error), Double(abs(exact)) / 2_048, "P\(q): \(sketch.percentile(q)) pour \(exact)")
+        }
+    }
+
+    /// A rate drawn in 20 % .. 30 % of 1 000 000 € takes 100 001 values: past 4 096 distinct
+    /// amounts, the percentiles are counted by classes and the simulation says so.
+    func testApproximatePercentilesAreStated() throws {
+        let ranged = Self.uncertain.replacingOccurrences(of: "montant: 300 000, statut: sollicite, depot: 2024-10-01, probabilite: 60 %", with: "taux: 20 % .. 30 %, statut: sollicite, depot: 2024-10-01, probabilite: 100 %")
+            .replacingOccurrences(of: "probabilite: 25 %", with: "probabilite: 0 %")
+        let plans = try XCTUnwrap(F.load([ranged]).plans)
+        let few = MonteCarlo(plans: plans).run(draws: 3_000, seed: 1)
+        XCTAssertTrue(few.percentilesExact)
+        XCTAssertNil(few.precisionNote { $0 })
+        let many = MonteCarlo(plans: plans).run(draws: 20_000, seed: 1)
+        XCTAssertFalse(many.owners[0].ownersShare.exact)
+        XCTAssertEqual(
+            many.precisionNote { plans.programme.maitreOuvrage($0)?.name ?? $0 },
+            "P10, P50 et P90 à 0,05 % près pour Commune d'essai et l'ensemble du programme : plus de 4 096 montants distincts, comptés par classes (les moyennes restent exactes).")
+        // Uniform over [700 000, 800 000]: P50 near 750 000 (20 000 draws: within 0,5 %).
+        XCTAssertLessThanOrEqual(abs(many.owners[0].ownersShare.p50.cents - 75_000_000), 375_000)
+    }
 }

@@ -56,6 +56,19 @@ public struct MonteCarlo: Sendable {
         public let p10: Money
         public let p50: Money
         public let p90: Money
+        /// False when the draws took too many distinct values to be counted one by one: each
+        /// percentile is then within ``QuantileSketch/relativeError`` of its exact value.
+        public let exact: Bool
+
+        public init(mean: Money, p10: Money, p50: Money, p90: Money, exact: Bool = true) {
+            (self.mean, self.p10, self.p50, self.p90, self.exact) = (mean, p10, p50, p90, exact)
+        }
+
+        init(_ sketch: QuantileSketch) {
+            self.init(
+                mean: Money(cents: sketch.mean), p10: Money(cents: sketch.percentile(10)), p50: Money(cents: sketch.percentile(50)),
+                p90: Money(cents: sketch.percentile(90)), exact: sketch.isExact)
+        }
     }
 
     public struct Summary: Sendable {
@@ -73,13 +86,28 @@ public struct MonteCarlo: Sendable {
         public let programme: Summary
         public let uncertain: [Uncertain]
 
+        /// Whether every percentile is exact (see ``Distribution/exact``).
+        public var percentilesExact: Bool { (owners + [programme]).allSatisfy(\.ownersShare.exact) }
+
+        /// The French sentence stating the percentiles' precision when some are not exact, naming
+        /// the owners (by `name`) whose percentiles are not.
+        public func precisionNote(name: (String) -> String) -> String? {
+            let owned = owners.filter { !$0.ownersShare.exact }.compactMap { $0.owner.map(name) }
+            var approximate = owned.count <= 5 ? owned : ["\(owned.count) maîtres d'ouvrage"]
+            if !programme.ownersShare.exact { approximate.append("l'ensemble du programme") }
+            guard !approximate.isEmpty else { return nil }
+            // The bound in hundredths of a percent, rounded up (0,0489 % → 0,05 %).
+            let hundredths = (QuantileSketch.relativeError.millionths + 99) / 100
+            let bound = "0,\(hundredths < 10 ? "0" : "")\(hundredths) %"
+            return "P10, P50 et P90 à \(bound) près pour \(approximate.count > 1 ? approximate.dropLast().joined(separator: ", ") + " et " + (approximate.last ?? "") : approximate.joined()) : plus de 4 096 montants distincts, comptés par classes (les moyennes restent exactes)."
+        }
+
         public func probability(_ count: Int) -> Rate { Rate.ratio(Money(cents: Int64(count)), Money(cents: Int64(draws))) ?? .zero }
     }
 
     public let plans: Plans
 
-    /// How many draws a simulation may make: memory grows with them (about 0.3 KiB a draw on the
-    /// shipped programme).
+    /// How many draws a simulation may make (memory does not grow with them: ``blockSize``).
     public static let drawRange = 1...1_000_000
 
     public init(plans: Plans) { self.plans = plans }
@@ -99,13 +127,6 @@ public struct MonteCarlo: Sendable {
         guard !sorted.isEmpty else { return .zero }
         let rank = max(1, (q * sorted.count + 99) / 100)
         return sorted[min(sorted.count, rank) - 1]
-    }
-
-    static func distribution(_ values: [Money]) -> Distribution {
-        let sorted = values.sorted()
-        let total = values.reduce(Int128(0)) { $0 + Int128($1.cents) }
-        let mean = values.isEmpty ? Money.zero : Money(cents: Int64(total / Int128(values.count)))
-        return Distribution(mean: mean, p10: percentile(sorted, 10), p50: percentile(sorted, 50), p90: percentile(sorted, 90))
     }
 
     /// What one operation gives for one outcome of its uncertain lines.
@@ -141,19 +162,29 @@ public struct MonteCarlo: Sendable {
             envelopes: envelopes, need: need)
     }
 
-    /// Runs `draws` draws from `seed`; `progress` is told how many operations are done, out of
-    /// how many, on the calling thread.
+    /// Draws are taken in blocks of this many: the memory of a run holds one block's figures
+    /// (per slice: the envelopes and the treasury years of each draw of the block), not every draw's.
+    public static let blockSize = 4_096
+
+    /// Runs `draws` draws from `seed`; `progress` is told how much is done, out of how much, on
+    /// the calling thread.
     ///
     /// Every operation's draw `d` has a generator of its own, seeded from (`seed`, operation, `d`):
-    /// the result is the same however the work is shared among cores. Operations are taken owner
-    /// by owner, on all cores (`chunks` independent slices of owners, summed at the end); each
-    /// operation's outcome is computed once per combination of granted lines that its draws
-    /// reach (lines with a rate range are evaluated at every draw), then added to its owner's
-    /// figures of each draw. Owners' treasuries are checked draw by draw once their operations
-    /// are in; shared envelopes are summed over the whole programme.
-    public func run(draws: Int, seed: UInt64, chunks: Int = 8, progress: ((_ done: Int, _ total: Int) -> Void)? = nil) -> Result {
+    /// the result is the same however the work is shared among cores and cut into blocks. Draws
+    /// are taken in blocks of `blockSize`; in each block, operations are taken owner by owner, on
+    /// all cores (`chunks` independent slices of owners, summed at the end); each operation's
+    /// outcome is computed once per combination of granted lines that its draws reach (kept from
+    /// one block to the next; lines with a rate range are evaluated at every draw), then added to
+    /// its owner's figures of each draw. Owners' treasuries are checked draw by draw once their
+    /// operations are in; shared envelopes are summed over the whole programme. Each owner's share
+    /// and the programme's go into a ``QuantileSketch``: memory does not grow with the draws.
+    public func run(
+        draws: Int, seed: UInt64, chunks: Int = 8, blockSize: Int = MonteCarlo.blockSize, progress: ((_ done: Int, _ total: Int) -> Void)? = nil
+    ) -> Result {
         // The commands keep to `drawRange`; the core never builds an array of a negative size.
         let draws = min(max(0, draws), Self.drawRange.upperBound)
+        let block = max(1, min(blockSize, draws))
+        let blockCount = (draws + block - 1) / block
         let carrying = Set(plans.operations.map(\.maitreOuvrage))
         let ownerIDs = plans.programme.maitresOuvrage.map(\.id).filter { carrying.contains($0) }
         let ownerIndex = Dictionary(uniqueKeysWithValues: ownerIDs.enumerated().map { ($1, $0) })
@@ -175,79 +206,99 @@ public struct MonteCarlo: Sendable {
             members.compactMap { baseFigures[$0].costsByYear.first { !$0.ttc.isZero }?.year }.min() ?? plans.programme.firstYear
         }
         let envelopes = plans.catalogue.envelopes
-        let context = Context(plans: plans, single: single, firstYear: firstYear, years: years, draws: draws, seed: seed)
+        let context = Context(plans: plans, single: single, firstYear: firstYear, years: years, seed: seed)
 
-        // Slices of owners with about the same number of operations, in rounds (for the progress bar).
-        // No more slices than owners: each slice holds accumulators the size of the draws.
+        // Rounds of owners with about a twentieth of the operations each (for the progress bar),
+        // each shared among slices by operations, greedily, in a fixed way. No more slices than
+        // owners: each slice holds a block's accumulators.
         let chunkCount = max(1, min(chunks, ownerIDs.count))
-        var accumulators = (0..<chunkCount).map { _ in Accumulator(draws: draws, envelopes: envelopes.count) }
-        var ownerCounts = [Accumulator.OwnerCounts?](repeating: nil, count: ownerIDs.count)
         let totalOperations = operationsOf.reduce(0) { $0 + $1.count }
-        let rounds = 20
-        var done = 0
+        var rounds: [(parts: [[Int]], done: Int)] = []
         var w0 = 0
-        for round in 0..<rounds where w0 < ownerIDs.count {
-            // The owners of this round: up to a twentieth of the operations (at least one owner).
-            let target = totalOperations * (round + 1) / rounds
+        var done = 0
+        for round in 0..<20 where w0 < ownerIDs.count {
+            let target = totalOperations * (round + 1) / 20
             var w1 = w0
             var count = done
-            while w1 < ownerIDs.count && (w1 == w0 || count + operationsOf[w1].count <= target || round == rounds - 1) {
+            while w1 < ownerIDs.count && (w1 == w0 || count + operationsOf[w1].count <= target || round == 19) {
                 count += operationsOf[w1].count
                 w1 += 1
             }
-            let owners = Array(w0..<w1)
-            // Share the owners among the chunks by operations, greedily, in a fixed way.
             var parts = [[Int]](repeating: [], count: chunkCount)
             var load = [Int](repeating: 0, count: chunkCount)
-            for w in owners.sorted(by: { (operationsOf[$0].count, $1) > (operationsOf[$1].count, $0) }) {
+            for w in (w0..<w1).sorted(by: { (operationsOf[$0].count, $1) > (operationsOf[$1].count, $0) }) {
                 guard let c = load.indices.min(by: { (load[$0], $0) < (load[$1], $1) }) else { break }
                 parts[c].append(w)
                 load[c] += operationsOf[w].count
             }
-            ownerCounts.withUnsafeMutableBufferPointer { slots in
-                accumulators.withUnsafeMutableBufferPointer { buffer in
-                    // Each chunk writes only its own slots: no two threads touch the same memory.
-                    nonisolated(unsafe) let (results, chunks) = (slots, buffer)
-                    let (parts, operationsOf, capacityStarts) = (parts, operationsOf, capacityStarts)
-                    // Each chunk writes only its own owners' slots, and its accumulator.
-                    DispatchQueue.concurrentPerform(iterations: chunkCount) { c in
-                        for w in parts[c] {
-                            results[w] = chunks[c].add(
-                                owner: operationsOf[w], capacity: capacities[w], capacityStart: capacityStarts[w], context: context, monteCarlo: self)
+            rounds.append((parts, count))
+            done = count
+            w0 = w1
+        }
+
+        var accumulators = (0..<chunkCount).map { _ in Accumulator(block: block, envelopes: envelopes.count, years: years) }
+        var ownerCounts = [Accumulator.OwnerCounts](repeating: Accumulator.OwnerCounts(), count: ownerIDs.count)
+        var tables = [Accumulator.Tabulated?](repeating: nil, count: plans.operations.count)
+        var programmeShare = QuantileSketch()
+        var programmeShareBreaks = 0
+        var programmeAnyBreaks = 0
+        var programmeOverCapacity = 0
+        var values = [Int64](repeating: 0, count: block)
+        for b in 0..<blockCount {
+            let first = b * block
+            let count = min(block, draws - first)
+            for c in accumulators.indices { accumulators[c].start(first: first, count: count) }
+            for round in rounds {
+                ownerCounts.withUnsafeMutableBufferPointer { slots in
+                    tables.withUnsafeMutableBufferPointer { tabulated in
+                        accumulators.withUnsafeMutableBufferPointer { buffer in
+                            // Each chunk writes only its own owners' slots, their operations'
+                            // tables, and its accumulator: no two threads touch the same memory.
+                            nonisolated(unsafe) let (results, tabulated, chunks) = (slots, tabulated, buffer)
+                            let (parts, operationsOf, capacityStarts) = (round.parts, operationsOf, capacityStarts)
+                            DispatchQueue.concurrentPerform(iterations: chunkCount) { c in
+                                for w in parts[c] {
+                                    chunks[c].add(
+                                        owner: operationsOf[w], capacity: capacities[w], capacityStart: capacityStarts[w], context: context,
+                                        monteCarlo: self, tables: tabulated, counts: &results[w])
+                                }
+                            }
                         }
                     }
                 }
+                progress?(b * totalOperations + round.done, blockCount * totalOperations)
             }
-            done = count
-            w0 = w1
-            progress?(done, totalOperations)
+            // The programme, draw by draw: slices summed.
+            for d in 0..<count {
+                var share = Int64(0)
+                var shareBroken = false
+                var anyBroken = false
+                var overCapacity = false
+                for a in accumulators {
+                    share.addSaturating(a.programmeShare[d])
+                    shareBroken = shareBroken || a.shareBroken[d]
+                    anyBroken = anyBroken || a.anyBroken[d]
+                    overCapacity = overCapacity || a.overCapacity[d]
+                }
+                values[d] = share
+                if shareBroken { programmeShareBreaks += 1 }
+                if overCapacity { programmeOverCapacity += 1 }
+                if !anyBroken {
+                    anyBroken = envelopes.indices.contains { e in
+                        var used = Int64(0)
+                        for a in accumulators { used.addSaturating(a.envelopeUse[e * block + d]) }
+                        return used > envelopes[e].amount.cents
+                    }
+                }
+                if anyBroken { programmeAnyBreaks += 1 }
+            }
+            programmeShare.add(values[0..<count])
         }
 
-        // The programme, draw by draw: chunks summed.
-        var programmeShares = [Int64](repeating: 0, count: draws)
-        var envelopeUse = [Int64](repeating: 0, count: envelopes.count * draws)
-        var shareBroken = [Bool](repeating: false, count: draws)
-        var anyBroken = [Bool](repeating: false, count: draws)
-        var overCapacity = [Bool](repeating: false, count: draws)
-        for a in accumulators {
-            for d in 0..<draws {
-                programmeShares[d].addSaturating(a.programmeShare[d])
-                shareBroken[d] = shareBroken[d] || a.shareBroken[d]
-                anyBroken[d] = anyBroken[d] || a.anyBroken[d]
-                overCapacity[d] = overCapacity[d] || a.overCapacity[d]
-            }
-            for i in envelopeUse.indices { envelopeUse[i].addSaturating(a.envelopeUse[i]) }
-        }
-        var programmeAnyBreaks = 0
-        for d in 0..<draws {
-            let envelopeBroken = envelopes.indices.contains { envelopeUse[$0 * draws + d] > envelopes[$0].amount.cents }
-            if anyBroken[d] || envelopeBroken { programmeAnyBreaks += 1 }
-        }
         let summaries = ownerIDs.indices.map { w in
-            let counts = ownerCounts[w] ?? Accumulator.OwnerCounts(ownersShare: Distribution(mean: .zero, p10: .zero, p50: .zero, p90: .zero))
-            return Summary(
-                owner: ownerIDs[w], ownersShare: counts.ownersShare, ownersShareRuleBreaks: counts.shareBreaks, anyRuleBreaks: counts.anyBreaks,
-                capacityExceeded: counts.capacityExceeded)
+            Summary(
+                owner: ownerIDs[w], ownersShare: Distribution(ownerCounts[w].ownersShare), ownersShareRuleBreaks: ownerCounts[w].shareBreaks,
+                anyRuleBreaks: ownerCounts[w].anyBreaks, capacityExceeded: ownerCounts[w].capacityExceeded)
         }
         let uncertain = plans.operations.indices.flatMap { o in
             plans.operations[o].funding.indices.compactMap { i -> Uncertain? in
@@ -261,9 +312,8 @@ public struct MonteCarlo: Sendable {
         return Result(
             draws: draws, seed: seed, owners: summaries,
             programme: Summary(
-                owner: nil, ownersShare: Self.distribution(programmeShares.map { Money(cents: $0) }),
-                ownersShareRuleBreaks: shareBroken.filter { $0 }.count, anyRuleBreaks: programmeAnyBreaks,
-                capacityExceeded: overCapacity.filter { $0 }.count),
+                owner: nil, ownersShare: Distribution(programmeShare), ownersShareRuleBreaks: programmeShareBreaks, anyRuleBreaks: programmeAnyBreaks,
+                capacityExceeded: programmeOverCapacity),
             uncertain: uncertain)
     }
 
@@ -278,13 +328,17 @@ public struct MonteCarlo: Sendable {
         let single: Plans
         let firstYear: Int
         let years: Int
-        let draws: Int
         let seed: UInt64
     }
 
-    /// One slice of owners' share of the programme's figures, draw by draw.
+    /// One slice of owners' share of the programme's figures, draw by draw, for one block of draws.
     struct Accumulator {
-        let draws: Int
+        /// The most draws a block holds: the stride of the per-envelope and per-year arrays.
+        let block: Int
+        let years: Int
+        /// The block's first draw, and how many draws it has.
+        private(set) var first = 0
+        private(set) var count = 0
         var programmeShare: [Int64]
         var shareBroken: [Bool]
         var anyBroken: [Bool]
@@ -292,24 +346,39 @@ public struct MonteCarlo: Sendable {
         /// Amount drawn on each envelope, envelope by envelope then draw by draw.
         var envelopeUse: [Int64]
         // Scratch space, reused from one owner or operation to the next.
-        private var need: [Int64] = []
-        private var masks: [UInt16] = []
+        private var need: [Int64]
+        private var masks: [UInt16]
         /// The owner's own share, draw by draw.
-        private var row: [Int64] = []
+        private var row: [Int64]
         private var ownerShareBroken: [Bool]
         private var ownerAnyBroken: [Bool]
 
-        init(draws: Int, envelopes: Int) {
-            self.draws = draws
-            programmeShare = [Int64](repeating: 0, count: draws)
-            shareBroken = [Bool](repeating: false, count: draws)
-            anyBroken = [Bool](repeating: false, count: draws)
-            overCapacity = [Bool](repeating: false, count: draws)
-            envelopeUse = [Int64](repeating: 0, count: envelopes * draws)
-            masks = [UInt16](repeating: 0, count: draws)
-            row = [Int64](repeating: 0, count: draws)
-            ownerShareBroken = [Bool](repeating: false, count: draws)
-            ownerAnyBroken = [Bool](repeating: false, count: draws)
+        init(block: Int, envelopes: Int, years: Int) {
+            self.block = block
+            self.years = years
+            programmeShare = [Int64](repeating: 0, count: block)
+            shareBroken = [Bool](repeating: false, count: block)
+            anyBroken = [Bool](repeating: false, count: block)
+            overCapacity = [Bool](repeating: false, count: block)
+            envelopeUse = [Int64](repeating: 0, count: envelopes * block)
+            need = [Int64](repeating: 0, count: years * block)
+            masks = [UInt16](repeating: 0, count: block)
+            row = [Int64](repeating: 0, count: block)
+            ownerShareBroken = [Bool](repeating: false, count: block)
+            ownerAnyBroken = [Bool](repeating: false, count: block)
+        }
+
+        /// Starts the block of `count` draws from draw `first`.
+        mutating func start(first: Int, count: Int) {
+            self.first = first
+            self.count = count
+            for d in 0..<block {
+                programmeShare[d] = 0
+                shareBroken[d] = false
+                anyBroken[d] = false
+                overCapacity[d] = false
+            }
+            for i in envelopeUse.indices { envelopeUse[i] = 0 }
         }
 
         /// Outcomes kept in flat arrays (no reference counting in the loops over draws).
@@ -334,39 +403,48 @@ public struct MonteCarlo: Sendable {
             }
         }
 
-        /// Adds outcome `i` of `table` to draw `d` (and to the owner's cash need by year if `need`).
+        /// An operation's outcomes by combination of granted lines, kept from one block to the next.
+        struct Tabulated {
+            /// For each mask of granted lines, its outcome's index in `table`, or −1.
+            var index: [Int32]
+            var table = OutcomeTable()
+        }
+
+        /// Adds outcome `i` of `table` to draw `d` of the block (and to the owner's cash need by
+        /// year if `counting`).
         private mutating func add(_ table: OutcomeTable, _ i: Int, draw d: Int, need counting: Bool) {
             row[d].addSaturating(table.own[i])
             programmeShare[d].addSaturating(table.own[i])
             if table.flags[i] & 1 != 0 { ownerShareBroken[d] = true }
             if table.flags[i] & 2 != 0 { ownerAnyBroken[d] = true }
-            for j in table.envelopeStart[i]..<table.envelopeStart[i + 1] { envelopeUse[table.envelopePairs[j].0 * draws + d].addSaturating(table.envelopePairs[j].1) }
+            for j in table.envelopeStart[i]..<table.envelopeStart[i + 1] { envelopeUse[table.envelopePairs[j].0 * block + d].addSaturating(table.envelopePairs[j].1) }
             if counting {
-                for j in table.needStart[i]..<table.needStart[i + 1] { need[table.needPairs[j].0 * draws + d].addSaturating(table.needPairs[j].1) }
+                for j in table.needStart[i]..<table.needStart[i + 1] { need[table.needPairs[j].0 * block + d].addSaturating(table.needPairs[j].1) }
             }
         }
 
+        /// One owner's figures, summed over the blocks.
         struct OwnerCounts {
-            var ownersShare: Distribution
+            var ownersShare = QuantileSketch()
             var shareBreaks = 0
             var anyBreaks = 0
             var capacityExceeded = 0
         }
 
-        /// Adds one owner's operations, draw by draw, to the accumulator; returns the owner's own
-        /// figures.
-        mutating func add(owner operations: [Int], capacity: Int64?, capacityStart: Int, context: Context, monteCarlo: MonteCarlo) -> OwnerCounts {
-            let draws = context.draws
+        /// Adds one owner's operations, draw by draw of the block, to the accumulator and to the
+        /// owner's own figures `counts`.
+        mutating func add(
+            owner operations: [Int], capacity: Int64?, capacityStart: Int, context: Context, monteCarlo: MonteCarlo,
+            tables: UnsafeMutableBufferPointer<Tabulated?>, counts: inout OwnerCounts
+        ) {
             let years = context.years
-            for d in 0..<draws {
+            for d in 0..<count {
                 row[d] = 0
                 ownerShareBroken[d] = false
                 ownerAnyBroken[d] = false
             }
             if capacity != nil {
-                if need.count != years * draws { need = [Int64](repeating: 0, count: years * draws) } else {
-                    for i in need.indices { need[i] = 0 }
-                }
+                for i in need.indices { need[i] = 0 }
             }
             for o in operations {
                 let op = context.plans.operations[o]
@@ -382,8 +460,8 @@ public struct MonteCarlo: Sendable {
                 if uncertain.count > MonteCarlo.tabulatedLines || uncertain.contains(where: { $0.range != nil }) {
                     // Rates drawn in a range, or too many lines for a table of combinations: every
                     // draw is evaluated.
-                    for d in 0..<draws {
-                        var generator = SeededGenerator(seed: context.seed, stream: UInt64(o), index: UInt64(d))
+                    for d in 0..<count {
+                        var generator = SeededGenerator(seed: context.seed, stream: UInt64(o), index: UInt64(first + d))
                         var refused: [Int] = []
                         var rates: [(Int, Rate)] = []
                         for u in uncertain {
@@ -403,21 +481,21 @@ public struct MonteCarlo: Sendable {
                     continue
                 }
                 // Which lines each draw grants (a mask), and each mask's outcome computed once.
-                var index = [Int32](repeating: -1, count: 1 << uncertain.count)
-                var table = OutcomeTable()
-                for d in 0..<draws {
-                    var generator = SeededGenerator(seed: context.seed, stream: UInt64(o), index: UInt64(d))
+                var tabulated = tables[o] ?? Tabulated(index: [Int32](repeating: -1, count: 1 << uncertain.count))
+                for d in 0..<count {
+                    var generator = SeededGenerator(seed: context.seed, stream: UInt64(o), index: UInt64(first + d))
                     var mask = 0
                     for k in uncertain.indices where generator.chance(uncertain[k].p) { mask |= 1 << k }
                     masks[d] = UInt16(mask)
-                    guard index[mask] < 0 else { continue }
+                    guard tabulated.index[mask] < 0 else { continue }
                     let outcome = evaluate(refusing: uncertain.indices.filter { mask & (1 << $0) == 0 }.map { uncertain[$0].line }, rates: [])
-                    index[mask] = Int32(table.append(outcome))
+                    tabulated.index[mask] = Int32(tabulated.table.append(outcome))
                 }
-                for d in 0..<draws { add(table, Int(index[Int(masks[d])]), draw: d, need: capacity != nil) }
+                for d in 0..<count { add(tabulated.table, Int(tabulated.index[Int(masks[d])]), draw: d, need: capacity != nil) }
+                tables[o] = tabulated
             }
-            var counts = OwnerCounts(ownersShare: MonteCarlo.distribution(row.map { Money(cents: $0) }))
-            for d in 0..<draws {
+            counts.ownersShare.add(row[0..<count])
+            for d in 0..<count {
                 if ownerShareBroken[d] {
                     counts.shareBreaks += 1
                     shareBroken[d] = true
@@ -428,12 +506,12 @@ public struct MonteCarlo: Sendable {
                 }
             }
             if let yearly = capacity {
-                for d in 0..<draws {
+                let available = (0..<years).map { Treasury.available(Money(cents: yearly), through: context.firstYear + $0, since: capacityStart).cents }
+                for d in 0..<count {
                     var cumulated = Int64(0)
                     for y in 0..<years {
-                        cumulated.addSaturating(need[y * draws + d])
-                        let available = Treasury.available(Money(cents: yearly), through: context.firstYear + y, since: capacityStart).cents
-                        if cumulated > available {
+                        cumulated.addSaturating(need[y * block + d])
+                        if cumulated > available[y] {
                             counts.capacityExceeded += 1
                             overCapacity[d] = true
                             break
@@ -441,7 +519,6 @@ public struct MonteCarlo: Sendable {
                     }
                 }
             }
-            return counts
         }
     }
 }

@@ -8,7 +8,8 @@ struct SimulationSheet {
         var sheet = book.newSheet(
             CommitteeWorkbook.simulationSheet, title: "Simulation de Monte-Carlo des aides incertaines",
             subtitle:
-                "\(r.draws) tirages sur \(book.scenarioTitle.map { "le scénario \($0)" } ?? "le plan de base"), graine \(r.seed) : les mêmes plans, tirages et graine donnent les mêmes résultats. P10, P50, P90 : part du maître d'ouvrage que 10 %, 50 %, 90 % des tirages ne dépassent pas.",
+                "\(r.draws) tirages sur \(book.scenarioTitle.map { "le scénario \($0)" } ?? "le plan de base"), graine \(r.seed) : les mêmes plans, tirages et graine donnent les mêmes résultats. P10, P50, P90 : part du maître d'ouvrage que 10 %, 50 %, 90 % des tirages ne dépassent pas."
+                + (r.precisionNote(name: { book.plans.programme.maitreOuvrage($0)?.name ?? $0 }).map { " " + $0 } ?? ""),
             lastColumn: 7)
         sheet.append(
             Cell.headings(["Maître d'ouvrage", "Part MO moyenne", "P10", "P50", "P90", "Part minimale enfreinte", "Une règle enfreinte", "Épargne nette dépassée"]) {
