@@ -46,8 +46,28 @@ struct PlansOptions: ParsableArguments {
     @Option(name: .customLong("dossier"), help: .hidden)
     var deprecatedFolder: String?
 
+    /// An operation after the folder (`maquette verifier Plans halle-aux-grains`).
+    @Argument(
+        help: ArgumentHelp("Opération à laquelle se limiter, par son identifiant ou son fichier, quand le dossier est donné avant elle.", valueName: "operation"),
+        completion: Completions.operations)
+    var operationWord: String?
+
     /// Where the plans are, the operation the command is restricted to, and how they were found.
-    func resolve() throws -> PlansLocation { try PlansLocation.resolve(deprecatedFolder ?? written) }
+    func resolve() throws -> PlansLocation {
+        var location = try PlansLocation.resolve(deprecatedFolder ?? written)
+        if let word = operationWord {
+            if let first = location.operation {
+                let named: String
+                switch first {
+                case .id(let id), .named(let id): named = id
+                case .file(let file): named = file
+                }
+                throw ValidationError("deux opérations données, « \(named) » et « \(word) » : une seule à la fois")
+            }
+            location.operation = word.hasSuffix(".yaml") || word.hasSuffix(".yml") || word.contains("/") ? .file(word) : .named(word)
+        }
+        return location
+    }
 
     /// The plans folder (resolved as ``resolve()`` does; a name that cannot be resolved is
     /// returned as written, so that the loader reports it).
@@ -62,7 +82,10 @@ struct PlansLocation: Equatable {
     var operation: Operation?
 
     enum Operation: Equatable {
+        /// A word that names a folder or an operation: it was not a folder.
         case id(String)
+        /// An operation named after the folder: nothing else it could be.
+        case named(String)
         case file(String)
     }
 
@@ -99,6 +122,17 @@ struct PlansLocation: Equatable {
                 return PlansLocation(folder: defaultFolder(environment: environment, currentFolder: currentFolder), operation: .id(written))
             }
             return PlansLocation(folder: written)
+        }
+        // MAQUETTE_PLANS naming a file (programme.yaml, an operation file) is read as that file.
+        if let given = environment[environmentVariable], !given.isEmpty {
+            var isDirectory: ObjCBool = false
+            if fm.fileExists(atPath: given, isDirectory: &isDirectory), !isDirectory.boolValue {
+                do {
+                    return try resolve(given, environment: [:], currentFolder: currentFolder)
+                } catch let error as ValidationError {
+                    throw ValidationError("\(environmentVariable) : \(error.message)")
+                }
+            }
         }
         return PlansLocation(folder: defaultFolder(environment: environment, currentFolder: currentFolder))
     }
@@ -146,6 +180,13 @@ struct PlansLocation: Equatable {
                 let known = plans.operations.map(\.id)
                 let suggestion = Suggestions.closest(to: id, among: known).map { " ; vouliez-vous dire « \($0) » ?" } ?? " ; opérations du programme : \(known.sorted().joined(separator: ", "))"
                 throw ValidationError("« \(id) » n'est ni un dossier ni une opération des plans « \(folder) »\(suggestion)")
+            }
+            return id
+        case .named(let id):
+            guard plans.operations.contains(where: { $0.id == id }) else {
+                let known = plans.operations.map(\.id)
+                let hint = Suggestions.closest(to: id, among: known).map { "vouliez-vous dire « \($0) » ?" } ?? "opérations du programme : \(known.sorted().joined(separator: ", "))"
+                throw ValidationError("opération inconnue « \(id) » ; \(hint)")
             }
             return id
         case .file(let path):

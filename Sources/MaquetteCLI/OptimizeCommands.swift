@@ -93,9 +93,6 @@ struct FixCommand: ParsableCommand {
 
     @OptionGroup var plans: PlansOptions
 
-    @Argument(help: "Opération à corriger (sans elle : toutes, ou celle que nomme le premier argument).", completion: Completions.operations)
-    var operation: String?
-
     @Option(name: .long, help: "Scénario de départ.", completion: Completions.scenarios)
     var scenario: String?
 
@@ -115,10 +112,7 @@ struct FixCommand: ParsableCommand {
         let location = try plans.resolve()
         let dossier = location.folder
         let (loaded, p) = try loadPlans(dossier, scenario: scenario)
-        let operation = try self.operation ?? location.operationID(in: p)
-        if let operation, !p.operations.contains(where: { $0.id == operation }) {
-            throw ValidationError("opération inconnue « \(operation) » ; opérations : \(p.operations.map(\.id).sorted().joined(separator: ", "))")
-        }
+        let operation = try location.operationID(in: p)
         let destination = try output.flatMap { try scenarioDestination($0, default: nil, policy: OutputPolicy(plansFolder: dossier, replacingScenarios: replace)) }
         let written = try destination.map { try ScenarioFile(destination: $0, plansFolder: dossier, scenarios: loaded.scenarios) }
         let optimizer = FundingOptimizer(plans: p, goal: .smallestFix, operations: operation.map { [$0] })

@@ -14,9 +14,6 @@ struct ShowCommand: ParsableCommand {
 
     @OptionGroup var plans: PlansOptions
 
-    @Argument(help: "Identifiant de l'opération (sans lui : la synthèse de toutes les opérations).", completion: Completions.operations)
-    var operation: String?
-
     @Option(name: .long, help: "Scénario à appliquer aux plans.", completion: Completions.scenarios)
     var scenario: String?
 
@@ -30,12 +27,7 @@ struct ShowCommand: ParsableCommand {
             DiagnosticPrinter.reportUnreadable(loaded, closing: "Les plans ne peuvent pas être lus.\n")
             throw ExitStatus.unreadable.code
         }
-        if let id = operation, !p.operations.contains(where: { $0.id == id }) {
-            let known = p.operations.map(\.id)
-            let hint = Suggestions.closest(to: id, among: known).map { "vouliez-vous dire « \($0) » ?" } ?? "opérations du programme : \(known.sorted().joined(separator: ", "))"
-            throw ValidationError("opération inconnue « \(id) » ; \(hint)")
-        }
-        let operation = try self.operation ?? location.operationID(in: p)
+        let operation = try location.operationID(in: p)
         if let scenario, format == .texte {
             let title = loaded.scenarios.first { $0.id == scenario }?.title
             Console.out("Scénario \(scenario)\(title.map { " : \($0)" } ?? "") (comparé au plan de base : `maquette comparer base \(scenario)`)\n\n")

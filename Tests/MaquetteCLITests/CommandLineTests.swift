@@ -45,6 +45,35 @@ extension CLITests {
         XCTAssertTrue(none.stderr.contains("« Plans » n'existe pas") || none.stdout.contains("« Plans » n'existe pas"), none.stdout + none.stderr)
     }
 
+    /// The folder, then the operation: `verifier Plans halle-aux-grains` as `afficher` and `corriger` take them.
+    func testTheOperationMayFollowTheFolder() throws {
+        let both = try run(["verifier", "Plans", "halle-aux-grains"])
+        XCTAssertEqual(both.status, 0, both.stderr)
+        XCTAssertEqual(both.stdout, try run(["verifier", "halle-aux-grains"]).stdout)
+        XCTAssertTrue(both.stdout.hasSuffix("0 erreur, 1 avertissement dans 1 opération.\n"), both.stdout)
+        let file = try run(["tresorerie", "Plans", "Plans/operations/halle-aux-grains.yaml"])
+        XCTAssertEqual(file.stdout, try run(["tresorerie", "halle-aux-grains"]).stdout)
+        let typo = try run(["verifier", "Plans", "halle-aux-grain"])
+        XCTAssertEqual(typo.status, 64)
+        XCTAssertEqual(typo.stderr, "erreur : opération inconnue « halle-aux-grain » ; vouliez-vous dire « halle-aux-grains » ?\n  Aide : « maquette verifier --help ».\n")
+        let two = try run(["verifier", "halle-aux-grains", "gersycoop"])
+        XCTAssertEqual(two.status, 64)
+        XCTAssertTrue(two.stderr.hasPrefix("erreur : deux opérations données, « halle-aux-grains » et « gersycoop » : une seule à la fois\n"), two.stderr)
+    }
+
+    /// MAQUETTE_PLANS may name programme.yaml or an operation file, as the argument may.
+    func testTheEnvironmentVariableMayNameAFile() throws {
+        let elsewhere = FileManager.default.temporaryDirectory
+        let plans = CLITests.packageRoot.appendingPathComponent("Plans")
+        let programme = try run(["verifier"], in: elsewhere, environment: ["MAQUETTE_PLANS": plans.appendingPathComponent("programme.yaml").path])
+        XCTAssertTrue(programme.stdout.hasSuffix("0 erreur, 3 avertissements dans 9 opérations.\n"), programme.stdout + programme.stderr)
+        let operation = try run(["verifier"], in: elsewhere, environment: ["MAQUETTE_PLANS": plans.appendingPathComponent("operations/halle-aux-grains.yaml").path])
+        XCTAssertTrue(operation.stdout.hasSuffix("dans 1 opération.\n"), operation.stdout + operation.stderr)
+        let readme = try run(["verifier"], in: CLITests.packageRoot, environment: ["MAQUETTE_PLANS": "README.md"])
+        XCTAssertEqual(readme.status, 64)
+        XCTAssertTrue(readme.stderr.hasPrefix("erreur : MAQUETTE_PLANS : « README.md » n'est ni un dossier de plans ni un fichier .yaml\n"), readme.stderr)
+    }
+
     func testAnOperationFileOrIdRestrictsTheCommandToIt() throws {
         let file = try run(["verifier", "Plans/operations/halle-aux-grains.yaml"])
         XCTAssertTrue(file.stdout.hasSuffix("dans 1 opération.\n"), file.stdout)
