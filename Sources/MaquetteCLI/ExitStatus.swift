@@ -33,6 +33,13 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
         "Codes de sortie : " + allCases.map { "\($0.rawValue) \($0.meaning)" }.joined(separator: " ; ") + "."
     }
 
+    /// Ends the process with this code once everything is said, without freeing `values` (the
+    /// plans, their figures) one by one: the system takes the memory back at once, where freeing
+    /// it value by value takes a third of a second at 50 000 operations.
+    func exit(keeping values: Any...) -> Never {
+        withExtendedLifetime(values) { exit() }
+    }
+
     /// Removes the temporary files of writes under way and ends the process with this code.
     func exit() -> Never {
         TemporaryFiles.removeAll()

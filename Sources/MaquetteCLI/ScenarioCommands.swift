@@ -102,6 +102,7 @@ struct TreasuryCommand: ParsableCommand {
             report.notes = warnings.map { "[\($0.rule)] \($0.message)" }
         }
         Console.out(format == .texte ? out : report.render(format))
+        ExitStatus.success.exit(keeping: p, figures, owners)
     }
 }
 
@@ -146,6 +147,7 @@ struct SimulateCommand: ParsableCommand {
         var report = ReportOutput(command: "simuler", programme: p.programme.id, scenario: scenario)
         let text = SimulationReport.text(result, plans: p, scenario: scenario, into: &report)
         Console.out(format == .texte ? text : report.render(format))
+        ExitStatus.success.exit(keeping: p, result)
     }
 }
 
@@ -322,6 +324,7 @@ struct CompareCommand: ParsableCommand {
         var report = ReportOutput(command: "comparer", programme: variants[0].plans.programme.id, scenario: nil)
         let text = ComparisonReport.text(Comparison(variants), plans: variants[0].plans, into: &report)
         Console.out(format == .texte ? text : report.render(format))
+        ExitStatus.success.exit(keeping: base, variants)
     }
 
     /// The plans today against those of `reference`: a plans folder, else a git revision.
@@ -334,6 +337,7 @@ struct CompareCommand: ParsableCommand {
         case .json: Console.out(ChangesReport.json(changes, since: title) + "\n")
         case .csv: Console.out(ChangesReport.csv(changes))
         }
+        ExitStatus.success.exit(keeping: current, previous, changes)
     }
 }
 

@@ -43,6 +43,7 @@ struct ShowCommand: ParsableCommand {
             text = PlanTables.programme(p, figures: figures, diagnostics: diagnostics, into: &report)
         }
         Console.out(format == .texte ? text : report.render(format))
+        ExitStatus.success.exit(keeping: loaded, figures, diagnostics)
     }
 }
 
