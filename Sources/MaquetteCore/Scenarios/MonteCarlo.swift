@@ -482,6 +482,8 @@ public struct MonteCarlo: Sendable {
                 }
                 // Which lines each draw grants (a mask), and each mask's outcome computed once.
                 var tabulated = tables[o] ?? Tabulated(index: [Int32](repeating: -1, count: 1 << uncertain.count))
+                // Moved out of the shared slot, so that adding an outcome does not copy the table.
+                tables[o] = nil
                 for d in 0..<count {
                     var generator = SeededGenerator(seed: context.seed, stream: UInt64(o), index: UInt64(first + d))
                     var mask = 0
