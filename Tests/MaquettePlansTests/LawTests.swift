@@ -202,6 +202,18 @@ final class LawTests: XCTestCase {
         XCTAssertTrue(undated.with(rule: .portageRachat)[0].message.hasPrefix("Portage foncier de l'EPF (400 000,00 €) sans année de rachat"))
     }
 
+    /// A buy-back written on a line that is not the EPF's carrying would be silently ignored by
+    /// the treasury: it is an error, located on `rachat`.
+    func testABuyBackOnAnotherLineIsAnError() throws {
+        let costs = "  - { libelle: Travaux, nature: travaux, montant_ht: 100 000, annees: { 2026: 100 % } }"
+        let funding = "  - { dispositif: etat.detr, montant: 30 000, statut: sollicite, depot: 2025-10-01, rachat: { annee: 2030 } }\n  - autofinancement: solde"
+        let found = F.check([F.operation(funding, costs: costs)]).with(rule: .portageRachat)
+        XCTAssertEqual(found.map(\.severity), [.erreur])
+        XCTAssertEqual(found.first?.message, "DETR : `rachat` ne vaut que pour un portage foncier de l'EPF, or cette ligne est « Subvention »")
+        // Line 8 of the fixture (the first funding line), column 93: the value of `rachat` (the key at 85, plus "rachat: ").
+        XCTAssertEqual(found.first.flatMap { $0.location.map { "\($0.line):\($0.column)" } }, "8:93")
+    }
+
     // MARK: 4. LEADER: the owner's self-financing is the counterpart; the fiche-action's rate
 
     func testLEADERCounterpartIsTheOwnersSelfFinancingAndTheCapTheFicheAction() {

@@ -10,6 +10,15 @@ struct LandBuyBackRule: Rule {
     func check(_ context: RuleContext) -> [Diagnostic] {
         var out: [Diagnostic] = []
         for f in context.figures {
+            // A buy-back written on any other line says nothing the treasury can use: the line
+            // was probably meant to be the EPF's.
+            for line in f.funding where line.nature != .portageFoncier && line.line.buyBack != nil {
+                out.append(
+                    error(
+                        "\(line.name) : `rachat` ne vaut que pour un portage foncier de l'EPF, or cette ligne est « \(line.nature.label) »",
+                        at: line.line.location(of: "rachat"), operation: f.id,
+                        notes: ["retirez `rachat`, ou choisissez le dispositif de portage de l'EPF (nature portage foncier)"]))
+            }
             for line in f.counted where line.nature == .portageFoncier {
                 guard let buyBack = line.line.buyBack else {
                     out.append(
@@ -34,6 +43,6 @@ struct LandBuyBackRule: Rule {
 
 extension LandBuyBackRule {
     func applies(to figures: OperationFigures, in context: RuleContext) -> Bool {
-        figures.counted.contains { $0.nature == .portageFoncier }
+        figures.funding.contains { $0.nature == .portageFoncier || $0.line.buyBack != nil }
     }
 }
