@@ -303,7 +303,15 @@ final class LawTests: XCTestCase {
         let set = F.check([F.operation(funding("200 000"), extra: "derogation_part_minimale: { motif: monument-protege, decision_prefet: 2025-01-15, part_minimale: 15 % }")], funders: F.localRates)
         XCTAssertTrue(set.with(rule: .partMaitreOuvrage)[0].message.contains("le minimum est 15 %, soit 150 000,00 € (part fixée par le préfet le 15/01/2025)"))
         // ANRU: a general exception, no decision needed.
-        XCTAssertEqual(F.check([F.operation(funding("200 000"), extra: "derogation_part_minimale: { motif: anru }")], funders: F.localRates).with(rule: .partMaitreOuvrage), [])
+        XCTAssertEqual(F.check([F.operation(funding("200 000"), extra: "derogation_part_minimale: { motif: anru }")], funders: F.localRates).with(rule: .partMaitreOuvrage), [])        // A decision that "sets" 25 %, above the law's 20 %: a typing error, and the law's 20 %
+        // applies (own 100 000 < 20 % of 1 000 000 = 200 000: the share is broken too).
+        let raised = F.check([F.operation(funding("200 000"), extra: "derogation_part_minimale: { motif: monument-protege, decision_prefet: 2025-01-15, part_minimale: 25 % }")], funders: F.localRates)
+            .with(rule: .partMaitreOuvrage)
+        XCTAssertEqual(raised.count, 2)
+        XCTAssertTrue(raised[0].message.hasPrefix("la part minimale fixée par dérogation (25 %) dépasse le minimum de la loi (20 %, "), raised[0].message)
+        XCTAssertTrue(raised[1].message.contains("le minimum est 20 %, soit 200 000,00 €"), raised[1].message)
+        // Line 4 of the fixture (the `extra` line), where the derogation's table opens.
+        XCTAssertEqual(raised[0].location?.line, 4)
     }
 
     func testANegativeOwnersShareIsNeverAPercentage() {

@@ -14,7 +14,16 @@ struct OwnersShareRule: Rule {
         var out: [Diagnostic] = []
         for f in context.figures where f.isInvestment {
             var lowered: (Rate, String)?
-            if let derogation = f.operation.derogation {
+            let name = f.operation.chefDeFile ? ParameterName.partMaitreOuvrageChefDeFile : ParameterName.partMaitreOuvrageMin
+            let legal = context.rate(name, at: f.referenceDay)
+            if let derogation = f.operation.derogation, let share = derogation.minimumShare, let (minimum, ref) = legal, share > minimum {
+                // A derogation lowers the share; a higher one is a typing error, and the law's applies.
+                out.append(
+                    error(
+                        "la part minimale fixée par dérogation (\(share.formatted)) dépasse le minimum de la loi (\(minimum.formatted), \(ref)) : une dérogation ne peut que l'abaisser",
+                        at: derogation.location, operation: f.id,
+                        notes: ["vérifiez `part_minimale` dans la décision du préfet ; en attendant, le minimum de la loi s'applique"]))
+            } else if let derogation = f.operation.derogation {
                 if derogation.ground.needsNoDecision { continue }
                 if derogation.decisionDay == nil {
                     out.append(
@@ -33,8 +42,7 @@ struct OwnersShareRule: Rule {
                     continue
                 }
             }
-            let name = f.operation.chefDeFile ? ParameterName.partMaitreOuvrageChefDeFile : ParameterName.partMaitreOuvrageMin
-            guard let (minimum, ref) = lowered ?? context.rate(name, at: f.referenceDay) else { continue }
+            guard let (minimum, ref) = lowered ?? legal else { continue }
             let own = f.ownersShare
             let publicFinancing = own + f.publicAid
             guard !publicFinancing.isZero, !own.isAtLeast(minimum, of: publicFinancing) else { continue }
