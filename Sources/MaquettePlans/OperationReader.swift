@@ -48,6 +48,9 @@ struct OperationReader {
             if let s = start, let e = end, e < s {
                 reader.error(node, "`calendrier` : la fin (\(e.formatted)) précède le début des travaux (\(s.formatted))", "vérifiez les deux dates")
             }
+            if let a = firstLegalAct, let e = end, e < a {
+                reader.error(node, "`calendrier` : la fin (\(e.formatted)) précède le premier acte juridique (\(a.formatted))", "vérifiez les deux dates")
+            }
         }
         let chefDeFile = f.take("chef_de_file").flatMap { reader.bool($0, "chef_de_file") } ?? false
         let cper = f.take("cper_ou_ctec").flatMap { reader.bool($0, "cper_ou_ctec") } ?? false

@@ -35,6 +35,18 @@ final class ReaderTrustTests: XCTestCase {
         XCTAssertEqual(plans.operations[0].title, "Voirie & réseaux *provisoire*")
     }
 
+    /// The end of an operation before its start of works, or before its first legal act, is
+    /// refused where the calendar is written (line 3, column 13: its opening brace).
+    func testTheCalendarEndsAfterItBegins() {
+        let works = readErrors(operation("intitule: Essai\ncalendrier: { debut_travaux: 2026-03-01, fin: 2026-01-31 }"))
+        XCTAssertEqual(works.map(\.message), ["`calendrier` : la fin (31/01/2026) précède le début des travaux (01/03/2026)"])
+        XCTAssertEqual(works.first?.location, SourceLocation(file: "P/operations/op1.yaml", line: 3, column: 13))
+        let act = readErrors(operation("intitule: Essai\ncalendrier: { premier_acte_juridique: 2027-05-01, fin: 2026-12-31 }"))
+        XCTAssertEqual(act.map(\.rule), [.valeur])
+        XCTAssertEqual(act.map(\.message), ["`calendrier` : la fin (31/12/2026) précède le premier acte juridique (01/05/2027)"])
+        XCTAssertEqual(act.first?.location, SourceLocation(file: "P/operations/op1.yaml", line: 3, column: 13))
+    }
+
     // MARK: Anchors, aliases, tags, depth: from the parser's events
 
     func testAnAnchorAfterAnApostropheIsStillFound() {
