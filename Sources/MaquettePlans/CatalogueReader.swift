@@ -155,16 +155,19 @@ struct CatalogueReader {
         }
         guard let list = reader.sequence(node, "le paramètre `\(name)`") else { return nil }
         var values: [DatedValue] = []
+        var days: [(Day, Node)] = []
         for item in list {
             guard let f = reader.mapping(item, "une valeur du paramètre `\(name)`") else { continue }
             let since = reader.day(reader.require(f, "depuis", "une valeur datée", example: "2025-01-01"), "depuis")
             let value = reader.require(f, "valeur", "une valeur datée", example: "20 %").flatMap { readValue($0, name, kind: kind) }
             let reference = f.take("reference").flatMap { reader.text($0, "reference") } ?? defaultReference
             reader.finish(f, "une valeur datée", known: ["depuis", "valeur", "reference"])
+            if let since { days.append((since, item)) }
             if let since, let value {
                 values.append(DatedValue(since: since, value: value, reference: reference, location: reader.location(item)))
             }
         }
+        reader.checkHistory(node, days, "le paramètre `\(name)`")
         return Parameter(name: name, values: values)
     }
 

@@ -73,14 +73,17 @@ struct ProgrammeReader {
         if let node = f.take("regime_fctva") {
             if case .sequence = node {
                 // A dated history: `[{ depuis: 2021-01-01, valeur: N }, { depuis: 2027-01-01, valeur: N+1 }]`.
+                var days: [(Day, Node)] = []
                 for item in reader.sequence(node, "`regime_fctva`") ?? [] {
                     guard let d = reader.mapping(item, "une valeur datée de `regime_fctva`") else { continue }
                     let since = reader.day(reader.require(d, "depuis", "une valeur datée", example: "2027-01-01"), "depuis")
                     let value = reader.choice(reader.require(d, "valeur", "une valeur datée", example: "N+1"), "regime_fctva", FCTVARegime.self)
                     let reference = d.take("reference").flatMap { reader.text($0, "reference") } ?? "programme.yaml"
                     reader.finish(d, "une valeur datée", known: ["depuis", "valeur", "reference"])
+                    if let since { days.append((since, item)) }
                     if let since, let value { history.append(DatedFCTVARegime(since: since, regime: value, reference: reference)) }
                 }
+                reader.checkHistory(node, days, "`regime_fctva`")
                 history.sort { $0.since < $1.since }
                 if let first = history.first { regime = first.regime }
             } else if let r = reader.choice(node, "regime_fctva", FCTVARegime.self) {

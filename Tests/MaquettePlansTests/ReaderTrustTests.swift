@@ -47,6 +47,32 @@ final class ReaderTrustTests: XCTestCase {
         XCTAssertEqual(act.first?.location, SourceLocation(file: "P/operations/op1.yaml", line: 3, column: 13))
     }
 
+    /// A dated history is at least one value, and one value a day.
+    func testADatedHistoryIsNeitherEmptyNorTwiceTheSameDay() {
+        let empty = F.load([operation("intitule: Essai")], programme: F.programme.replacingOccurrences(of: "regime_fctva: N }", with: "regime_fctva: [] }"))
+        // Line 7 of the programme (the EPCI), column 56: the `[]` (« Communauté » counts 10 characters).
+        XCTAssertEqual(empty.diagnostics.filter { $0.severity == .erreur }.map(\.rule), [.cleManquante])
+        XCTAssertEqual(empty.diagnostics.first?.message, "`regime_fctva` : liste vide")
+        XCTAssertEqual(empty.diagnostics.first?.location, SourceLocation(file: "P/programme.yaml", line: 7, column: 56))
+        let twice = F.load(
+            [operation("intitule: Essai")],
+            programme: F.programme.replacingOccurrences(
+                of: "regime_fctva: N }", with: "regime_fctva: [{ depuis: 2021-01-01, valeur: N }, { depuis: 2021-01-01, valeur: N+1 }] }"))
+        XCTAssertEqual(twice.diagnostics.map(\.message), ["`regime_fctva` : deux valeurs datées du même jour (depuis 01/01/2021)"])
+        // The second item, at column 92 of line 7.
+        XCTAssertEqual(twice.diagnostics.first?.location, SourceLocation(file: "P/programme.yaml", line: 7, column: 92))
+        let parameter = F.load(
+            [operation("intitule: Essai")],
+            funders: """
+                parametres:
+                  probabilite-envisage:
+                    - { depuis: 2024-01-01, valeur: 40 % }
+                    - { depuis: 2024-01-01, valeur: 50 % }
+                """)
+        XCTAssertEqual(parameter.diagnostics.map(\.message), ["le paramètre `probabilite-envisage` : deux valeurs datées du même jour (depuis 01/01/2024)"])
+        XCTAssertEqual(parameter.diagnostics.first?.location, SourceLocation(file: "P/financeurs.yaml", line: 4, column: 7))
+    }
+
     // MARK: Anchors, aliases, tags, depth: from the parser's events
 
     func testAnAnchorAfterAnApostropheIsStillFound() {
