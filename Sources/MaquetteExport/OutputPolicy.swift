@@ -114,7 +114,13 @@ public struct OutputPolicy: Sendable {
             case .newOperation:
                 allowed = folder == root + "/operations" && yaml
                 if allowed && exists { throw OutputError.refused("l'opération « \(path) » existe déjà ; choisissez un autre identifiant") }
-            case .operationEdit: allowed = folder == root + "/operations" && yaml && exists
+            case .operationEdit:
+                allowed = folder == root + "/operations" && yaml && exists
+                // Read-only by its mode: kept so, even for root, whom the system would let write.
+                if allowed && info.st_mode & S_IWUSR == 0 {
+                    throw OutputError.refused(
+                        "« \(path) » est en lecture seule : Maquette ne le modifie pas ; rendez-le modifiable (`chmod u+w`) si la correction doit s'y écrire")
+                }
             default: allowed = false
             }
             if !allowed {

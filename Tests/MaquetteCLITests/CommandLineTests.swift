@@ -189,6 +189,19 @@ extension CLITests {
         XCTAssertEqual(try run(["verifier", root.path]).status, 0)
     }
 
+    /// A plan file made read-only is left alone, even when Maquette runs as root (whom the
+    /// system would let write): exit 64, and not a byte changed.
+    func testCorrigerAppliquerLeavesAReadOnlyFileAlone() throws {
+        let root = try plans(["op.yaml": Self.ownersShareBroken])
+        let file = root.appendingPathComponent("operations/op.yaml")
+        try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: file.path)
+        let r = try run(["corriger", root.path, "op", "--appliquer"])
+        XCTAssertEqual(r.status, 64, r.stdout + r.stderr)
+        XCTAssertTrue(r.stderr.contains("est en lecture seule : Maquette ne le modifie pas"), r.stderr)
+        XCTAssertEqual(try String(contentsOf: file, encoding: .utf8), Self.ownersShareBroken)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: file.path)
+    }
+
     func testNouvelleWritesACommentedOperationThatReads() throws {
         let root = try shippedCopy()
         let r = try run(["nouvelle", "salle-des-fetes", root.path, "--maitre-ouvrage", "lectoure"])
