@@ -39,7 +39,10 @@ struct DiagnosticPrinter {
             let number = String(location.line)
             let gutter = String(repeating: " ", count: number.count)
             out += " \(number) | \(excerpt)\n"
-            out += " \(gutter) | \(String(repeating: " ", count: caretColumn - 1))\(paint("^", "1;32"))\n"
+            // The caret under the character: as many cells as the excerpt takes before it on
+            // a terminal (a combining accent takes none, an ideograph or an emoji two).
+            let cells = excerpt.unicodeScalars.prefix(caretColumn - 1).reduce(0) { $0 + Self.cells($1) }
+            out += " \(gutter) | \(String(repeating: " ", count: cells))\(paint("^", "1;32"))\n"
         }
         for note in d.notes { out += "  = \(Self.visible(Self.shortened(note), singleLine: true))\n" }
         return out
@@ -89,6 +92,22 @@ struct DiagnosticPrinter {
     static func shortened(_ text: String, limit: Int = 400) -> String {
         guard text.utf8.count > limit * 4 || text.count > limit else { return text }
         return String(text.prefix(limit)) + "…"
+    }
+
+    /// The cells `scalar` takes on a terminal, from its Unicode properties: none for a combining
+    /// mark or a format character, two for an emoji shown as such, an ideograph, a Hangul
+    /// syllable or a fullwidth form, else one.
+    static func cells(_ scalar: Unicode.Scalar) -> Int {
+        let p = scalar.properties
+        switch p.generalCategory {
+        case .nonspacingMark, .enclosingMark, .format: return 0
+        default: break
+        }
+        if p.isEmojiPresentation || p.isIdeographic { return 2 }
+        switch scalar.value {
+        case 0x1100...0x115F, 0xAC00...0xD7A3, 0xFF01...0xFF60, 0xFFE0...0xFFE6: return 2
+        default: return 1
+        }
     }
 
     static func isControl(_ scalar: Unicode.Scalar) -> Bool {

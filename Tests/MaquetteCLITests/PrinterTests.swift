@@ -31,4 +31,24 @@ final class PrinterTests: XCTestCase {
 
             """)
     }
+
+    /// The caret stands under its character however wide what precedes it is on a terminal: a
+    /// decomposed accent (e + U+0301, as some systems write « é ») takes no cell, an ideograph
+    /// or an emoji two.
+    func testTheCaretCountsTerminalCells() {
+        // `- { libelle: "` is 14 scalars, `Re\u{301}fection` 10, ` 漢 😀` 4, `", montant: ` 12: the
+        // value x is at column 41; the 40 scalars before it take 40 − 1 (the accent) + 1 (漢)
+        // + 1 (😀) = 41 cells.
+        let line = "- { libelle: \"Re\u{301}fection 漢 😀\", montant: x }"
+        let column = Array(line.unicodeScalars).firstIndex(of: "x").map { $0 + 1 } ?? 0
+        XCTAssertEqual(column, 41)
+        let printer = DiagnosticPrinter(sources: ["P/op.yaml": line + "\n"], colour: false)
+        let d = Diagnostic(.erreur, rule: .valeur, "montant illisible « x »", at: SourceLocation(file: "P/op.yaml", line: 1, column: column), operation: "op")
+        let caretLine = printer.render(d).split(separator: "\n")[2]
+        XCTAssertEqual(caretLine, "   | " + String(repeating: " ", count: 41) + "^")
+        XCTAssertEqual(DiagnosticPrinter.cells("\u{301}"), 0)
+        XCTAssertEqual(DiagnosticPrinter.cells("漢"), 2)
+        XCTAssertEqual(DiagnosticPrinter.cells("😀"), 2)
+        XCTAssertEqual(DiagnosticPrinter.cells("é"), 1)
+    }
 }
