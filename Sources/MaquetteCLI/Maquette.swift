@@ -175,17 +175,12 @@ struct PlansLocation: Equatable {
         switch operation {
         case nil:
             return nil
-        case .id(let id):
-            guard plans.operations.contains(where: { $0.id == id }) else {
-                let known = plans.operations.map(\.id)
-                let suggestion = Suggestions.closest(to: id, among: known).map { " ; vouliez-vous dire « \($0) » ?" } ?? " ; opérations du programme : \(known.sorted().joined(separator: ", "))"
-                throw ValidationError("« \(id) » n'est ni un dossier ni une opération des plans « \(folder) »\(suggestion)")
-            }
-            return id
-        case .named(let id):
+        case .id(let id), .named(let id):
             guard plans.operations.contains(where: { $0.id == id }) else {
                 let known = plans.operations.map(\.id)
                 let hint = Suggestions.closest(to: id, among: known).map { "vouliez-vous dire « \($0) » ?" } ?? "opérations du programme : \(known.sorted().joined(separator: ", "))"
+                // A lone word may have meant a folder; a word after the folder can only be an operation.
+                if case .id = operation { throw ValidationError("« \(id) » n'est ni un dossier ni une opération des plans « \(folder) » ; \(hint)") }
                 throw ValidationError("opération inconnue « \(id) » ; \(hint)")
             }
             return id
