@@ -48,6 +48,10 @@ public struct CommitteeWorkbook: Sendable {
     var parameterRows: ParametersSheet.Rows?
     /// The operation sheets' layouts, by index in `figures`, when they are exported.
     var operationLayouts: [OperationSheet.Layout]?
+    /// The Financeurs sheet's verdict cell of each declared envelope, when that sheet is exported.
+    var envelopeVerdicts: [FundersSheet.Key: String]?
+    /// The envelopes the lines exceed, for the operation sheets' verdicts.
+    var exceededEnvelopes: Set<FundersSheet.Key> = []
 
     /// Terms a formula adds up at most, beyond which a cell keeps Maquette's value (a formula
     /// has at most 8 192 characters).
@@ -83,7 +87,9 @@ public struct CommitteeWorkbook: Sendable {
             linked.operationSheets = figures.map { names.make(Self.tabName($0.operation.title)) }
             linked.parameterRows = ParametersSheet.rows(plans)
             if ParametersSheet.fctvaRate(plans) != nil { linked.fctvaRateName = ParametersSheet.fctvaRateName }
+            linked.exceededEnvelopes = FundersSheet.exceeded(linked)
         }
+        if sheets.contains(.financeurs) { linked.envelopeVerdicts = FundersSheet.envelopeVerdicts(linked) }
         if linked.operationSheets != nil {
             let plain = linked
             linked.operationLayouts = Concurrent.map(figures) { OperationSheet.Layout($0, book: plain) }

@@ -247,10 +247,16 @@ struct SynthesisSheet: Sendable {
             if layout.lastCheck >= layout.firstCheck {
                 let verdicts = sheet + A1.range(layout.firstCheck, OperationSheet.CheckColumn.verdict, layout.lastCheck, OperationSheet.CheckColumn.verdict, absolute: true)
                 let extra = { (n: Int) in n == 0 ? "" : "+\(n)" }
+                // The envelopes are the programme's: counted once, on the Contrôles sheet.
+                let programmeWide = { (label: String) in
+                    layout.programmeWideRows.map { "-COUNTIF(\(sheet)\(A1.cell($0, OperationSheet.CheckColumn.verdict, absolute: true)),\"\(label)\")" }.joined()
+                }
                 source[Column.errors] = .formula(
-                    "COUNTIF(\(verdicts),\"\(WorkbookLabels.Verdict.broken)\")\(extra(layout.unshownErrors))", .number(counts[i].errors), .integer)
+                    "COUNTIF(\(verdicts),\"\(WorkbookLabels.Verdict.broken)\")\(programmeWide(WorkbookLabels.Verdict.broken))\(extra(layout.unshownErrors))",
+                    .number(counts[i].errors), .integer)
                 source[Column.warnings] = .formula(
-                    "COUNTIF(\(verdicts),\"\(WorkbookLabels.Verdict.watch)\")\(extra(layout.unshownWarnings))", .number(counts[i].warnings), .integer)
+                    "COUNTIF(\(verdicts),\"\(WorkbookLabels.Verdict.watch)\")\(programmeWide(WorkbookLabels.Verdict.watch))\(extra(layout.unshownWarnings))",
+                    .number(counts[i].warnings), .integer)
             }
         }
         func amount(_ column: Int) -> Cell {
