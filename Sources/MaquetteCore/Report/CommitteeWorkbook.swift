@@ -129,6 +129,7 @@ public struct CommitteeWorkbook: Sendable {
             for i in model.sheets.indices { model.sheets[i].materialise() }
         }
         if sheets.contains(.synthese) || sheets.contains(.graphiques) { model.definedNames = synthesis.definedNames }
+        if book.operationSheets != nil { model.definedNames += ParametersSheet.paymentShareNames(plans) }
         if let name = book.fctvaRateName {
             model.definedNames.append(
                 (name, "=\(A1.sheet(Self.parametersSheet))!\(A1.cell(ParametersSheet.fctvaRateRow, ParametersSheet.Column.value, absolute: true))"))
