@@ -26,7 +26,9 @@ struct ChecksSheet {
         let text = errors == 0 ? clean("\(warnings)") : draft("\(errors)")
         var sheet = book.newSheet(
             CommitteeWorkbook.checksSheet, title: "Contrôles des plans de financement",
-            subtitle: (live ? "Constats établis par Maquette le \(book.created.formatted) ; le décompte ci-dessous suit les feuilles des opérations." : text)
+            subtitle: (live
+                ? "Constats établis par Maquette le \(book.created.formatted) ; le décompte ci-dessous suit les feuilles des opérations."
+                : "\(text) (vérifié par Maquette le \(book.created.formatted))")
                 + (book.risks.map { "\n" + $0 } ?? ""),
             lastColumn: 7)
         if live {

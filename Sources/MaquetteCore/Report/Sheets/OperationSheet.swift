@@ -714,6 +714,16 @@ struct OperationSheet {
                     "\(A1.cell(ownShareRow, ResourceColumn.amount))<\(A1.cell(ownShareRow, ResourceColumn.minimum))"
                 ))
         }
+        if !statusRows.isEmpty {
+            // A refused or lapsed line keeps its amount (the officer may change the status back),
+            // shown as not counted: no total takes it.
+            sheet.notCountedHighlights = [
+                (
+                    CellRange(firstResource, ResourceColumn.rate, lastResource, ResourceColumn.amount),
+                    WorkbookLabels.notCounted("$\(A1.column(ResourceColumn.status))\(firstResource + 1)")
+                )
+            ]
+        }
         if lastCheck >= firstCheck {
             sheet.problemHighlights.append(
                 (

@@ -119,6 +119,7 @@ struct ParametersSheet {
         sheet.append([.text("Légende", .section)])
         sheet.append([.text("Cellule de saisie : modifiable, les formules en dépendent"), .text("1 000,00", .input)])
         sheet.append([.text("Cellule calculée par une formule : ne pas saisir"), .text("1 000,00", .moneyBold)])
+        sheet.append([.text("Montant en gris italique : ligne refusée ou caduque, gardée pour mémoire ; aucun total ne la compte", .textWrap)])
         sheet.append([.text("« vérifié par Maquette le … » : verdict établi par Maquette à cette date, qui ne suit pas les modifications", .textWrap)])
         sheet.columnWidths = [0: 58, 1: 22, 2: 40]
         sheet.fitRowHeights()

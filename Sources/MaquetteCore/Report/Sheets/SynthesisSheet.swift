@@ -166,7 +166,9 @@ struct SynthesisSheet: Sendable {
             title: "\(book.plans.programme.name) — synthèse des plans de financement",
             subtitle:
                 "Montants en euros. Coûts HT et TTC ; aides rapportées au coût sur la base de chaque plan (HT sauf mention). Établi le \(book.created.formatted) à partir des fichiers de plans\(book.plans.programme.committeeDay == nil ? "" : ", pour le \(book.committee)")."
-                + (layouts == nil ? "" : " Chaque ligne reprend la feuille de l'opération : elle suit ses modifications.")
+                + (layouts == nil
+                    ? " Erreurs et avertissements : vérifiés par Maquette le \(book.created.formatted)."
+                    : " Chaque ligne reprend la feuille de l'opération : elle suit ses modifications.")
                 + (book.risks.map { "\n" + $0 } ?? ""),
             lastColumn: 12)
         sheet.append(Cell.headings(Self.headers, centred: [Column.status]) { Column.amounts.contains($0) || $0 >= Column.errors })
