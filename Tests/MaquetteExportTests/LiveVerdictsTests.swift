@@ -67,7 +67,7 @@ final class LiveVerdictsTests: XCTestCase {
         XCTAssertEqual(errors, 0)
         guard case .formula(let count, .text(let text)) = try XCTUnwrap(model.sheet("Contrôles")).rows[2][0].value else { return XCTFail() }
         XCTAssertEqual(text, "PROJET : 1 règle(s) enfreinte(s) ; les plans doivent être corrigés avant le comité.")
-        XCTAssertTrue(count.contains("COUNTIF('Financeurs'!$K$\(n),\"non respectée\")"), count)
+        XCTAssertTrue(count.contains("+COUNTIF('Financeurs'!$K$5:$K$29,\"non respectée\")"), count)
     }
 
     /// Décret 2018-514 art. 10 on the Maison Roquelaure's DRAC line (base 1 420 000: studies,

@@ -50,6 +50,8 @@ public struct CommitteeWorkbook: Sendable {
     var operationLayouts: [OperationSheet.Layout]?
     /// The Financeurs sheet's verdict cell of each declared envelope, when that sheet is exported.
     var envelopeVerdicts: [FundersSheet.Key: String]?
+    /// The Financeurs sheet's column of envelope verdicts, which the Contrôles count.
+    var envelopeVerdictRange: String?
     /// The envelopes the lines exceed, for the operation sheets' verdicts.
     var exceededEnvelopes: Set<FundersSheet.Key> = []
 
@@ -89,7 +91,10 @@ public struct CommitteeWorkbook: Sendable {
             if ParametersSheet.fctvaRate(plans) != nil { linked.fctvaRateName = ParametersSheet.fctvaRateName }
             linked.exceededEnvelopes = FundersSheet.exceeded(linked)
         }
-        if sheets.contains(.financeurs) { linked.envelopeVerdicts = FundersSheet.envelopeVerdicts(linked) }
+        if sheets.contains(.financeurs), let verdicts = FundersSheet.envelopeVerdicts(linked) {
+            linked.envelopeVerdicts = verdicts.cells
+            linked.envelopeVerdictRange = verdicts.range
+        }
         if linked.operationSheets != nil {
             let plain = linked
             linked.operationLayouts = Concurrent.map(figures) { OperationSheet.Layout($0, book: plain) }

@@ -13,11 +13,11 @@ struct ChecksSheet {
         // operation sheets), plus the findings on the programme as a whole.
         let live = book.sheets.contains(.synthese)
         // The envelopes' verdicts are formulas of the Financeurs sheet, when it is exported.
-        let envelopes = live ? book.envelopeVerdicts.map { Array($0.values).sorted() } ?? [] : []
-        let programme = book.diagnostics.filter { $0.operation == nil && !(envelopes.isEmpty == false && $0.rule == .enveloppeAnnuelle) }
+        let envelopes = live ? book.envelopeVerdictRange : nil
+        let programme = book.diagnostics.filter { $0.operation == nil && !(envelopes != nil && $0.rule == .enveloppeAnnuelle) }
         let programmeErrors = programme.filter { $0.severity == .erreur }.count
         let programmeWarnings = programme.count - programmeErrors
-        let exceeded = envelopes.isEmpty ? 0 : book.diagnostics.filter { $0.operation == nil && $0.rule == .enveloppeAnnuelle }.count
+        let exceeded = envelopes == nil ? 0 : book.diagnostics.filter { $0.operation == nil && $0.rule == .enveloppeAnnuelle }.count
         let totals = synthesis.counts.reduce((0, 0)) { ($0.0 + $1.errors, $0.1 + $1.warnings) }
         let errors = live ? totals.0 + programmeErrors + exceeded : book.diagnostics.filter { $0.severity == .erreur }.count
         let warnings = live ? totals.1 + programmeWarnings : book.diagnostics.count - errors
@@ -34,7 +34,7 @@ struct ChecksSheet {
         if live {
             let source = A1.sheet(CommitteeWorkbook.synthesisSheet) + "!"
             let plus = { (n: Int) in n == 0 ? "" : "+\(n)" }
-            let envelopeCount = envelopes.map { "+COUNTIF(\($0),\"\(WorkbookLabels.Verdict.broken)\")" }.joined()
+            let envelopeCount = envelopes.map { "+COUNTIF(\($0),\"\(WorkbookLabels.Verdict.broken)\")" } ?? ""
             let e = "(" + source + A1.cell(synthesis.totalRow, SynthesisSheet.Column.errors, absolute: true) + plus(programmeErrors) + envelopeCount + ")"
             let w = "(" + source + A1.cell(synthesis.totalRow, SynthesisSheet.Column.warnings, absolute: true) + plus(programmeWarnings) + ")"
             let formula = "IF(\(e)=0,\"\(clean("\"&\(w)&\""))\",\"\(draft("\"&\(e)&\""))\")"

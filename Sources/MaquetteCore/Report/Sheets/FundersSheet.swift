@@ -42,15 +42,17 @@ struct FundersSheet {
     }
 
     /// `'Financeurs'!$K$5`: the verdict cell of each declared envelope, for the operation sheets
-    /// and the Contrôles to read.
-    static func envelopeVerdicts(_ book: CommitteeWorkbook) -> [Key: String] {
-        guard !book.plans.catalogue.envelopes.isEmpty else { return [:] }
+    /// and the Contrôles to read; and the range of the verdict column, where only they are.
+    static func envelopeVerdicts(_ book: CommitteeWorkbook) -> (cells: [Key: String], range: String)? {
+        guard !book.plans.catalogue.envelopes.isEmpty else { return nil }
         let declared = Set(book.plans.catalogue.envelopes.map { Key(dispositif: $0.dispositif, year: $0.year) })
+        let sheet = A1.sheet(CommitteeWorkbook.fundersSheet) + "!"
         var out: [Key: String] = [:]
-        for (i, key) in keys(book).enumerated() where declared.contains(key) {
-            out[key] = A1.sheet(CommitteeWorkbook.fundersSheet) + "!" + A1.cell(firstRow + i, Column.verdict, absolute: true)
+        let keys = keys(book)
+        for (i, key) in keys.enumerated() where declared.contains(key) {
+            out[key] = sheet + A1.cell(firstRow + i, Column.verdict, absolute: true)
         }
-        return out
+        return (out, sheet + A1.range(firstRow, Column.verdict, firstRow + keys.count - 1, Column.verdict, absolute: true))
     }
 
     /// The declared envelopes the lines that count request more than, as `enveloppe-annuelle`
