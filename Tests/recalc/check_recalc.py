@@ -469,7 +469,11 @@ def same_treasury(maquette, plans, grid):
 
 
 def check_new_verdicts(maquette, plans, book, paths, before, work, col):
-    """The Maison Roquelaure's DSIL goes from 340 000 to 910 000 €. Figures worked by hand:
+    """The Maison Roquelaure's DSIL goes from 340 000 to 910 000 €, and the OPAH-RU's suivi-animation
+    loses its one aid (ANAH, 150 000 €, notified: refused). Figures worked by hand:
+
+    Synthèse, « Aides »: the suivi-animation has no aid left that counts, « sans aide » (was
+      « acquises »); Roquelaure's aids stay « en instruction » (none notified, some solicited).
 
     Financeurs, DSIL 2026 (the line's annee_enveloppe): 1 290 000 − 340 000 + 910 000 = 1 860 000
       requested against an envelope of 1 400 000: left −460 000, « non respectée »; DETR 2026 untouched.
@@ -497,7 +501,9 @@ def check_new_verdicts(maquette, plans, book, paths, before, work, col):
     roquelaure = before[ROQUELAURE]
     dsil = find_row(roquelaure, 1, "Dotation de soutien à l'investissement local (DSIL)")
     edited = os.path.join(work, "modifie-b.xlsx")
-    edit_inputs(book, edited, {paths[ROQUELAURE]: [("F%d" % (dsil + 1), 910000)]})
+    SUIVI = "Suivi-animation de l'OPAH-RU"
+    anah = find_row(before[SUIVI], 0, "Agence nationale de l'habitat (ANAH)")
+    edit_inputs(book, edited, {paths[ROQUELAURE]: [("F%d" % (dsil + 1), 910000)], paths[SUIVI]: [("G%d" % (anah + 1), "refusé")]})
     out = os.path.join(work, "modifie-b")
     os.makedirs(out)
     grid = recalculated(edited, out)
@@ -540,6 +546,8 @@ def check_new_verdicts(maquette, plans, book, paths, before, work, col):
     check(ROQUELAURE, find_row(r, 1, "Autofinancement (reste à financer)"), 5, 55000, "own funds")
     s = grid["Synthèse"]
     check("Synthèse", find_row(s, 1, "maison-roquelaure"), col["Erreurs"], 2, "Roquelaure errors")
+    check("Synthèse", find_row(s, 1, "maison-roquelaure"), col["Aides"], "en instruction", "Roquelaure aids")
+    check("Synthèse", find_row(s, 1, "suivi-animation-opah-ru"), col["Aides"], "sans aide", "suivi-animation aids")
     check("Synthèse", find_row(s, 0, "Total du programme"), col["Erreurs"], 2, "programme errors")
     check("Contrôles", 2, 0, "PROJET : 3 règle(s) enfreinte(s) ; les plans doivent être corrigés avant le comité.", "Contrôles count")
     e = grid["Échéancier"]
@@ -564,6 +572,12 @@ def check_new_verdicts(maquette, plans, book, paths, before, work, col):
     assert "montant: 340 000" in text
     with open(path, "w", encoding="utf-8") as fh:
         fh.write(text.replace("montant: 340 000", "montant: 910 000", 1))
+    path = os.path.join(edited_plans, "operations", "suivi-animation-opah-ru.yaml")
+    with open(path, encoding="utf-8") as fh:
+        text = fh.read()
+    assert "statut: notifie" in text
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(text.replace("statut: notifie", "statut: refuse", 1))
     report = json.loads(subprocess.run([maquette, "verifier", edited_plans, "--format", "json"], capture_output=True, text=True).stdout)
     errors = sorted((d["rule"], d.get("operation") or "") for d in report["diagnostics"] if d["severity"] == "erreur")
     expected = sorted([("aides-publiques-plafond", "maison-roquelaure"), ("enveloppe-annuelle", ""), ("part-maitre-ouvrage", "maison-roquelaure")])

@@ -265,7 +265,7 @@ struct ScheduleSheet {
         let explained = Money.sum(items.map(\.1))
         let sum = "SUM(\(A1.range(first, Column.spendingHT, last, Column.spendingHT)))"
         sheet.append([
-            .text("Reste : versements après la dernière année, échéancier des aides établi par Maquette"), .empty,
+            .text("Reste : versements après la dernière année (échéancier des aides ci-dessous)"), .empty,
             .formula("\(need.cell)-\(sum)", .money(need.value - explained), .money),
         ])
         sheet.append([.text("= Besoin de trésorerie cumulé (total ci-dessus)", .labelTotal), .text("", .labelTotal), .formula(need.cell, .money(need.value), .moneyTotal)])

@@ -244,6 +244,17 @@ struct SynthesisSheet: Sendable {
                 for column in Self.resourceColumns where present.contains(column) {
                     source[column] = .formula("SUMIFS(\(range(R.amount)),\(range(R.rubric)),\"\(Self.headers[column])\",\(counted))", .money(v[column]), .money)
                 }
+                // Where the aid stands, from the statuses of the aid lines that count (a dispositif,
+                // an amount), as `CommitteeWorkbook.aidStatus` says it.
+                let aids = { (statuses: [FundingStatus]) in
+                    "(" + statuses.map {
+                        "COUNTIFS(\(range(R.countsAs)),\"\(WorkbookLabels.CountsAs.publicAid)\",\(range(R.status)),\"\($0.label)\",\(range(R.amount)),\"<>0\")"
+                    }.joined(separator: "+") + ")"
+                }
+                let certain = aids([.notifie, .verse]), solicited = aids([.sollicite]), envisaged = aids([.envisage])
+                source[Column.status] = .formula(
+                    "IF(\(certain)+\(solicited)+\(envisaged)=0,\"sans aide\",IF(\(solicited)+\(envisaged)=0,\"acquises\",IF(\(certain)>0,\"en partie acquises\",IF(\(solicited)>0,\"en instruction\",\"à solliciter\"))))",
+                    .text(CommitteeWorkbook.aidStatus(f)), .textCenter)
             }
             source[Column.fctva] = .formula(sheet + A1.cell(layout.fctvaTotalRow, R.amount, absolute: true), .money(f.fctvaTotal), .money)
             if layout.lastCheck >= layout.firstCheck {
@@ -280,7 +291,7 @@ struct SynthesisSheet: Sendable {
         cells.append(amount(Column.otherResources))
         cells.append(.formula("\(totalAid)+\(ownShare)+\(c(Column.otherResources))-\(cost)", .money(f.balanceGap), .euros))
         cells.append(amount(Column.fctva))
-        cells.append(.text(CommitteeWorkbook.aidStatus(f), .textCenter))
+        cells.append(source[Column.status] ?? .text(CommitteeWorkbook.aidStatus(f), .textCenter))
         cells.append(source[Column.errors] ?? Cell(.integer(counts[i].errors), .integer))
         cells.append(source[Column.warnings] ?? Cell(.integer(counts[i].warnings), .integer))
         return cells
