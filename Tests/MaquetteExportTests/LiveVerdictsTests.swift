@@ -110,16 +110,19 @@ final class LiveVerdictsTests: XCTestCase {
         })
         let dsil = try row(schedule, 0, "Maison Roquelaure – centre d'interprétation de l'architecture et du patrimoine – DSIL")
         XCTAssertEqual(schedule.rows[dsil][2].value.money, Money(euros: 340_000))
+        let n = dsil + 1
+        XCTAssertEqual(schedule.rows[dsil][3].value, .formula("ROUNDDOWN(ROUND($C$\(n)*100,0)*ROUND(Avance_Etat*1000000,0)/1000000,0)/100", .money(Money(euros: 102_000))))
+        XCTAssertEqual(schedule.rows[dsil][4].value, .formula("ROUNDDOWN(ROUND($C$\(n)*100,0)*ROUND(Acomptes_Etat*1000000,0)/1000000,0)/100", .money(Money(euros: 272_000))))
         for (year, euros) in [(2025, 0), (2026, 115_000), (2027, 157_000), (2028, 68_000)] {
             let column = try XCTUnwrap(years[year])
             guard case .formula(let formula, .money(let paid)) = schedule.rows[dsil][column].value else { return XCTFail("\(year)") }
             XCTAssertEqual(paid, Money(euros: Int64(euros)), "\(year)")
-            XCTAssertTrue(formula.contains("ROUND(Avance_Etat*1000000,0)") && formula.contains("ROUND(Acomptes_Etat*1000000,0)"), formula)
+            XCTAssertTrue(formula.contains("MAX(ROUND($D$\(n)*100,0),MIN("), formula)
         }
         // Lectoure's subsidies of 2026 add up its lines' payments of 2026.
         let lectoure = try XCTUnwrap(schedule.rows.firstIndex { $0.count > 1 && $0[0].value == .text("Commune de Lectoure") && $0[1].value == .integer(2026) })
         guard case .formula(let sum, .money(let subsidies)) = schedule.rows[lectoure][4].value else { return XCTFail() }
-        XCTAssertTrue(sum.hasPrefix("SUM(I"), sum)
+        XCTAssertTrue(sum.hasPrefix("SUM(K"), sum)
         XCTAssertEqual(subsidies, Money(cents: 74_016_220))
         // The shares are cells of Paramètres, with their names.
         let names = Dictionary(uniqueKeysWithValues: model.definedNames.map { ($0.name, $0.reference) })

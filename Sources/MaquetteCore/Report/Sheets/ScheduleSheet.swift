@@ -136,7 +136,10 @@ struct ScheduleSheet {
     /// the last year taking what is left). Nil without the operation sheets.
     private func payments(_ sheet: inout SheetModel, years: [Int]) -> Payments? {
         guard let layouts = book.operationLayouts, let names = book.operationSheets, !years.isEmpty else { return nil }
-        let firstYearColumn = Column.spendingTTC
+        // Amount, advance and instalments' ceiling of each line in their own cells (the years'
+        // formulas read them), then a column per year.
+        let amountColumn = Column.spendingHT, advanceColumn = Column.spendingTTC, ceilingColumn = Column.subsidies
+        let firstYearColumn = Column.fctva
         var out = Payments()
         for (i, y) in years.enumerated() { out.yearColumns[y] = firstYearColumn + i }
         let shares = ParametersSheet.paymentShares(book.plans)
@@ -150,7 +153,7 @@ struct ScheduleSheet {
         let owners = book.plans.programme.maitresOuvrage.map(\.id).filter { byOwner[$0] != nil }
         sheet.skip()
         sheet.append([.text("Versements des aides et tirages des emprunts, ligne par ligne (formules des feuilles des opérations et des Paramètres)", .section)])
-        sheet.append(Cell.headings(["Opération – ligne", "", "Montant compté"] + years.map(String.init)) { $0 >= Column.spendingHT })
+        sheet.append(Cell.headings(["Opération – ligne", "", "Montant compté", "Avance", "Acomptes : au plus"] + years.map(String.init)) { $0 >= amountColumn })
         typealias R = OperationSheet.ResourceColumn
         typealias C = OperationSheet.CostColumn
         for owner in owners {
@@ -166,7 +169,7 @@ struct ScheduleSheet {
                         let r = sheet.nextRow
                         let row = layout.firstResource + index
                         let status = opSheet + A1.cell(row, R.status, absolute: true)
-                        let amount = "ROUND(\(A1.cell(r, Column.spendingHT, absolute: true))*100,0)"
+                        let amount = "ROUND(\(A1.cell(r, amountColumn, absolute: true))*100,0)"
                         var cells: [Cell] = [
                             .text("\(f.operation.title) – \(line.name)", .textWrap), .text(loans ? "emprunt" : "aide"),
                             .formula(
@@ -176,6 +179,7 @@ struct ScheduleSheet {
                         var flows: [Int: Money] = [:]
                         var terms: [Int: [String]] = [:]
                         if loans {
+                            cells += [.empty, .empty]
                             let weights = spending.indices.map { k in "MAX(0,ROUND(\(opSheet)\(A1.cell(layout.costTTCRow, C.firstYear + k, absolute: true))*100,0))" }
                             let total = "(" + weights.joined(separator: "+") + ")"
                             let parts = spending.indices.map { k in "IF(\(total)=0,ROUNDDOWN(\(amount)/\(spending.count),0),ROUNDDOWN(\(amount)*\(weights[k])/\(total),0))" }
@@ -189,8 +193,17 @@ struct ScheduleSheet {
                         } else {
                             let (advanceRate, ceilingRate) = Treasury.paymentRates(line, plans: book.plans, figures: f)
                             let state = Treasury.isPaidAsState(line)
-                            let advance = "ROUNDDOWN(\(amount)*\(share(advanceRate, named: state ? "Avance_Etat" : "Avance_Autres"))/1000000,0)"
-                            let ceiling = "ROUNDDOWN(\(amount)*\(share(ceilingRate, named: state ? "Acomptes_Etat" : "Acomptes_Autres"))/1000000,0)"
+                            let counted = line.counts ? line.amount : .zero
+                            cells.append(
+                                .formula(
+                                    "ROUNDDOWN(\(amount)*\(share(advanceRate, named: state ? "Avance_Etat" : "Avance_Autres"))/1000000,0)/100",
+                                    .money(counted.applyingRoundedDown(advanceRate)), .money))
+                            cells.append(
+                                .formula(
+                                    "ROUNDDOWN(\(amount)*\(share(ceilingRate, named: state ? "Acomptes_Etat" : "Acomptes_Autres"))/1000000,0)/100",
+                                    .money(counted.applyingRoundedDown(ceilingRate)), .money))
+                            let advance = "ROUND(\(A1.cell(r, advanceColumn, absolute: true))*100,0)"
+                            let ceiling = "ROUND(\(A1.cell(r, ceilingColumn, absolute: true))*100,0)"
                             let totals = { (k: Int) in
                                 "ROUND(SUM(\(opSheet)\(A1.range(layout.costTotalRow, C.firstYear, layout.costTotalRow, C.firstYear + k, absolute: true)))*100,0)"
                             }
