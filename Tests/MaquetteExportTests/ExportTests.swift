@@ -43,7 +43,7 @@ final class ExportTests: XCTestCase {
             [
                 "Synthèse", "Poste de chef de projet", "Tiers-lieu dans l'ancienne", "Étude pré-opérationnelle", "Études et ingénierie",
                 "Gersycoop", "Reconquête de la friche", "Restructuration de la Halle", "Maison Roquelaure", "Suivi-animation de l'OPAH-RU",
-                "Financeurs", "Demandes", "Échéancier", "Calendrier", "Contrôles", "Graphiques", "Paramètres",
+                "Financeurs", "Demandes", "Échéancier", "Versements", "Calendrier", "Contrôles", "Graphiques", "Paramètres",
             ])
         XCTAssertEqual(model.title, "Plans de financement – Petites villes de demain – Fleurance, Lectoure et Lomagne Gersoise")
         // The day it is exported on, not the latest date in the plans (the Halle's works, 2027-02-01).
@@ -323,7 +323,7 @@ final class ExportTests: XCTestCase {
 
     func testAScenarioWorkbookSaysSoOnEverySheetAndNamesThingsInPeoplesWords() throws {
         let (_, model) = try scenarioBook()
-        XCTAssertEqual(model.sheets.map(\.name), ["Synthèse", "Rénovation énergétique", "Financeurs", "Demandes", "Échéancier", "Calendrier", "Contrôles", "Graphiques", "Paramètres"])
+        XCTAssertEqual(model.sheets.map(\.name), ["Synthèse", "Rénovation énergétique", "Financeurs", "Demandes", "Échéancier", "Versements", "Calendrier", "Contrôles", "Graphiques", "Paramètres"])
         for sheet in model.sheets {
             guard case .text(let title) = sheet.rows[0][0].value else { return XCTFail(sheet.name) }
             XCTAssertTrue(title.hasSuffix(" — scénario : Travaux décalés (travaux-decales)"), title)

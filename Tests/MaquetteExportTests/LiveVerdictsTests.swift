@@ -95,34 +95,36 @@ final class LiveVerdictsTests: XCTestCase {
         guard case .formula(_, .text("non respectée")) = edited.rows[try row(edited, 0, Self.publicAidCapRule)][2].value else { return XCTFail() }
     }
 
-    /// The Échéancier's subsidies add up a block of payments, line by line. The Roquelaure's DSIL
+    /// The Échéancier's subsidies add up the Versements sheet, line by line. The Roquelaure's DSIL
     /// (340 000, State: advance 30 %, instalments up to 80 %; works from 2026; HT 130 000 / 445 000 /
     /// 1 125 000 in 2025–2027): advance 102 000 in 2026; paid by the end of 2025 max(102 000,
     /// 340 000 × 130/1 700 = 26 000) = 102 000, nothing in 2025; by the end of 2026 340 000 ×
     /// 575/1 700 = 115 000; by the end of 2027 the ceiling, 272 000 (157 000 that year); 68 000 in 2028.
     func testTheScheduleSubsidiesAreFormulasOfTheOperationSheets() throws {
         let (model, _) = model(try plans())
-        let schedule = try XCTUnwrap(model.sheet("Échéancier"))
-        let header = try row(schedule, 0, "Opération – ligne")
-        let years = Dictionary(uniqueKeysWithValues: schedule.rows[header].enumerated().compactMap { c, cell -> (Int, Int)? in
+        let payments = try XCTUnwrap(model.sheet("Versements"))
+        let header = try row(payments, 0, "Opération – ligne")
+        XCTAssertEqual(header, 3)
+        let years = Dictionary(uniqueKeysWithValues: payments.rows[header].enumerated().compactMap { c, cell -> (Int, Int)? in
             if case .text(let t) = cell.value, let y = Int(t) { return (y, c) }
             return nil
         })
-        let dsil = try row(schedule, 0, "Maison Roquelaure – centre d'interprétation de l'architecture et du patrimoine – DSIL")
-        XCTAssertEqual(schedule.rows[dsil][2].value.money, Money(euros: 340_000))
+        let dsil = try row(payments, 0, "Maison Roquelaure – centre d'interprétation de l'architecture et du patrimoine – DSIL")
+        XCTAssertEqual(payments.rows[dsil][2].value.money, Money(euros: 340_000))
         let n = dsil + 1
-        XCTAssertEqual(schedule.rows[dsil][3].value, .formula("ROUNDDOWN(ROUND($C$\(n)*100,0)*ROUND(Avance_Etat*1000000,0)/1000000,0)/100", .money(Money(euros: 102_000))))
-        XCTAssertEqual(schedule.rows[dsil][4].value, .formula("ROUNDDOWN(ROUND($C$\(n)*100,0)*ROUND(Acomptes_Etat*1000000,0)/1000000,0)/100", .money(Money(euros: 272_000))))
+        XCTAssertEqual(payments.rows[dsil][3].value, .formula("ROUNDDOWN(ROUND($C$\(n)*100,0)*ROUND(Avance_Etat*1000000,0)/1000000,0)/100", .money(Money(euros: 102_000))))
+        XCTAssertEqual(payments.rows[dsil][4].value, .formula("ROUNDDOWN(ROUND($C$\(n)*100,0)*ROUND(Acomptes_Etat*1000000,0)/1000000,0)/100", .money(Money(euros: 272_000))))
         for (year, euros) in [(2025, 0), (2026, 115_000), (2027, 157_000), (2028, 68_000)] {
             let column = try XCTUnwrap(years[year])
-            guard case .formula(let formula, .money(let paid)) = schedule.rows[dsil][column].value else { return XCTFail("\(year)") }
+            guard case .formula(let formula, .money(let paid)) = payments.rows[dsil][column].value else { return XCTFail("\(year)") }
             XCTAssertEqual(paid, Money(euros: Int64(euros)), "\(year)")
             XCTAssertTrue(formula.contains("MAX(ROUND($D$\(n)*100,0),MIN("), formula)
         }
         // Lectoure's subsidies of 2026 add up its lines' payments of 2026.
+        let schedule = try XCTUnwrap(model.sheet("Échéancier"))
         let lectoure = try XCTUnwrap(schedule.rows.firstIndex { $0.count > 1 && $0[0].value == .text("Commune de Lectoure") && $0[1].value == .integer(2026) })
         guard case .formula(let sum, .money(let subsidies)) = schedule.rows[lectoure][4].value else { return XCTFail() }
-        XCTAssertTrue(sum.hasPrefix("SUM(K"), sum)
+        XCTAssertTrue(sum.hasPrefix("SUM('Versements'!$K$"), sum)
         XCTAssertEqual(subsidies, Money(cents: 74_016_220))
         // The shares are cells of Paramètres, with their names.
         let names = Dictionary(uniqueKeysWithValues: model.definedNames.map { ($0.name, $0.reference) })
@@ -136,7 +138,7 @@ final class LiveVerdictsTests: XCTestCase {
         var book = CommitteeWorkbook(plans: plans, figures: Financing.figures(of: plans), diagnostics: Rules.check(plans), created: ExportTests.exportDay)
         book.sheets = [.synthese, .echeancier, .financeurs]
         let schedule = try XCTUnwrap(book.build().sheet("Échéancier"))
-        XCTAssertFalse(schedule.rows.contains { $0.first?.value == .text("Opération – ligne") })
+        XCTAssertNil(try book.build().sheet("Versements"))
         let lectoure = try XCTUnwrap(schedule.rows.firstIndex { $0.count > 1 && $0[0].value == .text("Commune de Lectoure") && $0[1].value == .integer(2026) })
         XCTAssertEqual(schedule.rows[lectoure][4].value, .money(Money(cents: 74_016_220)))
     }

@@ -408,16 +408,16 @@ def check_edits(maquette, plans, book, paths, before, work, col):
     # 105 000 / 825 869,57 / 669 130,43 of 1 600 000): advance 30 % = 90 000 in 2027, paid by the
     # end of 2027 ⌊300 000 × 930 869,57 / 1 600 000⌋ = 174 538,04 (under the 80 % ceiling,
     # 240 000), by the end of 2028 the ceiling, the balance 60 000 in 2029.
-    ech_rows = grid["Échéancier"]
+    ech_rows = grid["Versements"]
     block = find_row(ech_rows, 0, "Opération – ligne")
     years = {int(y): c for c, y in enumerate(ech_rows[block]) if y.isdigit()}
     halle_dsil = find_row(ech_rows, 0, "Restructuration de la Halle aux grains – DSIL", block)
     halle_detr = find_row(ech_rows, 0, "Restructuration de la Halle aux grains – DETR", block)
-    check("Échéancier", halle_dsil, 2, 0, "Halle DSIL counted")
+    check("Versements", halle_dsil, 2, 0, "Halle DSIL counted")
     for year, value in [(2027, 0), (2028, 0), (2029, 0)]:
-        check("Échéancier", halle_dsil, years[year], value, "Halle DSIL paid in %d" % year)
+        check("Versements", halle_dsil, years[year], value, "Halle DSIL paid in %d" % year)
     for year, value in [(2026, 0), (2027, 174538.04), (2028, 65461.96), (2029, 60000)]:
-        check("Échéancier", halle_detr, years[year], value, "Halle DETR paid in %d" % year)
+        check("Versements", halle_detr, years[year], value, "Halle DETR paid in %d" % year)
     report = json.loads(subprocess.run([maquette, "verifier", edited_plans, "--format", "json"], capture_output=True, text=True).stdout)
     p, f = same_treasury(maquette, edited_plans, grid)
     passed += p
@@ -550,13 +550,16 @@ def check_new_verdicts(maquette, plans, book, paths, before, work, col):
     check("Synthèse", find_row(s, 1, "suivi-animation-opah-ru"), col["Aides"], "sans aide", "suivi-animation aids")
     check("Synthèse", find_row(s, 0, "Total du programme"), col["Erreurs"], 2, "programme errors")
     check("Contrôles", 2, 0, "PROJET : 3 règle(s) enfreinte(s) ; les plans doivent être corrigés avant le comité.", "Contrôles count")
-    e = grid["Échéancier"]
-    block = find_row(e, 0, "Opération – ligne")
-    years = {int(y): c for c, y in enumerate(e[block]) if y.isdigit()}
-    line = find_row(e, 0, "Maison Roquelaure – centre d'interprétation de l'architecture et du patrimoine – DSIL", block)
-    check("Échéancier", line, 2, 910000, "Roquelaure DSIL counted")
+    v = grid["Versements"]
+    block = find_row(v, 0, "Opération – ligne")
+    years = {int(y): c for c, y in enumerate(v[block]) if y.isdigit()}
+    line = find_row(v, 0, "Maison Roquelaure – centre d'interprétation de l'architecture et du patrimoine – DSIL", block)
+    check("Versements", line, 2, 910000, "Roquelaure DSIL counted")
+    check("Versements", line, 3, 273000, "Roquelaure DSIL advance")
+    check("Versements", line, 4, 728000, "Roquelaure DSIL instalments' ceiling")
     for year, value in [(2025, 0), (2026, 307794.11), (2027, 420205.89), (2028, 182000)]:
-        check("Échéancier", line, years[year], value, "Roquelaure DSIL paid in %d" % year)
+        check("Versements", line, years[year], value, "Roquelaure DSIL paid in %d" % year)
+    e = grid["Échéancier"]
     def lectoure(year):
         return next(r for r in range(len(e)) if e[r][:2] == ["Commune de Lectoure", str(year)])
     for year, delta in [(2025, 0), (2026, 192794.11), (2027, 263205.89), (2028, 114000)]:

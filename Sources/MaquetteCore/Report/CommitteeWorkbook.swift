@@ -81,7 +81,7 @@ public struct CommitteeWorkbook: Sendable {
             author: plans.programme.name, comments: "Établi avec Maquette à partir des fichiers de plans", created: date.timestamp)
         var names = SheetNames(reserved: [
             Self.synthesisSheet, Self.fundersSheet, Self.scheduleSheet, Self.checksSheet, Self.chartsSheet, Self.scenariosSheet, Self.simulationSheet,
-            Self.parametersSheet, Self.requestsSheet, Self.calendarSheet, ChangesSheet.name, DeadlinesSheet.name,
+            Self.parametersSheet, Self.requestsSheet, Self.calendarSheet, ChangesSheet.name, DeadlinesSheet.name, PaymentsSheet.name,
         ])
         // The sheets refer to one another's cells where the operation sheets are exported.
         var linked = self
@@ -116,7 +116,11 @@ public struct CommitteeWorkbook: Sendable {
         }
         if sheets.contains(.financeurs) { builders.append((Self.fundersSheet, 40, { FundersSheet(book: book).build() })) }
         if sheets.contains(.demandes) { builders.append((Self.requestsSheet, 40, { RequestsSheet(book: book).build() })) }
-        if sheets.contains(.echeancier) { builders.append((Self.scheduleSheet, 40, { ScheduleSheet(book: book, synthesis: synthesis).build() })) }
+        if sheets.contains(.echeancier) {
+            builders.append((Self.scheduleSheet, 40, { ScheduleSheet(book: book, synthesis: synthesis).build() }))
+            // The subsidies' payments line by line, which the Échéancier adds up.
+            if book.operationSheets != nil { builders.append((PaymentsSheet.name, 4 * figures.count + 4, { PaymentsSheet(book: book).build() })) }
+        }
         if sheets.contains(.calendrier) { builders.append((Self.calendarSheet, figures.count + 4, { CalendarSheet(book: book).build() })) }
         if sheets.contains(.controles) {
             builders.append((Self.checksSheet, 4 + max(1, diagnostics.count), { ChecksSheet(book: book, synthesis: synthesis).build() }))

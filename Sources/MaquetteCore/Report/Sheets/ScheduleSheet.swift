@@ -21,8 +21,8 @@ struct ScheduleSheet {
         sheet.append(Cell.headings(headers) { $0 >= Column.spendingHT })
         let (tables, _) = Treasury.tables(book.figures, plans: book.plans)
         // With the operation sheets, spending and FCTVA read them: each owner's operations' yearly
-        // totals, their FCTVA by year of receipt. Subsidies and loans add up the block of payments
-        // line by line under the bridge, itself a formula of the operation sheets.
+        // totals, their FCTVA by year of receipt. Subsidies and loans add up the Versements sheet,
+        // line by line, itself a formula of the operation sheets.
         var members: [String: [Int]] = [:]
         for (i, f) in book.figures.enumerated() { members[f.operation.maitreOuvrage, default: []].append(i) }
         func sheetCell(_ i: Int, _ row: Int, _ column: Int) -> String {
@@ -37,7 +37,7 @@ struct ScheduleSheet {
         typealias C = OperationSheet.CostColumn
         typealias F = OperationSheet.FCTVAColumn
         let first = sheet.nextRow
-        /// The rows of each owner and year, whose subsidies and loans the payments block gives.
+        /// The rows of each owner and year, whose subsidies and loans the Versements sheet gives.
         var ownerYearRows: [(owner: String, year: Int, row: Int)] = []
         for table in tables {
             guard let id = table.owner else { continue }
@@ -85,21 +85,24 @@ struct ScheduleSheet {
                 [.text("Total", .labelTotal), .text("", .labelTotal)]
                     + (Column.spendingHT...Column.need).map { c in .formula("SUM(\(A1.range(first, c, last, c)))", .money(totals[c - Column.spendingHT]), .moneyTotal) })
             bridge(&sheet, need: (A1.cell(totalRow, Column.need), totals[6]))
-            if let payments = payments(&sheet, years: tables.first?.years.map(\.year) ?? []) {
-                // Each owner's and year's subsidies and loans: the sum of its lines' payments; the
-                // EPF's land carrying, net of buy-backs, stays Maquette's figure beside the loans.
+            if let payments = PaymentsSheet.layout(book, years: tables.first?.years.map(\.year) ?? []) {
+                let source = A1.sheet(PaymentsSheet.name) + "!"
+                // Each owner's and year's subsidies and loans: the sum of its lines' payments on the
+                // Versements sheet; the EPF's land carrying, net of buy-backs, stays Maquette's
+                // figure beside the loans.
                 let landCarrying = Dictionary(
                     tables.flatMap { t in t.years.map { ("\(t.owner ?? "")|\($0.year)", $0.netLandCarrying) } }, uniquingKeysWith: { a, _ in a })
                 for (owner, year, r) in ownerYearRows {
                     guard let column = payments.yearColumns[year] else { continue }
                     let y = tables.first { $0.owner == owner }?.years.first { $0.year == year } ?? Treasury.Year(year: year)
                     if let rows = payments.aidRows[owner] {
-                        sheet.rows[r][Column.subsidies] = .formula("SUM(\(A1.range(rows.lowerBound, column, rows.upperBound, column)))", .money(y.subsidies), .money)
+                        sheet.rows[r][Column.subsidies] = .formula(
+                            "SUM(\(source)\(A1.range(rows.lowerBound, column, rows.upperBound, column, absolute: true)))", .money(y.subsidies), .money)
                     }
                     if let rows = payments.loanRows[owner] {
                         let carried = landCarrying["\(owner)|\(year)"] ?? .zero
                         sheet.rows[r][Column.loans] = .formula(
-                            "SUM(\(A1.range(rows.lowerBound, column, rows.upperBound, column)))" + (carried.isZero ? "" : (carried.isNegative ? "" : "+") + FormulaText.number(carried)),
+                            "SUM(\(source)\(A1.range(rows.lowerBound, column, rows.upperBound, column, absolute: true)))" + (carried.isZero ? "" : (carried.isNegative ? "" : "+") + FormulaText.number(carried)),
                             .money(y.loans + y.netLandCarrying), .money)
                     }
                 }
@@ -117,130 +120,6 @@ struct ScheduleSheet {
         sheet.rowHeights[3] = 47
         sheet.fitRowHeights()
         return sheet
-    }
-
-    /// Where the payments block is: each owner's rows of aid and of loans, and each year's column.
-    struct Payments {
-        var aidRows: [String: ClosedRange<Int>] = [:]
-        var loanRows: [String: ClosedRange<Int>] = [:]
-        var yearColumns: [Int: Int] = [:]
-    }
-
-    /// The payments of each subsidy and loan, line by line and year by year, as formulas of the
-    /// operation sheets' cells (its amount and status, the yearly spending) and of the payment
-    /// shares of the Paramètres sheet: the schedule `Treasury` works out, said in formulas. In
-    /// cents, as Maquette counts: the advance (share × amount, rounded down) in the works' start
-    /// year; by the end of each spending year, amount × HT spent so far ÷ HT spending (rounded
-    /// down), at least the advance and at most the instalments' share; the balance the year after
-    /// the last spending. A loan is drawn pro rata of the TTC spending of each year (rounded down,
-    /// the last year taking what is left). Nil without the operation sheets.
-    private func payments(_ sheet: inout SheetModel, years: [Int]) -> Payments? {
-        guard let layouts = book.operationLayouts, let names = book.operationSheets, !years.isEmpty else { return nil }
-        // Amount, advance and instalments' ceiling of each line in their own cells (the years'
-        // formulas read them), then a column per year.
-        let amountColumn = Column.spendingHT, advanceColumn = Column.spendingTTC, ceilingColumn = Column.subsidies
-        let firstYearColumn = Column.fctva
-        var out = Payments()
-        for (i, y) in years.enumerated() { out.yearColumns[y] = firstYearColumn + i }
-        let shares = ParametersSheet.paymentShares(book.plans)
-        func share(_ rate: Rate, named name: String) -> String {
-            // The Paramètres cell when the line's share is the programme's, else its own.
-            let cell = shares.first { $0.name == name && $0.value == rate }.map { "ROUND(\($0.name)*1000000,0)" }
-            return cell ?? "\(rate.millionths)"
-        }
-        var byOwner: [String: [Int]] = [:]
-        for (i, f) in book.figures.enumerated() { byOwner[f.operation.maitreOuvrage, default: []].append(i) }
-        let owners = book.plans.programme.maitresOuvrage.map(\.id).filter { byOwner[$0] != nil }
-        sheet.skip()
-        sheet.append([.text("Versements des aides et tirages des emprunts, ligne par ligne (formules des feuilles des opérations et des Paramètres)", .section)])
-        sheet.append(Cell.headings(["Opération – ligne", "", "Montant compté", "Avance", "Acomptes : au plus"] + years.map(String.init)) { $0 >= amountColumn })
-        typealias R = OperationSheet.ResourceColumn
-        typealias C = OperationSheet.CostColumn
-        for owner in owners {
-            for loans in [false, true] {
-                let firstOfKind = sheet.nextRow
-                for i in byOwner[owner] ?? [] {
-                    let f = book.figures[i], layout = layouts[i]
-                    let opSheet = A1.sheet(names[i]) + "!"
-                    let spending = layout.years
-                    guard let firstSpending = spending.first, let lastSpending = spending.last else { continue }
-                    let start = f.operation.worksStart?.year ?? firstSpending
-                    for (index, line) in layout.ordered.enumerated() where loans ? line.nature == .pret : line.isPublicAid {
-                        let r = sheet.nextRow
-                        let row = layout.firstResource + index
-                        let status = opSheet + A1.cell(row, R.status, absolute: true)
-                        let amount = "ROUND(\(A1.cell(r, amountColumn, absolute: true))*100,0)"
-                        var cells: [Cell] = [
-                            .text("\(f.operation.title) – \(line.name)", .textWrap), .text(loans ? "emprunt" : "aide"),
-                            .formula(
-                                "IF(OR(\(status)=\"\(WorkbookLabels.refused)\",\(status)=\"\(WorkbookLabels.lapsed)\"),0,\(opSheet)\(A1.cell(row, R.amount, absolute: true)))",
-                                .money(line.countedAmount), .money),
-                        ]
-                        var flows: [Int: Money] = [:]
-                        var terms: [Int: [String]] = [:]
-                        if loans {
-                            cells += [.empty, .empty]
-                            let weights = spending.indices.map { k in "MAX(0,ROUND(\(opSheet)\(A1.cell(layout.costTTCRow, C.firstYear + k, absolute: true))*100,0))" }
-                            let total = "(" + weights.joined(separator: "+") + ")"
-                            let parts = spending.indices.map { k in "IF(\(total)=0,ROUNDDOWN(\(amount)/\(spending.count),0),ROUNDDOWN(\(amount)*\(weights[k])/\(total),0))" }
-                            for k in spending.indices {
-                                terms[spending[k], default: []].append(k < spending.count - 1 ? parts[k] : "\(amount)-" + (["0"] + parts.dropLast()).joined(separator: "-"))
-                            }
-                            if line.counts {
-                                let ttc = f.costsByYear.map(\.ttc.cents)
-                                for (y, part) in zip(spending, line.amount.split(proportionally: ttc)) { flows[y, default: .zero] += part }
-                            }
-                        } else {
-                            let (advanceRate, ceilingRate) = Treasury.paymentRates(line, plans: book.plans, figures: f)
-                            let state = Treasury.isPaidAsState(line)
-                            let counted = line.counts ? line.amount : .zero
-                            cells.append(
-                                .formula(
-                                    "ROUNDDOWN(\(amount)*\(share(advanceRate, named: state ? "Avance_Etat" : "Avance_Autres"))/1000000,0)/100",
-                                    .money(counted.applyingRoundedDown(advanceRate)), .money))
-                            cells.append(
-                                .formula(
-                                    "ROUNDDOWN(\(amount)*\(share(ceilingRate, named: state ? "Acomptes_Etat" : "Acomptes_Autres"))/1000000,0)/100",
-                                    .money(counted.applyingRoundedDown(ceilingRate)), .money))
-                            let advance = "ROUND(\(A1.cell(r, advanceColumn, absolute: true))*100,0)"
-                            let ceiling = "ROUND(\(A1.cell(r, ceilingColumn, absolute: true))*100,0)"
-                            let totals = { (k: Int) in
-                                "ROUND(SUM(\(opSheet)\(A1.range(layout.costTotalRow, C.firstYear, layout.costTotalRow, C.firstYear + k, absolute: true)))*100,0)"
-                            }
-                            let htTotal = totals(spending.count - 1)
-                            let paidBy = { (k: Int) in
-                                "MAX(\(advance),MIN(IF(\(htTotal)=0,\(ceiling),ROUNDDOWN(\(amount)*\(totals(k))/\(htTotal),0)),\(ceiling)))"
-                            }
-                            terms[start, default: []].append(advance)
-                            for k in spending.indices {
-                                terms[spending[k], default: []].append("\(paidBy(k))-" + (k == 0 ? advance : paidBy(k - 1)))
-                            }
-                            terms[lastSpending + 1, default: []].append("\(amount)-\(paidBy(spending.count - 1))")
-                            if line.counts {
-                                let byYear = f.costsByYear
-                                for (y, m) in Treasury.schedule(
-                                    line, start: start, byYear: byYear, htTotal: Money.sum(byYear.map(\.ht)), last: lastSpending, plans: book.plans, figures: f)
-                                {
-                                    flows[y, default: .zero] += m
-                                }
-                            }
-                        }
-                        for y in years {
-                            guard let t = terms[y] else {
-                                cells.append(.empty)
-                                continue
-                            }
-                            cells.append(.formula("(\(t.joined(separator: "+")))/100", .money(flows[y] ?? .zero), .money))
-                        }
-                        sheet.append(cells)
-                    }
-                }
-                if sheet.nextRow > firstOfKind {
-                    if loans { out.loanRows[owner] = firstOfKind...(sheet.nextRow - 1) } else { out.aidRows[owner] = firstOfKind...(sheet.nextRow - 1) }
-                }
-            }
-        }
-        return out
     }
 
     /// From the owner's share on the plans' basis (the Synthèse) to the cash need TTC (the total
@@ -278,7 +157,7 @@ struct ScheduleSheet {
         let explained = Money.sum(items.map(\.1))
         let sum = "SUM(\(A1.range(first, Column.spendingHT, last, Column.spendingHT)))"
         sheet.append([
-            .text("Reste : versements après la dernière année (échéancier des aides ci-dessous)"), .empty,
+            .text("Reste : versements après la dernière année (feuille Versements)"), .empty,
             .formula("\(need.cell)-\(sum)", .money(need.value - explained), .money),
         ])
         sheet.append([.text("= Besoin de trésorerie cumulé (total ci-dessus)", .labelTotal), .text("", .labelTotal), .formula(need.cell, .money(need.value), .moneyTotal)])
