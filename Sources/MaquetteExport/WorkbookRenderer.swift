@@ -98,6 +98,7 @@ public enum WorkbookRenderer {
         let problem = try workbook.format(FormatSpec(bold: true, fontColor: 0x9C0006, background: 0xFFC7CE))
         let fill = try workbook.format(FormatSpec(fontColor: 0xFFFFFF, background: 0x2E75B6))
         let attention = try workbook.format(FormatSpec(background: 0xFFE699))
+        let notCounted = try workbook.format(FormatSpec(italic: true, fontColor: 0x808080))
         try workbook.setProperties(
             title: model.title, subject: model.subject, author: model.author, company: model.author, comments: model.comments,
             created: model.created)
@@ -134,6 +135,11 @@ public enum WorkbookRenderer {
                 try sheet.highlight(
                     firstRow: h.range.firstRow, firstColumn: h.range.firstColumn, lastRow: h.range.lastRow, lastColumn: h.range.lastColumn, formula: h.formula,
                     format: attention)
+            }
+            for h in sheetModel.notCountedHighlights {
+                try sheet.highlight(
+                    firstRow: h.range.firstRow, firstColumn: h.range.firstColumn, lastRow: h.range.lastRow, lastColumn: h.range.lastColumn, formula: h.formula,
+                    format: notCounted)
             }
             let mergeStarts = Dictionary(sheetModel.merges.map { ($0.firstRow * 16_384 + $0.firstColumn, $0) }, uniquingKeysWith: { a, _ in a })
             let mergeRows = Set(sheetModel.merges.map(\.firstRow))

@@ -198,9 +198,9 @@ final class CLITests: XCTestCase {
         addTeardownBlock { try? FileManager.default.removeItem(atPath: target) }
         let r = try run(["exporter", root.path, "-o", target])
         XCTAssertEqual(r.status, 0, r.stderr)
-        XCTAssertEqual(r.stdout, "Classeur écrit : \(target) (1 opération, 10 feuilles).\n")
+        XCTAssertEqual(r.stdout, "Classeur écrit : \(target) (1 opération, 11 feuilles).\n")
         XCTAssertEqual(r.stderr, "Attention : 1 erreur dans les plans ; le classeur est un projet (voir la feuille Contrôles, ou `maquette verifier`).\n")
-        let checks = try unzip(target, "xl/worksheets/sheet7.xml")
+        let checks = try unzip(target, "xl/worksheets/sheet8.xml")
         XCTAssertTrue(checks.contains("PROJET : 1 règle(s) enfreinte(s)"), checks)
         // The rule by its name, not its id.
         XCTAssertTrue(checks.contains("<t>Participation minimale du maître d'ouvrage (20 % ou 30 % des financements publics, ou la part abaissée par le préfet)</t>"), checks)
@@ -302,11 +302,11 @@ final class CLITests: XCTestCase {
         let target = folder.appendingPathComponent("s.xlsx").path
         let r = try run(["exporter", "Plans", "-o", target, "--scenario", "dsil-refusee-halle", "--scenario", "pire-cas", "--tirages", "200", "--graine", "3"])
         XCTAssertEqual(r.status, 0, r.stderr)
-        XCTAssertTrue(r.stdout.contains("(9 opérations, 20 feuilles)"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("(9 opérations, 21 feuilles)"), r.stdout)
         let workbook = try unzip(target, "xl/workbook.xml")
         XCTAssertTrue(workbook.contains("name=\"Scénarios\"") && workbook.contains("name=\"Simulation\""), workbook)
         XCTAssertTrue(try unzip(target, "xl/worksheets/sheet1.xml").contains("scénario : DSIL refusée pour la Halle aux grains (dsil-refusee-halle)"))
-        XCTAssertTrue(try unzip(target, "xl/worksheets/sheet19.xml").contains("200 tirages sur le scénario DSIL refusée pour la Halle aux grains (dsil-refusee-halle), graine 3"))
+        XCTAssertTrue(try unzip(target, "xl/worksheets/sheet20.xml").contains("200 tirages sur le scénario DSIL refusée pour la Halle aux grains (dsil-refusee-halle), graine 3"))
     }
 
     // MARK: optimiser, corriger

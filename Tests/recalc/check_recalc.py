@@ -214,6 +214,9 @@ def main():
             p, f = check_edits(maquette, plans, book, paths, grid, work, heading)
             passed += p
             failed += f
+            p, f = check_new_verdicts(maquette, plans, book, paths, grid, work, heading)
+            passed += p
+            failed += f
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print("recalc: %d passed, %d failed" % (passed, failed))
@@ -401,7 +404,24 @@ def check_edits(maquette, plans, book, paths, before, work, col):
             "montant_ht: 1 250 000\n    annees: { 2027: \"760 869,57\", 2028: \"489 130,43\" }")
     replace(halle_yaml, "statut: sollicite\n    depot: 2026-02-20", "statut: refuse\n    depot: 2026-02-20")
     replace(os.path.join(edited_plans, "operations", "ecole-blade.yaml"), "taux: 20 %", "taux: 40 %")
+    # The Halle's DSIL refused pays nothing; its DETR follows the new spending (start 2027, HT
+    # 105 000 / 825 869,57 / 669 130,43 of 1 600 000): advance 30 % = 90 000 in 2027, paid by the
+    # end of 2027 ⌊300 000 × 930 869,57 / 1 600 000⌋ = 174 538,04 (under the 80 % ceiling,
+    # 240 000), by the end of 2028 the ceiling, the balance 60 000 in 2029.
+    ech_rows = grid["Versements"]
+    block = find_row(ech_rows, 0, "Opération – ligne")
+    years = {int(y): c for c, y in enumerate(ech_rows[block]) if y.isdigit()}
+    halle_dsil = find_row(ech_rows, 0, "Restructuration de la Halle aux grains – DSIL", block)
+    halle_detr = find_row(ech_rows, 0, "Restructuration de la Halle aux grains – DETR", block)
+    check("Versements", halle_dsil, 2, 0, "Halle DSIL counted")
+    for year, value in [(2027, 0), (2028, 0), (2029, 0)]:
+        check("Versements", halle_dsil, years[year], value, "Halle DSIL paid in %d" % year)
+    for year, value in [(2026, 0), (2027, 174538.04), (2028, 65461.96), (2029, 60000)]:
+        check("Versements", halle_detr, years[year], value, "Halle DETR paid in %d" % year)
     report = json.loads(subprocess.run([maquette, "verifier", edited_plans, "--format", "json"], capture_output=True, text=True).stdout)
+    p, f = same_treasury(maquette, edited_plans, grid)
+    passed += p
+    failed += f
     if len(report["operations"]) != len(before["Synthèse"]) and len(report["operations"]) < 9:
         print("FAIL verifier could not read the edited plans: %s" % report["diagnostics"][:2])
         failed += 1
@@ -417,6 +437,167 @@ def check_edits(maquette, plans, book, paths, before, work, col):
         for key, column in columns.items():
             check("Synthèse", row, column, float(op[key]), "verifier %s %s" % (op["id"], key))
     return passed, failed
+
+
+def same_treasury(maquette, plans, grid):
+    """`tresorerie` on the edited plans gives the Échéancier's subsidies, loans and land carrying of
+    every owner and year, to the cent."""
+    passed, failed = 0, 0
+    report = json.loads(subprocess.run([maquette, "tresorerie", plans, "--format", "json"], capture_output=True, text=True).stdout)
+    tables = [t for t in report["tableaux"] if t["nom"] != "tresorerie-programme"]
+    rows = grid["Échéancier"]
+    owners = []
+    for row in rows[4:]:
+        if len(row) > 1 and row[1].isdigit() and row[0] not in owners:
+            owners.append(row[0])
+    if len(owners) != len(tables):
+        print("FAIL Échéancier owners %s, tresorerie %d tables" % (owners, len(tables)))
+        return 0, 1
+    for owner, table in zip(owners, tables):
+        for line in table["lignes"]:
+            row = next((r for r in rows if r[:2] == [owner, str(line["annee"])]), None)
+            if row is None:
+                continue
+            loans = float(line["emprunts"]) + float(line["portage_foncier"]) - float(line["rachat_du_portage"])
+            for what, column, expected in [("subsidies", 4, float(line["subventions_recues"])), ("loans and land carrying", 6, loans)]:
+                if abs(number(row[column]) - expected) <= 0.005:
+                    passed += 1
+                else:
+                    failed += 1
+                    print("FAIL Échéancier %s %s %s: tresorerie %.2f, workbook %s" % (owner, line["annee"], what, expected, row[column]))
+    return passed, failed
+
+
+def check_new_verdicts(maquette, plans, book, paths, before, work, col):
+    """The Maison Roquelaure's DSIL goes from 340 000 to 910 000 €, and the OPAH-RU's suivi-animation
+    loses its one aid (ANAH, 150 000 €, notified: refused). Figures worked by hand:
+
+    Synthèse, « Aides »: the suivi-animation has no aid left that counts, « sans aide » (was
+      « acquises »); Roquelaure's aids stay « en instruction » (none notified, some solicited).
+
+    Financeurs, DSIL 2026 (the line's annee_enveloppe): 1 290 000 − 340 000 + 910 000 = 1 860 000
+      requested against an envelope of 1 400 000: left −460 000, « non respectée »; DETR 2026 untouched.
+    The operation sheets drawing on DSIL 2026 (Roquelaure, Halle, Gersycoop) say « non respectée »
+      for the envelope; the école Bladé (DETR only) « respectée ».
+    Roquelaure, décret 2018-514 art. 10 on the DRAC line, base 1 420 000 (studies 70 000, project
+      management 150 000, restoration 1 200 000; the CIAP's equipment, 280 000, is out of the DRAC's
+      natures). The other aids are on all 1 700 000 of expenses, so each counts for 1 420/1 700:
+      DSIL ⌊910 000 × 142 / 170⌋ = 760 117,64; Région 255 000 → 213 000; Département 136 000 →
+      113 600; LEADER 60 000 → 50 117,64; with the DRAC's 284 000: 1 420 835,28 > 1 420 000 →
+      « non respectée ».
+    Roquelaure, own funds 1 700 000 − 1 645 000 = 55 000: 55 000 / 1 700 000 = 3,24 % of public
+      financing, under 20 % → « non respectée ». The Synthèse counts 2 errors on Roquelaure (the
+      envelope is the programme's), Contrôles 2 + 1 envelope = 3.
+    Échéancier, the DSIL (State: advance 30 %, instalments up to 80 %; works from 2026; HT
+      130 000 / 445 000 / 1 125 000 in 2025–2027): advance 273 000 in 2026; paid by the end of
+      2025 max(273 000, ⌊910 000 × 130 000 / 1 700 000⌋ = 69 588,23) = 273 000 (nothing more in
+      2025), by the end of 2026 ⌊910 000 × 575 000 / 1 700 000⌋ = 307 794,11, by the end of 2027 the
+      ceiling 728 000; balance 182 000 in 2028. So 2026: 307 794,11 (was 115 000), 2027:
+      420 205,89 (was 157 000), 2028: 182 000 (was 68 000): Lectoure's subsidies +192 794,11,
+      +263 205,89 and +114 000.
+    """
+    passed, failed = 0, 0
+    ROQUELAURE = "Maison Roquelaure"
+    roquelaure = before[ROQUELAURE]
+    dsil = find_row(roquelaure, 1, "Dotation de soutien à l'investissement local (DSIL)")
+    edited = os.path.join(work, "modifie-b.xlsx")
+    SUIVI = "Suivi-animation de l'OPAH-RU"
+    anah = find_row(before[SUIVI], 0, "Agence nationale de l'habitat (ANAH)")
+    edit_inputs(book, edited, {paths[ROQUELAURE]: [("F%d" % (dsil + 1), 910000)], paths[SUIVI]: [("G%d" % (anah + 1), "refusé")]})
+    out = os.path.join(work, "modifie-b")
+    os.makedirs(out)
+    grid = recalculated(edited, out)
+
+    def check(sheet, row, column, expected, what):
+        nonlocal passed, failed
+        rows = grid[sheet]
+        got = rows[row][column] if row < len(rows) and column < len(rows[row]) else ""
+        if isinstance(expected, str):
+            ok = got == expected
+        else:
+            try:
+                ok = abs(number(got) - expected) <= 0.005
+            except ValueError:
+                ok = False
+        if ok:
+            passed += 1
+        else:
+            failed += 1
+            print("FAIL after raising the Roquelaure DSIL, %s: %s!%s%d is %r, worked by hand %r" % (what, sheet, chr(65 + column), row + 1, got, expected))
+
+    def old(sheet, row, column):
+        return number(before[sheet][row][column])
+
+    f = grid["Financeurs"]
+    def funder_row(name, year):
+        return next(r for r in range(len(f)) if len(f[r]) > 2 and f[r][1] == name and f[r][2] == str(year))
+    dsil_2026 = funder_row("Dotation de soutien à l'investissement local (DSIL)", 2026)
+    detr_2026 = funder_row("Dotation d'équipement des territoires ruraux (DETR)", 2026)
+    check("Financeurs", dsil_2026, 7, 1860000, "DSIL 2026 requested")
+    check("Financeurs", dsil_2026, 9, -460000, "DSIL 2026 left")
+    check("Financeurs", dsil_2026, 10, "non respectée", "DSIL 2026 envelope verdict")
+    check("Financeurs", detr_2026, 10, "respectée", "DETR 2026 envelope verdict")
+    envelope = "Enveloppe annuelle de chaque financeur…"
+    for sheet, verdict in [(ROQUELAURE, "non respectée"), (HALLE, "non respectée"), ("Gersycoop", "non respectée"), (ECOLE, "respectée")]:
+        check(sheet, find_row(grid[sheet], 0, envelope), 2, verdict, "envelope verdict")
+    r = grid[ROQUELAURE]
+    check(ROQUELAURE, find_row(r, 0, "Aides publiques sur la même dépense…"), 2, "non respectée", "décret 2018-514 verdict")
+    check(ROQUELAURE, find_row(r, 0, "Participation minimale du maître d'ouvrage…"), 2, "non respectée", "owner's share verdict")
+    check(ROQUELAURE, find_row(r, 1, "Autofinancement (reste à financer)"), 5, 55000, "own funds")
+    s = grid["Synthèse"]
+    check("Synthèse", find_row(s, 1, "maison-roquelaure"), col["Erreurs"], 2, "Roquelaure errors")
+    check("Synthèse", find_row(s, 1, "maison-roquelaure"), col["Aides"], "en instruction", "Roquelaure aids")
+    check("Synthèse", find_row(s, 1, "suivi-animation-opah-ru"), col["Aides"], "sans aide", "suivi-animation aids")
+    check("Synthèse", find_row(s, 0, "Total du programme"), col["Erreurs"], 2, "programme errors")
+    check("Contrôles", 2, 0, "PROJET : 3 règle(s) enfreinte(s) ; les plans doivent être corrigés avant le comité.", "Contrôles count")
+    v = grid["Versements"]
+    block = find_row(v, 0, "Opération – ligne")
+    years = {int(y): c for c, y in enumerate(v[block]) if y.isdigit()}
+    line = find_row(v, 0, "Maison Roquelaure – centre d'interprétation de l'architecture et du patrimoine – DSIL", block)
+    check("Versements", line, 2, 910000, "Roquelaure DSIL counted")
+    check("Versements", line, 3, 273000, "Roquelaure DSIL advance")
+    check("Versements", line, 4, 728000, "Roquelaure DSIL instalments' ceiling")
+    for year, value in [(2025, 0), (2026, 307794.11), (2027, 420205.89), (2028, 182000)]:
+        check("Versements", line, years[year], value, "Roquelaure DSIL paid in %d" % year)
+    e = grid["Échéancier"]
+    def lectoure(year):
+        return next(r for r in range(len(e)) if e[r][:2] == ["Commune de Lectoure", str(year)])
+    for year, delta in [(2025, 0), (2026, 192794.11), (2027, 263205.89), (2028, 114000)]:
+        check("Échéancier", lectoure(year), 4, old("Échéancier", lectoure(year), 4) + delta, "Lectoure subsidies %d" % year)
+
+    # The same edit in the plan files: `verifier` finds the same three errors, with the same
+    # figures; `tresorerie` the same schedule.
+    edited_plans = os.path.join(work, "plans-b")
+    shutil.copytree(plans, edited_plans)
+    path = os.path.join(edited_plans, "operations", "maison-roquelaure.yaml")
+    with open(path, encoding="utf-8") as fh:
+        text = fh.read()
+    assert "montant: 340 000" in text
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(text.replace("montant: 340 000", "montant: 910 000", 1))
+    path = os.path.join(edited_plans, "operations", "suivi-animation-opah-ru.yaml")
+    with open(path, encoding="utf-8") as fh:
+        text = fh.read()
+    assert "statut: notifie" in text
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(text.replace("statut: notifie", "statut: refuse", 1))
+    report = json.loads(subprocess.run([maquette, "verifier", edited_plans, "--format", "json"], capture_output=True, text=True).stdout)
+    errors = sorted((d["rule"], d.get("operation") or "") for d in report["diagnostics"] if d["severity"] == "erreur")
+    expected = sorted([("aides-publiques-plafond", "maison-roquelaure"), ("enveloppe-annuelle", ""), ("part-maitre-ouvrage", "maison-roquelaure")])
+    if errors == expected:
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL verifier on the raised DSIL: %s, the workbook %s" % (errors, expected))
+    messages = " ".join(d["message"] for d in report["diagnostics"])
+    for figure in ["1 420 835,28", "1 860 000,00"]:
+        if figure.replace(" ", "\u202f") in messages or figure in messages or figure.replace(" ", "\u00a0") in messages:
+            passed += 1
+        else:
+            failed += 1
+            print("FAIL verifier does not say %s: %s" % (figure, messages[:400]))
+    p, f = same_treasury(maquette, edited_plans, grid)
+    return passed + p, failed + f
 
 
 if __name__ == "__main__":

@@ -48,6 +48,12 @@ public struct CommitteeWorkbook: Sendable {
     var parameterRows: ParametersSheet.Rows?
     /// The operation sheets' layouts, by index in `figures`, when they are exported.
     var operationLayouts: [OperationSheet.Layout]?
+    /// The Financeurs sheet's verdict cell of each declared envelope, when that sheet is exported.
+    var envelopeVerdicts: [FundersSheet.Key: String]?
+    /// The Financeurs sheet's column of envelope verdicts, which the Contrôles count.
+    var envelopeVerdictRange: String?
+    /// The envelopes the lines exceed, for the operation sheets' verdicts.
+    var exceededEnvelopes: Set<FundersSheet.Key> = []
 
     /// Terms a formula adds up at most, beyond which a cell keeps Maquette's value (a formula
     /// has at most 8 192 characters).
@@ -75,7 +81,7 @@ public struct CommitteeWorkbook: Sendable {
             author: plans.programme.name, comments: "Établi avec Maquette à partir des fichiers de plans", created: date.timestamp)
         var names = SheetNames(reserved: [
             Self.synthesisSheet, Self.fundersSheet, Self.scheduleSheet, Self.checksSheet, Self.chartsSheet, Self.scenariosSheet, Self.simulationSheet,
-            Self.parametersSheet, Self.requestsSheet, Self.calendarSheet, ChangesSheet.name, DeadlinesSheet.name,
+            Self.parametersSheet, Self.requestsSheet, Self.calendarSheet, ChangesSheet.name, DeadlinesSheet.name, PaymentsSheet.name,
         ])
         // The sheets refer to one another's cells where the operation sheets are exported.
         var linked = self
@@ -83,6 +89,11 @@ public struct CommitteeWorkbook: Sendable {
             linked.operationSheets = figures.map { names.make(Self.tabName($0.operation.title)) }
             linked.parameterRows = ParametersSheet.rows(plans)
             if ParametersSheet.fctvaRate(plans) != nil { linked.fctvaRateName = ParametersSheet.fctvaRateName }
+            linked.exceededEnvelopes = FundersSheet.exceeded(linked)
+        }
+        if sheets.contains(.financeurs), let verdicts = FundersSheet.envelopeVerdicts(linked) {
+            linked.envelopeVerdicts = verdicts.cells
+            linked.envelopeVerdictRange = verdicts.range
         }
         if linked.operationSheets != nil {
             let plain = linked
@@ -105,7 +116,11 @@ public struct CommitteeWorkbook: Sendable {
         }
         if sheets.contains(.financeurs) { builders.append((Self.fundersSheet, 40, { FundersSheet(book: book).build() })) }
         if sheets.contains(.demandes) { builders.append((Self.requestsSheet, 40, { RequestsSheet(book: book).build() })) }
-        if sheets.contains(.echeancier) { builders.append((Self.scheduleSheet, 40, { ScheduleSheet(book: book, synthesis: synthesis).build() })) }
+        if sheets.contains(.echeancier) {
+            builders.append((Self.scheduleSheet, 40, { ScheduleSheet(book: book, synthesis: synthesis).build() }))
+            // The subsidies' payments line by line, which the Échéancier adds up.
+            if book.operationSheets != nil { builders.append((PaymentsSheet.name, 4 * figures.count + 4, { PaymentsSheet(book: book).build() })) }
+        }
         if sheets.contains(.calendrier) { builders.append((Self.calendarSheet, figures.count + 4, { CalendarSheet(book: book).build() })) }
         if sheets.contains(.controles) {
             builders.append((Self.checksSheet, 4 + max(1, diagnostics.count), { ChecksSheet(book: book, synthesis: synthesis).build() }))
@@ -123,6 +138,7 @@ public struct CommitteeWorkbook: Sendable {
             for i in model.sheets.indices { model.sheets[i].materialise() }
         }
         if sheets.contains(.synthese) || sheets.contains(.graphiques) { model.definedNames = synthesis.definedNames }
+        if book.operationSheets != nil { model.definedNames += ParametersSheet.paymentShareNames(plans) }
         if let name = book.fctvaRateName {
             model.definedNames.append(
                 (name, "=\(A1.sheet(Self.parametersSheet))!\(A1.cell(ParametersSheet.fctvaRateRow, ParametersSheet.Column.value, absolute: true))"))

@@ -11,6 +11,9 @@ enum WorkbookLabels {
     /// `SUMIFS` criteria pairs that keep the lines that count, for a range of statuses.
     static func counted(_ statuses: String) -> String { "\(statuses),\"<>\(refused)\",\(statuses),\"<>\(lapsed)\"" }
 
+    /// A test of a status cell that holds for a line no total counts (refused or lapsed).
+    static func notCounted(_ cell: String) -> String { "OR(\(cell)=\"\(refused)\",\(cell)=\"\(lapsed)\")" }
+
     /// A test of a status cell: `OR(A1="notifié",A1="versé")`.
     static func statusIs(_ statuses: [FundingStatus]) -> (String) -> String {
         { cell in

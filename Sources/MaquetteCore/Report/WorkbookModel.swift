@@ -156,6 +156,9 @@ public struct SheetModel: Sendable {
     public var problemHighlights: [(range: CellRange, formula: String)] = []
     /// Conditional formats: where `formula` holds, the cell is filled (a calendar's bars).
     public var fills: [(range: CellRange, formula: String)] = []
+    /// Conditional formats: where `formula` holds, the amount is shown as not counted (grey,
+    /// italic): a line refused or lapsed, whose amount no total takes.
+    public var notCountedHighlights: [(range: CellRange, formula: String)] = []
     /// Conditional formats: where `formula` holds, the cell is shown as needing attention soon.
     public var attentionHighlights: [(range: CellRange, formula: String)] = []
     public var charts: [ChartModel] = []

@@ -104,12 +104,15 @@ public enum Treasury {
         return table.sorted { $0.key < $1.key }.map(\.value)
     }
 
-    /// When a subsidy's money arrives, year by year.
-    static func schedule(
-        _ line: ResolvedFunding, start: Int, byYear: [(year: Int, ht: Money, ttc: Money)], htTotal: Money, last: Int, plans: Plans,
-        figures: OperationFigures? = nil
-    ) -> [(Int, Money)] {
-        let state = line.dispositif.map { $0.regime == .dotationCGCT || $0.regime == .decret2018514 } ?? false
+    /// Whether a subsidy is paid as the State pays (dotations, décret 2018-514).
+    static func isPaidAsState(_ line: ResolvedFunding) -> Bool {
+        line.dispositif.map { $0.regime == .dotationCGCT || $0.regime == .decret2018514 } ?? false
+    }
+
+    /// A subsidy's advance and instalment ceiling, as shares of its amount, in force on its
+    /// parameters' day; the ceiling lowered or raised by décret 2018-514 art. 12 when the line says so.
+    static func paymentRates(_ line: ResolvedFunding, plans: Plans, figures: OperationFigures?) -> (advance: Rate, ceiling: Rate) {
+        let state = isPaidAsState(line)
         let day = line.parameterDay
         func rate(_ name: String) -> Rate {
             if case .rate(let r)? = plans.catalogue.parameters[name]?.value(at: day)?.value { return r }
@@ -118,6 +121,15 @@ public enum Treasury {
         let advanceRate = rate(state ? ParameterName.versementAvanceEtat : ParameterName.versementAvanceAutres)
         var ceilingRate = rate(state ? ParameterName.versementAcomptesPlafondEtat : ParameterName.versementAcomptesPlafondAutres)
         if state, let f = figures, let (r, _) = PaymentsRule.instalmentCap(line, f, RuleContext(plans: plans, figures: [])) { ceilingRate = r }
+        return (advanceRate, ceilingRate)
+    }
+
+    /// When a subsidy's money arrives, year by year.
+    static func schedule(
+        _ line: ResolvedFunding, start: Int, byYear: [(year: Int, ht: Money, ttc: Money)], htTotal: Money, last: Int, plans: Plans,
+        figures: OperationFigures? = nil
+    ) -> [(Int, Money)] {
+        let (advanceRate, ceilingRate) = paymentRates(line, plans: plans, figures: figures)
         let amount = line.amount
         let advance = amount.applyingRoundedDown(advanceRate)
         let ceiling = amount.applyingRoundedDown(ceilingRate)

@@ -11,25 +11,31 @@ struct ChecksSheet {
     func build() -> SheetModel {
         // The counts: live from the Synthèse's totals when it is exported (they follow the
         // operation sheets), plus the findings on the programme as a whole.
-        let programme = book.diagnostics.filter { $0.operation == nil }
+        let live = book.sheets.contains(.synthese)
+        // The envelopes' verdicts are formulas of the Financeurs sheet, when it is exported.
+        let envelopes = live ? book.envelopeVerdictRange : nil
+        let programme = book.diagnostics.filter { $0.operation == nil && !(envelopes != nil && $0.rule == .enveloppeAnnuelle) }
         let programmeErrors = programme.filter { $0.severity == .erreur }.count
         let programmeWarnings = programme.count - programmeErrors
-        let live = book.sheets.contains(.synthese)
+        let exceeded = envelopes == nil ? 0 : book.diagnostics.filter { $0.operation == nil && $0.rule == .enveloppeAnnuelle }.count
         let totals = synthesis.counts.reduce((0, 0)) { ($0.0 + $1.errors, $0.1 + $1.warnings) }
-        let errors = live ? totals.0 + programmeErrors : book.diagnostics.filter { $0.severity == .erreur }.count
+        let errors = live ? totals.0 + programmeErrors + exceeded : book.diagnostics.filter { $0.severity == .erreur }.count
         let warnings = live ? totals.1 + programmeWarnings : book.diagnostics.count - errors
         let clean = { (w: String) in "Aucune règle n'est enfreinte. \(w) point(s) à surveiller." }
         let draft = { (e: String) in "PROJET : \(e) règle(s) enfreinte(s) ; les plans doivent être corrigés avant le comité." }
         let text = errors == 0 ? clean("\(warnings)") : draft("\(errors)")
         var sheet = book.newSheet(
             CommitteeWorkbook.checksSheet, title: "Contrôles des plans de financement",
-            subtitle: (live ? "Constats établis par Maquette le \(book.created.formatted) ; le décompte ci-dessous suit les feuilles des opérations." : text)
+            subtitle: (live
+                ? "Constats établis par Maquette le \(book.created.formatted) ; le décompte ci-dessous suit les feuilles des opérations."
+                : "\(text) (vérifié par Maquette le \(book.created.formatted))")
                 + (book.risks.map { "\n" + $0 } ?? ""),
             lastColumn: 7)
         if live {
             let source = A1.sheet(CommitteeWorkbook.synthesisSheet) + "!"
             let plus = { (n: Int) in n == 0 ? "" : "+\(n)" }
-            let e = "(" + source + A1.cell(synthesis.totalRow, SynthesisSheet.Column.errors, absolute: true) + plus(programmeErrors) + ")"
+            let envelopeCount = envelopes.map { "+COUNTIF(\($0),\"\(WorkbookLabels.Verdict.broken)\")" } ?? ""
+            let e = "(" + source + A1.cell(synthesis.totalRow, SynthesisSheet.Column.errors, absolute: true) + plus(programmeErrors) + envelopeCount + ")"
             let w = "(" + source + A1.cell(synthesis.totalRow, SynthesisSheet.Column.warnings, absolute: true) + plus(programmeWarnings) + ")"
             let formula = "IF(\(e)=0,\"\(clean("\"&\(w)&\""))\",\"\(draft("\"&\(e)&\""))\")"
             // On the row under the subtitle, unmerged: a formula's text is not merged.

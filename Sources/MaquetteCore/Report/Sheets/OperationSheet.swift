@@ -44,6 +44,20 @@ struct OperationSheet {
             case dotations(rows: [Int], cap: Rate)
             /// The fonds de concours within the beneficiary's share net of subsidies: their rows.
             case fondsDeConcours(rows: [Int])
+            /// The programme's envelopes the lines draw on: each line's row and its envelope's
+            /// verdict cell on the Financeurs sheet.
+            case envelopes([(row: Int, verdict: String)])
+            /// Décret 2018-514 art. 10, for each State subsidy under it: the public aid on its
+            /// expense within `cap` of its base.
+            case publicAidCap([PublicAidCap])
+        }
+        /// One subsidy under décret 2018-514 and the aid counted on its expense: its own row, and
+        /// each other aid's row with the expense rows of its base (`own`) and of those the ones in
+        /// this subsidy's base too (`common`); the part counted is amount × common ÷ own.
+        struct PublicAidCap: Sendable {
+            let row: Int
+            let cap: Rate
+            let others: [(row: Int, own: [Int], common: [Int])]
         }
         let title: String
         let reference: String
@@ -53,6 +67,9 @@ struct OperationSheet {
         let live: Live?
         /// The verdict when the live condition does not hold (other findings of the same rule).
         let otherwise: String
+        /// A rule on the whole programme (the envelopes): its finding is counted once, on the
+        /// Contrôles sheet, not in each operation's count.
+        var programmeWide = false
     }
 
     /// Where the blocks of an operation sheet are, worked out without building it: the Synthèse,
@@ -112,7 +129,7 @@ struct OperationSheet {
                 lastFCTVA = r - 1
             }
             r += 2  // section and header
-            let (checks, unshown) = Self.checks(f, book: book, ordered: ordered, firstResource: firstResource)
+            let (checks, unshown) = Self.checks(f, book: book, ordered: ordered, firstCost: firstCost, firstResource: firstResource)
             self.checks = checks
             firstCheck = r
             lastCheck = r + checks.count - 1
@@ -121,7 +138,9 @@ struct OperationSheet {
         }
 
         /// The rules that apply, each with its verdict, then the findings of unknown rules.
-        static func checks(_ f: OperationFigures, book: CommitteeWorkbook, ordered: [ResolvedFunding], firstResource: Int) -> ([Check], (errors: Int, warnings: Int)) {
+        static func checks(
+            _ f: OperationFigures, book: CommitteeWorkbook, ordered: [ResolvedFunding], firstCost: Int, firstResource: Int
+        ) -> ([Check], (errors: Int, warnings: Int)) {
             let op = f.operation
             let context = RuleContext(plans: book.plans, figures: book.figures)
             let mine = book.diagnostics.filter { $0.operation == op.id }
@@ -135,6 +154,8 @@ struct OperationSheet {
                 shown.insert(rule.id)
                 var live: Check.Live?
                 var otherwise = verdict(found)
+                var shownVerdict = verdict(found)
+                var programmeWide = false
                 switch rule.id {
                 case .equilibre:
                     live = .balance
@@ -185,12 +206,45 @@ struct OperationSheet {
                         live = .fondsDeConcours(rows: rows)
                         otherwise = verdict(found.filter { $0.severity != .erreur })
                     }
+                case .enveloppeAnnuelle:
+                    // Found on the programme, not on the operation: its verdict is its envelopes'.
+                    programmeWide = true
+                    var drawn: [(row: Int, verdict: String)] = []
+                    for (index, line) in ordered.enumerated() {
+                        guard let d = line.dispositif else { continue }
+                        let key = FundersSheet.Key(dispositif: d.id, year: EnvelopeRule.year(of: line, in: f))
+                        if line.counts && !line.amount.isZero && book.exceededEnvelopes.contains(key) { shownVerdict = WorkbookLabels.Verdict.broken }
+                        if let cell = book.envelopeVerdicts?[key] { drawn.append((firstResource + index, cell)) }
+                    }
+                    if !drawn.isEmpty, book.envelopeVerdicts != nil {
+                        live = .envelopes(drawn)
+                        otherwise = WorkbookLabels.Verdict.respected
+                    }
+                case .aidesPubliquesPlafond:
+                    var caps: [Check.PublicAidCap] = []
+                    let costs = f.operation.costs
+                    for (index, line) in ordered.enumerated() {
+                        guard let d = line.dispositif, d.regime == .decret2018514, line.base != nil,
+                            case .rate(let cap)? = book.plans.catalogue.parameters[ParameterName.aidesPubliquesPlafond]?.value(at: line.parameterDay)?.value
+                        else { continue }
+                        var others: [(row: Int, own: [Int], common: [Int])] = []
+                        for (o, aid) in ordered.enumerated() where o != index && aid.isPublicAid {
+                            let own = costs.indices.filter { i in aid.dispositif.map { Financing.isEligible(costs[i], for: $0) } ?? true }
+                            others.append((firstResource + o, own.map { firstCost + $0 }, own.filter { Financing.isEligible(costs[$0], for: d) }.map { firstCost + $0 }))
+                        }
+                        caps.append(Check.PublicAidCap(row: firstResource + index, cap: cap, others: others))
+                    }
+                    // Every finding of the rule is an excess a formula sees.
+                    if !caps.isEmpty {
+                        live = .publicAidCap(caps)
+                        otherwise = verdict(found.filter { $0.severity != .erreur })
+                    }
                 default: break
                 }
-                checks.append(
-                    Check(
-                        title: rule.title, reference: rule.reference, verdict: verdict(found), messages: found.map(\.message), live: live,
-                        otherwise: otherwise))
+                var check = Check(
+                    title: rule.title, reference: rule.reference, verdict: shownVerdict, messages: found.map(\.message), live: live, otherwise: otherwise)
+                check.programmeWide = programmeWide
+                checks.append(check)
             }
             for d in mine where d.stage == .regle && Rules.rule(d.rule) == nil {
                 shown.insert(d.rule)
@@ -213,11 +267,14 @@ struct OperationSheet {
             ("dont portage foncier de l'EPF", SynthesisSheet.Column.portage),
         ]
 
+        /// The rows of the checks on the whole programme, which the operation's counts leave out.
+        var programmeWideRows: [Int] { checks.indices.filter { checks[$0].programmeWide }.map { firstCheck + $0 } }
+
         /// Rules found broken and to watch, as the checks' rows say them, plus the findings no row shows.
         var counts: (errors: Int, warnings: Int) {
             (
-                checks.filter { $0.verdict == WorkbookLabels.Verdict.broken }.count + unshownErrors,
-                checks.filter { $0.verdict == WorkbookLabels.Verdict.watch }.count + unshownWarnings
+                checks.filter { $0.verdict == WorkbookLabels.Verdict.broken && !$0.programmeWide }.count + unshownErrors,
+                checks.filter { $0.verdict == WorkbookLabels.Verdict.watch && !$0.programmeWide }.count + unshownWarnings
             )
         }
     }
@@ -602,10 +659,23 @@ struct OperationSheet {
                 // fdc ≤ cost − other aid − fdc, that is fdc ≤ cost − public aid (the fdc included).
                 let net = "ROUND((\(costCell)-\(aid))*100,0)"
                 verdict = .formula("IF(\(fdc)>\(net),\"\(broken)\",\"\(check.otherwise)\")", .text(check.verdict), .text)
+            case .envelopes(let drawn):
+                typealias R = ResourceColumn
+                let terms = drawn.map { d in
+                    let status = A1.cell(d.row, R.status)
+                    return "AND(\(status)<>\"\(WorkbookLabels.refused)\",\(status)<>\"\(WorkbookLabels.lapsed)\",\(A1.cell(d.row, R.amount))<>0,\(d.verdict)=\"\(broken)\")"
+                }
+                verdict = .formula("IF(OR(\(terms.joined(separator: ","))),\"\(broken)\",\"\(check.otherwise)\")", .text(check.verdict), .text)
+            case .publicAidCap(let caps):
+                let terms = caps.map { Self.publicAidCapExceeded($0) }
+                let formula = "IF(OR(\(terms.joined(separator: ","))),\"\(broken)\",\"\(check.otherwise)\")"
+                // A formula has at most 8 192 characters: beyond, the verdict stays Maquette's.
+                if formula.utf16.count < 8_000 { verdict = .formula(formula, .text(check.verdict), .text) }
             case nil: break
             }
+            let how = verdict.value.isFormula ? (check.programmeWide ? "formule du classeur (enveloppes de la feuille Financeurs, comptées une fois dans Contrôles)" : "formule du classeur") : checkedBy
             sheet.append([
-                .text(check.title, .textWrap), .text(check.reference, .textWrap), verdict, .text(verdict.value.isFormula ? "formule du classeur" : checkedBy, .note),
+                .text(check.title, .textWrap), .text(check.reference, .textWrap), verdict, .text(how, .note),
                 .text(check.messages.joined(separator: "\n"), .textWrap),
             ])
         }
@@ -644,6 +714,16 @@ struct OperationSheet {
                     "\(A1.cell(ownShareRow, ResourceColumn.amount))<\(A1.cell(ownShareRow, ResourceColumn.minimum))"
                 ))
         }
+        if !statusRows.isEmpty {
+            // A refused or lapsed line keeps its amount (the officer may change the status back),
+            // shown as not counted: no total takes it.
+            sheet.notCountedHighlights = [
+                (
+                    CellRange(firstResource, ResourceColumn.rate, lastResource, ResourceColumn.amount),
+                    WorkbookLabels.notCounted("$\(A1.column(ResourceColumn.status))\(firstResource + 1)")
+                )
+            ]
+        }
         if lastCheck >= firstCheck {
             sheet.problemHighlights.append(
                 (
@@ -655,6 +735,30 @@ struct OperationSheet {
         for i in years.indices { sheet.columnWidths[CostColumn.firstYear + i] = max(sheet.columnWidths[CostColumn.firstYear + i] ?? 0, 15) }
         sheet.fitRowHeights()
         return sheet
+    }
+
+    /// Décret 2018-514 art. 10 as a condition of the sheet's cells, in cents as the rule counts:
+    /// the subsidy counts (its status, a non-zero amount) and its amount plus each other aid that
+    /// counts, for the part of its base in this subsidy's (amount × common ÷ own, rounded down;
+    /// whole when it has no expense to share by), exceeds `cap` × its base.
+    static func publicAidCapExceeded(_ cap: Check.PublicAidCap) -> String {
+        typealias R = ResourceColumn
+        func counts(_ row: Int) -> String {
+            "AND(\(A1.cell(row, R.status))<>\"\(WorkbookLabels.refused)\",\(A1.cell(row, R.status))<>\"\(WorkbookLabels.lapsed)\")"
+        }
+        func cents(_ rows: [Int]) -> String {
+            rows.isEmpty ? "0" : "ROUND((" + rows.map { A1.cell($0, OperationSheet.CostColumn.amountHT) }.joined(separator: "+") + ")*100,0)"
+        }
+        var terms = ["ROUND(\(A1.cell(cap.row, R.amount))*100,0)"]
+        for other in cap.others {
+            let amount = "ROUND(\(A1.cell(other.row, R.amount))*100,0)"
+            let part =
+                other.common == other.own
+                ? amount : "IF(\(cents(other.common))>=\(cents(other.own)),\(amount),ROUNDDOWN(\(amount)*\(cents(other.common))/\(cents(other.own)),0))"
+            terms.append("IF(\(counts(other.row)),\(part),0)")
+        }
+        let base = "ROUND(\(A1.cell(cap.row, R.base))*100,0)"
+        return "AND(\(counts(cap.row)),\(A1.cell(cap.row, R.amount))<>0,(\(terms.joined(separator: "+")))*1000000>\(cap.cap.millionths)*\(base))"
     }
 
     /// A funding line's base: a sum of the cost cells it is worked out from, so that it follows

@@ -11,6 +11,42 @@ struct ParametersSheet {
     static let firstOwnerRow = 7
     static let fctvaRateName = "Taux_FCTVA"
 
+    /// The shares of a subsidy's amount the Échéancier's formulas pay it by: one cell each, with
+    /// its defined name, the parameter's value on the programme's reference day.
+    struct PaymentShare: Sendable {
+        let label: String
+        let name: String
+        let parameter: String
+        let value: Rate
+        let reference: String
+    }
+
+    static func paymentShares(_ plans: Plans) -> [PaymentShare] {
+        let day = plans.programme.referenceDay
+        return [
+            ("Avance des subventions de l'État (dotations, décret 2018-514)", "Avance_Etat", ParameterName.versementAvanceEtat),
+            ("Acomptes des subventions de l'État : au plus", "Acomptes_Etat", ParameterName.versementAcomptesPlafondEtat),
+            ("Avance des autres subventions", "Avance_Autres", ParameterName.versementAvanceAutres),
+            ("Acomptes des autres subventions : au plus", "Acomptes_Autres", ParameterName.versementAcomptesPlafondAutres),
+        ].map { label, name, parameter in
+            let found = plans.catalogue.parameters[parameter]?.value(at: day)
+            var value = Rate.zero
+            if case .rate(let r)? = found?.value { value = r }
+            return PaymentShare(label: label, name: name, parameter: parameter, value: value, reference: found?.reference ?? "")
+        }
+    }
+
+    /// The row of the first payment share: after the owners, a blank row and a heading.
+    static func firstPaymentRow(_ plans: Plans) -> Int { firstOwnerRow + plans.programme.maitresOuvrage.count + 2 }
+
+    /// The defined names of the payment shares and where they point.
+    static func paymentShareNames(_ plans: Plans) -> [(name: String, reference: String)] {
+        let first = firstPaymentRow(plans)
+        return paymentShares(plans).enumerated().map { i, share in
+            (share.name, "=\(A1.sheet(CommitteeWorkbook.parametersSheet))!\(A1.cell(first + i, Column.value, absolute: true))")
+        }
+    }
+
     /// Where the owners' delays are, for the operation sheets' formulas.
     struct Rows: Sendable {
         let ownerRows: [String: Int]
@@ -69,9 +105,21 @@ struct ParametersSheet {
             ]
         }
         sheet.skip()
+        sheet.append(Cell.headings(["Versement des subventions (feuille Échéancier)", "Part du montant", "Référence"]))
+        precondition(sheet.nextRow == Self.firstPaymentRow(book.plans))
+        for share in Self.paymentShares(book.plans) {
+            sheet.append([.text(share.label, .textWrap), .rate(share.value, .inputRate), .text(share.reference, .textWrap)])
+        }
+        sheet.append([
+            .text(
+                "Avance l'année du début des travaux ; acomptes au prorata des dépenses HT, au plus la part ci-dessus ; solde l'année qui suit la dernière dépense. Une ligne dont la part diffère (garantie à première demande, projet de plus de 48 mois, autre date) garde la sienne dans sa formule.",
+                .note)
+        ])
+        sheet.skip()
         sheet.append([.text("Légende", .section)])
         sheet.append([.text("Cellule de saisie : modifiable, les formules en dépendent"), .text("1 000,00", .input)])
         sheet.append([.text("Cellule calculée par une formule : ne pas saisir"), .text("1 000,00", .moneyBold)])
+        sheet.append([.text("Montant en gris italique : ligne refusée ou caduque, gardée pour mémoire ; aucun total ne la compte", .textWrap)])
         sheet.append([.text("« vérifié par Maquette le … » : verdict établi par Maquette à cette date, qui ne suit pas les modifications", .textWrap)])
         sheet.columnWidths = [0: 58, 1: 22, 2: 40]
         sheet.fitRowHeights()

@@ -62,6 +62,10 @@ struct RequestsSheet {
             sheet.problemHighlights = [
                 (CellRange(first, Column.status, last, Column.status), "OR(\(status)=\"\(WorkbookLabels.refused)\",\(status)=\"\(WorkbookLabels.lapsed)\")")
             ]
+            // A refused or lapsed request keeps its amount, shown as not counted.
+            sheet.notCountedHighlights = [
+                (CellRange(first, Column.amount, last, Column.amount), WorkbookLabels.notCounted(A1.cell(first, Column.status)))
+            ]
         }
         sheet.frozenRows = Self.headerRow + 1
         sheet.repeatRows = Self.headerRow...Self.headerRow

@@ -21,7 +21,8 @@ struct ScheduleSheet {
         sheet.append(Cell.headings(headers) { $0 >= Column.spendingHT })
         let (tables, _) = Treasury.tables(book.figures, plans: book.plans)
         // With the operation sheets, spending and FCTVA read them: each owner's operations' yearly
-        // totals, their FCTVA by year of receipt. Subsidies and loans follow Maquette's schedule.
+        // totals, their FCTVA by year of receipt. Subsidies and loans add up the Versements sheet,
+        // line by line, itself a formula of the operation sheets.
         var members: [String: [Int]] = [:]
         for (i, f) in book.figures.enumerated() { members[f.operation.maitreOuvrage, default: []].append(i) }
         func sheetCell(_ i: Int, _ row: Int, _ column: Int) -> String {
@@ -36,6 +37,8 @@ struct ScheduleSheet {
         typealias C = OperationSheet.CostColumn
         typealias F = OperationSheet.FCTVAColumn
         let first = sheet.nextRow
+        /// The rows of each owner and year, whose subsidies and loans the Versements sheet gives.
+        var ownerYearRows: [(owner: String, year: Int, row: Int)] = []
         for table in tables {
             guard let id = table.owner else { continue }
             let owner = book.plans.programme.maitreOuvrage(id)
@@ -57,6 +60,7 @@ struct ScheduleSheet {
                     }, .money(y.loans + y.netLandCarrying), .money(y.otherReceipts), .formula(need, .money(y.need), .moneyBold),
                     .formula(cumul, .money(cumulated), .moneyBold),
                 ]
+                ownerYearRows.append((id, y.year, r))
                 if let capacity = owner?.selfFinancingCapacity {
                     cells.append(.money(Treasury.available(capacity, through: y.year, since: capacityStart)))
                 }
@@ -81,6 +85,28 @@ struct ScheduleSheet {
                 [.text("Total", .labelTotal), .text("", .labelTotal)]
                     + (Column.spendingHT...Column.need).map { c in .formula("SUM(\(A1.range(first, c, last, c)))", .money(totals[c - Column.spendingHT]), .moneyTotal) })
             bridge(&sheet, need: (A1.cell(totalRow, Column.need), totals[6]))
+            if let payments = PaymentsSheet.layout(book, years: tables.first?.years.map(\.year) ?? []) {
+                let source = A1.sheet(PaymentsSheet.name) + "!"
+                // Each owner's and year's subsidies and loans: the sum of its lines' payments on the
+                // Versements sheet; the EPF's land carrying, net of buy-backs, stays Maquette's
+                // figure beside the loans.
+                let landCarrying = Dictionary(
+                    tables.flatMap { t in t.years.map { ("\(t.owner ?? "")|\($0.year)", $0.netLandCarrying) } }, uniquingKeysWith: { a, _ in a })
+                for (owner, year, r) in ownerYearRows {
+                    guard let column = payments.yearColumns[year] else { continue }
+                    let y = tables.first { $0.owner == owner }?.years.first { $0.year == year } ?? Treasury.Year(year: year)
+                    if let rows = payments.aidRows[owner] {
+                        sheet.rows[r][Column.subsidies] = .formula(
+                            "SUM(\(source)\(A1.range(rows.lowerBound, column, rows.upperBound, column, absolute: true)))", .money(y.subsidies), .money)
+                    }
+                    if let rows = payments.loanRows[owner] {
+                        let carried = landCarrying["\(owner)|\(year)"] ?? .zero
+                        sheet.rows[r][Column.loans] = .formula(
+                            "SUM(\(source)\(A1.range(rows.lowerBound, column, rows.upperBound, column, absolute: true)))" + (carried.isZero ? "" : (carried.isNegative ? "" : "+") + FormulaText.number(carried)),
+                            .money(y.loans + y.netLandCarrying), .money)
+                    }
+                }
+            }
             sheet.autofilter = CellRange(3, 0, last, Column.capacity)
             sheet.problemHighlights = [
                 (CellRange(first, Column.cumulatedNeed, last, Column.cumulatedNeed), "AND(ISNUMBER(\(A1.cell(first, Column.capacity))),\(A1.cell(first, Column.cumulatedNeed))>\(A1.cell(first, Column.capacity)))")
@@ -131,7 +157,7 @@ struct ScheduleSheet {
         let explained = Money.sum(items.map(\.1))
         let sum = "SUM(\(A1.range(first, Column.spendingHT, last, Column.spendingHT)))"
         sheet.append([
-            .text("Reste : versements après la dernière année, échéancier des aides établi par Maquette"), .empty,
+            .text("Reste : versements après la dernière année (feuille Versements)"), .empty,
             .formula("\(need.cell)-\(sum)", .money(need.value - explained), .money),
         ])
         sheet.append([.text("= Besoin de trésorerie cumulé (total ci-dessus)", .labelTotal), .text("", .labelTotal), .formula(need.cell, .money(need.value), .moneyTotal)])

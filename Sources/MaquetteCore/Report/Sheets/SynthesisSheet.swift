@@ -166,7 +166,9 @@ struct SynthesisSheet: Sendable {
             title: "\(book.plans.programme.name) — synthèse des plans de financement",
             subtitle:
                 "Montants en euros. Coûts HT et TTC ; aides rapportées au coût sur la base de chaque plan (HT sauf mention). Établi le \(book.created.formatted) à partir des fichiers de plans\(book.plans.programme.committeeDay == nil ? "" : ", pour le \(book.committee)")."
-                + (layouts == nil ? "" : " Chaque ligne reprend la feuille de l'opération : elle suit ses modifications.")
+                + (layouts == nil
+                    ? " Erreurs et avertissements : vérifiés par Maquette le \(book.created.formatted)."
+                    : " Chaque ligne reprend la feuille de l'opération : elle suit ses modifications.")
                 + (book.risks.map { "\n" + $0 } ?? ""),
             lastColumn: 12)
         sheet.append(Cell.headings(Self.headers, centred: [Column.status]) { Column.amounts.contains($0) || $0 >= Column.errors })
@@ -242,15 +244,32 @@ struct SynthesisSheet: Sendable {
                 for column in Self.resourceColumns where present.contains(column) {
                     source[column] = .formula("SUMIFS(\(range(R.amount)),\(range(R.rubric)),\"\(Self.headers[column])\",\(counted))", .money(v[column]), .money)
                 }
+                // Where the aid stands, from the statuses of the aid lines that count (a dispositif,
+                // an amount), as `CommitteeWorkbook.aidStatus` says it.
+                let aids = { (statuses: [FundingStatus]) in
+                    "(" + statuses.map {
+                        "COUNTIFS(\(range(R.countsAs)),\"\(WorkbookLabels.CountsAs.publicAid)\",\(range(R.status)),\"\($0.label)\",\(range(R.amount)),\"<>0\")"
+                    }.joined(separator: "+") + ")"
+                }
+                let certain = aids([.notifie, .verse]), solicited = aids([.sollicite]), envisaged = aids([.envisage])
+                source[Column.status] = .formula(
+                    "IF(\(certain)+\(solicited)+\(envisaged)=0,\"sans aide\",IF(\(solicited)+\(envisaged)=0,\"acquises\",IF(\(certain)>0,\"en partie acquises\",IF(\(solicited)>0,\"en instruction\",\"à solliciter\"))))",
+                    .text(CommitteeWorkbook.aidStatus(f)), .textCenter)
             }
             source[Column.fctva] = .formula(sheet + A1.cell(layout.fctvaTotalRow, R.amount, absolute: true), .money(f.fctvaTotal), .money)
             if layout.lastCheck >= layout.firstCheck {
                 let verdicts = sheet + A1.range(layout.firstCheck, OperationSheet.CheckColumn.verdict, layout.lastCheck, OperationSheet.CheckColumn.verdict, absolute: true)
                 let extra = { (n: Int) in n == 0 ? "" : "+\(n)" }
+                // The envelopes are the programme's: counted once, on the Contrôles sheet.
+                let programmeWide = { (label: String) in
+                    layout.programmeWideRows.map { "-COUNTIF(\(sheet)\(A1.cell($0, OperationSheet.CheckColumn.verdict, absolute: true)),\"\(label)\")" }.joined()
+                }
                 source[Column.errors] = .formula(
-                    "COUNTIF(\(verdicts),\"\(WorkbookLabels.Verdict.broken)\")\(extra(layout.unshownErrors))", .number(counts[i].errors), .integer)
+                    "COUNTIF(\(verdicts),\"\(WorkbookLabels.Verdict.broken)\")\(programmeWide(WorkbookLabels.Verdict.broken))\(extra(layout.unshownErrors))",
+                    .number(counts[i].errors), .integer)
                 source[Column.warnings] = .formula(
-                    "COUNTIF(\(verdicts),\"\(WorkbookLabels.Verdict.watch)\")\(extra(layout.unshownWarnings))", .number(counts[i].warnings), .integer)
+                    "COUNTIF(\(verdicts),\"\(WorkbookLabels.Verdict.watch)\")\(programmeWide(WorkbookLabels.Verdict.watch))\(extra(layout.unshownWarnings))",
+                    .number(counts[i].warnings), .integer)
             }
         }
         func amount(_ column: Int) -> Cell {
@@ -272,7 +291,7 @@ struct SynthesisSheet: Sendable {
         cells.append(amount(Column.otherResources))
         cells.append(.formula("\(totalAid)+\(ownShare)+\(c(Column.otherResources))-\(cost)", .money(f.balanceGap), .euros))
         cells.append(amount(Column.fctva))
-        cells.append(.text(CommitteeWorkbook.aidStatus(f), .textCenter))
+        cells.append(source[Column.status] ?? .text(CommitteeWorkbook.aidStatus(f), .textCenter))
         cells.append(source[Column.errors] ?? Cell(.integer(counts[i].errors), .integer))
         cells.append(source[Column.warnings] ?? Cell(.integer(counts[i].warnings), .integer))
         return cells
