@@ -31,9 +31,9 @@ final class NodeReader {
             error(node, "\(what) : une table de clés (`clé: valeur`) est attendue, pas \(describe(node))", rule: .type)
             return nil
         }
-        let fields = Fields(node: node)
+        let fields = Fields(node: node, capacity: mapping.pairs.count)
         var pairs = mapping.pairs
-        if mapping.isFlow { pairs = joiningDecimalCommas(pairs) }
+        if mapping.isFlow, pairs.contains(where: Self.mayBeCommaTail) { pairs = joiningDecimalCommas(pairs) }
         for (key, value) in pairs {
             guard case .scalar(let scalar) = key else {
                 error(key, "\(what) : une clé doit être un simple mot", rule: .type)
@@ -60,6 +60,13 @@ final class NodeReader {
         guard rateAllowed, text.hasSuffix("%") else { return false }
         let digits = text.dropLast().trimmingCharacters(in: .whitespaces)
         return (1...4).contains(digits.count) && digits.allSatisfy { $0.isASCII && $0.isNumber }
+    }
+
+    /// Whether an entry could be what YAML leaves after a comma inside a number: a plain key
+    /// without value (most tables have none, and are not copied).
+    private static func mayBeCommaTail(_ pair: (Node, Node)) -> Bool {
+        guard case .scalar(let k) = pair.0, k.style == .plain, case .scalar(let v) = pair.1 else { return false }
+        return v.string.isEmpty && v.style == .plain
     }
 
     private func joiningDecimalCommas(_ pairs: [(Node, Node)]) -> [(Node, Node)] {
@@ -322,7 +329,11 @@ final class Fields {
     private(set) var remaining = 0
     static let indexedFrom = 16
 
-    init(node: Node) { self.node = node }
+    init(node: Node, capacity: Int = 0) {
+        self.node = node
+        entries.reserveCapacity(capacity)
+        taken.reserveCapacity(capacity)
+    }
 
     func append(_ key: String, _ keyNode: Node, _ value: Node) {
         if index == nil, entries.count >= Self.indexedFrom {
