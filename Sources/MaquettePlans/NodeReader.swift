@@ -130,7 +130,7 @@ final class NodeReader {
             error(node, "\(what) : une liste (`- …`) est attendue, pas \(describe(node))", rule: .type)
             return nil
         }
-        return Array(sequence)
+        return sequence.items
     }
 
     func describe(_ node: Node) -> String {

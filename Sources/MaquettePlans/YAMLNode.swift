@@ -35,8 +35,9 @@ struct NodeList: Sendable, Sequence {
 }
 
 /// One YAML node of a plan file: only what plan files use. Anchors, aliases, tags and more than
-/// one document are refused while parsing, so a node is always a tree.
-enum Node: Sendable {
+/// one document are refused while parsing, so a node is always a tree. Each node is boxed: a
+/// copy, as the readers make many, is one reference count rather than a copy of its payload.
+indirect enum Node: Sendable {
     case scalar(Scalar)
     case mapping(Mapping)
     case sequence(NodeList)
