@@ -49,7 +49,7 @@ struct DiagnosticPrinter {
     func render(_ diagnostics: [Diagnostic]) -> [String] {
         var shown: [String: Int] = [:]
         var hidden: [String: Int] = [:]
-        var out: [String] = []
+        var kept: [Diagnostic] = []
         for d in diagnostics {
             let file = d.location?.file ?? ""
             if shown[file, default: 0] >= Self.maximumPerFile {
@@ -57,8 +57,10 @@ struct DiagnosticPrinter {
                 continue
             }
             shown[file, default: 0] += 1
-            out.append(render(d))
+            kept.append(d)
         }
+        // Thousands of diagnostics (a large programme) are rendered on every core, in order.
+        var out = Concurrent.map(kept, minimumChunk: 256) { render($0) }
         for (file, count) in hidden.sorted(by: { $0.key < $1.key }) {
             out.append("\(Self.visible(file)) : \(count) autres problèmes non affichés (les \(Self.maximumPerFile) premiers le sont) ; `--format json` les donne tous\n")
         }

@@ -272,10 +272,10 @@ final class NodeReader {
 
     /// Dates far from the programme are typing mistakes (`2062` for `2026`), and would stretch the
     /// treasury over centuries: they are refused, with the years accepted.
-    private func accepted(_ year: Int, _ node: Node?, _ key: String, written: String) -> Bool {
+    private func accepted(_ year: Int, _ node: Node?, _ key: String, written: @autoclosure () -> String) -> Bool {
         guard let programme, !programme.acceptedYears.contains(year) else { return true }
         error(
-            node, "`\(key)` : \(written) est hors des années admises, \(programme.acceptedYearsText)",
+            node, "`\(key)` : \(written()) est hors des années admises, \(programme.acceptedYearsText)",
             "vérifiez l'année ; la période se règle dans programme.yaml (`periode`)")
         return false
     }

@@ -302,6 +302,7 @@ public enum PlanLoader {
             return LoadResult(plans: nil, diagnostics: diagnostics, sources: sources, scenarios: scenarios)
         }
         let plans = Plans(programme: programme, catalogue: catalogue, operations: operations)
+        timings.lap("plans")
         // Every sum the figures make stays far inside 64-bit cents when the whole programme does.
         if !AmountBounds.fits(plans) {
             let largest = operations.max { AmountBounds.operationTotal($0) < AmountBounds.operationTotal($1) }
@@ -313,22 +314,26 @@ public enum PlanLoader {
                     notes: ["vérifiez le nombre de zéros des montants (l'opération qui pèse le plus est indiquée)"]))
             return LoadResult(plans: nil, diagnostics: diagnostics.sorted(by: Diagnostic.ordered), sources: sources, scenarios: scenarios)
         }
+        timings.lap("bornes")
         // Every scenario of the folder is a plan file: one that names nothing, loops or breaks a
         // bound is a read error even when it is not asked for (checked on the base plans).
         var scenarioProblems: [Diagnostic] = []
         var said: Set<String> = []
-        for scenario in scenarios {
-            let found: [Diagnostic]
-            switch ScenarioEngine.chain(scenario.id, in: scenarios) {
-            case .failure(let problem): found = [problem]
-            case .success(let chain): found = ScenarioEngine.apply(chain, to: plans).1
+        // Each scenario changes its own copy of the plans: they are checked on every core.
+        let all = scenarios
+        let checked = Concurrent.map(all, minimumChunk: 1) { scenario -> [Diagnostic] in
+            switch ScenarioEngine.chain(scenario.id, in: all) {
+            case .failure(let problem): return [problem]
+            case .success(let chain): return ScenarioEngine.apply(chain, to: plans).1
             }
+        }
+        for found in checked {
             for d in found where said.insert("\(d.location?.description ?? "")|\(d.message)").inserted { scenarioProblems.append(d) }
         }
         if !scenarioProblems.isEmpty {
             return LoadResult(plans: nil, diagnostics: (diagnostics + scenarioProblems).sorted(by: Diagnostic.ordered), sources: sources, scenarios: scenarios)
         }
-        timings.lap("bornes+scenarios-appliques")
+        timings.lap("scenarios-appliques")
         var loaded = LoadResult(plans: plans, diagnostics: diagnostics, sources: sources, scenarios: scenarios)
         loaded.timings = timings
         return loaded
