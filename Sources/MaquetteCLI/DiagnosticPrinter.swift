@@ -71,6 +71,11 @@ struct DiagnosticPrinter {
     /// with `…` where it is cut, tabs as spaces and control characters made visible; and the
     /// column of the caret in it.
     static func excerpt(of line: String, column: Int) -> (String, Int) {
+        // A short line without tab, control character or C1 code (all behind a byte 0xC2) is
+        // shown as it is: nothing to cut or replace.
+        if line.utf8.count <= excerptWidth, !line.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 }) {
+            return (line, max(1, min(column, line.unicodeScalars.count + 1)))
+        }
         let scalars = Array(line.unicodeScalars)
         let column = max(1, min(column, scalars.count + 1))
         var start = 0
