@@ -268,12 +268,14 @@ final class NodeReader {
     }
 
     /// The programme whose period bounds the dates of this file (operations, scenarios).
-    var programme: Programme?
+    var programme: Programme? { didSet { acceptedYears = programme?.acceptedYears } }
+    /// Its accepted years, worked out once rather than for every date of the file.
+    private var acceptedYears: ClosedRange<Int>?
 
     /// Dates far from the programme are typing mistakes (`2062` for `2026`), and would stretch the
     /// treasury over centuries: they are refused, with the years accepted.
     private func accepted(_ year: Int, _ node: Node?, _ key: String, written: @autoclosure () -> String) -> Bool {
-        guard let programme, !programme.acceptedYears.contains(year) else { return true }
+        guard let acceptedYears, !acceptedYears.contains(year), let programme else { return true }
         error(
             node, "`\(key)` : \(written()) est hors des années admises, \(programme.acceptedYearsText)",
             "vérifiez l'année ; la période se règle dans programme.yaml (`periode`)")
