@@ -17,4 +17,22 @@ final class ReadingSpeedTests: XCTestCase {
         for id in accepted { XCTAssertTrue(ValueParsers.isSlug(id), id) }
         for id in refused { XCTAssertFalse(ValueParsers.isSlug(id), id.debugDescription) }
     }
+
+    /// Owners are checked for duplicates through a set now: the second and third declarations of
+    /// `commune` are each reported where they are written (programme lines 8 and 10, column 5),
+    /// the first is kept.
+    func testAnOwnerDeclaredTwiceIsReportedAtEachRepetition() {
+        let programme = PlanFixture.programme + """
+
+              - { id: commune, nom: Commune répétée, regime_fctva: N+2 }
+              - { id: autre, nom: Autre commune, regime_fctva: N+1 }
+              - { id: commune, nom: Commune encore, regime_fctva: N+1 }
+            """
+        let loaded = PlanFixture.load([], programme: programme)
+        let twice = loaded.diagnostics.filter { $0.rule == .identifiantEnDouble }
+        XCTAssertEqual(twice.map(\.message), Array(repeating: "maître d'ouvrage `commune` déclaré deux fois", count: 2))
+        XCTAssertEqual(twice.map { $0.location?.line }, [8, 10])
+        XCTAssertEqual(twice.map { $0.location?.column }, [5, 5])
+    }
 }
+
