@@ -349,7 +349,10 @@ final class Fields {
 
     private func position(_ key: String) -> Int? {
         if let index { return index[key] }
-        return entries.firstIndex { $0.key == key }
+        // Lengths first: most keys of a table differ in length, and comparing lengths of small
+        // strings costs nothing next to comparing their texts.
+        let length = key.utf8.count
+        return entries.firstIndex { $0.key.utf8.count == length && $0.key == key }
     }
 
     func take(_ key: String) -> Node? {
