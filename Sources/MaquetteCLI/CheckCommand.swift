@@ -61,10 +61,12 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         let location = try plans.resolve()
         if watch { return try watchLoop(location.folder) }
+        let clock = PhaseClock()
         let bar = ProgressBar(total: 1, label: "Lecture")
         let loaded = PlanLoader.load(folder: location.folder) { bar.update($0, of: $1) }.applying(scenario: scenario)
         bar.finish()
-        var (diagnostics, figures) = check(loaded)
+        clock.lap("lecture")
+        var (diagnostics, figures) = check(loaded, clock: clock)
         var operations = loaded.plans?.operations.count ?? 0
         if let p = loaded.plans, let id = try location.operationID(in: p) {
             // The rules look at the whole programme (envelopes are shared); only what concerns
@@ -76,10 +78,14 @@ struct CheckCommand: ParsableCommand {
         }
         switch format {
         case .texte:
-            Console.out(text(of: diagnostics, loaded, operations: operations))
+            let rendered = text(of: diagnostics, loaded, operations: operations)
+            clock.lap("rendu")
+            Console.out(rendered)
         case .json:
             Console.out(JSONReport.render(diagnostics: diagnostics, figures: figures, programme: loaded.plans?.programme) + "\n")
         }
+        clock.lap("sortie")
+        clock.report(loading: loaded.timings)
         // Everything is said: leave without freeing the plans and figures one by one (a third of
         // a second at 50 000 operations).
         if loaded.plans == nil || loaded.hasReadErrors { ExitStatus.unreadable.exit() }
@@ -91,10 +97,13 @@ struct CheckCommand: ParsableCommand {
 
 extension CheckCommand {
     /// The read diagnostics and those of the rules, sorted, with the figures they were made from.
-    func check(_ loaded: LoadResult) -> (diagnostics: [Diagnostic], figures: [OperationFigures]) {
+    func check(_ loaded: LoadResult, clock: PhaseClock? = nil) -> (diagnostics: [Diagnostic], figures: [OperationFigures]) {
         guard let plans = loaded.plans else { return (loaded.diagnostics, []) }
         let figures = Financing.figures(of: plans)
+        clock?.lap("chiffres")
         let diagnostics = loaded.diagnostics + Rules.check(plans, figures: figures, only: onlyRules, skip: skippedRules)
+        clock?.lap("regles")
+        defer { clock?.lap("tri") }
         return (diagnostics.sorted(by: Diagnostic.ordered), figures)
     }
 

@@ -52,7 +52,7 @@ struct DiagnosticPrinter {
     func render(_ diagnostics: [Diagnostic]) -> [String] {
         var shown: [String: Int] = [:]
         var hidden: [String: Int] = [:]
-        var out: [String] = []
+        var kept: [Diagnostic] = []
         for d in diagnostics {
             let file = d.location?.file ?? ""
             if shown[file, default: 0] >= Self.maximumPerFile {
@@ -60,8 +60,10 @@ struct DiagnosticPrinter {
                 continue
             }
             shown[file, default: 0] += 1
-            out.append(render(d))
+            kept.append(d)
         }
+        // Thousands of diagnostics (a large programme) are rendered on every core, in order.
+        var out = Concurrent.map(kept, minimumChunk: 256) { render($0) }
         for (file, count) in hidden.sorted(by: { $0.key < $1.key }) {
             out.append("\(Self.visible(file)) : \(count) autres problèmes non affichés (les \(Self.maximumPerFile) premiers le sont) ; `--format json` les donne tous\n")
         }
@@ -72,6 +74,11 @@ struct DiagnosticPrinter {
     /// with `…` where it is cut, tabs as spaces and control characters made visible; and the
     /// column of the caret in it.
     static func excerpt(of line: String, column: Int) -> (String, Int) {
+        // A short line without tab, control character or C1 code (all behind a byte 0xC2) is
+        // shown as it is: nothing to cut or replace.
+        if line.utf8.count <= excerptWidth, !line.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 }) {
+            return (line, max(1, min(column, line.unicodeScalars.count + 1)))
+        }
         let scalars = Array(line.unicodeScalars)
         let column = max(1, min(column, scalars.count + 1))
         var start = 0

@@ -213,24 +213,34 @@ struct ExportCommand: ParsableCommand {
     }
 }
 
-/// Phase timings on standard error when MAQUETTE_TIMINGS is set (for the benchmarks).
+/// Phase timings on standard error when MAQUETTE_TIMINGS is set (for the benchmarks): wall-clock
+/// seconds, and with `report(loading:)` the CPU seconds of the whole process too (`phase=wall/cpu`).
 final class PhaseClock {
     private let enabled = ProcessInfo.processInfo.environment["MAQUETTE_TIMINGS"] != nil
-    private var last = DispatchTime.now().uptimeNanoseconds
-    private var laps: [(String, Double)] = []
+    private var timings = LoadTimings()
 
     func lap(_ name: String) {
         guard enabled else { return }
-        let now = DispatchTime.now().uptimeNanoseconds
-        laps.append((name, Double(now - last) / 1e9))
-        last = now
+        timings.lap(name)
     }
 
     /// Forgets the time spent since the last lap (work done only for the benchmark).
-    func reset() { last = DispatchTime.now().uptimeNanoseconds }
+    func reset() {
+        guard enabled else { return }
+        let kept = timings.laps
+        timings = LoadTimings()
+        timings.laps = kept
+    }
 
     func report() {
         guard enabled else { return }
-        Console.err("temps " + laps.map { "\($0.0)=\(String(format: "%.3f", $0.1))" }.joined(separator: " ") + "\n")
+        Console.err("temps " + timings.laps.map { "\($0.name)=\(String(format: "%.3f", $0.seconds))" }.joined(separator: " ") + "\n")
+    }
+
+    /// The loader's phases first (`lecture.fichiers=…`), then these; each `wall/cpu`.
+    func report(loading: LoadTimings) {
+        guard enabled else { return }
+        let all = loading.laps.map { LoadTimings.Lap(name: "lecture.\($0.name)", seconds: $0.seconds, cpuSeconds: $0.cpuSeconds) } + timings.laps
+        Console.err("temps " + all.map { "\($0.name)=\(String(format: "%.3f/%.3f", $0.seconds, $0.cpuSeconds))" }.joined(separator: " ") + "\n")
     }
 }

@@ -31,9 +31,9 @@ final class NodeReader {
             error(node, "\(what) : une table de clés (`clé: valeur`) est attendue, pas \(describe(node))", rule: .type)
             return nil
         }
-        let fields = Fields(node: node)
+        let fields = Fields(node: node, capacity: mapping.pairs.count)
         var pairs = mapping.pairs
-        if mapping.isFlow { pairs = joiningDecimalCommas(pairs) }
+        if mapping.isFlow, pairs.contains(where: Self.mayBeCommaTail) { pairs = joiningDecimalCommas(pairs) }
         for (key, value) in pairs {
             guard case .scalar(let scalar) = key else {
                 error(key, "\(what) : une clé doit être un simple mot", rule: .type)
@@ -60,6 +60,13 @@ final class NodeReader {
         guard rateAllowed, text.hasSuffix("%") else { return false }
         let digits = text.dropLast().trimmingCharacters(in: .whitespaces)
         return (1...4).contains(digits.count) && digits.allSatisfy { $0.isASCII && $0.isNumber }
+    }
+
+    /// Whether an entry could be what YAML leaves after a comma inside a number: a plain key
+    /// without value (most tables have none, and are not copied).
+    private static func mayBeCommaTail(_ pair: (Node, Node)) -> Bool {
+        guard case .scalar(let k) = pair.0, k.style == .plain, case .scalar(let v) = pair.1 else { return false }
+        return v.string.isEmpty && v.style == .plain
     }
 
     private func joiningDecimalCommas(_ pairs: [(Node, Node)]) -> [(Node, Node)] {
@@ -123,7 +130,7 @@ final class NodeReader {
             error(node, "\(what) : une liste (`- …`) est attendue, pas \(describe(node))", rule: .type)
             return nil
         }
-        return Array(sequence)
+        return sequence.items
     }
 
     func describe(_ node: Node) -> String {
@@ -261,14 +268,16 @@ final class NodeReader {
     }
 
     /// The programme whose period bounds the dates of this file (operations, scenarios).
-    var programme: Programme?
+    var programme: Programme? { didSet { acceptedYears = programme?.acceptedYears } }
+    /// Its accepted years, worked out once rather than for every date of the file.
+    private var acceptedYears: ClosedRange<Int>?
 
     /// Dates far from the programme are typing mistakes (`2062` for `2026`), and would stretch the
     /// treasury over centuries: they are refused, with the years accepted.
-    private func accepted(_ year: Int, _ node: Node?, _ key: String, written: String) -> Bool {
-        guard let programme, !programme.acceptedYears.contains(year) else { return true }
+    private func accepted(_ year: Int, _ node: Node?, _ key: String, written: @autoclosure () -> String) -> Bool {
+        guard let acceptedYears, !acceptedYears.contains(year), let programme else { return true }
         error(
-            node, "`\(key)` : \(written) est hors des années admises, \(programme.acceptedYearsText)",
+            node, "`\(key)` : \(written()) est hors des années admises, \(programme.acceptedYearsText)",
             "vérifiez l'année ; la période se règle dans programme.yaml (`periode`)")
         return false
     }
@@ -322,7 +331,11 @@ final class Fields {
     private(set) var remaining = 0
     static let indexedFrom = 16
 
-    init(node: Node) { self.node = node }
+    init(node: Node, capacity: Int = 0) {
+        self.node = node
+        entries.reserveCapacity(capacity)
+        taken.reserveCapacity(capacity)
+    }
 
     func append(_ key: String, _ keyNode: Node, _ value: Node) {
         if index == nil, entries.count >= Self.indexedFrom {
@@ -336,7 +349,10 @@ final class Fields {
 
     private func position(_ key: String) -> Int? {
         if let index { return index[key] }
-        return entries.firstIndex { $0.key == key }
+        // Lengths first: most keys of a table differ in length, and comparing lengths of small
+        // strings costs nothing next to comparing their texts.
+        let length = key.utf8.count
+        return entries.firstIndex { $0.key.utf8.count == length && $0.key == key }
     }
 
     func take(_ key: String) -> Node? {

@@ -18,6 +18,7 @@ struct OperationReader {
         }
         guard let f = reader.mapping(root, "l'opération") else { return nil }
         var keyLocations: [String: SourceLocation] = [:]
+        keyLocations.reserveCapacity(f.entries.count)
         for entry in f.entries { keyLocations[entry.key] = reader.location(entry.keyNode) }
 
         let id = reader.slug(
@@ -193,6 +194,7 @@ struct OperationReader {
     func readFunding(_ node: Node) -> FundingLine? {
         guard let f = reader.mapping(node, "un financement") else { return nil }
         var keyLocations: [String: SourceLocation] = [:]
+        keyLocations.reserveCapacity(f.entries.count)
         for entry in f.entries { keyLocations[entry.key] = reader.location(entry.value) }
         let sourceKeys = (["dispositif"] + Self.ownSources.map(\.key)).filter { f.has($0) }
         defer { reader.finish(f, "un financement", known: Self.fundingKeys) }

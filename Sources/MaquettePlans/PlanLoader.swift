@@ -19,6 +19,8 @@ public struct LoadResult: Sendable {
     public let sources: [String: String]
     /// The scenarios of `scenarios/*.yaml`, read but not applied.
     public var scenarios: [Scenario] = []
+    /// How long each phase of the load took (`MAQUETTE_TIMINGS`).
+    public var timings = LoadTimings()
 
     public init(plans: Plans?, diagnostics: [Diagnostic], sources: [String: String], scenarios: [Scenario] = []) {
         self.plans = plans
@@ -66,6 +68,7 @@ public enum PlanLoader {
     /// Reads the folder; with a cache, operation files whose text has not changed since the last
     /// load (with the same programme and funders) are not parsed again.
     public static func load(folder: String, cache: ParseCache?, progress: (@Sendable (Int, Int) -> Void)? = nil) -> LoadResult {
+        var timings = LoadTimings()
         let fm = FileManager.default
         var isDirectory: ObjCBool = false
         let root = folder.hasSuffix("/") ? String(folder.dropLast()) : folder
@@ -84,47 +87,16 @@ public enum PlanLoader {
         var problems: [Diagnostic] = []
         let realRoot = URL(fileURLWithPath: root).resolvingSymlinksInPath().path
         func problem(_ message: String, _ path: String?, _ note: String, severity: Severity = .erreur) {
-            problems.append(
-                Diagnostic(severity, rule: .fichier, message, at: path.map { SourceLocation(file: $0, line: 1, column: 1) }, notes: [note]))
+            problems.append(PlanFileReader.problem(message, path, note, severity: severity))
         }
         func read(_ path: String) {
-            // Only regular files are read (a fifo would block, a device never ends), and a link
-            // is followed only inside the plans folder: a plan never quotes another file.
-            let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
-            guard target == realRoot || target.hasPrefix(realRoot + "/") else {
-                problem("« \(path) » est un lien vers « \(target) », hors du dossier des plans : il n'est pas lu", path, "copiez le fichier dans le dossier des plans")
-                return
-            }
-            guard let attributes = try? fm.attributesOfItem(atPath: target), attributes[.type] as? FileAttributeType == .typeRegular else {
-                problem("« \(path) » n'est pas un fichier ordinaire", path, "un plan est un fichier texte `.yaml`")
-                return
-            }
-            // Said before reading: a file of a gigabyte is not loaded to be refused.
-            if let size = attributes[.size] as? Int, size > YAMLSource.maximumBytes {
-                problems.append(
-                    YAMLSource.lecture(
-                        "fichier trop volumineux (\(size / 1024) Kio) : un fichier de plan fait au plus \(YAMLSource.maximumBytes / 1024 / 1024) Mio",
-                        SourceLocation(file: path, line: 1, column: 1), ["découpez le programme en un fichier par opération"]))
-                return
-            }
-            guard let data = fm.contents(atPath: target) else {
-                problem("impossible de lire « \(path) »", nil, "vérifiez les droits du fichier")
-                return
-            }
-            guard let text = String(data: data, encoding: .utf8) else {
-                let at = YAMLSource.firstInvalidUTF8(Array(data)) ?? (1, 1)
-                problems.append(
-                    Diagnostic(
-                        .erreur, rule: .fichier, "« \(path) » n'est pas un texte UTF-8 (premier octet invalide à la ligne \(at.line), colonne \(at.column))",
-                        at: SourceLocation(file: path, line: at.line, column: at.column),
-                        notes: ["enregistrez le fichier en UTF-8 (dans un tableur ou un éditeur : « Enregistrer sous », codage UTF-8)"]))
-                return
-            }
-            files.append(PlanFile(path: path, text: text))
+            let (file, found) = PlanFileReader.readResolving(path, inside: realRoot)
+            problems += found
+            if let file { files.append(file) }
         }
         /// The plan files of a sub-folder: `.yaml` or `.yml` in any case, hidden files (`.x.yaml`,
         /// `._x.yaml` left by macOS) ignored; a sub-folder is not read, and says so.
-        func planFiles(in folder: String, required: Bool) -> [String] {
+        func planFiles(in folder: String, required: Bool) -> [(path: String, regular: Bool)] {
             var isFolder: ObjCBool = false
             guard fm.fileExists(atPath: folder, isDirectory: &isFolder) else {
                 if required {
@@ -138,19 +110,23 @@ public enum PlanLoader {
                 problem("« \(folder) » devrait être un dossier", folder, "rangez les fichiers d'opération dans un dossier de ce nom")
                 return []
             }
-            guard let names = try? fm.contentsOfDirectory(atPath: folder) else {
+            guard let entries = PlanFileReader.entries(of: folder) else {
                 problem("impossible de lire le dossier « \(folder) »", nil, "vérifiez ses droits")
                 return []
             }
-            var paths: [String] = []
-            for name in names.sorted() where !name.hasPrefix(".") {
+            // A regular file seen by readdir in a folder that is no link needs no resolving: it
+            // is inside the plans folder, and is read without following a link.
+            let real = URL(fileURLWithPath: folder).resolvingSymlinksInPath().path
+            let unlinked = real == realRoot + folder.dropFirst(root.count)
+            var paths: [(path: String, regular: Bool)] = []
+            for (name, kind) in entries.sorted(by: { $0.name < $1.name }) where !name.hasPrefix(".") {
                 let path = "\(folder)/\(name)"
                 let lower = name.lowercased()
                 var isSub: ObjCBool = false
-                if fm.fileExists(atPath: path, isDirectory: &isSub), isSub.boolValue {
+                if kind == .directory || (kind != .regular && fm.fileExists(atPath: path, isDirectory: &isSub) && isSub.boolValue) {
                     problem("le sous-dossier « \(path) » n'est pas lu", nil, "placez les fichiers directement dans « \(folder) »", severity: .avertissement)
                 } else if lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") {
-                    paths.append(path)
+                    paths.append((path, unlinked && kind == .regular))
                 }
             }
             return paths
@@ -164,16 +140,28 @@ public enum PlanLoader {
             problem("aucune opération dans « \(root)/\(operationsFolder) »", nil,
                 "ajoutez un fichier .yaml par opération (`maquette schema operation` en décrit le format)", severity: .avertissement)
         }
-        for path in operationPaths { read(path) }
-        for path in planFiles(in: "\(root)/\(scenariosFolder)", required: false) { read(path) }
-        let result = load(files: files, root: root, cache: cache, progress: progress)
+        // Operation files are read on every core, in file order.
+        let reads = Concurrent.map(operationPaths, minimumChunk: 16) { entry in
+            entry.regular ? PlanFileReader.read(entry.path, opening: entry.path, noFollow: true) : PlanFileReader.readResolving(entry.path, inside: realRoot)
+        }
+        for (file, found) in reads {
+            problems += found
+            if let file { files.append(file) }
+        }
+        for entry in planFiles(in: "\(root)/\(scenariosFolder)", required: false) { read(entry.path) }
+        timings.lap("fichiers")
+        var result = load(files: files, root: root, cache: cache, progress: progress)
+        timings.laps += result.timings.laps
+        result.timings = timings
         // A programme file refused above (a link out of the folder, not a regular file…) is not
         // also said to be missing.
         let refusedProgramme = problems.contains { $0.location?.file == programmePath }
         let said = result.diagnostics.filter { !(refusedProgramme && $0.rule == .fichier && $0.location == nil && $0.message.contains(programmeFile)) }
-        return LoadResult(
+        var loaded = LoadResult(
             plans: problems.contains { $0.severity == .erreur } ? nil : result.plans, diagnostics: (problems + said).sorted(by: Diagnostic.ordered),
             sources: result.sources, scenarios: result.scenarios)
+        loaded.timings = result.timings
+        return loaded
     }
 
     /// The built-in catalogue alone: funders, dispositifs and the dated legal parameters.
@@ -190,6 +178,7 @@ public enum PlanLoader {
     public static func load(files: [PlanFile], root: String) -> LoadResult { load(files: files, root: root, cache: nil) }
 
     public static func load(files: [PlanFile], root: String, cache: ParseCache?, progress: (@Sendable (Int, Int) -> Void)? = nil) -> LoadResult {
+        var timings = LoadTimings()
         var diagnostics: [Diagnostic] = []
         var sources: [String: String] = [:]
         for file in files { sources[file.path] = file.text }
@@ -249,6 +238,7 @@ public enum PlanLoader {
         // The cache is valid only for the same programme and funders files.
         let context = files.filter { $0.path == "\(root)/\(programmeFile)" || $0.path == "\(root)/\(fundersFile)" }.map(\.text).joined(separator: "\u{0}")
         let cached = cache?.entries(for: context) ?? [:]
+        timings.lap("catalogue+programme")
         let (readProgramme, readCatalogue) = (programme, catalogue)
         let results = Concurrent.map(operationFiles, minimumChunk: 1, progress: progress) { file -> (MaquetteCore.Operation?, [Diagnostic]) in
             let (programme, catalogue) = (readProgramme, readCatalogue)
@@ -262,6 +252,7 @@ public enum PlanLoader {
                 return (operation, reader.diagnostics)
             }
         }
+        timings.lap("operations")
         cache?.store(context: context, Dictionary(zip(operationFiles, results).map { ($0.path, (text: $0.text, result: $1)) }, uniquingKeysWith: { a, _ in a }))
         var operations: [MaquetteCore.Operation] = []
         var seen: [String: String] = [:]
@@ -280,6 +271,7 @@ public enum PlanLoader {
             operations.append(operation)
         }
 
+        timings.lap("fusion")
         var scenarios: [Scenario] = []
         for file in files where file.path.hasPrefix("\(root)/\(scenariosFolder)/") {
             guard let (node, reader) = compose(file) else { continue }
@@ -304,11 +296,13 @@ public enum PlanLoader {
         }
         if fundersUnreadable { diagnostics.removeAll { $0.rule == .reference && $0.message.hasPrefix("dispositif inconnu") } }
         diagnostics.sort(by: Diagnostic.ordered)
+        timings.lap("scenarios+tri")
         let readable = !diagnostics.contains { $0.severity == .erreur && $0.stage == .lecture }
         guard readable, let programme else {
             return LoadResult(plans: nil, diagnostics: diagnostics, sources: sources, scenarios: scenarios)
         }
         let plans = Plans(programme: programme, catalogue: catalogue, operations: operations)
+        timings.lap("plans")
         // Every sum the figures make stays far inside 64-bit cents when the whole programme does.
         if !AmountBounds.fits(plans) {
             let largest = operations.max { AmountBounds.operationTotal($0) < AmountBounds.operationTotal($1) }
@@ -320,22 +314,29 @@ public enum PlanLoader {
                     notes: ["vérifiez le nombre de zéros des montants (l'opération qui pèse le plus est indiquée)"]))
             return LoadResult(plans: nil, diagnostics: diagnostics.sorted(by: Diagnostic.ordered), sources: sources, scenarios: scenarios)
         }
+        timings.lap("bornes")
         // Every scenario of the folder is a plan file: one that names nothing, loops or breaks a
         // bound is a read error even when it is not asked for (checked on the base plans).
         var scenarioProblems: [Diagnostic] = []
         var said: Set<String> = []
-        for scenario in scenarios {
-            let found: [Diagnostic]
-            switch ScenarioEngine.chain(scenario.id, in: scenarios) {
-            case .failure(let problem): found = [problem]
-            case .success(let chain): found = ScenarioEngine.apply(chain, to: plans).1
+        // Each scenario changes its own copy of the plans: they are checked on every core.
+        let all = scenarios
+        let checked = Concurrent.map(all, minimumChunk: 1) { scenario -> [Diagnostic] in
+            switch ScenarioEngine.chain(scenario.id, in: all) {
+            case .failure(let problem): return [problem]
+            case .success(let chain): return ScenarioEngine.apply(chain, to: plans).1
             }
+        }
+        for found in checked {
             for d in found where said.insert("\(d.location?.description ?? "")|\(d.message)").inserted { scenarioProblems.append(d) }
         }
         if !scenarioProblems.isEmpty {
             return LoadResult(plans: nil, diagnostics: (diagnostics + scenarioProblems).sorted(by: Diagnostic.ordered), sources: sources, scenarios: scenarios)
         }
-        return LoadResult(plans: plans, diagnostics: diagnostics, sources: sources, scenarios: scenarios)
+        timings.lap("scenarios-appliques")
+        var loaded = LoadResult(plans: plans, diagnostics: diagnostics, sources: sources, scenarios: scenarios)
+        loaded.timings = timings
+        return loaded
     }
 }
 

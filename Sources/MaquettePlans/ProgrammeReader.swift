@@ -40,10 +40,12 @@ struct ProgrammeReader {
         let reference = f.take("date_reference").flatMap { reader.day($0, "date_reference") }
         let basis = f.take("base").flatMap { reader.choice($0, "base", Basis.self) } ?? .ht
         var owners: [MaitreOuvrage] = []
+        // Thousands of owners in a large programme: the ids seen are hashed, not scanned.
+        var seen: Set<String> = []
         if let list = reader.sequence(reader.require(f, "maitres_ouvrage", "le programme", example: "[…]"), "`maitres_ouvrage`") {
             for node in list {
                 guard let mo = readOwner(node) else { continue }
-                if owners.contains(where: { $0.id == mo.id }) {
+                if !seen.insert(mo.id).inserted {
                     reader.error(node, "maître d'ouvrage `\(mo.id)` déclaré deux fois", "gardez une seule déclaration", rule: .identifiantEnDouble)
                 } else {
                     owners.append(mo)

@@ -174,15 +174,23 @@ public enum ValueParsers {
 
     /// An identifier: lower-case letters, digits, `-`, and `.` between parts (`etat.detr`).
     public static func isSlug(_ text: String) -> Bool {
-        guard let first = text.first, first.isASCII, first.isLetter || first.isNumber, text.count <= 80 else { return false }
-        var previous: Character = "."
-        for c in text {
-            let ok = (c.isASCII && (c.isLowercase || c.isNumber)) || c == "-" || c == "."
-            if !ok { return false }
-            if (c == "-" || c == ".") && (previous == "-" || previous == ".") { return false }
-            previous = c
+        // Lowercase ASCII letters and digits, words joined by one `-` or `.`: a check of bytes.
+        let bytes = text.utf8
+        guard let first = bytes.first, bytes.count <= 80 else { return false }
+        func isWordByte(_ b: UInt8) -> Bool { (0x61...0x7A).contains(b) || (0x30...0x39).contains(b) }
+        guard isWordByte(first) else { return false }
+        var previousWasSeparator = false
+        for b in bytes {
+            if isWordByte(b) {
+                previousWasSeparator = false
+            } else if b == 0x2D || b == 0x2E {
+                if previousWasSeparator { return false }
+                previousWasSeparator = true
+            } else {
+                return false
+            }
         }
-        return previous != "-" && previous != "."
+        return !previousWasSeparator
     }
 
     static let accentFolding: [Character: Character] = [

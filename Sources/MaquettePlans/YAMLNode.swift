@@ -35,8 +35,9 @@ struct NodeList: Sendable, Sequence {
 }
 
 /// One YAML node of a plan file: only what plan files use. Anchors, aliases, tags and more than
-/// one document are refused while parsing, so a node is always a tree.
-enum Node: Sendable {
+/// one document are refused while parsing, so a node is always a tree. Each node is boxed: a
+/// copy, as the readers make many, is one reference count rather than a copy of its payload.
+indirect enum Node: Sendable {
     case scalar(Scalar)
     case mapping(Mapping)
     case sequence(NodeList)
@@ -66,9 +67,13 @@ struct YAMLComposer {
         case refused(message: String, remedy: String, mark: Mark)
     }
 
-    private enum Open {
-        case mapping(Mark, Bool, [Node])
-        case sequence(Mark, [Node])
+    /// A mapping or sequence whose end has not come yet; its children so far are the nodes of
+    /// the shared pending list from `first` on (one list for all, no array grown per container).
+    private struct Open {
+        let isMapping: Bool
+        let isFlow: Bool
+        let mark: Mark
+        let first: Int
     }
 
     /// The document's root (`nil` for an empty file), or the first problem.
@@ -104,6 +109,7 @@ struct YAMLComposer {
 
     private func run(_ parser: inout yaml_parser_t, _ bytes: UnsafeBufferPointer<UInt8>) -> Result<Node?, Problem> {
         var stack: [Open] = []
+        var pending: [Node] = []
         var root: Node?
         var documents = 0
         while true {
@@ -145,27 +151,27 @@ struct YAMLComposer {
             case YAML_SEQUENCE_START_EVENT:
                 let data = event.data.sequence_start
                 if let problem = refused(anchor: data.anchor, tag: data.tag, mark: mark) { return .failure(problem) }
-                stack.append(.sequence(mark, []))
+                stack.append(Open(isMapping: false, isFlow: false, mark: mark, first: pending.count))
             case YAML_MAPPING_START_EVENT:
                 let data = event.data.mapping_start
                 if let problem = refused(anchor: data.anchor, tag: data.tag, mark: mark) { return .failure(problem) }
-                stack.append(.mapping(mark, data.style == YAML_FLOW_MAPPING_STYLE, []))
+                stack.append(Open(isMapping: true, isFlow: data.style == YAML_FLOW_MAPPING_STYLE, mark: mark, first: pending.count))
             case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
-                switch stack.popLast() {
-                case .sequence(let start, let items)?:
-                    finished = .sequence(NodeList(items: items, mark: start))
-                case .mapping(let start, let flow, let items)?:
+                guard let open = stack.popLast() else { break }
+                let children = pending[open.first...]
+                if open.isMapping {
                     var pairs: [(Node, Node)] = []
-                    pairs.reserveCapacity(items.count / 2)
-                    var i = 0
-                    while i + 1 < items.count {
-                        pairs.append((items[i], items[i + 1]))
+                    pairs.reserveCapacity(children.count / 2)
+                    var i = children.startIndex
+                    while i + 1 < children.endIndex {
+                        pairs.append((children[i], children[i + 1]))
                         i += 2
                     }
-                    finished = .mapping(Mapping(pairs: pairs, mark: start, isFlow: flow))
-                case nil:
-                    break
+                    finished = .mapping(Mapping(pairs: pairs, mark: open.mark, isFlow: open.isFlow))
+                } else {
+                    finished = .sequence(NodeList(items: Array(children), mark: open.mark))
                 }
+                pending.removeSubrange(open.first...)
             default:
                 break
             }
@@ -176,16 +182,7 @@ struct YAMLComposer {
                         remedy: "un plan n'a que quelques niveaux : vérifiez les crochets et l'indentation", mark: mark))
             }
             if let node = finished {
-                switch stack.popLast() {
-                case .sequence(let start, var items)?:
-                    items.append(node)
-                    stack.append(.sequence(start, items))
-                case .mapping(let start, let flow, var items)?:
-                    items.append(node)
-                    stack.append(.mapping(start, flow, items))
-                case nil:
-                    root = node
-                }
+                if stack.isEmpty { root = node } else { pending.append(node) }
             }
         }
     }

@@ -51,4 +51,23 @@ final class PrinterTests: XCTestCase {
         XCTAssertEqual(DiagnosticPrinter.cells("😀"), 2)
         XCTAssertEqual(DiagnosticPrinter.cells("é"), 1)
     }
+
+    /// Short clean lines are shown as they are (a fast path since issue 15); the caret's column is
+    /// kept within the line plus one. Each expectation counted by hand.
+    func testAnExcerptKeepsAShortLineAndClampsTheColumn() {
+        XCTAssertEqual(DiagnosticPrinter.excerpt(of: "montant_ht: 450 000", column: 13).0, "montant_ht: 450 000")
+        XCTAssertEqual(DiagnosticPrinter.excerpt(of: "montant_ht: 450 000", column: 13).1, 13)
+        // 19 characters: a column past the end is put just after the last one, 0 on the first.
+        XCTAssertEqual(DiagnosticPrinter.excerpt(of: "montant_ht: 450 000", column: 40).1, 20)
+        XCTAssertEqual(DiagnosticPrinter.excerpt(of: "montant_ht: 450 000", column: 0).1, 1)
+        // Accents count one column each: `libelle: Études 2` has 17 characters.
+        XCTAssertEqual(DiagnosticPrinter.excerpt(of: "libelle: Études 2", column: 30).1, 18)
+        // A tab becomes a space, a C1 control `�`, and French quotes stay.
+        XCTAssertEqual(DiagnosticPrinter.excerpt(of: "\ttaux: 5 %", column: 2).0, " taux: 5 %")
+        XCTAssertEqual(DiagnosticPrinter.excerpt(of: "id: a\u{85}b", column: 1).0, "id: a\u{FFFD}b")
+        XCTAssertEqual(DiagnosticPrinter.excerpt(of: "libelle: « Halle »", column: 10).0, "libelle: « Halle »")
+        // Over 100 characters the line is cut around the column: characters 1 to 100, then `…`.
+        let long = String(repeating: "a", count: 150)
+        XCTAssertEqual(DiagnosticPrinter.excerpt(of: long, column: 3).0, String(repeating: "a", count: 100) + "…")
+    }
 }

@@ -14,7 +14,8 @@ struct DispositifRateRule: Rule {
                 guard let d = line.dispositif, let base = line.base else { continue }
                 let where_ = line.line.location(of: line.line.keyLocations["taux"] != nil ? "taux" : "montant")
                 // A zero base admits no amount under a maximum rate, and any amount over a minimum one.
-                let share = base.isZero ? "pour une assiette éligible nulle" : "soit \(line.effectiveRate?.formatted ?? "?") de l'assiette éligible \(base)"
+                // Worded only for a line that breaks a rate (most do not).
+                var share: String { base.isZero ? "pour une assiette éligible nulle" : "soit \(line.effectiveRate?.formatted ?? "?") de l'assiette éligible \(base)" }
                 if let v = d.parameters[Dispositif.tauxMax]?.value(at: line.parameterDay) {
                     switch v.value {
                     case .rate(let max) where !line.amount.isAtMost(max, of: base):

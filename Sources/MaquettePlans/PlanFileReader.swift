@@ -1,0 +1,114 @@
+import Foundation
+import MaquetteCore
+
+/// Reads plan files from disk with the system's own calls (a directory listing that says what
+/// each entry is, one open, one fstat and reads into one buffer per file), so that 10 000
+/// operation files cost little more than their bytes; what cannot be read is a located problem.
+enum PlanFileReader {
+    enum Kind: Equatable {
+        case regular, directory, other
+    }
+
+    /// The entries of a folder with what readdir says they are (`other` for links and when the
+    /// file system does not say: the caller looks further); `nil` if it cannot be listed.
+    static func entries(of folder: String) -> [(name: String, kind: Kind)]? {
+        guard let directory = opendir(folder) else { return nil }
+        defer { closedir(directory) }
+        var out: [(name: String, kind: Kind)] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+            }
+            if name == "." || name == ".." { continue }
+            let kind: Kind
+            switch Int32(entry.pointee.d_type) {
+            case Int32(DT_REG): kind = .regular
+            case Int32(DT_DIR): kind = .directory
+            default: kind = .other
+            }
+            out.append((name, kind))
+        }
+        return out
+    }
+
+    static func problem(_ message: String, _ path: String?, _ note: String, severity: Severity = .erreur) -> Diagnostic {
+        Diagnostic(severity, rule: .fichier, message, at: path.map { SourceLocation(file: $0, line: 1, column: 1) }, notes: [note])
+    }
+
+    /// A file named by a path that may hold links: it is read only if it resolves inside the
+    /// plans folder (a plan never quotes another file) and is a regular file (a fifo would
+    /// block, a device never ends).
+    static func readResolving(_ path: String, inside realRoot: String) -> (PlanFile?, [Diagnostic]) {
+        let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        guard target == realRoot || target.hasPrefix(realRoot + "/") else {
+            return (nil, [problem("« \(path) » est un lien vers « \(target) », hors du dossier des plans : il n'est pas lu", path, "copiez le fichier dans le dossier des plans")])
+        }
+        return read(path, opening: target)
+    }
+
+    /// The text of the file at `target`, shown as `path`. With `noFollow` a link put in place of
+    /// the file since the folder was listed is not followed (it is then not a regular file).
+    static func read(_ path: String, opening target: String, noFollow: Bool = false) -> (PlanFile?, [Diagnostic]) {
+        let notRegular = problem("« \(path) » n'est pas un fichier ordinaire", path, "un plan est un fichier texte `.yaml`")
+        var status = stat()
+        // What is not a regular file is not even opened (opening a device may act on it).
+        if !noFollow {
+            guard stat(target, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return (nil, [notRegular]) }
+        }
+        let descriptor = open(target, O_RDONLY | O_NONBLOCK | O_CLOEXEC | (noFollow ? O_NOFOLLOW : 0))
+        guard descriptor >= 0 else {
+            if errno == EACCES { return (nil, [problem("impossible de lire « \(path) »", nil, "vérifiez les droits du fichier")]) }
+            return (nil, [notRegular])
+        }
+        guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else {
+            close(descriptor)
+            return (nil, [notRegular])
+        }
+        defer { close(descriptor) }
+        let size = Int(status.st_size)
+        // Said before reading: a file of a gigabyte is not loaded to be refused.
+        if size > YAMLSource.maximumBytes {
+            return (
+                nil,
+                [
+                    YAMLSource.lecture(
+                        "fichier trop volumineux (\(size / 1024) Kio) : un fichier de plan fait au plus \(YAMLSource.maximumBytes / 1024 / 1024) Mio",
+                        SourceLocation(file: path, line: 1, column: 1), ["découpez le programme en un fichier par opération"])
+                ]
+            )
+        }
+        // One byte more than announced tells a file that grew since fstat; it is read to its end
+        // all the same, within the size limit.
+        var bytes = [UInt8](repeating: 0, count: size + 1)
+        var filled = 0
+        while true {
+            if filled == bytes.count {
+                guard bytes.count <= YAMLSource.maximumBytes else { break }
+                bytes.append(contentsOf: repeatElement(0, count: max(4096, bytes.count)))
+            }
+            let got = bytes.withUnsafeMutableBytes { buffer in
+                Glibc.read(descriptor, buffer.baseAddress! + filled, buffer.count - filled)
+            }
+            if got < 0 {
+                if errno == EINTR { continue }
+                return (nil, [problem("impossible de lire « \(path) »", nil, "vérifiez les droits du fichier")])
+            }
+            if got == 0 { break }
+            filled += got
+        }
+        bytes.removeSubrange(filled...)
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            let at = YAMLSource.firstInvalidUTF8(bytes) ?? (1, 1)
+            return (
+                nil,
+                [
+                    Diagnostic(
+                        .erreur, rule: .fichier, "« \(path) » n'est pas un texte UTF-8 (premier octet invalide à la ligne \(at.line), colonne \(at.column))",
+                        at: SourceLocation(file: path, line: at.line, column: at.column),
+                        notes: ["enregistrez le fichier en UTF-8 (dans un tableur ou un éditeur : « Enregistrer sous », codage UTF-8)"])
+                ]
+            )
+        }
+        return (PlanFile(path: path, text: text), [])
+    }
+}
