@@ -5,6 +5,7 @@ struct EnvelopeRule: Rule {
     let id: DiagnosticID = .enveloppeAnnuelle
     let title = "Enveloppe annuelle de chaque financeur, toutes opérations confondues"
     let reference = "Enveloppes déclarées dans financeurs.yaml"
+    let scope: RuleScope = .programme
 
     static func year(of line: ResolvedFunding, in f: OperationFigures) -> Int {
         line.line.envelopeYear ?? line.line.notificationDay?.year ?? line.line.requestDay?.year ?? f.referenceDay.year

@@ -8,9 +8,23 @@ public protocol Rule: Sendable {
     var title: String { get }
     /// The legal text or practice it encodes.
     var reference: String { get }
+    /// What the rule looks at: one operation at a time, or several together. No default: a new
+    /// rule says which, so that `verifier --surveiller` re-runs it rightly after an edit.
+    var scope: RuleScope { get }
     func check(_ context: RuleContext) -> [Diagnostic]
     /// Whether the rule has something to say about this operation (for the verdict table).
     func applies(to figures: OperationFigures, in context: RuleContext) -> Bool
+}
+
+/// What a rule's diagnostics depend on, which decides what an edit makes it re-run.
+public enum RuleScope: Sendable {
+    /// Each operation's diagnostics depend on that operation alone (with the programme, the
+    /// catalogue and the legal parameters): checked on any subset of the figures, it says about
+    /// those operations exactly what it says on the whole programme.
+    case operation
+    /// The rule compares or adds up several operations (a funder's yearly envelope): it is re-run
+    /// over the whole programme.
+    case programme
 }
 
 extension Rule {
