@@ -79,13 +79,10 @@ public enum PlanLoader {
         return catalogue
     }
 
-    /// Loads plan files given as texts; pure. `root` is the folder the paths start with.
-    public static func load(files: [PlanFile], root: String) -> LoadResult { load(files: files, root: root, cache: nil) }
-
-    public static func load(files: [PlanFile], root: String, cache: ParseCache?, progress: (@Sendable (Int, Int) -> Void)? = nil) -> LoadResult {
+    /// The catalogue (built in, then the funders file's additions and overrides) and the
+    /// programme, with what reading them found: all that operation files are read against.
+    static func readContext(_ files: [PlanFile], root: String) -> (Catalogue, Programme?, [Diagnostic]) {
         var diagnostics: [Diagnostic] = []
-        var sources: [String: String] = [:]
-        for file in files { sources[file.path] = file.text }
         func compose(_ file: PlanFile) -> (Node?, NodeReader)? {
             let reader = NodeReader(file: file.path)
             switch YAMLSource.compose(file.text, file: file.path) {
@@ -136,11 +133,40 @@ public enum PlanLoader {
             }
         }
 
+        return (catalogue, programme, diagnostics)
+    }
+
+    /// Loads plan files given as texts; pure. `root` is the folder the paths start with.
+    public static func load(files: [PlanFile], root: String) -> LoadResult { load(files: files, root: root, cache: nil) }
+
+    public static func load(files: [PlanFile], root: String, cache: ParseCache?, progress: (@Sendable (Int, Int) -> Void)? = nil) -> LoadResult {
+        var diagnostics: [Diagnostic] = []
+        var sources: [String: String] = [:]
+        for file in files { sources[file.path] = file.text }
+        func compose(_ file: PlanFile) -> (Node?, NodeReader)? {
+            let reader = NodeReader(file: file.path)
+            switch YAMLSource.compose(file.text, file: file.path) {
+            case .success(let node): return (node, reader)
+            case .failure(let d):
+                diagnostics.append(d)
+                return nil
+            }
+        }
+
+        // The cache is valid only for the same programme and funders files.
+        let context = files.filter { $0.path == "\(root)/\(programmeFile)" || $0.path == "\(root)/\(fundersFile)" }.map(\.text).joined(separator: "\u{0}")
+        let (catalogue, programme, contextDiagnostics): (Catalogue, Programme?, [Diagnostic])
+        if let known = cache?.context(for: context) {
+            (catalogue, programme, contextDiagnostics) = known
+        } else {
+            (catalogue, programme, contextDiagnostics) = readContext(files, root: root)
+            cache?.storeContext(context, (catalogue, programme, contextDiagnostics))
+        }
+        diagnostics += contextDiagnostics
+
         // Operation files are independent once the catalogue and programme are read: they are
         // parsed on every core, then merged in file order so the output does not depend on timing.
         let operationFiles = files.filter { $0.path.hasPrefix("\(root)/\(operationsFolder)/") }
-        // The cache is valid only for the same programme and funders files.
-        let context = files.filter { $0.path == "\(root)/\(programmeFile)" || $0.path == "\(root)/\(fundersFile)" }.map(\.text).joined(separator: "\u{0}")
         let cached = cache?.entries(for: context) ?? [:]
         let (readProgramme, readCatalogue) = (programme, catalogue)
         let results = Concurrent.map(operationFiles, minimumChunk: 1, progress: progress) { file -> (MaquetteCore.Operation?, [Diagnostic]) in
@@ -240,8 +266,21 @@ public final class ParseCache: @unchecked Sendable {
     private var context = ""
     private var byPath: [String: Entry] = [:]
     private var parsed = 0
+    private var contextKey: String?
+    private var contextValue: (Catalogue, Programme?, [Diagnostic])?
 
     public init() {}
+
+    func context(for key: String) -> (Catalogue, Programme?, [Diagnostic])? {
+        lock.withLock { key == contextKey ? contextValue : nil }
+    }
+
+    func storeContext(_ key: String, _ value: (Catalogue, Programme?, [Diagnostic])) {
+        lock.withLock {
+            contextKey = key
+            contextValue = value
+        }
+    }
 
     /// How many operation files the last load parsed again.
     public var lastParsed: Int { lock.withLock { parsed } }
