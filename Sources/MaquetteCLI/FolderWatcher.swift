@@ -71,7 +71,9 @@ final class FolderWatcher {
 
     private func watchFolders() {
         #if os(Linux)
-            for wd in folders.keys { inotify_rm_watch(fd, wd) }
+            // Watching a folder already watched gives its descriptor again; one made anew (the
+            // folder deleted and created again) a new one. A watch is never removed here: removing
+            // it would send an event (IN_IGNORED) that would ask for another full read.
             folders = [:]
             let mask = UInt32(IN_CLOSE_WRITE | IN_ATTRIB | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_CREATE | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR)
             for (path, kind) in [(root, Folder.root), ("\(root)/\(PlanLoader.operationsFolder)", .operations), ("\(root)/\(PlanLoader.scenariosFolder)", .scenarios)] {
@@ -128,8 +130,14 @@ final class FolderWatcher {
                 let nameBytes = buffer[(offset + header)..<min(count, offset + header + length)].prefix { $0 != 0 }
                 let name = String(decoding: nameBytes, as: UTF8.self)
                 offset += header + length
-                if mask & UInt32(IN_Q_OVERFLOW | IN_IGNORED | IN_DELETE_SELF | IN_MOVE_SELF) != 0 {
+                if mask & UInt32(IN_Q_OVERFLOW) != 0 {
                     everything = true
+                    continue
+                }
+                // A watched folder gone or moved: read anew and watch again (events of folders
+                // no longer watched are ignored).
+                if mask & UInt32(IN_IGNORED | IN_DELETE_SELF | IN_MOVE_SELF) != 0 {
+                    if folders[wd] != nil { everything = true }
                     continue
                 }
                 guard let folder = folders[wd], !name.isEmpty, !name.hasPrefix(".") else { continue }
