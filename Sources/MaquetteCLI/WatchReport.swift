@@ -32,8 +32,13 @@ struct WatchReport {
 
     /// The difference between two checks' diagnostics (each in printed order), counting a
     /// problem said twice as two.
+    ///
+    /// Both lists are sorted by file: they are walked file by file, and a file whose problems are
+    /// the same values as before (those of files not read again are the very same strings, so
+    /// comparing them is immediate) is passed over; only the others are matched by identity.
+    /// Thousands of problems are hashed no more.
     init(previous: [Diagnostic], current: [Diagnostic]) {
-        func surplus(_ a: [Diagnostic], over b: [Diagnostic]) -> [Diagnostic] {
+        func surplus(_ a: ArraySlice<Diagnostic>, over b: ArraySlice<Diagnostic>) -> [Diagnostic] {
             var remaining: [Identity: Int] = [:]
             for d in b { remaining[Identity(d), default: 0] += 1 }
             return a.filter { d in
@@ -43,8 +48,47 @@ struct WatchReport {
                 return false
             }
         }
-        appeared = surplus(current, over: previous)
-        gone = surplus(previous, over: current)
+        /// The end of the run of diagnostics of the same file as `list[start]`.
+        func groupEnd(_ list: [Diagnostic], _ start: Int) -> Int {
+            let file = list[start].location?.file
+            var end = start + 1
+            while end < list.count, list[end].location?.file == file { end += 1 }
+            return end
+        }
+        /// Files in the diagnostics' order: no file first, then by name.
+        func precedes(_ a: String?, _ b: String?) -> Bool {
+            switch (a, b) {
+            case (nil, _?): return true
+            case let (x?, y?): return x < y
+            default: return false
+            }
+        }
+        var appeared: [Diagnostic] = []
+        var gone: [Diagnostic] = []
+        var (i, j) = (0, 0)
+        while i < previous.count || j < current.count {
+            let before = i < previous.count ? previous[i].location?.file : nil
+            let after = j < current.count ? current[j].location?.file : nil
+            if j == current.count || (i < previous.count && precedes(before, after)) {
+                let end = groupEnd(previous, i)
+                gone += previous[i..<end]
+                i = end
+            } else if i == previous.count || precedes(after, before) {
+                let end = groupEnd(current, j)
+                appeared += current[j..<end]
+                j = end
+            } else {
+                let (endI, endJ) = (groupEnd(previous, i), groupEnd(current, j))
+                let (old, new) = (previous[i..<endI], current[j..<endJ])
+                if old != new {
+                    appeared += surplus(new, over: old)
+                    gone += surplus(old, over: new)
+                }
+                (i, j) = (endI, endJ)
+            }
+        }
+        self.appeared = appeared
+        self.gone = gone
     }
 
     /// `2 nouveaux problèmes, 1 corrigé`, or `aucun changement`.

@@ -167,21 +167,29 @@ public enum PlanLoader {
         // Operation files are independent once the catalogue and programme are read: they are
         // parsed on every core, then merged in file order so the output does not depend on timing.
         let operationFiles = files.filter { $0.path.hasPrefix("\(root)/\(operationsFolder)/") }
-        let cached = cache?.entries(for: context) ?? [:]
+        // The previous load's files, matched by position (a re-check after an edit finds the
+        // same paths in the same order, compared at once as they are the same strings), else by path.
+        let previous = cache?.entries(for: context) ?? []
+        let aligned = previous.count == operationFiles.count && zip(previous, operationFiles).allSatisfy { $0.path == $1.path }
+        let previousIndex = aligned || previous.isEmpty ? [:] : Dictionary(previous.enumerated().map { ($1.path, $0) }, uniquingKeysWith: { a, _ in a })
         let (readProgramme, readCatalogue) = (programme, catalogue)
-        let results = Concurrent.map(operationFiles, minimumChunk: 1, progress: progress) { file -> (MaquetteCore.Operation?, [Diagnostic]) in
+        let indexed = Array(operationFiles.enumerated())
+        let parsed = Concurrent.map(indexed, minimumChunk: 1, progress: progress) { (i, file) -> ((MaquetteCore.Operation?, [Diagnostic]), Bool) in
             let (programme, catalogue) = (readProgramme, readCatalogue)
-            if let hit = cached[file.path], hit.text == file.text { return hit.result }
+            if let j = aligned ? i : previousIndex[file.path], previous[j].text == file.text { return (previous[j].result, false) }
             let reader = NodeReader(file: file.path)
             reader.programme = programme
             switch YAMLSource.compose(file.text, file: file.path) {
-            case .failure(let d): return (nil, [d])
+            case .failure(let d): return ((nil, [d]), true)
             case .success(let node):
                 let operation = OperationReader(reader: reader, programme: programme, catalogue: catalogue).read(node)
-                return (operation, reader.diagnostics)
+                return ((operation, reader.diagnostics), true)
             }
         }
-        cache?.store(context: context, Dictionary(zip(operationFiles, results).map { ($0.path, (text: $0.text, result: $1)) }, uniquingKeysWith: { a, _ in a }))
+        let results = parsed.map(\.0)
+        cache?.store(
+            context: context, zip(operationFiles, results).map { (path: $0.path, text: $0.text, result: $1) },
+            parsed: parsed.count { $0.1 })
         var operations: [MaquetteCore.Operation] = []
         var seen: [String: String] = [:]
         for (operation, found) in results {
@@ -261,15 +269,30 @@ public enum PlanLoader {
 /// Parsed operation files kept between two loads of the same folder (the `--surveiller` mode).
 /// Its state is behind a lock: a load may run while another thread asks what the last one did.
 public final class ParseCache: @unchecked Sendable {
-    typealias Entry = (text: String, result: (MaquetteCore.Operation?, [Diagnostic]))
+    typealias Entry = (path: String, text: String, result: (MaquetteCore.Operation?, [Diagnostic]))
     private let lock = NSLock()
     private var context = ""
-    private var byPath: [String: Entry] = [:]
+    private var files: [Entry] = []
     private var parsed = 0
     private var contextKey: String?
     private var contextValue: (Catalogue, Programme?, [Diagnostic])?
 
     public init() {}
+
+    /// How many operation files the last load parsed again.
+    public var lastParsed: Int { lock.withLock { parsed } }
+
+    func entries(for context: String) -> [Entry] {
+        lock.withLock { context == self.context ? files : [] }
+    }
+
+    func store(context: String, _ entries: [Entry], parsed: Int) {
+        lock.withLock {
+            self.parsed = parsed
+            self.context = context
+            files = entries
+        }
+    }
 
     func context(for key: String) -> (Catalogue, Programme?, [Diagnostic])? {
         lock.withLock { key == contextKey ? contextValue : nil }
@@ -279,22 +302,6 @@ public final class ParseCache: @unchecked Sendable {
         lock.withLock {
             contextKey = key
             contextValue = value
-        }
-    }
-
-    /// How many operation files the last load parsed again.
-    public var lastParsed: Int { lock.withLock { parsed } }
-
-    func entries(for context: String) -> [String: Entry] {
-        lock.withLock { context == self.context ? byPath : [:] }
-    }
-
-    func store(context: String, _ entries: [String: Entry]) {
-        lock.withLock {
-            let previous = self.context == context ? byPath : [:]
-            parsed = entries.filter { previous[$0.key]?.text != $0.value.text }.count
-            self.context = context
-            byPath = entries
         }
     }
 }

@@ -130,9 +130,9 @@ public enum ScenarioEngine {
     static func apply(_ change: ScenarioChange, to plans: inout Plans) -> Diagnostic? {
         var candidate = plans
         if let problem = transform(change, &candidate) { return problem }
-        let before = AmountBounds.programmeTotal(plans)
+        // The total before the change is needed only when the one after is past the bound.
         let after = AmountBounds.programmeTotal(candidate)
-        if after > Int128(Money.maximumProgrammeAmount.cents), after > before {
+        if after > Int128(Money.maximumProgrammeAmount.cents), after > AmountBounds.programmeTotal(plans) {
             return outOfBounds(
                 "ce changement porterait les montants du programme au-delà de \(Money.maximumProgrammeAmount) au total",
                 change, note: "un programme compte au plus \(Money.maximumProgrammeAmount) de dépenses et de financements : vérifiez la `variation` ou le montant")
