@@ -141,8 +141,7 @@ public enum PlanLoader {
 
     public static func load(files: [PlanFile], root: String, cache: ParseCache?, progress: (@Sendable (Int, Int) -> Void)? = nil) -> LoadResult {
         var diagnostics: [Diagnostic] = []
-        var sources: [String: String] = [:]
-        for file in files { sources[file.path] = file.text }
+        let sources = cache?.sources(of: files) ?? ParseCache.sources(of: files)
         func compose(_ file: PlanFile) -> (Node?, NodeReader)? {
             let reader = NodeReader(file: file.path)
             switch YAMLSource.compose(file.text, file: file.path) {
@@ -291,6 +290,32 @@ public final class ParseCache: @unchecked Sendable {
             self.parsed = parsed
             self.context = context
             files = entries
+        }
+    }
+
+    private var lastFiles: [PlanFile] = []
+    private var lastSources: [String: String] = [:]
+
+    static func sources(of files: [PlanFile]) -> [String: String] {
+        var sources: [String: String] = [:]
+        sources.reserveCapacity(files.count)
+        for file in files { sources[file.path] = file.text }
+        return sources
+    }
+
+    /// The texts by path: the previous load's, with the files whose text changed replaced, when
+    /// the paths are the same (most re-checks); otherwise made anew.
+    func sources(of files: [PlanFile]) -> [String: String] {
+        lock.withLock {
+            var sources: [String: String]
+            if files.count == lastFiles.count, zip(files, lastFiles).allSatisfy({ $0.path == $1.path }) {
+                sources = lastSources
+                for (file, last) in zip(files, lastFiles) where file.text != last.text { sources[file.path] = file.text }
+            } else {
+                sources = Self.sources(of: files)
+            }
+            (lastFiles, lastSources) = (files, sources)
+            return sources
         }
     }
 

@@ -16,7 +16,9 @@ public struct IncrementalCheck: Sendable {
     private let wholeProgramme: [any Rule]
     private var programme: Programme?
     private var catalogue: Catalogue?
-    private var entries: [String: Entry] = [:]
+    /// Each operation's figures and diagnostics, in the order of the last plans checked.
+    private var entries: [Entry] = []
+    private var ids: [String] = []
     /// How many operations the last check ran the per-operation rules on.
     public private(set) var lastRechecked = 0
 
@@ -34,34 +36,41 @@ public struct IncrementalCheck: Sendable {
     /// programme or catalogue, or `changedFiles` nil, every operation is.
     public mutating func check(_ plans: Plans, changedFiles: Set<String>?) -> (diagnostics: [Diagnostic], figures: [OperationFigures]) {
         let sameContext = programme == plans.programme && catalogue == plans.catalogue
-        if !sameContext || changedFiles == nil { entries = [:] }
+        if !sameContext || changedFiles == nil { (entries, ids) = ([], []) }
         programme = plans.programme
         catalogue = plans.catalogue
         let changed = changedFiles ?? []
-        let stale = plans.operations.filter { op in
-            guard let entry = entries[op.id] else { return true }
-            return entry.file != op.file || changed.contains(op.file)
+        // A few files at a time, usually: compared rather than hashed (hashing a path costs more
+        // than comparing it, and it would be done for every operation).
+        let few = changed.count <= 8 ? Array(changed) : nil
+        func isChanged(_ file: String) -> Bool { few.map { $0.contains(file) } ?? changed.contains(file) }
+        // The same operations in the same order (an edit that renames or adds none): each keeps
+        // its place. Otherwise they are found by identifier.
+        let aligned = ids.count == plans.operations.count && zip(ids, plans.operations).allSatisfy { $0 == $1.id }
+        var known: [String: Int] = [:]
+        if !aligned {
+            known.reserveCapacity(ids.count)
+            for (i, id) in ids.enumerated() { known[id] = i }
         }
+        var kept: [Entry?] = plans.operations.indices.map { i in
+            let op = plans.operations[i]
+            guard let j = aligned ? i : known[op.id], entries[j].file == op.file, !isChanged(op.file) else { return nil }
+            return entries[j]
+        }
+        let stale = plans.operations.indices.filter { kept[$0] == nil }
         let rules = perOperation
-        let fresh = Concurrent.map(stale, minimumChunk: 16) { op -> Entry in
+        let fresh = Concurrent.map(stale, minimumChunk: 16) { i -> Entry in
+            let op = plans.operations[i]
             let figures = Financing.figures(of: op, in: plans)
             let context = RuleContext(plans: plans, figures: [figures])
             return Entry(file: op.file, figures: figures, diagnostics: rules.flatMap { $0.check(context) })
         }
         lastRechecked = fresh.count
-        var kept: [String: Entry] = [:]
-        kept.reserveCapacity(plans.operations.count)
-        for entry in fresh { kept[entry.figures.operation.id] = entry }
-        var figures: [OperationFigures] = []
-        figures.reserveCapacity(plans.operations.count)
-        var diagnostics: [Diagnostic] = []
-        for op in plans.operations {
-            guard let entry = kept[op.id] ?? entries[op.id] else { continue }
-            kept[op.id] = entry
-            figures.append(entry.figures)
-            diagnostics += entry.diagnostics
-        }
-        entries = kept
+        for (i, entry) in zip(stale, fresh) { kept[i] = entry }
+        entries = kept.compactMap { $0 }
+        ids = plans.operations.map(\.id)
+        let figures = entries.map(\.figures)
+        var diagnostics = entries.flatMap(\.diagnostics)
         let context = RuleContext(plans: plans, figures: figures)
         for rule in wholeProgramme { diagnostics += rule.check(context) }
         return (diagnostics.sorted(by: Diagnostic.ordered), figures)
