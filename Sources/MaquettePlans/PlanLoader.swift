@@ -250,14 +250,16 @@ public enum PlanLoader {
         // bound is a read error even when it is not asked for (checked on the base plans).
         var scenarioProblems: [Diagnostic] = []
         var said: Set<String> = []
-        for scenario in scenarios {
-            let found: [Diagnostic]
-            switch ScenarioEngine.chain(scenario.id, in: scenarios) {
-            case .failure(let problem): found = [problem]
-            case .success(let chain): found = ScenarioEngine.apply(chain, to: plans).1
+        // Each scenario is applied to the whole programme: they run on all cores, their problems
+        // taken in the scenarios' order.
+        let readScenarios = scenarios
+        let found = Concurrent.map(readScenarios, minimumChunk: 1) { scenario -> [Diagnostic] in
+            switch ScenarioEngine.chain(scenario.id, in: readScenarios) {
+            case .failure(let problem): return [problem]
+            case .success(let chain): return ScenarioEngine.apply(chain, to: plans).1
             }
-            for d in found where said.insert("\(d.location?.description ?? "")|\(d.message)").inserted { scenarioProblems.append(d) }
         }
+        for d in found.joined() where said.insert("\(d.location?.description ?? "")|\(d.message)").inserted { scenarioProblems.append(d) }
         if !scenarioProblems.isEmpty {
             return LoadResult(plans: nil, diagnostics: (diagnostics + scenarioProblems).sorted(by: Diagnostic.ordered), sources: sources, scenarios: scenarios)
         }

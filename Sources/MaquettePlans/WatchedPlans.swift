@@ -65,28 +65,6 @@ public final class WatchedPlans {
         let found = rules.check(p, changedFiles: pending).diagnostics
         pending = []
         rechecked = rules.lastRechecked
-        diagnostics = Self.merge(loaded.diagnostics, found)
-    }
-
-    /// Two sorted lists as one, as `(a + b).sorted(by: Diagnostic.ordered)` gives it (the sort is
-    /// stable: on a tie, `a` first), in one pass rather than a sort of thousands.
-    static func merge(_ a: [Diagnostic], _ b: [Diagnostic]) -> [Diagnostic] {
-        if a.isEmpty { return b }
-        if b.isEmpty { return a }
-        var out: [Diagnostic] = []
-        out.reserveCapacity(a.count + b.count)
-        var (i, j) = (0, 0)
-        while i < a.count, j < b.count {
-            if Diagnostic.ordered(b[j], a[i]) {
-                out.append(b[j])
-                j += 1
-            } else {
-                out.append(a[i])
-                i += 1
-            }
-        }
-        out += a[i...]
-        out += b[j...]
-        return out
+        diagnostics = IncrementalCheck.merge(loaded.diagnostics, found)
     }
 }
