@@ -169,31 +169,29 @@ public enum PlanLoader {
         // The previous load's files, matched by position (a re-check after an edit finds the
         // same paths in the same order, compared at once as they are the same strings), else by path.
         let previous = cache?.entries(for: context) ?? []
-        let aligned = previous.count == operationFiles.count && zip(previous, operationFiles).allSatisfy { $0.path == $1.path }
-        let previousIndex = aligned || previous.isEmpty ? [:] : Dictionary(previous.enumerated().map { ($1.path, $0) }, uniquingKeysWith: { a, _ in a })
+        let aligned = previous.count == operationFiles.count && operationFiles.indices.allSatisfy { previous[$0].path == operationFiles[$0].path }
+        let previousIndex = aligned || previous.isEmpty ? [:] : Dictionary(previous.indices.map { (previous[$0].path, $0) }, uniquingKeysWith: { a, _ in a })
         let (readProgramme, readCatalogue) = (programme, catalogue)
-        let indexed = Array(operationFiles.enumerated())
-        let parsed = Concurrent.map(indexed, minimumChunk: 1, progress: progress) { (i, file) -> ((MaquetteCore.Operation?, [Diagnostic]), Bool) in
+        let parsed = Concurrent.map(Array(operationFiles.indices), minimumChunk: 1, progress: progress) { i -> (ParsedFile, Bool) in
             let (programme, catalogue) = (readProgramme, readCatalogue)
-            if let j = aligned ? i : previousIndex[file.path], previous[j].text == file.text { return (previous[j].result, false) }
+            let file = operationFiles[i]
+            if let j = aligned ? i : previousIndex[file.path], previous[j].text == file.text { return (previous[j], false) }
             let reader = NodeReader(file: file.path)
             reader.programme = programme
             switch YAMLSource.compose(file.text, file: file.path) {
-            case .failure(let d): return ((nil, [d]), true)
+            case .failure(let d): return (ParsedFile(file, nil, [d]), true)
             case .success(let node):
                 let operation = OperationReader(reader: reader, programme: programme, catalogue: catalogue).read(node)
-                return ((operation, reader.diagnostics), true)
+                return (ParsedFile(file, operation, reader.diagnostics), true)
             }
         }
-        let results = parsed.map(\.0)
-        cache?.store(
-            context: context, zip(operationFiles, results).map { (path: $0.path, text: $0.text, result: $1) },
-            parsed: parsed.count { $0.1 })
+        cache?.store(context: context, parsed.map(\.0), parsed: parsed.count { $0.1 })
         var operations: [MaquetteCore.Operation] = []
+        operations.reserveCapacity(parsed.count)
         var seen: [String: String] = [:]
-        for (operation, found) in results {
-            diagnostics += found
-            guard let operation else { continue }
+        for (file, _) in parsed {
+            diagnostics += file.diagnostics
+            guard let operation = file.operation else { continue }
             if let previous = seen[operation.id] {
                 diagnostics.append(
                     Diagnostic(
@@ -269,8 +267,21 @@ public enum PlanLoader {
 
 /// Parsed operation files kept between two loads of the same folder (the `--surveiller` mode).
 /// Its state is behind a lock: a load may run while another thread asks what the last one did.
+/// An operation file as parsed: a reference, so that keeping it from one load to the next copies
+/// nothing.
+final class ParsedFile: Sendable {
+    let path: String
+    let text: String
+    let operation: MaquetteCore.Operation?
+    let diagnostics: [Diagnostic]
+
+    init(_ file: PlanFile, _ operation: MaquetteCore.Operation?, _ diagnostics: [Diagnostic]) {
+        (path, text, self.operation, self.diagnostics) = (file.path, file.text, operation, diagnostics)
+    }
+}
+
 public final class ParseCache: @unchecked Sendable {
-    typealias Entry = (path: String, text: String, result: (MaquetteCore.Operation?, [Diagnostic]))
+    typealias Entry = ParsedFile
     private let lock = NSLock()
     private var context = ""
     private var files: [Entry] = []
