@@ -186,6 +186,17 @@ public enum PlanLoader {
             }
         }
         cache?.store(context: context, parsed.map(\.0), parsed: parsed.count { $0.1 })
+        // The scenarios' validations of the previous load, taken out: they are put back only by a
+        // load that validates the scenarios again (one that stops before leaves none).
+        let scenarioKey = context + "\u{0}" + files.filter { $0.path.hasPrefix("\(root)/\(scenariosFolder)/") }.map(\.text).joined(separator: "\u{0}")
+        let knownValidations = cache?.validations(for: scenarioKey)
+        cache?.storeValidations(scenarioKey, nil)
+        // The operations edited since the previous load, when the files are the same and each
+        // edited one still describes the same operation.
+        var edited: [(old: MaquetteCore.Operation, new: MaquetteCore.Operation)]? = aligned && !previous.isEmpty ? [] : nil
+        for i in parsed.indices where edited != nil && parsed[i].1 {
+            if let old = previous[i].operation, let new = parsed[i].0.operation, old.id == new.id { edited?.append((old, new)) } else { edited = nil }
+        }
         var operations: [MaquetteCore.Operation] = []
         operations.reserveCapacity(parsed.count)
         var seen: [String: String] = [:]
@@ -248,16 +259,37 @@ public enum PlanLoader {
         // bound is a read error even when it is not asked for (checked on the base plans).
         var scenarioProblems: [Diagnostic] = []
         var said: Set<String> = []
-        // Each scenario is applied to the whole programme: they run on all cores, their problems
-        // taken in the scenarios' order.
-        let readScenarios = scenarios
-        let found = Concurrent.map(readScenarios, minimumChunk: 1) { scenario -> [Diagnostic] in
-            switch ScenarioEngine.chain(scenario.id, in: readScenarios) {
-            case .failure(let problem): return [problem]
-            case .success(let chain): return ScenarioEngine.apply(chain, to: plans).1
+        // After an edit of operation files (the same files, the same identifiers), scenarios all
+        // valid before are checked on the edited operations alone (`ScenarioEngine.revalidated`).
+        var validations: [String: ScenarioEngine.Validation]?
+        if let edited, let known = knownValidations, known.count == scenarios.count,
+            edited.allSatisfy({ seen[$0.new.id] == $0.new.file })
+        {
+            var again: [String: ScenarioEngine.Validation] = [:]
+            for scenario in scenarios {
+                guard case .success(let chain) = ScenarioEngine.chain(scenario.id, in: scenarios), let before = known[scenario.id],
+                    let after = ScenarioEngine.revalidated(chain, before, from: edited.map(\.old), to: edited.map(\.new), in: plans)
+                else { break }
+                again[scenario.id] = after
             }
+            if again.count == scenarios.count { validations = again }
         }
-        for d in found.joined() where said.insert("\(d.location?.description ?? "")|\(d.message)").inserted { scenarioProblems.append(d) }
+        cache?.noteScenariosRevalidated(validations != nil)
+        if validations == nil {
+            // Each scenario is applied to the whole programme: they run on all cores, their
+            // problems taken in the scenarios' order.
+            let readScenarios = scenarios
+            let found = Concurrent.map(readScenarios, minimumChunk: 1) { scenario -> ([Diagnostic], ScenarioEngine.Validation?) in
+                switch ScenarioEngine.chain(scenario.id, in: readScenarios) {
+                case .failure(let problem): return ([problem], nil)
+                case .success(let chain): return ScenarioEngine.validate(chain, on: plans)
+                }
+            }
+            for d in found.flatMap(\.0) where said.insert("\(d.location?.description ?? "")|\(d.message)").inserted { scenarioProblems.append(d) }
+            let valid = zip(scenarios, found).compactMap { scenario, result in result.1.map { (scenario.id, $0) } }
+            if valid.count == scenarios.count { validations = Dictionary(valid, uniquingKeysWith: { a, _ in a }) }
+        }
+        cache?.storeValidations(scenarioKey, scenarioProblems.isEmpty ? validations : nil)
         if !scenarioProblems.isEmpty {
             return LoadResult(plans: nil, diagnostics: (diagnostics + scenarioProblems).sorted(by: Diagnostic.ordered), sources: sources, scenarios: scenarios)
         }
@@ -330,6 +362,26 @@ public final class ParseCache: @unchecked Sendable {
             (lastFiles, lastSources) = (files, sources)
             return sources
         }
+    }
+
+    private var revalidated = false
+
+    /// Whether the last load checked the scenarios on the edited operations alone.
+    public var lastScenariosRevalidated: Bool { lock.withLock { revalidated } }
+
+    func noteScenariosRevalidated(_ value: Bool) { lock.withLock { revalidated = value } }
+
+    private var validationKey: String?
+    private var validationValue: [String: ScenarioEngine.Validation]?
+
+    /// The validations of the scenarios, all valid on the last load (same programme, funders and
+    /// scenario files).
+    func validations(for key: String) -> [String: ScenarioEngine.Validation]? {
+        lock.withLock { key == validationKey ? validationValue : nil }
+    }
+
+    func storeValidations(_ key: String, _ value: [String: ScenarioEngine.Validation]?) {
+        lock.withLock { (validationKey, validationValue) = (key, value) }
     }
 
     func context(for key: String) -> (Catalogue, Programme?, [Diagnostic])? {

@@ -26,6 +26,8 @@ public final class WatchedPlans {
     /// the per-operation rules.
     public private(set) var reparsed = 0
     public private(set) var rechecked = 0
+    /// Whether the last check validated the scenarios on the edited operations alone.
+    public var scenariosRevalidated: Bool { cache.lastScenariosRevalidated }
 
     /// Reads and checks the folder; `scenario` is applied to the plans as `verifier --scenario` does.
     public init(folder: String, scenario: String? = nil, only: Set<DiagnosticID> = [], skip: Set<DiagnosticID> = []) {

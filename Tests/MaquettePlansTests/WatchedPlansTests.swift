@@ -72,6 +72,31 @@ final class WatchedPlansTests: XCTestCase {
         // The Région's Bourgs-Centres from 225 000 to 250 000: the balance shrinks by 25 000.
         try write("halle-aux-grains.yaml", halle.replacingOccurrences(of: "montant: 225 000", with: "montant: 250 000"))
         edited(watched, ["halle-aux-grains.yaml"], "amount changed")
+        XCTAssertTrue(watched.scenariosRevalidated, "the scenarios are checked on the edited operation alone")
+
+        // The DSIL line the scenarios `dsil-refusee-halle` and `pire-cas` refuse, removed: they
+        // name nothing, the plans cannot be read.
+        let dsil = "  - dispositif: etat.dsil\n    montant: 450 000\n    assiette: 1 500 000\n    statut: sollicite\n    depot: 2026-02-20\n"
+        XCTAssertTrue(halle.contains(dsil))
+        try write("halle-aux-grains.yaml", halle.replacingOccurrences(of: dsil, with: ""))
+        edited(watched, ["halle-aux-grains.yaml"], "a line scenarios name removed")
+        XCTAssertNil(watched.loaded.plans)
+        try write("halle-aux-grains.yaml", halle)
+        edited(watched, ["halle-aux-grains.yaml"], "the line back")
+        XCTAssertNotNil(watched.loaded.plans)
+        try write("halle-aux-grains.yaml", halle.replacingOccurrences(of: "montant: 225 000", with: "montant: 250 000"))
+        edited(watched, ["halle-aux-grains.yaml"], "amount changed")
+        XCTAssertTrue(watched.scenariosRevalidated)
+
+        // Works of 9 500 000 000 €, within a line's bound of 10 000 000 000 €: `travaux-decales`
+        // adds 8 %, 10 260 000 000 €, past it.
+        try write("halle-aux-grains.yaml", halle.replacingOccurrences(of: "montant_ht: 180 000", with: "montant_ht: 9 500 000 000"))
+        edited(watched, ["halle-aux-grains.yaml"], "a scenario takes an expense past its bound")
+        XCTAssertNil(watched.loaded.plans)
+        XCTAssertTrue(watched.diagnostics.contains { $0.rule == .scenario && $0.message.contains("atteindrait \(Money(euros: 10_260_000_000)) HT") }, "\(watched.diagnostics.map(\.message))")
+        XCTAssertFalse(watched.scenariosRevalidated)
+        try write("halle-aux-grains.yaml", halle)
+        edited(watched, ["halle-aux-grains.yaml"], "the expense back")
 
         // (No scenario names it: removing an operation a scenario names makes the plans unreadable.)
         try FileManager.default.removeItem(atPath: path("etudes-convention.yaml"))
@@ -160,6 +185,7 @@ final class WatchedPlansTests: XCTestCase {
         try write(first, original.replacingOccurrences(of: "autofinancement: solde", with: "autofinancement: 1"))
         edited(watched, [first], "rule broken")
         XCTAssertEqual(watched.rechecked, 1)
+        XCTAssertTrue(watched.scenariosRevalidated)
         XCTAssertTrue(watched.diagnostics.contains { $0.rule == .equilibre && $0.operation == "op-001" })
         try write(first, original)
         edited(watched, [first], "rule fixed")
