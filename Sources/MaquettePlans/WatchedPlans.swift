@@ -64,9 +64,8 @@ public final class WatchedPlans {
             diagnostics = loaded.diagnostics
             return
         }
-        let found = rules.check(p, changedFiles: pending).diagnostics
+        diagnostics = rules.check(p, changedFiles: pending, read: loaded.diagnostics).diagnostics
         pending = []
         rechecked = rules.lastRechecked
-        diagnostics = IncrementalCheck.merge(loaded.diagnostics, found)
     }
 }

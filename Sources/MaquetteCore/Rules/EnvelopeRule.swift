@@ -55,6 +55,19 @@ struct EnvelopeRule: Rule {
 }
 
 extension EnvelopeRule {
+    private struct Draw: Hashable {
+        let dispositif: String
+        let year: Int
+        let amount: Money
+    }
+
+    /// What the operation draws: each counted line of a dispositif, with its year and amount.
+    func footprint(of figures: OperationFigures, in context: RuleContext) -> [AnyHashable]? {
+        figures.counted.compactMap { line in
+            line.dispositif.map { AnyHashable(Draw(dispositif: $0.id, year: Self.year(of: line, in: figures), amount: line.amount)) }
+        }
+    }
+
     func applies(to figures: OperationFigures, in context: RuleContext) -> Bool {
         figures.counted.contains { line in context.plans.catalogue.envelopes.contains { $0.dispositif == line.dispositif?.id && $0.year == Self.year(of: line, in: figures) } }
     }

@@ -20,6 +20,8 @@ public struct IncrementalCheck: Sendable {
     private var sorted: [Diagnostic] = []
     /// Whether every per-operation diagnostic names its operation (so that it can be taken out by it).
     private var attributed = true
+    /// What each whole-programme rule said last, sorted.
+    private var across: [[Diagnostic]] = []
     /// How many operations the last check ran the per-operation rules on.
     public private(set) var lastRechecked = 0
 
@@ -35,9 +37,16 @@ public struct IncrementalCheck: Sendable {
     /// An operation is checked again when it is new, when it comes from a file in `changedFiles`,
     /// or from another file than last time (an identifier that was in double); with another
     /// programme or catalogue, or `changedFiles` nil, every operation is.
-    public mutating func check(_ plans: Plans, changedFiles: Set<String>?) -> (diagnostics: [Diagnostic], figures: [OperationFigures]) {
+    ///
+    /// `read`, sorted, are merged in (the reader's diagnostics): the result is then what
+    /// `verifier` prints.
+    public mutating func check(_ plans: Plans, changedFiles: Set<String>?, read: [Diagnostic] = []) -> (
+        diagnostics: [Diagnostic], figures: [OperationFigures]
+    ) {
         let sameContext = programme == plans.programme && catalogue == plans.catalogue
-        if !sameContext || changedFiles == nil { (ids, files, figures, perOperation, sorted) = ([], [], [], [], []) }
+        if !sameContext || changedFiles == nil { (ids, files, figures, perOperation, sorted, across) = ([], [], [], [], [], []) }
+        // The whole-programme rules to run again (all, unless an edit leaves what they read the same).
+        var rerun = Array(repeating: true, count: wholeProgramme.count)
         programme = plans.programme
         catalogue = plans.catalogue
         let changed = changedFiles ?? []
@@ -60,6 +69,17 @@ public struct IncrementalCheck: Sendable {
             let stale = operations.indices.filter { files[$0] != operations[$0].file || isChanged(operations[$0].file) }
             let fresh = checked(stale)
             lastRechecked = stale.count
+            if across.count == wholeProgramme.count {
+                let context = RuleContext(plans: plans, figures: [])
+                for (r, rule) in wholeProgramme.enumerated() {
+                    rerun[r] = !zip(stale, fresh).allSatisfy { i, entry in
+                        guard let before = rule.footprint(of: figures[i], in: context), let after = rule.footprint(of: entry.0, in: context) else {
+                            return false
+                        }
+                        return before == after
+                    }
+                }
+            }
             // Taken out by their operation: every per-operation diagnostic names it (else all
             // are gathered again).
             let staleIDs = stale.map { ids[$0] }
@@ -98,8 +118,11 @@ public struct IncrementalCheck: Sendable {
             sorted = perOperation.flatMap { $0 }.sorted(by: Diagnostic.ordered)
         }
         let context = RuleContext(plans: plans, figures: figures)
-        let across = wholeProgramme.flatMap { $0.check(context) }.sorted(by: Diagnostic.ordered)
-        return (across.isEmpty ? sorted : Self.merge(sorted, across), figures)
+        if across.count != wholeProgramme.count { across = Array(repeating: [], count: wholeProgramme.count) }
+        for (r, rule) in wholeProgramme.enumerated() where rerun[r] { across[r] = rule.check(context).sorted(by: Diagnostic.ordered) }
+        var others = read
+        for found in across where !found.isEmpty { others = Self.merge(others, found) }
+        return (others.isEmpty ? sorted : Self.merge(others, sorted), figures)
     }
 
     /// Two sorted lists as one, as `(a + b).sorted(by: Diagnostic.ordered)` gives it (the sort is

@@ -12,6 +12,11 @@ public protocol Rule: Sendable {
     /// rule says which, so that `verifier --surveiller` re-runs it rightly after an edit.
     var scope: RuleScope { get }
     func check(_ context: RuleContext) -> [Diagnostic]
+    /// For a rule of ``RuleScope/programme``: all it reads of one operation, besides its
+    /// identifier and place in the programme. When an edit leaves this the same for every edited
+    /// operation, the rule says what it said (``IncrementalCheck`` does not run it again); nil:
+    /// run it again after every edit.
+    func footprint(of figures: OperationFigures, in context: RuleContext) -> [AnyHashable]?
     /// Whether the rule has something to say about this operation (for the verdict table).
     func applies(to figures: OperationFigures, in context: RuleContext) -> Bool
 }
@@ -29,6 +34,7 @@ public enum RuleScope: Sendable {
 
 extension Rule {
     public func applies(to figures: OperationFigures, in context: RuleContext) -> Bool { true }
+    public func footprint(of figures: OperationFigures, in context: RuleContext) -> [AnyHashable]? { nil }
 }
 
 /// What rules look at: the plans and their worked-out figures.
