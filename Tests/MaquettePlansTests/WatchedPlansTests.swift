@@ -74,6 +74,15 @@ final class WatchedPlansTests: XCTestCase {
         edited(watched, ["halle-aux-grains.yaml"], "amount changed")
         XCTAssertTrue(watched.scenariosRevalidated, "the scenarios are checked on the edited operation alone")
 
+        // The DETR of the halle from 300 000 to 900 000, requested in 2026: with the other
+        // operations' DETR of 2026 it passes the envelope of 1 100 000 (financeurs.yaml).
+        try write("halle-aux-grains.yaml", halle.replacingOccurrences(of: "montant: 300 000", with: "montant: 900 000"))
+        edited(watched, ["halle-aux-grains.yaml"], "an envelope passed")
+        XCTAssertTrue(watched.diagnostics.contains { $0.rule == .enveloppeAnnuelle && $0.message.contains("\(Money(euros: 1_100_000))") })
+        try write("halle-aux-grains.yaml", halle)
+        edited(watched, ["halle-aux-grains.yaml"], "the envelope kept")
+        XCTAssertFalse(watched.diagnostics.contains { $0.rule == .enveloppeAnnuelle })
+
         // The DSIL line the scenarios `dsil-refusee-halle` and `pire-cas` refuse, removed: they
         // name nothing, the plans cannot be read.
         let dsil = "  - dispositif: etat.dsil\n    montant: 450 000\n    assiette: 1 500 000\n    statut: sollicite\n    depot: 2026-02-20\n"
