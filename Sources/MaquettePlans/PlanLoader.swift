@@ -199,6 +199,8 @@ public enum PlanLoader {
         }
         var operations: [MaquetteCore.Operation] = []
         operations.reserveCapacity(parsed.count)
+        var totals: [Int128] = []
+        totals.reserveCapacity(parsed.count)
         var seen: [String: String] = [:]
         for (file, _) in parsed {
             diagnostics += file.diagnostics
@@ -213,6 +215,7 @@ public enum PlanLoader {
             }
             seen[operation.id] = operation.file
             operations.append(operation)
+            totals.append(file.total)
         }
 
         var scenarios: [Scenario] = []
@@ -245,7 +248,7 @@ public enum PlanLoader {
         }
         let plans = Plans(programme: programme, catalogue: catalogue, operations: operations)
         // Every sum the figures make stays far inside 64-bit cents when the whole programme does.
-        if !AmountBounds.fits(plans) {
+        if !AmountBounds.fits(plans, operationTotals: totals) {
             let largest = operations.max { AmountBounds.operationTotal($0) < AmountBounds.operationTotal($1) }
             diagnostics.append(
                 Diagnostic(
@@ -306,9 +309,12 @@ final class ParsedFile: Sendable {
     let text: String
     let operation: MaquetteCore.Operation?
     let diagnostics: [Diagnostic]
+    /// ``AmountBounds/operationTotal(_:)`` of the operation.
+    let total: Int128
 
     init(_ file: PlanFile, _ operation: MaquetteCore.Operation?, _ diagnostics: [Diagnostic]) {
         (path, text, self.operation, self.diagnostics) = (file.path, file.text, operation, diagnostics)
+        total = operation.map(AmountBounds.operationTotal) ?? 0
     }
 }
 
