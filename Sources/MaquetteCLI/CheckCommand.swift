@@ -127,12 +127,21 @@ extension CheckCommand {
         var start = DispatchTime.now().uptimeNanoseconds
         let watched = WatchedPlans(folder: folder, scenario: scenario, only: onlyRules, skip: skippedRules)
         var previous: [Diagnostic] = []
+        // What the rules said at the last check of readable plans: while the plans cannot be
+        // read the rules do not run, and their problems are neither corrected nor new.
+        var ruleBaseline: [Diagnostic] = []
         var number = 0
         let colour = DiagnosticPrinter.terminalSupportsColour(STDOUT_FILENO)
         while true {
             number += 1
             let current = watched.diagnostics
-            let report = WatchReport(previous: previous, current: current)
+            let readable = watched.loaded.plans != nil
+            let previousRead = previous.filter { $0.stage == .lecture }
+            let report =
+                readable
+                ? WatchReport(previous: IncrementalCheck.merge(previousRead, ruleBaseline), current: current)
+                : WatchReport(previous: previousRead, current: current.filter { $0.stage == .lecture })
+            if readable { ruleBaseline = current.filter { $0.stage != .lecture } }
             let operations = watched.loaded.plans?.operations.count ?? 0
             var text = ""
             if format == .json {

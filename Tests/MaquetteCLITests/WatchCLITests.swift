@@ -113,15 +113,27 @@ final class WatchCLITests: XCTestCase {
         XCTAssertTrue(text.contains("halle-aux-grains.yaml:26:1: corrigé: [equilibre] le plan est déséquilibré"), text)
         XCTAssertTrue(text.contains("1 corrigé — 0 erreur, 3 avertissements dans 9 opérations. Revérifié en "), text)
 
+        // A syntax error: the plans cannot be read, the rules do not run; their warnings are not
+        // said corrected, nor new once the file is mended.
+        try original.replacingOccurrences(of: "financements:", with: "financements: [").write(to: halle, atomically: false, encoding: .utf8)
+        text = watcher.wait(for: "Revérifié en", count: 3)
+        XCTAssertTrue(text.contains("erreur: [syntaxe-yaml]"), text)
+        XCTAssertTrue(text.contains("1 nouveau problème — les plans ne peuvent pas être lus"), text)
+        XCTAssertFalse(text.contains("corrigé: [detr-commission]"), text)
+        try original.write(to: halle, atomically: false, encoding: .utf8)
+        text = watcher.wait(for: "Revérifié en", count: 4)
+        XCTAssertTrue(text.contains("1 corrigé — 0 erreur, 3 avertissements dans 9 opérations. Revérifié en "), text)
+        XCTAssertEqual(text.components(separatedBy: "avertissement: [detr-commission]").count - 1, 3, "said once, at the first check")
+
         // The programme: the whole folder is read again, and nothing changes.
         let programme = folder.appendingPathComponent("programme.yaml")
         try (String(contentsOf: programme, encoding: .utf8) + "# modifié\n").write(to: programme, atomically: false, encoding: .utf8)
-        text = watcher.wait(for: "Revérifié en", count: 3)
+        text = watcher.wait(for: "Revérifié en", count: 5)
         XCTAssertTrue(text.contains("Aucun changement — 0 erreur, 3 avertissements dans 9 opérations. Revérifié en "), text)
 
         // An operation file deleted.
         try FileManager.default.removeItem(at: folder.appendingPathComponent("operations/etudes-convention.yaml"))
-        text = watcher.wait(for: "Revérifié en", count: 4)
+        text = watcher.wait(for: "Revérifié en", count: 6)
         XCTAssertTrue(text.contains("dans 8 opérations. Revérifié en "), text)
     }
 
