@@ -44,7 +44,11 @@ struct CheckCommand: ParsableCommand {
     @Flag(name: .customLong("surveiller"), help: "Revérifie à chaque modification d'un fichier (Ctrl-C pour arrêter) ; seuls les fichiers modifiés sont relus.")
     var watch = false
 
+    @Flag(name: .customLong("sondage"), help: "Avec --surveiller : compare les dates des fichiers toutes les 0,3 s au lieu des notifications du système (dossier partagé en réseau).")
+    var polling = false
+
     func validate() throws {
+        if polling && !watch { throw ValidationError("--sondage ne s'emploie qu'avec --surveiller") }
         for id in Self.ruleIDs(only + skip) where DiagnosticID(rawValue: id).flatMap(Rules.rule) == nil {
             throw ValidationError("règle inconnue « \(id) » ; `maquette regles` les liste toutes")
         }
@@ -120,37 +124,64 @@ extension CheckCommand {
         return text
     }
 
-    /// Re-checks whenever a file of the plans folder changes, re-reading only what changed.
+    /// Re-checks whenever a file of the plans folder changes: the first check prints everything,
+    /// each re-check what appeared and what went away since the previous one, then the totals.
+    ///
+    /// The time said covers the re-check from the moment the change is known (the file events
+    /// read, see ``FolderWatcher``) to the text ready: reading the changed files, putting the plans
+    /// together, the rules, the comparison with the previous check and the formatting.
     func watchLoop(_ folder: String) throws {
-        let cache = ParseCache()
-        var lastSignature: [String: Date] = [:]
+        // Watching starts before the first read: an edit saved while it runs is not missed.
+        let watcher = FolderWatcher(folder: folder, polling: polling)
+        var start = DispatchTime.now().uptimeNanoseconds
+        let watched = WatchedPlans(folder: folder, scenario: scenario, only: onlyRules, skip: skippedRules)
+        var previous: [Diagnostic] = []
+        // What the rules said at the last check of readable plans: while the plans cannot be
+        // read the rules do not run, and their problems are neither corrected nor new.
+        var ruleBaseline: [Diagnostic] = []
+        var number = 0
+        let colour = DiagnosticPrinter.terminalSupportsColour(STDOUT_FILENO)
         while true {
-            let signature = Self.signature(of: folder)
-            if signature != lastSignature {
-                lastSignature = signature
-                let start = DispatchTime.now().uptimeNanoseconds
-                let loaded = PlanLoader.load(folder: folder, cache: cache).applying(scenario: scenario)
-                var text = text(of: check(loaded).diagnostics, loaded)
+            number += 1
+            let current = watched.diagnostics
+            let readable = watched.loaded.plans != nil
+            let previousRead = previous.filter { $0.stage == .lecture }
+            let report =
+                readable
+                ? WatchReport(previous: IncrementalCheck.merge(previousRead, ruleBaseline), current: current)
+                : WatchReport(previous: previousRead, current: current.filter { $0.stage == .lecture })
+            if readable { ruleBaseline = current.filter { $0.stage != .lecture } }
+            let operations = watched.loaded.plans?.operations.count ?? 0
+            var text = ""
+            if format == .json {
                 let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-                let reread = French.count(cache.lastParsed, "fichier d'opération relu", "fichiers d'opération relus")
-                text += "Revérifié en \(String(format: "%.2f", seconds).replacingOccurrences(of: ".", with: ",")) s (\(reread)). En attente de modifications…\n"
-                Console.out(text)
+                text = JSONReport.watchLine(number: number, report, all: current, operations: operations, seconds: seconds) + "\n"
+            } else if number == 1 {
+                text = self.text(of: current, watched.loaded)
+                let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                let read = French.count(watched.reparsed, "fichier d'opération lu", "fichiers d'opération lus")
+                text += "Vérifié en \(WatchReport.seconds(seconds)) s (\(read)). En attente de modifications (\(watcher.method), Ctrl-C pour arrêter)…\n"
+            } else {
+                let printer = DiagnosticPrinter(sources: watched.loaded.sources, colour: colour)
+                text = "\n"
+                for rendered in printer.render(report.appeared) { text += rendered + "\n" }
+                for d in report.gone { text += WatchReport.corrected(d, colour: colour) }
+                let totals =
+                    watched.loaded.plans == nil
+                    ? "les plans ne peuvent pas être lus : corrigez les erreurs de lecture."
+                    : DiagnosticPrinter.summary(current, operations: operations, strict: strict)
+                let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                let read = French.count(watched.reparsed, "fichier relu", "fichiers relus")
+                text += WatchReport.closing(report, totals: totals, seconds: seconds) + " (\(read)).\n"
             }
-            Thread.sleep(forTimeInterval: 0.3)
-        }
-    }
-
-    /// Modification dates of the plan files.
-    static func signature(of folder: String) -> [String: Date] {
-        let fm = FileManager.default
-        var out: [String: Date] = [:]
-        for sub in ["", "/operations", "/scenarios"] {
-            let dir = folder + sub
-            for name in (try? fm.contentsOfDirectory(atPath: dir)) ?? [] where name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
-                let path = "\(dir)/\(name)"
-                out[path] = (try? fm.attributesOfItem(atPath: path)[.modificationDate] as? Date) ?? Date.distantPast
+            Console.out(text)
+            previous = current
+            let change = watcher.next()
+            start = DispatchTime.now().uptimeNanoseconds
+            switch change {
+            case .everything: watched.reloadAll()
+            case .operationFiles(let paths): watched.update(operationFiles: paths)
             }
         }
-        return out
     }
 }

@@ -78,3 +78,39 @@ enum JSONReport {
         return String(decoding: (try? encoder.encode(report)) ?? Data("{}".utf8), as: UTF8.self)
     }
 }
+
+extension JSONReport {
+    struct WatchJSON: Encodable {
+        let verification: Int
+        let nouveaux: [DiagnosticJSON]
+        let corriges: [DiagnosticJSON]
+        let resume: WatchSummary
+        let duree_s: Double
+    }
+
+    struct WatchSummary: Encodable {
+        let erreurs: Int
+        let avertissements: Int
+        let operations: Int
+    }
+
+    static func json(_ d: Diagnostic) -> DiagnosticJSON {
+        DiagnosticJSON(
+            severity: d.severity.rawValue, rule: d.rule.rawValue, operation: d.operation, file: d.location?.file,
+            line: d.location?.line, column: d.location?.column, message: d.message, notes: d.notes)
+    }
+
+    /// One check of `verifier --surveiller --format json`, on one line (JSON Lines): the problems
+    /// that appeared since the previous check (all of them at the first), those gone, the totals.
+    static func watchLine(number: Int, _ report: WatchReport, all: [Diagnostic], operations: Int, seconds: Double) -> String {
+        let line = WatchJSON(
+            verification: number, nouveaux: report.appeared.map(json), corriges: report.gone.map(json),
+            resume: WatchSummary(
+                erreurs: all.filter { $0.severity == .erreur }.count, avertissements: all.filter { $0.severity == .avertissement }.count,
+                operations: operations),
+            duree_s: (seconds * 1000).rounded() / 1000)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: (try? encoder.encode(line)) ?? Data("{}".utf8), as: UTF8.self)
+    }
+}

@@ -519,6 +519,17 @@ public enum AmountBounds {
         programmeTotal(plans) <= Int128(Money.maximumProgrammeAmount.cents)
     }
 
+    /// ``fits(_:)`` with each operation's ``operationTotal(_:)`` already known, in the order of
+    /// `plans.operations` (a reader that keeps them need not go through every line again). The
+    /// saturating sum of non-negative values does not depend on the order of its terms.
+    public static func fits(_ plans: Plans, operationTotals: [Int128]) -> Bool {
+        var total = Int128(0)
+        for t in operationTotals { total = add(total, t) }
+        for envelope in plans.catalogue.envelopes { total = add(total, magnitude(envelope.amount)) }
+        for owner in plans.programme.maitresOuvrage { total = add(total, magnitude(owner.selfFinancingCapacity ?? .zero)) }
+        return total <= Int128(Money.maximumProgrammeAmount.cents)
+    }
+
     static func magnitude(_ m: Money) -> Int128 { Int128(m.cents.magnitude) }
     /// Saturating, on non-negative values.
     static func add(_ a: Int128, _ b: Int128) -> Int128 {

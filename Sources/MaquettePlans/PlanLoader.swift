@@ -68,100 +68,7 @@ public enum PlanLoader {
     /// Reads the folder; with a cache, operation files whose text has not changed since the last
     /// load (with the same programme and funders) are not parsed again.
     public static func load(folder: String, cache: ParseCache?, progress: (@Sendable (Int, Int) -> Void)? = nil) -> LoadResult {
-        var timings = LoadTimings()
-        let fm = FileManager.default
-        var isDirectory: ObjCBool = false
-        let root = folder.hasSuffix("/") ? String(folder.dropLast()) : folder
-        guard fm.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
-            return LoadResult(
-                plans: nil,
-                diagnostics: [
-                    Diagnostic(
-                        .erreur, rule: .fichier, "le dossier de plans « \(root) » n'existe pas", at: nil,
-                        notes: [
-                            "lancez Maquette depuis le dossier des plans ou un dossier au-dessus, ou donnez le dossier qui contient programme.yaml (`maquette verifier CHEMIN`), ou la variable d'environnement MAQUETTE_PLANS"
-                        ])
-                ], sources: [:])
-        }
-        var files: [PlanFile] = []
-        var problems: [Diagnostic] = []
-        let realRoot = URL(fileURLWithPath: root).resolvingSymlinksInPath().path
-        func problem(_ message: String, _ path: String?, _ note: String, severity: Severity = .erreur) {
-            problems.append(PlanFileReader.problem(message, path, note, severity: severity))
-        }
-        func read(_ path: String) {
-            let (file, found) = PlanFileReader.readResolving(path, inside: realRoot)
-            problems += found
-            if let file { files.append(file) }
-        }
-        /// The plan files of a sub-folder: `.yaml` or `.yml` in any case, hidden files (`.x.yaml`,
-        /// `._x.yaml` left by macOS) ignored; a sub-folder is not read, and says so.
-        func planFiles(in folder: String, required: Bool) -> [(path: String, regular: Bool)] {
-            var isFolder: ObjCBool = false
-            guard fm.fileExists(atPath: folder, isDirectory: &isFolder) else {
-                if required {
-                    problem(
-                        "le dossier « \(folder) » est introuvable : aucune opération ne serait vérifiée", nil,
-                        "un dossier de plans contient programme.yaml et un dossier operations/ avec un fichier .yaml par opération")
-                }
-                return []
-            }
-            guard isFolder.boolValue else {
-                problem("« \(folder) » devrait être un dossier", folder, "rangez les fichiers d'opération dans un dossier de ce nom")
-                return []
-            }
-            guard let entries = PlanFileReader.entries(of: folder) else {
-                problem("impossible de lire le dossier « \(folder) »", nil, "vérifiez ses droits")
-                return []
-            }
-            // A regular file seen by readdir in a folder that is no link needs no resolving: it
-            // is inside the plans folder, and is read without following a link.
-            let real = URL(fileURLWithPath: folder).resolvingSymlinksInPath().path
-            let unlinked = real == realRoot + folder.dropFirst(root.count)
-            var paths: [(path: String, regular: Bool)] = []
-            for (name, kind) in entries.sorted(by: { $0.name < $1.name }) where !name.hasPrefix(".") {
-                let path = "\(folder)/\(name)"
-                let lower = name.lowercased()
-                var isSub: ObjCBool = false
-                if kind == .directory || (kind != .regular && fm.fileExists(atPath: path, isDirectory: &isSub) && isSub.boolValue) {
-                    problem("le sous-dossier « \(path) » n'est pas lu", nil, "placez les fichiers directement dans « \(folder) »", severity: .avertissement)
-                } else if lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") {
-                    paths.append((path, unlinked && kind == .regular))
-                }
-            }
-            return paths
-        }
-        let programmePath = "\(root)/\(programmeFile)"
-        if fm.fileExists(atPath: programmePath) { read(programmePath) }
-        let fundersPath = "\(root)/\(fundersFile)"
-        if fm.fileExists(atPath: fundersPath) { read(fundersPath) }
-        let operationPaths = planFiles(in: "\(root)/\(operationsFolder)", required: true)
-        if operationPaths.isEmpty, problems.isEmpty {
-            problem("aucune opération dans « \(root)/\(operationsFolder) »", nil,
-                "ajoutez un fichier .yaml par opération (`maquette schema operation` en décrit le format)", severity: .avertissement)
-        }
-        // Operation files are read on every core, in file order.
-        let reads = Concurrent.map(operationPaths, minimumChunk: 16) { entry in
-            entry.regular ? PlanFileReader.read(entry.path, opening: entry.path, noFollow: true) : PlanFileReader.readResolving(entry.path, inside: realRoot)
-        }
-        for (file, found) in reads {
-            problems += found
-            if let file { files.append(file) }
-        }
-        for entry in planFiles(in: "\(root)/\(scenariosFolder)", required: false) { read(entry.path) }
-        timings.lap("fichiers")
-        var result = load(files: files, root: root, cache: cache, progress: progress)
-        timings.laps += result.timings.laps
-        result.timings = timings
-        // A programme file refused above (a link out of the folder, not a regular file…) is not
-        // also said to be missing.
-        let refusedProgramme = problems.contains { $0.location?.file == programmePath }
-        let said = result.diagnostics.filter { !(refusedProgramme && $0.rule == .fichier && $0.location == nil && $0.message.contains(programmeFile)) }
-        var loaded = LoadResult(
-            plans: problems.contains { $0.severity == .erreur } ? nil : result.plans, diagnostics: (problems + said).sorted(by: Diagnostic.ordered),
-            sources: result.sources, scenarios: result.scenarios)
-        loaded.timings = result.timings
-        return loaded
+        PlanFolder(folder).load(cache: cache, progress: progress)
     }
 
     /// The built-in catalogue alone: funders, dispositifs and the dated legal parameters.
@@ -174,14 +81,10 @@ public enum PlanLoader {
         return catalogue
     }
 
-    /// Loads plan files given as texts; pure. `root` is the folder the paths start with.
-    public static func load(files: [PlanFile], root: String) -> LoadResult { load(files: files, root: root, cache: nil) }
-
-    public static func load(files: [PlanFile], root: String, cache: ParseCache?, progress: (@Sendable (Int, Int) -> Void)? = nil) -> LoadResult {
-        var timings = LoadTimings()
+    /// The catalogue (built in, then the funders file's additions and overrides) and the
+    /// programme, with what reading them found: all that operation files are read against.
+    static func readContext(_ files: [PlanFile], root: String) -> (Catalogue, Programme?, [Diagnostic]) {
         var diagnostics: [Diagnostic] = []
-        var sources: [String: String] = [:]
-        for file in files { sources[file.path] = file.text }
         func compose(_ file: PlanFile) -> (Node?, NodeReader)? {
             let reader = NodeReader(file: file.path)
             switch YAMLSource.compose(file.text, file: file.path) {
@@ -232,33 +135,81 @@ public enum PlanLoader {
             }
         }
 
+        return (catalogue, programme, diagnostics)
+    }
+
+    /// Loads plan files given as texts; pure. `root` is the folder the paths start with.
+    public static func load(files: [PlanFile], root: String) -> LoadResult { load(files: files, root: root, cache: nil) }
+
+    public static func load(files: [PlanFile], root: String, cache: ParseCache?, progress: (@Sendable (Int, Int) -> Void)? = nil) -> LoadResult {
+        var timings = LoadTimings()
+        var diagnostics: [Diagnostic] = []
+        let sources = cache?.sources(of: files) ?? ParseCache.sources(of: files)
+        func compose(_ file: PlanFile) -> (Node?, NodeReader)? {
+            let reader = NodeReader(file: file.path)
+            switch YAMLSource.compose(file.text, file: file.path) {
+            case .success(let node): return (node, reader)
+            case .failure(let d):
+                diagnostics.append(d)
+                return nil
+            }
+        }
+
+        // The cache is valid only for the same programme and funders files.
+        let context = files.filter { $0.path == "\(root)/\(programmeFile)" || $0.path == "\(root)/\(fundersFile)" }.map(\.text).joined(separator: "\u{0}")
+        let (catalogue, programme, contextDiagnostics): (Catalogue, Programme?, [Diagnostic])
+        if let known = cache?.context(for: context) {
+            (catalogue, programme, contextDiagnostics) = known
+        } else {
+            (catalogue, programme, contextDiagnostics) = readContext(files, root: root)
+            cache?.storeContext(context, (catalogue, programme, contextDiagnostics))
+        }
+        diagnostics += contextDiagnostics
+        timings.lap("catalogue+programme")
+
         // Operation files are independent once the catalogue and programme are read: they are
         // parsed on every core, then merged in file order so the output does not depend on timing.
         let operationFiles = files.filter { $0.path.hasPrefix("\(root)/\(operationsFolder)/") }
-        // The cache is valid only for the same programme and funders files.
-        let context = files.filter { $0.path == "\(root)/\(programmeFile)" || $0.path == "\(root)/\(fundersFile)" }.map(\.text).joined(separator: "\u{0}")
-        let cached = cache?.entries(for: context) ?? [:]
-        timings.lap("catalogue+programme")
+        // The previous load's files, matched by position (a re-check after an edit finds the
+        // same paths in the same order, compared at once as they are the same strings), else by path.
+        let previous = cache?.entries(for: context) ?? []
+        let aligned = previous.count == operationFiles.count && operationFiles.indices.allSatisfy { previous[$0].path == operationFiles[$0].path }
+        let previousIndex = aligned || previous.isEmpty ? [:] : Dictionary(previous.indices.map { (previous[$0].path, $0) }, uniquingKeysWith: { a, _ in a })
         let (readProgramme, readCatalogue) = (programme, catalogue)
-        let results = Concurrent.map(operationFiles, minimumChunk: 1, progress: progress) { file -> (MaquetteCore.Operation?, [Diagnostic]) in
+        let parsed = Concurrent.map(Array(operationFiles.indices), minimumChunk: 1, progress: progress) { i -> (ParsedFile, Bool) in
             let (programme, catalogue) = (readProgramme, readCatalogue)
-            if let hit = cached[file.path], hit.text == file.text { return hit.result }
+            let file = operationFiles[i]
+            if let j = aligned ? i : previousIndex[file.path], previous[j].text == file.text { return (previous[j], false) }
             let reader = NodeReader(file: file.path)
             reader.programme = programme
             switch YAMLSource.compose(file.text, file: file.path) {
-            case .failure(let d): return (nil, [d])
+            case .failure(let d): return (ParsedFile(file, nil, [d]), true)
             case .success(let node):
                 let operation = OperationReader(reader: reader, programme: programme, catalogue: catalogue).read(node)
-                return (operation, reader.diagnostics)
+                return (ParsedFile(file, operation, reader.diagnostics), true)
             }
         }
         timings.lap("operations")
-        cache?.store(context: context, Dictionary(zip(operationFiles, results).map { ($0.path, (text: $0.text, result: $1)) }, uniquingKeysWith: { a, _ in a }))
+        cache?.store(context: context, parsed.map(\.0), parsed: parsed.count { $0.1 })
+        // The scenarios' validations of the previous load, taken out: they are put back only by a
+        // load that validates the scenarios again (one that stops before leaves none).
+        let scenarioKey = context + "\u{0}" + files.filter { $0.path.hasPrefix("\(root)/\(scenariosFolder)/") }.map(\.text).joined(separator: "\u{0}")
+        let knownValidations = cache?.validations(for: scenarioKey)
+        cache?.storeValidations(scenarioKey, nil)
+        // The operations edited since the previous load, when the files are the same and each
+        // edited one still describes the same operation.
+        var edited: [(old: MaquetteCore.Operation, new: MaquetteCore.Operation)]? = aligned && !previous.isEmpty ? [] : nil
+        for i in parsed.indices where edited != nil && parsed[i].1 {
+            if let old = previous[i].operation, let new = parsed[i].0.operation, old.id == new.id { edited?.append((old, new)) } else { edited = nil }
+        }
         var operations: [MaquetteCore.Operation] = []
+        operations.reserveCapacity(parsed.count)
+        var totals: [Int128] = []
+        totals.reserveCapacity(parsed.count)
         var seen: [String: String] = [:]
-        for (operation, found) in results {
-            diagnostics += found
-            guard let operation else { continue }
+        for (file, _) in parsed {
+            diagnostics += file.diagnostics
+            guard let operation = file.operation else { continue }
             if let previous = seen[operation.id] {
                 diagnostics.append(
                     Diagnostic(
@@ -269,6 +220,7 @@ public enum PlanLoader {
             }
             seen[operation.id] = operation.file
             operations.append(operation)
+            totals.append(file.total)
         }
 
         timings.lap("fusion")
@@ -304,7 +256,7 @@ public enum PlanLoader {
         let plans = Plans(programme: programme, catalogue: catalogue, operations: operations)
         timings.lap("plans")
         // Every sum the figures make stays far inside 64-bit cents when the whole programme does.
-        if !AmountBounds.fits(plans) {
+        if !AmountBounds.fits(plans, operationTotals: totals) {
             let largest = operations.max { AmountBounds.operationTotal($0) < AmountBounds.operationTotal($1) }
             diagnostics.append(
                 Diagnostic(
@@ -319,17 +271,37 @@ public enum PlanLoader {
         // bound is a read error even when it is not asked for (checked on the base plans).
         var scenarioProblems: [Diagnostic] = []
         var said: Set<String> = []
-        // Each scenario changes its own copy of the plans: they are checked on every core.
-        let all = scenarios
-        let checked = Concurrent.map(all, minimumChunk: 1) { scenario -> [Diagnostic] in
-            switch ScenarioEngine.chain(scenario.id, in: all) {
-            case .failure(let problem): return [problem]
-            case .success(let chain): return ScenarioEngine.apply(chain, to: plans).1
+        // After an edit of operation files (the same files, the same identifiers), scenarios all
+        // valid before are checked on the edited operations alone (`ScenarioEngine.revalidated`).
+        var validations: [String: ScenarioEngine.Validation]?
+        if let edited, let known = knownValidations, known.count == scenarios.count,
+            edited.allSatisfy({ seen[$0.new.id] == $0.new.file })
+        {
+            var again: [String: ScenarioEngine.Validation] = [:]
+            for scenario in scenarios {
+                guard case .success(let chain) = ScenarioEngine.chain(scenario.id, in: scenarios), let before = known[scenario.id],
+                    let after = ScenarioEngine.revalidated(chain, before, from: edited.map(\.old), to: edited.map(\.new), in: plans)
+                else { break }
+                again[scenario.id] = after
             }
+            if again.count == scenarios.count { validations = again }
         }
-        for found in checked {
-            for d in found where said.insert("\(d.location?.description ?? "")|\(d.message)").inserted { scenarioProblems.append(d) }
+        cache?.noteScenariosRevalidated(validations != nil)
+        if validations == nil {
+            // Each scenario is applied to the whole programme: they run on all cores, their
+            // problems taken in the scenarios' order.
+            let readScenarios = scenarios
+            let found = Concurrent.map(readScenarios, minimumChunk: 1) { scenario -> ([Diagnostic], ScenarioEngine.Validation?) in
+                switch ScenarioEngine.chain(scenario.id, in: readScenarios) {
+                case .failure(let problem): return ([problem], nil)
+                case .success(let chain): return ScenarioEngine.validate(chain, on: plans)
+                }
+            }
+            for d in found.flatMap(\.0) where said.insert("\(d.location?.description ?? "")|\(d.message)").inserted { scenarioProblems.append(d) }
+            let valid = zip(scenarios, found).compactMap { scenario, result in result.1.map { (scenario.id, $0) } }
+            if valid.count == scenarios.count { validations = Dictionary(valid, uniquingKeysWith: { a, _ in a }) }
         }
+        cache?.storeValidations(scenarioKey, scenarioProblems.isEmpty ? validations : nil)
         if !scenarioProblems.isEmpty {
             return LoadResult(plans: nil, diagnostics: (diagnostics + scenarioProblems).sorted(by: Diagnostic.ordered), sources: sources, scenarios: scenarios)
         }
@@ -342,28 +314,102 @@ public enum PlanLoader {
 
 /// Parsed operation files kept between two loads of the same folder (the `--surveiller` mode).
 /// Its state is behind a lock: a load may run while another thread asks what the last one did.
+/// An operation file as parsed: a reference, so that keeping it from one load to the next copies
+/// nothing.
+final class ParsedFile: Sendable {
+    let path: String
+    let text: String
+    let operation: MaquetteCore.Operation?
+    let diagnostics: [Diagnostic]
+    /// ``AmountBounds/operationTotal(_:)`` of the operation.
+    let total: Int128
+
+    init(_ file: PlanFile, _ operation: MaquetteCore.Operation?, _ diagnostics: [Diagnostic]) {
+        (path, text, self.operation, self.diagnostics) = (file.path, file.text, operation, diagnostics)
+        total = operation.map(AmountBounds.operationTotal) ?? 0
+    }
+}
+
 public final class ParseCache: @unchecked Sendable {
-    typealias Entry = (text: String, result: (MaquetteCore.Operation?, [Diagnostic]))
+    typealias Entry = ParsedFile
     private let lock = NSLock()
     private var context = ""
-    private var byPath: [String: Entry] = [:]
+    private var files: [Entry] = []
     private var parsed = 0
+    private var contextKey: String?
+    private var contextValue: (Catalogue, Programme?, [Diagnostic])?
 
     public init() {}
 
     /// How many operation files the last load parsed again.
     public var lastParsed: Int { lock.withLock { parsed } }
 
-    func entries(for context: String) -> [String: Entry] {
-        lock.withLock { context == self.context ? byPath : [:] }
+    func entries(for context: String) -> [Entry] {
+        lock.withLock { context == self.context ? files : [] }
     }
 
-    func store(context: String, _ entries: [String: Entry]) {
+    func store(context: String, _ entries: [Entry], parsed: Int) {
         lock.withLock {
-            let previous = self.context == context ? byPath : [:]
-            parsed = entries.filter { previous[$0.key]?.text != $0.value.text }.count
+            self.parsed = parsed
             self.context = context
-            byPath = entries
+            files = entries
+        }
+    }
+
+    private var lastFiles: [PlanFile] = []
+    private var lastSources: [String: String] = [:]
+
+    static func sources(of files: [PlanFile]) -> [String: String] {
+        var sources: [String: String] = [:]
+        sources.reserveCapacity(files.count)
+        for file in files { sources[file.path] = file.text }
+        return sources
+    }
+
+    /// The texts by path: the previous load's, with the files whose text changed replaced, when
+    /// the paths are the same (most re-checks); otherwise made anew.
+    func sources(of files: [PlanFile]) -> [String: String] {
+        lock.withLock {
+            var sources: [String: String]
+            if files.count == lastFiles.count, zip(files, lastFiles).allSatisfy({ $0.path == $1.path }) {
+                sources = lastSources
+                for (file, last) in zip(files, lastFiles) where file.text != last.text { sources[file.path] = file.text }
+            } else {
+                sources = Self.sources(of: files)
+            }
+            (lastFiles, lastSources) = (files, sources)
+            return sources
+        }
+    }
+
+    private var revalidated = false
+
+    /// Whether the last load checked the scenarios on the edited operations alone.
+    public var lastScenariosRevalidated: Bool { lock.withLock { revalidated } }
+
+    func noteScenariosRevalidated(_ value: Bool) { lock.withLock { revalidated = value } }
+
+    private var validationKey: String?
+    private var validationValue: [String: ScenarioEngine.Validation]?
+
+    /// The validations of the scenarios, all valid on the last load (same programme, funders and
+    /// scenario files).
+    func validations(for key: String) -> [String: ScenarioEngine.Validation]? {
+        lock.withLock { key == validationKey ? validationValue : nil }
+    }
+
+    func storeValidations(_ key: String, _ value: [String: ScenarioEngine.Validation]?) {
+        lock.withLock { (validationKey, validationValue) = (key, value) }
+    }
+
+    func context(for key: String) -> (Catalogue, Programme?, [Diagnostic])? {
+        lock.withLock { key == contextKey ? contextValue : nil }
+    }
+
+    func storeContext(_ key: String, _ value: (Catalogue, Programme?, [Diagnostic])) {
+        lock.withLock {
+            contextKey = key
+            contextValue = value
         }
     }
 }

@@ -366,7 +366,7 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(unknown.status, 64)
         XCTAssertEqual(
             unknown.stderr,
-            "erreur : option inconnue « --nope »\nUtilisation : maquette verifier [<dossier>] [<operation>] [--scenario <scenario>] [--format <format>] [--strict] [--seulement <seulement> ...] [--sauf <sauf> ...] [--surveiller]\n  Aide : « maquette verifier --help ».\n"
+            "erreur : option inconnue « --nope »\nUtilisation : maquette verifier [<dossier>] [<operation>] [--scenario <scenario>] [--format <format>] [--strict] [--seulement <seulement> ...] [--sauf <sauf> ...] [--surveiller] [--sondage]\n  Aide : « maquette verifier --help ».\n"
         )
         let value = try run(["simuler", "Plans", "--tirages", "beaucoup"])
         XCTAssertEqual(value.status, 64)

@@ -5,6 +5,7 @@ struct ANAHProjectManagerRule: Rule {
     let id: DiagnosticID = .anahChefDeProjet
     let title = "Chef de projet OPAH-RU : 50 % d'un coût plafonné à 80 000 € HT par an"
     let reference = "ANAH, ingénierie des OPAH-RU (régime CCH)"
+    let scope: RuleScope = .operation
 
     func check(_ context: RuleContext) -> [Diagnostic] {
         var out: [Diagnostic] = []

@@ -4,6 +4,7 @@ struct BalanceRule: Rule {
     let id: DiagnosticID = .equilibre
     let title = "Le plan de financement est équilibré au centime près"
     let reference = "Principe d'équilibre du plan de financement"
+    let scope: RuleScope = .operation
 
     func check(_ context: RuleContext) -> [Diagnostic] {
         var out: [Diagnostic] = []

@@ -4,6 +4,7 @@ struct DETRCommissionRule: Rule {
     let id: DiagnosticID = .detrCommission
     let title = "Avis de la commission des élus pour une DETR au-delà du seuil (150 000 € avant 2018, 100 000 € depuis)"
     let reference = "CGCT art. L2334-37"
+    let scope: RuleScope = .operation
 
     func check(_ context: RuleContext) -> [Diagnostic] {
         var out: [Diagnostic] = []

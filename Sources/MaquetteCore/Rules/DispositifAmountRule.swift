@@ -3,6 +3,7 @@ struct DispositifAmountRule: Rule {
     let id: DiagnosticID = .plafondDispositif
     let title = "Plafond et plancher en montant de chaque dispositif"
     let reference = "Règlement de chaque dispositif (catalogue)"
+    let scope: RuleScope = .operation
 
     func check(_ context: RuleContext) -> [Diagnostic] {
         var out: [Diagnostic] = []

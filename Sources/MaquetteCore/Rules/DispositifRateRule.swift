@@ -6,6 +6,7 @@ struct DispositifRateRule: Rule {
     let id: DiagnosticID = .tauxDispositif
     let title = "Taux minimal et maximal de chaque dispositif sur son assiette éligible"
     let reference = "Règlement de chaque dispositif (catalogue) ; CGCT R2334-27 pour DETR, DSIL, DPV et DSID"
+    let scope: RuleScope = .operation
 
     func check(_ context: RuleContext) -> [Diagnostic] {
         var out: [Diagnostic] = []

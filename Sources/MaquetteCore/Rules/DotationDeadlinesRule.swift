@@ -7,6 +7,7 @@ struct DotationDeadlinesRule: Rule {
     let id: DiagnosticID = .dotationsDelais
     let title = "Commencement d'exécution dans les 2 ans de l'arrêté (+1 an), achèvement dans les 4 ans (+2 ans)"
     let reference = "CGCT art. R2334-28 et R2334-29"
+    let scope: RuleScope = .operation
 
     func check(_ context: RuleContext) -> [Diagnostic] {
         var out: [Diagnostic] = []

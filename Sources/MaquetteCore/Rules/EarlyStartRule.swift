@@ -8,6 +8,7 @@ struct EarlyStartRule: Rule {
     let id: DiagnosticID = .demarrageAnticipe
     let title = "Pas de commencement d'exécution (premier acte juridique) avant la réception de la demande"
     let reference = "CGCT art. R2334-24 I ; décret 2018-514 art. 3 ; RGA ANAH art. 26 ; règlement des aides de la Région Occitanie"
+    let scope: RuleScope = .operation
 
     func check(_ context: RuleContext) -> [Diagnostic] {
         var out: [Diagnostic] = []

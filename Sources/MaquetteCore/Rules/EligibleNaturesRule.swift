@@ -4,6 +4,7 @@ struct EligibleNaturesRule: Rule {
     let id: DiagnosticID = .naturesEligibles
     let title = "Dépenses éligibles de chaque dispositif"
     let reference = "Règlement de chaque dispositif (catalogue) ; décret 2018-514 art. 2"
+    let scope: RuleScope = .operation
 
     func check(_ context: RuleContext) -> [Diagnostic] {
         var out: [Diagnostic] = []

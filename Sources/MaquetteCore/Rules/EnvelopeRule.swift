@@ -5,6 +5,7 @@ struct EnvelopeRule: Rule {
     let id: DiagnosticID = .enveloppeAnnuelle
     let title = "Enveloppe annuelle de chaque financeur, toutes opérations confondues"
     let reference = "Enveloppes déclarées dans financeurs.yaml"
+    let scope: RuleScope = .programme
 
     static func year(of line: ResolvedFunding, in f: OperationFigures) -> Int {
         line.line.envelopeYear ?? line.line.notificationDay?.year ?? line.line.requestDay?.year ?? f.referenceDay.year
@@ -54,6 +55,19 @@ struct EnvelopeRule: Rule {
 }
 
 extension EnvelopeRule {
+    private struct Draw: Hashable {
+        let dispositif: String
+        let year: Int
+        let amount: Money
+    }
+
+    /// What the operation draws: each counted line of a dispositif, with its year and amount.
+    func footprint(of figures: OperationFigures, in context: RuleContext) -> [AnyHashable]? {
+        figures.counted.compactMap { line in
+            line.dispositif.map { AnyHashable(Draw(dispositif: $0.id, year: Self.year(of: line, in: figures), amount: line.amount)) }
+        }
+    }
+
     func applies(to figures: OperationFigures, in context: RuleContext) -> Bool {
         figures.counted.contains { line in context.plans.catalogue.envelopes.contains { $0.dispositif == line.dispositif?.id && $0.year == Self.year(of: line, in: figures) } }
     }

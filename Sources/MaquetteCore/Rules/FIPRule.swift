@@ -6,6 +6,7 @@ struct FIPRule: Rule {
     let id: DiagnosticID = .dracFIP
     let title = "Fonds incitatif et partenarial : taux de l'État, part de la Région, petite commune à faibles ressources, bâtiment communal"
     let reference = "Ministère de la Culture, fonds incitatif et partenarial (FIP)"
+    let scope: RuleScope = .operation
 
     func check(_ context: RuleContext) -> [Diagnostic] {
         var out: [Diagnostic] = []

@@ -4,6 +4,7 @@ struct FondsDeConcoursRule: Rule {
     let id: DiagnosticID = .fondsDeConcours
     let title = "Fonds de concours au plus la part nette du bénéficiaire"
     let reference = "CGCT art. L5214-16 V"
+    let scope: RuleScope = .operation
 
     func check(_ context: RuleContext) -> [Diagnostic] {
         var out: [Diagnostic] = []

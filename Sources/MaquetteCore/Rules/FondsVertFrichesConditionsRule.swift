@@ -6,6 +6,7 @@ struct FondsVertFrichesConditionsRule: Rule {
     let id: DiagnosticID = .fondsVertFrichesConditions
     let title = "Fonds vert friches : pas de ligne ADEME en double sur la même dépense (depuis 2023), démolition justifiée (depuis 2025)"
     let reference = "Fonds vert, mesure recyclage foncier (cahier d'accompagnement 2023 ; FAQ 2025)"
+    let scope: RuleScope = .operation
 
     func check(_ context: RuleContext) -> [Diagnostic] {
         var out: [Diagnostic] = []

@@ -4,6 +4,7 @@ struct FondsVertFrichesRule: Rule {
     let id: DiagnosticID = .fondsVertDeficit
     let title = "Fonds vert friches au plus le déficit de l'opération"
     let reference = "Fonds vert, mesure recyclage foncier des friches (cahier d'accompagnement)"
+    let scope: RuleScope = .operation
 
     func check(_ context: RuleContext) -> [Diagnostic] {
         var out: [Diagnostic] = []

@@ -5,6 +5,7 @@ struct HeritageRule: Rule {
     let id: DiagnosticID = .dracMonuments
     let title = "Aide de la DRAC aux monuments historiques : 40 % au plus des travaux de restauration et de réparation sur un immeuble inscrit"
     let reference = "Code du patrimoine art. L621-29"
+    let scope: RuleScope = .operation
 
     func check(_ context: RuleContext) -> [Diagnostic] {
         var out: [Diagnostic] = []

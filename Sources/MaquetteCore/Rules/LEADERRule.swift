@@ -6,6 +6,7 @@ struct LEADERRule: Rule {
     let id: DiagnosticID = .leaderContrepartie
     let title = "LEADER : au plus le taux de la fiche-action du GAL, avec une contrepartie publique nationale (autofinancement public compris)"
     let reference = "Programme LEADER 2023-2027 (FEADER), fiche-action du GAL"
+    let scope: RuleScope = .operation
 
     func check(_ context: RuleContext) -> [Diagnostic] {
         var out: [Diagnostic] = []

@@ -6,6 +6,7 @@ struct LandBuyBackRule: Rule {
     let id: DiagnosticID = .portageRachat
     let title = "Portage foncier : année et prix du rachat par le maître d'ouvrage"
     let reference = "Convention de portage de l'EPF Occitanie (rachat au prix de revient)"
+    let scope: RuleScope = .operation
 
     func check(_ context: RuleContext) -> [Diagnostic] {
         var out: [Diagnostic] = []

@@ -9,6 +9,7 @@ struct OwnersShareRule: Rule {
     let id: DiagnosticID = .partMaitreOuvrage
     let title = "Participation minimale du maître d'ouvrage (20 % ou 30 % des financements publics, ou la part abaissée par le préfet)"
     let reference = "CGCT art. L1111-10 III ; L1111-9 I (loi MAPTAM) ; loi n° 2024-279"
+    let scope: RuleScope = .operation
 
     func check(_ context: RuleContext) -> [Diagnostic] {
         var out: [Diagnostic] = []

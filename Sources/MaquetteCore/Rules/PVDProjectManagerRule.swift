@@ -7,6 +7,7 @@ struct PVDProjectManagerRule: Rule {
     let id: DiagnosticID = .pvdChefDeProjet
     let title = "Co-financement du poste de chef de projet PVD : 75 %, 45 000 € ou 55 000 € par an"
     let reference = "ANCT, « Bénéficier du co-financement d'un poste de chef de projet PVD »"
+    let scope: RuleScope = .operation
 
     func check(_ context: RuleContext) -> [Diagnostic] {
         var out: [Diagnostic] = []

@@ -7,6 +7,7 @@ struct PaymentsRule: Rule {
     let id: DiagnosticID = .versements
     let title = "Versements d'une subvention de l'État avant le solde : 80 % au plus (60 % avec garantie à première demande, 90 % au-delà de 48 mois)"
     let reference = "Décret n° 2018-514 art. 12 ; CGCT art. R2334-30"
+    let scope: RuleScope = .operation
 
     func check(_ context: RuleContext) -> [Diagnostic] {
         var out: [Diagnostic] = []

@@ -7,6 +7,7 @@ struct PublicAidCapRule: Rule {
     let id: DiagnosticID = .aidesPubliquesPlafond
     let title = "Aides publiques sur la même dépense au plus 100 % de la dépense subventionnable (décret 2018-514)"
     let reference = "Décret n° 2018-514 du 25 juin 2018, art. 10"
+    let scope: RuleScope = .operation
 
     func check(_ context: RuleContext) -> [Diagnostic] {
         var out: [Diagnostic] = []

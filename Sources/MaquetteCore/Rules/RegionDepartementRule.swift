@@ -4,6 +4,7 @@ struct RegionDepartementRule: Rule {
     let id: DiagnosticID = .cumulRegionDepartement
     let title = "Pas de cumul Région et Département dans une compétence de chef de file"
     let reference = "CGCT art. L1111-9 I"
+    let scope: RuleScope = .operation
 
     func check(_ context: RuleContext) -> [Diagnostic] {
         var out: [Diagnostic] = []

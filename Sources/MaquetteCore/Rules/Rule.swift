@@ -8,13 +8,33 @@ public protocol Rule: Sendable {
     var title: String { get }
     /// The legal text or practice it encodes.
     var reference: String { get }
+    /// What the rule looks at: one operation at a time, or several together. No default: a new
+    /// rule says which, so that `verifier --surveiller` re-runs it rightly after an edit.
+    var scope: RuleScope { get }
     func check(_ context: RuleContext) -> [Diagnostic]
+    /// For a rule of ``RuleScope/programme``: all it reads of one operation, besides its
+    /// identifier and place in the programme. When an edit leaves this the same for every edited
+    /// operation, the rule says what it said (``IncrementalCheck`` does not run it again); nil:
+    /// run it again after every edit.
+    func footprint(of figures: OperationFigures, in context: RuleContext) -> [AnyHashable]?
     /// Whether the rule has something to say about this operation (for the verdict table).
     func applies(to figures: OperationFigures, in context: RuleContext) -> Bool
 }
 
+/// What a rule's diagnostics depend on, which decides what an edit makes it re-run.
+public enum RuleScope: Sendable {
+    /// Each operation's diagnostics depend on that operation alone (with the programme, the
+    /// catalogue and the legal parameters): checked on any subset of the figures, it says about
+    /// those operations exactly what it says on the whole programme.
+    case operation
+    /// The rule compares or adds up several operations (a funder's yearly envelope): it is re-run
+    /// over the whole programme.
+    case programme
+}
+
 extension Rule {
     public func applies(to figures: OperationFigures, in context: RuleContext) -> Bool { true }
+    public func footprint(of figures: OperationFigures, in context: RuleContext) -> [AnyHashable]? { nil }
 }
 
 /// What rules look at: the plans and their worked-out figures.

@@ -6,6 +6,7 @@ struct StateDotationsCapRule: Rule {
     let id: DiagnosticID = .dotationsPlafond
     let title = "DETR + DSIL + DPV + DSID au plus 80 % de la dépense subventionnable HT (avant le 6/10/2021 : aides publiques au plus 80 % avec la DETR)"
     let reference = "CGCT art. R2334-27 (décret n° 2021-1291 du 6 octobre 2021 ; rédaction antérieure)"
+    let scope: RuleScope = .operation
 
     func check(_ context: RuleContext) -> [Diagnostic] {
         var out: [Diagnostic] = []

@@ -4,6 +4,7 @@ struct StatusRule: Rule {
     let id: DiagnosticID = .statutCoherent
     let title = "Cohérence du statut, des dates et des versements de chaque ligne"
     let reference = "Pratique : envisagé → sollicité → notifié → versé"
+    let scope: RuleScope = .operation
 
     func check(_ context: RuleContext) -> [Diagnostic] {
         var out: [Diagnostic] = []

@@ -128,17 +128,111 @@ public enum ScenarioEngine {
     /// Applies one change; returns a diagnostic, and leaves the plans as they were, when the change
     /// points at nothing or would take the plans out of their bounds.
     static func apply(_ change: ScenarioChange, to plans: inout Plans) -> Diagnostic? {
+        applyTotal(change, to: &plans).problem
+    }
+
+    /// ``apply(_:to:)-(ScenarioChange,_)``, with the plans' ``AmountBounds/programmeTotal(_:)``
+    /// after it (the change applied or not).
+    static func applyTotal(_ change: ScenarioChange, to plans: inout Plans) -> (problem: Diagnostic?, total: Int128) {
         var candidate = plans
-        if let problem = transform(change, &candidate) { return problem }
-        let before = AmountBounds.programmeTotal(plans)
+        if let problem = transform(change, &candidate) { return (problem, AmountBounds.programmeTotal(plans)) }
+        // The total before the change is needed only when the one after is past the bound.
         let after = AmountBounds.programmeTotal(candidate)
-        if after > Int128(Money.maximumProgrammeAmount.cents), after > before {
-            return outOfBounds(
-                "ce changement porterait les montants du programme au-delà de \(Money.maximumProgrammeAmount) au total",
-                change, note: "un programme compte au plus \(Money.maximumProgrammeAmount) de dépenses et de financements : vérifiez la `variation` ou le montant")
+        if after > Int128(Money.maximumProgrammeAmount.cents) {
+            let before = AmountBounds.programmeTotal(plans)
+            if after > before {
+                return (
+                    outOfBounds(
+                        "ce changement porterait les montants du programme au-delà de \(Money.maximumProgrammeAmount) au total",
+                        change, note: "un programme compte au plus \(Money.maximumProgrammeAmount) de dépenses et de financements : vérifiez la `variation` ou le montant"),
+                    before
+                )
+            }
         }
         plans = candidate
-        return nil
+        return (nil, after)
+    }
+
+    /// A chain found valid on a whole programme: the programme's total after each of its changes.
+    public struct Validation: Sendable {
+        let totals: [Int128]
+    }
+
+    /// The chain's problems on `plans` (as ``apply(_:to:)-(_,Plans)``), and when there are none,
+    /// what ``revalidated(_:_:from:to:in:)`` needs to check it again after an edit.
+    public static func validate(_ chain: [Scenario], on base: Plans) -> (diagnostics: [Diagnostic], validation: Validation?) {
+        var plans = base
+        var diagnostics: [Diagnostic] = []
+        var totals: [Int128] = []
+        for scenario in chain {
+            for change in scenario.changes {
+                let (problem, total) = applyTotal(change, to: &plans)
+                if let problem { diagnostics.append(problem) }
+                totals.append(total)
+            }
+        }
+        return (diagnostics, diagnostics.isEmpty ? Validation(totals: totals) : nil)
+    }
+
+    /// A chain valid on a programme, checked again after some operations changed (`old` replaced
+    /// by `new`, the same identifiers, all in the plans), without applying it to the whole
+    /// programme: the changes are applied to those operations alone, before and after the edit.
+    ///
+    /// When no change is refused, an operation's result depends on that operation alone (each
+    /// change transforms operations one by one), so the others, valid before, are valid still;
+    /// the programme's total after each change moves by what the edited operations' totals move.
+    /// Returns the new validation, or nil when it cannot be shown so (a change refused on an
+    /// edited operation, a total near the bound): then validate on the whole programme, which
+    /// says the same as a fresh load.
+    public static func revalidated(
+        _ chain: [Scenario], _ validation: Validation, from old: [Operation], to new: [Operation], in plans: Plans
+    ) -> Validation? {
+        guard old.map(\.id) == new.map(\.id), validation.totals.count == chain.reduce(0, { $0 + $1.changes.count }) else { return nil }
+        let ids = Set(new.map(\.id))
+        func reaches(_ change: ScenarioChange) -> Bool {
+            switch change.kind {
+            case .refuse(let id, _), .remove(let id, _), .changeFunding(let id, _, _, _), .addFunding(let id, _): return ids.contains(id)
+            case .changeCost(let target, _, _, _, _), .shift(let target, _):
+                if case .one(let id) = target { return ids.contains(id) }
+                return true
+            case .changeDispositif, .addOperation: return true
+            }
+        }
+        // Far from the bound: the totals are sums of 64-bit amounts, a difference of them is exact.
+        let bound = Int128(Money.maximumProgrammeAmount.cents)
+        var before = Plans(programme: plans.programme, catalogue: plans.catalogue, operations: old)
+        var after = Plans(programme: plans.programme, catalogue: plans.catalogue, operations: new)
+        var totals = validation.totals
+        // What the edit adds to the programme's total, as it stands after each change.
+        let (start, end) = (AmountBounds.programmeTotal(before), AmountBounds.programmeTotal(after))
+        guard start <= bound, end <= bound else { return nil }
+        var delta = end - start
+        var index = 0
+        for scenario in chain {
+            for change in scenario.changes {
+                defer { index += 1 }
+                guard totals[index] <= bound else { return nil }
+                guard reaches(change) else {
+                    totals[index] += delta
+                    guard totals[index] <= bound else { return nil }
+                    continue
+                }
+                let (p1, t1) = applyTotal(change, to: &before)
+                let (p2, t2) = applyTotal(change, to: &after)
+                guard t1 <= bound, t2 <= bound else { return nil }
+                if p1 != nil || p2 != nil {
+                    // An expense change over the whole programme that matches no line of the
+                    // edited operations, before or after: the other operations decide, as before.
+                    guard case .changeCost(.all, _, _, _, _) = change.kind, let p1, let p2, p1.message.hasPrefix("aucune dépense"),
+                        p2.message.hasPrefix("aucune dépense")
+                    else { return nil }
+                }
+                delta = t2 - t1
+                totals[index] += delta
+                guard totals[index] <= bound else { return nil }
+            }
+        }
+        return Validation(totals: totals)
     }
 
     /// The change applied to `plans`; a diagnostic when it points at nothing or leaves the bounds.

@@ -1,0 +1,224 @@
+import Foundation
+import MaquetteCore
+
+/// A plans folder read from disk file by file, and what reading each file gave (its text, or why
+/// it could not be read). ``PlanLoader/load(folder:cache:progress:)`` reads one and loads it;
+/// `verifier --surveiller` keeps one and, after an edit, reads again only the operation files
+/// that changed (``update(operationFiles:)``) before loading it again: the same code then turns
+/// the files into plans, so a re-check says what a fresh check would.
+public final class PlanFolder {
+    /// What reading one file gave.
+    enum Outcome {
+        case file(PlanFile)
+        case problem(Diagnostic)
+    }
+
+    public let root: String
+    private let realRoot: String
+    private let exists: Bool
+    private var programme: Outcome?
+    private var funders: Outcome?
+    /// Problems of the operations/ folder itself: missing, not a folder, a sub-folder in it.
+    private var operationsListing: [Diagnostic] = []
+    /// The operation files, in name order, and what reading each gave.
+    private var operationNames: [String] = []
+    private var operations: [String: Outcome] = [:]
+    private var scenariosListing: [Diagnostic] = []
+    private var scenarios: [Outcome] = []
+    /// Operation files that are symbolic links: an edit of their target is seen on the target's
+    /// path only, so they are read again at every update.
+    private var links: Set<String> = []
+
+    public var operationsFolder: String { "\(root)/\(PlanLoader.operationsFolder)" }
+
+    /// Lists the folder and reads every plan file in it.
+    public init(_ folder: String) {
+        let fm = FileManager.default
+        root = folder.hasSuffix("/") ? String(folder.dropLast()) : folder
+        realRoot = URL(fileURLWithPath: root).resolvingSymlinksInPath().path
+        var isDirectory: ObjCBool = false
+        exists = fm.fileExists(atPath: root, isDirectory: &isDirectory) && isDirectory.boolValue
+        guard exists else { return }
+        let programmePath = "\(root)/\(PlanLoader.programmeFile)"
+        if fm.fileExists(atPath: programmePath) { programme = read(programmePath) }
+        let fundersPath = "\(root)/\(PlanLoader.fundersFile)"
+        if fm.fileExists(atPath: fundersPath) { funders = read(fundersPath) }
+        let listed = Self.planFiles(in: operationsFolder, root: root, realRoot: realRoot, required: true, problems: &operationsListing)
+        operationNames = listed.map(\.name)
+        // Operation files are read on every core, in file order. A regular file listed in a
+        // folder that is no link is inside the plans folder: it is read without following a link.
+        let folder = operationsFolder
+        let realRoot = realRoot
+        let reads = Concurrent.map(listed, minimumChunk: 16) { entry -> (Outcome, Bool) in
+            let path = "\(folder)/\(entry.name)"
+            if entry.regular { return (Self.outcome(PlanFileReader.read(path, opening: path, noFollow: true)), false) }
+            var st = stat()
+            let isLink = lstat(path, &st) == 0 && st.st_mode & S_IFMT == S_IFLNK
+            return (Self.outcome(PlanFileReader.readResolving(path, inside: realRoot)), isLink)
+        }
+        for (entry, (outcome, isLink)) in zip(listed, reads) {
+            operations[entry.name] = outcome
+            if isLink { links.insert("\(folder)/\(entry.name)") }
+        }
+        for entry in Self.planFiles(in: "\(root)/\(PlanLoader.scenariosFolder)", root: root, realRoot: realRoot, required: false, problems: &scenariosListing) {
+            scenarios.append(read("\(root)/\(PlanLoader.scenariosFolder)/\(entry.name)"))
+        }
+        timings.lap("fichiers")
+    }
+
+    /// What reading the folder's files took (for `MAQUETTE_TIMINGS`).
+    private var timings = LoadTimings()
+
+    private static func outcome(_ read: (PlanFile?, [Diagnostic])) -> Outcome {
+        if let file = read.0 { return .file(file) }
+        return .problem(read.1.first ?? problem("impossible de lire le fichier", nil, "vérifiez ses droits"))
+    }
+
+    /// Reads again the operation files named (names in operations/, or paths): each is read if
+    /// it is there and forgotten if not; operation files that are links are read again too.
+    /// Returns false when the change cannot be taken file by file (a sub-folder appeared, the
+    /// folder is gone or its last operation file): then read the folder anew.
+    public func update(operationFiles changed: Set<String>) -> Bool {
+        guard exists, !operationNames.isEmpty else { return false }
+        let fm = FileManager.default
+        let prefix = operationsFolder + "/"
+        var names = Set(changed.map { $0.hasPrefix(prefix) ? String($0.dropFirst(prefix.count)) : $0 })
+        names.formUnion(links.map { String($0.dropFirst(prefix.count)) })
+        for name in names {
+            guard !name.isEmpty, !name.contains("/") else { return false }
+            guard !name.hasPrefix(".") else { continue }
+            let lower = name.lowercased()
+            let path = prefix + name
+            let planName = lower.hasSuffix(".yaml") || lower.hasSuffix(".yml")
+            // Something that is not a known plan file may be a sub-folder said in the listing.
+            if operations[name] == nil, !operationsListing.isEmpty { return false }
+            var st = stat()
+            if lstat(path, &st) != 0 {
+                // Gone (deleted, or renamed away).
+                operations[name] = nil
+                operationNames.removeAll { $0 == name }
+                links.remove(path)
+                continue
+            }
+            var isFolder: ObjCBool = false
+            if fm.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue { return false }
+            guard planName else { continue }
+            if operations[name] == nil {
+                let at = operationNames.firstIndex { $0 > name } ?? operationNames.endIndex
+                operationNames.insert(name, at: at)
+            }
+            operations[name] = readOperation(name)
+        }
+        return !operationNames.isEmpty
+    }
+
+    /// The plans as ``PlanLoader/load(files:root:cache:progress:)`` reads them, with the problems
+    /// of the files that could not be read.
+    public func load(cache: ParseCache? = nil, progress: (@Sendable (Int, Int) -> Void)? = nil) -> LoadResult {
+        guard exists else {
+            return LoadResult(
+                plans: nil,
+                diagnostics: [
+                    Diagnostic(
+                        .erreur, rule: .fichier, "le dossier de plans « \(root) » n'existe pas", at: nil,
+                        notes: [
+                            "lancez Maquette depuis le dossier des plans ou un dossier au-dessus, ou donnez le dossier qui contient programme.yaml (`maquette verifier CHEMIN`), ou la variable d'environnement MAQUETTE_PLANS"
+                        ])
+                ], sources: [:])
+        }
+        var files: [PlanFile] = []
+        var problems: [Diagnostic] = []
+        func take(_ outcome: Outcome?) {
+            switch outcome {
+            case .file(let file): files.append(file)
+            case .problem(let d): problems.append(d)
+            case nil: break
+            }
+        }
+        take(programme)
+        take(funders)
+        problems += operationsListing
+        if operationNames.isEmpty, problems.isEmpty {
+            problems.append(
+                Diagnostic(
+                    .avertissement, rule: .fichier, "aucune opération dans « \(operationsFolder) »", at: nil,
+                    notes: ["ajoutez un fichier .yaml par opération (`maquette schema operation` en décrit le format)"]))
+        }
+        for name in operationNames { take(operations[name]) }
+        problems += scenariosListing
+        for outcome in scenarios { take(outcome) }
+        let result = PlanLoader.load(files: files, root: root, cache: cache, progress: progress)
+        var timings = timings
+        timings.laps += result.timings.laps
+        // A programme file refused above (a link out of the folder, not a regular file…) is not
+        // also said to be missing.
+        let programmePath = "\(root)/\(PlanLoader.programmeFile)"
+        let refusedProgramme = problems.contains { $0.location?.file == programmePath }
+        let said = result.diagnostics.filter {
+            !(refusedProgramme && $0.rule == .fichier && $0.location == nil && $0.message.contains(PlanLoader.programmeFile))
+        }
+        var loaded = LoadResult(
+            plans: problems.contains { $0.severity == .erreur } ? nil : result.plans, diagnostics: (problems + said).sorted(by: Diagnostic.ordered),
+            sources: result.sources, scenarios: result.scenarios)
+        loaded.timings = timings
+        return loaded
+    }
+
+    private func readOperation(_ name: String) -> Outcome {
+        let path = "\(operationsFolder)/\(name)"
+        var st = stat()
+        if lstat(path, &st) == 0, st.st_mode & S_IFMT == S_IFLNK { links.insert(path) } else { links.remove(path) }
+        return read(path)
+    }
+
+    private static func problem(_ message: String, _ path: String?, _ note: String, severity: Severity = .erreur) -> Diagnostic {
+        Diagnostic(severity, rule: .fichier, message, at: path.map { SourceLocation(file: $0, line: 1, column: 1) }, notes: [note])
+    }
+
+    /// Reads one plan file. Only regular files are read (a fifo would block, a device never
+    /// ends), and a link is followed only inside the plans folder: a plan never quotes another file.
+    private func read(_ path: String) -> Outcome {
+        Self.outcome(PlanFileReader.readResolving(path, inside: realRoot))
+    }
+
+    /// The plan files of a sub-folder, by name, and whether each is a regular file that needs no
+    /// resolving (listed as such in a folder that is no link): `.yaml` or `.yml` in any case,
+    /// hidden files (`.x.yaml`, `._x.yaml` left by macOS) ignored; a sub-folder is not read, and says so.
+    private static func planFiles(
+        in folder: String, root: String, realRoot: String, required: Bool, problems: inout [Diagnostic]
+    ) -> [(name: String, regular: Bool)] {
+        let fm = FileManager.default
+        var isFolder: ObjCBool = false
+        guard fm.fileExists(atPath: folder, isDirectory: &isFolder) else {
+            if required {
+                problems.append(
+                    problem(
+                        "le dossier « \(folder) » est introuvable : aucune opération ne serait vérifiée", nil,
+                        "un dossier de plans contient programme.yaml et un dossier operations/ avec un fichier .yaml par opération"))
+            }
+            return []
+        }
+        guard isFolder.boolValue else {
+            problems.append(problem("« \(folder) » devrait être un dossier", folder, "rangez les fichiers d'opération dans un dossier de ce nom"))
+            return []
+        }
+        guard let entries = PlanFileReader.entries(of: folder) else {
+            problems.append(problem("impossible de lire le dossier « \(folder) »", nil, "vérifiez ses droits"))
+            return []
+        }
+        let real = URL(fileURLWithPath: folder).resolvingSymlinksInPath().path
+        let unlinked = real == realRoot + folder.dropFirst(root.count)
+        var found: [(name: String, regular: Bool)] = []
+        for (name, kind) in entries.sorted(by: { $0.name < $1.name }) where !name.hasPrefix(".") {
+            let path = "\(folder)/\(name)"
+            let lower = name.lowercased()
+            var isSub: ObjCBool = false
+            if kind == .directory || (kind != .regular && fm.fileExists(atPath: path, isDirectory: &isSub) && isSub.boolValue) {
+                problems.append(problem("le sous-dossier « \(path) » n'est pas lu", nil, "placez les fichiers directement dans « \(folder) »", severity: .avertissement))
+            } else if lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") {
+                found.append((name, unlinked && kind == .regular))
+            }
+        }
+        return found
+    }
+}

@@ -1,0 +1,147 @@
+import Foundation
+import MaquetteCore
+import XCTest
+
+@testable import MaquetteCLI
+
+/// `verifier --surveiller`: what a re-check prints, and the command itself following edits.
+final class WatchCLITests: XCTestCase {
+    private func d(_ rule: DiagnosticID, _ message: String, line: Int, severity: Severity = .erreur) -> Diagnostic {
+        Diagnostic(severity, rule: rule, message, at: SourceLocation(file: "P/operations/a.yaml", line: line, column: 1), operation: "a")
+    }
+
+    func testOnlyWhatAppearedAndWhatWentAwayIsSaid() {
+        let previous = [d(.equilibre, "écart -50 000,00 €", line: 26), d(.detrCommission, "DETR de 300 000,00 €", line: 33, severity: .avertissement)]
+        // A line added above: the warning moves to line 34 and is not said again; the balance is
+        // now off by 40 000, and a second, new, problem.
+        let current = [
+            d(.equilibre, "écart -40 000,00 €", line: 27), d(.detrCommission, "DETR de 300 000,00 €", line: 34, severity: .avertissement),
+            d(.partMaitreOuvrage, "part de 10 %", line: 40),
+        ]
+        let report = WatchReport(previous: previous, current: current)
+        XCTAssertEqual(report.appeared.map(\.message), ["écart -40 000,00 €", "part de 10 %"])
+        XCTAssertEqual(report.gone.map(\.message), ["écart -50 000,00 €"])
+        XCTAssertEqual(
+            WatchReport.closing(report, totals: "0 erreur, 3 avertissements dans 9 opérations.", seconds: 0.042),
+            "2 nouveaux problèmes, 1 corrigé — 0 erreur, 3 avertissements dans 9 opérations. Revérifié en 0,04 s")
+        XCTAssertEqual(
+            WatchReport.corrected(previous[0], colour: false), "P/operations/a.yaml:26:1: corrigé: [equilibre] écart -50 000,00 €\n")
+
+        let same = WatchReport(previous: current, current: current)
+        XCTAssertEqual(
+            WatchReport.closing(same, totals: "Aucun problème dans 1 opération.", seconds: 0.005),
+            "Aucun changement — aucun problème dans 1 opération. Revérifié en 0,01 s")
+        // The same problem said twice, then once: one is corrected.
+        let twice = WatchReport(previous: [previous[0], previous[0]], current: [previous[0]])
+        XCTAssertEqual(twice.gone.count, 1)
+        XCTAssertTrue(twice.appeared.isEmpty)
+    }
+
+    // MARK: the command
+
+    /// The running command and what it has printed so far.
+    private final class Watcher: @unchecked Sendable {
+        let process = Process()
+        private let lock = NSLock()
+        private var output = ""
+
+        init(_ executable: URL, _ arguments: [String]) throws {
+            process.executableURL = executable
+            process.arguments = arguments
+            var environment = ProcessInfo.processInfo.environment
+            environment["NO_COLOR"] = "1"
+            process.environment = environment
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            process.standardError = pipe
+            pipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
+                let data = handle.availableData
+                guard let self, !data.isEmpty else { return }
+                self.lock.withLock { self.output += String(decoding: data, as: UTF8.self) }
+            }
+            try process.run()
+        }
+
+        var text: String { lock.withLock { output } }
+
+        /// Waits until the output holds `count` lines containing `marker` (a minute at most: the
+        /// machine may be busy; the test asserts what is printed, never how fast).
+        func wait(for marker: String, count: Int) -> String {
+            for _ in 0..<600 {
+                let text = self.text
+                if text.components(separatedBy: "\n").filter({ $0.contains(marker) }).count >= count { return text }
+                Thread.sleep(forTimeInterval: 0.1)
+            }
+            return text
+        }
+
+        func stop() {
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
+
+    private var executable: URL {
+        var dir = Bundle(for: WatchCLITests.self).bundleURL
+        while !FileManager.default.fileExists(atPath: dir.appendingPathComponent("maquette").path), dir.path != "/" {
+            dir = dir.deletingLastPathComponent()
+        }
+        return dir.appendingPathComponent("maquette")
+    }
+
+    private func followEdits(polling: Bool) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("watch-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: CLITests.packageRoot.appendingPathComponent("Plans"), to: folder)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let halle = folder.appendingPathComponent("operations/halle-aux-grains.yaml")
+        let original = try String(contentsOf: halle, encoding: .utf8)
+        let watcher = try Watcher(executable, ["verifier", folder.path, "--surveiller"] + (polling ? ["--sondage"] : []))
+        defer { watcher.stop() }
+        XCTAssertTrue(watcher.wait(for: "En attente de modifications", count: 1).contains("0 erreur, 3 avertissements dans 9 opérations."))
+
+        // Saved as editors do, through a temporary file renamed over the plan. Costs 1 500 000 HT;
+        // aid 1 050 000; self-financing fixed at 400 000: resources 1 450 000, 50 000 short.
+        try original.replacingOccurrences(of: "autofinancement: solde", with: "autofinancement: 400 000")
+            .write(to: halle, atomically: true, encoding: .utf8)
+        var text = watcher.wait(for: "Revérifié en", count: 1)
+        XCTAssertTrue(text.contains("halle-aux-grains.yaml:26:1: erreur: [equilibre] le plan est déséquilibré : ressources 1 450 000,00 €, dépenses 1 500 000,00 € HT (écart -50 000,00 €)"), text)
+        XCTAssertTrue(text.contains("1 nouveau problème — 1 erreur, 3 avertissements dans 9 opérations. Revérifié en "), text)
+
+        // Written in place.
+        try original.write(to: halle, atomically: false, encoding: .utf8)
+        text = watcher.wait(for: "Revérifié en", count: 2)
+        XCTAssertTrue(text.contains("halle-aux-grains.yaml:26:1: corrigé: [equilibre] le plan est déséquilibré"), text)
+        XCTAssertTrue(text.contains("1 corrigé — 0 erreur, 3 avertissements dans 9 opérations. Revérifié en "), text)
+
+        // A syntax error: the plans cannot be read, the rules do not run; their warnings are not
+        // said corrected, nor new once the file is mended.
+        try original.replacingOccurrences(of: "financements:", with: "financements: [").write(to: halle, atomically: false, encoding: .utf8)
+        text = watcher.wait(for: "Revérifié en", count: 3)
+        XCTAssertTrue(text.contains("erreur: [syntaxe-yaml]"), text)
+        XCTAssertTrue(text.contains("1 nouveau problème — les plans ne peuvent pas être lus"), text)
+        XCTAssertFalse(text.contains("corrigé: [detr-commission]"), text)
+        try original.write(to: halle, atomically: false, encoding: .utf8)
+        text = watcher.wait(for: "Revérifié en", count: 4)
+        XCTAssertTrue(text.contains("1 corrigé — 0 erreur, 3 avertissements dans 9 opérations. Revérifié en "), text)
+        XCTAssertEqual(text.components(separatedBy: "avertissement: [detr-commission]").count - 1, 3, "said once, at the first check")
+
+        // The programme: the whole folder is read again, and nothing changes.
+        let programme = folder.appendingPathComponent("programme.yaml")
+        try (String(contentsOf: programme, encoding: .utf8) + "# modifié\n").write(to: programme, atomically: false, encoding: .utf8)
+        text = watcher.wait(for: "Revérifié en", count: 5)
+        XCTAssertTrue(text.contains("Aucun changement — 0 erreur, 3 avertissements dans 9 opérations. Revérifié en "), text)
+
+        // An operation file deleted.
+        try FileManager.default.removeItem(at: folder.appendingPathComponent("operations/etudes-convention.yaml"))
+        text = watcher.wait(for: "Revérifié en", count: 6)
+        XCTAssertTrue(text.contains("dans 8 opérations. Revérifié en "), text)
+    }
+
+    func testTheCommandFollowsEditsThroughTheSystemsNotifications() throws {
+        try followEdits(polling: false)
+    }
+
+    func testTheCommandFollowsEditsByPolling() throws {
+        try followEdits(polling: true)
+    }
+}
