@@ -64,7 +64,20 @@ struct PlansOptions: ParsableArguments {
                 }
                 throw ValidationError("deux opérations données, « \(named) » et « \(word) » : une seule à la fois")
             }
-            location.operation = word.hasSuffix(".yaml") || word.hasSuffix(".yml") || word.contains("/") ? .file(word) : .named(word)
+            guard word.hasSuffix(".yaml") || word.hasSuffix(".yml") || word.contains("/") else {
+                location.operation = .named(word)
+                return location
+            }
+            // A file after the folder: from the current folder, else as it stands in the folder
+            // (`halle-aux-grains.yaml`, `operations/halle-aux-grains.yaml`).
+            let fm = FileManager.default
+            let folder = location.folder
+            let candidates = word.hasPrefix("/") ? [word] : [word, folder + "/" + word, folder + "/operations/" + word]
+            guard let found = candidates.first(where: { fm.fileExists(atPath: $0) }) else {
+                let inside = word.hasPrefix("/") ? "" : " (ni depuis le dossier courant, ni dans « \(folder) », ni dans « \(folder)/operations »)"
+                throw ValidationError("le fichier d'opération « \(word) » n'existe pas\(inside)")
+            }
+            location.operation = .file(found)
         }
         return location
     }

@@ -61,6 +61,21 @@ extension CLITests {
         XCTAssertTrue(two.stderr.hasPrefix("erreur : deux opérations données, « halle-aux-grains » et « gersycoop » : une seule à la fois\n"), two.stderr)
     }
 
+    /// After the folder, the operation's file may be named as it stands in the folder
+    /// (`halle-aux-grains.yaml`, `operations/halle-aux-grains.yaml`), not only from the current
+    /// folder; a file found nowhere is said not to exist (it was said to describe no operation).
+    func testAnOperationFileAfterTheFolderIsLookedForInIt() throws {
+        let alone = try run(["verifier", "halle-aux-grains"])
+        for word in ["halle-aux-grains.yaml", "operations/halle-aux-grains.yaml"] {
+            let r = try run(["verifier", "Plans", word])
+            XCTAssertEqual(r.status, 0, word + " : " + r.stderr)
+            XCTAssertEqual(r.stdout, alone.stdout, word)
+        }
+        let absent = try run(["verifier", "Plans", "halle.yaml"])
+        XCTAssertEqual(absent.status, 64)
+        XCTAssertTrue(absent.stderr.hasPrefix("erreur : le fichier d'opération « halle.yaml » n'existe pas (ni depuis le dossier courant, ni dans « Plans », ni dans « Plans/operations »)\n"), absent.stderr)
+    }
+
     /// MAQUETTE_PLANS may name programme.yaml or an operation file, as the argument may.
     func testTheEnvironmentVariableMayNameAFile() throws {
         let elsewhere = FileManager.default.temporaryDirectory
