@@ -43,13 +43,22 @@ struct OperationReader {
         if let node = f.take("calendrier"), let c = reader.mapping(node, "`calendrier`") {
             firstLegalAct = c.take("premier_acte_juridique").flatMap { reader.day($0, "premier_acte_juridique") }
             start = c.take("debut_travaux").flatMap { reader.day($0, "debut_travaux") }
-            end = c.take("fin").flatMap { reader.day($0, "fin") }
+            let endNode = c.take("fin")
+            end = endNode.flatMap { reader.day($0, "fin") }
             reader.finish(c, "`calendrier`", known: PlanFormat.calendar.names)
-            if let s = start, let e = end, e < s {
-                reader.error(node, "`calendrier` : la fin (\(e.formatted)) précède le début des travaux (\(s.formatted))", "vérifiez les deux dates")
+            // `fin: 2028-06` is the month: it runs to its last day.
+            var last = end
+            var endText = end?.formatted ?? ""
+            if let e = end, case .scalar(let sc)? = endNode, sc.string.trimmingWhitespace().split(separator: "-").count == 2 {
+                let lastDay = Day(year: e.year, month: e.month, day: Day.daysIn(month: e.month, year: e.year)) ?? e
+                last = lastDay
+                endText = "\(sc.string.trimmingWhitespace()), soit jusqu'au \(lastDay.formatted)"
             }
-            if let a = firstLegalAct, let e = end, e < a {
-                reader.error(node, "`calendrier` : la fin (\(e.formatted)) précède le premier acte juridique (\(a.formatted))", "vérifiez les deux dates")
+            if let s = start, let e = last, e < s {
+                reader.error(node, "`calendrier` : la fin (\(endText)) précède le début des travaux (\(s.formatted))", "vérifiez les deux dates")
+            }
+            if let a = firstLegalAct, let e = last, e < a {
+                reader.error(node, "`calendrier` : la fin (\(endText)) précède le premier acte juridique (\(a.formatted))", "vérifiez les deux dates")
             }
         }
         let chefDeFile = f.take("chef_de_file").flatMap { reader.bool($0, "chef_de_file") } ?? false

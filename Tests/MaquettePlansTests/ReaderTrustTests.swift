@@ -47,6 +47,21 @@ final class ReaderTrustTests: XCTestCase {
         XCTAssertEqual(act.first?.location, SourceLocation(file: "P/operations/op1.yaml", line: 3, column: 13))
     }
 
+    /// `fin: 2026-06` is the month of June 2026, as the shipped plans write it: it ends on the
+    /// 30th, so a first legal act or a start of works within June does not follow the end (both
+    /// were refused against the 1st). A month before them is still refused, and said as written.
+    func testACalendarEndingInAMonthRunsToItsLastDay() throws {
+        let june = F.load([operation("intitule: Essai\ncalendrier: { premier_acte_juridique: 2026-06-15, debut_travaux: 2026-06-20, fin: 2026-06 }")])
+        XCTAssertNotNil(june.plans, "\(june.diagnostics.map(\.message))")
+        let may = readErrors(operation("intitule: Essai\ncalendrier: { premier_acte_juridique: 2026-06-15, debut_travaux: 2026-06-20, fin: 2026-05 }"))
+        XCTAssertEqual(
+            may.map(\.message),
+            [
+                "`calendrier` : la fin (2026-05, soit jusqu'au 31/05/2026) précède le début des travaux (20/06/2026)",
+                "`calendrier` : la fin (2026-05, soit jusqu'au 31/05/2026) précède le premier acte juridique (15/06/2026)",
+            ])
+    }
+
     /// A dated history is at least one value, and one value a day.
     func testADatedHistoryIsNeitherEmptyNorTwiceTheSameDay() {
         let empty = F.load([operation("intitule: Essai")], programme: F.programme.replacingOccurrences(of: "regime_fctva: N }", with: "regime_fctva: [] }"))
