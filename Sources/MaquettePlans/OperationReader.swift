@@ -68,9 +68,10 @@ struct OperationReader {
         if let node = f.take("derogation_part_minimale"), let d = reader.mapping(node, "`derogation_part_minimale`") {
             let ground = reader.choice(reader.require(d, "motif", "`derogation_part_minimale`", example: "monument-protege"), "motif", OwnerShareDerogation.self)
             let decision = d.take("decision_prefet").flatMap { reader.day($0, "decision_prefet") }
-            let share = d.take("part_minimale").flatMap { reader.rate($0, "part_minimale") }
+            let shareNode = d.take("part_minimale")
+            let share = shareNode.flatMap { reader.rate($0, "part_minimale") }
             reader.finish(d, "`derogation_part_minimale`", known: PlanFormat.derogation.names)
-            if let ground { derogation = Derogation(ground: ground, decisionDay: decision, minimumShare: share, location: reader.location(node)) }
+            if let ground { derogation = Derogation(ground: ground, decisionDay: decision, minimumShare: share, location: reader.location(node), minimumShareLocation: shareNode.map { reader.location($0) }) }
         }
         let owned = f.take("batiment_communal").flatMap { reader.bool($0, "batiment_communal") }
         reader.comment(f)

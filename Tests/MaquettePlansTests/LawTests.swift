@@ -310,8 +310,10 @@ final class LawTests: XCTestCase {
         XCTAssertEqual(raised.count, 2)
         XCTAssertTrue(raised[0].message.hasPrefix("la part minimale fixée par dérogation (25 %) dépasse le minimum de la loi (20 %, "), raised[0].message)
         XCTAssertTrue(raised[1].message.contains("le minimum est 20 %, soit 200 000,00 €"), raised[1].message)
-        // Line 4 of the fixture (the `extra` line), where the derogation's table opens.
+        // Line 4 of the fixture (the `extra` line).
         XCTAssertEqual(raised[0].location?.line, 4)
+        // Column 98: the value of `part_minimale`, the figure to check against the decision.
+        XCTAssertEqual(raised[0].location?.column, 98)
     }
 
     func testANegativeOwnersShareIsNeverAPercentage() {
