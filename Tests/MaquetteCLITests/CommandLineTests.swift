@@ -76,6 +76,35 @@ extension CLITests {
         XCTAssertTrue(absent.stderr.hasPrefix("erreur : le fichier d'opération « halle.yaml » n'existe pas (ni depuis le dossier courant, ni dans « Plans », ni dans « Plans/operations »)\n"), absent.stderr)
     }
 
+    /// Percentiles counted by classes are said so in JSON too (`remarques`, and
+    /// `centiles_exacts` in the details), not only in the text: a rate drawn in 10 % .. 30 % of
+    /// 1 000 000 € takes 200 001 values, so 6 000 draws give more than 4 096 distinct shares.
+    func testApproximatePercentilesAreSaidInJSON() throws {
+        let ranged = """
+            id: op
+            intitule: Essai
+            maitre_ouvrage: commune
+            depenses:
+              - { libelle: Travaux, nature: travaux, montant_ht: 1 000 000, annees: { 2025: 100 % } }
+            financements:
+              - { dispositif: region.bourgs-centres, taux: 10 % .. 30 %, statut: envisage, probabilite: 100 % }
+              - autofinancement: solde
+            """
+        let root = try plans(["op.yaml": ranged])
+        let many = try run(["simuler", root.path, "--tirages", "6000", "--format", "json"])
+        XCTAssertEqual(many.status, 0, many.stderr)
+        let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(many.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(report["remarques"] as? [String], [
+            "P10, P50 et P90 à 0,05 % près pour Commune et l'ensemble du programme : plus de 4 096 montants distincts, comptés par classes (les moyennes restent exactes).",
+        ])
+        XCTAssertEqual((report["details"] as? [String: String])?["centiles_exacts"], "non")
+        // 1 000 draws: at most 1 000 distinct shares, every percentile exact.
+        let few = try run(["simuler", root.path, "--tirages", "1000", "--format", "json"])
+        let exact = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(few.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(exact["remarques"] as? [String], [])
+        XCTAssertEqual((exact["details"] as? [String: String])?["centiles_exacts"], "oui")
+    }
+
     /// MAQUETTE_PLANS may name programme.yaml or an operation file, as the argument may.
     func testTheEnvironmentVariableMayNameAFile() throws {
         let elsewhere = FileManager.default.temporaryDirectory
