@@ -128,7 +128,14 @@ struct PlansLocation: Equatable {
                 let name = (written as NSString).lastPathComponent
                 // `halle.yaml` typed from inside operations/ names that folder too.
                 let parentFolder = URL(fileURLWithPath: parent.isEmpty ? currentFolder : parent, relativeTo: URL(fileURLWithPath: currentFolder))
-                let isOperation = parentFolder.standardizedFileURL.resolvingSymlinksInPath().lastPathComponent == "operations"
+                let parentName = parentFolder.standardizedFileURL.resolvingSymlinksInPath().lastPathComponent
+                // A scenario's file is no plans: read as the programme, it would be checked without its changes.
+                if parentName == "scenarios" {
+                    let id = ((name as NSString).deletingPathExtension)
+                    throw ValidationError(
+                        "« \(written) » est un scénario, pas des plans : donnez le dossier des plans et appliquez-le avec `--scenario \(id)`")
+                }
+                let isOperation = parentName == "operations"
                 return PlansLocation(folder: root, operation: isOperation && name != "programme.yaml" ? .file(written) : nil)
             }
             if !written.contains("/"), !written.hasSuffix(".yaml") {

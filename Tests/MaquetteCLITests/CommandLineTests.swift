@@ -105,6 +105,23 @@ extension CLITests {
         XCTAssertEqual((exact["details"] as? [String: String])?["centiles_exacts"], "oui")
     }
 
+    /// A scenario's file where the plans are expected was read as the whole programme, base plan,
+    /// without a word: `verifier Plans/scenarios/pire-cas.yaml` said « 0 erreur » of plans the
+    /// scenario had not touched. It is refused, with the option that applies it.
+    func testAScenarioFileIsNotTakenForThePlans() throws {
+        let r = try run(["verifier", "Plans/scenarios/pire-cas.yaml"])
+        XCTAssertEqual(r.status, 64, r.stdout)
+        XCTAssertEqual(r.stdout, "")
+        XCTAssertTrue(
+            r.stderr.hasPrefix("erreur : « Plans/scenarios/pire-cas.yaml » est un scénario, pas des plans : donnez le dossier des plans et appliquez-le avec `--scenario pire-cas`\n"),
+            r.stderr)
+        let elsewhere = FileManager.default.temporaryDirectory
+        let scenario = CLITests.packageRoot.appendingPathComponent("Plans/scenarios/pire-cas.yaml").path
+        let variable = try run(["tresorerie"], in: elsewhere, environment: ["MAQUETTE_PLANS": scenario])
+        XCTAssertEqual(variable.status, 64, variable.stdout)
+        XCTAssertTrue(variable.stderr.hasPrefix("erreur : MAQUETTE_PLANS : « \(scenario) » est un scénario, pas des plans"), variable.stderr)
+    }
+
     /// MAQUETTE_PLANS may name programme.yaml or an operation file, as the argument may.
     func testTheEnvironmentVariableMayNameAFile() throws {
         let elsewhere = FileManager.default.temporaryDirectory
