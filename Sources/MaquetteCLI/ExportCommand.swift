@@ -82,6 +82,9 @@ struct ExportCommand: ParsableCommand {
         var selected = p
         if let id = try location.operationID(in: p) { selected.operations = p.operations.filter { $0.id == id } }
         if let list = operations {
+            if let id = try location.operationID(in: p) {
+                throw ValidationError("l'opération « \(id) » et --operations choisissent chacune les opérations : donnez l'une ou l'autre")
+            }
             let ids = try Self.list(list, option: "--operations", example: p.operations.first?.id ?? "halle-aux-grains")
             for id in ids where !p.operations.contains(where: { $0.id == id }) {
                 throw ValidationError("opération inconnue « \(id) » ; opérations : \(p.operations.map(\.id).sorted().joined(separator: ", "))")

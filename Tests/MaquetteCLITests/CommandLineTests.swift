@@ -122,6 +122,36 @@ extension CLITests {
         XCTAssertTrue(variable.stderr.hasPrefix("erreur : MAQUETTE_PLANS : « \(scenario) » est un scénario, pas des plans"), variable.stderr)
     }
 
+    /// `echeances` takes the operation as every command does (alone, or after the folder): it
+    /// showed the whole programme's deadlines whatever operation was named.
+    func testEcheancesKeepsToTheOperationNamed() throws {
+        func operations(_ arguments: [String]) throws -> [String] {
+            let r = try run(["echeances"] + arguments + ["--date", "2026-11-27", "--format", "json"])
+            let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], r.stderr)
+            return try XCTUnwrap(report["echeances"] as? [[String: Any]]).map { ($0["operation"] as? String) ?? "" }
+        }
+        let all = try operations(["Plans"])
+        XCTAssertTrue(Set(all).count > 1)
+        // The Halle's own deadlines, and the programme's end (no operation), in the same order.
+        let halle = all.filter { $0 == "halle-aux-grains" || $0 == "" }
+        XCTAssertGreaterThan(halle.count, 1)
+        XCTAssertEqual(halle.filter(\.isEmpty).count, 1)
+        for arguments in [["halle-aux-grains"], ["Plans", "halle-aux-grains"], ["Plans/operations/halle-aux-grains.yaml"]] {
+            XCTAssertEqual(try operations(arguments), halle, arguments.joined(separator: " "))
+        }
+    }
+
+    /// `exporter` given an operation and `--operations` kept the list and dropped the operation,
+    /// without a word: two ways of choosing are refused.
+    func testExporterRefusesAnOperationAndAListTogether() throws {
+        let target = FileManager.default.temporaryDirectory.appendingPathComponent("maquette-\(UUID().uuidString).xlsx").path
+        let r = try run(["exporter", "Plans", "halle-aux-grains", "--operations", "gersycoop-equipements", "-o", target])
+        XCTAssertEqual(r.status, 64, r.stdout)
+        XCTAssertTrue(
+            r.stderr.hasPrefix("erreur : l'opération « halle-aux-grains » et --operations choisissent chacune les opérations : donnez l'une ou l'autre\n"), r.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: target))
+    }
+
     /// MAQUETTE_PLANS may name programme.yaml or an operation file, as the argument may.
     func testTheEnvironmentVariableMayNameAFile() throws {
         let elsewhere = FileManager.default.temporaryDirectory
