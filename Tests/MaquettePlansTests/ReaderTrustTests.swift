@@ -62,6 +62,18 @@ final class ReaderTrustTests: XCTestCase {
             ])
     }
 
+    /// Two envelopes for the same dispositif and year left each reader to pick: `verifier`
+    /// checked both (the smaller broken), the simulation drew on the first only, and said the
+    /// envelope held. The second is refused where it is written (line 3, column 5: its brace).
+    func testTwoEnvelopesOfTheSameDispositifAndYearAreRefused() {
+        let funders = "enveloppes:\n  - { dispositif: etat.detr, annee: 2025, montant: 1 000 000 }\n  - { dispositif: etat.detr, annee: 2025, montant: 100 000 }\n  - { dispositif: etat.detr, annee: 2026, montant: 100 000 }\n"
+        let result = F.load([operation("intitule: Essai")], funders: funders)
+        XCTAssertNil(result.plans)
+        let errors = result.diagnostics.filter { $0.severity == .erreur }
+        XCTAssertEqual(errors.map(\.message), ["deux enveloppes pour DETR 2025 : la première, ligne 2, et celle-ci"])
+        XCTAssertEqual(errors.first?.location, SourceLocation(file: "P/financeurs.yaml", line: 3, column: 5))
+    }
+
     /// A dated history is at least one value, and one value a day.
     func testADatedHistoryIsNeitherEmptyNorTwiceTheSameDay() {
         let empty = F.load([operation("intitule: Essai")], programme: F.programme.replacingOccurrences(of: "regime_fctva: N }", with: "regime_fctva: [] }"))
