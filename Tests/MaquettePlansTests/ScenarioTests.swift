@@ -293,6 +293,34 @@ final class ScenarioTests: XCTestCase {
         }
     }
 
+    /// On the shipped plans (three owners with capacities, shared envelopes, twenty uncertain
+    /// lines), neither the blocks nor the slices of owners change a figure: every owner's and the
+    /// programme's distribution, rule breaks and capacity overruns are the same.
+    func testTheShippedPlansGiveTheSameResultHoweverCut() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        var plans = try XCTUnwrap(PlanLoader.load(folder: root.appendingPathComponent("Plans").path).plans)
+        // The DSIL 2026 envelope cut to 900 000 € (1 290 000 € requested): broken in the draws
+        // that grant more than 900 000 € of it, summed across the slices of owners.
+        let dsil = try XCTUnwrap(plans.catalogue.envelopes.firstIndex { $0.dispositif == "etat.dsil" && $0.year == 2026 })
+        plans.catalogue.envelopes[dsil].amount = Money(euros: 900_000)
+        let whole = MonteCarlo(plans: plans).run(draws: 600, seed: 3, chunks: 1, blockSize: 4_096)
+        XCTAssertGreaterThan(whole.programme.capacityExceeded, 0)
+        XCTAssertGreaterThan(whole.programme.anyRuleBreaks, whole.owners.map(\.anyRuleBreaks).max() ?? 0)
+        XCTAssertLessThan(whole.programme.anyRuleBreaks, 600)
+        for (chunks, block) in [(3, 1), (2, 64), (8, 599), (1, 600)] {
+            let cut = MonteCarlo(plans: plans).run(draws: 600, seed: 3, chunks: chunks, blockSize: block)
+            let what = "\(chunks) tranches, blocs de \(block)"
+            XCTAssertEqual(cut.owners.map(\.ownersShare), whole.owners.map(\.ownersShare), what)
+            XCTAssertEqual(cut.owners.map(\.ownersShareRuleBreaks), whole.owners.map(\.ownersShareRuleBreaks), what)
+            XCTAssertEqual(cut.owners.map(\.anyRuleBreaks), whole.owners.map(\.anyRuleBreaks), what)
+            XCTAssertEqual(cut.owners.map(\.capacityExceeded), whole.owners.map(\.capacityExceeded), what)
+            XCTAssertEqual(cut.programme.ownersShare, whole.programme.ownersShare, what)
+            XCTAssertEqual(cut.programme.ownersShareRuleBreaks, whole.programme.ownersShareRuleBreaks, what)
+            XCTAssertEqual(cut.programme.anyRuleBreaks, whole.programme.anyRuleBreaks, what)
+            XCTAssertEqual(cut.programme.capacityExceeded, whole.programme.capacityExceeded, what)
+        }
+    }
+
     /// While the values are few, the sketch counts them one by one: the percentiles are the exact
     /// nearest-rank ones.
     func testTheSketchIsExactWhileValuesAreFew() {
