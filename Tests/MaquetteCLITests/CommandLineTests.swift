@@ -152,6 +152,36 @@ extension CLITests {
         XCTAssertFalse(FileManager.default.fileExists(atPath: target))
     }
 
+    /// `verifier PLANS OPERATION` shows what concerns the operation: an envelope it draws on and
+    /// that is exceeded (a diagnostic of the programme, written in financeurs.yaml) was left out,
+    /// and the operation said « 0 erreur ». An operation that does not draw on it does not see it.
+    func testAnOperationSeesTheEnvelopeItDrawsOn() throws {
+        func op(_ id: String, _ detr: Bool) -> String {
+            """
+            id: \(id)
+            intitule: Opération \(id)
+            maitre_ouvrage: commune
+            depenses:
+              - { libelle: Travaux, nature: travaux, montant_ht: 1 000 000, annees: { 2025: 100 % } }
+            financements:
+            \(detr ? "  - { dispositif: etat.detr, montant: 300 000, assiette: 1 000 000, statut: sollicite, depot: 2025-01-10 }\n" : "")  - autofinancement: solde
+            """
+        }
+        let root = try plans(["a.yaml": op("a", true), "b.yaml": op("b", true), "c.yaml": op("c", false)])
+        let funders = root.appendingPathComponent("financeurs.yaml")
+        try (try String(contentsOf: funders, encoding: .utf8) + "enveloppes:\n  - { dispositif: etat.detr, annee: 2025, montant: 500 000 }\n")
+            .write(to: funders, atomically: true, encoding: .utf8)
+        let whole = try run(["verifier", root.path])
+        XCTAssertEqual(whole.status, 1, whole.stdout)
+        let envelope = "erreur: [enveloppe-annuelle] l'enveloppe DETR 2025 (500 000,00 €) est dépassée : les opérations en demandent 600 000,00 € (dépassement 100 000,00 €)"
+        XCTAssertTrue(whole.stdout.contains(envelope), whole.stdout)
+        let a = try run(["verifier", root.path, "a"])
+        XCTAssertEqual(a.status, 1, a.stdout)
+        XCTAssertTrue(a.stdout.contains(envelope), a.stdout)
+        let c = try run(["verifier", root.path, "c"])
+        XCTAssertFalse(c.stdout.contains("enveloppe"), c.stdout)
+    }
+
     /// MAQUETTE_PLANS may name programme.yaml or an operation file, as the argument may.
     func testTheEnvironmentVariableMayNameAFile() throws {
         let elsewhere = FileManager.default.temporaryDirectory
