@@ -182,6 +182,24 @@ extension CLITests {
         XCTAssertFalse(c.stdout.contains("enveloppe"), c.stdout)
     }
 
+    /// A workbook restricted to one operation compares the scenarios on that operation (and its
+    /// owner) only: its Scénarios sheet listed every operation of the programme, the others by id.
+    func testARestrictedWorkbookComparesItsOwnOperation() throws {
+        let target = FileManager.default.temporaryDirectory.appendingPathComponent("maquette-\(UUID().uuidString).xlsx").path
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: target) }
+        let r = try run(["exporter", "Plans", "halle-aux-grains", "--scenario", "pire-cas", "-o", target])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        // Synthèse, the Halle, Financeurs, Demandes, Échéancier, Versements, Calendrier, Contrôles,
+        // Graphiques, Paramètres, then Scénarios: the 11th sheet.
+        let scenarios = try unzip(target, "xl/worksheets/sheet11.xml")
+        XCTAssertTrue(scenarios.contains("Comparaison des scénarios"), scenarios)
+        XCTAssertTrue(scenarios.contains("Restructuration de la Halle aux grains"))
+        XCTAssertTrue(scenarios.contains("Commune de Lectoure"))
+        for other in ["ecole-blade", "gersycoop-equipements", "Commune de Fleurance"] {
+            XCTAssertFalse(scenarios.contains(other), other)
+        }
+    }
+
     /// MAQUETTE_PLANS may name programme.yaml or an operation file, as the argument may.
     func testTheEnvironmentVariableMayNameAFile() throws {
         let elsewhere = FileManager.default.temporaryDirectory
