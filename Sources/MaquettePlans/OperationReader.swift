@@ -46,12 +46,14 @@ struct OperationReader {
             let endNode = c.take("fin")
             end = endNode.flatMap { reader.day($0, "fin") }
             reader.finish(c, "`calendrier`", known: PlanFormat.calendar.names)
-            // `fin: 2028-06` is the month: it runs to its last day.
+            // `fin: 2028-06` is the month: the works end by its last day (deadlines are compared
+            // with that day, not the 1st).
             var last = end
             var endText = end?.formatted ?? ""
             if let e = end, case .scalar(let sc)? = endNode, sc.string.trimmingWhitespace().split(separator: "-").count == 2 {
                 let lastDay = Day(year: e.year, month: e.month, day: Day.daysIn(month: e.month, year: e.year)) ?? e
                 last = lastDay
+                end = lastDay
                 endText = "\(sc.string.trimmingWhitespace()), soit jusqu'au \(lastDay.formatted)"
             }
             if let s = start, let e = last, e < s {

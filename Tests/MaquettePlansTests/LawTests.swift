@@ -90,6 +90,12 @@ final class LawTests: XCTestCase {
         // extension (2 December 2030).
         XCTAssertEqual(said("{ premier_acte_juridique: 2024-12-02, fin: 2029-06 }").map(\.severity), [.avertissement])
         XCTAssertEqual(said("{ premier_acte_juridique: 2024-12-02, fin: 2031-01 }").map(\.severity), [.erreur])
+        // `fin: 2028-12` is December 2028, to its 31st: past 2 December 2028 (it was read as the
+        // 1st of December, and said in time).
+        let december = said("{ premier_acte_juridique: 2024-12-02, fin: 2028-12 }")
+        XCTAssertEqual(december.map(\.severity), [.avertissement])
+        XCTAssertTrue(december.first?.message.contains("l'achèvement prévu le 31/12/2028 dépasse 48 mois après le commencement d'exécution (02/12/2028)") ?? false, "\(december.map(\.message))")
+        XCTAssertEqual(said("{ premier_acte_juridique: 2024-12-02, fin: 2028-11 }"), [])
     }
 
     // MARK: 2. FCTVA base (CGCT L1615-1 and following; arrêté du 30 décembre 2020 art. 2)

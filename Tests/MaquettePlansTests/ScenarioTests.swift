@@ -83,7 +83,8 @@ final class ScenarioTests: XCTestCase {
     func testShiftMovesDatesAndSpendingYears() throws {
         let year = try applied("  - decaler: { operation: op, annees: 1 }")
         XCTAssertEqual(year.operations[0].worksStart, Day(year: 2026, month: 3, day: 1))
-        XCTAssertEqual(year.operations[0].end, Day(year: 2027, month: 10, day: 1))
+        // `fin: 2026-10` runs to 31 October, a year later 31 October 2027.
+        XCTAssertEqual(year.operations[0].end, Day(year: 2027, month: 10, day: 31))
         XCTAssertEqual(year.operations[0].costs[0].years.map(\.year), [2026, 2027])
         // Six months round to a year of spending; five do not.
         XCTAssertEqual(try applied("  - decaler: { operation: op, mois: 6 }").operations[0].costs[0].years.map(\.year), [2026, 2027])
