@@ -117,7 +117,18 @@ struct PlansLocation: Equatable {
         if let written, !written.isEmpty {
             var isDirectory: ObjCBool = false
             if fm.fileExists(atPath: written, isDirectory: &isDirectory) {
-                if isDirectory.boolValue { return PlansLocation(folder: written) }
+                if isDirectory.boolValue {
+                    // The plans' operations/ or scenarios/ folder stands for the plans above it.
+                    let standardized = URL(fileURLWithPath: written).standardizedFileURL
+                    let parent = (written as NSString).deletingLastPathComponent
+                    if ["operations", "scenarios"].contains(standardized.lastPathComponent),
+                        !fm.fileExists(atPath: (written as NSString).appendingPathComponent("programme.yaml")),
+                        fm.fileExists(atPath: ((parent.isEmpty ? "." : parent) as NSString).appendingPathComponent("programme.yaml"))
+                    {
+                        return PlansLocation(folder: parent.isEmpty ? "." : parent)
+                    }
+                    return PlansLocation(folder: written)
+                }
                 guard written.hasSuffix(".yaml") || written.hasSuffix(".yml") else {
                     throw ValidationError("« \(written) » n'est ni un dossier de plans ni un fichier .yaml")
                 }

@@ -200,6 +200,19 @@ extension CLITests {
         }
     }
 
+    /// The plans' `operations/` (or `scenarios/`) folder given as the plans is read as the plans
+    /// folder above it, as working from inside it does: it was looked for `operations/operations`.
+    func testTheOperationsFolderGivenAsThePlansMeansThePlansAboveIt() throws {
+        let whole = try run(["verifier", "Plans"])
+        for folder in ["Plans/operations", "Plans/scenarios", "Plans/operations/"] {
+            let r = try run(["verifier", folder])
+            XCTAssertEqual(r.status, whole.status, folder + " : " + r.stdout)
+            XCTAssertTrue(r.stdout.hasSuffix("0 erreur, 3 avertissements dans 9 opérations.\n"), folder + " : " + r.stdout)
+        }
+        let halle = try run(["verifier", "Plans/operations", "halle-aux-grains"])
+        XCTAssertEqual(halle.stdout, try run(["verifier", "halle-aux-grains"]).stdout)
+    }
+
     /// MAQUETTE_PLANS may name programme.yaml or an operation file, as the argument may.
     func testTheEnvironmentVariableMayNameAFile() throws {
         let elsewhere = FileManager.default.temporaryDirectory
