@@ -180,12 +180,16 @@ enum SimulationReport {
             out += note + "\n"
             report.notes.append(note)
         }
-        out += "\nLignes qui pèsent le plus (manque attendu = (1 − probabilité) × montant) :\n"
         var lines = TextTable(["Opération", "Dispositif", "Montant", "Probabilité", "Manque attendu"], [.left, .left, .right, .right, .right], name: "lignes")
         for u in r.uncertain.prefix(8) {
             lines.add([.text(u.operation), .text(p.catalogue.dispositifs[u.dispositif]?.usualName ?? u.dispositif), .money(u.amount), .rate(u.probability), .money(u.expectedShortfall)])
         }
-        out += lines.render()
+        if r.uncertain.isEmpty {
+            out += "\nAucune ligne envisagée ni sollicitée : chaque tirage donne le plan tel quel.\n"
+        } else {
+            out += "\nLignes qui pèsent le plus (manque attendu = (1 − probabilité) × montant) :\n"
+            out += lines.render()
+        }
         report.tables = [t, lines]
         return out
     }

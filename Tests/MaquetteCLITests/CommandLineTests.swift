@@ -213,6 +213,28 @@ extension CLITests {
         XCTAssertEqual(halle.stdout, try run(["verifier", "halle-aux-grains"]).stdout)
     }
 
+    /// Plans without an uncertain line: the simulation says there is nothing to draw, instead of
+    /// the headings of an empty table of the lines that weigh most.
+    func testASimulationWithoutUncertainLinesSaysSo() throws {
+        let certain = """
+            id: op
+            intitule: Essai
+            maitre_ouvrage: commune
+            depenses:
+              - { libelle: Travaux, nature: travaux, montant_ht: 1 000 000, annees: { 2025: 100 % } }
+            financements:
+              - { dispositif: region.bourgs-centres, montant: 300 000, statut: notifie, depot: 2024-10-01, notification: 2025-01-15 }
+              - autofinancement: solde
+            """
+        let root = try plans(["op.yaml": certain])
+        let r = try run(["simuler", root.path, "--tirages", "10"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("10 tirages, graine 42 ; 0 ligne incertaine.\n"), r.stdout)
+        XCTAssertTrue(
+            r.stdout.hasSuffix("\nAucune ligne envisagée ni sollicitée : chaque tirage donne le plan tel quel.\n"), r.stdout)
+        XCTAssertFalse(r.stdout.contains("Lignes qui pèsent le plus"), r.stdout)
+    }
+
     /// MAQUETTE_PLANS may name programme.yaml or an operation file, as the argument may.
     func testTheEnvironmentVariableMayNameAFile() throws {
         let elsewhere = FileManager.default.temporaryDirectory
