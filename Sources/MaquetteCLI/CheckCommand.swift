@@ -74,9 +74,11 @@ struct CheckCommand: ParsableCommand {
         var operations = loaded.plans?.operations.count ?? 0
         if let p = loaded.plans, let id = try location.operationID(in: p) {
             // The rules look at the whole programme (envelopes are shared); only what concerns
-            // the operation, or is written in its file, is shown.
+            // the operation (an envelope it draws on), or is written in its file, is shown.
             let file = p.operations.first { $0.id == id }?.location?.file
-            diagnostics = diagnostics.filter { $0.operation == id || ($0.operation == nil && file != nil && $0.location?.file == file) }
+            diagnostics = diagnostics.filter {
+                $0.operation == id || ($0.operation == nil && ((file != nil && $0.location?.file == file) || $0.concerns.contains(id)))
+            }
             figures = figures.filter { $0.operation.id == id }
             operations = 1
         }

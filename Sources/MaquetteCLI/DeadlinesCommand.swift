@@ -66,7 +66,8 @@ struct DeadlinesCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (loaded, p) = try loadPlans(plans.dossier, scenario: nil)
+        // Restricted to the operation named, as every command is.
+        let (loaded, p) = try loadPlans(plans.resolve(), scenario: nil)
         let today = try Self.today(date)
         var deadlines = Deadlines.of(p, today: today)
         if let avant { let limit = try Self.parseDay(avant, option: "--avant"); deadlines = deadlines.filter { $0.day <= limit } }

@@ -41,7 +41,7 @@ struct DiagnosticPrinter {
             out += " \(number) | \(excerpt)\n"
             // The caret under the character: as many cells as the excerpt takes before it on
             // a terminal (a combining accent takes none, an ideograph or an emoji two).
-            let cells = excerpt.unicodeScalars.prefix(caretColumn - 1).reduce(0) { $0 + Self.cells($1) }
+            let cells = Self.cells(of: excerpt.unicodeScalars.prefix(caretColumn - 1))
             out += " \(gutter) | \(String(repeating: " ", count: cells))\(paint("^", "1;32"))\n"
         }
         for note in d.notes { out += "  = \(Self.visible(Self.shortened(note), singleLine: true))\n" }
@@ -115,6 +115,48 @@ struct DiagnosticPrinter {
         case 0x1100...0x115F, 0xAC00...0xD7A3, 0xFF01...0xFF60, 0xFFE0...0xFFE6: return 2
         default: return 1
         }
+    }
+
+    /// The cells `scalars` take on a terminal, emoji sequences counted as the one glyph a
+    /// terminal shows: the emoji selector U+FE0F widens the emoji before it to two cells, a pair
+    /// of regional indicators is one flag (two cells), and what a zero-width joiner joins to the
+    /// emoji before it takes no cell of its own.
+    static func cells<S: Sequence<Unicode.Scalar>>(of scalars: S) -> Int {
+        var total = 0
+        // The last scalar that is neither a selector nor a joiner, and the cells counted for it.
+        var base: Unicode.Scalar?
+        var baseCells = 0
+        var afterJoiner = false
+        var flagOpen = false
+        for scalar in scalars {
+            switch scalar.value {
+            case 0xFE0F:
+                if let b = base, b.properties.isEmoji, baseCells == 1 {
+                    total += 1
+                    baseCells = 2
+                }
+                continue
+            case 0x200D:
+                afterJoiner = base?.properties.isEmoji ?? false
+                continue
+            default: break
+            }
+            let width: Int
+            if afterJoiner && scalar.properties.isEmoji {
+                width = 0
+            } else if (0x1F1E6...0x1F1FF).contains(scalar.value) {
+                width = flagOpen ? 0 : 2
+                flagOpen.toggle()
+            } else {
+                width = cells(scalar)
+            }
+            if !(0x1F1E6...0x1F1FF).contains(scalar.value) { flagOpen = false }
+            afterJoiner = false
+            total += width
+            base = scalar
+            baseCells = width == 0 ? 2 : width
+        }
+        return total
     }
 
     static func isControl(_ scalar: Unicode.Scalar) -> Bool {

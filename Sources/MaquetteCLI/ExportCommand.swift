@@ -82,6 +82,9 @@ struct ExportCommand: ParsableCommand {
         var selected = p
         if let id = try location.operationID(in: p) { selected.operations = p.operations.filter { $0.id == id } }
         if let list = operations {
+            if let id = try location.operationID(in: p) {
+                throw ValidationError("l'opération « \(id) » et --operations choisissent chacune les opérations : donnez l'une ou l'autre")
+            }
             let ids = try Self.list(list, option: "--operations", example: p.operations.first?.id ?? "halle-aux-grains")
             for id in ids where !p.operations.contains(where: { $0.id == id }) {
                 throw ValidationError("opération inconnue « \(id) » ; opérations : \(p.operations.map(\.id).sorted().joined(separator: ", "))")
@@ -121,11 +124,18 @@ struct ExportCommand: ParsableCommand {
             book.sheets = kinds
         }
         book.scenarioTitle = scenario.first.flatMap { id in base.scenarios.first { $0.id == id }.map { "\($0.title) (\(id))" } }
-        if !scenario.isEmpty, let basePlans = base.plans {
+        if !scenario.isEmpty, var basePlans = base.plans {
+            // The operations the workbook holds, in every variant.
+            func restricted(_ plans: Plans) -> Plans {
+                var kept = plans
+                if !everything { kept.operations = plans.operations.filter { ids.contains($0.id) } }
+                return kept
+            }
+            basePlans = restricted(basePlans)
             var variants: [(id: String, title: String, plans: Plans)] = [("base", "Plan de base", basePlans)]
             for id in scenario {
-                let (_, variant) = try loadPlans(plans.dossier, scenario: id)
-                variants.append((id, base.scenarios.first { $0.id == id }?.title ?? id, variant))
+                let (_, variant) = try loadPlans(location.folder, scenario: id)
+                variants.append((id, base.scenarios.first { $0.id == id }?.title ?? id, restricted(variant)))
             }
             book.comparison = Comparison(variants)
         }

@@ -64,7 +64,20 @@ struct PlansOptions: ParsableArguments {
                 }
                 throw ValidationError("deux opérations données, « \(named) » et « \(word) » : une seule à la fois")
             }
-            location.operation = word.hasSuffix(".yaml") || word.hasSuffix(".yml") || word.contains("/") ? .file(word) : .named(word)
+            guard word.hasSuffix(".yaml") || word.hasSuffix(".yml") || word.contains("/") else {
+                location.operation = .named(word)
+                return location
+            }
+            // A file after the folder: from the current folder, else as it stands in the folder
+            // (`halle-aux-grains.yaml`, `operations/halle-aux-grains.yaml`).
+            let fm = FileManager.default
+            let folder = location.folder
+            let candidates = word.hasPrefix("/") ? [word] : [word, folder + "/" + word, folder + "/operations/" + word]
+            guard let found = candidates.first(where: { fm.fileExists(atPath: $0) }) else {
+                let inside = word.hasPrefix("/") ? "" : " (ni depuis le dossier courant, ni dans « \(folder) », ni dans « \(folder)/operations »)"
+                throw ValidationError("le fichier d'opération « \(word) » n'existe pas\(inside)")
+            }
+            location.operation = .file(found)
         }
         return location
     }
@@ -104,7 +117,18 @@ struct PlansLocation: Equatable {
         if let written, !written.isEmpty {
             var isDirectory: ObjCBool = false
             if fm.fileExists(atPath: written, isDirectory: &isDirectory) {
-                if isDirectory.boolValue { return PlansLocation(folder: written) }
+                if isDirectory.boolValue {
+                    // The plans' operations/ or scenarios/ folder stands for the plans above it.
+                    let standardized = URL(fileURLWithPath: written).standardizedFileURL
+                    let parent = (written as NSString).deletingLastPathComponent
+                    if ["operations", "scenarios"].contains(standardized.lastPathComponent),
+                        !fm.fileExists(atPath: (written as NSString).appendingPathComponent("programme.yaml")),
+                        fm.fileExists(atPath: ((parent.isEmpty ? "." : parent) as NSString).appendingPathComponent("programme.yaml"))
+                    {
+                        return PlansLocation(folder: parent.isEmpty ? "." : parent)
+                    }
+                    return PlansLocation(folder: written)
+                }
                 guard written.hasSuffix(".yaml") || written.hasSuffix(".yml") else {
                     throw ValidationError("« \(written) » n'est ni un dossier de plans ni un fichier .yaml")
                 }
@@ -115,7 +139,14 @@ struct PlansLocation: Equatable {
                 let name = (written as NSString).lastPathComponent
                 // `halle.yaml` typed from inside operations/ names that folder too.
                 let parentFolder = URL(fileURLWithPath: parent.isEmpty ? currentFolder : parent, relativeTo: URL(fileURLWithPath: currentFolder))
-                let isOperation = parentFolder.standardizedFileURL.resolvingSymlinksInPath().lastPathComponent == "operations"
+                let parentName = parentFolder.standardizedFileURL.resolvingSymlinksInPath().lastPathComponent
+                // A scenario's file is no plans: read as the programme, it would be checked without its changes.
+                if parentName == "scenarios" {
+                    let id = ((name as NSString).deletingPathExtension)
+                    throw ValidationError(
+                        "« \(written) » est un scénario, pas des plans : donnez le dossier des plans et appliquez-le avec `--scenario \(id)`")
+                }
+                let isOperation = parentName == "operations"
                 return PlansLocation(folder: root, operation: isOperation && name != "programme.yaml" ? .file(written) : nil)
             }
             if !written.contains("/"), !written.hasSuffix(".yaml") {

@@ -158,7 +158,10 @@ enum SimulationReport {
     }
 
     static func text(_ r: MonteCarlo.Result, plans p: Plans, scenario: String?, into report: inout ReportOutput) -> String {
-        report.details = [("tirages", String(r.draws)), ("graine", String(r.seed)), ("lignes_incertaines", String(r.uncertain.count))]
+        report.details = [
+            ("tirages", String(r.draws)), ("graine", String(r.seed)), ("lignes_incertaines", String(r.uncertain.count)),
+            ("centiles_exacts", r.percentilesExact ? "oui" : "non"),
+        ]
         var out = "Simulation de Monte-Carlo — \(p.programme.name)\(scenario.map { " — scénario \($0)" } ?? "")\n"
         out += "\(French.count(r.draws, "tirage", "tirages")), graine \(r.seed) ; \(French.count(r.uncertain.count, "ligne incertaine", "lignes incertaines")).\n\n"
         var t = TextTable(
@@ -173,13 +176,20 @@ enum SimulationReport {
             ])
         }
         out += t.render()
-        if let note = r.precisionNote(name: { p.programme.maitreOuvrage($0)?.name ?? $0 }) { out += note + "\n" }
-        out += "\nLignes qui pèsent le plus (manque attendu = (1 − probabilité) × montant) :\n"
+        if let note = r.precisionNote(name: { p.programme.maitreOuvrage($0)?.name ?? $0 }) {
+            out += note + "\n"
+            report.notes.append(note)
+        }
         var lines = TextTable(["Opération", "Dispositif", "Montant", "Probabilité", "Manque attendu"], [.left, .left, .right, .right, .right], name: "lignes")
         for u in r.uncertain.prefix(8) {
             lines.add([.text(u.operation), .text(p.catalogue.dispositifs[u.dispositif]?.usualName ?? u.dispositif), .money(u.amount), .rate(u.probability), .money(u.expectedShortfall)])
         }
-        out += lines.render()
+        if r.uncertain.isEmpty {
+            out += "\nAucune ligne envisagée ni sollicitée : chaque tirage donne le plan tel quel.\n"
+        } else {
+            out += "\nLignes qui pèsent le plus (manque attendu = (1 − probabilité) × montant) :\n"
+            out += lines.render()
+        }
         report.tables = [t, lines]
         return out
     }

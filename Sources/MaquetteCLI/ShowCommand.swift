@@ -52,8 +52,11 @@ enum PlanTables {
     /// A date of the calendar: written as a month (`debut_travaux: 2026-09`, read as its first
     /// day), it is shown as one, `09/2026`. The model keeps days only, so a calendar date on the
     /// first of a month is taken for a month.
-    static func calendar(_ d: Day) -> String {
-        d.day == 1 ? "\(d.month < 10 ? "0" : "")\(d.month)/\(d.year)" : d.formatted
+    /// A start on the 1st, or an end on the last day of its month, is shown as the month it was
+    /// written as (`debut_travaux: 2027-02`, `fin: 2028-06`).
+    static func calendar(_ d: Day, end: Bool = false) -> String {
+        let month = end ? d.day == Day.daysIn(month: d.month, year: d.year) : d.day == 1
+        return month ? "\(d.month < 10 ? "0" : "")\(d.month)/\(d.year)" : d.formatted
     }
 
     static func operation(_ f: OperationFigures, diagnostics: [Diagnostic], into report: inout ReportOutput) -> String {
@@ -66,7 +69,7 @@ enum PlanTables {
         report.notes = diagnostics.map { "\($0.severity.rawValue) [\($0.rule)] \($0.message)" }
         var out = "\(op.title) (\(op.id))\n"
         out += "Maître d'ouvrage : \(f.maitreOuvrage?.name ?? op.maitreOuvrage) · section \(op.section.rawValue) · plan établi en \(op.basis.rawValue)\n"
-        if let s = op.worksStart { out += "Début des travaux : \(calendar(s))" + (op.end.map { " · fin : \(calendar($0))" } ?? "") + "\n" }
+        if let s = op.worksStart { out += "Début des travaux : \(calendar(s))" + (op.end.map { " · fin : \(calendar($0, end: true))" } ?? "") + "\n" }
         out += "\nDÉPENSES\n"
         let years = Array(Set(op.costs.flatMap { $0.years.map(\.year) })).sorted()
         var costs = TextTable(

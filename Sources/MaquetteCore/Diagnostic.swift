@@ -48,6 +48,9 @@ public struct Diagnostic: Sendable, Equatable {
     public var operation: String?
     /// Further explanation and the remedy, one line each.
     public var notes: [String]
+    /// The operations a diagnostic of the programme (`operation` nil) concerns: those drawing on
+    /// an exceeded envelope. A command restricted to one of them shows it.
+    public var concerns: [String] = []
 
     public init(
         _ severity: Severity, rule: DiagnosticID, _ message: String,

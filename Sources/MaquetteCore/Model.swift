@@ -375,12 +375,15 @@ public struct Derogation: Sendable, Equatable {
     /// The lowered share the préfet set, when the derogation lowers the share rather than waives it.
     public var minimumShare: Rate?
     public var location: SourceLocation?
+    /// Where `part_minimale` is written, when it is.
+    public var minimumShareLocation: SourceLocation?
 
-    public init(ground: OwnerShareDerogation, decisionDay: Day?, minimumShare: Rate? = nil, location: SourceLocation? = nil) {
+    public init(ground: OwnerShareDerogation, decisionDay: Day?, minimumShare: Rate? = nil, location: SourceLocation? = nil, minimumShareLocation: SourceLocation? = nil) {
         self.ground = ground
         self.decisionDay = decisionDay
         self.minimumShare = minimumShare
         self.location = location
+        self.minimumShareLocation = minimumShareLocation
     }
 }
 

@@ -202,6 +202,14 @@ struct CatalogueReader {
                 Suggestions.hint(for: dispositif, among: Array(catalogue.dispositifs.keys)), rule: .reference)
             return
         }
+        // One envelope a dispositif and year: with two, each reader would pick its own.
+        if let first = catalogue.envelopes.first(where: { $0.dispositif == dispositif && $0.year == year }) {
+            let name = catalogue.dispositifs[dispositif]?.usualName ?? dispositif
+            reader.error(
+                node, "deux enveloppes pour \(name) \(year) : la première, ligne \(first.location?.line ?? 0), et celle-ci",
+                "gardez une seule enveloppe par dispositif et par année (additionnez-les), ou corrigez l'année de l'une d'elles")
+            return
+        }
         catalogue.envelopes.append(Envelope(dispositif: dispositif, year: year, amount: amount, label: label, location: reader.location(node)))
     }
 }

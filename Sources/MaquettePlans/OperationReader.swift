@@ -44,13 +44,24 @@ struct OperationReader {
         if let node = f.take("calendrier"), let c = reader.mapping(node, "`calendrier`") {
             firstLegalAct = c.take("premier_acte_juridique").flatMap { reader.day($0, "premier_acte_juridique") }
             start = c.take("debut_travaux").flatMap { reader.day($0, "debut_travaux") }
-            end = c.take("fin").flatMap { reader.day($0, "fin") }
+            let endNode = c.take("fin")
+            end = endNode.flatMap { reader.day($0, "fin") }
             reader.finish(c, "`calendrier`", known: PlanFormat.calendar.names)
-            if let s = start, let e = end, e < s {
-                reader.error(node, "`calendrier` : la fin (\(e.formatted)) précède le début des travaux (\(s.formatted))", "vérifiez les deux dates")
+            // `fin: 2028-06` is the month: the works end by its last day (deadlines are compared
+            // with that day, not the 1st).
+            var last = end
+            var endText = end?.formatted ?? ""
+            if let e = end, case .scalar(let sc)? = endNode, sc.string.trimmingWhitespace().split(separator: "-").count == 2 {
+                let lastDay = Day(year: e.year, month: e.month, day: Day.daysIn(month: e.month, year: e.year)) ?? e
+                last = lastDay
+                end = lastDay
+                endText = "\(sc.string.trimmingWhitespace()), soit jusqu'au \(lastDay.formatted)"
             }
-            if let a = firstLegalAct, let e = end, e < a {
-                reader.error(node, "`calendrier` : la fin (\(e.formatted)) précède le premier acte juridique (\(a.formatted))", "vérifiez les deux dates")
+            if let s = start, let e = last, e < s {
+                reader.error(node, "`calendrier` : la fin (\(endText)) précède le début des travaux (\(s.formatted))", "vérifiez les deux dates")
+            }
+            if let a = firstLegalAct, let e = last, e < a {
+                reader.error(node, "`calendrier` : la fin (\(endText)) précède le premier acte juridique (\(a.formatted))", "vérifiez les deux dates")
             }
         }
         let chefDeFile = f.take("chef_de_file").flatMap { reader.bool($0, "chef_de_file") } ?? false
@@ -60,9 +71,10 @@ struct OperationReader {
         if let node = f.take("derogation_part_minimale"), let d = reader.mapping(node, "`derogation_part_minimale`") {
             let ground = reader.choice(reader.require(d, "motif", "`derogation_part_minimale`", example: "monument-protege"), "motif", OwnerShareDerogation.self)
             let decision = d.take("decision_prefet").flatMap { reader.day($0, "decision_prefet") }
-            let share = d.take("part_minimale").flatMap { reader.rate($0, "part_minimale") }
+            let shareNode = d.take("part_minimale")
+            let share = shareNode.flatMap { reader.rate($0, "part_minimale") }
             reader.finish(d, "`derogation_part_minimale`", known: PlanFormat.derogation.names)
-            if let ground { derogation = Derogation(ground: ground, decisionDay: decision, minimumShare: share, location: reader.location(node)) }
+            if let ground { derogation = Derogation(ground: ground, decisionDay: decision, minimumShare: share, location: reader.location(node), minimumShareLocation: shareNode.map { reader.location($0) }) }
         }
         let owned = f.take("batiment_communal").flatMap { reader.bool($0, "batiment_communal") }
         reader.comment(f)

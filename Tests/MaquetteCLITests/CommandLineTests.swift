@@ -61,6 +61,180 @@ extension CLITests {
         XCTAssertTrue(two.stderr.hasPrefix("erreur : deux opérations données, « halle-aux-grains » et « gersycoop » : une seule à la fois\n"), two.stderr)
     }
 
+    /// After the folder, the operation's file may be named as it stands in the folder
+    /// (`halle-aux-grains.yaml`, `operations/halle-aux-grains.yaml`), not only from the current
+    /// folder; a file found nowhere is said not to exist (it was said to describe no operation).
+    func testAnOperationFileAfterTheFolderIsLookedForInIt() throws {
+        let alone = try run(["verifier", "halle-aux-grains"])
+        for word in ["halle-aux-grains.yaml", "operations/halle-aux-grains.yaml"] {
+            let r = try run(["verifier", "Plans", word])
+            XCTAssertEqual(r.status, 0, word + " : " + r.stderr)
+            XCTAssertEqual(r.stdout, alone.stdout, word)
+        }
+        let absent = try run(["verifier", "Plans", "halle.yaml"])
+        XCTAssertEqual(absent.status, 64)
+        XCTAssertTrue(absent.stderr.hasPrefix("erreur : le fichier d'opération « halle.yaml » n'existe pas (ni depuis le dossier courant, ni dans « Plans », ni dans « Plans/operations »)\n"), absent.stderr)
+    }
+
+    /// Percentiles counted by classes are said so in JSON too (`remarques`, and
+    /// `centiles_exacts` in the details), not only in the text: a rate drawn in 10 % .. 30 % of
+    /// 1 000 000 € takes 200 001 values, so 6 000 draws give more than 4 096 distinct shares.
+    func testApproximatePercentilesAreSaidInJSON() throws {
+        let ranged = """
+            id: op
+            intitule: Essai
+            maitre_ouvrage: commune
+            depenses:
+              - { libelle: Travaux, nature: travaux, montant_ht: 1 000 000, annees: { 2025: 100 % } }
+            financements:
+              - { dispositif: region.bourgs-centres, taux: 10 % .. 30 %, statut: envisage, probabilite: 100 % }
+              - autofinancement: solde
+            """
+        let root = try plans(["op.yaml": ranged])
+        let many = try run(["simuler", root.path, "--tirages", "6000", "--format", "json"])
+        XCTAssertEqual(many.status, 0, many.stderr)
+        let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(many.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(report["remarques"] as? [String], [
+            "P10, P50 et P90 à 0,05 % près pour Commune et l'ensemble du programme : plus de 4 096 montants distincts, comptés par classes (les moyennes restent exactes).",
+        ])
+        XCTAssertEqual((report["details"] as? [String: String])?["centiles_exacts"], "non")
+        // 1 000 draws: at most 1 000 distinct shares, every percentile exact.
+        let few = try run(["simuler", root.path, "--tirages", "1000", "--format", "json"])
+        let exact = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(few.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(exact["remarques"] as? [String], [])
+        XCTAssertEqual((exact["details"] as? [String: String])?["centiles_exacts"], "oui")
+    }
+
+    /// A scenario's file where the plans are expected was read as the whole programme, base plan,
+    /// without a word: `verifier Plans/scenarios/pire-cas.yaml` said « 0 erreur » of plans the
+    /// scenario had not touched. It is refused, with the option that applies it.
+    func testAScenarioFileIsNotTakenForThePlans() throws {
+        let r = try run(["verifier", "Plans/scenarios/pire-cas.yaml"])
+        XCTAssertEqual(r.status, 64, r.stdout)
+        XCTAssertEqual(r.stdout, "")
+        XCTAssertTrue(
+            r.stderr.hasPrefix("erreur : « Plans/scenarios/pire-cas.yaml » est un scénario, pas des plans : donnez le dossier des plans et appliquez-le avec `--scenario pire-cas`\n"),
+            r.stderr)
+        let elsewhere = FileManager.default.temporaryDirectory
+        let scenario = CLITests.packageRoot.appendingPathComponent("Plans/scenarios/pire-cas.yaml").path
+        let variable = try run(["tresorerie"], in: elsewhere, environment: ["MAQUETTE_PLANS": scenario])
+        XCTAssertEqual(variable.status, 64, variable.stdout)
+        XCTAssertTrue(variable.stderr.hasPrefix("erreur : MAQUETTE_PLANS : « \(scenario) » est un scénario, pas des plans"), variable.stderr)
+    }
+
+    /// `echeances` takes the operation as every command does (alone, or after the folder): it
+    /// showed the whole programme's deadlines whatever operation was named.
+    func testEcheancesKeepsToTheOperationNamed() throws {
+        func operations(_ arguments: [String]) throws -> [String] {
+            let r = try run(["echeances"] + arguments + ["--date", "2026-11-27", "--format", "json"])
+            let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], r.stderr)
+            return try XCTUnwrap(report["echeances"] as? [[String: Any]]).map { ($0["operation"] as? String) ?? "" }
+        }
+        let all = try operations(["Plans"])
+        XCTAssertTrue(Set(all).count > 1)
+        // The Halle's own deadlines, and the programme's end (no operation), in the same order.
+        let halle = all.filter { $0 == "halle-aux-grains" || $0 == "" }
+        XCTAssertGreaterThan(halle.count, 1)
+        XCTAssertEqual(halle.filter(\.isEmpty).count, 1)
+        for arguments in [["halle-aux-grains"], ["Plans", "halle-aux-grains"], ["Plans/operations/halle-aux-grains.yaml"]] {
+            XCTAssertEqual(try operations(arguments), halle, arguments.joined(separator: " "))
+        }
+    }
+
+    /// `exporter` given an operation and `--operations` kept the list and dropped the operation,
+    /// without a word: two ways of choosing are refused.
+    func testExporterRefusesAnOperationAndAListTogether() throws {
+        let target = FileManager.default.temporaryDirectory.appendingPathComponent("maquette-\(UUID().uuidString).xlsx").path
+        let r = try run(["exporter", "Plans", "halle-aux-grains", "--operations", "gersycoop-equipements", "-o", target])
+        XCTAssertEqual(r.status, 64, r.stdout)
+        XCTAssertTrue(
+            r.stderr.hasPrefix("erreur : l'opération « halle-aux-grains » et --operations choisissent chacune les opérations : donnez l'une ou l'autre\n"), r.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: target))
+    }
+
+    /// `verifier PLANS OPERATION` shows what concerns the operation: an envelope it draws on and
+    /// that is exceeded (a diagnostic of the programme, written in financeurs.yaml) was left out,
+    /// and the operation said « 0 erreur ». An operation that does not draw on it does not see it.
+    func testAnOperationSeesTheEnvelopeItDrawsOn() throws {
+        func op(_ id: String, _ detr: Bool) -> String {
+            """
+            id: \(id)
+            intitule: Opération \(id)
+            maitre_ouvrage: commune
+            depenses:
+              - { libelle: Travaux, nature: travaux, montant_ht: 1 000 000, annees: { 2025: 100 % } }
+            financements:
+            \(detr ? "  - { dispositif: etat.detr, montant: 300 000, assiette: 1 000 000, statut: sollicite, depot: 2025-01-10 }\n" : "")  - autofinancement: solde
+            """
+        }
+        let root = try plans(["a.yaml": op("a", true), "b.yaml": op("b", true), "c.yaml": op("c", false)])
+        let funders = root.appendingPathComponent("financeurs.yaml")
+        try (try String(contentsOf: funders, encoding: .utf8) + "enveloppes:\n  - { dispositif: etat.detr, annee: 2025, montant: 500 000 }\n")
+            .write(to: funders, atomically: true, encoding: .utf8)
+        let whole = try run(["verifier", root.path])
+        XCTAssertEqual(whole.status, 1, whole.stdout)
+        let envelope = "erreur: [enveloppe-annuelle] l'enveloppe DETR 2025 (500 000,00 €) est dépassée : les opérations en demandent 600 000,00 € (dépassement 100 000,00 €)"
+        XCTAssertTrue(whole.stdout.contains(envelope), whole.stdout)
+        let a = try run(["verifier", root.path, "a"])
+        XCTAssertEqual(a.status, 1, a.stdout)
+        XCTAssertTrue(a.stdout.contains(envelope), a.stdout)
+        let c = try run(["verifier", root.path, "c"])
+        XCTAssertFalse(c.stdout.contains("enveloppe"), c.stdout)
+    }
+
+    /// A workbook restricted to one operation compares the scenarios on that operation (and its
+    /// owner) only: its Scénarios sheet listed every operation of the programme, the others by id.
+    func testARestrictedWorkbookComparesItsOwnOperation() throws {
+        let target = FileManager.default.temporaryDirectory.appendingPathComponent("maquette-\(UUID().uuidString).xlsx").path
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: target) }
+        let r = try run(["exporter", "Plans", "halle-aux-grains", "--scenario", "pire-cas", "-o", target])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        // Synthèse, the Halle, Financeurs, Demandes, Échéancier, Versements, Calendrier, Contrôles,
+        // Graphiques, Paramètres, then Scénarios: the 11th sheet.
+        let scenarios = try unzip(target, "xl/worksheets/sheet11.xml")
+        XCTAssertTrue(scenarios.contains("Comparaison des scénarios"), scenarios)
+        XCTAssertTrue(scenarios.contains("Restructuration de la Halle aux grains"))
+        XCTAssertTrue(scenarios.contains("Commune de Lectoure"))
+        for other in ["ecole-blade", "gersycoop-equipements", "Commune de Fleurance"] {
+            XCTAssertFalse(scenarios.contains(other), other)
+        }
+    }
+
+    /// The plans' `operations/` (or `scenarios/`) folder given as the plans is read as the plans
+    /// folder above it, as working from inside it does: it was looked for `operations/operations`.
+    func testTheOperationsFolderGivenAsThePlansMeansThePlansAboveIt() throws {
+        let whole = try run(["verifier", "Plans"])
+        for folder in ["Plans/operations", "Plans/scenarios", "Plans/operations/"] {
+            let r = try run(["verifier", folder])
+            XCTAssertEqual(r.status, whole.status, folder + " : " + r.stdout)
+            XCTAssertTrue(r.stdout.hasSuffix("0 erreur, 3 avertissements dans 9 opérations.\n"), folder + " : " + r.stdout)
+        }
+        let halle = try run(["verifier", "Plans/operations", "halle-aux-grains"])
+        XCTAssertEqual(halle.stdout, try run(["verifier", "halle-aux-grains"]).stdout)
+    }
+
+    /// Plans without an uncertain line: the simulation says there is nothing to draw, instead of
+    /// the headings of an empty table of the lines that weigh most.
+    func testASimulationWithoutUncertainLinesSaysSo() throws {
+        let certain = """
+            id: op
+            intitule: Essai
+            maitre_ouvrage: commune
+            depenses:
+              - { libelle: Travaux, nature: travaux, montant_ht: 1 000 000, annees: { 2025: 100 % } }
+            financements:
+              - { dispositif: region.bourgs-centres, montant: 300 000, statut: notifie, depot: 2024-10-01, notification: 2025-01-15 }
+              - autofinancement: solde
+            """
+        let root = try plans(["op.yaml": certain])
+        let r = try run(["simuler", root.path, "--tirages", "10"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("10 tirages, graine 42 ; 0 ligne incertaine.\n"), r.stdout)
+        XCTAssertTrue(
+            r.stdout.hasSuffix("\nAucune ligne envisagée ni sollicitée : chaque tirage donne le plan tel quel.\n"), r.stdout)
+        XCTAssertFalse(r.stdout.contains("Lignes qui pèsent le plus"), r.stdout)
+    }
+
     /// MAQUETTE_PLANS may name programme.yaml or an operation file, as the argument may.
     func testTheEnvironmentVariableMayNameAFile() throws {
         let elsewhere = FileManager.default.temporaryDirectory

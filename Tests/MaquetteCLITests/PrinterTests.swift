@@ -70,4 +70,19 @@ final class PrinterTests: XCTestCase {
         let long = String(repeating: "a", count: 150)
         XCTAssertEqual(DiagnosticPrinter.excerpt(of: long, column: 3).0, String(repeating: "a", count: 100) + "…")
     }
+
+    /// Emoji made of several scalars take two cells in all, as a terminal shows them: a heart
+    /// with its emoji selector (U+2764 U+FE0F, one cell without it), a flag (two regional
+    /// indicators), a person at a computer (👩 U+200D 💻). They were counted 1, 4 and 4.
+    func testTheCaretCountsEmojiSequencesAsOneGlyph() {
+        // `- { libelle: "` 14 scalars, ❤️ 2, space, 🇫🇷 2, space, 👩‍💻 3, `", montant: ` 12: x is
+        // scalar 36; before it 14 + 2 + 1 + 2 + 1 + 2 + 12 = 34 cells.
+        let line = "- { libelle: \"\u{2764}\u{FE0F} \u{1F1EB}\u{1F1F7} \u{1F469}\u{200D}\u{1F4BB}\", montant: x }"
+        let column = Array(line.unicodeScalars).firstIndex(of: "x").map { $0 + 1 } ?? 0
+        XCTAssertEqual(column, 36)
+        let printer = DiagnosticPrinter(sources: ["P/op.yaml": line + "\n"], colour: false)
+        let d = Diagnostic(.erreur, rule: .valeur, "montant illisible « x »", at: SourceLocation(file: "P/op.yaml", line: 1, column: column), operation: "op")
+        let caretLine = printer.render(d).split(separator: "\n")[2]
+        XCTAssertEqual(caretLine, "   | " + String(repeating: " ", count: 34) + "^")
+    }
 }

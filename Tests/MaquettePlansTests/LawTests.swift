@@ -90,6 +90,12 @@ final class LawTests: XCTestCase {
         // extension (2 December 2030).
         XCTAssertEqual(said("{ premier_acte_juridique: 2024-12-02, fin: 2029-06 }").map(\.severity), [.avertissement])
         XCTAssertEqual(said("{ premier_acte_juridique: 2024-12-02, fin: 2031-01 }").map(\.severity), [.erreur])
+        // `fin: 2028-12` is December 2028, to its 31st: past 2 December 2028 (it was read as the
+        // 1st of December, and said in time).
+        let december = said("{ premier_acte_juridique: 2024-12-02, fin: 2028-12 }")
+        XCTAssertEqual(december.map(\.severity), [.avertissement])
+        XCTAssertTrue(december.first?.message.contains("l'achèvement prévu le 31/12/2028 dépasse 48 mois après le commencement d'exécution (02/12/2028)") ?? false, "\(december.map(\.message))")
+        XCTAssertEqual(said("{ premier_acte_juridique: 2024-12-02, fin: 2028-11 }"), [])
     }
 
     // MARK: 2. FCTVA base (CGCT L1615-1 and following; arrêté du 30 décembre 2020 art. 2)
@@ -310,8 +316,10 @@ final class LawTests: XCTestCase {
         XCTAssertEqual(raised.count, 2)
         XCTAssertTrue(raised[0].message.hasPrefix("la part minimale fixée par dérogation (25 %) dépasse le minimum de la loi (20 %, "), raised[0].message)
         XCTAssertTrue(raised[1].message.contains("le minimum est 20 %, soit 200 000,00 €"), raised[1].message)
-        // Line 4 of the fixture (the `extra` line), where the derogation's table opens.
+        // Line 4 of the fixture (the `extra` line).
         XCTAssertEqual(raised[0].location?.line, 4)
+        // Column 98: the value of `part_minimale`, the figure to check against the decision.
+        XCTAssertEqual(raised[0].location?.column, 98)
     }
 
     func testANegativeOwnersShareIsNeverAPercentage() {

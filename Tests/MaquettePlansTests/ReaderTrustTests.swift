@@ -47,6 +47,33 @@ final class ReaderTrustTests: XCTestCase {
         XCTAssertEqual(act.first?.location, SourceLocation(file: "P/operations/op1.yaml", line: 3, column: 13))
     }
 
+    /// `fin: 2026-06` is the month of June 2026, as the shipped plans write it: it ends on the
+    /// 30th, so a first legal act or a start of works within June does not follow the end (both
+    /// were refused against the 1st). A month before them is still refused, and said as written.
+    func testACalendarEndingInAMonthRunsToItsLastDay() throws {
+        let june = F.load([operation("intitule: Essai\ncalendrier: { premier_acte_juridique: 2026-06-15, debut_travaux: 2026-06-20, fin: 2026-06 }")])
+        XCTAssertNotNil(june.plans, "\(june.diagnostics.map(\.message))")
+        let may = readErrors(operation("intitule: Essai\ncalendrier: { premier_acte_juridique: 2026-06-15, debut_travaux: 2026-06-20, fin: 2026-05 }"))
+        XCTAssertEqual(
+            may.map(\.message),
+            [
+                "`calendrier` : la fin (2026-05, soit jusqu'au 31/05/2026) précède le début des travaux (20/06/2026)",
+                "`calendrier` : la fin (2026-05, soit jusqu'au 31/05/2026) précède le premier acte juridique (15/06/2026)",
+            ])
+    }
+
+    /// Two envelopes for the same dispositif and year left each reader to pick: `verifier`
+    /// checked both (the smaller broken), the simulation drew on the first only, and said the
+    /// envelope held. The second is refused where it is written (line 3, column 5: its brace).
+    func testTwoEnvelopesOfTheSameDispositifAndYearAreRefused() {
+        let funders = "enveloppes:\n  - { dispositif: etat.detr, annee: 2025, montant: 1 000 000 }\n  - { dispositif: etat.detr, annee: 2025, montant: 100 000 }\n  - { dispositif: etat.detr, annee: 2026, montant: 100 000 }\n"
+        let result = F.load([operation("intitule: Essai")], funders: funders)
+        XCTAssertNil(result.plans)
+        let errors = result.diagnostics.filter { $0.severity == .erreur }
+        XCTAssertEqual(errors.map(\.message), ["deux enveloppes pour DETR 2025 : la première, ligne 2, et celle-ci"])
+        XCTAssertEqual(errors.first?.location, SourceLocation(file: "P/financeurs.yaml", line: 3, column: 5))
+    }
+
     /// A dated history is at least one value, and one value a day.
     func testADatedHistoryIsNeitherEmptyNorTwiceTheSameDay() {
         let empty = F.load([operation("intitule: Essai")], programme: F.programme.replacingOccurrences(of: "regime_fctva: N }", with: "regime_fctva: [] }"))

@@ -90,7 +90,7 @@ final class ScenarioBoundsTests: XCTestCase {
         // October 2038: accepted; thirteen, 2039: refused, on the change (line 4).
         let twelve = apply(["decaler: { operation: op, annees: 12 }"])
         let plans = try XCTUnwrap(twelve.plans, "\(errors(twelve))")
-        XCTAssertEqual(plans.operations[0].end?.iso, "2038-10-01")
+        XCTAssertEqual(plans.operations[0].end?.iso, "2038-10-31")
         XCTAssertEqual(plans.operations[0].costs[1].years.map(\.year), [2036])
         XCTAssertEqual(
             errors(apply(["decaler: { operation: op, annees: 13 }"])),

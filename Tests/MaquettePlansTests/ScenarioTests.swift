@@ -83,7 +83,8 @@ final class ScenarioTests: XCTestCase {
     func testShiftMovesDatesAndSpendingYears() throws {
         let year = try applied("  - decaler: { operation: op, annees: 1 }")
         XCTAssertEqual(year.operations[0].worksStart, Day(year: 2026, month: 3, day: 1))
-        XCTAssertEqual(year.operations[0].end, Day(year: 2027, month: 10, day: 1))
+        // `fin: 2026-10` runs to 31 October, a year later 31 October 2027.
+        XCTAssertEqual(year.operations[0].end, Day(year: 2027, month: 10, day: 31))
         XCTAssertEqual(year.operations[0].costs[0].years.map(\.year), [2026, 2027])
         // Six months round to a year of spending; five do not.
         XCTAssertEqual(try applied("  - decaler: { operation: op, mois: 6 }").operations[0].costs[0].years.map(\.year), [2026, 2027])
@@ -290,6 +291,34 @@ final class ScenarioTests: XCTestCase {
                 XCTAssertEqual(cut.programme.capacityExceeded, whole.programme.capacityExceeded, "blocs de \(block)")
             }
             XCTAssertTrue(whole.programme.ownersShare.exact)
+        }
+    }
+
+    /// On the shipped plans (three owners with capacities, shared envelopes, twenty uncertain
+    /// lines), neither the blocks nor the slices of owners change a figure: every owner's and the
+    /// programme's distribution, rule breaks and capacity overruns are the same.
+    func testTheShippedPlansGiveTheSameResultHoweverCut() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        var plans = try XCTUnwrap(PlanLoader.load(folder: root.appendingPathComponent("Plans").path).plans)
+        // The DSIL 2026 envelope cut to 900 000 € (1 290 000 € requested): broken in the draws
+        // that grant more than 900 000 € of it, summed across the slices of owners.
+        let dsil = try XCTUnwrap(plans.catalogue.envelopes.firstIndex { $0.dispositif == "etat.dsil" && $0.year == 2026 })
+        plans.catalogue.envelopes[dsil].amount = Money(euros: 900_000)
+        let whole = MonteCarlo(plans: plans).run(draws: 600, seed: 3, chunks: 1, blockSize: 4_096)
+        XCTAssertGreaterThan(whole.programme.capacityExceeded, 0)
+        XCTAssertGreaterThan(whole.programme.anyRuleBreaks, whole.owners.map(\.anyRuleBreaks).max() ?? 0)
+        XCTAssertLessThan(whole.programme.anyRuleBreaks, 600)
+        for (chunks, block) in [(3, 1), (2, 64), (8, 599), (1, 600)] {
+            let cut = MonteCarlo(plans: plans).run(draws: 600, seed: 3, chunks: chunks, blockSize: block)
+            let what = "\(chunks) tranches, blocs de \(block)"
+            XCTAssertEqual(cut.owners.map(\.ownersShare), whole.owners.map(\.ownersShare), what)
+            XCTAssertEqual(cut.owners.map(\.ownersShareRuleBreaks), whole.owners.map(\.ownersShareRuleBreaks), what)
+            XCTAssertEqual(cut.owners.map(\.anyRuleBreaks), whole.owners.map(\.anyRuleBreaks), what)
+            XCTAssertEqual(cut.owners.map(\.capacityExceeded), whole.owners.map(\.capacityExceeded), what)
+            XCTAssertEqual(cut.programme.ownersShare, whole.programme.ownersShare, what)
+            XCTAssertEqual(cut.programme.ownersShareRuleBreaks, whole.programme.ownersShareRuleBreaks, what)
+            XCTAssertEqual(cut.programme.anyRuleBreaks, whole.programme.anyRuleBreaks, what)
+            XCTAssertEqual(cut.programme.capacityExceeded, whole.programme.capacityExceeded, what)
         }
     }
 

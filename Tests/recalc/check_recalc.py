@@ -217,6 +217,9 @@ def main():
             p, f = check_new_verdicts(maquette, plans, book, paths, grid, work, heading)
             passed += p
             failed += f
+            p, f = check_zero_envelope(maquette, plans, book, paths, grid, work)
+            passed += p
+            failed += f
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print("recalc: %d passed, %d failed" % (passed, failed))
@@ -596,6 +599,100 @@ def check_new_verdicts(maquette, plans, book, paths, before, work, col):
         else:
             failed += 1
             print("FAIL verifier does not say %s: %s" % (figure, messages[:400]))
+    p, f = same_treasury(maquette, edited_plans, grid)
+    return passed + p, failed + f
+
+
+def check_zero_envelope(maquette, plans, book, paths, before, work):
+    """The DETR 2026 envelope is set to 0 on Financeurs, and the Halle's DETR (300 000 €,
+    solicited) is refused on its sheet. Figures worked by hand:
+
+    Financeurs, DETR 2026: 1 030 000 − 300 000 = 730 000 requested (école Bladé 250 000 notified,
+      Gersycoop 480 000 solicited) against 0: left −730 000, « non respectée »; DSIL 2026 untouched.
+    The operation sheets: Gersycoop and the école Bladé draw on DETR 2026, « non respectée »; the
+      Halle's only DETR line is refused, its DSIL 2026 envelope holds: « respectée ».
+    Versements, the Halle's DETR: counted 0, no advance, no ceiling, nothing paid any year (it was
+      advance 90 000 at the works' start in 2027; by the end of 2027 ⌊300 000 × 870 000 /
+      1 500 000⌋ = 174 000; the ceiling 240 000 in 2028, +66 000; the balance 60 000 in 2029).
+    Échéancier, Lectoure's subsidies: −174 000 in 2027, −66 000 in 2028, −60 000 in 2029.
+    Contrôles: one rule broken (the envelope). `verifier` on the same edit in the plan files: the
+      envelope alone, 730 000 € requested; `tresorerie` the same schedule.
+    """
+    passed, failed = 0, 0
+    edited = os.path.join(work, "modifie-c.xlsx")
+    halle = before[HALLE]
+    detr = find_row(halle, 1, "Dotation d'équipement des territoires ruraux (DETR)")
+    fin = before["Financeurs"]
+    detr_2026 = next(r for r in range(len(fin)) if len(fin[r]) > 2 and fin[r][1] == "Dotation d'équipement des territoires ruraux (DETR)" and fin[r][2] == "2026")
+    edit_inputs(book, edited, {paths["Financeurs"]: [("I%d" % (detr_2026 + 1), 0)], paths[HALLE]: [("G%d" % (detr + 1), "refusé")]})
+    out = os.path.join(work, "modifie-c")
+    os.makedirs(out)
+    grid = recalculated(edited, out)
+
+    def check(sheet, row, column, expected, what):
+        nonlocal passed, failed
+        rows = grid[sheet]
+        got = rows[row][column] if row < len(rows) and column < len(rows[row]) else ""
+        if isinstance(expected, str):
+            ok = got == expected
+        else:
+            try:
+                ok = abs(number(got) - expected) <= 0.005
+            except ValueError:
+                ok = False
+        if ok:
+            passed += 1
+        else:
+            failed += 1
+            print("FAIL after the DETR envelope set to 0, %s: %s!%s%d is %r, worked by hand %r" % (what, sheet, chr(65 + column), row + 1, got, expected))
+
+    f = grid["Financeurs"]
+    dsil_2026 = next(r for r in range(len(f)) if len(f[r]) > 2 and f[r][1] == "Dotation de soutien à l'investissement local (DSIL)" and f[r][2] == "2026")
+    check("Financeurs", detr_2026, 7, 730000, "DETR 2026 requested")
+    check("Financeurs", detr_2026, 9, -730000, "DETR 2026 left")
+    check("Financeurs", detr_2026, 10, "non respectée", "DETR 2026 verdict")
+    check("Financeurs", dsil_2026, 10, "respectée", "DSIL 2026 verdict")
+    envelope = "Enveloppe annuelle de chaque financeur…"
+    for sheet, verdict in [(HALLE, "respectée"), ("Gersycoop", "non respectée"), (ECOLE, "non respectée"), ("Maison Roquelaure", "respectée")]:
+        check(sheet, find_row(grid[sheet], 0, envelope), 2, verdict, "envelope verdict")
+    v = grid["Versements"]
+    block = find_row(v, 0, "Opération – ligne")
+    years = {int(y): c for c, y in enumerate(v[block]) if y.isdigit()}
+    line = find_row(v, 0, "Restructuration de la Halle aux grains – DETR", block)
+    for column, what in [(2, "counted"), (3, "advance"), (4, "instalments' ceiling")]:
+        check("Versements", line, column, 0, "Halle DETR " + what)
+    for year in [2026, 2027, 2028, 2029]:
+        check("Versements", line, years[year], 0, "Halle DETR paid in %d" % year)
+    e = grid["Échéancier"]
+    def lectoure(year):
+        return next(r for r in range(len(e)) if e[r][:2] == ["Commune de Lectoure", str(year)])
+    for year, delta in [(2026, 0), (2027, -174000), (2028, -66000), (2029, -60000)]:
+        check("Échéancier", lectoure(year), 4, number(before["Échéancier"][lectoure(year)][4]) + delta, "Lectoure subsidies %d" % year)
+    check("Contrôles", 2, 0, "PROJET : 1 règle(s) enfreinte(s) ; les plans doivent être corrigés avant le comité.", "Contrôles count")
+
+    edited_plans = os.path.join(work, "plans-c")
+    shutil.copytree(plans, edited_plans)
+    path = os.path.join(edited_plans, "financeurs.yaml")
+    with open(path, encoding="utf-8") as fh:
+        text = fh.read()
+    assert "montant: 1 100 000" in text
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(text.replace("montant: 1 100 000", "montant: 0", 1))
+    path = os.path.join(edited_plans, "operations", "halle-aux-grains.yaml")
+    with open(path, encoding="utf-8") as fh:
+        text = fh.read()
+    old = "  - dispositif: etat.detr\n    montant: 300 000\n    assiette: 1 500 000\n    statut: sollicite"
+    assert old in text
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(text.replace(old, old.replace("statut: sollicite", "statut: refuse"), 1))
+    report = json.loads(subprocess.run([maquette, "verifier", edited_plans, "--format", "json"], capture_output=True, text=True).stdout)
+    errors = sorted((d["rule"], d.get("operation") or "") for d in report["diagnostics"] if d["severity"] == "erreur")
+    messages = " ".join(d["message"] for d in report["diagnostics"])
+    if errors == [("enveloppe-annuelle", "")] and any(x in messages for x in ["730 000,00", "730\u202f000,00", "730\u00a0000,00"]):
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL verifier on the DETR envelope set to 0: %s, %s" % (errors, messages[:300]))
     p, f = same_treasury(maquette, edited_plans, grid)
     return passed + p, failed + f
 

@@ -44,11 +44,12 @@ struct EnvelopeRule: Rule {
             let total = Money.sum(parts.map(\.amount))
             guard total > envelope.amount else { continue }
             let name = context.plans.catalogue.dispositifs[envelope.dispositif]?.usualName ?? envelope.dispositif
-            out.append(
-                error(
-                    "l'enveloppe \(name) \(envelope.year) (\(envelope.amount)) est dépassée : les opérations en demandent \(total) (dépassement \(total - envelope.amount))",
-                    at: envelope.location, operation: nil,
-                    notes: parts.map { "\($0.operation) : \($0.amount)" } + ["répartissez les demandes sur une autre année ou sur un autre dispositif"]))
+            var exceeded = error(
+                "l'enveloppe \(name) \(envelope.year) (\(envelope.amount)) est dépassée : les opérations en demandent \(total) (dépassement \(total - envelope.amount))",
+                at: envelope.location, operation: nil,
+                notes: parts.map { "\($0.operation) : \($0.amount)" } + ["répartissez les demandes sur une autre année ou sur un autre dispositif"])
+            exceeded.concerns = parts.map(\.operation)
+            out.append(exceeded)
         }
         return out
     }

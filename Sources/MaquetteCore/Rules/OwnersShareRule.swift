@@ -22,7 +22,7 @@ struct OwnersShareRule: Rule {
                 out.append(
                     error(
                         "la part minimale fixée par dérogation (\(share.formatted)) dépasse le minimum de la loi (\(minimum.formatted), \(ref)) : une dérogation ne peut que l'abaisser",
-                        at: derogation.location, operation: f.id,
+                        at: derogation.minimumShareLocation ?? derogation.location, operation: f.id,
                         notes: ["vérifiez `part_minimale` dans la décision du préfet ; en attendant, le minimum de la loi s'applique"]))
             } else if let derogation = f.operation.derogation {
                 if derogation.ground.needsNoDecision { continue }
