@@ -29,10 +29,10 @@ struct DeadlinesCommand: ParsableCommand {
 
     @OptionGroup var plans: PlansOptions
 
-    @Option(name: .long, help: ArgumentHelp("Ne garder que les échéances jusqu'à cette date (AAAA-MM-JJ).", valueName: "DATE"))
+    @Option(name: .long, help: ArgumentHelp("Ne garder que les échéances jusqu'à cette date (JJ/MM/AAAA ou AAAA-MM-JJ).", valueName: "DATE"))
     var avant: String?
 
-    @Option(name: .long, help: ArgumentHelp("Date du jour pour le calcul des jours restants (AAAA-MM-JJ).", valueName: "DATE"))
+    @Option(name: .long, help: ArgumentHelp("Date du jour pour le calcul des jours restants (JJ/MM/AAAA ou AAAA-MM-JJ).", valueName: "DATE"))
     var date: String?
 
     @Option(name: .long, help: "Format de sortie : texte, ics (calendrier pour Outlook ou Thunderbird), csv ou json.")
@@ -42,10 +42,7 @@ struct DeadlinesCommand: ParsableCommand {
     var sortie: String?
 
     static func parseDay(_ text: String, option: String) throws -> Day {
-        guard case .success(let day) = ValueParsers.day(text) else {
-            throw ValidationError("\(option) « \(text) » n'est pas une date AAAA-MM-JJ")
-        }
-        return day
+        try OptionDay.parse(text, option: option)
     }
 
     func validate() throws {

@@ -57,7 +57,7 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         let given = try date.map { text in
-            guard let day = DocumentDate.day(text) else { throw ValidationError("--date : date illisible « \(text) » ; écrivez JJ/MM/AAAA, par exemple 27/11/2026") }
+            let day = try OptionDay.parse(text, option: "--date")
             return day
         }
         let today = Calendar.current.dateComponents([.year, .month, .day], from: Date())

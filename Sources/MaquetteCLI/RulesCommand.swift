@@ -13,13 +13,13 @@ struct RulesCommand: ParsableCommand {
         discussion: """
             Liste les règles vérifiées, avec leur identifiant et leur référence, et l'historique daté des \
             paramètres légaux. Sans --date, chaque paramètre est donné avec toutes ses valeurs successives \
-            (date d'effet, valeur, texte). Avec --date AAAA-MM-JJ, seules les valeurs en vigueur ce jour-là. \
+            (date d'effet, valeur, texte). Avec --date (JJ/MM/AAAA ou AAAA-MM-JJ), seules les valeurs en vigueur ce jour-là. \
             Avec un dossier de plans, les paramètres de son financeurs.yaml remplacent ceux du catalogue intégré.
             """,
         aliases: ["rules"]
     )
 
-    @Option(name: .long, help: "Ne montrer que les valeurs en vigueur à cette date (AAAA-MM-JJ).")
+    @Option(name: .long, help: "Ne montrer que les valeurs en vigueur à cette date (JJ/MM/AAAA ou AAAA-MM-JJ).")
     var date: String?
 
     @Argument(help: "Dossier des plans dont lire financeurs.yaml (facultatif).")
@@ -31,10 +31,7 @@ struct RulesCommand: ParsableCommand {
     func run() throws {
         var day: Day?
         if let date {
-            guard case .success(let d) = ValueParsers.day(date) else {
-                throw ValidationError("date illisible « \(date) » : écrivez-la AAAA-MM-JJ, par exemple 2020-06-01")
-            }
-            day = d
+            day = try OptionDay.parse(date, option: "--date")
         }
         var catalogue = PlanLoader.builtinCatalogue()
         if let dossier {

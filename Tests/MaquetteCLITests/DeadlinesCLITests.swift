@@ -56,7 +56,16 @@ extension CLITests {
         // A date that does not exist is a misuse.
         let bad = try run(["echeances", root.path, "--date", "2025-02-29"])
         XCTAssertEqual(bad.status, 64)
-        XCTAssertTrue(bad.stderr.contains("--date « 2025-02-29 » n'est pas une date AAAA-MM-JJ"), bad.stderr)
+        XCTAssertTrue(bad.stderr.contains("--date : date impossible « 2025-02-29 » : ce jour n'existe pas"), bad.stderr)
+        // The French way of writing it is read as well, by every command.
+        let french = try run(["echeances", "Plans", "--date", "27/11/2026"])
+        XCTAssertEqual(french.stdout, try run(["echeances", "Plans", "--date", "2026-11-27"]).stdout)
+        let february = try run(["exporter", "Plans", "--date", "31/02/2026", "-o", "/tmp/maquette-date.xlsx"])
+        XCTAssertEqual(february.status, 64)
+        XCTAssertTrue(february.stderr.hasPrefix("erreur : --date : date impossible « 31/02/2026 » : ce jour n'existe pas\n"), february.stderr)
+        let words = try run(["regles", "--date", "hier"])
+        XCTAssertEqual(words.status, 64)
+        XCTAssertTrue(words.stderr.hasPrefix("erreur : --date : date illisible « hier » ; écrivez JJ/MM/AAAA ou AAAA-MM-JJ"), words.stderr)
     }
 
     func testDeadlinesAsCSVAndJSON() throws {
