@@ -8,6 +8,19 @@ final class RulesTests: XCTestCase {
 
     // MARK: equilibre
 
+    /// A notified line still written as a range: the plan counts the lower bound (25 % of the
+    /// 1 000 000 € of works = 250 000 €) and says the decision's figure should replace it.
+    func testANotifiedLineWithARateRangeIsAWarning() {
+        let funding = "  - { dispositif: etat.detr, taux: 25 % .. 35 %, statut: notifie, depot: 2024-10-01, notification: 2025-03-01 }\n  - autofinancement: solde"
+        let found = F.check([F.operation(funding)]).with(rule: .statutCoherent)
+        XCTAssertEqual(found.map(\.severity), [.avertissement])
+        XCTAssertEqual(found.first?.message, "DETR est « notifié » avec une fourchette de taux (25 % .. 35 %) : le plan compte 25 %, soit 250 000,00 €")
+        // Line 8 (the funding line), on the value of `taux`.
+        XCTAssertEqual(found.first?.location?.line, 8)
+        let requested = F.check([F.operation(funding.replacingOccurrences(of: "statut: notifie, depot: 2024-10-01, notification: 2025-03-01", with: "statut: sollicite, depot: 2024-10-01"))])
+        XCTAssertEqual(requested.with(rule: .statutCoherent), [])
+    }
+
     func testBalanceReportsTheGap() {
         // 300 000 + 650 000 = 950 000 for 1 000 000 of costs: 50 000 missing.
         let d = F.check([F.operation("  - { dispositif: etat.detr, montant: 300 000 }\n  - autofinancement: 650 000")])

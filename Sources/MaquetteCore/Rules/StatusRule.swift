@@ -32,6 +32,15 @@ struct StatusRule: Rule {
                             notes: ["passez le statut à `notifie`"]))
                 default: break
                 }
+                // A range is an estimate: once the decision is taken, its rate or amount is known
+                // (the plan counts the range's lower bound meanwhile).
+                if let range = l.rateRange, l.status == .notifie || l.status == .verse {
+                    out.append(
+                        warning(
+                            "\(name) est « \(l.status.label) » avec une fourchette de taux (\(range.lowerBound.formatted) .. \(range.upperBound.formatted)) : le plan compte \(range.lowerBound.formatted), soit \(line.amount)",
+                            at: l.location(of: "taux"), operation: f.id,
+                            notes: ["remplacez la fourchette par le taux ou le montant de l'arrêté"]))
+                }
                 if let request = l.requestDay, let notified = l.notificationDay, notified < request {
                     out.append(
                         error(
