@@ -140,12 +140,21 @@ struct SimulateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (_, p) = try loadPlans(plans.resolve(), scenario: scenario)
+        let location = try plans.resolve()
+        var (_, p) = try loadPlans(location.folder, scenario: scenario)
+        // One operation is simulated against what the others leave of the shared envelopes.
+        let alone = try location.operationID(in: p)
+        if let alone { p = p.keepingOnly(alone) }
         let bar = ProgressBar(total: 1, label: "Simulation")
         let result = MonteCarlo(plans: p).run(draws: tirages, seed: graine) { bar.update($0, of: $1) }
         bar.finish()
         var report = ReportOutput(command: "simuler", programme: p.programme.id, scenario: scenario)
-        let text = SimulationReport.text(result, plans: p, scenario: scenario, into: &report)
+        var text = SimulationReport.text(result, plans: p, scenario: scenario, into: &report)
+        if alone != nil, !p.catalogue.envelopes.isEmpty {
+            let note = "Opération simulée seule : dans les enveloppes partagées, les autres opérations comptent pour les montants de leur plan."
+            text += "\n" + note + "\n"
+            report.notes.append(note)
+        }
         Console.out(format == .texte ? text : report.render(format))
         ExitStatus.success.exit(keeping: p, result)
     }

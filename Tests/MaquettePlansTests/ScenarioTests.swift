@@ -396,4 +396,24 @@ final class ScenarioTests: XCTestCase {
         // Uniform over [700 000, 800 000]: P50 near 750 000 (20 000 draws: within 0,5 %).
         XCTAssertLessThanOrEqual(abs(many.owners[0].ownersShare.p50.cents - 75_000_000), 375_000)
     }
+
+    /// One operation simulated alone draws on what the others leave of a shared envelope: DETR
+    /// 2025 of 500 000 €, 300 000 € notified to `a`; `b` asks 300 000 € (always granted): every
+    /// draw of `b` alone passes the 200 000 € left, as the whole programme's draws do.
+    func testAnOperationAloneIsSimulatedAgainstWhatTheOthersLeave() throws {
+        let funders = "enveloppes:\n  - { dispositif: etat.detr, annee: 2025, montant: 500 000 }\n"
+        let a = F.operation("  - { dispositif: etat.detr, montant: 300 000, statut: notifie, depot: 2024-10-01, notification: 2025-02-01 }\n  - autofinancement: solde", id: "a")
+        let b = F.operation("  - { dispositif: etat.detr, montant: 300 000, statut: sollicite, depot: 2025-01-15, probabilite: 100 % }\n  - autofinancement: solde", id: "b")
+        let plans = try XCTUnwrap(F.load([a, b], funders: funders).plans)
+        let whole = MonteCarlo(plans: plans).run(draws: 200, seed: 3)
+        XCTAssertEqual(whole.programme.anyRuleBreaks, 200)
+        let alone = plans.keepingOnly("b")
+        XCTAssertEqual(alone.operations.map(\.id), ["b"])
+        XCTAssertEqual(alone.catalogue.envelopes.map(\.amount), [Money(euros: 200_000)])
+        XCTAssertEqual(MonteCarlo(plans: alone).run(draws: 200, seed: 3).programme.anyRuleBreaks, 200)
+        // Without the others' share, `b` alone would have seemed to fit.
+        var naive = plans
+        naive.operations = naive.operations.filter { $0.id == "b" }
+        XCTAssertEqual(MonteCarlo(plans: naive).run(draws: 200, seed: 3).programme.anyRuleBreaks, 0)
+    }
 }

@@ -525,6 +525,27 @@ public struct MonteCarlo: Sendable {
     }
 }
 
+extension Plans {
+    /// The plans of operation `id` alone, to simulate it: every envelope it could draw on is
+    /// reduced by what the programme's other operations draw on it at their plan's amounts, so
+    /// that the operation is not simulated against envelopes others already use.
+    public func keepingOnly(_ id: String) -> Plans {
+        var out = self
+        out.operations = operations.filter { $0.id == id }
+        guard !catalogue.envelopes.isEmpty else { return out }
+        let others = Plans(programme: programme, catalogue: catalogue, operations: operations.filter { $0.id != id })
+        for f in Financing.figures(of: others) {
+            for line in f.counted {
+                guard let dispositif = line.dispositif?.id else { continue }
+                let year = EnvelopeRule.year(of: line, in: f)
+                guard let e = out.catalogue.envelopes.firstIndex(where: { $0.dispositif == dispositif && $0.year == year }) else { continue }
+                out.catalogue.envelopes[e].amount = out.catalogue.envelopes[e].amount - line.amount
+            }
+        }
+        return out
+    }
+}
+
 extension Int64 {
     /// `self += other`, stopping at the bounds instead of trapping. Amounts in cents within the
     /// plan bounds (``Money/maximumProgrammeAmount``) never reach them.
