@@ -23,8 +23,9 @@ int main(int argc, char **argv) {
     if (!in) { perror(argv[1]); return 66; }
     int bold[64] = {0};
     char *numfmt[64] = {0};
-    sheet_t sheets[64];
-    int nsheets = 0;
+    /* One sheet per operation: as many sheets as the dump has. */
+    sheet_t *sheets = NULL;
+    int nsheets = 0, sheets_capacity = 0;
     char *line = NULL;
     size_t size = 0;
     while (getline(&line, &size, in) > 0) {
@@ -43,6 +44,10 @@ int main(int argc, char **argv) {
             bold[id] = atoi(fields[2]);
             numfmt[id] = n > 3 && fields[3][0] ? strdup(fields[3]) : NULL;
         } else if (fields[0][0] == 'S') {
+            if (nsheets == sheets_capacity) {
+                sheets_capacity = sheets_capacity ? 2 * sheets_capacity : 64;
+                sheets = realloc(sheets, sheets_capacity * sizeof(sheet_t));
+            }
             sheets[nsheets] = (sheet_t){strdup(fields[1]), NULL, 0, 0};
             nsheets++;
         } else if (fields[0][0] == 'C') {
@@ -78,6 +83,7 @@ int main(int argc, char **argv) {
             case 's': worksheet_write_string(ws, c->row, c->col, c->text, f); break;
             case 'f': worksheet_write_formula_num(ws, c->row, c->col, c->formula, f, c->number); break;
             case 't': worksheet_write_formula_str(ws, c->row, c->col, c->formula, f, c->text); break;
+            case 'b': worksheet_write_blank(ws, c->row, c->col, f); break;
             }
         }
     }

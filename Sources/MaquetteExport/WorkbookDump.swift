@@ -6,7 +6,8 @@ import MaquetteCore
 ///
 /// Lines, tab-separated: `F id bold numberFormat` for each style, `S name` for each sheet, then
 /// `C row column kind style value formula` for each cell, `kind` being n (number), s (text),
-/// f (formula with a number) or t (formula with a text).
+/// f (formula with a number), t (formula with a text) or b (a blank cell with a format, `value`
+/// empty).
 public enum WorkbookDump {
     public static func text(_ model: WorkbookModel) -> String {
         var out = ""
@@ -21,9 +22,11 @@ public enum WorkbookDump {
             out += "S\t\(clean(sheet.name))\n"
             for (r, row) in sheet.rows.enumerated() {
                 for (c, cell) in row.enumerated() {
-                    let style = styleIndex[cell.style]!
+                    let style = styleIndex[sheet.wholeEuros ? cell.style.inWholeEuros : cell.style]!
                     switch cell.value {
-                    case .empty: continue
+                    case .empty:
+                        // The renderer writes a formatted blank (total rows' grey band); a plain one is not a cell.
+                        if cell.style != .text { out += "C\t\(r)\t\(c)\tb\t\(style)\t\t\n" }
                     case .text(let s): out += "C\t\(r)\t\(c)\ts\t\(style)\t\(clean(s))\t\n"
                     case .money(let m): out += "C\t\(r)\t\(c)\tn\t\(style)\t\(WorkbookRenderer.double(m))\t\n"
                     case .rate(let x): out += "C\t\(r)\t\(c)\tn\t\(style)\t\(WorkbookRenderer.double(x))\t\n"

@@ -9,8 +9,9 @@ import XlsxWriter
 /// place where money meets `Double` is here, at the file boundary, because a spreadsheet cell is
 /// an IEEE double.
 public enum WorkbookRenderer {
-    static let moneyFormat = "#,##0.00 \"€\""
-    static let rateFormat = "0.00%"
+    /// Cents, and a dash for zero (a column of "0,00 €" hides the figures that matter).
+    static let moneyFormat = "#,##0.00 \"€\";-#,##0.00 \"€\";\"–\""
+    static let rateFormat = "0.00%;-0.00%;\"–\""
 
     /// The scale at which the widest block of a sheet printed in blocks fills the page's width:
     /// a column `w` characters wide is 7w + 5 pixels at 96 dpi, (7w + 5) × 0,265 mm at 100 %;
@@ -40,7 +41,7 @@ public enum WorkbookRenderer {
         case .text: return FormatSpec(alignment: .left)
         case .textBold: return FormatSpec(bold: true)
         case .textWrap: return FormatSpec(alignment: .left, wrap: true)
-        case .title: return FormatSpec(bold: true, fontSize: 14, fontColor: navy)
+        case .title: return FormatSpec(bold: true, fontSize: 14, fontColor: navy, wrap: true)
         case .subtitle: return FormatSpec(italic: true, fontColor: 0x595959, wrap: true)
         case .section: return FormatSpec(bold: true, fontSize: 12, fontColor: navy, bottomBorder: true)
         case .header: return FormatSpec(bold: true, fontColor: 0xFFFFFF, background: navy, alignment: .left, wrap: true)
@@ -52,7 +53,9 @@ public enum WorkbookRenderer {
         case .rateBold: return FormatSpec(bold: true, numberFormat: rateFormat)
         case .rateTotal: return FormatSpec(bold: true, background: totalGrey, numberFormat: rateFormat, topBorder: true)
         case .date: return FormatSpec(numberFormat: "dd/mm/yyyy", alignment: .left)
-        case .year: return FormatSpec(numberFormat: "0", alignment: .left)
+        // Centred: a year or a line number next to a column of text never runs into it.
+        case .year: return FormatSpec(numberFormat: "0", alignment: .center)
+        case .integerCenter: return FormatSpec(numberFormat: "0", alignment: .center)
         case .integer: return FormatSpec(numberFormat: "#,##0")
         case .labelTotal: return FormatSpec(bold: true, background: totalGrey, topBorder: true)
         case .note: return FormatSpec(italic: true, fontColor: 0x595959)
@@ -95,6 +98,8 @@ public enum WorkbookRenderer {
         let workbook = try Workbook(path: path, constantMemory: true)
         // Formats by style number: an array look-up per cell.
         let formats: [Format] = try CellStyle.allCases.map { try workbook.format(spec($0)) }
+        // The same, amounts to the euro, for the sheets shown in whole euros.
+        let euroFormats: [Format] = CellStyle.allCases.map { formats[$0.inWholeEuros.rawValue] }
         let problem = try workbook.format(FormatSpec(bold: true, fontColor: 0x9C0006, background: 0xFFC7CE))
         let fill = try workbook.format(FormatSpec(fontColor: 0xFFFFFF, background: 0x2E75B6))
         let attention = try workbook.format(FormatSpec(background: 0xFFE699))
@@ -137,11 +142,12 @@ public enum WorkbookRenderer {
             }
             let mergeStarts = Dictionary(sheetModel.merges.map { ($0.firstRow * 16_384 + $0.firstColumn, $0) }, uniquingKeysWith: { a, _ in a })
             let mergeRows = Set(sheetModel.merges.map(\.firstRow))
+            let sheetFormats = sheetModel.wholeEuros ? euroFormats : formats
             func write(_ row: [Cell], at r: Int, height: Double?) throws {
                 if let height { try sheet.setRow(r, height: height) }
                 let rowHasMerge = mergeRows.contains(r)
                 for (c, cell) in row.enumerated() {
-                    let format: Format? = formats[cell.style.rawValue]
+                    let format: Format? = sheetFormats[cell.style.rawValue]
                     if rowHasMerge, let merge = mergeStarts[r * 16_384 + c], case .text(let text) = cell.value {
                         try sheet.merge(text, firstRow: merge.firstRow, firstColumn: merge.firstColumn, lastRow: merge.lastRow, lastColumn: merge.lastColumn, format: format)
                         continue
@@ -190,7 +196,9 @@ public enum WorkbookRenderer {
                 }
                 let chart = try workbook.addChart(kind)
                 for series in chartModel.series {
-                    chart.addSeries(name: series.name, categories: series.categories, values: series.values, color: series.color)
+                    chart.addSeries(
+                        name: series.name, categories: series.categories, values: series.values, color: series.color, pointColors: series.pointColors,
+                        labelFormat: series.labelFormat)
                 }
                 chart.setTitle(chartModel.title)
                 if chartModel.kind != .doughnut {

@@ -20,7 +20,12 @@ public struct Chart {
     }
 
     /// Adds a series; ranges are A1 references with the sheet: `'Synthèse'!$B$5:$B$12`.
-    public func addSeries(name: String?, nameReference: String? = nil, categories: String, values: String, color: UInt32? = nil) {
+    /// `pointColors` colour the points one by one (a doughnut's slices); `labelFormat`, when
+    /// given, writes each value on its point in that number format.
+    public func addSeries(
+        name: String?, nameReference: String? = nil, categories: String, values: String, color: UInt32? = nil, pointColors: [UInt32] = [],
+        labelFormat: String? = nil
+    ) {
         guard let series = categories.withCString({ c in values.withCString { v in chart_add_series(handle, c, v) } }) else {
             failures.record(XlsxError(code: LXW_ERROR_PARAMETER_VALIDATION.rawValue, context: "série « \(name ?? values) » d'un graphique"))
             return
@@ -33,6 +38,33 @@ public struct Chart {
         if let color {
             var fill = lxw_chart_fill(color: lxw_color_t(color), none: 0, transparency: 0)
             chart_series_set_fill(series, &fill)
+        }
+        if !pointColors.isEmpty {
+            // The library copies the points: the fills need live only for the call.
+            let fills = UnsafeMutablePointer<lxw_chart_fill>.allocate(capacity: pointColors.count)
+            let points = UnsafeMutablePointer<lxw_chart_point>.allocate(capacity: pointColors.count)
+            let list = UnsafeMutablePointer<UnsafeMutablePointer<lxw_chart_point>?>.allocate(capacity: pointColors.count + 1)
+            defer {
+                fills.deallocate()
+                points.deallocate()
+                list.deallocate()
+            }
+            for (i, color) in pointColors.enumerated() {
+                fills[i] = lxw_chart_fill(color: lxw_color_t(color), none: 0, transparency: 0)
+                points[i] = lxw_chart_point(line: nil, fill: fills + i, pattern: nil)
+                list[i] = points + i
+            }
+            list[pointColors.count] = nil
+            if chart_series_set_points(series, list) != LXW_NO_ERROR {
+                failures.record(XlsxError(code: LXW_ERROR_PARAMETER_VALIDATION.rawValue, context: "couleurs de la série « \(name ?? values) » d'un graphique"))
+            }
+        }
+        if let labelFormat {
+            chart_series_set_labels(series)
+            labelFormat.withCString { chart_series_set_labels_num_format(series, $0) }
+            var font = lxw_chart_font()
+            font.size = 8
+            chart_series_set_labels_font(series, &font)
         }
     }
 

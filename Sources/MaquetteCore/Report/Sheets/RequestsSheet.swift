@@ -67,6 +67,7 @@ struct RequestsSheet {
         sheet.repeatRows = Self.headerRow...Self.headerRow
         sheet.columnWidths = [0: 26, 1: 38, 2: 38, 3: 24, 4: 15, 5: 11, 6: 8, 7: 12, 8: 12]
         sheet.rowHeights[Self.headerRow] = 32
+        sheet.wholeEuros = true
         sheet.fitRowHeights()
         return sheet
     }
@@ -117,6 +118,7 @@ struct CalendarSheet {
         sheet.repeatRows = 3...3
         sheet.columnWidths = [0: 40, 1: 26, 2: 20]
         for c in 3...lastColumn { sheet.columnWidths[c] = 12 }
+        sheet.wholeEuros = true
         sheet.fitRowHeights()
         return sheet
     }

@@ -201,7 +201,11 @@ struct SynthesisSheet: Sendable {
         sheet.columnWidths[Column.selfFinancing] = 15
         sheet.columnWidths[Column.aidRate] = 9
         sheet.columnWidths[Column.ownShareRate] = 11
+        // The title block within the columns printed on every page, so that no page cuts it.
+        sheet.merges[0] = CellRange(0, 0, 0, Column.title)
+        sheet.merges[1] = CellRange(1, 0, 1, Column.title)
         sheet.rowHeights[Self.headerRow] = 62
+        sheet.wholeEuros = true
         sheet.fitRowHeights()
         return sheet
     }
