@@ -123,6 +123,9 @@ public enum WorkbookRenderer {
             try sheet.setPrint(
                 landscape: sheetModel.landscape, paperA3: sheetModel.paperA3, fitToWidth: true, repeatRows: sheetModel.repeatRows, header: sheetModel.header,
                 footer: sheetModel.footer)
+            if !sheetModel.rowBreaks.isEmpty && sheetModel.columnBreaks.isEmpty {
+                try sheet.printWithRowBreaks(sheetModel.rowBreaks, scale: printScale(sheetModel))
+            }
             if !sheetModel.columnBreaks.isEmpty {
                 try sheet.printInBlocks(breaks: sheetModel.columnBreaks, repeated: sheetModel.repeatColumns, scale: printScale(sheetModel))
             }
@@ -191,6 +194,7 @@ public enum WorkbookRenderer {
                 let kind: Chart.Kind
                 switch chartModel.kind {
                 case .stackedColumn: kind = .stackedColumn
+                case .stackedBar: kind = .stackedBar
                 case .column: kind = .column
                 case .doughnut: kind = .doughnut
                 }
@@ -198,10 +202,14 @@ public enum WorkbookRenderer {
                 for series in chartModel.series {
                     chart.addSeries(
                         name: series.name, categories: series.categories, values: series.values, color: series.color, pointColors: series.pointColors,
-                        labelFormat: series.labelFormat)
+                        labelFormat: series.labelFormat, hiddenLabels: series.hiddenLabels)
                 }
                 chart.setTitle(chartModel.title)
-                if chartModel.kind != .doughnut {
+                if chartModel.kind == .stackedBar {
+                    chart.reverseCategories()
+                    chart.legendAtBottom()
+                    chart.setBarValueAxis(numberFormat: "#,##0 \"€\"")
+                } else if chartModel.kind != .doughnut {
                     chart.legendAtBottom()
                     chart.setValueAxis(numberFormat: "#,##0 \"€\"")
                 } else {

@@ -24,7 +24,7 @@ public struct Chart {
     /// given, writes each value on its point in that number format.
     public func addSeries(
         name: String?, nameReference: String? = nil, categories: String, values: String, color: UInt32? = nil, pointColors: [UInt32] = [],
-        labelFormat: String? = nil
+        labelFormat: String? = nil, hiddenLabels: [Int] = []
     ) {
         guard let series = categories.withCString({ c in values.withCString { v in chart_add_series(handle, c, v) } }) else {
             failures.record(XlsxError(code: LXW_ERROR_PARAMETER_VALIDATION.rawValue, context: "série « \(name ?? values) » d'un graphique"))
@@ -64,7 +64,30 @@ public struct Chart {
             labelFormat.withCString { chart_series_set_labels_num_format(series, $0) }
             var font = lxw_chart_font()
             font.size = 8
+            // White on the dark fills, black on the light ones.
+            if let color {
+                let r = Double(color >> 16 & 0xFF), g = Double(color >> 8 & 0xFF), b = Double(color & 0xFF)
+                font.color = lxw_color_t(0.299 * r + 0.587 * g + 0.114 * b < 128 ? 0xFFFFFF : 0x000000)
+            }
             chart_series_set_labels_font(series, &font)
+        }
+        if let last = hiddenLabels.max() {
+            // One entry per point up to the last hidden one; the others keep their default label.
+            let labels = UnsafeMutablePointer<lxw_chart_data_label>.allocate(capacity: last + 1)
+            let list = UnsafeMutablePointer<UnsafeMutablePointer<lxw_chart_data_label>?>.allocate(capacity: last + 2)
+            defer {
+                labels.deallocate()
+                list.deallocate()
+            }
+            let hidden = Set(hiddenLabels)
+            for i in 0...last {
+                labels[i] = lxw_chart_data_label(value: nil, hide: hidden.contains(i) ? 1 : 0, font: nil, line: nil, fill: nil, pattern: nil)
+                list[i] = labels + i
+            }
+            list[last + 1] = nil
+            if chart_series_set_labels_custom(series, list) != LXW_NO_ERROR {
+                failures.record(XlsxError(code: LXW_ERROR_PARAMETER_VALIDATION.rawValue, context: "étiquettes de la série « \(name ?? values) » d'un graphique"))
+            }
         }
     }
 
@@ -74,6 +97,10 @@ public struct Chart {
         numberFormat.withCString { chart_axis_set_num_format(handle.pointee.y_axis, $0) }
         if let name { name.withCString { chart_axis_set_name(handle.pointee.y_axis, $0) } }
     }
+    /// The categories from the top down on a bar chart (Excel lists them from the bottom); a bar
+    /// chart's categories are on the library's y axis, its values on the x axis.
+    public func reverseCategories() { chart_axis_set_reverse(handle.pointee.y_axis) }
+    public func setBarValueAxis(numberFormat: String) { numberFormat.withCString { chart_axis_set_num_format(handle.pointee.x_axis, $0) } }
     public func setCategoryAxis(name: String) { name.withCString { chart_axis_set_name(handle.pointee.x_axis, $0) } }
     public func showPercentageLabels() {
         guard let series = handle.pointee.series_list.pointee.stqh_first else { return }

@@ -106,7 +106,7 @@ public struct CellRange: Sendable, Equatable {
 }
 
 public struct ChartModel: Sendable {
-    public enum Kind: Sendable { case stackedColumn, column, doughnut }
+    public enum Kind: Sendable { case stackedColumn, stackedBar, column, doughnut }
     public struct Series: Sendable {
         public var name: String
         /// A1 references with the sheet name.
@@ -117,6 +117,8 @@ public struct ChartModel: Sendable {
         public var pointColors: [UInt32] = []
         /// Each value written on its bar, in this number format.
         public var labelFormat: String? = nil
+        /// Points whose label is left out (a slice too thin for its percentage).
+        public var hiddenLabels: [Int] = []
     }
 
     public var kind: Kind
@@ -169,6 +171,8 @@ public struct SheetModel: Sendable {
     /// `repeatColumns` at the left of every block.
     public var columnBreaks: [Int] = []
     public var repeatColumns: ClosedRange<Int>?
+    /// A new page before each of these rows (the sheet printed a page wide, at a fixed scale).
+    public var rowBreaks: [Int] = []
     public var landscape = true
     public var header = ""
     public var footer = ""

@@ -15,6 +15,11 @@ struct ChartsSheet {
     }
     /// Amounts written on the bars in thousands of euros, none for zero.
     static let labelFormat = "#,##0,\" k€\";-#,##0,\" k€\";;"
+    /// The same for the parts of stacked bars, none under `threshold` euros: a part narrower than
+    /// its label would cover its neighbours' (the table above gives every amount).
+    static func labelFormat(from threshold: Money) -> String {
+        "[>=\(threshold.cents / 100)]#,##0,\" k€\";\"\""
+    }
 
     func build() -> SheetModel {
         var sheet = book.newSheet(
@@ -52,16 +57,20 @@ struct ChartsSheet {
             sheet.append([.text(label), .formula("\(source)!\(A1.cell(total, column, absolute: true))", .money(amount), .money)])
         }
         let mixLast = sheet.nextRow - 1
+        let mixTotal = Money.sum(mix.map(\.2))
 
         if last >= first {
+            // A label fits in about a sixteenth of the longest bar.
+            let longest = book.figures.map { f in Money.sum(SynthesisSheet.values(of: f).enumerated().filter { sourceColumns.contains($0.offset) }.map(\.element)) }.max() ?? .zero
+            let threshold = Money(cents: longest.cents / 16 / 100_000 * 100_000)
             sheet.charts.append(
                 ChartModel(
-                    kind: .stackedColumn, title: "Financement de chaque opération, par financeur",
+                    kind: .stackedBar, title: "Financement de chaque opération, par financeur",
                     // The funders the programme has; each keeps its colour.
                     series: labels.enumerated().filter { !sums[sourceColumns[$0.offset]].isZero }.map { i, label in
                         .init(
                             name: label, categories: "\(me)!\(A1.range(first, 0, last, 0, absolute: true))",
-                            values: "\(me)!\(A1.range(first, i + 1, last, i + 1, absolute: true))", color: Self.color(of: label), labelFormat: Self.labelFormat)
+                            values: "\(me)!\(A1.range(first, i + 1, last, i + 1, absolute: true))", color: Self.color(of: label), labelFormat: Self.labelFormat(from: threshold))
                     }, row: mixLast + 2, column: 0, xScale: 1.7, yScale: 1.5))
         }
         if mixLast >= mixFirst {
@@ -71,7 +80,9 @@ struct ChartsSheet {
                     series: [
                         .init(
                             name: "Financement du programme", categories: "\(me)!\(A1.range(mixFirst, 0, mixLast, 0, absolute: true))",
-                            values: "\(me)!\(A1.range(mixFirst, 1, mixLast, 1, absolute: true))", color: nil, pointColors: mix.map { Self.color(of: $0.0) })
+                            values: "\(me)!\(A1.range(mixFirst, 1, mixLast, 1, absolute: true))", color: nil, pointColors: mix.map { Self.color(of: $0.0) },
+                            // A slice under 3 % has no room for its percentage.
+                            hiddenLabels: mix.indices.filter { (Rate.ratio(mix[$0].2, mixTotal) ?? .zero) < Rate(percent: 3) })
                     ], row: mixLast + 2, column: 7, xScale: 1.25, yScale: 1.5))
         }
         sheet.rowHeights[3] = 47

@@ -111,6 +111,7 @@ struct OperationSheet {
                 firstFCTVA = r
                 lastFCTVA = r - 1
             }
+            r += OperationSheet.timetableRows(op) + OperationSheet.certificationRows(book)
             r += 2  // section and header
             let (checks, unshown) = Self.checks(f, book: book, ordered: ordered, firstResource: firstResource)
             self.checks = checks
@@ -543,6 +544,12 @@ struct OperationSheet {
             sheet.skip()
         }
 
+        // The timetable and the owner's certification close the plan de financement, on its page;
+        // the checks follow on the next.
+        Self.appendTimetable(op, to: &sheet, years: years, firstCost: firstCost)
+        Self.appendCertification(f, book: book, to: &sheet)
+        sheet.rowBreaks = [sheet.nextRow]
+
         // Verdicts of the rules that apply: a formula where one can decide, else Maquette's, dated.
         sheet.append([.text("Contrôles", .section)])
         let checksHeader = sheet.nextRow
@@ -610,20 +617,6 @@ struct OperationSheet {
             ])
         }
         let lastCheck = sheet.nextRow - 1
-
-        // The owner's certification, as the grant forms end; a scenario is a hypothesis, which
-        // nobody certifies.
-        sheet.skip()
-        if let scenario = book.scenarioTitle {
-            sheet.append([.text("Hypothèse (scénario : \(scenario)) : ce plan n'est pas à certifier ni à déposer.", .textBold)])
-        } else {
-            sheet.append([
-                .text(
-                    "Certifié exact le plan de financement ci-dessus, établi le \(book.created.formatted)\(book.plans.programme.committeeDay == nil ? "" : " pour le \(book.committee)"), par le maître d'ouvrage (\(f.maitreOuvrage?.name ?? op.maitreOuvrage)).",
-                    .textBold)
-            ])
-            sheet.append([.text(book.plans.programme.signatory.map { "Signataire : \($0)" } ?? "Signature et cachet du maître d'ouvrage :", .text)])
-        }
 
         sheet.frozenRows = 3
         sheet.repeatRows = 0...0
