@@ -27,6 +27,8 @@ public enum WorkbookDump {
                     case .empty:
                         // The renderer writes a formatted blank (total rows' grey band); a plain one is not a cell.
                         if cell.style != .text { out += "C\t\(r)\t\(c)\tb\t\(style)\t\t\n" }
+                    // An empty text is written as a blank, with its format.
+                    case .text(let s) where s.isEmpty: out += "C\t\(r)\t\(c)\tb\t\(style)\t\t\n"
                     case .text(let s): out += "C\t\(r)\t\(c)\ts\t\(style)\t\(clean(s))\t\n"
                     case .money(let m): out += "C\t\(r)\t\(c)\tn\t\(style)\t\(WorkbookRenderer.double(m))\t\n"
                     case .rate(let x): out += "C\t\(r)\t\(c)\tn\t\(style)\t\(WorkbookRenderer.double(x))\t\n"
