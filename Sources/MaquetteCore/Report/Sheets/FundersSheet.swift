@@ -54,10 +54,7 @@ struct FundersSheet {
             let funder = d.flatMap { catalogue.funders[$0.funder]?.name } ?? d?.funder ?? ""
             return (FrenchOrder.key(funder), FrenchOrder.key(d?.name ?? key.dispositif))
         }
-        let keys = sums.keys.sorted { a, b in
-            let (fa, da) = names(a), (fb, db) = names(b)
-            return (fa, da, a.dispositif, a.year) < (fb, db, b.dispositif, b.year)
-        }
+        let keys = sums.keys.map { ($0, names($0)) }.sorted { a, b in (a.1.0, a.1.1, a.0.dispositif, a.0.year) < (b.1.0, b.1.1, b.0.dispositif, b.0.year) }.map(\.0)
         typealias R = OperationSheet.ResourceColumn
         func cell(_ sheet: String, _ row: Int, _ column: Int) -> String { A1.sheet(sheet) + "!" + A1.cell(row, column, absolute: true) }
         /// The amounts of the key's lines whose status passes `test` (a formula of the status cell).
