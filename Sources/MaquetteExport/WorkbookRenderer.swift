@@ -202,7 +202,8 @@ public enum WorkbookRenderer {
                 for series in chartModel.series {
                     chart.addSeries(
                         name: series.name, categories: series.categories, values: series.values, color: series.color, pointColors: series.pointColors,
-                        labelFormat: series.labelFormat, hiddenLabels: series.hiddenLabels)
+                        labelFormat: series.labelFormat, labelsOnFill: chartModel.kind == .stackedBar || chartModel.kind == .stackedColumn,
+                        hiddenLabels: series.hiddenLabels)
                 }
                 chart.setTitle(chartModel.title)
                 if chartModel.kind == .stackedBar {

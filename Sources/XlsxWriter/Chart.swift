@@ -21,10 +21,11 @@ public struct Chart {
 
     /// Adds a series; ranges are A1 references with the sheet: `'Synthèse'!$B$5:$B$12`.
     /// `pointColors` colour the points one by one (a doughnut's slices); `labelFormat`, when
-    /// given, writes each value on its point in that number format.
+    /// given, writes each value on its point in that number format, in a colour that reads on the
+    /// series' fill when `labelsOnFill` (the parts of stacked bars).
     public func addSeries(
         name: String?, nameReference: String? = nil, categories: String, values: String, color: UInt32? = nil, pointColors: [UInt32] = [],
-        labelFormat: String? = nil, hiddenLabels: [Int] = []
+        labelFormat: String? = nil, labelsOnFill: Bool = false, hiddenLabels: [Int] = []
     ) {
         guard let series = categories.withCString({ c in values.withCString { v in chart_add_series(handle, c, v) } }) else {
             failures.record(XlsxError(code: LXW_ERROR_PARAMETER_VALIDATION.rawValue, context: "série « \(name ?? values) » d'un graphique"))
@@ -64,8 +65,8 @@ public struct Chart {
             labelFormat.withCString { chart_series_set_labels_num_format(series, $0) }
             var font = lxw_chart_font()
             font.size = 8
-            // White on the dark fills, black on the light ones.
-            if let color {
+            // Inside the bars (`labelsOnFill`), white on the dark fills and black on the light ones.
+            if labelsOnFill, let color {
                 let r = Double(color >> 16 & 0xFF), g = Double(color >> 8 & 0xFF), b = Double(color & 0xFF)
                 font.color = lxw_color_t(0.299 * r + 0.587 * g + 0.114 * b < 128 ? 0xFFFFFF : 0x000000)
             }
