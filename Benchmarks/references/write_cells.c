@@ -65,7 +65,11 @@ int main(int argc, char **argv) {
     fclose(in);
 
     double start = now();
-    lxw_workbook_options options = {.constant_memory = LXW_TRUE, .tmpdir = NULL, .use_zip64 = LXW_FALSE};
+    /* Scratch files beside the workbook, where Maquette puts its own. */
+    char *folder = strdup(argv[2]);
+    char *slash = strrchr(folder, '/');
+    if (slash) *slash = 0; else strcpy(folder, ".");
+    lxw_workbook_options options = {.constant_memory = LXW_TRUE, .tmpdir = folder, .use_zip64 = LXW_FALSE};
     lxw_workbook *workbook = workbook_new_opt(argv[2], &options);
     lxw_format *formats[64];
     for (int i = 0; i < 64; i++) {

@@ -109,9 +109,15 @@ public enum WorkbookRenderer {
         // Deferred rows are produced on another core while the writer writes.
         let pipeline = RowPipeline.wanted(for: model) ? RowPipeline(model, blockSize: blockSize, capacity: capacity) : nil
         defer { pipeline?.finish() }
+        // Every sheet added before any is written: in constant-memory mode each holds an open
+        // scratch file, and the C library's streams are a list that closing a stream walks.
+        // Opened together, they lie together in memory, and the walks at closing stay cheap (at
+        // 10 000 operation sheets they took half the writing time when opened one by one between
+        // the rows of the sheets before).
+        let worksheets = try model.sheets.map { try workbook.addWorksheet($0.name) }
         for (s, given) in model.sheets.enumerated() {
             let sheetModel = given.pending != nil ? (pipeline?.sheet(s) ?? given.resolved()) : given
-            let sheet = try workbook.addWorksheet(sheetModel.name)
+            let sheet = worksheets[s]
             for (column, width) in sheetModel.columnWidths.sorted(by: { $0.key < $1.key }) { try sheet.setColumn(column, width: width) }
             // Ranges are declared before the rows: in constant-memory mode a flushed row is out of reach.
             if sheetModel.frozenRows > 0 || sheetModel.frozenColumns > 0 {

@@ -165,7 +165,7 @@ struct SynthesisSheet: Sendable {
             CommitteeWorkbook.synthesisSheet,
             title: "\(book.plans.programme.name) — synthèse des plans de financement",
             subtitle:
-                "Montants en euros. Coûts HT et TTC ; aides rapportées au coût sur la base de chaque plan (HT sauf mention). Établi le \(book.created.formatted) à partir des fichiers de plans\(book.plans.programme.committeeDay == nil ? "" : ", pour le \(book.committee)")."
+                "Montants arrondis à l'euro (les feuilles des opérations donnent les centimes). Coûts HT et TTC ; aides rapportées au coût sur la base de chaque plan (HT sauf mention). Établi le \(book.created.formatted) à partir des fichiers de plans\(book.plans.programme.committeeDay == nil ? "" : ", pour le \(book.committee)")."
                 + (layouts == nil ? "" : " Chaque ligne reprend la feuille de l'opération : elle suit ses modifications.")
                 + (book.risks.map { "\n" + $0 } ?? ""),
             lastColumn: 12)
