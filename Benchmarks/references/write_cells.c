@@ -77,8 +77,12 @@ int main(int argc, char **argv) {
         if (bold[i]) format_set_bold(formats[i]);
         if (numfmt[i]) format_set_num_format(formats[i], numfmt[i]);
     }
+    /* Every sheet added before any is written, as Maquette does: with one scratch stream per
+     * sheet, streams opened together keep closing them cheap (glibc walks its list of streams). */
+    lxw_worksheet **worksheets = malloc((nsheets ? nsheets : 1) * sizeof(lxw_worksheet *));
+    for (int k = 0; k < nsheets; k++) worksheets[k] = workbook_add_worksheet(workbook, sheets[k].name);
     for (int k = 0; k < nsheets; k++) {
-        lxw_worksheet *ws = workbook_add_worksheet(workbook, sheets[k].name);
+        lxw_worksheet *ws = worksheets[k];
         for (size_t i = 0; i < sheets[k].count; i++) {
             cell_t *c = &sheets[k].cells[i];
             lxw_format *f = formats[c->style];

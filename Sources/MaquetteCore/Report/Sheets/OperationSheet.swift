@@ -403,7 +403,7 @@ struct OperationSheet {
             cells.append(line.line.requestDay.map { Cell(.date($0), .date) } ?? .empty)
             cells.append(line.line.notificationDay.map { Cell(.date($0), .date) } ?? .empty)
             cells.append(line.line.paid.map { Cell.money($0) } ?? .empty)
-            cells.append(.text(SynthesisSheet.headers[SynthesisSheet.column(of: line)]))
+            cells.append(.text(SynthesisSheet.headers[SynthesisSheet.column(of: line)], .textCenter))
             // Refused and lapsed lines take no share of the cost.
             let status = A1.cell(r, ResourceColumn.status)
             let share = Rate.ratio(line.countedAmount, f.costOnBasis) ?? .zero
