@@ -96,11 +96,18 @@ final class PrintedPageTests: XCTestCase {
         // the grey blanks of total rows as cells.
         let dump = WorkbookDump.text(model)
         let euros = CellStyle.allCases.firstIndex(of: .euros)!, money = CellStyle.allCases.firstIndex(of: .money)!
-        let funders = dump.components(separatedBy: "S\tFinanceurs\n")[1].components(separatedBy: "\nS\t")[0].split(separator: "\n")
+        let funders = dump.components(separatedBy: "S\tFinanceurs\n")[1].components(separatedBy: "\nS\t")[0].split(separator: "\n").filter { $0.hasPrefix("C\t") }
         XCTAssertTrue(funders.contains { $0.split(separator: "\t", omittingEmptySubsequences: false)[4] == "\(euros)" }, funders.prefix(10).joined(separator: "\n"))
         XCTAssertFalse(funders.contains { $0.split(separator: "\t", omittingEmptySubsequences: false)[4] == "\(money)" })
         let labelTotal = CellStyle.allCases.firstIndex(of: .labelTotal)!
         XCTAssertTrue(dump.contains("\tb\t\(labelTotal)\t\t\n"))
+        // The sheets' settings too: the Synthèse's first column 20 wide, its title merged over
+        // the three columns repeated on each page, 38,18 points high (two lines of 14 points).
+        let synthesis = dump.components(separatedBy: "S\tFinanceurs\n")[0]
+        XCTAssertTrue(synthesis.contains("\nW\t0\t20.0\n"))
+        XCTAssertTrue(synthesis.contains("\nC\t0\t0\th\t0\t\(2.0 * 15 * 14 / 11)\t\n"))
+        XCTAssertTrue(synthesis.contains("\tm\t\(CellStyle.allCases.firstIndex(of: .title)!)\tPetites villes de demain"))
+        XCTAssertTrue(synthesis.contains(" de financement\t0 2\n"))
     }
 
     func testPrintSetUpOfTheTitleTheSimulationAndTheOperationPages() throws {
