@@ -125,7 +125,7 @@ struct OperationSheet {
         static func checks(_ f: OperationFigures, book: CommitteeWorkbook, ordered: [ResolvedFunding], firstResource: Int) -> ([Check], (errors: Int, warnings: Int)) {
             let op = f.operation
             let context = RuleContext(plans: book.plans, figures: book.figures)
-            let mine = book.diagnostics.filter { $0.operation == op.id }
+            let mine = book.diagnosticsByOperation[op.id] ?? []
             var shown: Set<DiagnosticID> = []
             var checks: [Check] = []
             func verdict(_ found: [Diagnostic]) -> String {
