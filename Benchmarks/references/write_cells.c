@@ -61,6 +61,14 @@ int main(int argc, char **argv) {
             setting_t t = {fields[0][0], {0}};
             for (int i = 1; i < n && i < 7; i++) t.fields[i - 1] = strdup(fields[i]);
             s->settings[s->nsettings++] = t;
+        } else if (fields[0][0] == 'H' && n >= 3) {
+            /* A row's height, kept in the row's place among the cells. */
+            sheet_t *s = &sheets[nsheets - 1];
+            if (s->count == s->capacity) {
+                s->capacity = s->capacity ? 2 * s->capacity : 1024;
+                s->cells = realloc(s->cells, s->capacity * sizeof(cell_t));
+            }
+            s->cells[s->count++] = (cell_t){'h', atoi(fields[1]), 0, 0, atof(fields[2]), NULL, NULL};
         } else if (fields[0][0] == 'C') {
             sheet_t *s = &sheets[nsheets - 1];
             if (s->count == s->capacity) {

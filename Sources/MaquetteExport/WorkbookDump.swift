@@ -7,8 +7,8 @@ import MaquetteCore
 /// Lines, tab-separated: `F id bold numberFormat` for each style, `S name` for each sheet, then
 /// `C row column kind style value formula` for each cell, `kind` being n (number), s (text),
 /// f (formula with a number), t (formula with a text) or b (a blank cell with a format, `value`
-/// empty), h (the row's height, before its cells) or m (merged text, `formula` the last row and
-/// column). After each `S` line, the sheet's settings the renderer writes too: `W column width`,
+/// empty) or m (merged text, `formula` the last row and column); `H row height` before a row's
+/// cells gives its height. After each `S` line, the sheet's settings the renderer writes too: `W column width`,
 /// `Z rows columns` (frozen panes), `P landscape a3 header footer`, `R first last` (rows repeated on
 /// each page), `K firstRow firstColumn lastRow lastColumn formula` (a conditional format), `V …
 /// values` (a drop-down list, values separated by `|`).
@@ -36,7 +36,7 @@ public enum WorkbookDump {
             }
             let merges = Dictionary(sheet.merges.map { ($0.firstRow * 16_384 + $0.firstColumn, $0) }, uniquingKeysWith: { a, _ in a })
             for (r, row) in sheet.rows.enumerated() {
-                if let height = sheet.rowHeights[r] { out += "C\t\(r)\t0\th\t0\t\(height)\t\n" }
+                if let height = sheet.rowHeights[r] { out += "H\t\(r)\t\(height)\n" }
                 for (c, cell) in row.enumerated() {
                     let style = styleIndex[sheet.wholeEuros ? cell.style.inWholeEuros : cell.style]!
                     if let merge = merges[r * 16_384 + c], case .text(let s) = cell.value {

@@ -105,7 +105,7 @@ final class PrintedPageTests: XCTestCase {
         // the three columns repeated on each page, 38,18 points high (two lines of 14 points).
         let synthesis = dump.components(separatedBy: "S\tFinanceurs\n")[0]
         XCTAssertTrue(synthesis.contains("\nW\t0\t20.0\n"))
-        XCTAssertTrue(synthesis.contains("\nC\t0\t0\th\t0\t\(2.0 * 15 * 14 / 11)\t\n"))
+        XCTAssertTrue(synthesis.contains("\nH\t0\t\(2.0 * 15 * 14 / 11)\n"))
         XCTAssertTrue(synthesis.contains("\tm\t\(CellStyle.allCases.firstIndex(of: .title)!)\tPetites villes de demain"))
         XCTAssertTrue(synthesis.contains(" de financement\t0 2\n"))
     }
