@@ -5,7 +5,8 @@
 #     against libyaml's event parser alone over the same files on two threads (the floor);
 #   - export of the Synthèse, Financeurs and Contrôles sheets (Maquette's model + writing phases)
 #     against a C program writing the same cells with libxlsxwriter, and Python's XlsxWriter and
-#     openpyxl writing them too;
+#     openpyxl writing them too; the full workbook (one sheet per operation) against the same C
+#     program, up to FULL_MAX operations;
 #   - treasury, Monte-Carlo (10 000 draws), and the optimiser at 1 000 operations.
 # Usage: Benchmarks/bench.sh [SIZES] [RUNS]   e.g. Benchmarks/bench.sh "1000 10000 50000" 3
 set -euo pipefail
@@ -59,6 +60,22 @@ for N in $SIZES; do
   xw=$(python3 Benchmarks/references/write_cells.py xlsxwriter "$work/cells" "$work/x.xlsx")
   op=$(python3 Benchmarks/references/write_cells.py openpyxl "$work/cells" "$work/o.xlsx")
   echo "| $N | … Python XlsxWriter, openpyxl writing the same cells | | $xw s, $op s | $(ratio "$export_m" "$xw"), $(ratio "$export_m" "$op") | |"
+  # The full workbook, one sheet per operation, against the C program writing the same cells
+  # (every sheet, formulas and formatted blanks), runs interleaved so that both meet the same
+  # load; up to FULL_MAX operations (10 000 by default: one sheet each).
+  if [ "$N" -le "${FULL_MAX:-10000}" ]; then
+    MAQUETTE_DUMP_CELLS="$work/cells-full" $BIN exporter "$plans" -o "$work/f.xlsx" >/dev/null 2>&1 || true
+    sheets=$(grep -c '^S' "$work/cells-full")
+    full=(); cfull=()
+    for _ in $(seq 1 "$RUNS"); do
+      MAQUETTE_TIMINGS=1 $BIN exporter "$plans" -o "$work/f.xlsx" 2>"$work/phases" >/dev/null || true
+      full+=("$(grep temps "$work/phases" | sed 's/.*modèle=\([0-9.]*\) écriture=\([0-9.]*\).*/\1 \2/' | awk '{print $1 + $2}')")
+      cfull+=("$("$work/write_cells" "$work/cells-full" "$work/cf.xlsx")")
+    done
+    full_m=$(printf '%s\n' "${full[@]}" | median)
+    full_c=$(printf '%s\n' "${cfull[@]}" | median)
+    echo "| $N | export: model + writing, full workbook ($sheets sheets, one per operation) | $full_m s | $full_c s (C, libxlsxwriter) | $(ratio "$full_m" "$full_c") | |"
+  fi
   echo "| $N | whole exporter command (read, check, model, write) | $export_wall s | | | $((export_mem / 1024)) MiB |"
   echo "| $N | … its peak memory over read + check's | | | | $(((export_mem - mem) / 1024)) MiB |"
   # Re-check after editing one file, in the watch mode (`verifier --surveiller`): RUNS edits of

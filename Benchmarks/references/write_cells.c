@@ -9,7 +9,9 @@
 #include <xlsxwriter.h>
 
 typedef struct { char kind; int row, col, style; double number; char *text, *formula; } cell_t;
-typedef struct { char *name; cell_t *cells; size_t count, capacity; } sheet_t;
+/* A sheet setting of the dump (W, Z, P, R, K, V): its fields as read. */
+typedef struct { char kind; char *fields[6]; } setting_t;
+typedef struct { char *name; cell_t *cells; size_t count, capacity; setting_t *settings; size_t nsettings, settings_capacity; } sheet_t;
 
 static double now(void) {
     struct timespec t;
@@ -23,8 +25,9 @@ int main(int argc, char **argv) {
     if (!in) { perror(argv[1]); return 66; }
     int bold[64] = {0};
     char *numfmt[64] = {0};
-    sheet_t sheets[64];
-    int nsheets = 0;
+    /* One sheet per operation: as many sheets as the dump has. */
+    sheet_t *sheets = NULL;
+    int nsheets = 0, sheets_capacity = 0;
     char *line = NULL;
     size_t size = 0;
     while (getline(&line, &size, in) > 0) {
@@ -43,8 +46,29 @@ int main(int argc, char **argv) {
             bold[id] = atoi(fields[2]);
             numfmt[id] = n > 3 && fields[3][0] ? strdup(fields[3]) : NULL;
         } else if (fields[0][0] == 'S') {
-            sheets[nsheets] = (sheet_t){strdup(fields[1]), NULL, 0, 0};
+            if (nsheets == sheets_capacity) {
+                sheets_capacity = sheets_capacity ? 2 * sheets_capacity : 64;
+                sheets = realloc(sheets, sheets_capacity * sizeof(sheet_t));
+            }
+            sheets[nsheets] = (sheet_t){strdup(fields[1]), NULL, 0, 0, NULL, 0, 0};
             nsheets++;
+        } else if (strchr("WZPRKV", fields[0][0]) && fields[0][1] == 0) {
+            sheet_t *s = &sheets[nsheets - 1];
+            if (s->nsettings == s->settings_capacity) {
+                s->settings_capacity = s->settings_capacity ? 2 * s->settings_capacity : 16;
+                s->settings = realloc(s->settings, s->settings_capacity * sizeof(setting_t));
+            }
+            setting_t t = {fields[0][0], {0}};
+            for (int i = 1; i < n && i < 7; i++) t.fields[i - 1] = strdup(fields[i]);
+            s->settings[s->nsettings++] = t;
+        } else if (fields[0][0] == 'H' && n >= 3) {
+            /* A row's height, kept in the row's place among the cells. */
+            sheet_t *s = &sheets[nsheets - 1];
+            if (s->count == s->capacity) {
+                s->capacity = s->capacity ? 2 * s->capacity : 1024;
+                s->cells = realloc(s->cells, s->capacity * sizeof(cell_t));
+            }
+            s->cells[s->count++] = (cell_t){'h', atoi(fields[1]), 0, 0, atof(fields[2]), NULL, NULL};
         } else if (fields[0][0] == 'C') {
             sheet_t *s = &sheets[nsheets - 1];
             if (s->count == s->capacity) {
@@ -52,15 +76,19 @@ int main(int argc, char **argv) {
                 s->cells = realloc(s->cells, s->capacity * sizeof(cell_t));
             }
             cell_t c = {fields[3][0], atoi(fields[1]), atoi(fields[2]), atoi(fields[4]), 0, NULL, NULL};
-            if (c.kind == 's' || c.kind == 't') c.text = strdup(fields[5]); else c.number = atof(fields[5]);
-            if (c.kind == 'f' || c.kind == 't') c.formula = strdup(fields[6]);
+            if (c.kind == 's' || c.kind == 't' || c.kind == 'm') c.text = strdup(fields[5]); else c.number = atof(fields[5]);
+            if (c.kind == 'f' || c.kind == 't' || c.kind == 'm') c.formula = strdup(fields[6]);
             s->cells[s->count++] = c;
         }
     }
     fclose(in);
 
     double start = now();
-    lxw_workbook_options options = {.constant_memory = LXW_TRUE, .tmpdir = NULL, .use_zip64 = LXW_FALSE};
+    /* Scratch files beside the workbook, where Maquette puts its own. */
+    char *folder = strdup(argv[2]);
+    char *slash = strrchr(folder, '/');
+    if (slash) *slash = 0; else strcpy(folder, ".");
+    lxw_workbook_options options = {.constant_memory = LXW_TRUE, .tmpdir = folder, .use_zip64 = LXW_FALSE};
     lxw_workbook *workbook = workbook_new_opt(argv[2], &options);
     lxw_format *formats[64];
     for (int i = 0; i < 64; i++) {
@@ -68,8 +96,52 @@ int main(int argc, char **argv) {
         if (bold[i]) format_set_bold(formats[i]);
         if (numfmt[i]) format_set_num_format(formats[i], numfmt[i]);
     }
+    /* Every sheet added before any is written, as Maquette does: with one scratch stream per
+     * sheet, streams opened together keep closing them cheap (glibc walks its list of streams). */
+    lxw_worksheet **worksheets = malloc((nsheets ? nsheets : 1) * sizeof(lxw_worksheet *));
+    for (int k = 0; k < nsheets; k++) worksheets[k] = workbook_add_worksheet(workbook, sheets[k].name);
+    lxw_format *highlight = workbook_add_format(workbook);
+    format_set_bold(highlight);
+    format_set_bg_color(highlight, 0xFFC7CE);
     for (int k = 0; k < nsheets; k++) {
-        lxw_worksheet *ws = workbook_add_worksheet(workbook, sheets[k].name);
+        lxw_worksheet *ws = worksheets[k];
+        /* The sheet's settings, as Maquette's renderer writes them. */
+        for (size_t i = 0; i < sheets[k].nsettings; i++) {
+            setting_t *t = &sheets[k].settings[i];
+            char **f = t->fields;
+            switch (t->kind) {
+            case 'W': worksheet_set_column(ws, atoi(f[0]), atoi(f[0]), atof(f[1]), NULL); break;
+            case 'Z': worksheet_freeze_panes(ws, atoi(f[0]), atoi(f[1])); break;
+            case 'P':
+                if (atoi(f[0])) worksheet_set_landscape(ws);
+                worksheet_set_paper(ws, atoi(f[1]) ? 8 : 9);
+                worksheet_set_margins(ws, 0.4, 0.4, 0.6, 0.6);
+                worksheet_fit_to_pages(ws, 1, 0);
+                if (f[2] && f[2][0]) worksheet_set_header(ws, f[2]);
+                if (f[3] && f[3][0]) worksheet_set_footer(ws, f[3]);
+                break;
+            case 'R': worksheet_repeat_rows(ws, atoi(f[0]), atoi(f[1])); break;
+            case 'K': {
+                lxw_conditional_format cf = {0};
+                cf.type = LXW_CONDITIONAL_TYPE_FORMULA;
+                cf.value_string = f[4];
+                cf.format = highlight;
+                worksheet_conditional_format_range(ws, atoi(f[0]), atoi(f[1]), atoi(f[2]), atoi(f[3]), &cf);
+                break;
+            }
+            case 'V': {
+                char *list[64];
+                int count = 0;
+                for (char *p = strtok(f[4], "|"); p && count < 63; p = strtok(NULL, "|")) list[count++] = p;
+                list[count] = NULL;
+                lxw_data_validation v = {0};
+                v.validate = LXW_VALIDATION_TYPE_LIST;
+                v.value_list = list;
+                worksheet_data_validation_range(ws, atoi(f[0]), atoi(f[1]), atoi(f[2]), atoi(f[3]), &v);
+                break;
+            }
+            }
+        }
         for (size_t i = 0; i < sheets[k].count; i++) {
             cell_t *c = &sheets[k].cells[i];
             lxw_format *f = formats[c->style];
@@ -78,6 +150,14 @@ int main(int argc, char **argv) {
             case 's': worksheet_write_string(ws, c->row, c->col, c->text, f); break;
             case 'f': worksheet_write_formula_num(ws, c->row, c->col, c->formula, f, c->number); break;
             case 't': worksheet_write_formula_str(ws, c->row, c->col, c->formula, f, c->text); break;
+            case 'b': worksheet_write_blank(ws, c->row, c->col, f); break;
+            case 'h': worksheet_set_row(ws, c->row, c->number, NULL); break;
+            case 'm': {
+                int last_row = 0, last_col = 0;
+                sscanf(c->formula, "%d %d", &last_row, &last_col);
+                worksheet_merge_range(ws, c->row, c->col, last_row, last_col, c->text, f);
+                break;
+            }
             }
         }
     }

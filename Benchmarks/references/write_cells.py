@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Reference: writes the cells of a Maquette cell dump with Python's XlsxWriter (constant memory)
-or openpyxl (write-only), what a user would script instead. Only the writing is timed.
+or openpyxl (write-only), what a user would script instead; cells only, not the sheets' settings
+the C reference also writes. Only the writing is timed.
 Usage: write_cells.py xlsxwriter|openpyxl DUMP OUTPUT.xlsx"""
 import sys
 import time
@@ -14,8 +15,10 @@ with open(dump, encoding="utf-8") as f:
             styles[int(fields[1])] = (fields[2] == "1", fields[3])
         elif fields[0] == "S":
             sheets.append((fields[1], []))
-        else:
-            kind = fields[3]
+        elif fields[0] == "C" and fields[3] != "b":
+            # The cells only: sheet settings (W, Z, P, R, K, V, H lines) and formatted blanks are
+            # left to the C reference; a merged text is written in its first cell.
+            kind = "s" if fields[3] == "m" else fields[3]
             value = fields[5] if kind in "st" else float(fields[5])
             sheets[-1][1].append((int(fields[1]), int(fields[2]), kind, int(fields[4]), value, fields[6] if len(fields) > 6 else ""))
 

@@ -109,7 +109,9 @@ struct ExportCommand: ParsableCommand {
             d.severity = .avertissement
             return d
         }
-        let diagnostics = ((everything ? all : all.filter { $0.operation.map(ids.contains) ?? true }) + lost).sorted(by: Diagnostic.ordered)
+        // A status ahead of its dates on the workbook's day (« sollicité », the request dated later).
+        let ahead = Rules.statusesAheadOfDates(figures, today: documentDate.day)
+        let diagnostics = ((everything ? all : all.filter { $0.operation.map(ids.contains) ?? true }) + lost + ahead).sorted(by: Diagnostic.ordered)
         var book = CommitteeWorkbook(plans: selected, figures: figures, diagnostics: diagnostics, date: documentDate)
         book.plansFolder = plans.dossier
         if let feuilles {

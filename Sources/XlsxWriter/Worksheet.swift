@@ -82,6 +82,15 @@ extension Worksheet {
         worksheet_set_print_scale(handle, UInt16(max(10, min(400, scale))))
     }
 
+    /// A new page before each of `breaks` (rows), at `scale` per cent: spreadsheet programs ignore
+    /// page breaks on a sheet fitted to its page, so the scale is given. Call after ``setPrint``.
+    public func printWithRowBreaks(_ breaks: [Int], scale: Int) throws {
+        var list = breaks.map { lxw_row_t($0) } + [0]
+        try check(list.withUnsafeMutableBufferPointer { worksheet_set_h_pagebreaks(handle, $0.baseAddress) }, "sauts de page de \(name)")
+        worksheet_fit_to_pages(handle, 0, 0)
+        worksheet_set_print_scale(handle, UInt16(max(10, min(400, scale))))
+    }
+
     /// A drop-down list of allowed values on a range.
     public func listValidation(firstRow: Int, firstColumn: Int, lastRow: Int, lastColumn: Int, values: [String]) throws {
         let strings: [UnsafeMutablePointer<CChar>?] = values.map { v in v.withCString { strdup($0) } } + [nil]

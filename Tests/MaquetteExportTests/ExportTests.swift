@@ -78,11 +78,13 @@ final class ExportTests: XCTestCase {
         XCTAssertEqual(synthesis.rows[r][22].value, .formula("T\(excelRow)+U\(excelRow)+V\(excelRow)", .money(Money(euros: 332_500))))
         XCTAssertEqual(synthesis.rows[r][25].value, .formula("R\(excelRow)+W\(excelRow)+Y\(excelRow)-D\(excelRow)", .money(.zero)))
         // One rule to watch (the DETR commission), none broken: counted live on the operation sheet,
-        // but for the envelopes (row 53), the programme's, counted once on Contrôles.
+        // but for the envelopes (row 61), the programme's, counted once on Contrôles; the checks
+        // come after the timetable (section, header, studies and works, blank: 5 rows) and the
+        // certification (2 lines and a blank).
         XCTAssertEqual(
-            synthesis.rows[r][28].value, .formula("COUNTIF(\(sheet)$C$44:$C$54,\"non respectée\")-COUNTIF(\(sheet)$C$53,\"non respectée\")", .number(0)))
+            synthesis.rows[r][28].value, .formula("COUNTIF(\(sheet)$C$52:$C$62,\"non respectée\")-COUNTIF(\(sheet)$C$61,\"non respectée\")", .number(0)))
         XCTAssertEqual(
-            synthesis.rows[r][29].value, .formula("COUNTIF(\(sheet)$C$44:$C$54,\"à surveiller\")-COUNTIF(\(sheet)$C$53,\"à surveiller\")", .number(1)))
+            synthesis.rows[r][29].value, .formula("COUNTIF(\(sheet)$C$52:$C$62,\"à surveiller\")-COUNTIF(\(sheet)$C$61,\"à surveiller\")", .number(1)))
         // The grand total: 9 410 000 HT, 5 993 100 of public aid (as `maquette afficher` shows).
         let total = try XCTUnwrap(synthesis.rows.lastIndex { $0.first?.value == .text("Total du programme") })
         XCTAssertEqual(synthesis.rows[total][3].value, .formula("SUBTOTAL(9,D5:D\(total))", .money(Money(euros: 9_410_000))))
@@ -364,8 +366,10 @@ final class ExportTests: XCTestCase {
         let path = temporaryFolder().appendingPathComponent("programme.xlsx").path
         try WorkbookRenderer.render(try shippedModel(), to: path)
         let styles = try part(path, "xl/styles.xml")
-        XCTAssertTrue(styles.contains("formatCode=\"#,##0.00 &quot;€&quot;\""), styles)
-        XCTAssertTrue(styles.contains("formatCode=\"0.00%\""))
+        // Cents and whole euros, a dash for zero.
+        XCTAssertTrue(styles.contains("formatCode=\"#,##0.00 &quot;€&quot;;-#,##0.00 &quot;€&quot;;&quot;–&quot;\""), styles)
+        XCTAssertTrue(styles.contains("formatCode=\"#,##0 &quot;€&quot;;-#,##0 &quot;€&quot;;&quot;–&quot;\""), styles)
+        XCTAssertTrue(styles.contains("formatCode=\"0.00%;-0.00%;&quot;–&quot;\""))
         let workbook = try part(path, "xl/workbook.xml")
         XCTAssertTrue(workbook.contains("<definedName name=\"Aides_publiques_programme\">'Synthèse'!$R$"), workbook)
         let synthesis = try part(path, "xl/worksheets/sheet1.xml")

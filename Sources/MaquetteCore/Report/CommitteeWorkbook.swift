@@ -8,6 +8,9 @@ public struct CommitteeWorkbook: Sendable {
     public let plans: Plans
     public let figures: [OperationFigures]
     public let diagnostics: [Diagnostic]
+    /// The diagnostics of each operation, in the order of ``diagnostics``: each operation sheet
+    /// looks its own up rather than scanning them all.
+    let diagnosticsByOperation: [String: [Diagnostic]]
     /// The day the workbook is established on, and the file's creation instant.
     public let date: DocumentDate
     public var created: Day { date.day }
@@ -65,6 +68,9 @@ public struct CommitteeWorkbook: Sendable {
         self.plans = plans
         self.figures = figures
         self.diagnostics = diagnostics
+        var byOperation: [String: [Diagnostic]] = [:]
+        for d in diagnostics { if let op = d.operation { byOperation[op, default: []].append(d) } }
+        self.diagnosticsByOperation = byOperation
         self.date = date
     }
 

@@ -34,6 +34,19 @@ public enum CellStyle: Int, Sendable, CaseIterable {
     /// A heading over short centred values (a status, a year), so that it never runs into the
     /// right-aligned heading before it.
     case headerCenter, textCenter
+    /// A line number of a plan file, centred under its heading.
+    case integerCenter
+
+    /// The style an amount takes on a sheet shown in whole euros (``SheetModel/wholeEuros``);
+    /// other styles, input cells among them, are kept.
+    public var inWholeEuros: CellStyle {
+        switch self {
+        case .money: return .euros
+        case .moneyBold: return .eurosBold
+        case .moneyTotal: return .eurosTotal
+        default: return self
+        }
+    }
 }
 
 /// What the formula computes, as Maquette worked it out.
@@ -93,13 +106,19 @@ public struct CellRange: Sendable, Equatable {
 }
 
 public struct ChartModel: Sendable {
-    public enum Kind: Sendable { case stackedColumn, column, doughnut }
+    public enum Kind: Sendable { case stackedColumn, stackedBar, column, doughnut }
     public struct Series: Sendable {
         public var name: String
         /// A1 references with the sheet name.
         public var categories: String
         public var values: String
         public var color: UInt32?
+        /// One colour per point (a doughnut's slices), in the order of the values.
+        public var pointColors: [UInt32] = []
+        /// Each value written on its bar, in this number format.
+        public var labelFormat: String? = nil
+        /// Points whose label is left out (a slice too thin for its percentage).
+        public var hiddenLabels: [Int] = []
     }
 
     public var kind: Kind
@@ -138,6 +157,10 @@ public struct SheetModel: Sendable {
     public var rowHeights: [Int: Double] = [:]
     /// A3 for the wide synthesis, A4 otherwise.
     public var paperA3 = false
+    /// Amounts shown to the euro, a dash for zero: the programme's views, where cents add
+    /// nothing. The cells keep their cents; an operation's own plan (a legal computation, rate ×
+    /// base to the cent) and the changes since a reference are shown to the cent.
+    public var wholeEuros = false
     /// Rows and columns kept visible when scrolling.
     public var frozenRows = 0
     public var frozenColumns = 0
@@ -148,6 +171,8 @@ public struct SheetModel: Sendable {
     /// `repeatColumns` at the left of every block.
     public var columnBreaks: [Int] = []
     public var repeatColumns: ClosedRange<Int>?
+    /// A new page before each of these rows (the sheet printed a page wide, at a fixed scale).
+    public var rowBreaks: [Int] = []
     public var landscape = true
     public var header = ""
     public var footer = ""
@@ -244,10 +269,13 @@ public struct SheetModel: Sendable {
 
     /// The height row `r` needs for its wrapped text, or nil if one line is enough.
     public func fittedHeight(_ row: [Cell], row r: Int) -> Double? {
-        var lines = 1
+        var height = Self.lineHeight
         for (c, cell) in row.enumerated() {
+            // A title's characters are 14 points, others 11.
+            let size: Double
             switch cell.style {
-            case .textWrap, .header, .headerRight, .headerCenter, .subtitle: break
+            case .textWrap, .header, .headerRight, .headerCenter, .subtitle: size = 11
+            case .title: size = 14
             default: continue
             }
             guard case .text(let text) = cell.value else { continue }
@@ -255,10 +283,10 @@ public struct SheetModel: Sendable {
             if let merge = merges.first(where: { $0.firstRow == r && $0.firstColumn == c }) {
                 width = (merge.firstColumn...merge.lastColumn).reduce(0) { $0 + (columnWidths[$1] ?? 9) }
             }
-            let perLine = max(1, Int(width * 1.1))
-            lines = max(lines, Self.lineCount(text, perLine: perLine))
+            let perLine = max(1, Int(width * 1.1 * 11 / size))
+            height = max(height, Double(Self.lineCount(text, perLine: perLine)) * Self.lineHeight * size / 11)
         }
-        return lines > 1 ? Double(lines) * Self.lineHeight : nil
+        return height > Self.lineHeight * 1.3 ? height : nil
     }
 
     /// Lines `text` takes at `perLine` characters a line, each paragraph counted apart (combining

@@ -72,3 +72,43 @@ extension StatusRule {
         figures.funding.contains { $0.dispositif != nil }
     }
 }
+
+extension StatusRule {
+    /// Dates the status says have passed but which are still to come on `today`, the workbook's
+    /// day: a line « sollicité » (or further) whose request is dated later, a line « notifié » or
+    /// « versé » whose notification is. Warnings of the export, which has a date (`verifier` has
+    /// none): the officer recorded a planned date, or the status ran ahead of the file.
+    static func datesToCome(_ figures: [OperationFigures], today: Day) -> [Diagnostic] {
+        let rule = StatusRule()
+        var out: [Diagnostic] = []
+        for f in figures {
+            for line in f.funding {
+                guard let dispositif = line.dispositif else { continue }
+                let l = line.line
+                let name = dispositif.usualName
+                if l.status != .envisage, let request = l.requestDay, today < request {
+                    out.append(
+                        rule.warning(
+                            "\(name) est « \(l.status.label) » mais sa demande est datée du \(request.formatted), après le \(today.formatted) (date du classeur)",
+                            at: l.location(of: "depot"), operation: f.id,
+                            notes: ["gardez le statut `envisage` jusqu'au dépôt, ou corrigez `depot`"]))
+                }
+                if l.status == .notifie || l.status == .verse, let notified = l.notificationDay, today < notified {
+                    out.append(
+                        rule.warning(
+                            "\(name) est « \(l.status.label) » mais sa notification est datée du \(notified.formatted), après le \(today.formatted) (date du classeur)",
+                            at: l.location(of: "notification"), operation: f.id,
+                            notes: ["gardez le statut `sollicite` jusqu'à la notification, ou corrigez `notification`"]))
+                }
+            }
+        }
+        return out
+    }
+}
+
+extension Rules {
+    /// The findings of ``StatusRule`` that need a date: statuses ahead of their dates on `today`.
+    public static func statusesAheadOfDates(_ figures: [OperationFigures], today: Day) -> [Diagnostic] {
+        StatusRule.datesToCome(figures, today: today)
+    }
+}

@@ -3,10 +3,23 @@ struct ChartsSheet {
     let book: CommitteeWorkbook
     let synthesis: SynthesisSheet
 
-    /// Colours told apart on screen and on paper, in the order of the funders.
+    /// Colours told apart on screen, on paper and by colour-blind readers (Paul Tol's "muted" and
+    /// "vibrant" schemes, then greys), given in this order to ``fundingLabels``.
     static let palette: [UInt32] = [
-        0x1F4E79, 0x2E75B6, 0x00B0F0, 0x9DC3E6, 0x203864, 0xC00000, 0xED7D31, 0x70AD47, 0x7030A0, 0xFFC000, 0x00A19A, 0x7F7F7F, 0x843C0C,
+        0x332288, 0x88CCEE, 0x117733, 0x882255, 0x44AA99, 0xDDCC77, 0xCC6677, 0x0077BB, 0xAA4499, 0x999933, 0xEE7733, 0x33BBEE, 0xBBBBBB, 0x555555,
     ]
+    /// What the charts show, in a fixed order: each has its colour in every chart of every workbook.
+    static let fundingLabels = SynthesisSheet.aidColumns.map(\.label) + ["Part du maître d'ouvrage", "Autres ressources"]
+    static func color(of label: String) -> UInt32 {
+        palette[(fundingLabels.firstIndex(of: label) ?? palette.count - 1) % palette.count]
+    }
+    /// Amounts written on the bars in thousands of euros, none for zero.
+    static let labelFormat = "#,##0,\" k€\";-#,##0,\" k€\";;"
+    /// The same for the parts of stacked bars, none under `threshold` euros: a part narrower than
+    /// its label would cover its neighbours' (the table above gives every amount).
+    static func labelFormat(from threshold: Money) -> String {
+        "[>=\(threshold.cents / 100)]#,##0,\" k€\";\"\""
+    }
 
     func build() -> SheetModel {
         var sheet = book.newSheet(
@@ -38,32 +51,44 @@ struct ChartsSheet {
         let sums = synthesis.sums(book.figures.indices)
         var mix: [(String, Int, Money)] = sourceColumns.enumerated().map { i, column in (labels[i], column, sums[column]) }
         mix.append(("Autres ressources", SynthesisSheet.Column.otherResources, sums[SynthesisSheet.Column.otherResources]))
+        // The resources the programme has: a slice of nothing only crowds the legend.
+        mix = mix.filter { !$0.2.isZero }
         for (label, column, amount) in mix {
             sheet.append([.text(label), .formula("\(source)!\(A1.cell(total, column, absolute: true))", .money(amount), .money)])
         }
         let mixLast = sheet.nextRow - 1
+        let mixTotal = Money.sum(mix.map(\.2))
 
         if last >= first {
+            // A label fits in about a sixteenth of the longest bar.
+            let longest = book.figures.map { f in Money.sum(SynthesisSheet.values(of: f).enumerated().filter { sourceColumns.contains($0.offset) }.map(\.element)) }.max() ?? .zero
+            let threshold = Money(cents: longest.cents / 16 / 100_000 * 100_000)
             sheet.charts.append(
                 ChartModel(
-                    kind: .stackedColumn, title: "Financement de chaque opération, par financeur",
-                    series: labels.enumerated().map { i, label in
+                    kind: .stackedBar, title: "Financement de chaque opération, par financeur",
+                    // The funders the programme has; each keeps its colour.
+                    series: labels.enumerated().filter { !sums[sourceColumns[$0.offset]].isZero }.map { i, label in
                         .init(
                             name: label, categories: "\(me)!\(A1.range(first, 0, last, 0, absolute: true))",
-                            values: "\(me)!\(A1.range(first, i + 1, last, i + 1, absolute: true))", color: Self.palette[i % Self.palette.count])
+                            values: "\(me)!\(A1.range(first, i + 1, last, i + 1, absolute: true))", color: Self.color(of: label), labelFormat: Self.labelFormat(from: threshold))
                     }, row: mixLast + 2, column: 0, xScale: 1.7, yScale: 1.5))
         }
-        sheet.charts.append(
-            ChartModel(
-                kind: .doughnut, title: "Financement du programme",
-                series: [
-                    .init(
-                        name: "Financement du programme", categories: "\(me)!\(A1.range(mixFirst, 0, mixLast, 0, absolute: true))",
-                        values: "\(me)!\(A1.range(mixFirst, 1, mixLast, 1, absolute: true))", color: nil)
-                ], row: mixLast + 2, column: 7, xScale: 1.25, yScale: 1.5))
+        if mixLast >= mixFirst {
+            sheet.charts.append(
+                ChartModel(
+                    kind: .doughnut, title: "Financement du programme",
+                    series: [
+                        .init(
+                            name: "Financement du programme", categories: "\(me)!\(A1.range(mixFirst, 0, mixLast, 0, absolute: true))",
+                            values: "\(me)!\(A1.range(mixFirst, 1, mixLast, 1, absolute: true))", color: nil, pointColors: mix.map { Self.color(of: $0.0) },
+                            // A slice under 3 % has no room for its percentage.
+                            hiddenLabels: mix.indices.filter { (Rate.ratio(mix[$0].2, mixTotal) ?? .zero) < Rate(percent: 3) })
+                    ], row: mixLast + 2, column: 7, xScale: 1.25, yScale: 1.5))
+        }
         sheet.rowHeights[3] = 47
         sheet.columnWidths[0] = 28
         for c in 1...labels.count { sheet.columnWidths[c] = 15 }
+        sheet.wholeEuros = true
         sheet.fitRowHeights()
         return sheet
     }

@@ -41,7 +41,7 @@ struct ChecksSheet {
             // On the row under the subtitle, unmerged: a formula's text is not merged.
             sheet.rows[2] = [.formula(formula, .text(text), .textBold)]
         }
-        sheet.append(Cell.headings(["Gravité", "Règle", "Opération", "Message", "Correction proposée", "Fichier", "Ligne", "Référence"]))
+        sheet.append(Cell.headings(["Gravité", "Règle", "Opération", "Message", "Correction proposée", "Fichier", "Ligne", "Référence"], centred: [6]))
         let first = sheet.nextRow
         let diagnostics = book.diagnostics
         let titles = book.operationTitles
@@ -52,7 +52,7 @@ struct ChecksSheet {
                 [
                     .text(d.severity.rawValue), .text(Rules.rule(d.rule)?.title ?? d.rule.label, .textWrap), .text(d.operation.map { titles[$0] ?? $0 } ?? "programme", .textWrap), .text(d.message, .textWrap),
                     .text(d.notes.joined(separator: "\n"), .textWrap), .text(d.location.map { book.planFile($0.file) } ?? ""),
-                    d.location.map { Cell(.integer($0.line), .integer) } ?? .empty, .text(Rules.rule(d.rule)?.reference ?? "", .textWrap),
+                    d.location.map { Cell(.integer($0.line), .integerCenter) } ?? .empty, .text(Rules.rule(d.rule)?.reference ?? "", .textWrap),
                 ]
             }
         }
@@ -66,7 +66,7 @@ struct ChecksSheet {
         }
         sheet.frozenRows = 4
         sheet.repeatRows = 3...3
-        sheet.columnWidths = [0: 14, 1: 24, 2: 22, 3: 70, 4: 50, 5: 34, 6: 7, 7: 30]
+        sheet.columnWidths = [0: 14, 1: 32, 2: 26, 3: 60, 4: 44, 5: 34, 6: 8, 7: 30]
         sheet.fitRowHeights()
         return sheet
     }

@@ -30,16 +30,16 @@ public struct DeadlinesSheet: Sendable {
                 : "ATTENTION : \(lost) échéance(s) dépassée(s) font perdre une aide ; en rouge, toutes celles qui sont dépassées ; en jaune, celles des \(Self.soonDays) prochains jours.",
             lastColumn: 10)
         sheet.append(
-            Cell.headings(["Échéance", "Jours restants", "État", "Obligation", "Opération", "Financeur", "Dispositif", "Détail", "Référence", "Fichier", "Ligne"]) { $0 == 1 })
+            Cell.headings(["Échéance", "Jours restants", "État", "Obligation", "Opération", "Financeur", "Dispositif", "Détail", "Référence", "Fichier", "Ligne"], centred: [2, 10]) { $0 == 1 })
         let first = sheet.nextRow
         let t = input.today
         let titles = book.operationTitles
         for (i, d) in list.enumerated() {
             let r = first + i
             sheet.append([
-                Cell(.date(d.day), .date), .formula("\(A1.cell(r, 0))-DATE(\(t.year),\(t.month),\(t.day))", .number(d.daysLeft), .integer), .text(d.urgency.label),
-                .text(d.kind.label), .text(d.operation.map { titles[$0] ?? $0 } ?? "", .textWrap), .text(d.funder ?? ""), .text(d.dispositif ?? ""), .text(d.title, .textWrap),
-                .text(d.reference, .textWrap), .text(d.location.map { book.planFile($0.file) } ?? ""), d.location.map { Cell(.integer($0.line), .integer) } ?? .empty,
+                Cell(.date(d.day), .date), .formula("\(A1.cell(r, 0))-DATE(\(t.year),\(t.month),\(t.day))", .number(d.daysLeft), .integer), .text(d.urgency.label, .textCenter),
+                .text(d.kind.label, .textWrap), .text(d.operation.map { titles[$0] ?? $0 } ?? "", .textWrap), .text(d.funder ?? "", .textWrap), .text(d.dispositif ?? "", .textWrap), .text(d.title, .textWrap),
+                .text(d.reference, .textWrap), .text(d.location.map { book.planFile($0.file) } ?? ""), d.location.map { Cell(.integer($0.line), .integerCenter) } ?? .empty,
             ])
         }
         let last = first + list.count - 1
@@ -57,7 +57,7 @@ public struct DeadlinesSheet: Sendable {
         }
         sheet.frozenRows = 4
         sheet.repeatRows = 3...3
-        sheet.columnWidths = [0: 12, 1: 10, 2: 22, 3: 24, 4: 22, 5: 24, 6: 24, 7: 60, 8: 40, 9: 36, 10: 7]
+        sheet.columnWidths = [0: 12, 1: 11, 2: 24, 3: 22, 4: 26, 5: 22, 6: 30, 7: 56, 8: 40, 9: 36, 10: 8]
         sheet.fitRowHeights()
         return sheet
     }

@@ -179,6 +179,7 @@ struct FundersSheet {
         sheet.repeatRows = Self.headerRow...Self.headerRow
         for c in Column.envisaged...Column.left { sheet.columnWidths[c] = 16 }
         sheet.fitColumns(skipRows: [0, 1, 3])
+        sheet.wholeEuros = true
         sheet.fitRowHeights()
         return sheet
     }

@@ -128,6 +128,7 @@ struct OperationSheet {
                 firstFCTVA = r
                 lastFCTVA = r - 1
             }
+            r += OperationSheet.timetableRows(op) + OperationSheet.certificationRows(book)
             r += 2  // section and header
             let (checks, unshown) = Self.checks(f, book: book, ordered: ordered, firstCost: firstCost, firstResource: firstResource)
             self.checks = checks
@@ -143,7 +144,7 @@ struct OperationSheet {
         ) -> ([Check], (errors: Int, warnings: Int)) {
             let op = f.operation
             let context = RuleContext(plans: book.plans, figures: book.figures)
-            let mine = book.diagnostics.filter { $0.operation == op.id }
+            let mine = book.diagnosticsByOperation[op.id] ?? []
             var shown: Set<DiagnosticID> = []
             var checks: [Check] = []
             func verdict(_ found: [Diagnostic]) -> String {
@@ -459,7 +460,7 @@ struct OperationSheet {
             cells.append(line.line.requestDay.map { Cell(.date($0), .date) } ?? .empty)
             cells.append(line.line.notificationDay.map { Cell(.date($0), .date) } ?? .empty)
             cells.append(line.line.paid.map { Cell.money($0) } ?? .empty)
-            cells.append(.text(SynthesisSheet.headers[SynthesisSheet.column(of: line)]))
+            cells.append(.text(SynthesisSheet.headers[SynthesisSheet.column(of: line)], .textCenter))
             // Refused and lapsed lines take no share of the cost.
             let status = A1.cell(r, ResourceColumn.status)
             let share = Rate.ratio(line.countedAmount, f.costOnBasis) ?? .zero
@@ -600,6 +601,12 @@ struct OperationSheet {
             sheet.skip()
         }
 
+        // The timetable and the owner's certification close the plan de financement, on its page;
+        // the checks follow on the next.
+        Self.appendTimetable(op, to: &sheet, years: years, firstCost: firstCost)
+        Self.appendCertification(f, book: book, to: &sheet)
+        sheet.rowBreaks = [sheet.nextRow]
+
         // Verdicts of the rules that apply: a formula where one can decide, else Maquette's, dated.
         sheet.append([.text("Contrôles", .section)])
         let checksHeader = sheet.nextRow
@@ -680,20 +687,6 @@ struct OperationSheet {
             ])
         }
         let lastCheck = sheet.nextRow - 1
-
-        // The owner's certification, as the grant forms end; a scenario is a hypothesis, which
-        // nobody certifies.
-        sheet.skip()
-        if let scenario = book.scenarioTitle {
-            sheet.append([.text("Hypothèse (scénario : \(scenario)) : ce plan n'est pas à certifier ni à déposer.", .textBold)])
-        } else {
-            sheet.append([
-                .text(
-                    "Certifié exact le plan de financement ci-dessus, établi le \(book.created.formatted)\(book.plans.programme.committeeDay == nil ? "" : " pour le \(book.committee)"), par le maître d'ouvrage (\(f.maitreOuvrage?.name ?? op.maitreOuvrage)).",
-                    .textBold)
-            ])
-            sheet.append([.text(book.plans.programme.signatory.map { "Signataire : \($0)" } ?? "Signature et cachet du maître d'ouvrage :", .text)])
-        }
 
         sheet.frozenRows = 3
         sheet.repeatRows = 0...0

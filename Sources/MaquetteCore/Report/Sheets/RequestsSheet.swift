@@ -30,11 +30,17 @@ struct RequestsSheet {
                 requests.append(Request(funder: line.funder?.name ?? "", dispositif: d.name, figure: i, line: line, index: index))
             }
         }
-        // By funder and dispositif, operations in the programme's order.
-        let sorted = requests.enumerated().sorted {
-            (FrenchOrder.key($0.element.funder), FrenchOrder.key($0.element.dispositif), $0.offset)
-                < (FrenchOrder.key($1.element.funder), FrenchOrder.key($1.element.dispositif), $1.offset)
+        // By funder and dispositif, operations in the programme's order; each name's sorting key
+        // worked out once (the lines are many, the names few).
+        var keys: [String: String] = [:]
+        func key(_ name: String) -> String {
+            if let known = keys[name] { return known }
+            let k = FrenchOrder.key(name)
+            keys[name] = k
+            return k
         }
+        let sorted = requests.enumerated().map { (key($0.element.funder), key($0.element.dispositif), $0.offset, $0.element) }
+            .sorted { ($0.0, $0.1, $0.2) < ($1.0, $1.1, $1.2) }.map { ($0.2, $0.3) }
         typealias R = OperationSheet.ResourceColumn
         let first = sheet.nextRow
         for (_, request) in sorted {
@@ -71,6 +77,7 @@ struct RequestsSheet {
         sheet.repeatRows = Self.headerRow...Self.headerRow
         sheet.columnWidths = [0: 26, 1: 38, 2: 38, 3: 24, 4: 15, 5: 11, 6: 8, 7: 12, 8: 12]
         sheet.rowHeights[Self.headerRow] = 32
+        sheet.wholeEuros = true
         sheet.fitRowHeights()
         return sheet
     }
@@ -121,6 +128,7 @@ struct CalendarSheet {
         sheet.repeatRows = 3...3
         sheet.columnWidths = [0: 40, 1: 26, 2: 20]
         for c in 3...lastColumn { sheet.columnWidths[c] = 12 }
+        sheet.wholeEuros = true
         sheet.fitRowHeights()
         return sheet
     }

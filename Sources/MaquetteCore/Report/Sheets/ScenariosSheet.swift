@@ -60,7 +60,7 @@ struct ScenariosSheet {
                     .init(
                         name: col.title, categories: "\(me)!\(A1.range(first, 0, last, 0, absolute: true))",
                         values: "\(me)!\(A1.range(first, valueColumn, last, valueColumn, absolute: true))",
-                        color: ChartsSheet.palette[i % ChartsSheet.palette.count]))
+                        color: ChartsSheet.palette[i % ChartsSheet.palette.count], labelFormat: ChartsSheet.labelFormat))
                 valueColumn += i == 0 ? 1 : 2
             }
             sheet.charts.append(
@@ -68,6 +68,7 @@ struct ScenariosSheet {
         }
         sheet.columnWidths[0] = 44
         for i in 1...(2 * c.columns.count) { sheet.columnWidths[i] = 17 }
+        sheet.wholeEuros = true
         sheet.fitRowHeights()
         return sheet
     }

@@ -114,10 +114,13 @@ struct ScheduleSheet {
         }
         sheet.frozenRows = 4
         sheet.repeatRows = 3...3
-        sheet.columnWidths = [Column.owner: 40, Column.year: 8]
+        // The owners' names whole (the bridge's labels below wrap in the same width).
+        let longestName = book.plans.programme.maitresOuvrage.map(\.name.count).max() ?? 0
+        sheet.columnWidths = [Column.owner: Double(min(50, max(36, longestName + 3))), Column.year: 8]
         for c in Column.spendingHT...Column.capacity { sheet.columnWidths[c] = 16 }
         sheet.columnWidths[Column.capacity] = 19
         sheet.rowHeights[3] = 47
+        sheet.wholeEuros = true
         sheet.fitRowHeights()
         return sheet
     }
@@ -151,13 +154,13 @@ struct ScheduleSheet {
             ("− FCTVA attendu", -sums[S.fctva], live ? "-" + total(S.fctva) : nil),
         ]
         for (label, value, formula) in items {
-            sheet.append([.text(label), .empty, formula.map { .formula($0, .money(value), .money) } ?? .money(value)])
+            sheet.append([.text(label, .textWrap), .empty, formula.map { .formula($0, .money(value), .money) } ?? .money(value)])
         }
         let last = sheet.nextRow - 1
         let explained = Money.sum(items.map(\.1))
         let sum = "SUM(\(A1.range(first, Column.spendingHT, last, Column.spendingHT)))"
         sheet.append([
-            .text("Reste : versements après la dernière année (feuille Versements)"), .empty,
+            .text("Reste : versements après la dernière année (feuille Versements)", .textWrap), .empty,
             .formula("\(need.cell)-\(sum)", .money(need.value - explained), .money),
         ])
         sheet.append([.text("= Besoin de trésorerie cumulé (total ci-dessus)", .labelTotal), .text("", .labelTotal), .formula(need.cell, .money(need.value), .moneyTotal)])

@@ -41,6 +41,8 @@ struct SimulationSheet {
         sheet.columnWidths = [0: 44, 1: 26]
         for c in 2...7 { sheet.columnWidths[c] = 17 }
         sheet.rowHeights[3] = 32
+        sheet.repeatRows = 3...3
+        sheet.wholeEuros = true
         sheet.fitRowHeights()
         return sheet
     }

@@ -165,7 +165,7 @@ struct SynthesisSheet: Sendable {
             CommitteeWorkbook.synthesisSheet,
             title: "\(book.plans.programme.name) — synthèse des plans de financement",
             subtitle:
-                "Montants en euros. Coûts HT et TTC ; aides rapportées au coût sur la base de chaque plan (HT sauf mention). Établi le \(book.created.formatted) à partir des fichiers de plans\(book.plans.programme.committeeDay == nil ? "" : ", pour le \(book.committee)")."
+                "Montants arrondis à l'euro (les feuilles des opérations donnent les centimes). Coûts HT et TTC ; aides rapportées au coût sur la base de chaque plan (HT sauf mention). Établi le \(book.created.formatted) à partir des fichiers de plans\(book.plans.programme.committeeDay == nil ? "" : ", pour le \(book.committee)")."
                 + (layouts == nil
                     ? " Erreurs et avertissements : vérifiés par Maquette le \(book.created.formatted)."
                     : " Chaque ligne reprend la feuille de l'opération : elle suit ses modifications.")
@@ -203,7 +203,11 @@ struct SynthesisSheet: Sendable {
         sheet.columnWidths[Column.selfFinancing] = 15
         sheet.columnWidths[Column.aidRate] = 9
         sheet.columnWidths[Column.ownShareRate] = 11
+        // The title block within the columns printed on every page, so that no page cuts it.
+        sheet.merges[0] = CellRange(0, 0, 0, Column.title)
+        sheet.merges[1] = CellRange(1, 0, 1, Column.title)
         sheet.rowHeights[Self.headerRow] = 62
+        sheet.wholeEuros = true
         sheet.fitRowHeights()
         return sheet
     }
