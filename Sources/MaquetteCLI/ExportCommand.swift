@@ -104,7 +104,8 @@ struct ExportCommand: ParsableCommand {
         // A grant lost by a passed deadline (as `echeances` finds it on the workbook's date) is
         // shown where people look, Contrôles and the Synthèse's warnings, not only on Échéances; a
         // warning there, since `verifier` (which has no date) does not see it.
-        let lost = Deadlines.of(selected, today: documentDate.day).filter { $0.urgency == .perdue }.map { deadline -> Diagnostic in
+        let deadlines = Deadlines.of(selected, figures: figures, today: documentDate.day)
+        let lost = deadlines.filter { $0.urgency == .perdue }.map { deadline -> Diagnostic in
             var d = DeadlinesReport.diagnostic(deadline)
             d.severity = .avertissement
             return d
@@ -144,8 +145,7 @@ struct ExportCommand: ParsableCommand {
         // The Échéances sheet counts the days from the workbook's own date (`--date`, else
         // SOURCE_DATE_EPOCH, else today), as every other sheet is dated.
         if feuilles.map({ $0.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces) == Self.deadlinesSheet } }) ?? true {
-            let today = documentDate.day
-            book.deadlines = DeadlinesSheet.Input(deadlines: Deadlines.of(selected, today: today), today: today)
+            book.deadlines = DeadlinesSheet.Input(deadlines: deadlines, today: documentDate.day)
         }
         if let depuis {
             let (title, previous) = try loadReference(depuis, folder: plans.dossier)

@@ -81,19 +81,22 @@ public enum PlanLoader {
         return catalogue
     }
 
+    /// A plan file's node tree with a reader for it; or nil, the parse problem added to `diagnostics`.
+    static func composed(_ file: PlanFile, into diagnostics: inout [Diagnostic]) -> (Node?, NodeReader)? {
+        let reader = NodeReader(file: file.path)
+        switch YAMLSource.compose(file.text, file: file.path) {
+        case .success(let node): return (node, reader)
+        case .failure(let d):
+            diagnostics.append(d)
+            return nil
+        }
+    }
+
     /// The catalogue (built in, then the funders file's additions and overrides) and the
     /// programme, with what reading them found: all that operation files are read against.
     static func readContext(_ files: [PlanFile], root: String) -> (Catalogue, Programme?, [Diagnostic]) {
         var diagnostics: [Diagnostic] = []
-        func compose(_ file: PlanFile) -> (Node?, NodeReader)? {
-            let reader = NodeReader(file: file.path)
-            switch YAMLSource.compose(file.text, file: file.path) {
-            case .success(let node): return (node, reader)
-            case .failure(let d):
-                diagnostics.append(d)
-                return nil
-            }
-        }
+        func compose(_ file: PlanFile) -> (Node?, NodeReader)? { composed(file, into: &diagnostics) }
 
         // The catalogue: built in, then the programme's additions and overrides.
         var catalogue = Catalogue()
@@ -145,15 +148,7 @@ public enum PlanLoader {
         var timings = LoadTimings()
         var diagnostics: [Diagnostic] = []
         let sources = cache?.sources(of: files) ?? ParseCache.sources(of: files)
-        func compose(_ file: PlanFile) -> (Node?, NodeReader)? {
-            let reader = NodeReader(file: file.path)
-            switch YAMLSource.compose(file.text, file: file.path) {
-            case .success(let node): return (node, reader)
-            case .failure(let d):
-                diagnostics.append(d)
-                return nil
-            }
-        }
+        func compose(_ file: PlanFile) -> (Node?, NodeReader)? { composed(file, into: &diagnostics) }
 
         // The cache is valid only for the same programme and funders files.
         let context = files.filter { $0.path == "\(root)/\(programmeFile)" || $0.path == "\(root)/\(fundersFile)" }.map(\.text).joined(separator: "\u{0}")

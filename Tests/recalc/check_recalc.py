@@ -260,6 +260,31 @@ def find_row(rows, column, text, start=0):
     raise AssertionError("no row with %r in column %d" % (text, column))
 
 
+class Tally:
+    """Counts the checks of recalculated cells against figures worked by hand, printing each failure."""
+
+    def __init__(self):
+        self.passed, self.failed = 0, 0
+
+    def checker(self, grid, label):
+        def check(sheet, row, column, expected, what):
+            rows = grid[sheet]
+            got = rows[row][column] if row < len(rows) and column < len(rows[row]) else ""
+            if isinstance(expected, str):
+                ok = got == expected
+            else:
+                try:
+                    ok = abs(number(got) - expected) <= 0.005
+                except ValueError:
+                    ok = False
+            if ok:
+                self.passed += 1
+            else:
+                self.failed += 1
+                print("FAIL %s, %s: %s!%s%d is %r, worked by hand %r" % (label, what, sheet, chr(65 + column), row + 1, got, expected))
+        return check
+
+
 def check_edits(maquette, plans, book, paths, before, work, col):
     """The Halle's works go from 1 150 000 to 1 250 000 € HT, its DSIL (450 000 €) is refused, and
     the Région's rate on the école Bladé goes from 20 % to 40 %. Figures worked by hand:
@@ -296,22 +321,8 @@ def check_edits(maquette, plans, book, paths, before, work, col):
     os.makedirs(out)
     grid = recalculated(edited, out)
 
-    def check(sheet, row, column, expected, what):
-        nonlocal passed, failed
-        rows = grid[sheet]
-        got = rows[row][column] if row < len(rows) and column < len(rows[row]) else ""
-        if isinstance(expected, str):
-            ok = got == expected
-        else:
-            try:
-                ok = abs(number(got) - expected) <= 0.005
-            except ValueError:
-                ok = False
-        if ok:
-            passed += 1
-        else:
-            failed += 1
-            print("FAIL after the edits, %s: %s!%s%d is %r, worked by hand %r" % (what, sheet, chr(65 + column), row + 1, got, expected))
+    tally = Tally()
+    check = tally.checker(grid, "after the edits")
 
     def old(sheet, row, column):
         return number(before[sheet][row][column])
@@ -439,7 +450,7 @@ def check_edits(maquette, plans, book, paths, before, work, col):
         row = find_row(s, 1, op["id"])
         for key, column in columns.items():
             check("Synthèse", row, column, float(op[key]), "verifier %s %s" % (op["id"], key))
-    return passed, failed
+    return passed + tally.passed, failed + tally.failed
 
 
 def same_treasury(maquette, plans, grid):
@@ -511,22 +522,8 @@ def check_new_verdicts(maquette, plans, book, paths, before, work, col):
     os.makedirs(out)
     grid = recalculated(edited, out)
 
-    def check(sheet, row, column, expected, what):
-        nonlocal passed, failed
-        rows = grid[sheet]
-        got = rows[row][column] if row < len(rows) and column < len(rows[row]) else ""
-        if isinstance(expected, str):
-            ok = got == expected
-        else:
-            try:
-                ok = abs(number(got) - expected) <= 0.005
-            except ValueError:
-                ok = False
-        if ok:
-            passed += 1
-        else:
-            failed += 1
-            print("FAIL after raising the Roquelaure DSIL, %s: %s!%s%d is %r, worked by hand %r" % (what, sheet, chr(65 + column), row + 1, got, expected))
+    tally = Tally()
+    check = tally.checker(grid, "after raising the Roquelaure DSIL")
 
     def old(sheet, row, column):
         return number(before[sheet][row][column])
@@ -600,7 +597,7 @@ def check_new_verdicts(maquette, plans, book, paths, before, work, col):
             failed += 1
             print("FAIL verifier does not say %s: %s" % (figure, messages[:400]))
     p, f = same_treasury(maquette, edited_plans, grid)
-    return passed + p, failed + f
+    return passed + p + tally.passed, failed + f + tally.failed
 
 
 def check_zero_envelope(maquette, plans, book, paths, before, work):
@@ -629,22 +626,8 @@ def check_zero_envelope(maquette, plans, book, paths, before, work):
     os.makedirs(out)
     grid = recalculated(edited, out)
 
-    def check(sheet, row, column, expected, what):
-        nonlocal passed, failed
-        rows = grid[sheet]
-        got = rows[row][column] if row < len(rows) and column < len(rows[row]) else ""
-        if isinstance(expected, str):
-            ok = got == expected
-        else:
-            try:
-                ok = abs(number(got) - expected) <= 0.005
-            except ValueError:
-                ok = False
-        if ok:
-            passed += 1
-        else:
-            failed += 1
-            print("FAIL after the DETR envelope set to 0, %s: %s!%s%d is %r, worked by hand %r" % (what, sheet, chr(65 + column), row + 1, got, expected))
+    tally = Tally()
+    check = tally.checker(grid, "after the DETR envelope set to 0")
 
     f = grid["Financeurs"]
     dsil_2026 = next(r for r in range(len(f)) if len(f[r]) > 2 and f[r][1] == "Dotation de soutien à l'investissement local (DSIL)" and f[r][2] == "2026")
@@ -694,7 +677,7 @@ def check_zero_envelope(maquette, plans, book, paths, before, work):
         failed += 1
         print("FAIL verifier on the DETR envelope set to 0: %s, %s" % (errors, messages[:300]))
     p, f = same_treasury(maquette, edited_plans, grid)
-    return passed + p, failed + f
+    return passed + p + tally.passed, failed + f + tally.failed
 
 
 if __name__ == "__main__":
