@@ -104,7 +104,11 @@ struct ExportCommand: ParsableCommand {
         // A grant lost by a passed deadline (as `echeances` finds it on the workbook's date) is
         // shown where people look, Contrôles and the Synthèse's warnings, not only on Échéances; a
         // warning there, since `verifier` (which has no date) does not see it.
-        let deadlines = Deadlines.of(selected, figures: figures, today: documentDate.day)
+        // Without the Échéances sheet, only the grants lost by the workbook's date are needed.
+        let deadlinesSheet = feuilles.map({ $0.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces) == Self.deadlinesSheet } }) ?? true
+        let day = documentDate.day
+        let onlyLost: @Sendable (Deadline.Kind, Day, Bool) -> Bool = { kind, due, losesGrant in losesGrant && kind != .decisionAttendue && due < day }
+        let deadlines = Deadlines.of(selected, figures: figures, today: day, keeping: deadlinesSheet ? nil : onlyLost)
         let lost = deadlines.filter { $0.urgency == .perdue }.map { deadline -> Diagnostic in
             var d = DeadlinesReport.diagnostic(deadline)
             d.severity = .avertissement
@@ -144,7 +148,7 @@ struct ExportCommand: ParsableCommand {
         }
         // The Échéances sheet counts the days from the workbook's own date (`--date`, else
         // SOURCE_DATE_EPOCH, else today), as every other sheet is dated.
-        if feuilles.map({ $0.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces) == Self.deadlinesSheet } }) ?? true {
+        if deadlinesSheet {
             book.deadlines = DeadlinesSheet.Input(deadlines: deadlines, today: documentDate.day)
         }
         if let depuis {

@@ -193,13 +193,20 @@ extension CLITests {
     /// The shipped programme's FEDER line (gersycoop-equipements) is still « envisagé » after its
     /// commencement d'exécution of 03/03/2025: on 27/11/2026 (SOURCE_DATE_EPOCH 1795737600) the
     /// grant is lost since 634 days, and the workbook says so in Contrôles, as a warning.
+    /// The same when only the summary sheets are exported (the exporter then words only the
+    /// deadlines that lose a grant).
     func testAGrantLostByItsDeadlineIsInTheChecksSheet() throws {
+        try checkTheLostGrantIsInTheChecksSheet([])
+        try checkTheLostGrantIsInTheChecksSheet(["--feuilles", "synthese,controles"])
+    }
+
+    func checkTheLostGrantIsInTheChecksSheet(_ options: [String]) throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("perdue-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         addTeardownBlock { try? FileManager.default.removeItem(at: folder) }
         let dump = folder.appendingPathComponent("cells.txt")
         let r = try run(
-            ["exporter", "Plans", "-o", folder.appendingPathComponent("c.xlsx").path],
+            ["exporter", "Plans", "-o", folder.appendingPathComponent("c.xlsx").path] + options,
             environment: ["SOURCE_DATE_EPOCH": "1795737600", "MAQUETTE_DUMP_CELLS": dump.path])
         XCTAssertEqual(r.status, 0, r.stderr)
         var sheet = ""

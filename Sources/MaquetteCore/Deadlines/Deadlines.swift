@@ -22,10 +22,14 @@ public enum DeadlineDates {
 public enum Deadlines {
     /// Every deadline of `plans` (whose `figures` may be given when already worked out), the most
     /// urgent first.
-    public static func of(_ plans: Plans, figures: [OperationFigures]? = nil, today: Day) -> [Deadline] {
+    /// `keeping` (kind, day, whether missing it loses the grant), when given, keeps only the
+    /// deadlines it accepts, and only those have their texts worded.
+    public static func of(
+        _ plans: Plans, figures: [OperationFigures]? = nil, today: Day, keeping: (@Sendable (Deadline.Kind, Day, Bool) -> Bool)? = nil
+    ) -> [Deadline] {
         // Each operation's deadlines on every core (their texts are most of the cost), in order.
-        var out = Concurrent.map(figures ?? Financing.figures(of: plans), minimumChunk: 64) { of($0, plans: plans, today: today) }.flatMap { $0 }
-        if let end = Day(year: plans.programme.lastYear, month: 12, day: 31) {
+        var out = Concurrent.map(figures ?? Financing.figures(of: plans), minimumChunk: 64) { of($0, plans: plans, today: today, keeping: keeping) }.flatMap { $0 }
+        if let end = Day(year: plans.programme.lastYear, month: 12, day: 31), keeping?(.finProgramme, end, false) ?? true {
             out.append(
                 Deadline(
                     .finProgramme, day: end, operation: nil, operationTitle: nil, funder: nil, dispositif: nil,
@@ -56,7 +60,7 @@ public enum Deadlines {
     }
 
     /// The deadlines of one operation's funding lines.
-    static func of(_ f: OperationFigures, plans: Plans, today: Day) -> [Deadline] {
+    static func of(_ f: OperationFigures, plans: Plans, today: Day, keeping: (@Sendable (Kind, Day, Bool) -> Bool)? = nil) -> [Deadline] {
         var out: [Deadline] = []
         let operation = f.operation
         let years = f.costsByYear.map(\.year)
@@ -73,7 +77,13 @@ public enum Deadlines {
             ranks[source] = rank + 1
             let lineKey = "\(operation.id)/\(source)#\(rank)"
             let name = r.dispositif.map { shortName($0) } ?? r.label
-            func add(_ kind: Kind, _ day: Day, _ title: String, _ reference: String, key: String = "", losesGrant: Bool = false, at locationKey: String? = nil) {
+            func add(
+                _ kind: Kind, _ day: Day, _ title: @autoclosure () -> String, _ reference: @autoclosure () -> String, key: @autoclosure () -> String = "",
+                losesGrant: Bool = false, at locationKey: String? = nil
+            ) {
+                // Texts are worded only for the deadlines kept.
+                if let keeping, !keeping(kind, day, losesGrant) { return }
+                let title = title(), reference = reference(), key = key()
                 out.append(
                     Deadline(
                         kind, day: day, operation: operation.id, operationTitle: operation.title, funder: r.funder?.name, dispositif: name, title: title,
