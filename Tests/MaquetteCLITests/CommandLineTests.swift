@@ -76,20 +76,25 @@ extension CLITests {
         XCTAssertTrue(absent.stderr.hasPrefix("erreur : le fichier d'opération « halle.yaml » n'existe pas (ni depuis le dossier courant, ni dans « Plans », ni dans « Plans/operations »)\n"), absent.stderr)
     }
 
+    /// An operation of 1 000 000 € of works in 2025, one funding line and the owner's balance.
+    static func worksOfAMillion(funding line: String) -> String {
+        """
+        id: op
+        intitule: Essai
+        maitre_ouvrage: commune
+        depenses:
+          - { libelle: Travaux, nature: travaux, montant_ht: 1 000 000, annees: { 2025: 100 % } }
+        financements:
+          - \(line)
+          - autofinancement: solde
+        """
+    }
+
     /// Percentiles counted by classes are said so in JSON too (`remarques`, and
     /// `centiles_exacts` in the details), not only in the text: a rate drawn in 10 % .. 30 % of
     /// 1 000 000 € takes 200 001 values, so 6 000 draws give more than 4 096 distinct shares.
     func testApproximatePercentilesAreSaidInJSON() throws {
-        let ranged = """
-            id: op
-            intitule: Essai
-            maitre_ouvrage: commune
-            depenses:
-              - { libelle: Travaux, nature: travaux, montant_ht: 1 000 000, annees: { 2025: 100 % } }
-            financements:
-              - { dispositif: region.bourgs-centres, taux: 10 % .. 30 %, statut: envisage, probabilite: 100 % }
-              - autofinancement: solde
-            """
+        let ranged = Self.worksOfAMillion(funding: "{ dispositif: region.bourgs-centres, taux: 10 % .. 30 %, statut: envisage, probabilite: 100 % }")
         let root = try plans(["op.yaml": ranged])
         let many = try run(["simuler", root.path, "--tirages", "6000", "--format", "json"])
         XCTAssertEqual(many.status, 0, many.stderr)
@@ -216,16 +221,7 @@ extension CLITests {
     /// Plans without an uncertain line: the simulation says there is nothing to draw, instead of
     /// the headings of an empty table of the lines that weigh most.
     func testASimulationWithoutUncertainLinesSaysSo() throws {
-        let certain = """
-            id: op
-            intitule: Essai
-            maitre_ouvrage: commune
-            depenses:
-              - { libelle: Travaux, nature: travaux, montant_ht: 1 000 000, annees: { 2025: 100 % } }
-            financements:
-              - { dispositif: region.bourgs-centres, montant: 300 000, statut: notifie, depot: 2024-10-01, notification: 2025-01-15 }
-              - autofinancement: solde
-            """
+        let certain = Self.worksOfAMillion(funding: "{ dispositif: region.bourgs-centres, montant: 300 000, statut: notifie, depot: 2024-10-01, notification: 2025-01-15 }")
         let root = try plans(["op.yaml": certain])
         let r = try run(["simuler", root.path, "--tirages", "10"])
         XCTAssertEqual(r.status, 0, r.stderr)

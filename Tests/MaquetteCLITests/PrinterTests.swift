@@ -32,6 +32,14 @@ final class PrinterTests: XCTestCase {
             """)
     }
 
+    /// The column of the `x` of a one-line file, and the caret line printed under a problem there.
+    static func caretUnderX(_ line: String) -> (Int, Substring) {
+        let column = Array(line.unicodeScalars).firstIndex(of: "x").map { $0 + 1 } ?? 0
+        let printer = DiagnosticPrinter(sources: ["P/op.yaml": line + "\n"], colour: false)
+        let d = Diagnostic(.erreur, rule: .valeur, "montant illisible « x »", at: SourceLocation(file: "P/op.yaml", line: 1, column: column), operation: "op")
+        return (column, printer.render(d).split(separator: "\n")[2])
+    }
+
     /// The caret stands under its character however wide what precedes it is on a terminal: a
     /// decomposed accent (e + U+0301, as some systems write « é ») takes no cell, an ideograph
     /// or an emoji two.
@@ -40,11 +48,8 @@ final class PrinterTests: XCTestCase {
         // value x is at column 41; the 40 scalars before it take 40 − 1 (the accent) + 1 (漢)
         // + 1 (😀) = 41 cells.
         let line = "- { libelle: \"Re\u{301}fection 漢 😀\", montant: x }"
-        let column = Array(line.unicodeScalars).firstIndex(of: "x").map { $0 + 1 } ?? 0
+        let (column, caretLine) = Self.caretUnderX(line)
         XCTAssertEqual(column, 41)
-        let printer = DiagnosticPrinter(sources: ["P/op.yaml": line + "\n"], colour: false)
-        let d = Diagnostic(.erreur, rule: .valeur, "montant illisible « x »", at: SourceLocation(file: "P/op.yaml", line: 1, column: column), operation: "op")
-        let caretLine = printer.render(d).split(separator: "\n")[2]
         XCTAssertEqual(caretLine, "   | " + String(repeating: " ", count: 41) + "^")
         XCTAssertEqual(DiagnosticPrinter.cells("\u{301}"), 0)
         XCTAssertEqual(DiagnosticPrinter.cells("漢"), 2)
@@ -78,11 +83,8 @@ final class PrinterTests: XCTestCase {
         // `- { libelle: "` 14 scalars, ❤️ 2, space, 🇫🇷 2, space, 👩‍💻 3, `", montant: ` 12: x is
         // scalar 36; before it 14 + 2 + 1 + 2 + 1 + 2 + 12 = 34 cells.
         let line = "- { libelle: \"\u{2764}\u{FE0F} \u{1F1EB}\u{1F1F7} \u{1F469}\u{200D}\u{1F4BB}\", montant: x }"
-        let column = Array(line.unicodeScalars).firstIndex(of: "x").map { $0 + 1 } ?? 0
+        let (column, caretLine) = Self.caretUnderX(line)
         XCTAssertEqual(column, 36)
-        let printer = DiagnosticPrinter(sources: ["P/op.yaml": line + "\n"], colour: false)
-        let d = Diagnostic(.erreur, rule: .valeur, "montant illisible « x »", at: SourceLocation(file: "P/op.yaml", line: 1, column: column), operation: "op")
-        let caretLine = printer.render(d).split(separator: "\n")[2]
         XCTAssertEqual(caretLine, "   | " + String(repeating: " ", count: 34) + "^")
     }
 }
