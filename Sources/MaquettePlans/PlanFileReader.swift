@@ -17,9 +17,9 @@ enum PlanFileReader {
         var out: [(name: String, kind: Kind)] = []
         while let entry = readdir(directory) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+                raw.bindMemory(to: CChar.self).baseAddress.map { String(cString: $0) } ?? ""
             }
-            if name == "." || name == ".." { continue }
+            if name.isEmpty || name == "." || name == ".." { continue }
             let kind: Kind
             switch Int32(entry.pointee.d_type) {
             case Int32(DT_REG): kind = .regular
@@ -87,7 +87,8 @@ enum PlanFileReader {
                 bytes.append(contentsOf: repeatElement(0, count: max(4096, bytes.count)))
             }
             let got = bytes.withUnsafeMutableBytes { buffer in
-                Glibc.read(descriptor, buffer.baseAddress! + filled, buffer.count - filled)
+                // The buffer holds at least one byte (the file's size plus one).
+                buffer.baseAddress.map { Glibc.read(descriptor, $0 + filled, buffer.count - filled) } ?? 0
             }
             if got < 0 {
                 if errno == EINTR { continue }

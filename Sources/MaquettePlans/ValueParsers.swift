@@ -65,7 +65,9 @@ public enum ValueParsers {
         guard trimmed.count <= 11, let euros = Int64(integerDigits) else {
             return .failure(tooLarge(raw))
         }
-        let cents = fractionDigits.count == 1 ? Int64(fractionDigits)! * 10 : Int64(fractionDigits.isEmpty ? "0" : fractionDigits)!
+        // One or two ASCII digits (checked above): `5` is 50 cents, `05` five.
+        guard let fraction = Int64(fractionDigits.isEmpty ? "0" : fractionDigits) else { return .failure(tooLarge(raw)) }
+        let cents = fractionDigits.count == 1 ? fraction * 10 : fraction
         let value = Money(cents: euros * 100 + cents)
         guard value <= Money.maximumLineAmount else { return .failure(tooLarge(raw)) }
         return .success(value)
@@ -106,7 +108,10 @@ public enum ValueParsers {
             return .failure(.init("taux « \(raw) » : au plus quatre décimales", "arrondissez à 0,0001 %"))
         }
         let padded = fraction + String(repeating: "0", count: 4 - fraction.count)
-        let millionths = Int64(parts[0])! * 10_000 + Int64(padded)!
+        guard let whole = Int64(parts[0]), let decimals = Int64(padded) else {
+            return .failure(.init("taux illisible « \(raw) »", "écrivez par exemple `20 %` ou `16,404 %`"))
+        }
+        let millionths = whole * 10_000 + decimals
         let rate = Rate(millionths: negative ? -millionths : millionths)
         guard rate <= Rate(percent: maximumPercent), negative == false || maximumPercent > 100 else {
             return .failure(.init("taux hors limites « \(raw) » : entre 0 % et \(maximumPercent) %", "vérifiez le taux"))
@@ -129,10 +134,9 @@ public enum ValueParsers {
         guard shapeOK else {
             return .failure(.init("date illisible « \(raw) »", "écrivez la date `AAAA-MM-JJ` (par exemple `2024-03-15`) ou le mois `AAAA-MM`"))
         }
-        let year = Int(parts[0])!
-        let month = Int(parts[1])!
-        let dayNumber = parts.count == 3 ? Int(parts[2])! : 1
-        guard let day = Day(year: year, month: month, day: dayNumber) else {
+        guard let year = Int(parts[0]), let month = Int(parts[1]), let dayNumber = parts.count == 3 ? Int(parts[2]) : 1,
+            let day = Day(year: year, month: month, day: dayNumber)
+        else {
             return .failure(.init("date impossible « \(raw) »", "vérifiez le mois (01 à 12) et le jour (le mois de février 2024 a 29 jours)"))
         }
         return .success(day)

@@ -100,11 +100,12 @@ public struct Deadline: Sendable, Equatable {
         }
     }
 
-    /// Lost first, then past, then awaited decisions, then what is to come; by day within each.
-    public static func ordered(_ a: Deadline, _ b: Deadline) -> Bool {
-        let ua = Urgency.allCases.firstIndex(of: a.urgency) ?? 0, ub = Urgency.allCases.firstIndex(of: b.urgency) ?? 0
-        if ua != ub { return ua < ub }
-        if a.day != b.day { return a.day < b.day }
-        return a.key < b.key
+    /// Where it stands in a list: lost first, then past, then awaited decisions, then what is to
+    /// come (the urgencies' declaration order); by day within each, then by key.
+    public var order: (urgency: Int, day: Day, key: String) {
+        (Urgency.allCases.firstIndex(of: urgency) ?? 0, day, key)
     }
+
+    /// Lost first, then past, then awaited decisions, then what is to come; by day within each.
+    public static func ordered(_ a: Deadline, _ b: Deadline) -> Bool { a.order < b.order }
 }

@@ -37,9 +37,8 @@ public enum Deadlines {
                     reference: "programme.yaml, `periode`", location: plans.programme.location, losesGrant: false, key: "programme/\(plans.programme.id)/fin",
                     today: today))
         }
-        // Sorted by keys worked out once (a deadline is a large value: the indices move, not it).
-        let urgency = Dictionary(uniqueKeysWithValues: Deadline.Urgency.allCases.enumerated().map { ($1, $0) })
-        let keys = out.map { (urgency[$0.urgency] ?? 0, $0.day, $0.key) }
+        // Sorted by their order worked out once (a deadline is a large value: the indices move, not it).
+        let keys = out.map(\.order)
         return out.indices.sorted { keys[$0] < keys[$1] }.map { out[$0] }
     }
 

@@ -20,41 +20,40 @@ struct DotationDeadlinesRule: Rule {
                     declared
                     ? "le commencement d'exécution (premier acte juridique) du \(start.formatted)"
                     : "le commencement d'exécution (au plus tard au début des travaux, le \(start.formatted))"
+                // A date past its deadline: an error beyond the longest prorogation, a warning
+                // beyond the deadline alone (a prorogation can still be asked for).
+                func late(_ date: Day, deadline: Day, extended: Day, error broken: String, warning late: String, notes: (error: String, warning: String)) {
+                    if extended < date {
+                        out.append(error(broken, at: f.operation.location(of: "calendrier"), operation: f.id, notes: [notes.error]))
+                    } else if deadline < date {
+                        out.append(warning(late, at: f.operation.location(of: "calendrier"), operation: f.id, notes: [notes.warning]))
+                    }
+                }
                 if let (months, ref) = context.count(ParameterName.dotationsDelaiDemarrageMois, at: notified) {
                     let deadline = notified.adding(months: months)
                     let extra = context.count(ParameterName.dotationsProrogationDemarrageMois, at: notified)?.0 ?? 0
                     let extended = deadline.adding(months: extra)
-                    if extended < start {
-                        out.append(
-                            error(
-                                "\(line.name) notifiée le \(notified.formatted) : \(startWord) vient après le délai de \(months) mois prorogé de \(extra) (\(extended.formatted)) ; le préfet constate la caducité de l'arrêté attributif (\(ref))",
-                                at: f.operation.location(of: "calendrier"), operation: f.id,
-                                notes: ["avancez le commencement d'exécution, ou déposez une nouvelle demande"]))
-                    } else if deadline < start {
-                        out.append(
-                            warning(
-                                "\(line.name) notifiée le \(notified.formatted) : \(startWord) vient après le délai de \(months) mois (\(deadline.formatted)) ; sans prorogation, le préfet constate la caducité de l'arrêté attributif (\(ref))",
-                                at: f.operation.location(of: "calendrier"), operation: f.id,
-                                notes: ["demandez au préfet la prorogation d'un an (au plus \(extended.formatted)) avant le \(deadline.formatted)"]))
-                    }
+                    late(
+                        start, deadline: deadline, extended: extended,
+                        error: "\(line.name) notifiée le \(notified.formatted) : \(startWord) vient après le délai de \(months) mois prorogé de \(extra) (\(extended.formatted)) ; le préfet constate la caducité de l'arrêté attributif (\(ref))",
+                        warning: "\(line.name) notifiée le \(notified.formatted) : \(startWord) vient après le délai de \(months) mois (\(deadline.formatted)) ; sans prorogation, le préfet constate la caducité de l'arrêté attributif (\(ref))",
+                        notes: (
+                            "avancez le commencement d'exécution, ou déposez une nouvelle demande",
+                            "demandez au préfet la prorogation d'un an (au plus \(extended.formatted)) avant le \(deadline.formatted)"
+                        ))
                 }
                 if let end = f.operation.end, let (months, ref) = context.count(ParameterName.dotationsDelaiAchevementMois, at: notified) {
                     let deadline = start.adding(months: months)
                     let extra = context.count(ParameterName.dotationsProrogationAchevementMois, at: notified)?.0 ?? 0
                     let extended = deadline.adding(months: extra)
-                    if extended < end {
-                        out.append(
-                            error(
-                                "\(line.name) : l'achèvement prévu le \(end.formatted) dépasse \(months) mois après le commencement d'exécution, prorogation de \(extra) mois comprise (\(extended.formatted)) ; les demandes de paiement ne seraient plus recevables (\(ref))",
-                                at: f.operation.location(of: "calendrier"), operation: f.id,
-                                notes: ["resserrez le calendrier, ou découpez l'opération en tranches demandées séparément"]))
-                    } else if deadline < end {
-                        out.append(
-                            warning(
-                                "\(line.name) : l'achèvement prévu le \(end.formatted) dépasse \(months) mois après le commencement d'exécution (\(deadline.formatted)) ; les demandes de paiement ne seraient plus recevables (\(ref))",
-                                at: f.operation.location(of: "calendrier"), operation: f.id,
-                                notes: ["une prorogation exceptionnelle (au plus \(extended.formatted)) doit être demandée au préfet"]))
-                    }
+                    late(
+                        end, deadline: deadline, extended: extended,
+                        error: "\(line.name) : l'achèvement prévu le \(end.formatted) dépasse \(months) mois après le commencement d'exécution, prorogation de \(extra) mois comprise (\(extended.formatted)) ; les demandes de paiement ne seraient plus recevables (\(ref))",
+                        warning: "\(line.name) : l'achèvement prévu le \(end.formatted) dépasse \(months) mois après le commencement d'exécution (\(deadline.formatted)) ; les demandes de paiement ne seraient plus recevables (\(ref))",
+                        notes: (
+                            "resserrez le calendrier, ou découpez l'opération en tranches demandées séparément",
+                            "une prorogation exceptionnelle (au plus \(extended.formatted)) doit être demandée au préfet"
+                        ))
                 }
             }
         }
