@@ -71,7 +71,7 @@ public final class PlanFolder {
 
     private static func outcome(_ read: (PlanFile?, [Diagnostic])) -> Outcome {
         if let file = read.0 { return .file(file) }
-        return .problem(read.1.first ?? problem("impossible de lire le fichier", nil, "vérifiez ses droits"))
+        return .problem(read.1.first ?? PlanFileReader.problem("impossible de lire le fichier", nil, "vérifiez ses droits"))
     }
 
     /// Reads again the operation files named (names in operations/, or paths): each is read if
@@ -171,10 +171,6 @@ public final class PlanFolder {
         return read(path)
     }
 
-    private static func problem(_ message: String, _ path: String?, _ note: String, severity: Severity = .erreur) -> Diagnostic {
-        Diagnostic(severity, rule: .fichier, message, at: path.map { SourceLocation(file: $0, line: 1, column: 1) }, notes: [note])
-    }
-
     /// Reads one plan file. Only regular files are read (a fifo would block, a device never
     /// ends), and a link is followed only inside the plans folder: a plan never quotes another file.
     private func read(_ path: String) -> Outcome {
@@ -192,18 +188,18 @@ public final class PlanFolder {
         guard fm.fileExists(atPath: folder, isDirectory: &isFolder) else {
             if required {
                 problems.append(
-                    problem(
+                    PlanFileReader.problem(
                         "le dossier « \(folder) » est introuvable : aucune opération ne serait vérifiée", nil,
                         "un dossier de plans contient programme.yaml et un dossier operations/ avec un fichier .yaml par opération"))
             }
             return []
         }
         guard isFolder.boolValue else {
-            problems.append(problem("« \(folder) » devrait être un dossier", folder, "rangez les fichiers d'opération dans un dossier de ce nom"))
+            problems.append(PlanFileReader.problem("« \(folder) » devrait être un dossier", folder, "rangez les fichiers d'opération dans un dossier de ce nom"))
             return []
         }
         guard let entries = PlanFileReader.entries(of: folder) else {
-            problems.append(problem("impossible de lire le dossier « \(folder) »", nil, "vérifiez ses droits"))
+            problems.append(PlanFileReader.problem("impossible de lire le dossier « \(folder) »", nil, "vérifiez ses droits"))
             return []
         }
         let real = URL(fileURLWithPath: folder).resolvingSymlinksInPath().path
@@ -214,7 +210,7 @@ public final class PlanFolder {
             let lower = name.lowercased()
             var isSub: ObjCBool = false
             if kind == .directory || (kind != .regular && fm.fileExists(atPath: path, isDirectory: &isSub) && isSub.boolValue) {
-                problems.append(problem("le sous-dossier « \(path) » n'est pas lu", nil, "placez les fichiers directement dans « \(folder) »", severity: .avertissement))
+                problems.append(PlanFileReader.problem("le sous-dossier « \(path) » n'est pas lu", nil, "placez les fichiers directement dans « \(folder) »", severity: .avertissement))
             } else if lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") {
                 found.append((name, unlinked && kind == .regular))
             }

@@ -23,10 +23,7 @@ struct EnvelopeRule: Rule {
     func check(_ context: RuleContext) -> [Diagnostic] {
         let envelopes = context.plans.catalogue.envelopes
         guard !envelopes.isEmpty else { return [] }
-        struct Key: Hashable {
-            let dispositif: String
-            let year: Int
-        }
+        typealias Key = Catalogue.EnvelopeKey
         // One pass over every line: what each operation draws on each declared envelope.
         let declared = Set(envelopes.map { Key(dispositif: $0.dispositif, year: $0.year) })
         var drawn: [Key: [(operation: String, amount: Money)]] = [:]

@@ -110,7 +110,13 @@ public struct MonteCarlo: Sendable {
     /// How many draws a simulation may make (memory does not grow with them: ``blockSize``).
     public static let drawRange = 1...1_000_000
 
-    public init(plans: Plans) { self.plans = plans }
+    /// Each envelope's position in the catalogue, by dispositif and year.
+    let envelopeIndex: [Catalogue.EnvelopeKey: Int]
+
+    public init(plans: Plans) {
+        self.plans = plans
+        envelopeIndex = plans.catalogue.envelopeIndex
+    }
 
     /// The probability a line is granted, and whether it is uncertain at all.
     public func probability(of line: FundingLine) -> Rate? {
@@ -151,7 +157,7 @@ public struct MonteCarlo: Sendable {
         for line in figures.counted {
             guard let d = line.dispositif else { continue }
             let year = EnvelopeRule.year(of: line, in: figures)
-            if let e = plans.catalogue.envelopes.firstIndex(where: { $0.dispositif == d.id && $0.year == year }) { envelopes.append((e, line.amount.cents)) }
+            if let e = envelopeIndex[Catalogue.EnvelopeKey(dispositif: d.id, year: year)] { envelopes.append((e, line.amount.cents)) }
         }
         var need = [Int64](repeating: 0, count: years)
         for y in Treasury.years(of: figures, in: alone) where y.year >= firstYear && y.year - firstYear < years {
@@ -525,6 +531,20 @@ public struct MonteCarlo: Sendable {
     }
 }
 
+extension Catalogue {
+    /// An envelope's dispositif and year: a line draws on the envelope of its dispositif and year.
+    public struct EnvelopeKey: Hashable, Sendable {
+        public let dispositif: String
+        public let year: Int
+    }
+
+    /// Each envelope's position in `envelopes`, by dispositif and year (one envelope per pair:
+    /// the reader refuses a second).
+    public var envelopeIndex: [EnvelopeKey: Int] {
+        Dictionary(envelopes.enumerated().map { (EnvelopeKey(dispositif: $1.dispositif, year: $1.year), $0) }, uniquingKeysWith: { first, _ in first })
+    }
+}
+
 extension Plans {
     /// The plans of operation `id` alone, to simulate it: every envelope it could draw on is
     /// reduced by what the programme's other operations draw on it at their plan's amounts, so
@@ -534,11 +554,12 @@ extension Plans {
         out.operations = operations.filter { $0.id == id }
         guard !catalogue.envelopes.isEmpty else { return out }
         let others = Plans(programme: programme, catalogue: catalogue, operations: operations.filter { $0.id != id })
+        let index = catalogue.envelopeIndex
         for f in Financing.figures(of: others) {
             for line in f.counted {
                 guard let dispositif = line.dispositif?.id else { continue }
                 let year = EnvelopeRule.year(of: line, in: f)
-                guard let e = out.catalogue.envelopes.firstIndex(where: { $0.dispositif == dispositif && $0.year == year }) else { continue }
+                guard let e = index[Catalogue.EnvelopeKey(dispositif: dispositif, year: year)] else { continue }
                 out.catalogue.envelopes[e].amount = out.catalogue.envelopes[e].amount - line.amount
             }
         }

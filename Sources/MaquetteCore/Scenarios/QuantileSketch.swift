@@ -56,22 +56,6 @@ public struct QuantileSketch: Sendable {
         }
     }
 
-    /// Adds every value counted by `other`.
-    public mutating func merge(_ other: QuantileSketch) {
-        if other.isExact {
-            for (v, n) in other.exact { add(v, times: n) }
-            return
-        }
-        if isExact {
-            isExact = false
-            for (v, n) in exact { buckets[Self.bucket(of: v), default: 0] += n }
-            exact = [:]
-        }
-        for (b, n) in other.buckets { buckets[b, default: 0] += n }
-        count += other.count
-        sum += other.sum
-    }
-
     /// The mean, rounded toward zero to the cent (exact sum, whatever the sketch holds).
     public var mean: Int64 { count == 0 ? 0 : Int64(clamping: sum / Int128(count)) }
 
