@@ -116,7 +116,10 @@ struct SimulateCommand: ParsableCommand {
 
             Chaque ligne envisagée ou sollicitée est accordée avec sa probabilité (`probabilite` de la ligne, \
             sinon du dispositif dans financeurs.yaml, sinon probabilite-envisage / probabilite-sollicite), à un taux \
-            tiré dans sa fourchette (`taux: 25 % .. 35 %`). Même graine, même résultat.
+            tiré dans sa fourchette (`taux: 25 % .. 35 %`). Même graine, même résultat. \
+            Centiles exacts jusqu'à 4 096 montants distincts, sinon à 0,05 % près (et la simulation le dit) ; \
+            la mémoire ne croît pas avec le nombre de tirages. Limitée à une opération, les autres comptent \
+            dans les enveloppes partagées pour les montants de leur plan.
             """,
         aliases: ["simulate"]
     )
