@@ -110,7 +110,7 @@ extension CheckCommand {
         let diagnostics = loaded.diagnostics + Rules.check(plans, figures: figures, only: onlyRules, skip: skippedRules)
         clock?.lap("regles")
         defer { clock?.lap("tri") }
-        return (diagnostics.sorted(by: Diagnostic.ordered), figures)
+        return (Diagnostic.inOrder(diagnostics), figures)
     }
 
     /// The diagnostics as text, then the summary line.

@@ -98,7 +98,7 @@ struct ExportCommand: ParsableCommand {
         // The rules always look at the whole programme (envelopes are shared); when every
         // operation is exported, its figures are reused and every diagnostic is shown.
         let everything = selected.operations.count == p.operations.count
-        let all = (loaded.diagnostics + Rules.check(p, figures: everything ? figures : nil)).sorted(by: Diagnostic.ordered)
+        let all = Diagnostic.inOrder(loaded.diagnostics + Rules.check(p, figures: everything ? figures : nil))
         clock.lap("règles")
         let ids = everything ? [] : Set(selected.operations.map(\.id))
         // A grant lost by a passed deadline (as `echeances` finds it on the workbook's date) is
@@ -107,8 +107,7 @@ struct ExportCommand: ParsableCommand {
         // Without the Échéances sheet, only the grants lost by the workbook's date are needed.
         let deadlinesSheet = feuilles.map({ $0.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces) == Self.deadlinesSheet } }) ?? true
         let day = documentDate.day
-        let onlyLost: @Sendable (Deadline.Kind, Day, Bool) -> Bool = { kind, due, losesGrant in losesGrant && kind != .decisionAttendue && due < day }
-        let deadlines = Deadlines.of(selected, figures: figures, today: day, keeping: deadlinesSheet ? nil : onlyLost)
+        let deadlines = Deadlines.of(selected, figures: figures, today: day, selection: deadlinesSheet ? .all : .lostBefore(day))
         let lost = deadlines.filter { $0.urgency == .perdue }.map { deadline -> Diagnostic in
             var d = DeadlinesReport.diagnostic(deadline)
             d.severity = .avertissement
@@ -116,7 +115,7 @@ struct ExportCommand: ParsableCommand {
         }
         // A status ahead of its dates on the workbook's day (« sollicité », the request dated later).
         let ahead = Rules.statusesAheadOfDates(figures, today: documentDate.day)
-        let diagnostics = ((everything ? all : all.filter { $0.operation.map(ids.contains) ?? true }) + lost + ahead).sorted(by: Diagnostic.ordered)
+        let diagnostics = IncrementalCheck.merge(everything ? all : all.filter { $0.operation.map(ids.contains) ?? true }, Diagnostic.inOrder(lost + ahead))
         var book = CommitteeWorkbook(plans: selected, figures: figures, diagnostics: diagnostics, date: documentDate)
         book.plansFolder = plans.dossier
         if let feuilles {

@@ -73,5 +73,23 @@ public struct Diagnostic: Sendable, Equatable {
         default: return (a.rule.rawValue, a.message) < (b.rule.rawValue, b.message)
         }
     }
+
+    /// `list` in the order of ``ordered``, as the stable `list.sorted(by: ordered)` gives it, with
+    /// files ranked once: most comparisons are then of integers, not of paths (a programme of
+    /// 50 000 operations sorts some 100 000 diagnostics).
+    public static func inOrder(_ list: [Diagnostic]) -> [Diagnostic] {
+        guard list.count > 1 else { return list }
+        var rank: [String: Int] = [:]
+        for d in list { if let file = d.location?.file { rank[file] = 0 } }
+        for (r, file) in rank.keys.sorted().enumerated() { rank[file] = r }
+        // No location ranks first, as in `ordered`.
+        let keys = list.map { d in d.location.map { (rank[$0.file] ?? 0, $0.line, $0.column) } ?? (-1, 0, 0) }
+        let order = list.indices.sorted { i, j in
+            if keys[i] != keys[j] { return keys[i] < keys[j] }
+            let a = (list[i].rule.rawValue, list[i].message), b = (list[j].rule.rawValue, list[j].message)
+            return a != b ? a < b : i < j
+        }
+        return order.map { list[$0] }
+    }
 }
 extension Diagnostic: Error {}

@@ -1,5 +1,8 @@
 /// A funding line with everything the rules and reports need worked out.
-public struct ResolvedFunding: Sendable {
+///
+/// Immutable, and a class: the rules, the deadlines and the workbook's rows pass lines around by
+/// the ten thousand, and a copy is then one reference, not the line with its dispositif.
+public final class ResolvedFunding: Sendable {
     public let line: FundingLine
     public let dispositif: Dispositif?
     public let funder: Funder?
@@ -28,6 +31,16 @@ public struct ResolvedFunding: Sendable {
     public var label: String { line.label ?? dispositif?.name ?? nature.label }
     public func has(_ role: DispositifRole) -> Bool { dispositif?.roles.contains(role) ?? false }
     public var category: FunderCategory? { funder?.category }
+
+    init(line: FundingLine, dispositif: Dispositif?, funder: Funder?, nature: FundingNature, base: Money?, amount: Money, parameterDay: Day) {
+        self.line = line
+        self.dispositif = dispositif
+        self.funder = funder
+        self.nature = nature
+        self.base = base
+        self.amount = amount
+        self.parameterDay = parameterDay
+    }
 }
 
 /// FCTVA expected on one year's spending.
@@ -45,7 +58,7 @@ public struct FCTVAInstalment: Sendable, Equatable {
 
 /// The figures of one operation: totals, resolved funding, shares and FCTVA. Totals are worked
 /// out once, when the figures are made.
-public struct OperationFigures: Sendable {
+public final class OperationFigures: Sendable {
     public let operation: Operation
     public let maitreOuvrage: MaitreOuvrage?
     public let costHT: Money

@@ -158,7 +158,7 @@ public final class PlanFolder {
             !(refusedProgramme && $0.rule == .fichier && $0.location == nil && $0.message.contains(PlanLoader.programmeFile))
         }
         var loaded = LoadResult(
-            plans: problems.contains { $0.severity == .erreur } ? nil : result.plans, diagnostics: (problems + said).sorted(by: Diagnostic.ordered),
+            plans: problems.contains { $0.severity == .erreur } ? nil : result.plans, diagnostics: Diagnostic.inOrder(problems + said),
             sources: result.sources, scenarios: result.scenarios)
         loaded.timings = timings
         return loaded

@@ -35,10 +35,10 @@ public struct LoadResult: Sendable {
         guard let id, let plans else { return self }
         switch ScenarioEngine.chain(id, in: scenarios) {
         case .failure(let problem):
-            return LoadResult(plans: nil, diagnostics: (diagnostics + [problem]).sorted(by: Diagnostic.ordered), sources: sources, scenarios: scenarios)
+            return LoadResult(plans: nil, diagnostics: Diagnostic.inOrder(diagnostics + [problem]), sources: sources, scenarios: scenarios)
         case .success(let chain):
             let (changed, problems) = ScenarioEngine.apply(chain, to: plans)
-            let all = (diagnostics + problems).sorted(by: Diagnostic.ordered)
+            let all = Diagnostic.inOrder(diagnostics + problems)
             return LoadResult(plans: problems.isEmpty ? changed : nil, diagnostics: all, sources: sources, scenarios: scenarios)
         }
     }
@@ -242,7 +242,7 @@ public enum PlanLoader {
             $0.location?.file == "\(root)/\(fundersFile)" && ($0.rule == .syntaxeYAML || $0.rule == .yamlNonAccepte)
         }
         if fundersUnreadable { diagnostics.removeAll { $0.rule == .reference && $0.message.hasPrefix("dispositif inconnu") } }
-        diagnostics.sort(by: Diagnostic.ordered)
+        diagnostics = Diagnostic.inOrder(diagnostics)
         timings.lap("scenarios+tri")
         let readable = !diagnostics.contains { $0.severity == .erreur && $0.stage == .lecture }
         guard readable, let programme else {
@@ -259,7 +259,7 @@ public enum PlanLoader {
                     "les montants du programme dépassent ensemble \(Money.maximumProgrammeAmount) : ce n'est pas un programme réel",
                     at: largest?.location(of: "id"), operation: largest?.id,
                     notes: ["vérifiez le nombre de zéros des montants (l'opération qui pèse le plus est indiquée)"]))
-            return LoadResult(plans: nil, diagnostics: diagnostics.sorted(by: Diagnostic.ordered), sources: sources, scenarios: scenarios)
+            return LoadResult(plans: nil, diagnostics: Diagnostic.inOrder(diagnostics), sources: sources, scenarios: scenarios)
         }
         timings.lap("bornes")
         // Every scenario of the folder is a plan file: one that names nothing, loops or breaks a
@@ -298,7 +298,7 @@ public enum PlanLoader {
         }
         cache?.storeValidations(scenarioKey, scenarioProblems.isEmpty ? validations : nil)
         if !scenarioProblems.isEmpty {
-            return LoadResult(plans: nil, diagnostics: (diagnostics + scenarioProblems).sorted(by: Diagnostic.ordered), sources: sources, scenarios: scenarios)
+            return LoadResult(plans: nil, diagnostics: Diagnostic.inOrder(diagnostics + scenarioProblems), sources: sources, scenarios: scenarios)
         }
         timings.lap("scenarios-appliques")
         var loaded = LoadResult(plans: plans, diagnostics: diagnostics, sources: sources, scenarios: scenarios)

@@ -146,6 +146,33 @@ final class DeadlinesTests: XCTestCase {
         XCTAssertEqual(started.first { $0.kind == .depotDemande }?.urgency, .depassee)
     }
 
+    /// A DETR request still « envisagé » when the works started on 1 June 2024: no start may
+    /// precede the request's receipt (CGCT R2334-24), so on 15 January 2025 the grant is lost.
+    /// The restricted list (what the workbook needs without its Échéances sheet) holds that
+    /// deadline alone, as the whole list's lost ones.
+    func testTheGrantsLostOnADayAloneAsTheWholeListHasThem() throws {
+        let hall = """
+            id: halle
+            intitule: Halle
+            maitre_ouvrage: commune
+            calendrier: { debut_travaux: 2024-06-01, fin: 2025-12-31 }
+            depenses:
+              - { libelle: Travaux, nature: travaux, montant_ht: 200 000, annees: { 2024: 50 %, 2025: 50 % } }
+            financements:
+              - { dispositif: etat.detr, montant: 40 000, assiette: 200 000, statut: envisage }
+              - autofinancement: solde
+            """
+        let loaded = PlanFixture.load([Self.school, Self.wasteland, Self.animation, hall], funders: Self.funders)
+        let plans = try XCTUnwrap(loaded.plans, "\(loaded.diagnostics.map(\.message))")
+        let all = Deadlines.of(plans, today: Self.today)
+        let lost = Deadlines.of(plans, today: Self.today, selection: .lostBefore(Self.today))
+        XCTAssertEqual(lost.map { "\($0.kind) \($0.operation ?? "") \($0.day.iso) \($0.urgency)" }, ["depotDemande halle 2024-06-01 perdue"])
+        XCTAssertEqual(lost.map(\.key), all.filter { $0.urgency == .perdue }.map(\.key))
+        XCTAssertEqual(lost.first?.title, all.first { $0.urgency == .perdue }?.title)
+        // The whole list: the twelve of the hand-worked plan above, and this one.
+        XCTAssertEqual(all.count, 13, all.map { "\($0.kind) \($0.operation ?? "")" }.joined(separator: ", "))
+    }
+
     func testDaysAcrossLeapYearsAndMonthEnds() {
         let jan31 = Day(year: 2025, month: 1, day: 31)!
         XCTAssertEqual(jan31.adding(months: 1).iso, "2025-02-28")

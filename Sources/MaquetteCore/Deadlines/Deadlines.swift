@@ -10,8 +10,11 @@ public enum DeadlineDates {
     /// As the dotations count it (CGCT R2334-24 I): the earliest first legal act of the operation
     /// or of a lot other than studies and land purchase; without one, the works' start.
     public static func commencement(_ operation: Operation) -> Day? {
-        let acts = [operation.firstLegalAct].compactMap { $0 } + operation.costs.filter { !$0.nature.isStudyOrLand }.compactMap(\.firstLegalAct)
-        return acts.min() ?? operation.worksStart
+        var earliest = operation.firstLegalAct
+        for cost in operation.costs where !cost.nature.isStudyOrLand {
+            if let act = cost.firstLegalAct, earliest.map({ act < $0 }) ?? true { earliest = act }
+        }
+        return earliest ?? operation.worksStart
     }
     /// The forecast completion.
     public static func completion(_ operation: Operation) -> Day? { operation.end }
@@ -22,14 +25,11 @@ public enum DeadlineDates {
 public enum Deadlines {
     /// Every deadline of `plans` (whose `figures` may be given when already worked out), the most
     /// urgent first.
-    /// `keeping` (kind, day, whether missing it loses the grant), when given, keeps only the
-    /// deadlines it accepts, and only those have their texts worded.
-    public static func of(
-        _ plans: Plans, figures: [OperationFigures]? = nil, today: Day, keeping: (@Sendable (Deadline.Kind, Day, Bool) -> Bool)? = nil
-    ) -> [Deadline] {
+    /// `selection` keeps every deadline or only some; only those kept have their texts worded.
+    public static func of(_ plans: Plans, figures: [OperationFigures]? = nil, today: Day, selection: Selection = .all) -> [Deadline] {
         // Each operation's deadlines on every core (their texts are most of the cost), in order.
-        var out = Concurrent.map(figures ?? Financing.figures(of: plans), minimumChunk: 64) { of($0, plans: plans, today: today, keeping: keeping) }.flatMap { $0 }
-        if let end = Day(year: plans.programme.lastYear, month: 12, day: 31), keeping?(.finProgramme, end, false) ?? true {
+        var out = Concurrent.map(figures ?? Financing.figures(of: plans), minimumChunk: 64) { of($0, plans: plans, today: today, selection: selection) }.flatMap { $0 }
+        if let end = Day(year: plans.programme.lastYear, month: 12, day: 31), selection.keeps(.finProgramme, end, losesGrant: false) {
             out.append(
                 Deadline(
                     .finProgramme, day: end, operation: nil, operationTitle: nil, funder: nil, dispositif: nil,
@@ -58,43 +58,64 @@ public enum Deadlines {
         return (r, v.reference)
     }
 
+    /// Which deadlines a list keeps.
+    public enum Selection: Sendable {
+        /// Every deadline.
+        case all
+        /// The grants lost on a day: the deadlines whose miss loses the grant and which passed
+        /// before it (a decision awaited loses nothing by itself).
+        case lostBefore(Day)
+
+        func keeps(_ kind: Kind, _ day: Day, losesGrant: Bool) -> Bool {
+            switch self {
+            case .all: return true
+            case .lostBefore(let today): return losesGrant && kind != .decisionAttendue && day < today
+            }
+        }
+        /// Whether deadlines that lose no grant are all left out: their branches need not run.
+        var grantLosingOnly: Bool {
+            if case .lostBefore = self { return true }
+            return false
+        }
+    }
+
     /// The deadlines of one operation's funding lines.
-    static func of(_ f: OperationFigures, plans: Plans, today: Day, keeping: (@Sendable (Kind, Day, Bool) -> Bool)? = nil) -> [Deadline] {
+    static func of(_ f: OperationFigures, plans: Plans, today: Day, selection: Selection = .all) -> [Deadline] {
         var out: [Deadline] = []
-        let operation = f.operation
-        let years = f.costsByYear.map(\.year)
-        let commencement = DeadlineDates.commencement(operation)
+        let everything = !selection.grantLosingOnly
+        // Worked out only when a deadline needs them: most lines of a restricted list keep none.
+        lazy var years = f.costsByYear.map(\.year)
+        let commencement = DeadlineDates.commencement(f.operation)
         var ranks: [String: Int] = [:]
         for r in f.funding where r.counts {
-            let line = r.line
             let source: String
-            switch line.source {
+            switch r.line.source {
             case .dispositif(let d): source = d
             case .own(let n): source = n.rawValue
             }
             let rank = ranks[source, default: 0]
             ranks[source] = rank + 1
-            let lineKey = "\(operation.id)/\(source)#\(rank)"
-            let name = r.dispositif.map { shortName($0) } ?? r.label
+            lazy var lineKey = "\(f.operation.id)/\(source)#\(rank)"
+            lazy var name = r.dispositif.map { shortName($0) } ?? r.label
             func add(
                 _ kind: Kind, _ day: Day, _ title: @autoclosure () -> String, _ reference: @autoclosure () -> String, key: @autoclosure () -> String = "",
                 losesGrant: Bool = false, at locationKey: String? = nil
             ) {
                 // Texts are worded only for the deadlines kept.
-                if let keeping, !keeping(kind, day, losesGrant) { return }
+                guard selection.keeps(kind, day, losesGrant: losesGrant) else { return }
                 let title = title(), reference = reference(), key = key()
                 out.append(
                     Deadline(
-                        kind, day: day, operation: operation.id, operationTitle: operation.title, funder: r.funder?.name, dispositif: name, title: title,
-                        reference: reference, location: locationKey.map { line.location(of: $0) } ?? line.location, losesGrant: losesGrant,
+                        kind, day: day, operation: f.operation.id, operationTitle: f.operation.title, funder: r.funder?.name, dispositif: name, title: title,
+                        reference: reference, location: locationKey.map { r.line.location(of: $0) } ?? r.line.location, losesGrant: losesGrant,
                         key: "\(lineKey)/\(kind.rawValue)\(key.isEmpty ? "" : "/" + key)", today: today))
             }
-            let receipt = DeadlineDates.requestReceipt(line)
-            let decision = DeadlineDates.decision(line)
+            let receipt = DeadlineDates.requestReceipt(r.line)
+            let decision = DeadlineDates.decision(r.line)
 
             // Requests to file: before the dispositif's yearly closing day, and before the start
             // where no start may precede the request's receipt.
-            if line.status == .envisage {
+            if r.line.status == .envisage {
                 let year = commencement?.year ?? years.first ?? plans.programme.referenceDay.year
                 let lookup = Day(year: year, month: 1, day: 1) ?? plans.programme.referenceDay
                 if let (month, ref) = count(Dispositif.depotAvantMois, r.dispositif, at: lookup),
@@ -109,14 +130,15 @@ public enum Deadlines {
                         earlyStartReference(r.dispositif), losesGrant: true)
                 }
             }
-            if line.status == .sollicite, let receipt, receipt > today {
+            // Past this point, only renewals and the dotations' lapses lose a grant.
+            if everything, r.line.status == .sollicite, let receipt, receipt > today {
                 add(.depotDemande, receipt, "déposer la demande \(name) le \(receipt.formatted) au plus tard (dépôt prévu au plan)", r.dispositif?.reference ?? "", at: "depot")
-            } else if line.status == .sollicite, let receipt {
+            } else if everything, r.line.status == .sollicite, let receipt {
                 add(.decisionAttendue, receipt, "demande \(name) reçue le \(receipt.formatted) : décision attendue", r.dispositif?.reference ?? "", at: "depot")
             }
 
             // Yearly renewals (ANAH ingénierie): a new request before each period after the first.
-            if line.status != .refuse, let first = years.first, let last = years.last, let start = Day(year: first, month: 1, day: 1),
+            if r.line.status != .refuse, r.dispositif?.parameters[Dispositif.renouvellementMois] != nil, let first = years.first, let last = years.last, let start = Day(year: first, month: 1, day: 1),
                 let (months, ref) = count(Dispositif.renouvellementMois, r.dispositif, at: start), months > 0
             {
                 var k = 1
@@ -124,28 +146,30 @@ public enum Deadlines {
                     let day = start.adding(months: k * months)
                     guard day.year <= last else { break }
                     // A granted line stands for the periods already begun: only those to come are listed.
-                    if line.status != .envisage && day < today { k += 1; continue }
+                    if r.line.status != .envisage && day < today { k += 1; continue }
                     add(.renouvellement, day, "déposer la demande \(name) pour la période qui commence le \(day.formatted), avant qu'elle commence", ref, key: day.iso, losesGrant: true)
                     k += 1
                 }
             }
 
             // Envelope years: a line not yet granted draws on a yearly envelope that closes.
-            if line.status == .envisage || line.status == .sollicite, let id = line.dispositifID {
-                let year = line.envelopeYear ?? decision?.year ?? receipt?.year
+            if everything, r.line.status == .envisage || r.line.status == .sollicite, let id = r.line.dispositifID {
+                let year = r.line.envelopeYear ?? decision?.year ?? receipt?.year
                 if let year, plans.catalogue.envelopes.contains(where: { $0.dispositif == id && $0.year == year }), let day = Day(year: year, month: 12, day: 31) {
                     add(.enveloppe, day, "l'enveloppe \(year) de \(name) se clôt le \(day.formatted) : décision à obtenir avant", "financeurs.yaml, `enveloppes`", key: String(year), at: "annee_enveloppe")
                 }
             }
 
             // EPF land carrying: the owner buys the land back at the latest at the end of the portage.
-            if r.nature == .portageFoncier, let buyBack = line.buyBack, let day = Day(year: buyBack.year, month: 12, day: 31) {
+            if !everything {
+                // No land carrying deadline loses a grant.
+            } else if r.nature == .portageFoncier, let buyBack = r.line.buyBack, let day = Day(year: buyBack.year, month: 12, day: 31) {
                 add(.rachatPortage, day, "racheter le foncier porté en \(buyBack.year) pour \((buyBack.amount ?? r.amount).formatted), selon la convention de portage", "Convention de portage de l'EPF (`rachat`)", at: "rachat")
             } else if r.nature == .portageFoncier, let from = decision ?? receipt, let (months, ref) = count(ParameterName.epfPortageDureeMaxMois, plans, at: from) {
                 add(.rachatPortage, from.adding(months: months), "racheter le foncier porté (\(r.amount.formatted)) au plus tard le \(from.adding(months: months).formatted), sauf date plus proche dans la convention de portage", ref)
             }
 
-            guard line.status == .notifie, r.isPublicAid else { continue }
+            guard r.line.status == .notifie, r.isPublicAid else { continue }
             let isDotation = r.dispositif?.regime == .dotationCGCT
 
             // State dotations lapse: a start within 2 years of the arrêté (+1 on a reasoned request
@@ -175,9 +199,10 @@ public enum Deadlines {
                 }
             }
 
-            // Payments: the advance at the start, an instalment on each year's spending, the final
+            guard everything else { continue }
+            // Payments (no grant lost): the advance at the start, an instalment on each year's spending, the final
             // payment on completion (for State dotations, within the completion deadline above).
-            let paidAlready = !(line.paid ?? .zero).isZero
+            let paidAlready = !(r.line.paid ?? .zero).isZero
             let isState = r.category == .etat
             let day = decision ?? commencement ?? plans.programme.referenceDay
             if !paidAlready, let (advance, advanceRef) = rate(isState ? ParameterName.versementAvanceEtat : ParameterName.versementAvanceAutres, plans, at: day), advance > .zero {
@@ -197,7 +222,7 @@ public enum Deadlines {
                     add(.demandeAcompte, end, "demander un acompte \(name) sur les dépenses payées en \(year) (jusqu'à \(cap.formatted) de l'aide avec l'avance)", capRef, key: String(year))
                 }
             }
-            if !isDotation, let end = DeadlineDates.completion(operation) ?? years.last.flatMap({ Day(year: $0, month: 12, day: 31) }) {
+            if !isDotation, let end = DeadlineDates.completion(f.operation) ?? years.last.flatMap({ Day(year: $0, month: 12, day: 31) }) {
                 add(.demandeSolde, end, "demander le solde \(name) à l'achèvement (\(end.formatted)), avec l'état récapitulatif des dépenses", r.dispositif?.reference ?? "")
             }
         }

@@ -90,10 +90,10 @@ public struct IncrementalCheck: Sendable {
                     (files[i], figures[i], perOperation[i]) = (operations[i].file, f, found)
                     sorted += found
                 }
-                sorted.sort(by: Diagnostic.ordered)
+                sorted = Diagnostic.inOrder(sorted)
             } else if !stale.isEmpty {
                 for (i, (f, found)) in zip(stale, fresh) { (files[i], figures[i], perOperation[i]) = (operations[i].file, f, found) }
-                sorted = perOperation.flatMap { $0 }.sorted(by: Diagnostic.ordered)
+                sorted = Diagnostic.inOrder(perOperation.flatMap { $0 })
             }
         } else {
             var known: [String: Int] = [:]
@@ -115,11 +115,11 @@ public struct IncrementalCheck: Sendable {
             }
             (ids, files, figures, perOperation) = (operations.map(\.id), newFiles, newFigures, newDiagnostics)
             attributed = zip(operations, perOperation).allSatisfy { op, found in found.allSatisfy { $0.operation == op.id } }
-            sorted = perOperation.flatMap { $0 }.sorted(by: Diagnostic.ordered)
+            sorted = Diagnostic.inOrder(perOperation.flatMap { $0 })
         }
         let context = RuleContext(plans: plans, figures: figures)
         if across.count != wholeProgramme.count { across = Array(repeating: [], count: wholeProgramme.count) }
-        for (r, rule) in wholeProgramme.enumerated() where rerun[r] { across[r] = rule.check(context).sorted(by: Diagnostic.ordered) }
+        for (r, rule) in wholeProgramme.enumerated() where rerun[r] { across[r] = Diagnostic.inOrder(rule.check(context)) }
         var others = read
         for found in across where !found.isEmpty { others = Self.merge(others, found) }
         return (others.isEmpty ? sorted : Self.merge(others, sorted), figures)

@@ -121,7 +121,7 @@ public enum Rules {
         // The rules are independent: for a programme of some size, they run on all cores (for a
         // handful of operations, as the Monte-Carlo and the optimiser check them, one core is quicker).
         let chunk = plans.operations.count >= 256 ? 1 : rules.count + 1
-        return Concurrent.map(rules, minimumChunk: chunk) { $0.check(context) }.flatMap { $0 }.sorted(by: Diagnostic.ordered)
+        return Diagnostic.inOrder(Concurrent.map(rules, minimumChunk: chunk) { $0.check(context) }.flatMap { $0 })
     }
 }
 
