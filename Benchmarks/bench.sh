@@ -45,17 +45,18 @@ for N in $SIZES; do
   read -r events _ < <(timed "$work/yaml_events" "$plans" 2)
   echo "| $N | … against libyaml's event parser alone (C, 2 threads, building nothing) | | $events s | $(ratio "$check" "$events") | |"
 
-  # Export: Maquette's own model + writing phases, then the same cells by the references.
-  phases=()
+  # Export: Maquette's own model + writing phases, and the same cells written by the C
+  # program, runs interleaved so that both meet the same load; then the Python references.
+  MAQUETTE_DUMP_CELLS="$work/cells" $BIN exporter "$plans" -o "$work/m.xlsx" --feuilles synthese,financeurs,controles >/dev/null 2>&1 || true
+  phases=(); c=()
   for _ in $(seq 1 "$RUNS"); do
     MAQUETTE_TIMINGS=1 $BIN exporter "$plans" -o "$work/m.xlsx" --feuilles synthese,financeurs,controles 2>"$work/phases" >/dev/null || true
     phases+=("$(grep temps "$work/phases" | sed 's/.*modèle=\([0-9.]*\) écriture=\([0-9.]*\).*/\1 \2/' | awk '{print $1 + $2}')")
+    c+=("$("$work/write_cells" "$work/cells" "$work/c.xlsx")")
   done
   export_m=$(printf '%s\n' "${phases[@]}" | median)
-  read -r export_wall export_mem < <(timed $BIN exporter "$plans" -o "$work/m.xlsx" --feuilles synthese,financeurs,controles)
-  MAQUETTE_DUMP_CELLS="$work/cells" $BIN exporter "$plans" -o "$work/m.xlsx" --feuilles synthese,financeurs,controles >/dev/null 2>&1 || true
-  c=(); for _ in $(seq 1 "$RUNS"); do c+=("$("$work/write_cells" "$work/cells" "$work/c.xlsx")"); done
   c_time=$(printf '%s\n' "${c[@]}" | median)
+  read -r export_wall export_mem < <(timed $BIN exporter "$plans" -o "$work/m.xlsx" --feuilles synthese,financeurs,controles)
   echo "| $N | export: model + writing (3 sheets) | $export_m s | $c_time s (C, libxlsxwriter) | $(ratio "$export_m" "$c_time") | $((export_mem / 1024)) MiB |"
   xw=$(python3 Benchmarks/references/write_cells.py xlsxwriter "$work/cells" "$work/x.xlsx")
   op=$(python3 Benchmarks/references/write_cells.py openpyxl "$work/cells" "$work/o.xlsx")

@@ -75,10 +75,8 @@ struct CheckCommand: ParsableCommand {
         if let p = loaded.plans, let id = try location.operationID(in: p) {
             // The rules look at the whole programme (envelopes are shared); only what concerns
             // the operation (an envelope it draws on), or is written in its file, is shown.
-            let file = p.operations.first { $0.id == id }?.location?.file
-            diagnostics = diagnostics.filter {
-                $0.operation == id || ($0.operation == nil && ((file != nil && $0.location?.file == file) || $0.concerns.contains(id)))
-            }
+            let files = Set(p.operations.filter { $0.id == id }.compactMap { $0.location?.file })
+            diagnostics = diagnostics.filter { $0.isShown(restrictedTo: [id], files: files) }
             figures = figures.filter { $0.operation.id == id }
             operations = 1
         }

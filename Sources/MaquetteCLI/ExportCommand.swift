@@ -115,7 +115,9 @@ struct ExportCommand: ParsableCommand {
         }
         // A status ahead of its dates on the workbook's day (« sollicité », the request dated later).
         let ahead = Rules.statusesAheadOfDates(figures, today: documentDate.day)
-        let diagnostics = IncrementalCheck.merge(everything ? all : all.filter { $0.operation.map(ids.contains) ?? true }, Diagnostic.inOrder(lost + ahead))
+        // Restricted, the workbook shows what `verifier PLANS OPERATION` shows of its operations.
+        let files = Set(selected.operations.compactMap { $0.location?.file })
+        let diagnostics = IncrementalCheck.merge(everything ? all : all.filter { $0.isShown(restrictedTo: ids, files: files) }, Diagnostic.inOrder(lost + ahead))
         var book = CommitteeWorkbook(plans: selected, figures: figures, diagnostics: diagnostics, date: documentDate)
         book.plansFolder = plans.dossier
         if let feuilles {

@@ -74,6 +74,14 @@ public struct Diagnostic: Sendable, Equatable {
         }
     }
 
+    /// Whether a command restricted to the operations `ids`, written in `files`, shows this
+    /// diagnostic: one of theirs, or one of the programme's written in one of their files or
+    /// concerning one of them (an exceeded envelope they draw on).
+    public func isShown(restrictedTo ids: Set<String>, files: Set<String>) -> Bool {
+        if let operation { return ids.contains(operation) }
+        return location.map { files.contains($0.file) } == true || concerns.contains(where: ids.contains)
+    }
+
     /// `list` in the order of ``ordered``, as the stable `list.sorted(by: ordered)` gives it, with
     /// files ranked once: most comparisons are then of integers, not of paths (a programme of
     /// 50 000 operations sorts some 100 000 diagnostics).

@@ -187,6 +187,44 @@ extension CLITests {
         XCTAssertFalse(c.stdout.contains("enveloppe"), c.stdout)
     }
 
+    /// A workbook restricted to one operation showed every diagnostic of the programme: the
+    /// envelope exceeded by two other operations was in its Contrôles and made its « erreurs »
+    /// count. It shows what `verifier PLANS OPERATION` shows, no more.
+    func testARestrictedWorkbookShowsTheEnvelopeOnlyToTheOperationsDrawingOnIt() throws {
+        func op(_ id: String, _ detr: Bool) -> String {
+            """
+            id: \(id)
+            intitule: Opération \(id)
+            maitre_ouvrage: commune
+            depenses:
+              - { libelle: Travaux, nature: travaux, montant_ht: 1 000 000, annees: { 2025: 100 % } }
+            financements:
+            \(detr ? "  - { dispositif: etat.detr, montant: 300 000, assiette: 1 000 000, statut: sollicite, depot: 2025-01-10 }\n" : "")  - autofinancement: solde
+            """
+        }
+        let root = try plans(["a.yaml": op("a", true), "b.yaml": op("b", true), "c.yaml": op("c", false)])
+        let funders = root.appendingPathComponent("financeurs.yaml")
+        try (try String(contentsOf: funders, encoding: .utf8) + "enveloppes:\n  - { dispositif: etat.detr, annee: 2025, montant: 500 000 }\n")
+            .write(to: funders, atomically: true, encoding: .utf8)
+        func controls(_ restriction: [String]) throws -> (sheet: String, stderr: String) {
+            let target = FileManager.default.temporaryDirectory.appendingPathComponent("maquette-\(UUID().uuidString).xlsx").path
+            defer { try? FileManager.default.removeItem(atPath: target) }
+            let r = try run(["exporter", root.path] + restriction + ["--feuilles", "controles", "--date", "2025-03-01", "-o", target])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            return (try unzip(target, "xl/worksheets/sheet1.xml"), r.stderr)
+        }
+        let envelope = "l'enveloppe DETR 2025 (500 000,00 €) est dépassée"
+        let a = try controls(["a"])
+        XCTAssertTrue(a.sheet.contains(envelope), a.sheet)
+        XCTAssertTrue(a.stderr.hasPrefix("Attention : 1 erreur dans les plans"), a.stderr)
+        for restriction in [["c"], ["--operations", "c"]] {
+            let c = try controls(restriction)
+            XCTAssertFalse(c.sheet.contains("enveloppe"), restriction.joined(separator: " ") + " : " + c.sheet)
+            XCTAssertFalse(c.stderr.contains("erreur"), c.stderr)
+        }
+        XCTAssertTrue(try controls(["--operations", "b,c"]).sheet.contains(envelope))
+    }
+
     /// A workbook restricted to one operation compares the scenarios on that operation (and its
     /// owner) only: its Scénarios sheet listed every operation of the programme, the others by id.
     func testARestrictedWorkbookComparesItsOwnOperation() throws {

@@ -9,8 +9,9 @@ public struct CommitteeWorkbook: Sendable {
     public let figures: [OperationFigures]
     public let diagnostics: [Diagnostic]
     /// The diagnostics of each operation, in the order of ``diagnostics``: each operation sheet
-    /// looks its own up rather than scanning them all.
-    let diagnosticsByOperation: [String: [Diagnostic]]
+    /// looks its own up rather than scanning them all. Made by ``build(streaming:)`` when it
+    /// writes operation sheets (a summary-only workbook of 50 000 operations needs none).
+    var diagnosticsByOperation: [String: [Diagnostic]] = [:]
     /// The day the workbook is established on, and the file's creation instant.
     public let date: DocumentDate
     public var created: Day { date.day }
@@ -68,9 +69,6 @@ public struct CommitteeWorkbook: Sendable {
         self.plans = plans
         self.figures = figures
         self.diagnostics = diagnostics
-        var byOperation: [String: [Diagnostic]] = [:]
-        for d in diagnostics { if let op = d.operation { byOperation[op, default: []].append(d) } }
-        self.diagnosticsByOperation = byOperation
         self.date = date
     }
 
@@ -102,6 +100,9 @@ public struct CommitteeWorkbook: Sendable {
             linked.envelopeVerdictRange = verdicts.range
         }
         if linked.operationSheets != nil {
+            var byOperation: [String: [Diagnostic]] = [:]
+            for d in diagnostics { if let op = d.operation { byOperation[op, default: []].append(d) } }
+            linked.diagnosticsByOperation = byOperation
             let plain = linked
             linked.operationLayouts = Concurrent.map(figures) { OperationSheet.Layout($0, book: plain) }
         }
