@@ -105,10 +105,11 @@ extension CheckCommand {
         guard let plans = loaded.plans else { return (loaded.diagnostics, []) }
         let figures = Financing.figures(of: plans)
         clock?.lap("chiffres")
-        let diagnostics = loaded.diagnostics + Rules.check(plans, figures: figures, only: onlyRules, skip: skippedRules)
+        let found = Rules.check(plans, figures: figures, only: onlyRules, skip: skippedRules)
         clock?.lap("regles")
         defer { clock?.lap("tri") }
-        return (Diagnostic.inOrder(diagnostics), figures)
+        // The rules' findings come sorted: merged with the reader's, not sorted again.
+        return (IncrementalCheck.merge(Diagnostic.inOrder(loaded.diagnostics), found), figures)
     }
 
     /// The diagnostics as text, then the summary line.

@@ -98,7 +98,8 @@ struct ExportCommand: ParsableCommand {
         // The rules always look at the whole programme (envelopes are shared); when every
         // operation is exported, its figures are reused and every diagnostic is shown.
         let everything = selected.operations.count == p.operations.count
-        let all = Diagnostic.inOrder(loaded.diagnostics + Rules.check(p, figures: everything ? figures : nil))
+        // The rules' findings come sorted: merged with the reader's, not sorted again.
+        let all = IncrementalCheck.merge(Diagnostic.inOrder(loaded.diagnostics), Rules.check(p, figures: everything ? figures : nil))
         clock.lap("règles")
         let ids = everything ? [] : Set(selected.operations.map(\.id))
         // A grant lost by a passed deadline (as `echeances` finds it on the workbook's date) is

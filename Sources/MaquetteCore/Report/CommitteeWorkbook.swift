@@ -56,6 +56,9 @@ public struct CommitteeWorkbook: Sendable {
     var envelopeVerdicts: [FundersSheet.Key: String]?
     /// The Financeurs sheet's column of envelope verdicts, which the Contrôles count.
     var envelopeVerdictRange: String?
+    /// The Financeurs sheet's rows (dispositif and year), worked out once for its verdict cells
+    /// and its rows.
+    var fundersKeys: [FundersSheet.Key]?
     /// The envelopes the lines exceed, for the operation sheets' verdicts.
     var exceededEnvelopes: Set<FundersSheet.Key> = []
 
@@ -95,6 +98,7 @@ public struct CommitteeWorkbook: Sendable {
             if ParametersSheet.fctvaRate(plans) != nil { linked.fctvaRateName = ParametersSheet.fctvaRateName }
             linked.exceededEnvelopes = FundersSheet.exceeded(linked)
         }
+        if sheets.contains(.financeurs) { linked.fundersKeys = FundersSheet.keys(linked) }
         if sheets.contains(.financeurs), let verdicts = FundersSheet.envelopeVerdicts(linked) {
             linked.envelopeVerdicts = verdicts.cells
             linked.envelopeVerdictRange = verdicts.range

@@ -48,7 +48,7 @@ struct FundersSheet {
         let declared = Set(book.plans.catalogue.envelopes.map { Key(dispositif: $0.dispositif, year: $0.year) })
         let sheet = A1.sheet(CommitteeWorkbook.fundersSheet) + "!"
         var out: [Key: String] = [:]
-        let keys = keys(book)
+        let keys = book.fundersKeys ?? keys(book)
         for (i, key) in keys.enumerated() where declared.contains(key) {
             out[key] = sheet + A1.cell(firstRow + i, Column.verdict, absolute: true)
         }
@@ -112,7 +112,7 @@ struct FundersSheet {
             }
         }
         let catalogue = book.plans.catalogue
-        let keys = Self.keys(book)
+        let keys = book.fundersKeys ?? Self.keys(book)
         typealias R = OperationSheet.ResourceColumn
         func cell(_ sheet: String, _ row: Int, _ column: Int) -> String { A1.sheet(sheet) + "!" + A1.cell(row, column, absolute: true) }
         /// The amounts of the key's lines whose status passes `test` (a formula of the status cell).
