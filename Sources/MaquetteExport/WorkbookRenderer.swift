@@ -32,6 +32,7 @@ public enum WorkbookRenderer {
     /// keep their cents).
     static let eurosFormat = "#,##0 \"€\";-#,##0 \"€\";\"–\""
     static let rateOrDashFormat = "0.0%;-0.0%;\"–\""
+    static let countFormat = "0;-0;\"–\""
 
     static func spec(_ style: CellStyle) -> FormatSpec {
         let navy: UInt32 = 0x1F4E79
@@ -69,7 +70,8 @@ public enum WorkbookRenderer {
         case .rateOrDashTotal: return FormatSpec(bold: true, background: totalGrey, numberFormat: rateOrDashFormat, topBorder: true)
         case .headerCenter: return FormatSpec(bold: true, fontColor: 0xFFFFFF, background: navy, alignment: .center, wrap: true)
         case .textCenter: return FormatSpec(alignment: .center)
-        case .integerTotal: return FormatSpec(bold: true, background: totalGrey, numberFormat: "0;-0;\"–\"", topBorder: true)
+        case .integerTotal: return FormatSpec(bold: true, background: totalGrey, numberFormat: countFormat, topBorder: true)
+        case .count: return FormatSpec(numberFormat: countFormat)
         }
     }
 

@@ -85,6 +85,10 @@ final class ExportTests: XCTestCase {
             synthesis.rows[r][28].value, .formula("COUNTIF(\(sheet)$C$52:$C$62,\"non respectée\")-COUNTIF(\(sheet)$C$61,\"non respectée\")", .number(0)))
         XCTAssertEqual(
             synthesis.rows[r][29].value, .formula("COUNTIF(\(sheet)$C$52:$C$62,\"à surveiller\")-COUNTIF(\(sheet)$C$61,\"à surveiller\")", .number(1)))
+        // No error shows as a dash, as on the sub-totals (the finance officer's « – » for nothing).
+        XCTAssertEqual(synthesis.rows[r][28].style, .count)
+        XCTAssertEqual(synthesis.rows[r][29].style, .count)
+        XCTAssertEqual(WorkbookRenderer.spec(.count).numberFormat, "0;-0;\"–\"")
         // The grand total: 9 410 000 HT, 5 993 100 of public aid (as `maquette afficher` shows).
         let total = try XCTUnwrap(synthesis.rows.lastIndex { $0.first?.value == .text("Total du programme") })
         XCTAssertEqual(synthesis.rows[total][3].value, .formula("SUBTOTAL(9,D5:D\(total))", .money(Money(euros: 9_410_000))))

@@ -36,6 +36,8 @@ public enum CellStyle: Int, Sendable, CaseIterable {
     case headerCenter, textCenter
     /// A line number of a plan file, centred under its heading.
     case integerCenter
+    /// A count of findings, a dash for none, as its sub-totals show it.
+    case count
 
     /// The style an amount takes on a sheet shown in whole euros (``SheetModel/wholeEuros``);
     /// other styles, input cells among them, are kept.

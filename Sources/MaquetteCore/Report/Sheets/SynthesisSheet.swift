@@ -270,10 +270,10 @@ struct SynthesisSheet: Sendable {
                 }
                 source[Column.errors] = .formula(
                     "COUNTIF(\(verdicts),\"\(WorkbookLabels.Verdict.broken)\")\(programmeWide(WorkbookLabels.Verdict.broken))\(extra(layout.unshownErrors))",
-                    .number(counts[i].errors), .integer)
+                    .number(counts[i].errors), .count)
                 source[Column.warnings] = .formula(
                     "COUNTIF(\(verdicts),\"\(WorkbookLabels.Verdict.watch)\")\(programmeWide(WorkbookLabels.Verdict.watch))\(extra(layout.unshownWarnings))",
-                    .number(counts[i].warnings), .integer)
+                    .number(counts[i].warnings), .count)
             }
         }
         func amount(_ column: Int) -> Cell {
@@ -296,8 +296,8 @@ struct SynthesisSheet: Sendable {
         cells.append(.formula("\(totalAid)+\(ownShare)+\(c(Column.otherResources))-\(cost)", .money(f.balanceGap), .euros))
         cells.append(amount(Column.fctva))
         cells.append(source[Column.status] ?? .text(CommitteeWorkbook.aidStatus(f), .textCenter))
-        cells.append(source[Column.errors] ?? Cell(.integer(counts[i].errors), .integer))
-        cells.append(source[Column.warnings] ?? Cell(.integer(counts[i].warnings), .integer))
+        cells.append(source[Column.errors] ?? Cell(.integer(counts[i].errors), .count))
+        cells.append(source[Column.warnings] ?? Cell(.integer(counts[i].warnings), .count))
         return cells
     }
 
