@@ -69,6 +69,8 @@ struct ExportCommand: ParsableCommand {
         case .success(let found): documentDate = found
         case .failure(let error): throw ValidationError(error.description)
         }
+        // The sheets asked for, read once and before the plans (a misspelt name costs no reading).
+        let chosen = try Self.sheets(feuilles)
         let clock = PhaseClock()
         let bar = ProgressBar(total: 1, label: "Lecture")
         let location = try plans.resolve()
@@ -106,7 +108,7 @@ struct ExportCommand: ParsableCommand {
         // shown where people look, Contrôles and the Synthèse's warnings, not only on Échéances; a
         // warning there, since `verifier` (which has no date) does not see it.
         // Without the Échéances sheet, only the grants lost by the workbook's date are needed.
-        let deadlinesSheet = feuilles.map({ $0.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces) == Self.deadlinesSheet } }) ?? true
+        let deadlinesSheet = chosen.deadlines
         let day = documentDate.day
         let deadlines = Deadlines.of(selected, figures: figures, today: day, selection: deadlinesSheet ? .all : .lostBefore(day))
         let lost = deadlines.filter { $0.urgency == .perdue }.map { deadline -> Diagnostic in
@@ -121,17 +123,7 @@ struct ExportCommand: ParsableCommand {
         let diagnostics = IncrementalCheck.merge(everything ? all : all.filter { $0.isShown(restrictedTo: ids, files: files) }, Diagnostic.inOrder(lost + ahead))
         var book = CommitteeWorkbook(plans: selected, figures: figures, diagnostics: diagnostics, date: documentDate)
         book.plansFolder = plans.dossier
-        if let feuilles {
-            var kinds: Set<CommitteeWorkbook.SheetKind> = []
-            for name in try Self.list(feuilles, option: "--feuilles", example: "synthese,controles") where name != Self.deadlinesSheet {
-                guard let kind = CommitteeWorkbook.SheetKind(rawValue: name) else {
-                    throw ValidationError(
-                        "--feuilles : feuille inconnue « \(name) » ; feuilles : \((CommitteeWorkbook.SheetKind.allCases.map(\.rawValue) + [Self.deadlinesSheet]).joined(separator: ", "))")
-                }
-                kinds.insert(kind)
-            }
-            book.sheets = kinds
-        }
+        if let kinds = chosen.kinds { book.sheets = kinds }
         book.scenarioTitle = scenario.first.flatMap { id in base.scenarios.first { $0.id == id }.map { "\($0.title) (\(id))" } }
         if !scenario.isEmpty, var basePlans = base.plans {
             // The operations the workbook holds, in every variant.
@@ -192,6 +184,25 @@ struct ExportCommand: ParsableCommand {
         // Everything is written: leave without freeing the plans, figures and model one by one
         // (a third of a second at 50 000 operations).
         ExitStatus.success.exit()
+    }
+
+    /// The sheets `--feuilles` names (nil without the option: every sheet), and whether the
+    /// Échéances sheet is among them (it is not a kind of the committee workbook's own).
+    static func sheets(_ option: String?) throws -> (kinds: Set<CommitteeWorkbook.SheetKind>?, deadlines: Bool) {
+        guard let option else { return (nil, true) }
+        var kinds: Set<CommitteeWorkbook.SheetKind> = []
+        var deadlines = false
+        for name in try list(option, option: "--feuilles", example: "synthese,controles") {
+            if name == deadlinesSheet {
+                deadlines = true
+            } else if let kind = CommitteeWorkbook.SheetKind(rawValue: name) {
+                kinds.insert(kind)
+            } else {
+                throw ValidationError(
+                    "--feuilles : feuille inconnue « \(name) » ; feuilles : \((CommitteeWorkbook.SheetKind.allCases.map(\.rawValue) + [deadlinesSheet]).joined(separator: ", "))")
+            }
+        }
+        return (kinds, deadlines)
     }
 
     /// The items of a comma-separated option; an empty list is a misuse, not "nothing".
