@@ -12,7 +12,7 @@ extension Maquette {
         TemporaryFiles.installSignalCleanup()
         var given = arguments ?? Array(CommandLine.arguments.dropFirst())
         do {
-            given = try CommandNames.normalise(given)
+            given = CommandNames.joiningNegativeValues(try CommandNames.normalise(given))
         } catch let error as CommandNames.UnknownCommand {
             Console.err("erreur : \(error.message)\n")
             ExitStatus.usage.exit()

@@ -234,6 +234,31 @@ enum CommandNames {
         }
     }
 
+    /// `--option -1` as `--option=-1`: the parser takes a word starting with `-` for an option,
+    /// and said « valeur manquante » for a negative number the user did write. No option of
+    /// Maquette's is a number, so such a word is always the value; after `--`, nothing changes.
+    static func joiningNegativeValues(_ arguments: [String]) -> [String] {
+        var out: [String] = []
+        var i = 0
+        while i < arguments.count {
+            let word = arguments[i]
+            if word == "--" { return out + arguments[i...] }
+            if word.hasPrefix("--"), !word.contains("="), i + 1 < arguments.count, Self.isNegativeNumber(arguments[i + 1]) {
+                out.append(word + "=" + arguments[i + 1])
+                i += 2
+            } else {
+                out.append(word)
+                i += 1
+            }
+        }
+        return out
+    }
+
+    static func isNegativeNumber(_ word: String) -> Bool {
+        let rest = word.utf8.dropFirst()
+        return word.utf8.first == UInt8(ascii: "-") && rest.first.map { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) } == true
+    }
+
     /// The arguments with the subcommand's name unaccented when it is written with accents
     /// (`vérifier`, `trésorerie`, `règles`, `générer`); an error for an unknown command, with
     /// the nearest name.

@@ -187,6 +187,21 @@ extension CLITests {
         XCTAssertFalse(c.stdout.contains("enveloppe"), c.stdout)
     }
 
+    /// A negative number after an option was taken for an option of its own: `--graine -1` said
+    /// « valeur manquante ». The value is read as given and refused for what it is.
+    func testANegativeValueIsReadAsTheOptionsValue() throws {
+        let seed = try run(["simuler", "Plans", "--graine", "-1", "--tirages", "10"])
+        XCTAssertEqual(seed.status, 64)
+        XCTAssertTrue(seed.stderr.hasPrefix("erreur : la valeur « -1 » ne convient pas pour « --graine <graine> »\n"), seed.stderr)
+        let draws = try run(["simuler", "Plans", "--tirages", "-5"])
+        XCTAssertEqual(draws.status, 64)
+        XCTAssertTrue(draws.stderr.hasPrefix("erreur : --tirages : entre 1 et 1 000 000\n"), draws.stderr)
+        // After `--`, nothing is an option: the words stay as they are.
+        let after = try run(["verifier", "--", "-1"])
+        XCTAssertEqual(after.status, 64)
+        XCTAssertFalse(after.stderr.contains("="), after.stderr)
+    }
+
     /// A workbook restricted to one operation showed every diagnostic of the programme: the
     /// envelope exceeded by two other operations was in its Contrôles and made its « erreurs »
     /// count. It shows what `verifier PLANS OPERATION` shows, no more.
