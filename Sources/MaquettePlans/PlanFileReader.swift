@@ -57,7 +57,7 @@ enum PlanFileReader {
         }
         let descriptor = open(target, O_RDONLY | O_NONBLOCK | O_CLOEXEC | (noFollow ? O_NOFOLLOW : 0))
         guard descriptor >= 0 else {
-            if errno == EACCES { return (nil, [problem("impossible de lire « \(path) »", nil, "vérifiez les droits du fichier")]) }
+            if errno == EACCES { return (nil, [problem("impossible de lire « \(path) »", path, "vérifiez les droits du fichier")]) }
             return (nil, [notRegular])
         }
         guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else {
@@ -92,7 +92,7 @@ enum PlanFileReader {
             }
             if got < 0 {
                 if errno == EINTR { continue }
-                return (nil, [problem("impossible de lire « \(path) »", nil, "vérifiez les droits du fichier")])
+                return (nil, [problem("impossible de lire « \(path) »", path, "vérifiez les droits du fichier")])
             }
             if got == 0 { break }
             filled += got

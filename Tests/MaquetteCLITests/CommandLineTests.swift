@@ -187,6 +187,29 @@ extension CLITests {
         XCTAssertFalse(c.stdout.contains("enveloppe"), c.stdout)
     }
 
+    /// A plan file its reader may not read was reported without a place (« impossible de lire »
+    /// alone, out of the list of located problems). Run as an unprivileged user (root reads
+    /// everything), it is located at the file's first line, as every other file problem.
+    func testAFileThatMayNotBeReadIsALocatedProblem() throws {
+        guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv") else {
+            throw XCTSkip("needs root and setpriv to read as another user")
+        }
+        let root = try plans(["a.yaml": Self.worksOfAMillion(funding: "{ dispositif: etat.detr, montant: 300 000, assiette: 1 000 000, statut: envisage }")])
+        let file = root.appendingPathComponent("operations/a.yaml").path
+        XCTAssertEqual(chmod(file, 0), 0)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+        // The executable is copied where any user may run it (the build folder may not be).
+        let copy = root.appendingPathComponent("maquette").path
+        try FileManager.default.copyItem(atPath: executable.path, toPath: copy)
+        process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", copy, "verifier", root.path]
+        process.environment = ["NO_COLOR": "1", "PATH": "/usr/bin:/bin"]
+        let r = try Self.collect(process)
+        XCTAssertEqual(r.status, 2, r.stdout + r.stderr)
+        XCTAssertTrue(
+            (r.stdout + r.stderr).contains("\(file):1:1: erreur: [fichier] impossible de lire « \(file) »\n  = vérifiez les droits du fichier\n"), r.stdout + r.stderr)
+    }
+
     /// A negative number after an option was taken for an option of its own: `--graine -1` said
     /// « valeur manquante ». The value is read as given and refused for what it is.
     func testANegativeValueIsReadAsTheOptionsValue() throws {
