@@ -3,19 +3,24 @@
 /// Immutable, and a class: the rules, the deadlines and the workbook's rows pass lines around by
 /// the ten thousand, and a copy is then one reference, not the line with its dispositif.
 public final class ResolvedFunding: Sendable {
-    public let line: FundingLine
-    public let dispositif: Dispositif?
-    public let funder: Funder?
+    // The small values the rules read line after line come first in the object, before the
+    // line and its dispositif (hundreds of bytes): one cache line holds them.
+    /// The dispositif's roles, one bit each (testing them through the dispositif, a set hashed
+    /// by its names far into the object, was most of what the rules cost).
+    let roleBits: UInt16
     public let nature: FundingNature
     /// The eligible base on the dispositif's basis (declared, else computed from eligible natures).
     public let base: Money?
     /// The line's amount (its rate applied, or the balance); refused lines keep theirs for display.
     public let amount: Money
-    /// Whether it counts in totals (not refused nor lapsed).
-    public var counts: Bool { line.status.counts }
     /// The day parameters are looked up on: the request's receipt (each line's parameters are
     /// those in force on it), else the works' start, else the programme's reference day.
     public let parameterDay: Day
+    public let line: FundingLine
+    public let dispositif: Dispositif?
+    public let funder: Funder?
+    /// Whether it counts in totals (not refused nor lapsed).
+    public var counts: Bool { line.status.counts }
 
     public var countedAmount: Money { counts ? amount : .zero }
     public var effectiveRate: Rate? { base.flatMap { Rate.ratio(amount, $0) } }
@@ -29,12 +34,13 @@ public final class ResolvedFunding: Sendable {
     public var name: String { dispositif?.usualName ?? label }
     public var isPublicAid: Bool { nature.isPublicAid && (funder?.category.isPublic ?? true) }
     public var label: String { line.label ?? dispositif?.name ?? nature.label }
-    public func has(_ role: DispositifRole) -> Bool { dispositif?.roles.contains(role) ?? false }
+    public func has(_ role: DispositifRole) -> Bool { roleBits & role.bit != 0 }
     public var category: FunderCategory? { funder?.category }
 
     init(line: FundingLine, dispositif: Dispositif?, funder: Funder?, nature: FundingNature, base: Money?, amount: Money, parameterDay: Day) {
         self.line = line
         self.dispositif = dispositif
+        self.roleBits = (dispositif?.roles ?? []).reduce(0) { $0 | $1.bit }
         self.funder = funder
         self.nature = nature
         self.base = base
@@ -58,23 +64,25 @@ public struct FCTVAInstalment: Sendable, Equatable {
 
 /// The figures of one operation: totals, resolved funding, shares and FCTVA. Totals are worked
 /// out once, when the figures are made.
+///
+/// A class, as ``ResolvedFunding``; its totals and lines come first in the object, the operation
+/// as written (hundreds of bytes) after them.
 public final class OperationFigures: Sendable {
-    public let operation: Operation
-    public let maitreOuvrage: MaitreOuvrage?
     public let costHT: Money
     public let costTTC: Money
     public let funding: [ResolvedFunding]
-    public let fctva: [FCTVAInstalment]
-    public let referenceDay: Day
-
+    /// The lines that count and are not nil.
+    public let counted: [ResolvedFunding]
     public let totalResources: Money
     public let publicAid: Money
     public let ownersShare: Money
     public let selfFinancing: Money
     public let loans: Money
     public let fctvaTotal: Money
-    /// The lines that count and are not nil.
-    public let counted: [ResolvedFunding]
+    public let fctva: [FCTVAInstalment]
+    public let referenceDay: Day
+    public let operation: Operation
+    public let maitreOuvrage: MaitreOuvrage?
 
     public init(
         operation: Operation, maitreOuvrage: MaitreOuvrage?, costHT: Money, costTTC: Money, funding: [ResolvedFunding],

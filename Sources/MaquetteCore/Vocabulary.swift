@@ -206,6 +206,21 @@ public enum DispositifRole: String, Sendable, CaseIterable {
     /// ADEME's polluted-site aid, instructed inside the Fonds vert friches since 2023.
     case ademeFriches = "ademe-friches"
     case leader
+
+    /// One bit per role, for a line's roles tested without hashing.
+    var bit: UInt16 {
+        switch self {
+        case .dotationEtat: return 1 << 0
+        case .detr: return 1 << 1
+        case .dracMonuments: return 1 << 2
+        case .dracFIP: return 1 << 3
+        case .pvdChefDeProjet: return 1 << 4
+        case .anahChefDeProjet: return 1 << 5
+        case .fondsVertFriches: return 1 << 6
+        case .ademeFriches: return 1 << 7
+        case .leader: return 1 << 8
+        }
+    }
 }
 
 /// What an asset is used for, which decides whether its spending enters the FCTVA base.

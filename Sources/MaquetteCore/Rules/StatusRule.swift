@@ -10,22 +10,22 @@ struct StatusRule: Rule {
         var out: [Diagnostic] = []
         for f in context.figures {
             for line in f.funding {
-                guard let dispositif = line.dispositif else { continue }
-                let l = line.line
-                let name = dispositif.usualName
-                let at = l.location(of: "statut")
-                switch l.status {
-                case .sollicite where l.requestDay == nil:
+                guard line.dispositif != nil else { continue }
+                // Worded only when something is said (most lines are fine).
+                lazy var name = line.name
+                lazy var at = line.line.location(of: "statut")
+                switch line.line.status {
+                case .sollicite where line.line.requestDay == nil:
                     out.append(
                         error(
                             "\(name) est « sollicité » sans date de dépôt", at: at, operation: f.id,
                             notes: ["ajoutez `depot: AAAA-MM-JJ` (réception de la demande, accusé de réception)"]))
-                case .notifie where l.notificationDay == nil, .verse where l.notificationDay == nil:
+                case .notifie where line.line.notificationDay == nil, .verse where line.line.notificationDay == nil:
                     out.append(
                         error(
-                            "\(name) est « \(l.status.label) » sans date de notification", at: at, operation: f.id,
+                            "\(name) est « \(line.line.status.label) » sans date de notification", at: at, operation: f.id,
                             notes: ["ajoutez `notification: AAAA-MM-JJ` (date de l'arrêté ou de la convention)"]))
-                case .envisage where l.notificationDay != nil:
+                case .envisage where line.line.notificationDay != nil:
                     out.append(
                         warning(
                             "\(name) est « envisagé » mais porte une date de notification", at: at, operation: f.id,
@@ -34,30 +34,30 @@ struct StatusRule: Rule {
                 }
                 // A range is an estimate: once the decision is taken, its rate or amount is known
                 // (the plan counts the range's lower bound meanwhile).
-                if let range = l.rateRange, l.status == .notifie || l.status == .verse {
+                if let range = line.line.rateRange, line.line.status == .notifie || line.line.status == .verse {
                     out.append(
                         warning(
-                            "\(name) est « \(l.status.label) » avec une fourchette de taux (\(range.lowerBound.formatted) .. \(range.upperBound.formatted)) : le plan compte \(range.lowerBound.formatted), soit \(line.amount)",
-                            at: l.location(of: "taux"), operation: f.id,
+                            "\(name) est « \(line.line.status.label) » avec une fourchette de taux (\(range.lowerBound.formatted) .. \(range.upperBound.formatted)) : le plan compte \(range.lowerBound.formatted), soit \(line.amount)",
+                            at: line.line.location(of: "taux"), operation: f.id,
                             notes: ["remplacez la fourchette par le taux ou le montant de l'arrêté"]))
                 }
-                if let request = l.requestDay, let notified = l.notificationDay, notified < request {
+                if let request = line.line.requestDay, let notified = line.line.notificationDay, notified < request {
                     out.append(
                         error(
                             "\(name) : notifié le \(notified.formatted), avant le dépôt de la demande le \(request.formatted)",
-                            at: l.location(of: "notification"), operation: f.id, notes: ["vérifiez les deux dates"]))
+                            at: line.line.location(of: "notification"), operation: f.id, notes: ["vérifiez les deux dates"]))
                 }
-                if let paid = l.paid {
+                if let paid = line.line.paid {
                     if paid > line.amount {
                         out.append(
                             error(
-                                "\(name) : \(paid) versés pour une subvention de \(line.amount)", at: l.location(of: "verse"),
+                                "\(name) : \(paid) versés pour une subvention de \(line.amount)", at: line.line.location(of: "verse"),
                                 operation: f.id, notes: ["le versé ne peut pas dépasser le montant notifié"]))
                     }
-                    if !paid.isZero && !(l.status == .verse || l.status == .notifie) {
+                    if !paid.isZero && !(line.line.status == .verse || line.line.status == .notifie) {
                         out.append(
                             error(
-                                "\(name) : des versements (\(paid)) sur une ligne « \(l.status.label) »", at: at, operation: f.id,
+                                "\(name) : des versements (\(paid)) sur une ligne « \(line.line.status.label) »", at: at, operation: f.id,
                                 notes: ["une subvention n'est versée qu'une fois notifiée : corrigez le statut"]))
                     }
                 }
@@ -84,20 +84,19 @@ extension StatusRule {
         return Concurrent.map(figures, minimumChunk: 256) { f -> [Diagnostic] in
             var out: [Diagnostic] = []
             for line in f.funding {
-                guard let dispositif = line.dispositif else { continue }
-                let l = line.line
-                if l.status != .envisage, let request = l.requestDay, today < request {
+                guard line.dispositif != nil else { continue }
+                if line.line.status != .envisage, let request = line.line.requestDay, today < request {
                     out.append(
                         rule.warning(
-                            "\(dispositif.usualName) est « \(l.status.label) » mais sa demande est datée du \(request.formatted), après le \(today.formatted) (date du classeur)",
-                            at: l.location(of: "depot"), operation: f.id,
+                            "\(line.name) est « \(line.line.status.label) » mais sa demande est datée du \(request.formatted), après le \(today.formatted) (date du classeur)",
+                            at: line.line.location(of: "depot"), operation: f.id,
                             notes: ["gardez le statut `envisage` jusqu'au dépôt, ou corrigez `depot`"]))
                 }
-                if l.status == .notifie || l.status == .verse, let notified = l.notificationDay, today < notified {
+                if line.line.status == .notifie || line.line.status == .verse, let notified = line.line.notificationDay, today < notified {
                     out.append(
                         rule.warning(
-                            "\(dispositif.usualName) est « \(l.status.label) » mais sa notification est datée du \(notified.formatted), après le \(today.formatted) (date du classeur)",
-                            at: l.location(of: "notification"), operation: f.id,
+                            "\(line.name) est « \(line.line.status.label) » mais sa notification est datée du \(notified.formatted), après le \(today.formatted) (date du classeur)",
+                            at: line.line.location(of: "notification"), operation: f.id,
                             notes: ["gardez le statut `sollicite` jusqu'à la notification, ou corrigez `notification`"]))
                 }
             }
