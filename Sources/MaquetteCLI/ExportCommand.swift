@@ -119,8 +119,11 @@ struct ExportCommand: ParsableCommand {
         // A status ahead of its dates on the workbook's day (« sollicité », the request dated later).
         let ahead = Rules.statusesAheadOfDates(figures, today: documentDate.day)
         // Restricted, the workbook shows what `verifier PLANS OPERATION` shows of its operations.
-        let files = Set(selected.operations.compactMap { $0.location?.file })
-        let diagnostics = IncrementalCheck.merge(everything ? all : all.filter { $0.isShown(restrictedTo: ids, files: files) }, Diagnostic.inOrder(lost + ahead))
+        let files = everything ? [] : Set(selected.operations.compactMap { $0.location?.file })
+        // Each list sorted on its own (the statuses come operation by operation, in order
+        // already), then merged: as `(all + lost + ahead)` sorted, without sorting it again.
+        let kept = everything ? all : all.filter { $0.isShown(restrictedTo: ids, files: files) }
+        let diagnostics = IncrementalCheck.merge(IncrementalCheck.merge(kept, Diagnostic.inOrder(lost)), Diagnostic.inOrder(ahead))
         var book = CommitteeWorkbook(plans: selected, figures: figures, diagnostics: diagnostics, date: documentDate)
         book.plansFolder = plans.dossier
         if let kinds = chosen.kinds { book.sheets = kinds }

@@ -29,6 +29,8 @@ final class DiagnosticOrderTests: XCTestCase {
                 "a.yaml:10:2 equilibre x ", "b.yaml:3:1 equilibre z premier", "b.yaml:3:1 equilibre z second",
             ])
         XCTAssertEqual(sorted, list.sorted(by: Diagnostic.ordered))
+        // A list already in order is kept as it is, ties in their order.
+        XCTAssertEqual(Diagnostic.inOrder(sorted), sorted)
     }
 
     /// The same order as the comparison it stands for, on a seeded jumble with many ties.

@@ -11,8 +11,9 @@ public enum DeadlineDates {
     /// or of a lot other than studies and land purchase; without one, the works' start.
     public static func commencement(_ operation: Operation) -> Day? {
         var earliest = operation.firstLegalAct
-        for cost in operation.costs where !cost.nature.isStudyOrLand {
-            if let act = cost.firstLegalAct, earliest.map({ act < $0 }) ?? true { earliest = act }
+        // By index: a cost line taken whole would be copied, its texts retained, for two fields.
+        for i in operation.costs.indices where !operation.costs[i].nature.isStudyOrLand {
+            if let act = operation.costs[i].firstLegalAct, earliest.map({ act < $0 }) ?? true { earliest = act }
         }
         return earliest ?? operation.worksStart
     }
