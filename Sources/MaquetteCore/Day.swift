@@ -56,6 +56,15 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         return Day(unchecked: y, m, min(day, Day.daysIn(month: m, year: y)))
     }
 
+    /// `months` later, and the last day of that month when this is the last day of its own: how
+    /// a scenario moves an end date (`fin: 2028-06`, 30 June, one month on is 31 July). Legal
+    /// delays count from day to day instead (``adding(months:)``).
+    public func adding(months: Int, keepingMonthEnd: Bool) -> Day {
+        let shifted = adding(months: months)
+        guard keepingMonthEnd, day == Day.daysIn(month: month, year: year) else { return shifted }
+        return Day(unchecked: shifted.year, shifted.month, Day.daysIn(month: shifted.month, year: shifted.year))
+    }
+
     /// 1 January of `year`, whatever the year (a parameter looked up for a shifted spending year).
     public static func january1(_ year: Int) -> Day { Day(unchecked: year, 1, 1) }
 

@@ -93,6 +93,18 @@ final class ScenarioTests: XCTestCase {
         XCTAssertEqual(five.operations[0].worksStart, Day(year: 2025, month: 8, day: 1))
     }
 
+    /// An end at the end of a month stays at the end of a month: 31 October 2026 eight months on
+    /// is 30 June 2027, and one more month is 31 July, not 30 July (the works end with the month
+    /// they end in, as `fin: AAAA-MM` says). A start keeps its day: 1 March 2025, nine months on 1 December.
+    func testShiftKeepsAMonthEndAtTheEndOfTheMonth() throws {
+        let twice = try applied("  - decaler: { operation: op, mois: 8 }\n  - decaler: { operation: op, mois: 1 }")
+        XCTAssertEqual(twice.operations[0].end, Day(year: 2027, month: 7, day: 31))
+        XCTAssertEqual(twice.operations[0].worksStart, Day(year: 2025, month: 12, day: 1))
+        let back = try applied("  - decaler: { operation: op, mois: 8 }\n  - decaler: { operation: op, mois: -4 }")
+        // 30 June 2027 four months back: 28 February 2027, the last day of February.
+        XCTAssertEqual(back.operations[0].end, Day(year: 2027, month: 2, day: 28))
+    }
+
     func testAddFundingAndOperation() throws {
         let plans = try applied(
             """

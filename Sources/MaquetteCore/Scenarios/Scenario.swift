@@ -349,7 +349,8 @@ public enum ScenarioEngine {
                 var operation = plans.operations[op]
                 operation.worksStart = operation.worksStart?.adding(months: months)
                 operation.firstLegalAct = operation.firstLegalAct?.adding(months: months)
-                operation.end = operation.end?.adding(months: months)
+                // An end at a month's end stays at the end of the month it moves to.
+                operation.end = operation.end?.adding(months: months, keepingMonthEnd: true)
                 for i in operation.costs.indices {
                     operation.costs[i].firstLegalAct = operation.costs[i].firstLegalAct?.adding(months: months)
                     operation.costs[i].years = operation.costs[i].years.map { ($0.year + years, $0.amountHT) }
