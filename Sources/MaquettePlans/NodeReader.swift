@@ -27,25 +27,30 @@ final class NodeReader {
 
     func mapping(_ node: Node?, _ what: String) -> Fields? {
         guard let node else { return nil }
-        guard case .mapping(let mapping) = node else {
+        guard node.kind == .mapping else {
             error(node, "\(what) : une table de clés (`clé: valeur`) est attendue, pas \(describe(node))", rule: .type)
             return nil
         }
-        let fields = Fields(node: node, capacity: mapping.pairs.count)
-        var pairs = mapping.pairs
-        if mapping.isFlow, pairs.contains(where: Self.mayBeCommaTail) { pairs = joiningDecimalCommas(pairs) }
-        for (key, value) in pairs {
-            guard case .scalar(let scalar) = key else {
-                error(key, "\(what) : une clé doit être un simple mot", rule: .type)
-                continue
-            }
-            if fields.has(scalar.string) {
-                error(key, "clé `\(scalar.string)` en double dans \(what)", "gardez une seule fois la clé `\(scalar.string)`", rule: .cleEnDouble)
-                continue
-            }
-            fields.append(scalar.string, key, value)
+        let fields = Fields(node: node, capacity: node.pairs.count)
+        if node.isFlow, node.pairs.contains(where: Self.mayBeCommaTail) {
+            for (key, value) in joiningDecimalCommas(Array(node.pairs)) { add(key, value, to: fields, what) }
+        } else {
+            for (key, value) in node.pairs { add(key, value, to: fields, what) }
         }
         return fields
+    }
+
+    private func add(_ key: Node, _ value: Node, to fields: Fields, _ what: String) {
+        guard key.isScalar else {
+            error(key, "\(what) : une clé doit être un simple mot", rule: .type)
+            return
+        }
+        if fields.has(key) {
+            let name = key.scalarText
+            error(key, "clé `\(name)` en double dans \(what)", "gardez une seule fois la clé `\(name)`", rule: .cleEnDouble)
+            return
+        }
+        fields.append(key, value)
     }
 
     /// In `{ 2026: 271 234,56 }` or `{ montant: 45 234,56 }` YAML sees the comma as the end of the
@@ -65,8 +70,8 @@ final class NodeReader {
     /// Whether an entry could be what YAML leaves after a comma inside a number: a plain key
     /// without value (most tables have none, and are not copied).
     private static func mayBeCommaTail(_ pair: (Node, Node)) -> Bool {
-        guard case .scalar(let k) = pair.0, k.style == .plain, case .scalar(let v) = pair.1 else { return false }
-        return v.string.isEmpty && v.style == .plain
+        let (k, v) = pair
+        return k.isScalar && k.style == .plain && v.isEmptyScalar && v.style == .plain
     }
 
     private func joiningDecimalCommas(_ pairs: [(Node, Node)]) -> [(Node, Node)] {
@@ -95,26 +100,29 @@ final class NodeReader {
                     "séparez les milliers par des espaces : `\(spaced)`")
             }
             // The amount as meant, so that nothing more is said of it.
-            if case .scalar(let amount) = j.node {
+            if j.node.isScalar {
                 let meant = decimals ? written : j.text + j.groups.map { " " + $0 }.joined()
-                result[j.index].1 = .scalar(Scalar(string: meant, style: .doubleQuoted, mark: amount.mark))
+                result[j.index].1 = j.node.document.appendScalar(meant, style: .doubleQuoted, mark: j.node.mark)
             }
         }
         for (key, value) in pairs {
-            if case .scalar(let k) = key, k.style == .plain, Self.isCommaTail(k.string, rateAllowed: joined == nil),
-                case .scalar(let v) = value, v.string.isEmpty, v.style == .plain
+            if key.isScalar, key.style == .plain, Self.isCommaTail(key.scalarText, rateAllowed: joined == nil), value.isEmptyScalar,
+                value.style == .plain
             {
+                let k = key.scalarText
                 if var j = joined {
-                    j.groups.append(k.string)
+                    j.groups.append(k)
                     joined = j
                     continue
                 }
-                if let (_, previousValue) = result.last, case .scalar(let amount) = previousValue, amount.style == .plain,
-                    let last = amount.string.last, last.isASCII, last.isNumber,
-                    amount.string.allSatisfy({ ($0.isASCII && $0.isNumber) || ValueParsers.groupSeparators.contains($0) })
-                {
-                    joined = (result.count - 1, amount.string, [k.string], previousValue)
-                    continue
+                if let (_, previousValue) = result.last, previousValue.isScalar, previousValue.style == .plain {
+                    let amount = previousValue.scalarText
+                    if let last = amount.last, last.isASCII, last.isNumber,
+                        amount.allSatisfy({ ($0.isASCII && $0.isNumber) || ValueParsers.groupSeparators.contains($0) })
+                    {
+                        joined = (result.count - 1, amount, [k], previousValue)
+                        continue
+                    }
                 }
             }
             flush()
@@ -124,18 +132,18 @@ final class NodeReader {
         return result
     }
 
-    func sequence(_ node: Node?, _ what: String) -> [Node]? {
+    func sequence(_ node: Node?, _ what: String) -> Node.Items? {
         guard let node else { return nil }
-        guard case .sequence(let sequence) = node else {
+        guard node.kind == .sequence else {
             error(node, "\(what) : une liste (`- …`) est attendue, pas \(describe(node))", rule: .type)
             return nil
         }
-        return sequence.items
+        return node.items
     }
 
     func describe(_ node: Node) -> String {
-        switch node {
-        case .scalar(let s): return s.string.isEmpty ? "une valeur vide" : "la valeur « \(s.string) »"
+        switch node.kind {
+        case .scalar: return node.isEmptyScalar ? "une valeur vide" : "la valeur « \(node.scalarText) »"
         case .mapping: return "une table de clés"
         case .sequence: return "une liste"
         }
@@ -143,7 +151,7 @@ final class NodeReader {
 
     /// Reports keys that were never taken, with the closest known key.
     func finish(_ fields: Fields, _ what: String, known: [String]) {
-        for (i, entry) in fields.entries.enumerated() where !fields.taken[i] && !known.contains(entry.key) {
+        for (i, entry) in fields.entries.enumerated() where !fields.taken[i] && !known.contains(where: { entry.keyNode.isScalar($0) }) {
             // Past a hundred unknown keys in a file, a suggestion each helps nobody and costs.
             unknownKeys += 1
             error(
@@ -163,12 +171,12 @@ final class NodeReader {
     /// The scalar's text; `nil` (with an error) for a list, a table or an empty value.
     func text(_ node: Node?, _ key: String) -> String? {
         guard let node else { return nil }
-        guard case .scalar(let scalar) = node else {
+        guard node.isScalar else {
             error(node, "`\(key)` : une valeur simple est attendue, pas \(describe(node))", rule: .type)
             return nil
         }
-        let value = scalar.string.trimmingWhitespace()
-        if value.isEmpty || (scalar.style == .plain && (value == "~" || value == "null")) {
+        let value = node.scalarText.trimmingWhitespace()
+        if value.isEmpty || (node.style == .plain && (value == "~" || value == "null")) {
             error(node, "`\(key)` : valeur manquante", rule: .valeur)
             return nil
         }
@@ -234,13 +242,13 @@ final class NodeReader {
     /// Takes `commentaire`: free text, but a text (a list or table there is a mistake).
     func comment(_ fields: Fields) {
         guard let node = fields.take("commentaire") else { return }
-        guard case .scalar(let scalar) = node else {
+        guard node.isScalar else {
             error(
                 node, "`commentaire` : un texte est attendu, pas \(describe(node))",
                 "écrivez le commentaire sur une ligne, ou en bloc après `commentaire: |`", rule: .type)
             return
         }
-        _ = checkedText(node, "commentaire", scalar.string)
+        _ = checkedText(node, "commentaire", node.scalarText)
     }
 
     func parsed<T>(_ node: Node?, _ key: String, _ parser: (String) -> Result<T, ParseProblem>) -> T? {
@@ -318,12 +326,19 @@ final class NodeReader {
     }
 }
 
-/// The entries of one YAML mapping, with the keys taken so far.
+/// The entries of one YAML mapping, with the keys taken so far. Keys are compared as bytes: a
+/// String is made of a key only when a reader needs its text (an unknown key, a year).
 final class Fields {
     let node: Node
-    private(set) var entries: [(key: String, keyNode: Node, value: Node)] = []
+    struct Entry {
+        let keyNode: Node
+        let value: Node
+        /// The key's text.
+        var key: String { keyNode.scalarText }
+    }
+    private(set) var entries: [Entry] = []
     /// Positions by key, for large mappings only: a plan's tables have a handful of keys, for
-    /// which a scan is quicker than hashing; a file of thousands of keys stays linear.
+    /// which a scan of their bytes is quicker than hashing; a file of thousands of keys stays linear.
     private var index: [String: Int]?
     /// Whether each entry was taken by the reader.
     private(set) var taken: [Bool] = []
@@ -337,33 +352,61 @@ final class Fields {
         taken.reserveCapacity(capacity)
     }
 
-    func append(_ key: String, _ keyNode: Node, _ value: Node) {
+    func append(_ keyNode: Node, _ value: Node) {
         if index == nil, entries.count >= Self.indexedFrom {
             index = Dictionary(entries.enumerated().map { ($1.key, $0) }, uniquingKeysWith: { a, _ in a })
         }
-        index?[key] = entries.count
-        entries.append((key, keyNode, value))
+        index?[keyNode.scalarText] = entries.count
+        entries.append(Entry(keyNode: keyNode, value: value))
         taken.append(false)
         remaining += 1
     }
 
     private func position(_ key: String) -> Int? {
         if let index { return index[key] }
-        // Lengths first: most keys of a table differ in length, and comparing lengths of small
-        // strings costs nothing next to comparing their texts.
-        let length = key.utf8.count
-        return entries.firstIndex { $0.key.utf8.count == length && $0.key == key }
+        return entries.firstIndex { $0.keyNode.isScalar(key) }
+    }
+
+    /// The position of a key given as a node of the same file. Keys are compared as texts are
+    /// (`é` written as one character or as `e` and an accent are the same key): bytes suffice
+    /// for a key in ASCII, as every key of the format is.
+    private func position(_ keyNode: Node) -> Int? {
+        if index != nil { return position(keyNode.scalarText) }
+        let document = keyNode.document
+        let k = document.records[keyNode.index]
+        return document.bytes.withUnsafeBufferPointer { b in
+            let ascii = !b[Int(k.start)..<Int(k.start + k.count)].contains { $0 >= 0x80 }
+            return entries.firstIndex { entry in
+                let e = document.records[entry.keyNode.index]
+                guard ascii, !b[Int(e.start)..<Int(e.start + e.count)].contains(where: { $0 >= 0x80 }) else {
+                    return entry.key == keyNode.scalarText
+                }
+                guard e.count == k.count else { return false }
+                var i = 0
+                while i < Int(k.count) {
+                    if b[Int(e.start) + i] != b[Int(k.start) + i] { return false }
+                    i += 1
+                }
+                return true
+            }
+        }
     }
 
     func take(_ key: String) -> Node? {
         guard let i = position(key) else { return nil }
+        take(at: i)
+        return entries[i].value
+    }
+
+    /// Marks the entry at `i` as taken (readers of free keys, like years, walk the entries).
+    func take(at i: Int) {
         if !taken[i] {
             taken[i] = true
             remaining -= 1
         }
-        return entries[i].value
     }
 
     func has(_ key: String) -> Bool { position(key) != nil }
+    func has(_ keyNode: Node) -> Bool { position(keyNode) != nil }
     func keyNode(_ key: String) -> Node? { position(key).map { entries[$0].keyNode } }
 }
