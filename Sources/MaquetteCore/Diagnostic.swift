@@ -93,3 +93,36 @@ public struct Diagnostic: Sendable, Equatable {
     }
 }
 extension Diagnostic: Error {}
+
+/// Where the keys of one table of a plan file were written (`montant`, `taux`, `statut`…): a
+/// handful of keys per table, kept as a small array with the file named once rather than as a
+/// dictionary of locations.
+public struct KeyLocations: Sendable, Equatable {
+    public private(set) var file: String
+    private var keys: [String] = []
+    private var marks: [Mark] = []
+
+    struct Mark: Sendable, Equatable {
+        let line: Int32
+        let column: Int32
+    }
+
+    public init(file: String = "", capacity: Int = 0) {
+        self.file = file
+        keys.reserveCapacity(capacity)
+        marks.reserveCapacity(capacity)
+    }
+
+    /// Adds a key's position; the first position of a key is the one kept.
+    public mutating func append(_ key: String, line: Int, column: Int) {
+        keys.append(key)
+        marks.append(Mark(line: Int32(clamping: line), column: Int32(clamping: column)))
+    }
+
+    public var count: Int { keys.count }
+
+    public subscript(key: String) -> SourceLocation? {
+        guard let i = keys.firstIndex(of: key) else { return nil }
+        return SourceLocation(file: file, line: Int(marks[i].line), column: Int(marks[i].column))
+    }
+}

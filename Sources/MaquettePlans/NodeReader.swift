@@ -14,6 +14,16 @@ final class NodeReader {
         return SourceLocation(file: file, line: mark.line, column: mark.column)
     }
 
+    /// Where each key of a table was written: at the key (`atKeys`), or at its value.
+    func keyLocations(_ fields: Fields, atKeys: Bool) -> KeyLocations {
+        var locations = KeyLocations(file: file, capacity: fields.entries.count)
+        for entry in fields.entries {
+            let mark = atKeys ? entry.keyNode.mark : entry.value.mark
+            locations.append(entry.key, line: mark.line, column: mark.column)
+        }
+        return locations
+    }
+
     func error(_ node: Node?, _ message: String, _ remedy: String? = nil, rule: DiagnosticID = .valeur) {
         diagnostics.append(
             Diagnostic(.erreur, rule: rule, message, at: location(node), notes: remedy.map { [$0] } ?? []))

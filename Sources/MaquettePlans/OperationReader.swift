@@ -17,9 +17,7 @@ struct OperationReader {
             return nil
         }
         guard let f = reader.mapping(root, "l'opération") else { return nil }
-        var keyLocations: [String: SourceLocation] = [:]
-        keyLocations.reserveCapacity(f.entries.count)
-        for entry in f.entries { keyLocations[entry.key] = reader.location(entry.keyNode) }
+        let keyLocations = reader.keyLocations(f, atKeys: true)
 
         let id = reader.slug(
             reader.require(f, "id", "l'opération", example: "friche-gersycoop"), "id",
@@ -205,9 +203,7 @@ struct OperationReader {
 
     func readFunding(_ node: Node) -> FundingLine? {
         guard let f = reader.mapping(node, "un financement") else { return nil }
-        var keyLocations: [String: SourceLocation] = [:]
-        keyLocations.reserveCapacity(f.entries.count)
-        for entry in f.entries { keyLocations[entry.key] = reader.location(entry.value) }
+        let keyLocations = reader.keyLocations(f, atKeys: false)
         let sourceKeys = (["dispositif"] + Self.ownSources.map(\.key)).filter { f.has($0) }
         defer { reader.finish(f, "un financement", known: Self.fundingKeys) }
         guard sourceKeys.count == 1 else {
