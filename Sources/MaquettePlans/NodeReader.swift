@@ -336,17 +336,32 @@ final class NodeReader {
     }
 }
 
-/// The entries of one YAML mapping, with the keys taken so far. Keys are compared as bytes: a
-/// String is made of a key only when a reader needs its text (an unknown key, a year).
+/// The entries of one YAML mapping, with the keys taken so far. Keys are compared as bytes of
+/// the file (every key of the format is ASCII): a String is made of a key only when a reader
+/// needs its text (an unknown key, a year, a parameter's name).
 final class Fields {
     let node: Node
+    private let document: YAMLDocument
+    /// One entry: its key's and value's node indexes, and the key's bytes in the document.
+    struct Slot {
+        let key: Int32
+        let value: Int32
+        let start: Int32
+        let count: Int32
+    }
+    private var slots: [Slot] = []
+
     struct Entry {
         let keyNode: Node
         let value: Node
         /// The key's text.
         var key: String { keyNode.scalarText }
     }
-    private(set) var entries: [Entry] = []
+    /// The entries in file order.
+    var entries: LazyMapCollection<[Fields.Slot], Entry> {
+        let document = self.document
+        return slots.lazy.map { Entry(keyNode: Node(document: document, index: Int($0.key)), value: Node(document: document, index: Int($0.value))) }
+    }
     /// Positions by key, for large mappings only: a plan's tables have a handful of keys, for
     /// which a scan of their bytes is quicker than hashing; a file of thousands of keys stays linear.
     private var index: [String: Int]?
@@ -358,54 +373,67 @@ final class Fields {
 
     init(node: Node, capacity: Int = 0) {
         self.node = node
-        entries.reserveCapacity(capacity)
+        self.document = node.document
+        slots.reserveCapacity(capacity)
         taken.reserveCapacity(capacity)
     }
 
     func append(_ keyNode: Node, _ value: Node) {
-        if index == nil, entries.count >= Self.indexedFrom {
+        if index == nil, slots.count >= Self.indexedFrom {
             index = Dictionary(entries.enumerated().map { ($1.key, $0) }, uniquingKeysWith: { a, _ in a })
         }
-        index?[keyNode.scalarText] = entries.count
-        entries.append(Entry(keyNode: keyNode, value: value))
+        index?[keyNode.scalarText] = slots.count
+        let k = document.records[keyNode.index]
+        slots.append(Slot(key: Int32(keyNode.index), value: Int32(value.index), start: k.start, count: k.count))
         taken.append(false)
         remaining += 1
     }
 
+    /// The first entry whose key has `key`'s bytes.
+    private func position(bytes key: UnsafeBufferPointer<UInt8>) -> Int? {
+        document.bytes.withUnsafeBufferPointer { b in
+            var i = 0
+            while i < slots.count {
+                let s = slots[i]
+                if Int(s.count) == key.count {
+                    var j = 0
+                    let start = Int(s.start)
+                    while j < key.count, b[start + j] == key[j] { j += 1 }
+                    if j == key.count { return i }
+                }
+                i += 1
+            }
+            return nil
+        }
+    }
+
     private func position(_ key: String) -> Int? {
         if let index { return index[key] }
-        return entries.firstIndex { $0.keyNode.isScalar(key) }
+        var key = key
+        return key.withUTF8 { position(bytes: $0) }
     }
 
     /// The position of a key given as a node of the same file. Keys are compared as texts are
     /// (`é` written as one character or as `e` and an accent are the same key): bytes suffice
-    /// for a key in ASCII, as every key of the format is.
+    /// when both keys are ASCII, as every key of the format is.
     private func position(_ keyNode: Node) -> Int? {
         if index != nil { return position(keyNode.scalarText) }
-        let document = keyNode.document
         let k = document.records[keyNode.index]
+        let (start, end) = (Int(k.start), Int(k.start + k.count))
         return document.bytes.withUnsafeBufferPointer { b in
-            let ascii = !b[Int(k.start)..<Int(k.start + k.count)].contains { $0 >= 0x80 }
-            return entries.firstIndex { entry in
-                let e = document.records[entry.keyNode.index]
-                guard ascii, !b[Int(e.start)..<Int(e.start + e.count)].contains(where: { $0 >= 0x80 }) else {
-                    return entry.key == keyNode.scalarText
-                }
-                guard e.count == k.count else { return false }
-                var i = 0
-                while i < Int(k.count) {
-                    if b[Int(e.start) + i] != b[Int(k.start) + i] { return false }
-                    i += 1
-                }
-                return true
+            let key = UnsafeBufferPointer(rebasing: b[start..<end])
+            if !key.contains(where: { $0 >= 0x80 }), !slots.contains(where: { s in b[Int(s.start)..<Int(s.start + s.count)].contains { $0 >= 0x80 } }) {
+                return position(bytes: key)
             }
+            let text = keyNode.scalarText
+            return entries.firstIndex { $0.key == text }
         }
     }
 
     func take(_ key: String) -> Node? {
         guard let i = position(key) else { return nil }
         take(at: i)
-        return entries[i].value
+        return Node(document: document, index: Int(slots[i].value))
     }
 
     /// Marks the entry at `i` as taken (readers of free keys, like years, walk the entries).
@@ -418,5 +446,5 @@ final class Fields {
 
     func has(_ key: String) -> Bool { position(key) != nil }
     func has(_ keyNode: Node) -> Bool { position(keyNode) != nil }
-    func keyNode(_ key: String) -> Node? { position(key).map { entries[$0].keyNode } }
+    func keyNode(_ key: String) -> Node? { position(key).map { Node(document: document, index: Int(slots[$0].key)) } }
 }
