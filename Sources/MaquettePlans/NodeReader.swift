@@ -161,7 +161,7 @@ final class NodeReader {
 
     /// Reports keys that were never taken, with the closest known key.
     func finish(_ fields: Fields, _ what: String, known: [String]) {
-        for (i, entry) in fields.entries.enumerated() where !fields.taken[i] && !known.contains(where: { entry.keyNode.isScalar($0) }) {
+        for (i, entry) in fields.entries.enumerated() where !fields.isTaken(i) && !known.contains(where: { entry.keyNode.isScalar($0) }) {
             // Past a hundred unknown keys in a file, a suggestion each helps nobody and costs.
             unknownKeys += 1
             error(
@@ -342,12 +342,15 @@ final class NodeReader {
 final class Fields {
     let node: Node
     private let document: YAMLDocument
-    /// One entry: its key's and value's node indexes, and the key's bytes in the document.
+    /// One entry: its key's and value's node indexes, the key's bytes in the document, whether
+    /// they are all ASCII, and whether the reader took the entry.
     struct Slot {
         let key: Int32
         let value: Int32
         let start: Int32
         let count: Int32
+        let isASCII: Bool
+        var taken = false
     }
     private var slots: [Slot] = []
 
@@ -365,8 +368,10 @@ final class Fields {
     /// Positions by key, for large mappings only: a plan's tables have a handful of keys, for
     /// which a scan of their bytes is quicker than hashing; a file of thousands of keys stays linear.
     private var index: [String: Int]?
-    /// Whether each entry was taken by the reader.
-    private(set) var taken: [Bool] = []
+    /// Whether the entry at `i` was taken by the reader.
+    func isTaken(_ i: Int) -> Bool { slots[i].taken }
+    /// Whether every key is ASCII: keys are then compared as bytes.
+    private var allASCII = true
     /// Entries not taken yet: once none is left, rarely written keys need not be looked for.
     private(set) var remaining = 0
     static let indexedFrom = 16
@@ -375,7 +380,6 @@ final class Fields {
         self.node = node
         self.document = node.document
         slots.reserveCapacity(capacity)
-        taken.reserveCapacity(capacity)
     }
 
     func append(_ keyNode: Node, _ value: Node) {
@@ -384,8 +388,9 @@ final class Fields {
         }
         index?[keyNode.scalarText] = slots.count
         let k = document.records[keyNode.index]
-        slots.append(Slot(key: Int32(keyNode.index), value: Int32(value.index), start: k.start, count: k.count))
-        taken.append(false)
+        let ascii = Self.isASCII(document, k)
+        allASCII = allASCII && ascii
+        slots.append(Slot(key: Int32(keyNode.index), value: Int32(value.index), start: k.start, count: k.count, isASCII: ascii))
         remaining += 1
     }
 
@@ -419,15 +424,15 @@ final class Fields {
     private func position(_ keyNode: Node) -> Int? {
         if index != nil { return position(keyNode.scalarText) }
         let k = document.records[keyNode.index]
-        let (start, end) = (Int(k.start), Int(k.start + k.count))
-        return document.bytes.withUnsafeBufferPointer { b in
-            let key = UnsafeBufferPointer(rebasing: b[start..<end])
-            if !key.contains(where: { $0 >= 0x80 }), !slots.contains(where: { s in b[Int(s.start)..<Int(s.start + s.count)].contains { $0 >= 0x80 } }) {
-                return position(bytes: key)
-            }
-            let text = keyNode.scalarText
-            return entries.firstIndex { $0.key == text }
+        if allASCII, Self.isASCII(document, k) {
+            return document.bytes.withUnsafeBufferPointer { position(bytes: UnsafeBufferPointer(rebasing: $0[Int(k.start)..<Int(k.start + k.count)])) }
         }
+        let text = keyNode.scalarText
+        return entries.firstIndex { $0.key == text }
+    }
+
+    private static func isASCII(_ document: YAMLDocument, _ record: NodeRecord) -> Bool {
+        document.bytes.withUnsafeBufferPointer { b in !b[Int(record.start)..<Int(record.start + record.count)].contains { $0 >= 0x80 } }
     }
 
     func take(_ key: String) -> Node? {
@@ -438,8 +443,8 @@ final class Fields {
 
     /// Marks the entry at `i` as taken (readers of free keys, like years, walk the entries).
     func take(at i: Int) {
-        if !taken[i] {
-            taken[i] = true
+        if !slots[i].taken {
+            slots[i].taken = true
             remaining -= 1
         }
     }
