@@ -99,30 +99,28 @@ extension Diagnostic: Error {}
 /// dictionary of locations.
 public struct KeyLocations: Sendable, Equatable {
     public private(set) var file: String
-    private var keys: [String] = []
-    private var marks: [Mark] = []
+    private var entries: [Entry] = []
 
-    struct Mark: Sendable, Equatable {
+    struct Entry: Sendable, Equatable {
+        let key: String
         let line: Int32
         let column: Int32
     }
 
     public init(file: String = "", capacity: Int = 0) {
         self.file = file
-        keys.reserveCapacity(capacity)
-        marks.reserveCapacity(capacity)
+        entries.reserveCapacity(capacity)
     }
 
     /// Adds a key's position; the first position of a key is the one kept.
     public mutating func append(_ key: String, line: Int, column: Int) {
-        keys.append(key)
-        marks.append(Mark(line: Int32(clamping: line), column: Int32(clamping: column)))
+        entries.append(Entry(key: key, line: Int32(clamping: line), column: Int32(clamping: column)))
     }
 
-    public var count: Int { keys.count }
+    public var count: Int { entries.count }
 
     public subscript(key: String) -> SourceLocation? {
-        guard let i = keys.firstIndex(of: key) else { return nil }
-        return SourceLocation(file: file, line: Int(marks[i].line), column: Int(marks[i].column))
+        guard let e = entries.first(where: { $0.key == key }) else { return nil }
+        return SourceLocation(file: file, line: Int(e.line), column: Int(e.column))
     }
 }
