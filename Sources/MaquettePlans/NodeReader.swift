@@ -185,6 +185,11 @@ final class NodeReader {
             error(node, "`\(key)` : une valeur simple est attendue, pas \(describe(node))", rule: .type)
             return nil
         }
+        // Most values need no trimming and hold nothing forbidden: their bytes say so, and the
+        // text is made once.
+        if let clean = node.withScalarBytes({ Self.isCleanText($0, plain: node.style == .plain) ? String(decoding: $0, as: UTF8.self) : nil }) {
+            return clean
+        }
         let value = node.scalarText.trimmingWhitespace()
         if value.isEmpty || (node.style == .plain && (value == "~" || value == "null")) {
             error(node, "`\(key)` : valeur manquante", rule: .valeur)
@@ -221,25 +226,36 @@ final class NodeReader {
         return true
     }
 
+    /// Whether a scalar's bytes are a text ``text(_:_:)`` accepts as it is: nothing to trim (a
+    /// visible ASCII character at both ends), not an empty value (`~`, `null` unquoted), nothing
+    /// forbidden, not longer than a cell.
+    static func isCleanText(_ b: UnsafeBufferPointer<UInt8>, plain: Bool) -> Bool {
+        guard let first = b.first, let last = b.last, (0x21...0x7E).contains(first), (0x21...0x7E).contains(last) else { return false }
+        if plain, (b.count == 1 && first == UInt8(ascii: "~")) || b.elementsEqual("null".utf8) { return false }
+        return b.count <= maximumTextLength && !mayHoldForbidden(b)
+    }
+
     /// Whether the UTF-8 bytes hold a C0 or C1 control (other than tab and line ends), DEL,
     /// U+FFFE or U+FFFF.
     static func mayHoldForbidden(_ text: String) -> Bool {
         var text = text
-        return text.withUTF8 { b in
-            var i = 0
-            while i < b.count {
-                let c = b[i]
-                if c < 0x20, c != 0x09, c != 0x0A { return true }
-                if c == 0x7F { return true }
-                if c == 0xC2, i + 1 < b.count, (0x80...0x9F).contains(b[i + 1]) { return true }
-                // U+2000–U+206F (general punctuation, where the invisible and bidi controls are)
-                // and U+FEFF, U+FFFE, U+FFFF: checked one by one below.
-                if c == 0xE2, i + 1 < b.count, b[i + 1] == 0x80 || b[i + 1] == 0x81 { return true }
-                if c == 0xEF, i + 2 < b.count, (b[i + 1] == 0xBF && (b[i + 2] == 0xBE || b[i + 2] == 0xBF)) || (b[i + 1] == 0xBB && b[i + 2] == 0xBF) { return true }
-                i += 1
-            }
-            return false
+        return text.withUTF8 { mayHoldForbidden($0) }
+    }
+
+    static func mayHoldForbidden(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        while i < b.count {
+            let c = b[i]
+            if c < 0x20, c != 0x09, c != 0x0A { return true }
+            if c == 0x7F { return true }
+            if c == 0xC2, i + 1 < b.count, (0x80...0x9F).contains(b[i + 1]) { return true }
+            // U+2000–U+206F (general punctuation, where the invisible and bidi controls are)
+            // and U+FEFF, U+FFFE, U+FFFF: checked one by one below.
+            if c == 0xE2, i + 1 < b.count, b[i + 1] == 0x80 || b[i + 1] == 0x81 { return true }
+            if c == 0xEF, i + 2 < b.count, (b[i + 1] == 0xBF && (b[i + 2] == 0xBE || b[i + 2] == 0xBF)) || (b[i + 1] == 0xBB && b[i + 2] == 0xBF) { return true }
+            i += 1
         }
+        return false
     }
 
     /// Control characters (a carriage return too: only line feeds end a line of a text), and the

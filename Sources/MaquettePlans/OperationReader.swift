@@ -161,7 +161,7 @@ struct OperationReader {
                 ok = false
                 continue
             }
-            if entry.value.scalarText.trimmingWhitespace().hasSuffix("%") {
+            if entry.value.endsWithPercent {
                 if let r = reader.rate(entry.value, "annees") { rates.append((year, r)) } else { ok = false }
             } else {
                 if let m = reader.money(entry.value, "annees") { amounts.append((year, m)) } else { ok = false }

@@ -81,6 +81,25 @@ struct Node: @unchecked Sendable {
         }
     }
 
+    /// Calls `body` with a scalar's bytes (none for a container).
+    func withScalarBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        let r = record
+        let count = r.kind == .scalar ? Int(r.count) : 0
+        return document.bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[Int(r.start)..<Int(r.start) + count])) }
+    }
+
+    /// Whether a scalar's text, trimmed, ends with `%` (a rate rather than an amount).
+    var endsWithPercent: Bool {
+        let ascii: Bool? = withScalarBytes { b in
+            guard !b.contains(where: { $0 >= 0x80 }) else { return nil }
+            // ASCII: every character is one byte; spaces, tabs and line ends are trimmed.
+            var i = b.count - 1
+            while i >= 0, b[i] == 0x20 || (0x09...0x0D).contains(b[i]) { i -= 1 }
+            return i >= 0 && b[i] == UInt8(ascii: "%")
+        }
+        return ascii ?? scalarText.trimmingWhitespace().hasSuffix("%")
+    }
+
     /// Whether this is a scalar with no text at all.
     var isEmptyScalar: Bool {
         let r = record

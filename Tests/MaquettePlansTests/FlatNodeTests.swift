@@ -75,4 +75,16 @@ final class FlatNodeTests: XCTestCase {
         guard case .success(let d) = YAMLComposer(file: "t.yaml", maximumDepth: 40).compose("") else { return XCTFail("not parsed") }
         XCTAssertNil(d.root)
     }
+
+    func testPercentAtTheEndAndCleanTexts() throws {
+        let text = "a: 50 %\nb: '12 %  '\nc: 1 200\nd: \"5 %\\u00A0\"\ne: ~\nf: '~'\ng: \"x\\ty\"\n"
+        guard case .success(let d) = YAMLComposer(file: "t.yaml", maximumDepth: 40).compose(text), let root = d.root else { return XCTFail("not parsed") }
+        let values = root.pairs.map(\.1)
+        // `5 %` followed by a no-break space: trimmed as a text is, it still ends with `%`.
+        XCTAssertEqual(values.map(\.endsWithPercent), [true, true, false, true, false, false, false])
+        // Clean as they are: `50 %`, `1 200`; not: trailing spaces, a no-break space at the end,
+        // `~` unquoted (but `'~'` is a text); a tab inside is allowed.
+        let clean = values.map { v in v.withScalarBytes { NodeReader.isCleanText($0, plain: v.style == .plain) } }
+        XCTAssertEqual(clean, [true, false, true, false, false, true, true])
+    }
 }
