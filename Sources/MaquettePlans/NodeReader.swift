@@ -1,7 +1,8 @@
 import MaquetteCore
 
-/// Walks a YAML node tree of one file, converting scalars with ``ValueParsers`` and collecting
-/// every problem as a located diagnostic instead of stopping at the first.
+/// Walks the flat YAML nodes of one file (``YAMLDocument``), converting scalars with
+/// ``ValueParsers`` and collecting every problem as a located diagnostic instead of stopping at
+/// the first.
 final class NodeReader {
     let file: String
     private(set) var diagnostics: [Diagnostic] = []
@@ -231,7 +232,9 @@ final class NodeReader {
     /// forbidden, not longer than a cell.
     static func isCleanText(_ b: UnsafeBufferPointer<UInt8>, plain: Bool) -> Bool {
         guard let first = b.first, let last = b.last, (0x21...0x7E).contains(first), (0x21...0x7E).contains(last) else { return false }
-        if plain, (b.count == 1 && first == UInt8(ascii: "~")) || b.elementsEqual("null".utf8) { return false }
+        if plain, (b.count == 1 && first == UInt8(ascii: "~")) || (b.count == 4 && first == UInt8(ascii: "n") && b[1] == UInt8(ascii: "u") && b[2] == UInt8(ascii: "l") && last == UInt8(ascii: "l")) {
+            return false
+        }
         return b.count <= maximumTextLength && !mayHoldForbidden(b)
     }
 

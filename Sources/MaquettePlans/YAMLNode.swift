@@ -320,7 +320,13 @@ struct YAMLComposer {
         }
     }
 
-    private func refused(anchor: UnsafeMutablePointer<yaml_char_t>?, tag: UnsafeMutablePointer<yaml_char_t>?, mark: Mark) -> Problem? {
+    @inline(__always)
+    private func refused(anchor: UnsafeMutablePointer<yaml_char_t>?, tag: UnsafeMutablePointer<yaml_char_t>?, mark: @autoclosure () -> Mark) -> Problem? {
+        if anchor == nil && tag == nil { return nil }
+        return refusal(anchor: anchor, tag: tag, mark: mark())
+    }
+
+    private func refusal(anchor: UnsafeMutablePointer<yaml_char_t>?, tag: UnsafeMutablePointer<yaml_char_t>?, mark: Mark) -> Problem? {
         if anchor != nil { return refusedAnchor("&", mark) }
         if let tag {
             var name = String(cString: tag)
