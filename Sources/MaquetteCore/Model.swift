@@ -320,13 +320,13 @@ public struct FundingLine: Sendable, Equatable {
     public var rateRange: ClosedRange<Rate>?
     public var location: SourceLocation?
     /// Where individual keys were written, for precise diagnostics (`montant`, `taux`, `statut`…).
-    public var keyLocations: [String: SourceLocation]
+    public var keyLocations: KeyLocations
 
     public init(
         source: FundingSource, label: String? = nil, amount: FundingAmount, declaredBase: Money? = nil,
         status: FundingStatus = .envisage, requestDay: Day? = nil, notificationDay: Day? = nil,
         paid: Money? = nil, envelopeYear: Int? = nil, earlyStartDerogation: Day? = nil, probability: Rate? = nil,
-        rateRange: ClosedRange<Rate>? = nil, location: SourceLocation? = nil, keyLocations: [String: SourceLocation] = [:]
+        rateRange: ClosedRange<Rate>? = nil, location: SourceLocation? = nil, keyLocations: KeyLocations = KeyLocations()
     ) {
         self.probability = probability
         self.rateRange = rateRange
@@ -413,14 +413,14 @@ public struct Operation: Sendable, Equatable {
     public var funding: [FundingLine]
     public var file: String
     public var location: SourceLocation?
-    public var keyLocations: [String: SourceLocation]
+    public var keyLocations: KeyLocations
 
     public init(
         id: String, title: String, maitreOuvrage: String, perimeters: [String] = [],
         section: Section = .investissement, basis: Basis = .ht, worksStart: Day? = nil, end: Day? = nil,
         chefDeFile: Bool = false, cperOrCtec: Bool = false, protection: HeritageProtection = .aucune,
         derogation: Derogation? = nil, costs: [CostLine], funding: [FundingLine], file: String = "",
-        location: SourceLocation? = nil, keyLocations: [String: SourceLocation] = [:]
+        location: SourceLocation? = nil, keyLocations: KeyLocations = KeyLocations()
     ) {
         self.id = id
         self.title = title

@@ -36,8 +36,8 @@ struct CatalogueReader {
             for node in list { readFunder(node, into: &catalogue) }
         }
         if let node = fields.take("parametres"), let params = reader.mapping(node, "`parametres`") {
-            for entry in params.entries {
-                _ = params.take(entry.key)
+            for (i, entry) in params.entries.enumerated() {
+                params.take(at: i)
                 guard let kind = Self.programmeParameterKinds[entry.key] else {
                     reader.error(
                         entry.keyNode, "paramètre inconnu `\(entry.key)`",
@@ -55,7 +55,7 @@ struct CatalogueReader {
                             notes: ["donnez sa valeur (elle est fixée par un texte : voir `maquette regles`), ou retirez la ligne pour garder celle du catalogue"]))
                 }
                 // A single value replaces the whole history; a dated list adds to it.
-                if catalogue.parameters[entry.key] != nil, case .sequence = entry.value {
+                if catalogue.parameters[entry.key] != nil, entry.value.kind == .sequence {
                     catalogue.parameters[entry.key]?.merge(parameter)
                 } else {
                     catalogue.parameters[entry.key] = parameter
@@ -124,8 +124,8 @@ struct CatalogueReader {
             d.roles = Set(list.compactMap { reader.choice($0, "roles", DispositifRole.self) })
         }
         if let node = f.take("parametres"), let params = reader.mapping(node, "`parametres` du dispositif `\(id)`") {
-            for entry in params.entries {
-                _ = params.take(entry.key)
+            for (i, entry) in params.entries.enumerated() {
+                params.take(at: i)
                 guard let kind = Self.dispositifParameterKinds[entry.key] else {
                     reader.error(
                         entry.keyNode, "paramètre de dispositif inconnu `\(entry.key)`",
@@ -134,7 +134,7 @@ struct CatalogueReader {
                 }
                 guard let parameter = readParameter(entry.key, entry.value, kind: kind, defaultReference: d.reference) else { continue }
                 // A single value replaces the whole history; a dated list adds to it.
-                if d.parameters[entry.key] != nil, case .sequence = entry.value {
+                if d.parameters[entry.key] != nil, entry.value.kind == .sequence {
                     d.parameters[entry.key]?.merge(parameter)
                 } else {
                     d.parameters[entry.key] = parameter
@@ -147,7 +147,7 @@ struct CatalogueReader {
 
     /// A parameter: one value (in force since always) or a list of `{depuis, valeur, reference}`.
     private func readParameter(_ name: String, _ node: Node, kind: Kind, defaultReference: String) -> Parameter? {
-        if case .scalar = node {
+        if node.isScalar {
             guard let value = readValue(node, name, kind: kind) else { return nil }
             return Parameter(
                 name: name,
@@ -172,8 +172,8 @@ struct CatalogueReader {
     }
 
     private func readValue(_ node: Node, _ name: String, kind: Kind) -> ParameterValue? {
-        if case .scalar(let s) = node {
-            switch ValueParsers.folded(s.string) {
+        if node.isScalar {
+            switch ValueParsers.folded(node.scalarText) {
             case "a-fournir": return .toSupply
             case "abroge": return .repealed
             case "en-vigueur": return .inForce

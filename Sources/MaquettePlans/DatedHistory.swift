@@ -5,7 +5,7 @@ extension NodeReader {
     /// and one value a day — two values from the same day leave the reader to guess which holds.
     /// `days` are the `depuis` read, each with the item it belongs to.
     func checkHistory(_ list: Node, _ days: [(Day, Node)], _ what: String) {
-        if days.isEmpty, case .sequence(let items) = list, items.items.isEmpty {
+        if days.isEmpty, list.kind == .sequence, list.items.isEmpty {
             error(list, "\(what) : liste vide", "écrivez une valeur, ou au moins une valeur datée `{ depuis: AAAA-MM-JJ, valeur: … }`", rule: .cleManquante)
             return
         }

@@ -1,7 +1,8 @@
 import MaquetteCore
 
-/// Walks a YAML node tree of one file, converting scalars with ``ValueParsers`` and collecting
-/// every problem as a located diagnostic instead of stopping at the first.
+/// Walks the flat YAML nodes of one file (``YAMLDocument``), converting scalars with
+/// ``ValueParsers`` and collecting every problem as a located diagnostic instead of stopping at
+/// the first.
 final class NodeReader {
     let file: String
     private(set) var diagnostics: [Diagnostic] = []
@@ -12,6 +13,16 @@ final class NodeReader {
     func location(_ node: Node?) -> SourceLocation {
         guard let mark = node?.mark else { return SourceLocation(file: file, line: 1, column: 1) }
         return SourceLocation(file: file, line: mark.line, column: mark.column)
+    }
+
+    /// Where each key of a table was written: at the key (`atKeys`), or at its value.
+    func keyLocations(_ fields: Fields, atKeys: Bool) -> KeyLocations {
+        var locations = KeyLocations(file: file, capacity: fields.entries.count)
+        for entry in fields.entries {
+            let mark = atKeys ? entry.keyNode.mark : entry.value.mark
+            locations.append(entry.key, line: mark.line, column: mark.column)
+        }
+        return locations
     }
 
     func error(_ node: Node?, _ message: String, _ remedy: String? = nil, rule: DiagnosticID = .valeur) {
@@ -27,25 +38,30 @@ final class NodeReader {
 
     func mapping(_ node: Node?, _ what: String) -> Fields? {
         guard let node else { return nil }
-        guard case .mapping(let mapping) = node else {
+        guard node.kind == .mapping else {
             error(node, "\(what) : une table de clés (`clé: valeur`) est attendue, pas \(describe(node))", rule: .type)
             return nil
         }
-        let fields = Fields(node: node, capacity: mapping.pairs.count)
-        var pairs = mapping.pairs
-        if mapping.isFlow, pairs.contains(where: Self.mayBeCommaTail) { pairs = joiningDecimalCommas(pairs) }
-        for (key, value) in pairs {
-            guard case .scalar(let scalar) = key else {
-                error(key, "\(what) : une clé doit être un simple mot", rule: .type)
-                continue
-            }
-            if fields.has(scalar.string) {
-                error(key, "clé `\(scalar.string)` en double dans \(what)", "gardez une seule fois la clé `\(scalar.string)`", rule: .cleEnDouble)
-                continue
-            }
-            fields.append(scalar.string, key, value)
+        let fields = Fields(node: node, capacity: node.pairs.count)
+        if node.isFlow, node.pairs.contains(where: Self.mayBeCommaTail) {
+            for (key, value) in joiningDecimalCommas(Array(node.pairs)) { add(key, value, to: fields, what) }
+        } else {
+            for (key, value) in node.pairs { add(key, value, to: fields, what) }
         }
         return fields
+    }
+
+    private func add(_ key: Node, _ value: Node, to fields: Fields, _ what: String) {
+        guard key.isScalar else {
+            error(key, "\(what) : une clé doit être un simple mot", rule: .type)
+            return
+        }
+        if fields.has(key) {
+            let name = key.scalarText
+            error(key, "clé `\(name)` en double dans \(what)", "gardez une seule fois la clé `\(name)`", rule: .cleEnDouble)
+            return
+        }
+        fields.append(key, value)
     }
 
     /// In `{ 2026: 271 234,56 }` or `{ montant: 45 234,56 }` YAML sees the comma as the end of the
@@ -65,8 +81,8 @@ final class NodeReader {
     /// Whether an entry could be what YAML leaves after a comma inside a number: a plain key
     /// without value (most tables have none, and are not copied).
     private static func mayBeCommaTail(_ pair: (Node, Node)) -> Bool {
-        guard case .scalar(let k) = pair.0, k.style == .plain, case .scalar(let v) = pair.1 else { return false }
-        return v.string.isEmpty && v.style == .plain
+        let (k, v) = pair
+        return k.isScalar && k.style == .plain && v.isEmptyScalar && v.style == .plain
     }
 
     private func joiningDecimalCommas(_ pairs: [(Node, Node)]) -> [(Node, Node)] {
@@ -95,26 +111,29 @@ final class NodeReader {
                     "séparez les milliers par des espaces : `\(spaced)`")
             }
             // The amount as meant, so that nothing more is said of it.
-            if case .scalar(let amount) = j.node {
+            if j.node.isScalar {
                 let meant = decimals ? written : j.text + j.groups.map { " " + $0 }.joined()
-                result[j.index].1 = .scalar(Scalar(string: meant, style: .doubleQuoted, mark: amount.mark))
+                result[j.index].1 = j.node.document.appendScalar(meant, style: .doubleQuoted, mark: j.node.mark)
             }
         }
         for (key, value) in pairs {
-            if case .scalar(let k) = key, k.style == .plain, Self.isCommaTail(k.string, rateAllowed: joined == nil),
-                case .scalar(let v) = value, v.string.isEmpty, v.style == .plain
+            if key.isScalar, key.style == .plain, Self.isCommaTail(key.scalarText, rateAllowed: joined == nil), value.isEmptyScalar,
+                value.style == .plain
             {
+                let k = key.scalarText
                 if var j = joined {
-                    j.groups.append(k.string)
+                    j.groups.append(k)
                     joined = j
                     continue
                 }
-                if let (_, previousValue) = result.last, case .scalar(let amount) = previousValue, amount.style == .plain,
-                    let last = amount.string.last, last.isASCII, last.isNumber,
-                    amount.string.allSatisfy({ ($0.isASCII && $0.isNumber) || ValueParsers.groupSeparators.contains($0) })
-                {
-                    joined = (result.count - 1, amount.string, [k.string], previousValue)
-                    continue
+                if let (_, previousValue) = result.last, previousValue.isScalar, previousValue.style == .plain {
+                    let amount = previousValue.scalarText
+                    if let last = amount.last, last.isASCII, last.isNumber,
+                        amount.allSatisfy({ ($0.isASCII && $0.isNumber) || ValueParsers.groupSeparators.contains($0) })
+                    {
+                        joined = (result.count - 1, amount, [k], previousValue)
+                        continue
+                    }
                 }
             }
             flush()
@@ -124,18 +143,18 @@ final class NodeReader {
         return result
     }
 
-    func sequence(_ node: Node?, _ what: String) -> [Node]? {
+    func sequence(_ node: Node?, _ what: String) -> Node.Items? {
         guard let node else { return nil }
-        guard case .sequence(let sequence) = node else {
+        guard node.kind == .sequence else {
             error(node, "\(what) : une liste (`- …`) est attendue, pas \(describe(node))", rule: .type)
             return nil
         }
-        return sequence.items
+        return node.items
     }
 
     func describe(_ node: Node) -> String {
-        switch node {
-        case .scalar(let s): return s.string.isEmpty ? "une valeur vide" : "la valeur « \(s.string) »"
+        switch node.kind {
+        case .scalar: return node.isEmptyScalar ? "une valeur vide" : "la valeur « \(node.scalarText) »"
         case .mapping: return "une table de clés"
         case .sequence: return "une liste"
         }
@@ -143,7 +162,7 @@ final class NodeReader {
 
     /// Reports keys that were never taken, with the closest known key.
     func finish(_ fields: Fields, _ what: String, known: [String]) {
-        for (i, entry) in fields.entries.enumerated() where !fields.taken[i] && !known.contains(entry.key) {
+        for (i, entry) in fields.entries.enumerated() where !fields.isTaken(i) && !known.contains(where: { entry.keyNode.isScalar($0) }) {
             // Past a hundred unknown keys in a file, a suggestion each helps nobody and costs.
             unknownKeys += 1
             error(
@@ -163,12 +182,17 @@ final class NodeReader {
     /// The scalar's text; `nil` (with an error) for a list, a table or an empty value.
     func text(_ node: Node?, _ key: String) -> String? {
         guard let node else { return nil }
-        guard case .scalar(let scalar) = node else {
+        guard node.isScalar else {
             error(node, "`\(key)` : une valeur simple est attendue, pas \(describe(node))", rule: .type)
             return nil
         }
-        let value = scalar.string.trimmingWhitespace()
-        if value.isEmpty || (scalar.style == .plain && (value == "~" || value == "null")) {
+        // Most values need no trimming and hold nothing forbidden: their bytes say so, and the
+        // text is made once.
+        if let clean = node.withScalarBytes({ Self.isCleanText($0, plain: node.style == .plain) ? String(decoding: $0, as: UTF8.self) : nil }) {
+            return clean
+        }
+        let value = node.scalarText.trimmingWhitespace()
+        if value.isEmpty || (node.style == .plain && (value == "~" || value == "null")) {
             error(node, "`\(key)` : valeur manquante", rule: .valeur)
             return nil
         }
@@ -203,25 +227,38 @@ final class NodeReader {
         return true
     }
 
+    /// Whether a scalar's bytes are a text ``text(_:_:)`` accepts as it is: nothing to trim (a
+    /// visible ASCII character at both ends), not an empty value (`~`, `null` unquoted), nothing
+    /// forbidden, not longer than a cell.
+    static func isCleanText(_ b: UnsafeBufferPointer<UInt8>, plain: Bool) -> Bool {
+        guard let first = b.first, let last = b.last, (0x21...0x7E).contains(first), (0x21...0x7E).contains(last) else { return false }
+        if plain, (b.count == 1 && first == UInt8(ascii: "~")) || (b.count == 4 && first == UInt8(ascii: "n") && b[1] == UInt8(ascii: "u") && b[2] == UInt8(ascii: "l") && last == UInt8(ascii: "l")) {
+            return false
+        }
+        return b.count <= maximumTextLength && !mayHoldForbidden(b)
+    }
+
     /// Whether the UTF-8 bytes hold a C0 or C1 control (other than tab and line ends), DEL,
     /// U+FFFE or U+FFFF.
     static func mayHoldForbidden(_ text: String) -> Bool {
         var text = text
-        return text.withUTF8 { b in
-            var i = 0
-            while i < b.count {
-                let c = b[i]
-                if c < 0x20, c != 0x09, c != 0x0A { return true }
-                if c == 0x7F { return true }
-                if c == 0xC2, i + 1 < b.count, (0x80...0x9F).contains(b[i + 1]) { return true }
-                // U+2000–U+206F (general punctuation, where the invisible and bidi controls are)
-                // and U+FEFF, U+FFFE, U+FFFF: checked one by one below.
-                if c == 0xE2, i + 1 < b.count, b[i + 1] == 0x80 || b[i + 1] == 0x81 { return true }
-                if c == 0xEF, i + 2 < b.count, (b[i + 1] == 0xBF && (b[i + 2] == 0xBE || b[i + 2] == 0xBF)) || (b[i + 1] == 0xBB && b[i + 2] == 0xBF) { return true }
-                i += 1
-            }
-            return false
+        return text.withUTF8 { mayHoldForbidden($0) }
+    }
+
+    static func mayHoldForbidden(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        while i < b.count {
+            let c = b[i]
+            if c < 0x20, c != 0x09, c != 0x0A { return true }
+            if c == 0x7F { return true }
+            if c == 0xC2, i + 1 < b.count, (0x80...0x9F).contains(b[i + 1]) { return true }
+            // U+2000–U+206F (general punctuation, where the invisible and bidi controls are)
+            // and U+FEFF, U+FFFE, U+FFFF: checked one by one below.
+            if c == 0xE2, i + 1 < b.count, b[i + 1] == 0x80 || b[i + 1] == 0x81 { return true }
+            if c == 0xEF, i + 2 < b.count, (b[i + 1] == 0xBF && (b[i + 2] == 0xBE || b[i + 2] == 0xBF)) || (b[i + 1] == 0xBB && b[i + 2] == 0xBF) { return true }
+            i += 1
         }
+        return false
     }
 
     /// Control characters (a carriage return too: only line feeds end a line of a text), and the
@@ -234,13 +271,13 @@ final class NodeReader {
     /// Takes `commentaire`: free text, but a text (a list or table there is a mistake).
     func comment(_ fields: Fields) {
         guard let node = fields.take("commentaire") else { return }
-        guard case .scalar(let scalar) = node else {
+        guard node.isScalar else {
             error(
                 node, "`commentaire` : un texte est attendu, pas \(describe(node))",
                 "écrivez le commentaire sur une ligne, ou en bloc après `commentaire: |`", rule: .type)
             return
         }
-        _ = checkedText(node, "commentaire", scalar.string)
+        _ = checkedText(node, "commentaire", node.scalarText)
     }
 
     func parsed<T>(_ node: Node?, _ key: String, _ parser: (String) -> Result<T, ParseProblem>) -> T? {
@@ -318,52 +355,120 @@ final class NodeReader {
     }
 }
 
-/// The entries of one YAML mapping, with the keys taken so far.
+/// The entries of one YAML mapping, with the keys taken so far. Keys are compared as bytes of
+/// the file (every key of the format is ASCII): a String is made of a key only when a reader
+/// needs its text (an unknown key, a year, a parameter's name).
 final class Fields {
     let node: Node
-    private(set) var entries: [(key: String, keyNode: Node, value: Node)] = []
+    private let document: YAMLDocument
+    /// One entry: its key's and value's node indexes, the key's bytes in the document, whether
+    /// they are all ASCII, and whether the reader took the entry.
+    struct Slot {
+        let key: Int32
+        let value: Int32
+        let start: Int32
+        let count: Int32
+        let isASCII: Bool
+        var taken = false
+    }
+    private var slots: [Slot] = []
+
+    struct Entry {
+        let keyNode: Node
+        let value: Node
+        /// The key's text.
+        var key: String { keyNode.scalarText }
+    }
+    /// The entries in file order.
+    var entries: LazyMapCollection<[Fields.Slot], Entry> {
+        let document = self.document
+        return slots.lazy.map { Entry(keyNode: Node(document: document, index: Int($0.key)), value: Node(document: document, index: Int($0.value))) }
+    }
     /// Positions by key, for large mappings only: a plan's tables have a handful of keys, for
-    /// which a scan is quicker than hashing; a file of thousands of keys stays linear.
+    /// which a scan of their bytes is quicker than hashing; a file of thousands of keys stays linear.
     private var index: [String: Int]?
-    /// Whether each entry was taken by the reader.
-    private(set) var taken: [Bool] = []
+    /// Whether the entry at `i` was taken by the reader.
+    func isTaken(_ i: Int) -> Bool { slots[i].taken }
+    /// Whether every key is ASCII: keys are then compared as bytes.
+    private var allASCII = true
     /// Entries not taken yet: once none is left, rarely written keys need not be looked for.
     private(set) var remaining = 0
     static let indexedFrom = 16
 
     init(node: Node, capacity: Int = 0) {
         self.node = node
-        entries.reserveCapacity(capacity)
-        taken.reserveCapacity(capacity)
+        self.document = node.document
+        slots.reserveCapacity(capacity)
     }
 
-    func append(_ key: String, _ keyNode: Node, _ value: Node) {
-        if index == nil, entries.count >= Self.indexedFrom {
+    func append(_ keyNode: Node, _ value: Node) {
+        if index == nil, slots.count >= Self.indexedFrom {
             index = Dictionary(entries.enumerated().map { ($1.key, $0) }, uniquingKeysWith: { a, _ in a })
         }
-        index?[key] = entries.count
-        entries.append((key, keyNode, value))
-        taken.append(false)
+        index?[keyNode.scalarText] = slots.count
+        let k = document.records[keyNode.index]
+        let ascii = Self.isASCII(document, k)
+        allASCII = allASCII && ascii
+        slots.append(Slot(key: Int32(keyNode.index), value: Int32(value.index), start: k.start, count: k.count, isASCII: ascii))
         remaining += 1
+    }
+
+    /// The first entry whose key has `key`'s bytes.
+    private func position(bytes key: UnsafeBufferPointer<UInt8>) -> Int? {
+        document.bytes.withUnsafeBufferPointer { b in
+            var i = 0
+            while i < slots.count {
+                let s = slots[i]
+                if Int(s.count) == key.count {
+                    var j = 0
+                    let start = Int(s.start)
+                    while j < key.count, b[start + j] == key[j] { j += 1 }
+                    if j == key.count { return i }
+                }
+                i += 1
+            }
+            return nil
+        }
     }
 
     private func position(_ key: String) -> Int? {
         if let index { return index[key] }
-        // Lengths first: most keys of a table differ in length, and comparing lengths of small
-        // strings costs nothing next to comparing their texts.
-        let length = key.utf8.count
-        return entries.firstIndex { $0.key.utf8.count == length && $0.key == key }
+        var key = key
+        return key.withUTF8 { position(bytes: $0) }
+    }
+
+    /// The position of a key given as a node of the same file. Keys are compared as texts are
+    /// (`é` written as one character or as `e` and an accent are the same key): bytes suffice
+    /// when both keys are ASCII, as every key of the format is.
+    private func position(_ keyNode: Node) -> Int? {
+        if index != nil { return position(keyNode.scalarText) }
+        let k = document.records[keyNode.index]
+        if allASCII, Self.isASCII(document, k) {
+            return document.bytes.withUnsafeBufferPointer { position(bytes: UnsafeBufferPointer(rebasing: $0[Int(k.start)..<Int(k.start + k.count)])) }
+        }
+        let text = keyNode.scalarText
+        return entries.firstIndex { $0.key == text }
+    }
+
+    private static func isASCII(_ document: YAMLDocument, _ record: NodeRecord) -> Bool {
+        document.bytes.withUnsafeBufferPointer { b in !b[Int(record.start)..<Int(record.start + record.count)].contains { $0 >= 0x80 } }
     }
 
     func take(_ key: String) -> Node? {
         guard let i = position(key) else { return nil }
-        if !taken[i] {
-            taken[i] = true
+        take(at: i)
+        return Node(document: document, index: Int(slots[i].value))
+    }
+
+    /// Marks the entry at `i` as taken (readers of free keys, like years, walk the entries).
+    func take(at i: Int) {
+        if !slots[i].taken {
+            slots[i].taken = true
             remaining -= 1
         }
-        return entries[i].value
     }
 
     func has(_ key: String) -> Bool { position(key) != nil }
-    func keyNode(_ key: String) -> Node? { position(key).map { entries[$0].keyNode } }
+    func has(_ keyNode: Node) -> Bool { position(keyNode) != nil }
+    func keyNode(_ key: String) -> Node? { position(key).map { Node(document: document, index: Int(slots[$0].key)) } }
 }

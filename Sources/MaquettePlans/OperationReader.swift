@@ -17,9 +17,7 @@ struct OperationReader {
             return nil
         }
         guard let f = reader.mapping(root, "l'opération") else { return nil }
-        var keyLocations: [String: SourceLocation] = [:]
-        keyLocations.reserveCapacity(f.entries.count)
-        for entry in f.entries { keyLocations[entry.key] = reader.location(entry.keyNode) }
+        let keyLocations = reader.keyLocations(f, atKeys: true)
 
         let id = reader.slug(
             reader.require(f, "id", "l'opération", example: "friche-gersycoop"), "id",
@@ -51,11 +49,11 @@ struct OperationReader {
             // with that day, not the 1st).
             var last = end
             var endText = end?.formatted ?? ""
-            if let e = end, case .scalar(let sc)? = endNode, sc.string.trimmingWhitespace().split(separator: "-").count == 2 {
+            if let e = end, let endNode, endNode.isScalar, endNode.scalarText.trimmingWhitespace().split(separator: "-").count == 2 {
                 let lastDay = Day(year: e.year, month: e.month, day: Day.daysIn(month: e.month, year: e.year)) ?? e
                 last = lastDay
                 end = lastDay
-                endText = "\(sc.string.trimmingWhitespace()), soit jusqu'au \(lastDay.formatted)"
+                endText = "\(endNode.scalarText.trimmingWhitespace()), soit jusqu'au \(lastDay.formatted)"
             }
             if let s = start, let e = last, e < s {
                 reader.error(node, "`calendrier` : la fin (\(endText)) précède le début des travaux (\(s.formatted))", "vérifiez les deux dates")
@@ -152,18 +150,18 @@ struct OperationReader {
         var rates: [(Int, Rate)] = []
         var amounts: [(Int, Money)] = []
         var ok = true
-        for entry in f.entries {
-            _ = f.take(entry.key)
+        for (i, entry) in f.entries.enumerated() {
+            f.take(at: i)
             guard let year = reader.year(entry.keyNode, "annees") else {
                 ok = false
                 continue
             }
-            guard case .scalar(let s) = entry.value else {
+            guard entry.value.isScalar else {
                 reader.error(entry.value, "`annees` : un montant ou un pourcentage est attendu pour \(year)", rule: .type)
                 ok = false
                 continue
             }
-            if s.string.trimmingWhitespace().hasSuffix("%") {
+            if entry.value.endsWithPercent {
                 if let r = reader.rate(entry.value, "annees") { rates.append((year, r)) } else { ok = false }
             } else {
                 if let m = reader.money(entry.value, "annees") { amounts.append((year, m)) } else { ok = false }
@@ -205,9 +203,7 @@ struct OperationReader {
 
     func readFunding(_ node: Node) -> FundingLine? {
         guard let f = reader.mapping(node, "un financement") else { return nil }
-        var keyLocations: [String: SourceLocation] = [:]
-        keyLocations.reserveCapacity(f.entries.count)
-        for entry in f.entries { keyLocations[entry.key] = reader.location(entry.value) }
+        let keyLocations = reader.keyLocations(f, atKeys: false)
         let sourceKeys = (["dispositif"] + Self.ownSources.map(\.key)).filter { f.has($0) }
         defer { reader.finish(f, "un financement", known: Self.fundingKeys) }
         guard sourceKeys.count == 1 else {
@@ -239,13 +235,13 @@ struct OperationReader {
         } else {
             let nature = Self.ownSources.first { $0.key == sourceKey }!.nature
             source = .own(nature)
-            if case .scalar(let s) = sourceNode, ValueParsers.folded(s.string) == "solde" {
+            if sourceNode.isScalar, ValueParsers.folded(sourceNode.scalarText) == "solde" {
                 guard nature == .autofinancement else {
                     reader.error(sourceNode, "`\(sourceKey): solde` : seul l'autofinancement peut équilibrer le plan", "écrivez `autofinancement: solde`")
                     return nil
                 }
                 amount = .balance
-            } else if case .scalar(let s) = sourceNode, s.string.isEmpty || s.string == "~" {
+            } else if sourceNode.isEmptyScalar || sourceNode.isScalar("~") {
                 // `emprunt:` followed by `montant:` is accepted too.
             } else {
                 guard let m = reader.money(sourceNode, sourceKey) else { return nil }
@@ -271,12 +267,13 @@ struct OperationReader {
                 reader.error(taux, "le montant est déjà donné par `\(sourceKey)`", "retirez `taux`")
                 return nil
             }
-            if case .scalar(let sc) = taux, sc.string.contains("..") {
-                let bounds = sc.string.components(separatedBy: "..")
+            if taux.isScalar, taux.scalarText.contains("..") {
+                let written = taux.scalarText
+                let bounds = written.components(separatedBy: "..")
                 guard bounds.count == 2, case .success(let low) = ValueParsers.rate(bounds[0]), case .success(let high) = ValueParsers.rate(bounds[1]),
                     low <= high
                 else {
-                    reader.error(taux, "`taux` : fourchette illisible « \(sc.string) »", "écrivez par exemple `taux: 25 % .. 35 %` (la borne basse d'abord)")
+                    reader.error(taux, "`taux` : fourchette illisible « \(written) »", "écrivez par exemple `taux: 25 % .. 35 %` (la borne basse d'abord)")
                     return nil
                 }
                 amount = .rate(low)

@@ -75,8 +75,8 @@ public enum PlanLoader {
     public static func builtinCatalogue() -> Catalogue {
         var catalogue = Catalogue()
         let reader = NodeReader(file: BuiltinCatalogue.file)
-        if case .success(let node) = YAMLSource.compose(BuiltinCatalogue.text, file: BuiltinCatalogue.file) {
-            CatalogueReader(reader: reader).read(node, into: &catalogue)
+        if case .success(let document) = YAMLSource.compose(BuiltinCatalogue.text, file: BuiltinCatalogue.file) {
+            CatalogueReader(reader: reader).read(document.root, into: &catalogue)
         }
         return catalogue
     }
@@ -85,7 +85,7 @@ public enum PlanLoader {
     static func composed(_ file: PlanFile, into diagnostics: inout [Diagnostic]) -> (Node?, NodeReader)? {
         let reader = NodeReader(file: file.path)
         switch YAMLSource.compose(file.text, file: file.path) {
-        case .success(let node): return (node, reader)
+        case .success(let document): return (document.root, reader)
         case .failure(let d):
             diagnostics.append(d)
             return nil
@@ -179,8 +179,8 @@ public enum PlanLoader {
             reader.programme = programme
             switch YAMLSource.compose(file.text, file: file.path) {
             case .failure(let d): return (ParsedFile(file, nil, [d]), true)
-            case .success(let node):
-                let operation = OperationReader(reader: reader, programme: programme, catalogue: catalogue).read(node)
+            case .success(let document):
+                let operation = OperationReader(reader: reader, programme: programme, catalogue: catalogue).read(document.root)
                 return (ParsedFile(file, operation, reader.diagnostics), true)
             }
         }

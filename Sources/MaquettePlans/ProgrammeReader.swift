@@ -73,10 +73,10 @@ struct ProgrammeReader {
         var regime = FCTVARegime.n2
         var history: [DatedFCTVARegime] = []
         if let node = f.take("regime_fctva") {
-            if case .sequence = node {
+            if node.kind == .sequence {
                 // A dated history: `[{ depuis: 2021-01-01, valeur: N }, { depuis: 2027-01-01, valeur: N+1 }]`.
                 var days: [(Day, Node)] = []
-                for item in reader.sequence(node, "`regime_fctva`") ?? [] {
+                for item in reader.sequence(node, "`regime_fctva`").map(Array.init) ?? [] {
                     guard let d = reader.mapping(item, "une valeur datée de `regime_fctva`") else { continue }
                     let since = reader.day(reader.require(d, "depuis", "une valeur datée", example: "2027-01-01"), "depuis")
                     let value = reader.choice(reader.require(d, "valeur", "une valeur datée", example: "N+1"), "regime_fctva", FCTVARegime.self)

@@ -7,51 +7,183 @@ struct Mark: Sendable, Equatable {
     let column: Int
 }
 
-enum ScalarStyle: Sendable {
+enum ScalarStyle: UInt8, Sendable {
     case plain, singleQuoted, doubleQuoted, literal, folded
 }
 
-/// A scalar exactly as written: Maquette reads every value's text with its own parsers, so no
-/// tag resolution is ever done.
-struct Scalar: Sendable {
-    let string: String
-    let style: ScalarStyle
-    let mark: Mark
+enum NodeKind: UInt8, Sendable {
+    case scalar, mapping, sequence
 }
 
-/// A mapping's entries in file order (duplicates are kept: the readers report them).
-struct Mapping: Sendable, Sequence {
-    let pairs: [(Node, Node)]
-    let mark: Mark
-    /// Written `{ … }` rather than as indented lines.
-    let isFlow: Bool
-    func makeIterator() -> IndexingIterator<[(Node, Node)]> { pairs.makeIterator() }
+/// One node of a plan file's YAML, flat: the file's nodes are one array in document order (a
+/// container before its children), so a container's children follow it and `next` jumps past a
+/// whole subtree. A scalar's text is a byte range of the document's one byte buffer: Maquette
+/// reads every value with its own parsers, so no tag resolution is ever done, and a String is
+/// made only for a text the reader keeps or reports.
+struct NodeRecord: Sendable {
+    /// Index just past this node's subtree (a scalar: the next index).
+    var next: Int32
+    /// A scalar: first byte of its text; a container: unused.
+    var start: Int32
+    /// A scalar: bytes of its text; a container: number of children (twice its pairs for a mapping).
+    var count: Int32
+    var line: Int32
+    var column: Int32
+    var kind: NodeKind
+    var style: ScalarStyle
+    /// A mapping written `{ … }` rather than as indented lines.
+    var isFlow: Bool
 }
 
-struct NodeList: Sendable, Sequence {
-    let items: [Node]
-    let mark: Mark
-    func makeIterator() -> IndexingIterator<[Node]> { items.makeIterator() }
+/// A plan file's nodes and their scalars' bytes. Anchors, aliases, tags and more than one
+/// document are refused while parsing, so the nodes are always a tree.
+final class YAMLDocument: @unchecked Sendable {
+    fileprivate(set) var records: [NodeRecord] = []
+    fileprivate(set) var bytes: [UInt8] = []
+
+    var root: Node? { records.isEmpty ? nil : Node(document: self, index: 0) }
+
+    /// A scalar that is not in the file (a value put back together by a reader), at `mark`.
+    func appendScalar(_ text: String, style: ScalarStyle, mark: Mark) -> Node {
+        let start = bytes.count
+        bytes.append(contentsOf: text.utf8)
+        let index = records.count
+        records.append(
+            NodeRecord(
+                next: Int32(index + 1), start: Int32(start), count: Int32(bytes.count - start), line: Int32(mark.line),
+                column: Int32(mark.column), kind: .scalar, style: style, isFlow: false))
+        return Node(document: self, index: index)
+    }
 }
 
-/// One YAML node of a plan file: only what plan files use. Anchors, aliases, tags and more than
-/// one document are refused while parsing, so a node is always a tree. Each node is boxed: a
-/// copy, as the readers make many, is one reference count rather than a copy of its payload.
-indirect enum Node: Sendable {
-    case scalar(Scalar)
-    case mapping(Mapping)
-    case sequence(NodeList)
+/// A handle on one node of a ``YAMLDocument``: a copy is a reference and an index.
+struct Node: @unchecked Sendable {
+    let document: YAMLDocument
+    let index: Int
 
+    private var record: NodeRecord { document.records[index] }
+
+    var kind: NodeKind { record.kind }
+    var style: ScalarStyle { record.style }
+    var isFlow: Bool { record.isFlow }
+    var isScalar: Bool { record.kind == .scalar }
     var mark: Mark {
-        switch self {
-        case .scalar(let s): return s.mark
-        case .mapping(let m): return m.mark
-        case .sequence(let l): return l.mark
+        let r = record
+        return Mark(line: Int(r.line), column: Int(r.column))
+    }
+
+    /// A scalar's text as written (unescaped by libyaml); empty for a container.
+    var scalarText: String {
+        let r = record
+        guard r.kind == .scalar, r.count > 0 else { return "" }
+        return document.bytes.withUnsafeBufferPointer {
+            String(decoding: UnsafeBufferPointer(rebasing: $0[Int(r.start)..<Int(r.start + r.count)]), as: UTF8.self)
+        }
+    }
+
+    /// Calls `body` with a scalar's bytes (none for a container).
+    func withScalarBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        let r = record
+        let count = r.kind == .scalar ? Int(r.count) : 0
+        return document.bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[Int(r.start)..<Int(r.start) + count])) }
+    }
+
+    /// Whether a scalar's text, trimmed, ends with `%` (a rate rather than an amount).
+    var endsWithPercent: Bool {
+        let ascii: Bool? = withScalarBytes { b in
+            guard !b.contains(where: { $0 >= 0x80 }) else { return nil }
+            // ASCII: every character is one byte; spaces, tabs and line ends are trimmed.
+            var i = b.count - 1
+            while i >= 0, b[i] == 0x20 || (0x09...0x0D).contains(b[i]) { i -= 1 }
+            return i >= 0 && b[i] == UInt8(ascii: "%")
+        }
+        return ascii ?? scalarText.trimmingWhitespace().hasSuffix("%")
+    }
+
+    /// Whether this is a scalar with no text at all.
+    var isEmptyScalar: Bool {
+        let r = record
+        return r.kind == .scalar && r.count == 0
+    }
+
+    /// Whether this is a scalar whose bytes are exactly `text`'s.
+    func isScalar(_ text: String) -> Bool {
+        let r = record
+        guard r.kind == .scalar else { return false }
+        return equals(start: Int(r.start), count: Int(r.count), text)
+    }
+
+    /// Whether the bytes at `start..<start+count` of the document are `text`'s.
+    func equals(start: Int, count: Int, _ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { t in
+            guard t.count == count else { return false }
+            return document.bytes.withUnsafeBufferPointer { b in
+                var i = 0
+                while i < count {
+                    if b[start + i] != t[i] { return false }
+                    i += 1
+                }
+                return true
+            }
+        }
+    }
+
+    /// A container's number of children (a mapping: keys and values).
+    var childCount: Int { record.kind == .scalar ? 0 : Int(record.count) }
+
+    /// A mapping's entries in file order (duplicates are kept: the readers report them).
+    var pairs: Pairs { Pairs(node: self) }
+    /// A sequence's items in file order.
+    var items: Items { Items(node: self) }
+
+    struct Pairs: Sequence {
+        let node: Node
+        var count: Int { node.childCount / 2 }
+        func makeIterator() -> Iterator {
+            Iterator(document: node.document, at: node.index + 1, left: node.childCount / 2)
+        }
+        struct Iterator: IteratorProtocol {
+            let document: YAMLDocument
+            var at: Int
+            var left: Int
+            mutating func next() -> (Node, Node)? {
+                guard left > 0 else { return nil }
+                left -= 1
+                let key = at
+                let value = Int(document.records[key].next)
+                at = Int(document.records[value].next)
+                return (Node(document: document, index: key), Node(document: document, index: value))
+            }
+        }
+    }
+
+    struct Items: Sequence {
+        let node: Node
+        var count: Int { node.childCount }
+        var isEmpty: Bool { node.childCount == 0 }
+        var last: Node? {
+            var last: Node?
+            for item in self { last = item }
+            return last
+        }
+        func makeIterator() -> Iterator { Iterator(document: node.document, at: node.index + 1, left: node.childCount) }
+        struct Iterator: IteratorProtocol {
+            let document: YAMLDocument
+            var at: Int
+            var left: Int
+            mutating func next() -> Node? {
+                guard left > 0 else { return nil }
+                left -= 1
+                let item = at
+                at = Int(document.records[item].next)
+                return Node(document: document, index: item)
+            }
         }
     }
 }
 
-/// Builds ``Node`` trees from libyaml's event parser (Debian's libyaml-dev).
+/// Builds a ``YAMLDocument`` from libyaml's event parser (Debian's libyaml-dev).
 ///
 /// Everything plan files never need and that could exhaust the machine is refused from the
 /// parser's own events, not from the raw bytes: anchors and aliases (the "billion laughs" bomb
@@ -67,20 +199,11 @@ struct YAMLComposer {
         case refused(message: String, remedy: String, mark: Mark)
     }
 
-    /// A mapping or sequence whose end has not come yet; its children so far are the nodes of
-    /// the shared pending list from `first` on (one list for all, no array grown per container).
-    private struct Open {
-        let isMapping: Bool
-        let isFlow: Bool
-        let mark: Mark
-        let first: Int
-    }
-
-    /// The document's root (`nil` for an empty file), or the first problem.
-    func compose(_ text: String) -> Result<Node?, Problem> {
-        var utf8 = Array(text.utf8)
-        if utf8.isEmpty { utf8 = [0x0A] }
-        return utf8.withUnsafeMutableBufferPointer { buffer -> Result<Node?, Problem> in
+    /// The document (its root is `nil` for an empty file), or the first problem.
+    func compose(_ text: String) -> Result<YAMLDocument, Problem> {
+        var text = text
+        if text.isEmpty { text = "\n" }
+        return text.withUTF8 { buffer -> Result<YAMLDocument, Problem> in
             var parser = yaml_parser_t()
             guard yaml_parser_initialize(&parser) == 1 else {
                 return .failure(.syntax(problem: "memory error", context: "", mark: Mark(line: 1, column: 1)))
@@ -88,7 +211,7 @@ struct YAMLComposer {
             defer { yaml_parser_delete(&parser) }
             yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
             yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
-            return run(&parser, UnsafeBufferPointer(buffer))
+            return run(&parser, buffer)
         }
     }
 
@@ -107,10 +230,20 @@ struct YAMLComposer {
         return Mark(line: line, column: column)
     }
 
-    private func run(_ parser: inout yaml_parser_t, _ bytes: UnsafeBufferPointer<UInt8>) -> Result<Node?, Problem> {
-        var stack: [Open] = []
-        var pending: [Node] = []
-        var root: Node?
+    private func run(_ parser: inout yaml_parser_t, _ input: UnsafeBufferPointer<UInt8>) -> Result<YAMLDocument, Problem> {
+        let document = YAMLDocument()
+        // Scalars hold about a third of a plan file's bytes; records about one per ten bytes.
+        var records: [NodeRecord] = []
+        records.reserveCapacity(input.count / 12 + 4)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(input.count / 2 + 16)
+        defer {
+            document.records = records
+            document.bytes = bytes
+        }
+        // The open containers, as indexes of their records.
+        var stack: [Int] = []
+        stack.reserveCapacity(maximumDepth + 2)
         var documents = 0
         while true {
             var event = yaml_event_t()
@@ -121,18 +254,20 @@ struct YAMLComposer {
                 let c = parser.context_mark
                 let mark =
                     parser.error == YAML_READER_ERROR
-                    ? Self.mark(ofOffset: Int(parser.problem_offset), in: bytes) : Mark(line: Int(m.line) + 1, column: Int(m.column) + 1)
+                    ? Self.mark(ofOffset: Int(parser.problem_offset), in: input) : Mark(line: Int(m.line) + 1, column: Int(m.column) + 1)
                 // An unclosed quote or bracket is found at the end of the file; where it was
                 // opened (libyaml's context mark) is where to look.
                 let opened = context.isEmpty || parser.error == YAML_READER_ERROR ? nil : Mark(line: Int(c.line) + 1, column: Int(c.column) + 1)
                 return .failure(.syntax(problem: problem, context: context, mark: mark, opened: opened == mark ? nil : opened))
             }
             defer { yaml_event_delete(&event) }
-            let mark = Mark(line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1)
-            var finished: Node?
+            let line = Int32(truncatingIfNeeded: event.start_mark.line + 1)
+            let column = Int32(truncatingIfNeeded: event.start_mark.column + 1)
+            var mark: Mark { Mark(line: Int(line), column: Int(column)) }
+            var started = false
             switch event.type {
             case YAML_STREAM_END_EVENT:
-                return .success(root)
+                return .success(document)
             case YAML_DOCUMENT_START_EVENT:
                 documents += 1
                 if documents > 1 {
@@ -146,34 +281,35 @@ struct YAMLComposer {
             case YAML_SCALAR_EVENT:
                 let data = event.data.scalar
                 if let problem = refused(anchor: data.anchor, tag: data.tag, mark: mark) { return .failure(problem) }
-                let string = String(decoding: UnsafeBufferPointer(start: data.value, count: data.length), as: UTF8.self)
-                finished = .scalar(Scalar(string: string, style: Self.style(data.style), mark: mark))
+                let start = bytes.count
+                if data.length > 0 { bytes.append(contentsOf: UnsafeBufferPointer(start: data.value, count: data.length)) }
+                records.append(
+                    NodeRecord(
+                        next: Int32(records.count + 1), start: Int32(start), count: Int32(data.length), line: line, column: column,
+                        kind: .scalar, style: Self.style(data.style), isFlow: false))
+                started = true
             case YAML_SEQUENCE_START_EVENT:
                 let data = event.data.sequence_start
                 if let problem = refused(anchor: data.anchor, tag: data.tag, mark: mark) { return .failure(problem) }
-                stack.append(Open(isMapping: false, isFlow: false, mark: mark, first: pending.count))
+                records.append(NodeRecord(next: 0, start: 0, count: 0, line: line, column: column, kind: .sequence, style: .plain, isFlow: false))
+                started = true
             case YAML_MAPPING_START_EVENT:
                 let data = event.data.mapping_start
                 if let problem = refused(anchor: data.anchor, tag: data.tag, mark: mark) { return .failure(problem) }
-                stack.append(Open(isMapping: true, isFlow: data.style == YAML_FLOW_MAPPING_STYLE, mark: mark, first: pending.count))
+                records.append(
+                    NodeRecord(
+                        next: 0, start: 0, count: 0, line: line, column: column, kind: .mapping, style: .plain,
+                        isFlow: data.style == YAML_FLOW_MAPPING_STYLE))
+                started = true
             case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
-                guard let open = stack.popLast() else { break }
-                let children = pending[open.first...]
-                if open.isMapping {
-                    var pairs: [(Node, Node)] = []
-                    pairs.reserveCapacity(children.count / 2)
-                    var i = children.startIndex
-                    while i + 1 < children.endIndex {
-                        pairs.append((children[i], children[i + 1]))
-                        i += 2
-                    }
-                    finished = .mapping(Mapping(pairs: pairs, mark: open.mark, isFlow: open.isFlow))
-                } else {
-                    finished = .sequence(NodeList(items: Array(children), mark: open.mark))
-                }
-                pending.removeSubrange(open.first...)
+                if let open = stack.popLast() { records[open].next = Int32(records.count) }
             default:
                 break
+            }
+            if started {
+                // A child of the innermost open container (the first node is the root).
+                if let parent = stack.last { records[parent].count += 1 }
+                if records[records.count - 1].kind != .scalar { stack.append(records.count - 1) }
             }
             if stack.count > maximumDepth {
                 return .failure(
@@ -181,13 +317,16 @@ struct YAMLComposer {
                         message: "imbrication trop profonde (plus de \(maximumDepth) niveaux)",
                         remedy: "un plan n'a que quelques niveaux : vérifiez les crochets et l'indentation", mark: mark))
             }
-            if let node = finished {
-                if stack.isEmpty { root = node } else { pending.append(node) }
-            }
         }
     }
 
-    private func refused(anchor: UnsafeMutablePointer<yaml_char_t>?, tag: UnsafeMutablePointer<yaml_char_t>?, mark: Mark) -> Problem? {
+    @inline(__always)
+    private func refused(anchor: UnsafeMutablePointer<yaml_char_t>?, tag: UnsafeMutablePointer<yaml_char_t>?, mark: @autoclosure () -> Mark) -> Problem? {
+        if anchor == nil && tag == nil { return nil }
+        return refusal(anchor: anchor, tag: tag, mark: mark())
+    }
+
+    private func refusal(anchor: UnsafeMutablePointer<yaml_char_t>?, tag: UnsafeMutablePointer<yaml_char_t>?, mark: Mark) -> Problem? {
         if anchor != nil { return refusedAnchor("&", mark) }
         if let tag {
             var name = String(cString: tag)

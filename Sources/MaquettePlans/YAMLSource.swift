@@ -1,6 +1,6 @@
 import MaquetteCore
 
-/// Turns a plan file's text into a YAML node tree, or into located diagnostics.
+/// Turns a plan file's text into its flat YAML nodes, or into located diagnostics.
 ///
 /// Files over ``maximumBytes`` are refused before parsing; nesting deeper than ``maximumDepth``,
 /// anchors, aliases and tags are refused from libyaml's events (``YAMLComposer``).
@@ -8,7 +8,7 @@ enum YAMLSource {
     static let maximumBytes = 4 * 1024 * 1024
     static let maximumDepth = 40
 
-    static func compose(_ text: String, file: String) -> Result<Node?, Diagnostic> {
+    static func compose(_ text: String, file: String) -> Result<YAMLDocument, Diagnostic> {
         if text.utf8.count > maximumBytes {
             return .failure(
                 lecture(
@@ -16,7 +16,7 @@ enum YAMLSource {
                     SourceLocation(file: file, line: 1, column: 1), ["découpez le programme en un fichier par opération"]))
         }
         switch YAMLComposer(file: file, maximumDepth: maximumDepth).compose(text) {
-        case .success(let node): return .success(node)
+        case .success(let document): return .success(document)
         case .failure(.refused(let message, let remedy, let mark)):
             return .failure(lecture(message, SourceLocation(file: file, line: mark.line, column: mark.column), [remedy], rule: .yamlNonAccepte))
         case .failure(.syntax(let problem, let context, let mark, let opened)):

@@ -48,14 +48,14 @@ final class StructuralFuzzTests: XCTestCase {
         case list([Tree])
 
         init(_ node: Node) {
-            switch node {
-            case .scalar(let s): self = .scalar(s.string)
-            case .mapping(let m):
-                self = .map(m.pairs.map { key, value in
-                    if case .scalar(let k) = key { return (k.string, Tree(value)) }
+            switch node.kind {
+            case .scalar: self = .scalar(node.scalarText)
+            case .mapping:
+                self = .map(node.pairs.map { key, value in
+                    if key.isScalar { return (key.scalarText, Tree(value)) }
                     return ("?", Tree(value))
                 })
-            case .sequence(let l): self = .list(l.items.map(Tree.init))
+            case .sequence: self = .list(node.items.map(Tree.init))
             }
         }
 
@@ -204,7 +204,7 @@ final class StructuralFuzzTests: XCTestCase {
         let originals = base.sources.sorted { $0.key < $1.key }.map { PlanFile(path: $0.key, text: $0.value) }
         let trees: [String: Tree] = Dictionary(
             uniqueKeysWithValues: originals.compactMap { file in
-                guard case .success(let node?) = YAMLComposer(file: file.path, maximumDepth: 40).compose(file.text) else { return nil }
+                guard case .success(let document) = YAMLComposer(file: file.path, maximumDepth: 40).compose(file.text), let node = document.root else { return nil }
                 return (file.path, Tree(node))
             })
         let knownKeys = Array(Set(trees.values.flatMap(\.keys))).sorted()
@@ -278,7 +278,9 @@ extension StructuralFuzzTests {
         let plansFolder = Self.packageRoot.appendingPathComponent("Plans")
         let base = PlanLoader.load(folder: plansFolder.path)
         let files = base.sources.sorted { $0.key < $1.key }.map { file -> PlanFile in
-            guard case .success(let node?) = YAMLComposer(file: file.key, maximumDepth: 40).compose(file.value) else { return PlanFile(path: file.key, text: file.value) }
+            guard case .success(let document) = YAMLComposer(file: file.key, maximumDepth: 40).compose(file.value), let node = document.root else {
+                return PlanFile(path: file.key, text: file.value)
+            }
             return PlanFile(path: file.key, text: Tree(node).yaml + "\n")
         }
         let again = PlanLoader.load(files: files, root: plansFolder.path)
