@@ -23,8 +23,10 @@ int main(int argc, char **argv) {
     if (argc != 3) { fprintf(stderr, "usage: %s DUMP OUTPUT\n", argv[0]); return 64; }
     FILE *in = fopen(argv[1], "r");
     if (!in) { perror(argv[1]); return 66; }
-    int bold[64] = {0};
-    char *numfmt[64] = {0};
+    /* Each style's format, as the dump gives it (every property the renderer sets). */
+    char *spec[64] = {0};
+    char *fmtfields[64][16] = {{0}};
+    int nfmt[64] = {0};
     /* One sheet per operation: as many sheets as the dump has. */
     sheet_t *sheets = NULL;
     int nsheets = 0, sheets_capacity = 0;
@@ -32,9 +34,9 @@ int main(int argc, char **argv) {
     size_t size = 0;
     while (getline(&line, &size, in) > 0) {
         line[strcspn(line, "\n")] = 0;
-        char *fields[8] = {0};
+        char *fields[16] = {0};
         int n = 0;
-        for (char *p = line; n < 8; ) {
+        for (char *p = line; n < 16; ) {
             fields[n++] = p;
             char *tab = strchr(p, '\t');
             if (!tab) break;
@@ -43,8 +45,16 @@ int main(int argc, char **argv) {
         }
         if (fields[0][0] == 'F') {
             int id = atoi(fields[1]);
-            bold[id] = atoi(fields[2]);
-            numfmt[id] = n > 3 && fields[3][0] ? strdup(fields[3]) : NULL;
+            /* The properties joined back as one key: styles that look alike share a format. */
+            size_t length = 0;
+            for (int i = 2; i < n; i++) length += strlen(fields[i]) + 1;
+            spec[id] = calloc(length + 1, 1);
+            for (int i = 2; i < n; i++) {
+                strcat(spec[id], fields[i]);
+                strcat(spec[id], "|");
+                fmtfields[id][i - 2] = strdup(fields[i]);
+            }
+            nfmt[id] = n - 2;
         } else if (fields[0][0] == 'S') {
             if (nsheets == sheets_capacity) {
                 sheets_capacity = sheets_capacity ? 2 * sheets_capacity : 64;
@@ -52,7 +62,7 @@ int main(int argc, char **argv) {
             }
             sheets[nsheets] = (sheet_t){strdup(fields[1]), NULL, 0, 0, NULL, 0, 0};
             nsheets++;
-        } else if (strchr("WZPRKV", fields[0][0]) && fields[0][1] == 0) {
+        } else if (strchr("WZPRAKV", fields[0][0]) && fields[0][1] == 0) {
             sheet_t *s = &sheets[nsheets - 1];
             if (s->nsettings == s->settings_capacity) {
                 s->settings_capacity = s->settings_capacity ? 2 * s->settings_capacity : 16;
@@ -91,10 +101,37 @@ int main(int argc, char **argv) {
     lxw_workbook_options options = {.constant_memory = LXW_TRUE, .tmpdir = folder, .use_zip64 = LXW_FALSE};
     lxw_workbook *workbook = workbook_new_opt(argv[2], &options);
     lxw_format *formats[64];
+    /* The very formats of Maquette's renderer, each distinct look once (as its cache does):
+     * libxlsxwriter looks a format up by all its properties at every cell whose format has no
+     * index of its own yet, which a copy of another format never gets. */
     for (int i = 0; i < 64; i++) {
-        formats[i] = workbook_add_format(workbook);
-        if (bold[i]) format_set_bold(formats[i]);
-        if (numfmt[i]) format_set_num_format(formats[i], numfmt[i]);
+        formats[i] = NULL;
+        if (!spec[i]) continue;
+        for (int j = 0; j < i && !formats[i]; j++)
+            if (spec[j] && !strcmp(spec[i], spec[j])) formats[i] = formats[j];
+        if (formats[i]) continue;
+        char **f = fmtfields[i];
+        lxw_format *format = workbook_add_format(workbook);
+        if (nfmt[i] > 0 && atoi(f[0])) format_set_bold(format);
+        if (nfmt[i] > 1 && f[1][0]) format_set_num_format(format, f[1]);
+        if (nfmt[i] > 2 && atoi(f[2])) format_set_italic(format);
+        if (nfmt[i] > 3 && f[3][0]) format_set_font_size(format, atof(f[3]));
+        if (nfmt[i] > 4 && f[4][0]) format_set_font_color(format, (lxw_color_t)strtol(f[4], NULL, 16));
+        if (nfmt[i] > 5 && f[5][0]) {
+            format_set_pattern(format, LXW_PATTERN_SOLID);
+            format_set_bg_color(format, (lxw_color_t)strtol(f[5], NULL, 16));
+        }
+        if (nfmt[i] > 6) {
+            int align = atoi(f[6]);
+            if (align == 1) format_set_align(format, LXW_ALIGN_LEFT);
+            if (align == 2) format_set_align(format, LXW_ALIGN_CENTER);
+            if (align == 3) format_set_align(format, LXW_ALIGN_RIGHT);
+        }
+        if (nfmt[i] > 7 && atoi(f[7])) format_set_text_wrap(format);
+        if (nfmt[i] > 8 && atoi(f[8])) format_set_top(format, LXW_BORDER_THIN);
+        if (nfmt[i] > 9 && atoi(f[9])) format_set_bottom(format, LXW_BORDER_THIN);
+        if (nfmt[i] > 10 && atoi(f[10])) format_set_indent(format, atoi(f[10]));
+        formats[i] = format;
     }
     /* Every sheet added before any is written, as Maquette does: with one scratch stream per
      * sheet, streams opened together keep closing them cheap (glibc walks its list of streams). */
@@ -102,6 +139,7 @@ int main(int argc, char **argv) {
     for (int k = 0; k < nsheets; k++) worksheets[k] = workbook_add_worksheet(workbook, sheets[k].name);
     lxw_format *highlight = workbook_add_format(workbook);
     format_set_bold(highlight);
+    format_set_font_color(highlight, 0x9C0006);
     format_set_bg_color(highlight, 0xFFC7CE);
     for (int k = 0; k < nsheets; k++) {
         lxw_worksheet *ws = worksheets[k];
@@ -121,6 +159,7 @@ int main(int argc, char **argv) {
                 if (f[3] && f[3][0]) worksheet_set_footer(ws, f[3]);
                 break;
             case 'R': worksheet_repeat_rows(ws, atoi(f[0]), atoi(f[1])); break;
+            case 'A': worksheet_autofilter(ws, atoi(f[0]), atoi(f[1]), atoi(f[2]), atoi(f[3])); break;
             case 'K': {
                 lxw_conditional_format cf = {0};
                 cf.type = LXW_CONDITIONAL_TYPE_FORMULA;

@@ -4,20 +4,35 @@ import MaquetteCore
 /// Writes a workbook model's cells as plain text, so that the benchmark's reference programs (C
 /// with libxlsxwriter, Python with XlsxWriter or openpyxl) can write exactly the same cells.
 ///
-/// Lines, tab-separated: `F id bold numberFormat` for each style, `S name` for each sheet, then
+/// Lines, tab-separated: `F id bold numberFormat italic fontSize fontColor background alignment wrap
+/// topBorder bottomBorder indent` for each style (colours in hex, alignment 0 general, 1 left,
+/// 2 centre, 3 right; empty when unset), so that the references create the very formats the
+/// renderer creates, `S name` for each sheet, then
 /// `C row column kind style value formula` for each cell, `kind` being n (number), s (text),
 /// f (formula with a number), t (formula with a text) or b (a blank cell with a format, `value`
 /// empty) or m (merged text, `formula` the last row and column); `H row height` before a row's
 /// cells gives its height. After each `S` line, the sheet's settings the renderer writes too: `W column width`,
 /// `Z rows columns` (frozen panes), `P landscape a3 header footer`, `R first last` (rows repeated on
-/// each page), `K firstRow firstColumn lastRow lastColumn formula` (a conditional format), `V …
+/// each page), `A firstRow firstColumn lastRow lastColumn` (the filter buttons), `K firstRow firstColumn lastRow lastColumn formula` (a conditional format), `V …
 /// values` (a drop-down list, values separated by `|`).
 public enum WorkbookDump {
     public static func text(_ model: WorkbookModel) -> String {
         var out = ""
         for (i, style) in CellStyle.allCases.enumerated() {
             let spec = WorkbookRenderer.spec(style)
-            out += "F\t\(i)\t\(spec.bold ? 1 : 0)\t\(spec.numberFormat ?? "")\n"
+            let alignment: Int
+            switch spec.alignment {
+            case .general: alignment = 0
+            case .left: alignment = 1
+            case .center: alignment = 2
+            case .right: alignment = 3
+            }
+            let fields: [String] = [
+                "F", "\(i)", spec.bold ? "1" : "0", spec.numberFormat ?? "", spec.italic ? "1" : "0", spec.fontSize.map { "\($0)" } ?? "",
+                spec.fontColor.map { String($0, radix: 16) } ?? "", spec.background.map { String($0, radix: 16) } ?? "", "\(alignment)",
+                spec.wrap ? "1" : "0", spec.topBorder ? "1" : "0", spec.bottomBorder ? "1" : "0", "\(spec.indent)",
+            ]
+            out += fields.joined(separator: "\t") + "\n"
         }
         let styleIndex = Dictionary(uniqueKeysWithValues: CellStyle.allCases.enumerated().map { ($1, $0) })
         func clean(_ s: String) -> String { s.replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\n", with: " ") }
@@ -28,6 +43,7 @@ public enum WorkbookDump {
             if sheet.frozenRows > 0 || sheet.frozenColumns > 0 { out += "Z\t\(sheet.frozenRows)\t\(sheet.frozenColumns)\n" }
             out += "P\t\(sheet.landscape ? 1 : 0)\t\(sheet.paperA3 ? 1 : 0)\t\(clean(sheet.header))\t\(clean(sheet.footer))\n"
             if let rows = sheet.repeatRows { out += "R\t\(rows.lowerBound)\t\(rows.upperBound)\n" }
+            if let f = sheet.autofilter { out += "A\t\(f.firstRow)\t\(f.firstColumn)\t\(f.lastRow)\t\(f.lastColumn)\n" }
             for h in sheet.problemHighlights + sheet.fills + sheet.attentionHighlights {
                 out += "K\t\(h.range.firstRow)\t\(h.range.firstColumn)\t\(h.range.lastRow)\t\(h.range.lastColumn)\t\(clean(h.formula))\n"
             }

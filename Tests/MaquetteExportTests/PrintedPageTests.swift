@@ -101,6 +101,13 @@ final class PrintedPageTests: XCTestCase {
         XCTAssertFalse(funders.contains { $0.split(separator: "\t", omittingEmptySubsequences: false)[4] == "\(money)" })
         let labelTotal = CellStyle.allCases.firstIndex(of: .labelTotal)!
         XCTAssertTrue(dump.contains("\tb\t\(labelTotal)\t\t\n"))
+        // Every property of each format, so that the C reference creates the renderer's very
+        // formats: the header bold, white on navy, left-aligned, wrapped.
+        let header = CellStyle.allCases.firstIndex(of: .header)!
+        XCTAssertTrue(dump.hasPrefix("F\t0\t"))
+        XCTAssertTrue(dump.contains("\nF\t\(header)\t1\t\t0\t\tffffff\t1f4e79\t1\t1\t0\t0\t0\n"), dump.prefix(2_000).description)
+        // The Synthèse's filter buttons, over its header row and its rows.
+        XCTAssertTrue(dump.components(separatedBy: "S\tFinanceurs\n")[0].contains("\nA\t3\t0\t"))
         // The sheets' settings too: the Synthèse's first column 20 wide, its title merged over
         // the three columns repeated on each page, 38,18 points high (two lines of 14 points).
         let synthesis = dump.components(separatedBy: "S\tFinanceurs\n")[0]
