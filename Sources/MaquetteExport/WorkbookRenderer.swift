@@ -163,14 +163,17 @@ public enum WorkbookRenderer {
             func write(_ row: [Cell], at r: Int, height: Double?) throws {
                 if let height { try sheet.setRow(r, height: height) }
                 let rowHasMerge = mergeRows.contains(r)
-                for (c, cell) in row.enumerated() {
-                    let format: Format? = sheetFormats[cell.style.rawValue]
-                    if rowHasMerge, let merge = mergeStarts[r * 16_384 + c], case .text(let text) = cell.value {
+                // The cells read in place, not copied one by one (a copy retains its text).
+                try row.withUnsafeBufferPointer { cells in
+                  for c in cells.indices {
+                    let style = cells[c].style
+                    let format: Format? = sheetFormats[style.rawValue]
+                    if rowHasMerge, let merge = mergeStarts[r * 16_384 + c], case .text(let text) = cells[c].value {
                         try sheet.merge(text, firstRow: merge.firstRow, firstColumn: merge.firstColumn, lastRow: merge.lastRow, lastColumn: merge.lastColumn, format: format)
                         continue
                     }
-                    switch cell.value {
-                    case .empty: try sheet.blank(row: r, column: c, format: cell.style == .text ? nil : format)
+                    switch cells[c].value {
+                    case .empty: try sheet.blank(row: r, column: c, format: style == .text ? nil : format)
                     case .text(let s):
                         // Always a string cell: text from plan files beginning with `=` is never a formula.
                         if !s.isEmpty { try sheet.write(s, row: r, column: c, format: format) } else { try sheet.blank(row: r, column: c, format: format) }
@@ -188,6 +191,7 @@ public enum WorkbookRenderer {
                         case .text(let t): try sheet.write(formula: f, text: t, row: r, column: c, format: format)
                         }
                     }
+                  }
                 }
             }
             let heights = sheetModel.rowHeights
