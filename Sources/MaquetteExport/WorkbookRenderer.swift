@@ -165,32 +165,32 @@ public enum WorkbookRenderer {
                 let rowHasMerge = mergeRows.contains(r)
                 // The cells read in place, not copied one by one (a copy retains its text).
                 try row.withUnsafeBufferPointer { cells in
-                  for c in cells.indices {
-                    let style = cells[c].style
-                    let format: Format? = sheetFormats[style.rawValue]
-                    if rowHasMerge, let merge = mergeStarts[r * 16_384 + c], case .text(let text) = cells[c].value {
-                        try sheet.merge(text, firstRow: merge.firstRow, firstColumn: merge.firstColumn, lastRow: merge.lastRow, lastColumn: merge.lastColumn, format: format)
-                        continue
-                    }
-                    switch cells[c].value {
-                    case .empty: try sheet.blank(row: r, column: c, format: style == .text ? nil : format)
-                    case .text(let s):
-                        // Always a string cell: text from plan files beginning with `=` is never a formula.
-                        if !s.isEmpty { try sheet.write(s, row: r, column: c, format: format) } else { try sheet.blank(row: r, column: c, format: format) }
-                    case .money(let m): try sheet.write(number: double(m), row: r, column: c, format: format)
-                    case .rate(let rate): try sheet.write(number: double(rate), row: r, column: c, format: format)
-                    case .integer(let i): try sheet.write(number: Double(i), row: r, column: c, format: format)
-                    case .date(let d): try sheet.write(number: serial(d), row: r, column: c, format: format)
-                    case .formula(let f, let value):
-                        switch value {
-                        // libxlsxwriter takes the formula with or without its `=`: none saves a
-                        // string per formula cell.
-                        case .money(let m): try sheet.write(formula: f, value: double(m), row: r, column: c, format: format)
-                        case .rate(let rate): try sheet.write(formula: f, value: double(rate), row: r, column: c, format: format)
-                        case .number(let n): try sheet.write(formula: f, value: Double(n), row: r, column: c, format: format)
-                        case .text(let t): try sheet.write(formula: f, text: t, row: r, column: c, format: format)
+                    for c in cells.indices {
+                        let style = cells[c].style
+                        let format: Format? = sheetFormats[style.rawValue]
+                        if rowHasMerge, let merge = mergeStarts[r * 16_384 + c], case .text(let text) = cells[c].value {
+                            try sheet.merge(text, firstRow: merge.firstRow, firstColumn: merge.firstColumn, lastRow: merge.lastRow, lastColumn: merge.lastColumn, format: format)
+                            continue
                         }
-                    }
+                        switch cells[c].value {
+                        case .empty: try sheet.blank(row: r, column: c, format: style == .text ? nil : format)
+                        case .text(let s):
+                            // Always a string cell: text from plan files beginning with `=` is never a formula.
+                            if !s.isEmpty { try sheet.write(s, row: r, column: c, format: format) } else { try sheet.blank(row: r, column: c, format: format) }
+                        case .money(let m): try sheet.write(number: double(m), row: r, column: c, format: format)
+                        case .rate(let rate): try sheet.write(number: double(rate), row: r, column: c, format: format)
+                        case .integer(let i): try sheet.write(number: Double(i), row: r, column: c, format: format)
+                        case .date(let d): try sheet.write(number: serial(d), row: r, column: c, format: format)
+                        case .formula(let f, let value):
+                            switch value {
+                            // libxlsxwriter takes the formula with or without its `=`: none saves a
+                            // string per formula cell.
+                            case .money(let m): try sheet.write(formula: f, value: double(m), row: r, column: c, format: format)
+                            case .rate(let rate): try sheet.write(formula: f, value: double(rate), row: r, column: c, format: format)
+                            case .number(let n): try sheet.write(formula: f, value: Double(n), row: r, column: c, format: format)
+                            case .text(let t): try sheet.write(formula: f, text: t, row: r, column: c, format: format)
+                            }
+                        }
                   }
                 }
             }
