@@ -191,7 +191,7 @@ public enum WorkbookRenderer {
                             case .text(let t): try sheet.write(formula: f, text: t, row: r, column: c, format: format)
                             }
                         }
-                  }
+                    }
                 }
             }
             let heights = sheetModel.rowHeights
