@@ -157,10 +157,9 @@ extension CLITests {
         XCTAssertFalse(FileManager.default.fileExists(atPath: target))
     }
 
-    /// `verifier PLANS OPERATION` shows what concerns the operation: an envelope it draws on and
-    /// that is exceeded (a diagnostic of the programme, written in financeurs.yaml) was left out,
-    /// and the operation said « 0 erreur ». An operation that does not draw on it does not see it.
-    func testAnOperationSeesTheEnvelopeItDrawsOn() throws {
+    /// Operations `a` and `b` asking 300 000 € of DETR each in 2025 from an envelope of
+    /// 500 000 €, `c` asking none.
+    func exceededDETREnvelope() throws -> URL {
         func op(_ id: String, _ detr: Bool) -> String {
             """
             id: \(id)
@@ -176,6 +175,14 @@ extension CLITests {
         let funders = root.appendingPathComponent("financeurs.yaml")
         try (try String(contentsOf: funders, encoding: .utf8) + "enveloppes:\n  - { dispositif: etat.detr, annee: 2025, montant: 500 000 }\n")
             .write(to: funders, atomically: true, encoding: .utf8)
+        return root
+    }
+
+    /// `verifier PLANS OPERATION` shows what concerns the operation: an envelope it draws on and
+    /// that is exceeded (a diagnostic of the programme, written in financeurs.yaml) was left out,
+    /// and the operation said « 0 erreur ». An operation that does not draw on it does not see it.
+    func testAnOperationSeesTheEnvelopeItDrawsOn() throws {
+        let root = try exceededDETREnvelope()
         let whole = try run(["verifier", root.path])
         XCTAssertEqual(whole.status, 1, whole.stdout)
         let envelope = "erreur: [enveloppe-annuelle] l'enveloppe DETR 2025 (500 000,00 €) est dépassée : les opérations en demandent 600 000,00 € (dépassement 100 000,00 €)"
@@ -229,21 +236,7 @@ extension CLITests {
     /// envelope exceeded by two other operations was in its Contrôles and made its « erreurs »
     /// count. It shows what `verifier PLANS OPERATION` shows, no more.
     func testARestrictedWorkbookShowsTheEnvelopeOnlyToTheOperationsDrawingOnIt() throws {
-        func op(_ id: String, _ detr: Bool) -> String {
-            """
-            id: \(id)
-            intitule: Opération \(id)
-            maitre_ouvrage: commune
-            depenses:
-              - { libelle: Travaux, nature: travaux, montant_ht: 1 000 000, annees: { 2025: 100 % } }
-            financements:
-            \(detr ? "  - { dispositif: etat.detr, montant: 300 000, assiette: 1 000 000, statut: sollicite, depot: 2025-01-10 }\n" : "")  - autofinancement: solde
-            """
-        }
-        let root = try plans(["a.yaml": op("a", true), "b.yaml": op("b", true), "c.yaml": op("c", false)])
-        let funders = root.appendingPathComponent("financeurs.yaml")
-        try (try String(contentsOf: funders, encoding: .utf8) + "enveloppes:\n  - { dispositif: etat.detr, annee: 2025, montant: 500 000 }\n")
-            .write(to: funders, atomically: true, encoding: .utf8)
+        let root = try exceededDETREnvelope()
         func controls(_ restriction: [String]) throws -> (sheet: String, stderr: String) {
             let target = FileManager.default.temporaryDirectory.appendingPathComponent("maquette-\(UUID().uuidString).xlsx").path
             defer { try? FileManager.default.removeItem(atPath: target) }
