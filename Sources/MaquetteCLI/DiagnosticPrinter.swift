@@ -105,6 +105,8 @@ struct DiagnosticPrinter {
     /// mark or a format character, two for an emoji shown as such, an ideograph, a Hangul
     /// syllable or a fullwidth form, else one.
     static func cells(_ scalar: Unicode.Scalar) -> Int {
+        // Printable ASCII, most of what plan files hold: one cell, no property looked up.
+        if (0x20..<0x7F).contains(scalar.value) { return 1 }
         let p = scalar.properties
         switch p.generalCategory {
         case .nonspacingMark, .enclosingMark, .format: return 0
