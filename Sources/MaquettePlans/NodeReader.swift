@@ -290,17 +290,28 @@ final class NodeReader {
         }
     }
 
-    func money(_ node: Node?, _ key: String) -> Money? { parsed(node, key, ValueParsers.money) }
+    // Most values are written plainly (`450 000`, `20 %`, `2026-03-15`): read straight from the
+    // scalar's bytes, no text made. What the byte readers do not take goes the general way,
+    // which reads it as they would or explains why not.
+
+    /// `node`'s value read from its bytes by `fast`, if it is a scalar `fast` takes.
+    private func fromBytes<T>(_ node: Node?, _ fast: (UnsafeBufferPointer<UInt8>) -> T?) -> T? {
+        guard let node, node.isScalar else { return nil }
+        return node.withScalarBytes(fast)
+    }
+
+    func money(_ node: Node?, _ key: String) -> Money? { fromBytes(node, FastScalars.money(bytes:)) ?? parsed(node, key, ValueParsers.money) }
     func rate(_ node: Node?, _ key: String, maximumPercent: Int64 = 100) -> Rate? {
-        parsed(node, key) { ValueParsers.rate($0, maximumPercent: maximumPercent) }
+        if let fast = fromBytes(node, FastScalars.rate(bytes:)), fast <= Rate(percent: maximumPercent) { return fast }
+        return parsed(node, key) { ValueParsers.rate($0, maximumPercent: maximumPercent) }
     }
     func day(_ node: Node?, _ key: String) -> Day? {
-        guard let day = parsed(node, key, ValueParsers.day) else { return nil }
+        guard let day = fromBytes(node, FastScalars.day(bytes:)) ?? parsed(node, key, ValueParsers.day) else { return nil }
         return accepted(day.year, node, key, written: "la date \(day)") ? day : nil
     }
 
     func year(_ node: Node?, _ key: String) -> Int? {
-        guard let year = parsed(node, key, ValueParsers.year) else { return nil }
+        guard let year = fromBytes(node, FastScalars.year(bytes:)) ?? parsed(node, key, ValueParsers.year) else { return nil }
         return accepted(year, node, key, written: "l'année \(year)") ? year : nil
     }
 

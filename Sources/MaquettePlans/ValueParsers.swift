@@ -280,104 +280,110 @@ enum FastScalars {
 
     private static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
 
-    static func money(_ text: String) -> Money? {
-        ascii(text) { b in
-            var i = 0
-            var euros: Int64 = 0
-            var digits = 0
-            var group = 0
-            var groups = 0
-            var firstGroup = 0
-            while i < b.count {
-                let c = b[i]
-                if isDigit(c) {
-                    euros = euros * 10 + Int64(c - 0x30)
-                    digits += 1
-                    group += 1
-                    if digits > 11 { return nil }
-                } else if c == 0x20, group > 0, i + 1 < b.count, isDigit(b[i + 1]) {
-                    if groups == 0 { firstGroup = group } else if group != 3 { return nil }
-                    groups += 1
-                    group = 0
-                } else {
-                    break
-                }
-                i += 1
+    static func money(_ text: String) -> Money? { ascii(text, money(bytes:)) }
+
+    /// An amount of digits, spaces between groups of three and at most two decimals, read from
+    /// its bytes (nil for anything else: the general parser decides and explains).
+    static func money(bytes b: UnsafeBufferPointer<UInt8>) -> Money? {
+        var i = 0
+        var euros: Int64 = 0
+        var digits = 0
+        var group = 0
+        var groups = 0
+        var firstGroup = 0
+        while i < b.count {
+            let c = b[i]
+            if isDigit(c) {
+                euros = euros * 10 + Int64(c - 0x30)
+                digits += 1
+                group += 1
+                if digits > 11 { return nil }
+            } else if c == 0x20, group > 0, i + 1 < b.count, isDigit(b[i + 1]) {
+                if groups == 0 { firstGroup = group } else if group != 3 { return nil }
+                groups += 1
+                group = 0
+            } else {
+                break
             }
-            guard digits > 0 else { return nil }
-            if groups > 0 { guard (1...3).contains(firstGroup), group == 3 else { return nil } }
-            var cents: Int64 = 0
-            if i < b.count {
-                guard b[i] == 0x2C || b[i] == 0x2E, b.count - i - 1 == 2 || b.count - i - 1 == 1 else { return nil }
-                for j in (i + 1)..<b.count {
-                    guard isDigit(b[j]) else { return nil }
-                    cents = cents * 10 + Int64(b[j] - 0x30)
-                }
-                if b.count - i - 1 == 1 { cents *= 10 }
-            }
-            let value = Money(cents: euros * 100 + cents)
-            return value <= Money.maximumLineAmount ? value : nil
+            i += 1
         }
+        guard digits > 0 else { return nil }
+        if groups > 0 { guard (1...3).contains(firstGroup), group == 3 else { return nil } }
+        var cents: Int64 = 0
+        if i < b.count {
+            guard b[i] == 0x2C || b[i] == 0x2E, b.count - i - 1 == 2 || b.count - i - 1 == 1 else { return nil }
+            for j in (i + 1)..<b.count {
+                guard isDigit(b[j]) else { return nil }
+                cents = cents * 10 + Int64(b[j] - 0x30)
+            }
+            if b.count - i - 1 == 1 { cents *= 10 }
+        }
+        let value = Money(cents: euros * 100 + cents)
+        return value <= Money.maximumLineAmount ? value : nil
     }
 
-    static func rate(_ text: String) -> Rate? {
-        ascii(text) { b in
-            var end = b.count
-            guard b[end - 1] == 0x25 else { return nil }  // %
-            end -= 1
-            while end > 0, b[end - 1] == 0x20 { end -= 1 }
-            var i = 0
-            var whole: Int64 = 0
-            var wholeDigits = 0
+    static func rate(_ text: String) -> Rate? { ascii(text, rate(bytes:)) }
+
+    /// A rate of digits, at most four decimals and `%`, read from its bytes.
+    static func rate(bytes b: UnsafeBufferPointer<UInt8>) -> Rate? {
+        guard !b.isEmpty else { return nil }
+        var end = b.count
+        guard b[end - 1] == 0x25 else { return nil }  // %
+        end -= 1
+        while end > 0, b[end - 1] == 0x20 { end -= 1 }
+        var i = 0
+        var whole: Int64 = 0
+        var wholeDigits = 0
+        while i < end, isDigit(b[i]) {
+            // Counted before multiplying: 20 digits would overflow; the general parser says why.
+            wholeDigits += 1
+            if wholeDigits > 6 { return nil }
+            whole = whole * 10 + Int64(b[i] - 0x30)
+            i += 1
+        }
+        guard (1...6).contains(wholeDigits) else { return nil }
+        var fraction: Int64 = 0
+        var fractionDigits = 0
+        if i < end {
+            guard b[i] == 0x2C || b[i] == 0x2E else { return nil }
+            i += 1
             while i < end, isDigit(b[i]) {
-                // Counted before multiplying: 20 digits would overflow; the general parser says why.
-                wholeDigits += 1
-                if wholeDigits > 6 { return nil }
-                whole = whole * 10 + Int64(b[i] - 0x30)
+                fractionDigits += 1
+                if fractionDigits > 4 { return nil }
+                fraction = fraction * 10 + Int64(b[i] - 0x30)
                 i += 1
             }
-            guard (1...6).contains(wholeDigits) else { return nil }
-            var fraction: Int64 = 0
-            var fractionDigits = 0
-            if i < end {
-                guard b[i] == 0x2C || b[i] == 0x2E else { return nil }
-                i += 1
-                while i < end, isDigit(b[i]) {
-                    fractionDigits += 1
-                    if fractionDigits > 4 { return nil }
-                    fraction = fraction * 10 + Int64(b[i] - 0x30)
-                    i += 1
-                }
-                guard (1...4).contains(fractionDigits), i == end else { return nil }
-            }
-            for _ in fractionDigits..<4 { fraction *= 10 }
-            return Rate(millionths: whole * 10_000 + fraction)
+            guard (1...4).contains(fractionDigits), i == end else { return nil }
         }
+        for _ in fractionDigits..<4 { fraction *= 10 }
+        return Rate(millionths: whole * 10_000 + fraction)
     }
 
-    static func day(_ text: String) -> Day? {
-        ascii(text) { b in
-            guard b.count == 7 || b.count == 10, b[4] == 0x2D, b.count == 7 || b[7] == 0x2D else { return nil }
-            func number(_ range: Range<Int>) -> Int? {
-                var n = 0
-                for j in range {
-                    guard isDigit(b[j]) else { return nil }
-                    n = n * 10 + Int(b[j] - 0x30)
-                }
-                return n
+    static func day(_ text: String) -> Day? { ascii(text, day(bytes:)) }
+
+    /// `AAAA-MM-JJ` or `AAAA-MM`, read from its bytes.
+    static func day(bytes b: UnsafeBufferPointer<UInt8>) -> Day? {
+        guard b.count == 7 || b.count == 10, b[4] == 0x2D, b.count == 7 || b[7] == 0x2D else { return nil }
+        func number(_ range: Range<Int>) -> Int? {
+            var n = 0
+            for j in range {
+                guard isDigit(b[j]) else { return nil }
+                n = n * 10 + Int(b[j] - 0x30)
             }
-            guard let year = number(0..<4), let month = number(5..<7) else { return nil }
-            let dayNumber = b.count == 10 ? number(8..<10) : 1
-            guard let dayNumber else { return nil }
-            return Day(year: year, month: month, day: dayNumber)
+            return n
         }
+        guard let year = number(0..<4), let month = number(5..<7) else { return nil }
+        let dayNumber = b.count == 10 ? number(8..<10) : 1
+        guard let dayNumber else { return nil }
+        return Day(year: year, month: month, day: dayNumber)
     }
 
-    static func year(_ text: String) -> Int? {
-        ascii(text) { b in
-            guard b.count == 4, b.allSatisfy(isDigit) else { return nil }
-            let y = b.reduce(0) { $0 * 10 + Int($1 - 0x30) }
-            return (1900...2200).contains(y) ? y : nil
-        }
+    static func year(_ text: String) -> Int? { ascii(text, year(bytes:)) }
+
+    /// Four digits from 1900 to 2200, read from their bytes.
+    static func year(bytes b: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard b.count == 4, b.allSatisfy(isDigit) else { return nil }
+        let y = b.reduce(0) { $0 * 10 + Int($1 - 0x30) }
+        return (1900...2200).contains(y) ? y : nil
     }
 }
