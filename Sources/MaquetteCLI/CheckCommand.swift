@@ -109,7 +109,7 @@ extension CheckCommand {
         clock?.lap("regles")
         defer { clock?.lap("tri") }
         // The rules' findings come sorted: merged with the reader's, not sorted again.
-        return (IncrementalCheck.merge(Diagnostic.inOrder(loaded.diagnostics), found), figures)
+        return (Diagnostic.merged(Diagnostic.inOrder(loaded.diagnostics), found), figures)
     }
 
     /// The diagnostics as text, then the summary line.
@@ -149,7 +149,7 @@ extension CheckCommand {
             let previousRead = previous.filter { $0.stage == .lecture }
             let report =
                 readable
-                ? WatchReport(previous: IncrementalCheck.merge(previousRead, ruleBaseline), current: current)
+                ? WatchReport(previous: Diagnostic.merged(previousRead, ruleBaseline), current: current)
                 : WatchReport(previous: previousRead, current: current.filter { $0.stage == .lecture })
             if readable { ruleBaseline = current.filter { $0.stage != .lecture } }
             let operations = watched.loaded.plans?.operations.count ?? 0

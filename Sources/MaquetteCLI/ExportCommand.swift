@@ -101,7 +101,7 @@ struct ExportCommand: ParsableCommand {
         // operation is exported, its figures are reused and every diagnostic is shown.
         let everything = selected.operations.count == p.operations.count
         // The rules' findings come sorted: merged with the reader's, not sorted again.
-        let all = IncrementalCheck.merge(Diagnostic.inOrder(loaded.diagnostics), Rules.check(p, figures: everything ? figures : nil))
+        let all = Diagnostic.merged(Diagnostic.inOrder(loaded.diagnostics), Rules.check(p, figures: everything ? figures : nil))
         clock.lap("règles")
         let ids = everything ? [] : Set(selected.operations.map(\.id))
         // A grant lost by a passed deadline (as `echeances` finds it on the workbook's date) is
@@ -123,7 +123,7 @@ struct ExportCommand: ParsableCommand {
         // Each list sorted on its own (the statuses come operation by operation, in order
         // already), then merged: as `(all + lost + ahead)` sorted, without sorting it again.
         let kept = everything ? all : all.filter { $0.isShown(restrictedTo: ids, files: files) }
-        let diagnostics = IncrementalCheck.merge(IncrementalCheck.merge(kept, Diagnostic.inOrder(lost)), Diagnostic.inOrder(ahead))
+        let diagnostics = Diagnostic.merged(Diagnostic.merged(kept, Diagnostic.inOrder(lost)), Diagnostic.inOrder(ahead))
         var book = CommitteeWorkbook(plans: selected, figures: figures, diagnostics: diagnostics, date: documentDate)
         book.plansFolder = plans.dossier
         if let kinds = chosen.kinds { book.sheets = kinds }

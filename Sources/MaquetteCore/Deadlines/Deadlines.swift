@@ -161,12 +161,10 @@ public enum Deadlines {
                 }
             }
 
-            // EPF land carrying: the owner buys the land back at the latest at the end of the portage.
-            if !everything {
-                // No land carrying deadline loses a grant.
-            } else if r.nature == .portageFoncier, let buyBack = r.line.buyBack, let day = Day(year: buyBack.year, month: 12, day: 31) {
+            // EPF land carrying (no grant lost): the owner buys the land back at the latest at the end of the portage.
+            if everything, r.nature == .portageFoncier, let buyBack = r.line.buyBack, let day = Day(year: buyBack.year, month: 12, day: 31) {
                 add(.rachatPortage, day, "racheter le foncier porté en \(buyBack.year) pour \((buyBack.amount ?? r.amount).formatted), selon la convention de portage", "Convention de portage de l'EPF (`rachat`)", at: "rachat")
-            } else if r.nature == .portageFoncier, let from = decision ?? receipt, let (months, ref) = count(ParameterName.epfPortageDureeMaxMois, plans, at: from) {
+            } else if everything, r.nature == .portageFoncier, let from = decision ?? receipt, let (months, ref) = count(ParameterName.epfPortageDureeMaxMois, plans, at: from) {
                 add(.rachatPortage, from.adding(months: months), "racheter le foncier porté (\(r.amount.formatted)) au plus tard le \(from.adding(months: months).formatted), sauf date plus proche dans la convention de portage", ref)
             }
 

@@ -121,29 +121,7 @@ public struct IncrementalCheck: Sendable {
         if across.count != wholeProgramme.count { across = Array(repeating: [], count: wholeProgramme.count) }
         for (r, rule) in wholeProgramme.enumerated() where rerun[r] { across[r] = Diagnostic.inOrder(rule.check(context)) }
         var others = read
-        for found in across where !found.isEmpty { others = Self.merge(others, found) }
-        return (others.isEmpty ? sorted : Self.merge(others, sorted), figures)
-    }
-
-    /// Two sorted lists as one, as `(a + b).sorted(by: Diagnostic.ordered)` gives it (the sort is
-    /// stable: on a tie, `a` first), in one pass.
-    public static func merge(_ a: [Diagnostic], _ b: [Diagnostic]) -> [Diagnostic] {
-        if a.isEmpty { return b }
-        if b.isEmpty { return a }
-        var out: [Diagnostic] = []
-        out.reserveCapacity(a.count + b.count)
-        var (i, j) = (0, 0)
-        while i < a.count, j < b.count {
-            if Diagnostic.ordered(b[j], a[i]) {
-                out.append(b[j])
-                j += 1
-            } else {
-                out.append(a[i])
-                i += 1
-            }
-        }
-        out += a[i...]
-        out += b[j...]
-        return out
+        for found in across where !found.isEmpty { others = Diagnostic.merged(others, found) }
+        return (others.isEmpty ? sorted : Diagnostic.merged(others, sorted), figures)
     }
 }

@@ -30,7 +30,7 @@ struct SynthesisSheet: Sendable {
         let declared = book.plans.programme.maitresOuvrage.map(\.id).filter { byOwner[$0] != nil }
         let declaredSet = Set(declared)
         let owners = declared + order.filter { !declaredSet.contains($0) }
-        groups = owners.map { ($0, book.plans.programme.maitreOuvrage($0)?.name ?? $0, byOwner[$0]!) }
+        groups = owners.map { ($0, book.plans.programme.maitreOuvrage($0)?.name ?? $0, byOwner[$0, default: []]) }
         var lines: [Line] = []
         lines.reserveCapacity(book.figures.count + groups.count + 1)
         var rows = [Int](repeating: 0, count: book.figures.count)
