@@ -1,15 +1,17 @@
 import Foundation
 import MaquetteCore
+import XlsxWriter
 
 /// Builds a streamed model's pending sheets and produces their deferred rows on a thread of its
-/// own, a few blocks ahead of the writer: building costs no time beside writing, and a big
-/// sheet's rows are never all held at once.
+/// own, a few blocks ahead of the writer, as batches of C records (``CellBatch``): building and
+/// converting cost no time beside writing, and a big sheet's rows are never all held at once.
 final class RowPipeline: @unchecked Sendable {
     enum Item {
-        /// Sheet `index`, built.
-        case sheet(index: Int, SheetModel)
-        /// Deferred rows of sheet `index`, from `start` (counted among its deferred rows).
-        case rows(index: Int, start: Int, rows: [[Cell]], heights: [Double?])
+        /// Sheet `index`, built, and its own rows as a batch.
+        case sheet(index: Int, SheetModel, CellBatch)
+        /// `count` deferred rows of sheet `index` as a batch, from `start` (counted among its
+        /// deferred rows).
+        case rows(index: Int, start: Int, batch: CellBatch, count: Int)
     }
 
     /// Rows per block, and blocks at most waiting for the writer: about 200 000 cells of the
@@ -48,14 +50,16 @@ final class RowPipeline: @unchecked Sendable {
             var sheet = given
             if given.pending != nil {
                 sheet = given.resolved()
-                guard put(.sheet(index: index, sheet)) else { return }
+                guard put(.sheet(index: index, sheet, WorkbookRenderer.batch(sheet))) else { return }
             }
             guard let deferred = sheet.deferred else { continue }
             var start = 0
             while start < deferred.count {
                 let end = min(deferred.count, start + blockSize)
                 let (rows, heights) = sheet.deferredBlock(start..<end)
-                guard put(.rows(index: index, start: start, rows: rows, heights: heights)) else { return }
+                let first = sheet.rows.count + start
+                let batch = WorkbookRenderer.batch(rows, from: first, of: sheet) { heights[$0 - first] }
+                guard put(.rows(index: index, start: start, batch: batch, count: rows.count)) else { return }
                 start = end
             }
         }
@@ -85,16 +89,17 @@ final class RowPipeline: @unchecked Sendable {
         return item
     }
 
-    /// Sheet `index`, built by the producer.
-    func sheet(_ index: Int) -> SheetModel {
-        guard case .sheet(index, let sheet) = next() else { preconditionFailure("sheet \(index) out of order") }
-        return sheet
+    /// Sheet `index`, built by the producer, and its own rows.
+    func sheet(_ index: Int) -> (SheetModel, CellBatch) {
+        guard case .sheet(index, let sheet, let batch) = next() else { preconditionFailure("sheet \(index) out of order") }
+        return (sheet, batch)
     }
 
-    /// The next block of sheet `index`'s deferred rows, which must start at `start`.
-    func rows(_ index: Int, from start: Int) -> (rows: [[Cell]], heights: [Double?]) {
-        guard case .rows(index, start, let rows, let heights) = next() else { preconditionFailure("rows of sheet \(index) out of order") }
-        return (rows, heights)
+    /// The next block of sheet `index`'s deferred rows, which must start at `start`, and how many
+    /// rows it holds.
+    func rows(_ index: Int, from start: Int) -> (batch: CellBatch, count: Int) {
+        guard case .rows(index, start, let batch, let count) = next() else { preconditionFailure("rows of sheet \(index) out of order") }
+        return (batch, count)
     }
 
     /// Stops producing (the writer is done or failed) and waits for the thread to end.

@@ -80,6 +80,57 @@ public enum WorkbookRenderer {
     /// Excel's serial day number: days since 1899-12-30.
     static func serial(_ d: Day) -> Double { Double(d.daysSinceEpoch + 25_569) }
 
+    /// The cells of `rows`, the first at row `first` of `sheet`, as records for the C library,
+    /// each with its height where `height(row)` gives one. Formats are style numbers: the writer
+    /// gives each sheet its array (amounts to the euro or to the cent). A text spanning one of
+    /// the sheet's merged ranges is written as the merge.
+    static func batch(_ rows: some Collection<[Cell]>, from first: Int, of sheet: SheetModel, height: (Int) -> Double?) -> CellBatch {
+        var batch = CellBatch(reservingCells: rows.count * 26, textBytes: rows.count * 512)
+        let merged = sheet.merges.isEmpty ? [:] : Dictionary(sheet.merges.map { ($0.firstRow * 16_384 + $0.firstColumn, $0) }, uniquingKeysWith: { a, _ in a })
+        var r = first
+        for row in rows {
+            if let h = height(r) { batch.rowHeight(h, row: r) }
+            // The cells read in place, not copied one by one (a copy retains its text).
+            row.withUnsafeBufferPointer { cells in
+                for c in cells.indices {
+                    let style = cells[c].style
+                    let format = UInt16(style.rawValue)
+                    if !merged.isEmpty, let merge = merged[r * 16_384 + c], case .text(let text) = cells[c].value {
+                        batch.merge(text, firstRow: merge.firstRow, firstColumn: merge.firstColumn, lastRow: merge.lastRow, lastColumn: merge.lastColumn, format: format)
+                        continue
+                    }
+                    switch cells[c].value {
+                    case .empty: batch.blank(row: r, column: c, format: style == .text ? CellBatch.noFormat : format)
+                    case .text(let s):
+                        // Always a string cell: text from plan files beginning with `=` is never a formula.
+                        if !s.isEmpty { batch.string(s, row: r, column: c, format: format) } else { batch.blank(row: r, column: c, format: format) }
+                    case .money(let m): batch.number(double(m), row: r, column: c, format: format)
+                    case .rate(let rate): batch.number(double(rate), row: r, column: c, format: format)
+                    case .integer(let i): batch.number(Double(i), row: r, column: c, format: format)
+                    case .date(let d): batch.number(serial(d), row: r, column: c, format: format)
+                    case .formula(let f, let value):
+                        switch value {
+                        // libxlsxwriter takes the formula with or without its `=`: none saves a
+                        // string per formula cell.
+                        case .money(let m): batch.formula(f, value: double(m), row: r, column: c, format: format)
+                        case .rate(let rate): batch.formula(f, value: double(rate), row: r, column: c, format: format)
+                        case .number(let n): batch.formula(f, value: Double(n), row: r, column: c, format: format)
+                        case .text(let t): batch.formula(f, text: t, row: r, column: c, format: format)
+                        }
+                    }
+                }
+            }
+            r += 1
+        }
+        return batch
+    }
+
+    /// A sheet's own rows (not its deferred ones) as a batch, with their heights.
+    static func batch(_ sheet: SheetModel) -> CellBatch {
+        let heights = sheet.rowHeights
+        return batch(sheet.rows, from: 0, of: sheet) { heights.isEmpty ? nil : heights[$0] }
+    }
+
     /// Renders `model` into a new file at `path` (overwritten). The caller makes it atomic.
     ///
     /// A streamed model (``CommitteeWorkbook/build(streaming:)``) has its pending sheets built and
@@ -89,7 +140,21 @@ public enum WorkbookRenderer {
     /// `progress` is told, on this thread, how many rows are written out of how many are expected
     /// (pending sheets count the rows they announce).
     public static func render(_ model: WorkbookModel, to path: String, progress: ((_ done: Int, _ total: Int) -> Void)? = nil) throws {
-        try render(model, to: path, blockSize: RowPipeline.blockSize, capacity: RowPipeline.capacity, progress: progress)
+        final class Job: @unchecked Sendable {
+            let work: () throws -> Void
+            var failure: Error?
+            let done = DispatchSemaphore(value: 0)
+            init(_ work: @escaping () throws -> Void) { self.work = work }
+        }
+        let job = Job { try render(model, to: path, blockSize: RowPipeline.blockSize, capacity: RowPipeline.capacity, progress: progress) }
+        let thread = Thread {
+            do { try job.work() } catch { job.failure = error }
+            job.done.signal()
+        }
+        thread.stackSize = 8 << 20
+        thread.start()
+        job.done.wait()
+        if let failure = job.failure { throw failure }
     }
 
     static func render(
@@ -119,7 +184,13 @@ public enum WorkbookRenderer {
         // the rows of the sheets before).
         let worksheets = try model.sheets.map { try workbook.addWorksheet($0.name) }
         for (s, given) in model.sheets.enumerated() {
-            let sheetModel = given.pending != nil ? (pipeline?.sheet(s) ?? given.resolved()) : given
+            let (sheetModel, leading): (SheetModel, CellBatch)
+            if given.pending != nil, let pipeline {
+                (sheetModel, leading) = pipeline.sheet(s)
+            } else {
+                sheetModel = given.resolved()
+                leading = batch(sheetModel)
+            }
             let sheet = worksheets[s]
             for (column, width) in sheetModel.columnWidths.sorted(by: { $0.key < $1.key }) { try sheet.setColumn(column, width: width) }
             // Ranges are declared before the rows: in constant-memory mode a flushed row is out of reach.
@@ -157,54 +228,19 @@ public enum WorkbookRenderer {
                     firstRow: h.range.firstRow, firstColumn: h.range.firstColumn, lastRow: h.range.lastRow, lastColumn: h.range.lastColumn, formula: h.formula,
                     format: notCounted)
             }
-            let mergeStarts = Dictionary(sheetModel.merges.map { ($0.firstRow * 16_384 + $0.firstColumn, $0) }, uniquingKeysWith: { a, _ in a })
-            let mergeRows = Set(sheetModel.merges.map(\.firstRow))
             let sheetFormats = sheetModel.wholeEuros ? euroFormats : formats
-            func write(_ row: [Cell], at r: Int, height: Double?) throws {
-                if let height { try sheet.setRow(r, height: height) }
-                let rowHasMerge = mergeRows.contains(r)
-                // The cells read in place, not copied one by one (a copy retains its text).
-                try row.withUnsafeBufferPointer { cells in
-                    for c in cells.indices {
-                        let style = cells[c].style
-                        let format: Format? = sheetFormats[style.rawValue]
-                        if rowHasMerge, let merge = mergeStarts[r * 16_384 + c], case .text(let text) = cells[c].value {
-                            try sheet.merge(text, firstRow: merge.firstRow, firstColumn: merge.firstColumn, lastRow: merge.lastRow, lastColumn: merge.lastColumn, format: format)
-                            continue
-                        }
-                        switch cells[c].value {
-                        case .empty: try sheet.blank(row: r, column: c, format: style == .text ? nil : format)
-                        case .text(let s):
-                            // Always a string cell: text from plan files beginning with `=` is never a formula.
-                            if !s.isEmpty { try sheet.write(s, row: r, column: c, format: format) } else { try sheet.blank(row: r, column: c, format: format) }
-                        case .money(let m): try sheet.write(number: double(m), row: r, column: c, format: format)
-                        case .rate(let rate): try sheet.write(number: double(rate), row: r, column: c, format: format)
-                        case .integer(let i): try sheet.write(number: Double(i), row: r, column: c, format: format)
-                        case .date(let d): try sheet.write(number: serial(d), row: r, column: c, format: format)
-                        case .formula(let f, let value):
-                            switch value {
-                            // libxlsxwriter takes the formula with or without its `=`: none saves a
-                            // string per formula cell.
-                            case .money(let m): try sheet.write(formula: f, value: double(m), row: r, column: c, format: format)
-                            case .rate(let rate): try sheet.write(formula: f, value: double(rate), row: r, column: c, format: format)
-                            case .number(let n): try sheet.write(formula: f, value: Double(n), row: r, column: c, format: format)
-                            case .text(let t): try sheet.write(formula: f, text: t, row: r, column: c, format: format)
-                            }
-                        }
-                    }
-                }
-            }
-            let heights = sheetModel.rowHeights
-            for (r, row) in sheetModel.rows.enumerated() { try write(row, at: r, height: heights.isEmpty ? nil : heights[r]) }
+            // The rows come as batches of C records (the producer's, or made here for a sheet
+            // built beforehand): the writing thread only hands them to the library.
+            try sheet.write(leading, formats: sheetFormats)
             done += sheetModel.rows.count
             progress?(done, expected)
             if let deferred = sheetModel.deferred, let pipeline {
                 var written = 0
                 while written < deferred.count {
-                    let (rows, heights) = pipeline.rows(s, from: written)
-                    for (i, row) in rows.enumerated() { try write(row, at: sheetModel.rows.count + written + i, height: heights[i]) }
-                    written += rows.count
-                    done += rows.count
+                    let (batch, count) = pipeline.rows(s, from: written)
+                    try sheet.write(batch, formats: sheetFormats)
+                    written += count
+                    done += count
                     progress?(done, expected)
                 }
             }
