@@ -98,13 +98,6 @@ enum DeadlinesReport {
         }
     }
 
-    /// An overdue deadline that loses a grant, as an error with its excerpt.
-    static func diagnostic(_ d: Deadline) -> Diagnostic {
-        Diagnostic(
-            .erreur, rule: .echeanceDepassee, "\(d.kind.label) dépassée de \(-d.daysLeft) jours (\(d.day.formatted)) : \(d.title)", at: d.location,
-            operation: d.operation, notes: [d.reference])
-    }
-
     static func text(_ deadlines: [Deadline], plans: Plans, today: Day, sources: [String: String]) -> String {
         var out = "Échéancier — \(plans.programme.name) — au \(today.formatted)\n"
         guard !deadlines.isEmpty else { return out + "\nAucune échéance.\n" }
@@ -113,7 +106,7 @@ enum DeadlinesReport {
         if !lost.isEmpty { out += ", dont \(lost.count) dépassée(s) qui font perdre une aide" }
         out += ".\n\n"
         let printer = DiagnosticPrinter(sources: sources, colour: DiagnosticPrinter.terminalSupportsColour(STDOUT_FILENO))
-        for rendered in printer.render(lost.map(diagnostic)) { out += rendered + "\n" }
+        for rendered in printer.render(lost.map(\.diagnostic)) { out += rendered + "\n" }
         for urgency in Deadline.Urgency.allCases {
             let group = deadlines.filter { $0.urgency == urgency }
             guard !group.isEmpty else { continue }

@@ -106,25 +106,15 @@ struct ExportCommand: ParsableCommand {
         let ids = everything ? [] : Set(selected.operations.map(\.id))
         // A grant lost by a passed deadline (as `echeances` finds it on the workbook's date) is
         // shown where people look, Contrôles and the Synthèse's warnings, not only on Échéances; a
-        // warning there, since `verifier` (which has no date) does not see it.
-        // Without the Échéances sheet, only the grants lost by the workbook's date are needed.
+        // warning there, since `verifier` (which has no date) does not see it. So is a status
+        // ahead of its dates on the workbook's day (« sollicité », the request dated later). The
+        // workbook works them out operation by operation, beside the writing.
         let deadlinesSheet = chosen.deadlines
-        let day = documentDate.day
-        let deadlines = Deadlines.of(selected, figures: figures, today: day, selection: deadlinesSheet ? .all : .lostBefore(day))
-        let lost = deadlines.filter { $0.urgency == .perdue }.map { deadline -> Diagnostic in
-            var d = DeadlinesReport.diagnostic(deadline)
-            d.severity = .avertissement
-            return d
-        }
-        // A status ahead of its dates on the workbook's day (« sollicité », the request dated later).
-        let ahead = Rules.statusesAheadOfDates(figures, today: documentDate.day)
         // Restricted, the workbook shows what `verifier PLANS OPERATION` shows of its operations.
         let files = everything ? [] : Set(selected.operations.compactMap { $0.location?.file })
-        // Each list sorted on its own (the statuses come operation by operation, in order
-        // already), then merged: as `(all + lost + ahead)` sorted, without sorting it again.
-        let kept = everything ? all : all.filter { $0.isShown(restrictedTo: ids, files: files) }
-        let diagnostics = Diagnostic.merged(Diagnostic.merged(kept, Diagnostic.inOrder(lost)), Diagnostic.inOrder(ahead))
+        let diagnostics = everything ? all : all.filter { $0.isShown(restrictedTo: ids, files: files) }
         var book = CommitteeWorkbook(plans: selected, figures: figures, diagnostics: diagnostics, date: documentDate)
+        book.datedFindings = true
         book.plansFolder = plans.dossier
         if let kinds = chosen.kinds { book.sheets = kinds }
         book.scenarioTitle = scenario.first.flatMap { id in base.scenarios.first { $0.id == id }.map { "\($0.title) (\(id))" } }
@@ -146,6 +136,7 @@ struct ExportCommand: ParsableCommand {
         // The Échéances sheet counts the days from the workbook's own date (`--date`, else
         // SOURCE_DATE_EPOCH, else today), as every other sheet is dated.
         if deadlinesSheet {
+            let deadlines = Deadlines.of(selected, figures: figures, today: documentDate.day)
             book.deadlines = DeadlinesSheet.Input(deadlines: deadlines, today: documentDate.day)
         }
         if let depuis {

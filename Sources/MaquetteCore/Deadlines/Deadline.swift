@@ -109,3 +109,12 @@ public struct Deadline: Sendable, Equatable {
     /// Lost first, then past, then awaited decisions, then what is to come; by day within each.
     public static func ordered(_ a: Deadline, _ b: Deadline) -> Bool { a.order < b.order }
 }
+
+extension Deadline {
+    /// An overdue deadline that loses a grant, as an error with its reference.
+    public var diagnostic: Diagnostic {
+        Diagnostic(
+            .erreur, rule: .echeanceDepassee, "\(kind.label) dépassée de \(-daysLeft) jours (\(day.formatted)) : \(title)", at: location,
+            operation: operation, notes: [reference])
+    }
+}

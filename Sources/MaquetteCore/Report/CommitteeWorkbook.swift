@@ -27,6 +27,10 @@ public struct CommitteeWorkbook: Sendable {
     public var scenarioTitle: String?
     /// The sheets to write (all by default); a region-wide programme wants only the summaries.
     public var sheets: Set<SheetKind> = Set(SheetKind.allCases)
+    /// Whether the findings that depend on the workbook's day join ``diagnostics``: the grants
+    /// its operations lose by a deadline passed on that day (as warnings) and their statuses ahead
+    /// of their dates. The sheets work them out operation by operation as they need them.
+    public var datedFindings = false
 
     public enum SheetKind: String, CaseIterable, Sendable {
         case synthese, operations, financeurs, demandes, echeancier, calendrier, controles, graphiques
@@ -61,6 +65,12 @@ public struct CommitteeWorkbook: Sendable {
     var fundersKeys: [FundersSheet.Key]?
     /// The envelopes the lines exceed, for the operation sheets' verdicts.
     var exceededEnvelopes: Set<FundersSheet.Key> = []
+    /// The findings on the workbook's day, when ``datedFindings`` asks for them.
+    var dated: DatedFindings?
+
+    /// Every finding the workbook shows, in order: ``diagnostics`` and, when asked for, those of
+    /// the workbook's day.
+    var allDiagnostics: [Diagnostic] { dated.map { Diagnostic.merged(diagnostics, $0.all()) } ?? diagnostics }
 
     /// Terms a formula adds up at most, beyond which a cell keeps Maquette's value (a formula
     /// has at most 8 192 characters).
@@ -92,6 +102,7 @@ public struct CommitteeWorkbook: Sendable {
         ])
         // The sheets refer to one another's cells where the operation sheets are exported.
         var linked = self
+        if datedFindings { linked.dated = DatedFindings(plans: plans, figures: figures, day: created) }
         if sheets.contains(.operations) {
             linked.operationSheets = figures.map { names.make(Self.tabName($0.operation.title)) }
             linked.parameterRows = ParametersSheet.rows(plans)
@@ -106,6 +117,10 @@ public struct CommitteeWorkbook: Sendable {
         if linked.operationSheets != nil {
             var byOperation: [String: [Diagnostic]] = [:]
             for d in diagnostics { if let op = d.operation { byOperation[op, default: []].append(d) } }
+            if let dated = linked.dated {
+                let found = Concurrent.map(Array(figures.indices), minimumChunk: 64) { dated.of($0) }
+                for (f, mine) in zip(figures, found) where !mine.isEmpty { byOperation[f.id] = Diagnostic.merged(byOperation[f.id] ?? [], mine) }
+            }
             linked.diagnosticsByOperation = byOperation
             let plain = linked
             linked.operationLayouts = Concurrent.map(figures) { OperationSheet.Layout($0, book: plain) }

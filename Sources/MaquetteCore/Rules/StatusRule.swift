@@ -79,29 +79,32 @@ extension StatusRule {
     /// « versé » whose notification is. Warnings of the export, which has a date (`verifier` has
     /// none): the officer recorded a planned date, or the status ran ahead of the file.
     static func datesToCome(_ figures: [OperationFigures], today: Day) -> [Diagnostic] {
-        let rule = StatusRule()
         // Each operation on any core (a generated programme words thousands), in order.
-        return Concurrent.map(figures, minimumChunk: 256) { f -> [Diagnostic] in
-            var out: [Diagnostic] = []
-            for line in f.funding {
-                guard line.dispositif != nil else { continue }
-                if line.line.status != .envisage, let request = line.line.requestDay, today < request {
-                    out.append(
-                        rule.warning(
-                            "\(line.name) est « \(line.line.status.label) » mais sa demande est datée du \(request.formatted), après le \(today.formatted) (date du classeur)",
-                            at: line.line.location(of: "depot"), operation: f.id,
-                            notes: ["gardez le statut `envisage` jusqu'au dépôt, ou corrigez `depot`"]))
-                }
-                if line.line.status == .notifie || line.line.status == .verse, let notified = line.line.notificationDay, today < notified {
-                    out.append(
-                        rule.warning(
-                            "\(line.name) est « \(line.line.status.label) » mais sa notification est datée du \(notified.formatted), après le \(today.formatted) (date du classeur)",
-                            at: line.line.location(of: "notification"), operation: f.id,
-                            notes: ["gardez le statut `sollicite` jusqu'à la notification, ou corrigez `notification`"]))
-                }
+        Concurrent.map(figures, minimumChunk: 256) { datesToCome($0, today: today) }.flatMap { $0 }
+    }
+
+    /// One operation's statuses ahead of their dates on `today`.
+    static func datesToCome(_ f: OperationFigures, today: Day) -> [Diagnostic] {
+        let rule = StatusRule()
+        var out: [Diagnostic] = []
+        for line in f.funding {
+            guard line.dispositif != nil else { continue }
+            if line.line.status != .envisage, let request = line.line.requestDay, today < request {
+                out.append(
+                    rule.warning(
+                        "\(line.name) est « \(line.line.status.label) » mais sa demande est datée du \(request.formatted), après le \(today.formatted) (date du classeur)",
+                        at: line.line.location(of: "depot"), operation: f.id,
+                        notes: ["gardez le statut `envisage` jusqu'au dépôt, ou corrigez `depot`"]))
             }
-            return out
-        }.flatMap { $0 }
+            if line.line.status == .notifie || line.line.status == .verse, let notified = line.line.notificationDay, today < notified {
+                out.append(
+                    rule.warning(
+                        "\(line.name) est « \(line.line.status.label) » mais sa notification est datée du \(notified.formatted), après le \(today.formatted) (date du classeur)",
+                        at: line.line.location(of: "notification"), operation: f.id,
+                        notes: ["gardez le statut `sollicite` jusqu'à la notification, ou corrigez `notification`"]))
+            }
+        }
+        return out
     }
 }
 

@@ -14,13 +14,15 @@ struct ChecksSheet {
         let live = book.sheets.contains(.synthese)
         // The envelopes' verdicts are formulas of the Financeurs sheet, when it is exported.
         let envelopes = live ? book.envelopeVerdictRange : nil
+        // The reader's and rules' findings with those of the workbook's day (all on operations).
+        let diagnostics = book.allDiagnostics
         let programme = book.diagnostics.filter { $0.operation == nil && !(envelopes != nil && $0.rule == .enveloppeAnnuelle) }
         let programmeErrors = programme.filter { $0.severity == .erreur }.count
         let programmeWarnings = programme.count - programmeErrors
         let exceeded = envelopes == nil ? 0 : book.diagnostics.filter { $0.operation == nil && $0.rule == .enveloppeAnnuelle }.count
-        let totals = synthesis.counts.reduce((0, 0)) { ($0.0 + $1.errors, $0.1 + $1.warnings) }
-        let errors = live ? totals.0 + programmeErrors + exceeded : book.diagnostics.filter { $0.severity == .erreur }.count
-        let warnings = live ? totals.1 + programmeWarnings : book.diagnostics.count - errors
+        let totals = synthesis.totalCounts
+        let errors = live ? totals.errors + programmeErrors + exceeded : diagnostics.filter { $0.severity == .erreur }.count
+        let warnings = live ? totals.warnings + programmeWarnings : diagnostics.count - errors
         let clean = { (w: String) in "Aucune règle n'est enfreinte. \(w) point(s) à surveiller." }
         let draft = { (e: String) in "PROJET : \(e) règle(s) enfreinte(s) ; les plans doivent être corrigés avant le comité." }
         let text = errors == 0 ? clean("\(warnings)") : draft("\(errors)")
@@ -43,7 +45,6 @@ struct ChecksSheet {
         }
         sheet.append(Cell.headings(["Gravité", "Règle", "Opération", "Message", "Correction proposée", "Fichier", "Ligne", "Référence"], centred: [6]))
         let first = sheet.nextRow
-        let diagnostics = book.diagnostics
         let titles = book.operationTitles
         let book = self.book
         // One row per diagnostic, produced on demand.

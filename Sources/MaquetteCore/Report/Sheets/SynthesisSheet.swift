@@ -9,8 +9,9 @@ struct SynthesisSheet: Sendable {
     let operationRows: [Int]
     /// The operation sheets' layouts, by index in `book.figures`, when they are exported.
     let layouts: [OperationSheet.Layout]?
-    /// Errors and warnings of each operation, by index in `book.figures`.
-    let counts: [(errors: Int, warnings: Int)]
+    /// Errors and warnings of each operation from the reader and the rules, by index in
+    /// `book.figures`; ``counts(_:)`` adds the findings of the workbook's day.
+    private let found: [(errors: Int, warnings: Int)]
 
     enum Line {
         case operation(Int)
@@ -48,13 +49,24 @@ struct SynthesisSheet: Sendable {
         operationRows = rows
         if let layouts = book.operationLayouts {
             self.layouts = layouts
-            counts = layouts.map(\.counts)
+            found = layouts.map(\.counts)
         } else {
             layouts = nil
             let verdicts = Verdicts(book.diagnostics)
-            counts = book.figures.map { verdicts.counts(for: $0.operation.id) }
+            found = book.figures.map { verdicts.counts(for: $0.operation.id) }
         }
     }
+
+    /// Errors and warnings of the operation at `index` in `book.figures`, as its row shows them
+    /// (an operation sheet's layout counts the day's findings already).
+    func counts(_ index: Int) -> (errors: Int, warnings: Int) {
+        guard layouts == nil, let dated = book.dated else { return found[index] }
+        let day = dated.counts(index)
+        return (found[index].errors + day.errors, found[index].warnings + day.warnings)
+    }
+
+    /// Errors and warnings of every operation.
+    var totalCounts: (errors: Int, warnings: Int) { count(book.figures.indices) }
 
     /// Public aid columns, in order: the State's by dispositif as the committee reads them (by
     /// the dispositifs' roles in the catalogue; the Fonds vert by its catalogue ids), the others by
@@ -223,7 +235,10 @@ struct SynthesisSheet: Sendable {
     }
 
     private func count<S: Sequence>(_ members: S) -> (errors: Int, warnings: Int) where S.Element == Int {
-        members.reduce((0, 0)) { ($0.0 + counts[$1].errors, $0.1 + counts[$1].warnings) }
+        members.reduce((0, 0)) { sum, i in
+            let c = counts(i)
+            return (sum.0 + c.errors, sum.1 + c.warnings)
+        }
     }
 
     private func row(_ i: Int, at r: Int) -> [Cell] {
@@ -270,10 +285,10 @@ struct SynthesisSheet: Sendable {
                 }
                 source[Column.errors] = .formula(
                     "COUNTIF(\(verdicts),\"\(WorkbookLabels.Verdict.broken)\")\(programmeWide(WorkbookLabels.Verdict.broken))\(extra(layout.unshownErrors))",
-                    .number(counts[i].errors), .count)
+                    .number(counts(i).errors), .count)
                 source[Column.warnings] = .formula(
                     "COUNTIF(\(verdicts),\"\(WorkbookLabels.Verdict.watch)\")\(programmeWide(WorkbookLabels.Verdict.watch))\(extra(layout.unshownWarnings))",
-                    .number(counts[i].warnings), .count)
+                    .number(counts(i).warnings), .count)
             }
         }
         func amount(_ column: Int) -> Cell {
@@ -296,8 +311,9 @@ struct SynthesisSheet: Sendable {
         cells.append(.formula("\(totalAid)+\(ownShare)+\(c(Column.otherResources))-\(cost)", .money(f.balanceGap), .euros))
         cells.append(amount(Column.fctva))
         cells.append(source[Column.status] ?? .text(CommitteeWorkbook.aidStatus(f), .textCenter))
-        cells.append(source[Column.errors] ?? Cell(.integer(counts[i].errors), .count))
-        cells.append(source[Column.warnings] ?? Cell(.integer(counts[i].warnings), .count))
+        let counted = counts(i)
+        cells.append(source[Column.errors] ?? Cell(.integer(counted.errors), .count))
+        cells.append(source[Column.warnings] ?? Cell(.integer(counted.warnings), .count))
         return cells
     }
 
