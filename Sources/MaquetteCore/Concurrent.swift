@@ -62,3 +62,51 @@ private final class ProgressCounter: @unchecked Sendable {
         lock.signal()
     }
 }
+
+/// A value worked out on another core from now on, for whoever needs it later: the first to ask
+/// waits until it is there, or works it out itself if no core has started it yet (so that no
+/// thread of a busy pool waits for a task queued behind it). Work the caller would otherwise do
+/// first, taken off its way.
+public final class Later<T: Sendable>: @unchecked Sendable {
+    private let lock = DispatchSemaphore(value: 1)
+    private let done = DispatchSemaphore(value: 0)
+    // Guarded by `lock`: the work until someone takes it, then its result.
+    private var work: (@Sendable () -> T)?
+    private var result: T?
+
+    public init(_ work: @escaping @Sendable () -> T) {
+        self.work = work
+        DispatchQueue.global().async { self.run() }
+    }
+
+    /// Does the work if nobody has taken it yet.
+    private func run() {
+        lock.wait()
+        let taken = work
+        work = nil
+        lock.signal()
+        guard let taken else { return }
+        let made = taken()
+        lock.wait()
+        result = made
+        lock.signal()
+        done.signal()
+    }
+
+    public var value: T {
+        run()
+        lock.wait()
+        if let result {
+            lock.signal()
+            return result
+        }
+        lock.signal()
+        // Another thread is working it out: wait, and let the next waiter through.
+        done.wait()
+        done.signal()
+        lock.wait()
+        defer { lock.signal() }
+        guard let result else { preconditionFailure("worked out before `done` is signalled") }
+        return result
+    }
+}

@@ -17,6 +17,7 @@ final class RowPipeline: @unchecked Sendable {
     /// Rows per block, and blocks at most waiting for the writer: about 200 000 cells of the
     /// Synthèse, a tenth of a second of writing.
     static let blockSize = 1_024
+    static let firstBlockSize = 64
     static let capacity = 8
     private let blockSize: Int
     private let capacity: Int
@@ -54,8 +55,11 @@ final class RowPipeline: @unchecked Sendable {
             }
             guard let deferred = sheet.deferred else { continue }
             var start = 0
+            // A small first block, so that the writer starts at once; then growing to the full size.
+            var size = min(blockSize, Self.firstBlockSize)
             while start < deferred.count {
-                let end = min(deferred.count, start + blockSize)
+                let end = min(deferred.count, start + size)
+                size = min(blockSize, size * 4)
                 let (rows, heights) = sheet.deferredBlock(start..<end)
                 let first = sheet.rows.count + start
                 let batch = WorkbookRenderer.batch(rows, from: first, of: sheet) { heights[$0 - first] }

@@ -1,3 +1,4 @@
+import Dispatch
 import XCTest
 
 @testable import MaquetteCore
@@ -155,6 +156,33 @@ final class SheetModelTests: XCTestCase {
         XCTAssertEqual(calls.totals, [10_007])
         XCTAssertEqual(calls.reported.last, 10_007)
         XCTAssertEqual(calls.reported, calls.reported.sorted())
+    }
+
+    /// A value worked out beside the rest is worked out once, whoever asks first and however many
+    /// ask at once — also from every thread of a busy pool, which may not wait for the task queued
+    /// behind them (each would then work it out itself, once between them).
+    func testALaterValueIsWorkedOutOnceForEveryoneWhoAsks() {
+        final class Runs: @unchecked Sendable {
+            let lock = DispatchSemaphore(value: 1)
+            var count = 0
+            func add() {
+                lock.wait()
+                count += 1
+                lock.signal()
+            }
+        }
+        for round in 0..<200 {
+            let runs = Runs()
+            let later = Later { () -> [Int] in
+                runs.add()
+                return (1...100).map { $0 * round }
+            }
+            // 5 050 × round, from 16 threads of the pool at once.
+            let sums = Concurrent.map(Array(0..<16), minimumChunk: 1) { _ in later.value.reduce(0, +) }
+            XCTAssertEqual(sums, Array(repeating: 5_050 * round, count: 16))
+            XCTAssertEqual(later.value.count, 100)
+            XCTAssertEqual(runs.count, 1)
+        }
     }
 }
 

@@ -56,13 +56,16 @@ public struct CommitteeWorkbook: Sendable {
     var parameterRows: ParametersSheet.Rows?
     /// The operation sheets' layouts, by index in `figures`, when they are exported.
     var operationLayouts: [OperationSheet.Layout]?
-    /// The Financeurs sheet's verdict cell of each declared envelope, when that sheet is exported.
-    var envelopeVerdicts: [FundersSheet.Key: String]?
+    /// The Financeurs sheet's rows and envelope verdict cells, when that sheet is exported: worked
+    /// out once, on another core while the rest is built (only the Financeurs, the Contrôles and
+    /// the operation sheets read them, and the Synthèse comes first).
+    var funders: Later<(keys: [FundersSheet.Key], verdicts: (cells: [FundersSheet.Key: String], range: String)?)>?
+    /// The Financeurs sheet's rows (dispositif and year).
+    var fundersKeys: [FundersSheet.Key]? { funders?.value.keys }
+    /// The Financeurs sheet's verdict cell of each declared envelope.
+    var envelopeVerdicts: [FundersSheet.Key: String]? { funders?.value.verdicts?.cells }
     /// The Financeurs sheet's column of envelope verdicts, which the Contrôles count.
-    var envelopeVerdictRange: String?
-    /// The Financeurs sheet's rows (dispositif and year), worked out once for its verdict cells
-    /// and its rows.
-    var fundersKeys: [FundersSheet.Key]?
+    var envelopeVerdictRange: String? { funders?.value.verdicts?.range }
     /// The envelopes the lines exceed, for the operation sheets' verdicts.
     var exceededEnvelopes: Set<FundersSheet.Key> = []
     /// The findings on the workbook's day, when ``datedFindings`` asks for them.
@@ -109,10 +112,12 @@ public struct CommitteeWorkbook: Sendable {
             if ParametersSheet.fctvaRate(plans) != nil { linked.fctvaRateName = ParametersSheet.fctvaRateName }
             linked.exceededEnvelopes = FundersSheet.exceeded(linked)
         }
-        if sheets.contains(.financeurs) { linked.fundersKeys = FundersSheet.keys(linked) }
-        if sheets.contains(.financeurs), let verdicts = FundersSheet.envelopeVerdicts(linked) {
-            linked.envelopeVerdicts = verdicts.cells
-            linked.envelopeVerdictRange = verdicts.range
+        if sheets.contains(.financeurs) {
+            let book = linked
+            linked.funders = Later {
+                let keys = FundersSheet.keys(book)
+                return (keys, FundersSheet.envelopeVerdicts(book, keys: keys))
+            }
         }
         if linked.operationSheets != nil {
             var byOperation: [String: [Diagnostic]] = [:]

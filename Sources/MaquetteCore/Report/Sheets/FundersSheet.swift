@@ -25,8 +25,9 @@ struct FundersSheet {
         let all = book.operationSheets != nil
         for f in book.figures {
             for line in all ? f.funding : f.counted {
-                guard let d = line.dispositif else { continue }
-                found.insert(Key(dispositif: d.id, year: EnvelopeRule.year(of: line, in: f)))
+                // The id alone: the dispositif taken whole would be copied, its texts retained.
+                guard let id = line.dispositif?.id else { continue }
+                found.insert(Key(dispositif: id, year: EnvelopeRule.year(of: line, in: f)))
             }
         }
         for e in book.plans.catalogue.envelopes { found.insert(Key(dispositif: e.dispositif, year: e.year)) }
@@ -43,12 +44,11 @@ struct FundersSheet {
 
     /// `'Financeurs'!$K$5`: the verdict cell of each declared envelope, for the operation sheets
     /// and the Contrôles to read; and the range of the verdict column, where only they are.
-    static func envelopeVerdicts(_ book: CommitteeWorkbook) -> (cells: [Key: String], range: String)? {
+    static func envelopeVerdicts(_ book: CommitteeWorkbook, keys: [Key]) -> (cells: [Key: String], range: String)? {
         guard !book.plans.catalogue.envelopes.isEmpty else { return nil }
         let declared = Set(book.plans.catalogue.envelopes.map { Key(dispositif: $0.dispositif, year: $0.year) })
         let sheet = A1.sheet(CommitteeWorkbook.fundersSheet) + "!"
         var out: [Key: String] = [:]
-        let keys = book.fundersKeys ?? keys(book)
         for (i, key) in keys.enumerated() where declared.contains(key) {
             out[key] = sheet + A1.cell(firstRow + i, Column.verdict, absolute: true)
         }

@@ -162,9 +162,10 @@ struct SynthesisSheet: Sendable {
 
         init(_ diagnostics: [Diagnostic]) {
             var counts: [String: (errors: Int, warnings: Int)] = [:]
-            for d in diagnostics {
-                guard let op = d.operation else { continue }
-                if d.severity == .erreur { counts[op, default: (0, 0)].errors += 1 } else { counts[op, default: (0, 0)].warnings += 1 }
+            // By index: a diagnostic taken whole would be copied, its texts retained, for two fields.
+            for i in diagnostics.indices {
+                guard let op = diagnostics[i].operation else { continue }
+                if diagnostics[i].severity == .erreur { counts[op, default: (0, 0)].errors += 1 } else { counts[op, default: (0, 0)].warnings += 1 }
             }
             self.counts = counts
         }
