@@ -265,6 +265,13 @@ final class ExportTests: XCTestCase {
         XCTAssertEqual(names.make(long), String(repeating: "x", count: 31))
         XCTAssertEqual(names.make(long), String(repeating: "x", count: 29) + "~2")
         XCTAssertEqual(names.make("'cité'"), "cité")
+        // Titles alike: each takes the next number free, numbers already taken by a name of its
+        // own or by another case of the same title skipped.
+        XCTAssertEqual(names.make("Halle~3"), "Halle~3")
+        XCTAssertEqual((1...5).map { _ in names.make("Halle") }, ["Halle", "Halle~2", "Halle~4", "Halle~5", "Halle~6"])
+        XCTAssertEqual(names.make("HALLE"), "HALLE~7")
+        XCTAssertEqual(names.make("Halle"), "Halle~8")
+        XCTAssertEqual((1...1_000).map { _ in names.make("Réhabilitation") }.last, "Réhabilitation~1000")
     }
 
     func testTheDocumentDateIsTheDateGivenElseSourceDateEpochElseToday() throws {
