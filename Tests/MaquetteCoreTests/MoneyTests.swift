@@ -103,6 +103,15 @@ final class SheetModelTests: XCTestCase {
         XCTAssertEqual(SheetModel.lineCount("abcdefghijk", perLine: 10), 2)
         XCTAssertEqual(SheetModel.lineCount("abc\n\nabcdefghijklmnopqrstu", perLine: 10), 1 + 1 + 3)
         XCTAssertEqual(SheetModel.lineCount("e\u{301}te\u{301}", perLine: 2), 2)
+        // Precomposed accents are one character each (2 bytes): « été » is 3, « ÉÉÉÉÉ » 5, « œuvre » 5;
+        // « € » (3 bytes, beyond U+0300) one too.
+        XCTAssertEqual(SheetModel.lineCount("été", perLine: 2), 2)
+        XCTAssertEqual(SheetModel.lineCount("été", perLine: 3), 1)
+        XCTAssertEqual(SheetModel.lineCount("ÉÉÉÉÉ", perLine: 5), 1)
+        XCTAssertEqual(SheetModel.lineCount("œuvre\nÉÉÉÉÉÉ", perLine: 5), 1 + 2)
+        XCTAssertEqual(SheetModel.lineCount("€€€", perLine: 2), 2)
+        XCTAssertEqual(SheetModel.lineCount("12 500 € à régler", perLine: 17), 1)
+        XCTAssertEqual(SheetModel.lineCount("12 500 € à régler", perLine: 16), 2)
         var sheet = SheetModel(name: "f")
         sheet.columnWidths = [0: 10, 1: 10]
         sheet.merges = [CellRange(0, 0, 0, 1)]

@@ -215,13 +215,30 @@ public struct CommitteeWorkbook: Sendable {
 
     /// A plan file's path inside the plans folder (`operations/ecole-blade.yaml`), never a path of
     /// the machine that exported it.
-    func planFile(_ path: String) -> String {
-        guard var folder = plansFolder else { return path }
-        while folder.hasSuffix("/") && folder.count > 1 { folder.removeLast() }
-        var relative = path
-        if relative.hasPrefix(folder + "/") { relative.removeFirst(folder.count + 1) }
-        while relative.hasPrefix("./") { relative.removeFirst(2) }
-        return relative
+    func planFile(_ path: String) -> String { PlanFiles(plansFolder).relative(path) }
+
+    /// Plan files' paths inside a plans folder, the folder's prefix worked out once (a sheet
+    /// names thousands of files).
+    struct PlanFiles {
+        /// `folder/`, or nil without a folder.
+        let prefix: String?
+
+        init(_ folder: String?) {
+            guard var folder else {
+                prefix = nil
+                return
+            }
+            while folder.hasSuffix("/") && folder.count > 1 { folder.removeLast() }
+            prefix = folder + "/"
+        }
+
+        func relative(_ path: String) -> String {
+            guard let prefix else { return path }
+            var relative = path
+            if relative.hasPrefix(prefix) { relative.removeFirst(prefix.count) }
+            while relative.hasPrefix("./") { relative.removeFirst(2) }
+            return relative
+        }
     }
 
     /// Operations' intitulés by id (build it once per sheet: it walks the plans).

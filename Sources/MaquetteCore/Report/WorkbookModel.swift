@@ -296,6 +296,20 @@ public struct SheetModel: Sendable {
     static func lineCount(_ text: String, perLine: Int) -> Int {
         var count = 0
         var length = 0
+        // Texts whose characters are all below U+0300 (French, as plans write it; no combining
+        // accent among them), counted on their UTF-8 bytes: one character a byte that does not
+        // continue another (a lead byte from 0xCC on starts U+0300 or beyond).
+        if !text.utf8.contains(where: { $0 >= 0xCC }) {
+            for byte in text.utf8 where byte & 0xC0 != 0x80 {
+                if byte == 0x0A {
+                    count += max(1, (length + perLine - 1) / perLine)
+                    length = 0
+                } else {
+                    length += 1
+                }
+            }
+            return count + max(1, (length + perLine - 1) / perLine)
+        }
         for c in text.unicodeScalars {
             if c == "\n" {
                 count += max(1, (length + perLine - 1) / perLine)

@@ -46,14 +46,18 @@ struct ChecksSheet {
         sheet.append(Cell.headings(["Gravité", "Règle", "Opération", "Message", "Correction proposée", "Fichier", "Ligne", "Référence"], centred: [6]))
         let first = sheet.nextRow
         let titles = book.operationTitles
-        let book = self.book
-        // One row per diagnostic, produced on demand.
+        let files = CommitteeWorkbook.PlanFiles(book.plansFolder)
+        // One row per diagnostic, produced on demand; each rule's title and reference looked up
+        // once a block.
         sheet.deferred = DeferredRows(count: diagnostics.count) { range in
-            diagnostics[range].map { d in
-                [
-                    .text(d.severity.rawValue), .text(Rules.rule(d.rule)?.title ?? d.rule.label, .textWrap), .text(d.operation.map { titles[$0] ?? $0 } ?? "programme", .textWrap), .text(d.message, .textWrap),
-                    .text(d.notes.joined(separator: "\n"), .textWrap), .text(d.location.map { book.planFile($0.file) } ?? ""),
-                    d.location.map { Cell(.integer($0.line), .integerCenter) } ?? .empty, .text(Rules.rule(d.rule)?.reference ?? "", .textWrap),
+            var rules: [DiagnosticID: (title: String, reference: String)] = [:]
+            return diagnostics[range].map { d in
+                let rule = rules[d.rule] ?? Rules.rule(d.rule).map { ($0.title, $0.reference) } ?? (d.rule.label, "")
+                rules[d.rule] = rule
+                return [
+                    .text(d.severity.rawValue), .text(rule.title, .textWrap), .text(d.operation.map { titles[$0] ?? $0 } ?? "programme", .textWrap), .text(d.message, .textWrap),
+                    .text(d.notes.joined(separator: "\n"), .textWrap), .text(d.location.map { files.relative($0.file) } ?? ""),
+                    d.location.map { Cell(.integer($0.line), .integerCenter) } ?? .empty, .text(rule.reference, .textWrap),
                 ]
             }
         }
