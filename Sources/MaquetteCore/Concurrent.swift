@@ -110,3 +110,27 @@ public final class Later<T: Sendable>: @unchecked Sendable {
         return result
     }
 }
+
+/// Values worked out index by index when first asked for, on whichever thread asks, and kept:
+/// a sheet's rows built block by block, and the sheets that read the same figures after them.
+final class IndexedMemo<T: Sendable>: @unchecked Sendable {
+    private let lock = DispatchSemaphore(value: 1)
+    // Guarded by `lock`.
+    private var slots: [T?]
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    /// The value at `index`, made by `make` the first time (pure: two threads asking at once
+    /// make the same).
+    func value(_ index: Int, _ make: () -> T) -> T {
+        lock.wait()
+        let known = slots[index]
+        lock.signal()
+        if let known { return known }
+        let made = make()
+        lock.wait()
+        slots[index] = made
+        lock.signal()
+        return made
+    }
+}

@@ -1,5 +1,3 @@
-import Dispatch
-
 /// The findings that depend on the workbook's day: grants lost by a passed deadline (warnings in
 /// the workbook, since `verifier`, which has no day, does not see them) and statuses ahead of
 /// their dates. They are worked out operation by operation when a sheet first needs them, on the
@@ -10,15 +8,14 @@ final class DatedFindings: @unchecked Sendable {
     private let plans: Plans
     private let figures: [OperationFigures]
     private let day: Day
-    /// Guards `found` (sheets may be built on several threads at once).
-    private let lock = DispatchSemaphore(value: 1)
-    private var found: [[Diagnostic]?]
+    /// Each operation's, once worked out (sheets may be built on several threads at once).
+    private let found: IndexedMemo<[Diagnostic]>
 
     init(plans: Plans, figures: [OperationFigures], day: Day) {
         self.plans = plans
         self.figures = figures
         self.day = day
-        found = Array(repeating: nil, count: figures.count)
+        found = IndexedMemo(count: figures.count)
     }
 
     /// The findings of one operation on `day`, in the order of ``Diagnostic/ordered``.
@@ -33,16 +30,7 @@ final class DatedFindings: @unchecked Sendable {
 
     /// The findings of the operation at `index` in the figures.
     func of(_ index: Int) -> [Diagnostic] {
-        lock.wait()
-        let known = found[index]
-        lock.signal()
-        if let known { return known }
-        // Pure: two threads asking at once find the same.
-        let made = Self.of(figures[index], plans: plans, day: day)
-        lock.wait()
-        found[index] = made
-        lock.signal()
-        return made
+        found.value(index) { Self.of(figures[index], plans: plans, day: day) }
     }
 
     /// Errors and warnings of the operation at `index`.

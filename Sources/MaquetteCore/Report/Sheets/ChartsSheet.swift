@@ -48,7 +48,7 @@ struct ChartsSheet {
         sheet.append([.text("Financement du programme", .header), .text("Montant", .headerRight)])
         let mixFirst = sheet.nextRow
         let total = synthesis.totalRow
-        let sums = synthesis.sums(book.figures.indices)
+        let sums = synthesis.totalSums
         var mix: [(String, Int, Money)] = sourceColumns.enumerated().map { i, column in (labels[i], column, sums[column]) }
         mix.append(("Autres ressources", SynthesisSheet.Column.otherResources, sums[SynthesisSheet.Column.otherResources]))
         // The resources the programme has: a slice of nothing only crowds the legend.

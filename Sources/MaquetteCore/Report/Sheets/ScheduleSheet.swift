@@ -129,7 +129,7 @@ struct ScheduleSheet {
     /// above): the EPF's land carrying and the loans are receipts of the schedule, the VAT is paid
     /// out, the FCTVA comes back; what remains is aid and FCTVA received after the last year shown.
     private func bridge(_ sheet: inout SheetModel, need: (cell: String, value: Money)) {
-        let sums = synthesis.sums(book.figures.indices)
+        let sums = synthesis.totalSums
         typealias S = SynthesisSheet.Column
         let live = book.sheets.contains(.synthese)
         let source = A1.sheet(CommitteeWorkbook.synthesisSheet) + "!"

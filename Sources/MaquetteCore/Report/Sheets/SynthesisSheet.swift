@@ -12,6 +12,10 @@ struct SynthesisSheet: Sendable {
     /// Errors and warnings of each operation from the reader and the rules, by index in
     /// `book.figures`; ``counts(_:)`` adds the findings of the workbook's day.
     private let found: [(errors: Int, warnings: Int)]
+    /// Each operation's amounts by column and each owner group's sums, worked out once: an
+    /// operation's row, its group's sub-total and the grand total read them.
+    private let amounts: IndexedMemo<[Money]>
+    private let groupSums: IndexedMemo<[Money]>
 
     enum Line {
         case operation(Int)
@@ -46,6 +50,8 @@ struct SynthesisSheet: Sendable {
         }
         lines.append(.total)
         self.lines = lines
+        amounts = IndexedMemo(count: book.figures.count)
+        groupSums = IndexedMemo(count: groups.count)
         operationRows = rows
         if let layouts = book.operationLayouts {
             self.layouts = layouts
@@ -146,11 +152,27 @@ struct SynthesisSheet: Sendable {
         return v
     }
 
+    /// `values(of:)` of the operation at `index` in `book.figures`.
+    func values(_ index: Int) -> [Money] { amounts.value(index) { Self.values(of: book.figures[index]) } }
+
     /// Column sums of `values(of:)` over some operations.
     func sums<S: Sequence>(_ members: S) -> [Money] where S.Element == Int {
         var s = [Money](repeating: .zero, count: Column.fctva + 1)
         for i in members {
-            let v = Self.values(of: book.figures[i])
+            let v = values(i)
+            for c in Column.amounts { s[c] += v[c] }
+        }
+        return s
+    }
+
+    /// Column sums of an owner group's operations.
+    func sums(group g: Int) -> [Money] { groupSums.value(g) { sums(groups[g].members) } }
+
+    /// Column sums of every operation: the groups' sums added (each operation is in one group).
+    var totalSums: [Money] {
+        var s = [Money](repeating: .zero, count: Column.fctva + 1)
+        for g in groups.indices {
+            let v = sums(group: g)
             for c in Column.amounts { s[c] += v[c] }
         }
         return s
@@ -229,9 +251,9 @@ struct SynthesisSheet: Sendable {
         switch line {
         case .operation(let i): return row(i, at: r)
         case .subtotal(let g, let first, let last):
-            return totalRow(label: "Sous-total \(groups[g].name)", first: first, last: last, sums: sums(groups[g].members), counts: count(groups[g].members), at: r)
+            return totalRow(label: "Sous-total \(groups[g].name)", first: first, last: last, sums: sums(group: g), counts: count(groups[g].members), at: r)
         case .total:
-            return totalRow(label: "Total du programme", first: firstDataRow, last: r - 1, sums: sums(book.figures.indices), counts: count(book.figures.indices), at: r)
+            return totalRow(label: "Total du programme", first: firstDataRow, last: r - 1, sums: totalSums, counts: count(book.figures.indices), at: r)
         }
     }
 
@@ -244,7 +266,7 @@ struct SynthesisSheet: Sendable {
 
     private func row(_ i: Int, at r: Int) -> [Cell] {
         let f = book.figures[i]
-        let v = Self.values(of: f)
+        let v = values(i)
         let number = String(r + 1)
         let c = { (column: Int) in A1.column(column) + number }
         let cost = c(f.operation.basis == .ht ? Column.costHT : Column.costTTC)
