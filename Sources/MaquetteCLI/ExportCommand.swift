@@ -165,7 +165,13 @@ struct ExportCommand: ParsableCommand {
             Console.err("erreur : \(error)\nLe classeur précédent, s'il existait, est intact.\n")
             throw ExitStatus.cannotWrite.code
         } catch {
-            Console.err("erreur : le classeur « \(target) » n'a pas pu être écrit : \(error)\nLe classeur précédent, s'il existait, est intact.\n")
+            var advice = ""
+            if OpenFiles.exhausted(error) {
+                advice =
+                    "Chaque feuille garde un fichier ouvert pendant l'écriture (\(model.sheets.count) feuilles) : exportez les synthèses seules "
+                    + "(`--feuilles synthese,financeurs,controles`), ou relevez la limite du système (`ulimit -n`).\n"
+            }
+            Console.err("erreur : le classeur « \(target) » n'a pas pu être écrit : \(error)\n\(advice)Le classeur précédent, s'il existait, est intact.\n")
             throw ExitStatus.cannotWrite.code
         }
         clock.report()

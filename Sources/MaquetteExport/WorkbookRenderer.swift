@@ -182,6 +182,9 @@ public enum WorkbookRenderer {
         // Opened together, they lie together in memory, and the walks at closing stay cheap (at
         // 10 000 operation sheets they took half the writing time when opened one by one between
         // the rows of the sheets before).
+        // Each holds a scratch file until the workbook is closed: the soft limit of open files is
+        // raised for them when the hard one allows it (otherwise adding a sheet says why).
+        OpenFiles.allow(model.sheets.count)
         let worksheets = try model.sheets.map { try workbook.addWorksheet($0.name) }
         for (s, given) in model.sheets.enumerated() {
             let (sheetModel, leading): (SheetModel, CellBatch)

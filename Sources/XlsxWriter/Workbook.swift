@@ -24,6 +24,7 @@ public struct XlsxError: Error, Equatable, CustomStringConvertible {
         case EFBIG: return "\(reason) — fichier trop gros pour ce disque"
         case EACCES, EPERM, EROFS: return "\(reason) — droits insuffisants"
         case EIO: return "\(reason) — erreur d'entrée-sortie du disque"
+        case EMFILE, ENFILE: return "\(reason) — trop de fichiers ouverts à la fois"
         default: return reason
         }
     }
@@ -96,7 +97,14 @@ public final class Workbook {
     public func addWorksheet(_ name: String) throws -> Worksheet {
         guard let handle else { throw XlsxError(code: LXW_ERROR_PARAMETER_VALIDATION.rawValue, context: "classeur déjà fermé") }
         try check(name.withCString { workbook_validate_sheet_name(handle, $0) }, "feuille « \(name) »")
+        errno = 0
         guard let sheet = name.withCString({ workbook_add_worksheet(handle, $0) }) else {
+            // In constant-memory mode each sheet opens a scratch file: the system's limit of open
+            // files is the likely cause, which errno tells.
+            let cause = errno
+            if cause == EMFILE || cause == ENFILE {
+                throw XlsxError(code: LXW_ERROR_CREATING_TMPFILE.rawValue, context: "feuille « \(name) »", cause: cause)
+            }
             throw XlsxError(code: LXW_ERROR_PARAMETER_VALIDATION.rawValue, context: "feuille « \(name) »")
         }
         sheets.append(sheet)

@@ -221,3 +221,31 @@ extension CLITests {
         XCTAssertEqual(found.first?.prefix(2), ["avertissement", "Échéance dépassée : aide perdue"])
     }
 }
+
+extension CLITests {
+    /// With one sheet per operation, the writer holds a scratch file open per sheet: 250
+    /// operations need some 260 files. Under a soft limit of 128 open files (a desktop's is often
+    /// 1 024) the exporter raises its own limit up to the hard one, and the workbook is written;
+    /// under a hard limit of 128 it says why in French, what to do, and writes nothing.
+    func testManySheetsUnderALowLimitOfOpenFiles() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("limite-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: folder) }
+        let plans = folder.appendingPathComponent("plans")
+        XCTAssertEqual(try run(["generer", "--operations", "250", "--graine", "1", "-o", plans.path]).status, 0)
+        func export(_ limit: String, to name: String) throws -> Run {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "\(limit) && exec \"$0\" exporter \"$1\" -o \"$2\" --date 2026-11-27", executable.path, plans.path, folder.appendingPathComponent(name).path]
+            return try Self.collect(process)
+        }
+        let soft = try export("ulimit -Sn 128", to: "souple.xlsx")
+        XCTAssertEqual(soft.status, 0, soft.stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent("souple.xlsx").path))
+        let hard = try export("ulimit -n 128", to: "dure.xlsx")
+        XCTAssertEqual(hard.status, 73, hard.stderr)
+        XCTAssertTrue(hard.stderr.contains("trop de fichiers ouverts à la fois"), hard.stderr)
+        XCTAssertTrue(hard.stderr.contains("--feuilles synthese,financeurs,controles"), hard.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("dure.xlsx").path))
+    }
+}
