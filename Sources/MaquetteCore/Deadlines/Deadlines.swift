@@ -86,17 +86,18 @@ public enum Deadlines {
         let everything = !selection.grantLosingOnly
         // Worked out only when a deadline needs them: most lines of a restricted list keep none.
         lazy var years = f.costsByYear.map(\.year)
-        let commencement = DeadlineDates.commencement(f.operation)
-        var ranks: [String: Int] = [:]
-        for r in f.funding where r.counts {
-            let source: String
-            switch r.line.source {
-            case .dispositif(let d): source = d
-            case .own(let n): source = n.rawValue
-            }
-            let rank = ranks[source, default: 0]
-            ranks[source] = rank + 1
-            lazy var lineKey = "\(f.operation.id)/\(source)#\(rank)"
+        lazy var commencement = DeadlineDates.commencement(f.operation)
+        for (index, r) in f.funding.enumerated() where r.counts {
+            // A line's key names its source and its rank among the lines of that source that
+            // count; worked out only for a deadline kept.
+            lazy var lineKey: String = {
+                let source = r.line.source
+                let rank = f.funding[..<index].reduce(0) { $0 + ($1.counts && $1.line.source == source ? 1 : 0) }
+                switch source {
+                case .dispositif(let d): return "\(f.operation.id)/\(d)#\(rank)"
+                case .own(let n): return "\(f.operation.id)/\(n.rawValue)#\(rank)"
+                }
+            }()
             lazy var name = r.dispositif.map { shortName($0) } ?? r.label
             func add(
                 _ kind: Kind, _ day: Day, _ title: @autoclosure () -> String, _ reference: @autoclosure () -> String, key: @autoclosure () -> String = "",
