@@ -137,8 +137,10 @@ public enum WorkbookRenderer {
     /// its deferred rows produced on another thread, `blockSize` rows at a time, while this one
     /// writes; the file is the same byte for byte as for the model built whole.
     ///
-    /// `progress` is told, on this thread, how many rows are written out of how many are expected
-    /// (pending sheets count the rows they announce).
+    /// The writing runs on a thread of its own, the caller waiting for it: its memory comes from an
+    /// allocator arena the plans never filled (the library allocates a cell at every write, and
+    /// a crowded arena made that a tenth slower). `progress` is told, on that thread, how many
+    /// rows are written out of how many are expected (pending sheets count the rows they announce).
     public static func render(_ model: WorkbookModel, to path: String, progress: ((_ done: Int, _ total: Int) -> Void)? = nil) throws {
         final class Job: @unchecked Sendable {
             let work: () throws -> Void
