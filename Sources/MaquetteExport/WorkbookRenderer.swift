@@ -138,9 +138,10 @@ public enum WorkbookRenderer {
     /// writes; the file is the same byte for byte as for the model built whole.
     ///
     /// The writing runs on a thread of its own, the caller waiting for it: its memory comes from an
-    /// allocator arena the plans never filled (the library allocates a cell at every write, and
-    /// in the plans' crowded arena, allocating took 7–9 % of the writing, under 2 % in a fresh one). `progress` is told, on that thread, how many
-    /// rows are written out of how many are expected (pending sheets count the rows they announce).
+    /// allocator arena the plans never filled (the library allocates a cell at every write; in the
+    /// plans' crowded arena allocating took 7–9 % of the writing, under 2 % in a fresh one).
+    /// `progress` is told, on that thread, how many rows are written out of how many are expected
+    /// (pending sheets count the rows they announce).
     public static func render(_ model: WorkbookModel, to path: String, progress: ((_ done: Int, _ total: Int) -> Void)? = nil) throws {
         final class Job: @unchecked Sendable {
             let work: () throws -> Void
