@@ -497,16 +497,28 @@ public enum AmountBounds {
     }
 
     /// ``programmeTotal(_:)`` for one operation.
-    public static func operationTotal(_ operation: Operation) -> Int128 {
+    public static func operationTotal(_ operation: Operation) -> Int128 { operationTotal(operation, costs: [], funding: []) }
+
+    /// ``operationTotal(_:)`` of the operation with some lines' amounts replaced: expense lines'
+    /// HT amounts and funding lines' amounts, each by line index, in order.
+    static func operationTotal(
+        _ operation: Operation, costs newCosts: [(line: Int, amount: Money)], funding newFunding: [(line: Int, amount: FundingAmount)]
+    ) -> Int128 {
         var costs = Int128(0)
-        for line in operation.costs {
-            let ht = magnitude(line.amountHT)
+        var next = 0
+        for (i, line) in operation.costs.enumerated() {
+            var amount = line.amountHT
+            if next < newCosts.count, newCosts[next].line == i { (amount, next) = (newCosts[next].amount, next + 1) }
+            let ht = magnitude(amount)
             costs = add(costs, add(ht, add(ht, multiply(ht, Int128(line.vatRate.millionths.magnitude)) / Int128(Rate.scale))))
         }
         var total = costs
-        for line in operation.funding {
+        next = 0
+        for (i, line) in operation.funding.enumerated() {
             let declared = magnitude(line.declaredBase ?? .zero)
-            switch line.amount {
+            var amount = line.amount
+            if next < newFunding.count, newFunding[next].line == i { (amount, next) = (newFunding[next].amount, next + 1) }
+            switch amount {
             case .fixed(let m): total = add(total, magnitude(m))
             case .rate(let r): total = add(total, multiply(max(declared, costs), Int128(r.millionths.magnitude)) / Int128(Rate.scale))
             case .balance: total = add(total, costs)
@@ -526,11 +538,16 @@ public enum AmountBounds {
     /// `plans.operations` (a reader that keeps them need not go through every line again). The
     /// saturating sum of non-negative values does not depend on the order of its terms.
     public static func fits(_ plans: Plans, operationTotals: [Int128]) -> Bool {
+        programmeTotal(operationTotals: operationTotals, catalogue: plans.catalogue, programme: plans.programme) <= Int128(Money.maximumProgrammeAmount.cents)
+    }
+
+    /// ``programmeTotal(_:)`` of plans whose operations' ``operationTotal(_:)`` are known.
+    public static func programmeTotal(operationTotals: [Int128], catalogue: Catalogue, programme: Programme) -> Int128 {
         var total = Int128(0)
         for t in operationTotals { total = add(total, t) }
-        for envelope in plans.catalogue.envelopes { total = add(total, magnitude(envelope.amount)) }
-        for owner in plans.programme.maitresOuvrage { total = add(total, magnitude(owner.selfFinancingCapacity ?? .zero)) }
-        return total <= Int128(Money.maximumProgrammeAmount.cents)
+        for envelope in catalogue.envelopes { total = add(total, magnitude(envelope.amount)) }
+        for owner in programme.maitresOuvrage { total = add(total, magnitude(owner.selfFinancingCapacity ?? .zero)) }
+        return total
     }
 
     static func magnitude(_ m: Money) -> Int128 { Int128(m.cents.magnitude) }
