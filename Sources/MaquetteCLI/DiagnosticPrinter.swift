@@ -245,15 +245,15 @@ final class LineIndex: @unchecked Sendable {
         guard number >= 1 else { return nil }
         var text = text
         return text.withUTF8 { bytes -> String? in
-            lock.lock()
+            // The file is indexed outside the lock: the threads rendering other files' diagnostics
+            // do not wait for it (two threads indexing one file at once store the same lines).
             let known: [(start: Int, end: Int)]
-            if let cached = lines[file] {
+            if let cached = lock.withLock({ lines[file] }) {
                 known = cached
             } else {
                 known = Self.lines(of: bytes)
-                lines[file] = known
+                lock.withLock { lines[file] = known }
             }
-            lock.unlock()
             guard number <= known.count else { return nil }
             let (start, end) = known[number - 1]
             return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)

@@ -18,6 +18,24 @@ final class PrinterTests: XCTestCase {
         XCTAssertEqual(DiagnosticPrinter.line(1, of: "sans fin de ligne"), "sans fin de ligne")
     }
 
+    func testManyDiagnosticsRenderedTogetherEachShowTheirOwnLine() {
+        // 300 files of three lines, two diagnostics on each (lines 2 and 3): 600 diagnostics,
+        // rendered on every core, several at once in the same files.
+        var sources: [String: String] = [:]
+        var diagnostics: [Diagnostic] = []
+        for k in 1...300 {
+            let file = "P/operations/op\(k).yaml"
+            sources[file] = "id: op\(k)\nintitule: Opération \(k)\nmontant: \(k) 000 €\n"
+            for line in 2...3 { diagnostics.append(Diagnostic(.erreur, rule: .valeur, "n° \(k)", at: SourceLocation(file: file, line: line, column: 1))) }
+        }
+        let rendered = DiagnosticPrinter(sources: sources, colour: false).render(diagnostics)
+        XCTAssertEqual(rendered.count, 600)
+        for k in 1...300 {
+            XCTAssertEqual(rendered[2 * k - 2].split(separator: "\n")[1], " 2 | intitule: Opération \(k)")
+            XCTAssertEqual(rendered[2 * k - 1].split(separator: "\n")[1], " 3 | montant: \(k) 000 €")
+        }
+    }
+
     func testADiagnosticShowsItsLineWithACaretUnderTheColumn() {
         let printer = DiagnosticPrinter(sources: ["P/op.yaml": "id: op\n\ttaux: 120 %\n"], colour: false)
         let d = Diagnostic(.erreur, rule: .tauxDispositif, "taux de 120 % au-dessus du maximum", at: SourceLocation(file: "P/op.yaml", line: 2, column: 8), operation: "op", notes: ["ramenez le taux à 30 %"])
