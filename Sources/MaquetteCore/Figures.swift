@@ -206,15 +206,26 @@ public enum Financing {
     }
 
     public static func eligibleCosts(of dispositif: Dispositif, in operation: Operation) -> Money {
-        Money.sum(operation.costs.filter { isEligible($0, for: dispositif) }.map { $0.amount(on: dispositif.basis) })
+        // The lines' fields read in place: a copy of each line would retain its texts and arrays.
+        operation.costs.withUnsafeBufferPointer { lines in
+            var total = Money.zero
+            for i in lines.indices where isEligible(nature: lines[i].nature, heritageWork: lines[i].heritageWork, for: dispositif) {
+                total = total + CostLine.amount(ht: lines[i].amountHT, vatRate: lines[i].vatRate, on: dispositif.basis)
+            }
+            return total
+        }
     }
 
     /// Whether an expense line is in a dispositif's base: its nature is eligible and, for the
     /// DRAC (monuments historiques, FIP), it is not an extension nor a new fitting (Code du
     /// patrimoine L621-29: restoration and repair works only).
     public static func isEligible(_ line: CostLine, for dispositif: Dispositif) -> Bool {
-        guard dispositif.eligibleNatures?.contains(line.nature) ?? true else { return false }
-        if let work = line.heritageWork, dispositif.roles.contains(.dracMonuments) || dispositif.roles.contains(.dracFIP) {
+        isEligible(nature: line.nature, heritageWork: line.heritageWork, for: dispositif)
+    }
+
+    static func isEligible(nature: CostNature, heritageWork: HeritageWork?, for dispositif: Dispositif) -> Bool {
+        guard dispositif.eligibleNatures?.contains(nature) ?? true else { return false }
+        if let work = heritageWork, dispositif.roles.contains(.dracMonuments) || dispositif.roles.contains(.dracFIP) {
             return work.isInDRACBase
         }
         return true

@@ -257,7 +257,10 @@ public struct CostLine: Sendable, Equatable {
     public var vat: Money { amountHT.applying(vatRate) }
     public var amountTTC: Money { amountHT + vat }
 
-    public func amount(on basis: Basis) -> Money { basis == .ht ? amountHT : amountTTC }
+    public func amount(on basis: Basis) -> Money { Self.amount(ht: amountHT, vatRate: vatRate, on: basis) }
+
+    /// ``amount(on:)`` of a line of `ht` at `vatRate`.
+    static func amount(ht: Money, vatRate: Rate, on basis: Basis) -> Money { basis == .ht ? ht : ht + ht.applying(vatRate) }
 
     /// TTC by year: each year's VAT rounded down, the last year taking the cents left, so the
     /// years add up exactly to the line's TTC.

@@ -116,4 +116,29 @@ final class PlanBoundsTests: XCTestCase {
         let (lines, _) = ScenarioEngine.validate([Scenario(id: "s", title: "S", changes: [costChange(100, line: 4)])], on: base)
         XCTAssertEqual(lines.map(\.message), ["la dépense « L0 » de l'opération `op2` atteindrait 12 000 000 000,00 € HT, au-delà de 10 000 000 000,00 € par ligne"])
     }
+
+    func testAnEligibleBaseSumsTheEligibleLinesOnItsBasis() {
+        // Works 100 000 HT at 20 % (restoration), works 40 000 HT at 20 % (an extension), studies
+        // 10 000 HT at 20 %, land 30 000 without VAT.
+        func line(_ nature: CostNature, _ euros: Int64, _ vat: Int64, _ work: HeritageWork? = nil) -> CostLine {
+            var line = CostLine(label: "\(nature)", nature: nature, amountHT: Money(euros: euros), vatRate: Rate(percent: vat), years: [(2025, Money(euros: euros))])
+            line.heritageWork = work
+            return line
+        }
+        let operation = Operation(
+            id: "op", title: "Op", maitreOuvrage: "c",
+            costs: [line(.travaux, 100_000, 20, .restauration), line(.travaux, 40_000, 20, .extension), line(.etudes, 10_000, 20), line(.acquisition, 30_000, 0)],
+            funding: [])
+        // Works and studies, HT: 150 000; TTC: 180 000.
+        let ht = Dispositif(id: "a", funder: "f", name: "A", nature: .subvention, regime: .decret2018514, eligibleNatures: [.travaux, .etudes])
+        XCTAssertEqual(Financing.eligibleCosts(of: ht, in: operation), Money(euros: 150_000))
+        var ttc = ht
+        ttc.basis = .ttc
+        XCTAssertEqual(Financing.eligibleCosts(of: ttc, in: operation), Money(euros: 180_000))
+        // Every nature: 180 000 HT. The DRAC leaves the extension out: 140 000 HT.
+        let all = Dispositif(id: "b", funder: "f", name: "B", nature: .subvention, regime: .decret2018514)
+        XCTAssertEqual(Financing.eligibleCosts(of: all, in: operation), Money(euros: 180_000))
+        let drac = Dispositif(id: "c", funder: "f", name: "C", nature: .subvention, regime: .decret2018514, roles: [.dracMonuments])
+        XCTAssertEqual(Financing.eligibleCosts(of: drac, in: operation), Money(euros: 140_000))
+    }
 }

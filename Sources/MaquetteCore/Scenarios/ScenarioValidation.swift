@@ -63,7 +63,11 @@ extension ScenarioEngine {
             case .changeCost(.all, let nature, let label, _, _):
                 // Operations with no matching line are left as they are; with none at all, the
                 // change says there is no such expense in the programme, as on the whole of it.
-                return reaching { $0.costs.contains { (nature == nil || $0.nature == nature) && (label == nil || $0.label == label) } }
+                return reaching { operation in
+                    operation.costs.withUnsafeBufferPointer { lines in
+                        lines.indices.contains { i in (nature == nil || lines[i].nature == nature) && (label == nil || lines[i].label == label) }
+                    }
+                }
             case .changeDispositif(let id, _, let variation, _):
                 guard variation != nil else { return [] }
                 return reaching { $0.funding.contains { $0.dispositifID == id } }
