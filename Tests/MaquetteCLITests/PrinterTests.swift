@@ -36,6 +36,21 @@ final class PrinterTests: XCTestCase {
         }
     }
 
+    func testWhatAMessageShowsOfControlAndInvisibleCharacters() {
+        // French punctuation is kept: « » (C2 AB, C2 BB), … and ’ (E2 80 A6, E2 80 99), é, a tab.
+        let french = "« dépense » … l’opération\tn° 3"
+        XCTAssertEqual(DiagnosticPrinter.visible(french, singleLine: true), french)
+        // Replaced: ESC, a C1 code (U+0085), a zero-width space, a right-to-left override, an isolate
+        // (U+2066), a byte-order mark, U+FFFF; a newline on a single line only, a CR always.
+        XCTAssertEqual(
+            DiagnosticPrinter.visible("a\u{1B}b\u{85}c\u{200B}d\u{202E}e\u{2066}f\u{FEFF}g\u{FFFF}h", singleLine: true),
+            "a\u{FFFD}b\u{FFFD}c\u{FFFD}d\u{FFFD}e\u{FFFD}f\u{FFFD}g\u{FFFD}h")
+        XCTAssertEqual(DiagnosticPrinter.visible("x\ny\r", singleLine: true), "x↵y\u{FFFD}")
+        XCTAssertEqual(DiagnosticPrinter.visible("x\ny\r"), "x\ny\u{FFFD}")
+        XCTAssertEqual(DiagnosticPrinter.spaces(3) + "|", "   |")
+        XCTAssertEqual(DiagnosticPrinter.spaces(0), "")
+    }
+
     func testADiagnosticShowsItsLineWithACaretUnderTheColumn() {
         let printer = DiagnosticPrinter(sources: ["P/op.yaml": "id: op\n\ttaux: 120 %\n"], colour: false)
         let d = Diagnostic(.erreur, rule: .tauxDispositif, "taux de 120 % au-dessus du maximum", at: SourceLocation(file: "P/op.yaml", line: 2, column: 8), operation: "op", notes: ["ramenez le taux à 30 %"])
