@@ -106,7 +106,8 @@ struct DiagnosticPrinter {
 
     /// A message quoting a huge key or value is cut: the excerpt shows where it is.
     static func shortened(_ text: String, limit: Int = 400) -> String {
-        guard text.utf8.count > limit * 4 || text.count > limit else { return text }
+        // No more bytes than `limit`: no more characters either (a character takes one byte or more).
+        guard text.utf8.count > limit, text.utf8.count > limit * 4 || text.count > limit else { return text }
         return String(text.prefix(limit)) + "…"
     }
 

@@ -51,6 +51,16 @@ final class PrinterTests: XCTestCase {
         XCTAssertEqual(DiagnosticPrinter.spaces(0), "")
     }
 
+    func testAMessageIsCutPastFourHundredCharacters() {
+        let a400 = String(repeating: "a", count: 400)
+        XCTAssertEqual(DiagnosticPrinter.shortened(a400), a400)
+        XCTAssertEqual(DiagnosticPrinter.shortened(a400 + "b"), a400 + "…")
+        // 400 « é » are 800 bytes but 400 characters: kept; one more is cut.
+        let e400 = String(repeating: "é", count: 400)
+        XCTAssertEqual(DiagnosticPrinter.shortened(e400), e400)
+        XCTAssertEqual(DiagnosticPrinter.shortened(e400 + "é"), e400 + "…")
+    }
+
     func testADiagnosticShowsItsLineWithACaretUnderTheColumn() {
         let printer = DiagnosticPrinter(sources: ["P/op.yaml": "id: op\n\ttaux: 120 %\n"], colour: false)
         let d = Diagnostic(.erreur, rule: .tauxDispositif, "taux de 120 % au-dessus du maximum", at: SourceLocation(file: "P/op.yaml", line: 2, column: 8), operation: "op", notes: ["ramenez le taux à 30 %"])
