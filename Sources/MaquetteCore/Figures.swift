@@ -239,11 +239,14 @@ public enum Financing {
     public static func commencement(for dispositif: Dispositif, in operation: Operation) -> (day: Day, declared: Bool)? {
         var earliest: Day?
         var anyCounted = false
-        for line in operation.costs where isEligible(line, for: dispositif) {
-            if dispositif.regime == .dotationCGCT && line.nature.isStudyOrLand { continue }
-            anyCounted = true
-            guard let day = line.firstLegalAct ?? operation.firstLegalAct else { continue }
-            if earliest.map({ day < $0 }) ?? true { earliest = day }
+        // The lines' fields read in place: a copy of each line would retain its texts and arrays.
+        operation.costs.withUnsafeBufferPointer { lines in
+            for i in lines.indices where isEligible(nature: lines[i].nature, heritageWork: lines[i].heritageWork, for: dispositif) {
+                if dispositif.regime == .dotationCGCT && lines[i].nature.isStudyOrLand { continue }
+                anyCounted = true
+                guard let day = lines[i].firstLegalAct ?? operation.firstLegalAct else { continue }
+                if earliest.map({ day < $0 }) ?? true { earliest = day }
+            }
         }
         if let earliest { return (earliest, true) }
         guard anyCounted || operation.costs.isEmpty, let start = operation.worksStart else { return nil }
@@ -261,8 +264,16 @@ public enum Financing {
         else { return [] }
         let worksYear = studiesFCTVAYear(of: operation)
         var byYear: [Int: Money] = [:]
-        for line in operation.costs where isInFCTVABase(line, worksYear: worksYear) {
-            let parts: [(year: Int, amountTTC: Money)] = line.nature == .etudes ? [(worksYear ?? 0, line.amountTTC)] : line.yearsTTC
+        // The lines' fields read in place: a copy of each line would retain its texts and arrays.
+        let costs = operation.costs
+        for i in costs.indices
+        where isInFCTVABase(
+            fctvaEligible: costs[i].fctvaEligible, assetUse: costs[i].assetUse, vatRate: costs[i].vatRate, nature: costs[i].nature, worksYear: worksYear)
+        {
+            let (ht, vatRate) = (costs[i].amountHT, costs[i].vatRate)
+            let parts: [(year: Int, amountTTC: Money)] =
+                costs[i].nature == .etudes
+                ? [(worksYear ?? 0, CostLine.amount(ht: ht, vatRate: vatRate, on: .ttc))] : CostLine.yearsTTC(of: costs[i].years, vat: ht.applying(vatRate))
             for part in parts {
                 guard let day = Day(year: part.year, month: 1, day: 1),
                     case .rate(let rate)? = parameter.value(at: day)?.value
@@ -291,7 +302,11 @@ public enum Financing {
     /// asset not used for a VAT-liable activity nor handed to a third party; studies only when
     /// followed by works (`worksYear`, from ``studiesFCTVAYear(of:)``).
     public static func isInFCTVABase(_ line: CostLine, worksYear: Int?) -> Bool {
-        line.fctvaEligible && line.assetUse.isFCTVAEligible && line.vatRate > .zero && (line.nature != .etudes || worksYear != nil)
+        isInFCTVABase(fctvaEligible: line.fctvaEligible, assetUse: line.assetUse, vatRate: line.vatRate, nature: line.nature, worksYear: worksYear)
+    }
+
+    static func isInFCTVABase(fctvaEligible: Bool, assetUse: AssetUse, vatRate: Rate, nature: CostNature, worksYear: Int?) -> Bool {
+        fctvaEligible && assetUse.isFCTVAEligible && vatRate > .zero && (nature != .etudes || worksYear != nil)
     }
 
     /// ``fctva(of:owner:catalogue:)`` with one regime for every year.

@@ -264,7 +264,10 @@ public struct CostLine: Sendable, Equatable {
 
     /// TTC by year: each year's VAT rounded down, the last year taking the cents left, so the
     /// years add up exactly to the line's TTC.
-    public var yearsTTC: [(year: Int, amountTTC: Money)] {
+    public var yearsTTC: [(year: Int, amountTTC: Money)] { Self.yearsTTC(of: years, vat: vat) }
+
+    /// ``yearsTTC`` of a line spending `years` HT with `vat` in all.
+    static func yearsTTC(of years: [(year: Int, amountHT: Money)], vat: Money) -> [(year: Int, amountTTC: Money)] {
         let vatParts = vat.split(proportionally: years.map { $0.amountHT.cents })
         return zip(years, vatParts).map { ($0.year, $0.amountHT + $1) }
     }
@@ -507,27 +510,32 @@ public enum AmountBounds {
     static func operationTotal(
         _ operation: Operation, costs newCosts: [(line: Int, amount: Money)], funding newFunding: [(line: Int, amount: FundingAmount)]
     ) -> Int128 {
+        // The lines' fields read in place: a copy of each line would retain its texts and arrays.
         var costs = Int128(0)
         var next = 0
-        for (i, line) in operation.costs.enumerated() {
-            var amount = line.amountHT
-            if next < newCosts.count, newCosts[next].line == i { (amount, next) = (newCosts[next].amount, next + 1) }
-            let ht = magnitude(amount)
-            costs = add(costs, add(ht, add(ht, multiply(ht, Int128(line.vatRate.millionths.magnitude)) / Int128(Rate.scale))))
+        operation.costs.withUnsafeBufferPointer { lines in
+            for i in lines.indices {
+                var amount = lines[i].amountHT
+                if next < newCosts.count, newCosts[next].line == i { (amount, next) = (newCosts[next].amount, next + 1) }
+                let ht = magnitude(amount)
+                costs = add(costs, add(ht, add(ht, multiply(ht, Int128(lines[i].vatRate.millionths.magnitude)) / Int128(Rate.scale))))
+            }
         }
         var total = costs
         next = 0
-        for (i, line) in operation.funding.enumerated() {
-            let declared = magnitude(line.declaredBase ?? .zero)
-            var amount = line.amount
-            if next < newFunding.count, newFunding[next].line == i { (amount, next) = (newFunding[next].amount, next + 1) }
-            switch amount {
-            case .fixed(let m): total = add(total, magnitude(m))
-            case .rate(let r): total = add(total, multiply(max(declared, costs), Int128(r.millionths.magnitude)) / Int128(Rate.scale))
-            case .balance: total = add(total, costs)
+        operation.funding.withUnsafeBufferPointer { lines in
+            for i in lines.indices {
+                let declared = magnitude(lines[i].declaredBase ?? .zero)
+                var amount = lines[i].amount
+                if next < newFunding.count, newFunding[next].line == i { (amount, next) = (newFunding[next].amount, next + 1) }
+                switch amount {
+                case .fixed(let m): total = add(total, magnitude(m))
+                case .rate(let r): total = add(total, multiply(max(declared, costs), Int128(r.millionths.magnitude)) / Int128(Rate.scale))
+                case .balance: total = add(total, costs)
+                }
+                total = add(total, add(declared, magnitude(lines[i].paid ?? .zero)))
+                total = add(total, magnitude(lines[i].buyBack?.amount ?? .zero))
             }
-            total = add(total, add(declared, magnitude(line.paid ?? .zero)))
-            total = add(total, magnitude(line.buyBack?.amount ?? .zero))
         }
         return total
     }

@@ -227,7 +227,7 @@ struct OperationReader {
         let sourceNode = f.take(sourceKey)!
         if sourceKey == "dispositif" {
             guard let id = reader.slug(sourceNode, "dispositif") else { return nil }
-            if catalogue.dispositifs[id] == nil {
+            if catalogue.dispositifs.index(forKey: id) == nil {
                 reader.error(
                     sourceNode, "dispositif inconnu `\(id)`",
                     Suggestions.hint(for: id, among: Array(catalogue.dispositifs.keys)) + " (catalogue intégré et financeurs.yaml)", rule: .reference)

@@ -10,7 +10,8 @@ struct DispositifAmountRule: Rule {
         for f in context.figures {
             for line in f.counted {
                 guard let d = line.dispositif else { continue }
-                let where_ = line.line.location(of: line.line.keyLocations["taux"] != nil ? "taux" : "montant")
+                // Found only for a line that breaks the rule (most do not): reaching it copies the line.
+                var where_: SourceLocation? { line.line.location(of: line.line.keyLocations["taux"] != nil ? "taux" : "montant") }
                 if let v = d.parameters[Dispositif.plafond]?.value(at: line.parameterDay), case .amount(let cap) = v.value,
                     line.amount > cap
                 {

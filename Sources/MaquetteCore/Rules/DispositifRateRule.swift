@@ -13,7 +13,8 @@ struct DispositifRateRule: Rule {
         for f in context.figures {
             for line in f.counted {
                 guard let d = line.dispositif, let base = line.base else { continue }
-                let where_ = line.line.location(of: line.line.keyLocations["taux"] != nil ? "taux" : "montant")
+                // Found only for a line that breaks the rule (most do not): reaching it copies the line.
+                var where_: SourceLocation? { line.line.location(of: line.line.keyLocations["taux"] != nil ? "taux" : "montant") }
                 // A zero base admits no amount under a maximum rate, and any amount over a minimum one.
                 // Worded only for a line that breaks a rate (most do not).
                 var share: String { base.isZero ? "pour une assiette éligible nulle" : "soit \(line.effectiveRate?.formatted ?? "?") de l'assiette éligible \(base)" }

@@ -63,26 +63,31 @@ extension ScenarioEngine {
             case .changeCost(.all, let nature, let label, _, _):
                 // Operations with no matching line are left as they are; with none at all, the
                 // change says there is no such expense in the programme, as on the whole of it.
-                return reaching { operation in
-                    operation.costs.withUnsafeBufferPointer { lines in
+                return reaching(costs: { costs in
+                    costs.withUnsafeBufferPointer { lines in
                         lines.indices.contains { i in (nature == nil || lines[i].nature == nature) && (label == nil || lines[i].label == label) }
                     }
-                }
+                })
             case .changeDispositif(let id, _, let variation, _):
                 guard variation != nil else { return [] }
-                return reaching { $0.funding.contains { $0.dispositifID == id } }
+                return reaching(funding: { funding in
+                    funding.withUnsafeBufferPointer { lines in lines.indices.contains { lines[$0].dispositifID == id } }
+                })
             }
         }
 
-        /// The indexes of the operations that satisfy `test`, in order (looked at in place).
-        func reaching(_ test: (Operation) -> Bool) -> [Int] {
+        /// The indexes of the operations whose expense lines satisfy `test`, in order (the lines
+        /// taken from each operation in place: a copy of an operation retains all it holds).
+        func reaching(costs test: ([CostLine]) -> Bool) -> [Int] {
             var reached: [Int] = []
-            if replaced.isEmpty {
-                for i in base.indices where test(base[i]) { reached.append(i) }
-            } else {
-                for i in base.indices where replaced[i].map(test) ?? test(base[i]) { reached.append(i) }
-            }
-            for i in added.indices where test(added[i]) { reached.append(base.count + i) }
+            for i in 0..<count where test(i < base.count ? replaced[i]?.costs ?? base[i].costs : added[i - base.count].costs) { reached.append(i) }
+            return reached
+        }
+
+        /// ``reaching(costs:)`` for the funding lines.
+        func reaching(funding test: ([FundingLine]) -> Bool) -> [Int] {
+            var reached: [Int] = []
+            for i in 0..<count where test(i < base.count ? replaced[i]?.funding ?? base[i].funding : added[i - base.count].funding) { reached.append(i) }
             return reached
         }
 
@@ -134,9 +139,10 @@ extension ScenarioEngine {
             case .changeCost(_, let nature, let label, let amount, let variation):
                 var touched = 0
                 for i in reached {
-                    let result = read(i) { operation in
-                        newCosts(of: operation, nature: nature, label: label, amount: amount, variation: variation, change).map { lines in
-                            (lines.count, AmountBounds.operationTotal(operation, costs: lines, funding: []))
+                    let result = read(i) { operation -> Result<(Int, Int128), Diagnostic> in
+                        switch newCosts(of: operation, nature: nature, label: label, amount: amount, variation: variation, change) {
+                        case .failure(let problem): return .failure(problem)
+                        case .success(let lines): return .success((lines.count, AmountBounds.operationTotal(operation, costs: lines, funding: [])))
                         }
                     }
                     switch result {
@@ -151,9 +157,10 @@ extension ScenarioEngine {
                 let catalogueOnly = ScenarioChange(.changeDispositif(dispositif: id, parameters: parameters, variation: nil, envelopes: envelopes), at: change.location)
                 if let problem = ScenarioEngine.transform(catalogueOnly, &plans) { return .failure(problem) }
                 for i in reached {
-                    let result = read(i) { operation in
-                        newFunding(of: operation, dispositif: id, variation: variation, change).map { lines in
-                            AmountBounds.operationTotal(operation, costs: [], funding: lines)
+                    let result = read(i) { operation -> Result<Int128, Diagnostic> in
+                        switch newFunding(of: operation, dispositif: id, variation: variation, change) {
+                        case .failure(let problem): return .failure(problem)
+                        case .success(let lines): return .success(AmountBounds.operationTotal(operation, costs: [], funding: lines))
                         }
                     }
                     switch result {
