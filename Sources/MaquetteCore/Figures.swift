@@ -35,11 +35,19 @@ public final class ResolvedFunding: Sendable {
     public var isPublicAid: Bool { nature.isPublicAid && (funder?.category.isPublic ?? true) }
     public var label: String { line.label ?? dispositif?.name ?? nature.label }
     public func has(_ role: DispositifRole) -> Bool { roleBits & role.bit != 0 }
+    /// Whether the line draws on a dispositif of the catalogue (known without taking the
+    /// dispositif out: a copy of it retains a dozen texts and tables shared by every thread).
+    public let hasDispositif: Bool
+    /// The dispositif's regime, read in place.
+    public var regime: AidRegime? { dispositif?.regime }
+    /// The dispositif's parameter `name` in force on the line's ``parameterDay``, read in place.
+    public func parameter(_ name: String) -> DatedValue? { dispositif?.parameters[name]?.value(at: parameterDay) }
     public var category: FunderCategory? { funder?.category }
 
     init(line: FundingLine, dispositif: Dispositif?, funder: Funder?, nature: FundingNature, base: Money?, amount: Money, parameterDay: Day) {
         self.line = line
         self.dispositif = dispositif
+        self.hasDispositif = dispositif != nil
         self.roleBits = (dispositif?.roles ?? []).reduce(0) { $0 | $1.bit }
         self.funder = funder
         self.nature = nature
