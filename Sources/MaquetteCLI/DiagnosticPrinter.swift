@@ -37,12 +37,12 @@ struct DiagnosticPrinter {
         if let location = d.location, let text = sources[location.file], let line = lines.line(location.line, of: location.file, text: text) {
             let (excerpt, caretColumn) = Self.excerpt(of: line, column: location.column)
             let number = String(location.line)
-            let gutter = String(repeating: " ", count: number.count)
+            let gutter = Self.spaces(number.utf8.count)
             out += " \(number) | \(excerpt)\n"
             // The caret under the character: as many cells as the excerpt takes before it on
             // a terminal (a combining accent takes none, an ideograph or an emoji two).
             let cells = Self.cells(of: excerpt.unicodeScalars.prefix(caretColumn - 1))
-            out += " \(gutter) | \(String(repeating: " ", count: cells))\(paint("^", "1;32"))\n"
+            out += " \(gutter) | \(Self.spaces(cells))\(paint("^", "1;32"))\n"
         }
         for note in d.notes { out += "  = \(Self.visible(Self.shortened(note), singleLine: true))\n" }
         return out
@@ -68,6 +68,15 @@ struct DiagnosticPrinter {
             out.append("\(Self.visible(file)) : \(count) autres problèmes non affichés (les \(Self.maximumPerFile) premiers le sont) ; `--format json` les donne tous\n")
         }
         return out
+    }
+
+    /// `count` spaces, written at once (`String(repeating:count:)` appends them one by one).
+    static func spaces(_ count: Int) -> String {
+        guard count > 0 else { return "" }
+        return String(unsafeUninitializedCapacity: count) { buffer in
+            buffer.initialize(repeating: 0x20)
+            return count
+        }
     }
 
     /// The part of `line` around `column` (1-based, in characters) that fits ``excerptWidth``,
@@ -97,7 +106,8 @@ struct DiagnosticPrinter {
 
     /// A message quoting a huge key or value is cut: the excerpt shows where it is.
     static func shortened(_ text: String, limit: Int = 400) -> String {
-        guard text.utf8.count > limit * 4 || text.count > limit else { return text }
+        // No more bytes than `limit`: no more characters either (a character takes one byte or more).
+        guard text.utf8.count > limit, text.utf8.count > limit * 4 || text.count > limit else { return text }
         return String(text.prefix(limit)) + "…"
     }
 
@@ -176,12 +186,42 @@ struct DiagnosticPrinter {
             if scalar == "\n" { return singleLine }
             return isControl(scalar) || TextSafety.isInvisible(scalar)
         }
-        guard text.unicodeScalars.contains(where: replaced) else { return text }
+        guard mayHoldReplaced(text, singleLine: singleLine), text.unicodeScalars.contains(where: replaced) else { return text }
         var out = ""
         for scalar in text.unicodeScalars {
             out.unicodeScalars.append(replaced(scalar) ? (scalar == "\n" ? "↵" : "\u{FFFD}") : scalar)
         }
         return out
+    }
+
+    /// Whether `text` may hold a character ``visible(_:singleLine:)`` replaces, from its UTF-8
+    /// bytes: a control character (a tab is kept, a newline too unless on a single line), a C1
+    /// code (`C2 80`–`C2 9F`), or an invisible one (`E2 80 …`, `E2 81 …`, `EF BB …`, `EF BF …`,
+    /// which hold them all). False means none; true, look at the characters.
+    static func mayHoldReplaced(_ text: String, singleLine: Bool) -> Bool {
+        var text = text
+        return text.withUTF8 { b in
+            var i = 0
+            while i < b.count {
+                let c = b[i]
+                if c < 0x20 {
+                    if c == 0x09 || (c == 0x0A && !singleLine) {
+                        i += 1
+                        continue
+                    }
+                    return true
+                }
+                if c == 0x7F { return true }
+                if i + 1 < b.count {
+                    let next = b[i + 1]
+                    if c == 0xC2 && next >= 0x80 && next <= 0x9F { return true }
+                    if c == 0xE2 && (next == 0x80 || next == 0x81) { return true }
+                    if c == 0xEF && (next == 0xBB || next == 0xBF) { return true }
+                }
+                i += 1
+            }
+            return false
+        }
     }
 
     /// Line `number` of `file`, found by its newline bytes (no splitting of the whole file: a
@@ -219,6 +259,11 @@ final class LineIndex: @unchecked Sendable {
         var i = 0
         while i < bytes.count {
             let b = bytes[i]
+            // Most bytes are printable ASCII, none of which breaks a line.
+            if b >= 0x20 && b < 0x7F {
+                i += 1
+                continue
+            }
             var length = 0
             if b == 0x0A {
                 length = 1
@@ -245,15 +290,15 @@ final class LineIndex: @unchecked Sendable {
         guard number >= 1 else { return nil }
         var text = text
         return text.withUTF8 { bytes -> String? in
-            lock.lock()
+            // The file is indexed outside the lock: the threads rendering other files' diagnostics
+            // do not wait for it (two threads indexing one file at once store the same lines).
             let known: [(start: Int, end: Int)]
-            if let cached = lines[file] {
+            if let cached = lock.withLock({ lines[file] }) {
                 known = cached
             } else {
                 known = Self.lines(of: bytes)
-                lines[file] = known
+                lock.withLock { lines[file] = known }
             }
-            lock.unlock()
             guard number <= known.count else { return nil }
             let (start, end) = known[number - 1]
             return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)

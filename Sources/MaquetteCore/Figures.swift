@@ -35,11 +35,19 @@ public final class ResolvedFunding: Sendable {
     public var isPublicAid: Bool { nature.isPublicAid && (funder?.category.isPublic ?? true) }
     public var label: String { line.label ?? dispositif?.name ?? nature.label }
     public func has(_ role: DispositifRole) -> Bool { roleBits & role.bit != 0 }
+    /// Whether the line draws on a dispositif of the catalogue (known without taking the
+    /// dispositif out: a copy of it retains a dozen texts and tables shared by every thread).
+    public let hasDispositif: Bool
+    /// The dispositif's regime, read in place.
+    public var regime: AidRegime? { dispositif?.regime }
+    /// The dispositif's parameter `name` in force on the line's ``parameterDay``, read in place.
+    public func parameter(_ name: String) -> DatedValue? { dispositif?.parameters[name]?.value(at: parameterDay) }
     public var category: FunderCategory? { funder?.category }
 
     init(line: FundingLine, dispositif: Dispositif?, funder: Funder?, nature: FundingNature, base: Money?, amount: Money, parameterDay: Day) {
         self.line = line
         self.dispositif = dispositif
+        self.hasDispositif = dispositif != nil
         self.roleBits = (dispositif?.roles ?? []).reduce(0) { $0 | $1.bit }
         self.funder = funder
         self.nature = nature
@@ -206,15 +214,26 @@ public enum Financing {
     }
 
     public static func eligibleCosts(of dispositif: Dispositif, in operation: Operation) -> Money {
-        Money.sum(operation.costs.filter { isEligible($0, for: dispositif) }.map { $0.amount(on: dispositif.basis) })
+        // The lines' fields read in place: a copy of each line would retain its texts and arrays.
+        operation.costs.withUnsafeBufferPointer { lines in
+            var total = Money.zero
+            for i in lines.indices where isEligible(nature: lines[i].nature, heritageWork: lines[i].heritageWork, for: dispositif) {
+                total = total + CostLine.amount(ht: lines[i].amountHT, vatRate: lines[i].vatRate, on: dispositif.basis)
+            }
+            return total
+        }
     }
 
     /// Whether an expense line is in a dispositif's base: its nature is eligible and, for the
     /// DRAC (monuments historiques, FIP), it is not an extension nor a new fitting (Code du
     /// patrimoine L621-29: restoration and repair works only).
     public static func isEligible(_ line: CostLine, for dispositif: Dispositif) -> Bool {
-        guard dispositif.eligibleNatures?.contains(line.nature) ?? true else { return false }
-        if let work = line.heritageWork, dispositif.roles.contains(.dracMonuments) || dispositif.roles.contains(.dracFIP) {
+        isEligible(nature: line.nature, heritageWork: line.heritageWork, for: dispositif)
+    }
+
+    static func isEligible(nature: CostNature, heritageWork: HeritageWork?, for dispositif: Dispositif) -> Bool {
+        guard dispositif.eligibleNatures?.contains(nature) ?? true else { return false }
+        if let work = heritageWork, dispositif.roles.contains(.dracMonuments) || dispositif.roles.contains(.dracFIP) {
             return work.isInDRACBase
         }
         return true
@@ -228,11 +247,14 @@ public enum Financing {
     public static func commencement(for dispositif: Dispositif, in operation: Operation) -> (day: Day, declared: Bool)? {
         var earliest: Day?
         var anyCounted = false
-        for line in operation.costs where isEligible(line, for: dispositif) {
-            if dispositif.regime == .dotationCGCT && line.nature.isStudyOrLand { continue }
-            anyCounted = true
-            guard let day = line.firstLegalAct ?? operation.firstLegalAct else { continue }
-            if earliest.map({ day < $0 }) ?? true { earliest = day }
+        // The lines' fields read in place: a copy of each line would retain its texts and arrays.
+        operation.costs.withUnsafeBufferPointer { lines in
+            for i in lines.indices where isEligible(nature: lines[i].nature, heritageWork: lines[i].heritageWork, for: dispositif) {
+                if dispositif.regime == .dotationCGCT && lines[i].nature.isStudyOrLand { continue }
+                anyCounted = true
+                guard let day = lines[i].firstLegalAct ?? operation.firstLegalAct else { continue }
+                if earliest.map({ day < $0 }) ?? true { earliest = day }
+            }
         }
         if let earliest { return (earliest, true) }
         guard anyCounted || operation.costs.isEmpty, let start = operation.worksStart else { return nil }
@@ -250,8 +272,16 @@ public enum Financing {
         else { return [] }
         let worksYear = studiesFCTVAYear(of: operation)
         var byYear: [Int: Money] = [:]
-        for line in operation.costs where isInFCTVABase(line, worksYear: worksYear) {
-            let parts: [(year: Int, amountTTC: Money)] = line.nature == .etudes ? [(worksYear ?? 0, line.amountTTC)] : line.yearsTTC
+        // The lines' fields read in place: a copy of each line would retain its texts and arrays.
+        let costs = operation.costs
+        for i in costs.indices
+        where isInFCTVABase(
+            fctvaEligible: costs[i].fctvaEligible, assetUse: costs[i].assetUse, vatRate: costs[i].vatRate, nature: costs[i].nature, worksYear: worksYear)
+        {
+            let (ht, vatRate) = (costs[i].amountHT, costs[i].vatRate)
+            let parts: [(year: Int, amountTTC: Money)] =
+                costs[i].nature == .etudes
+                ? [(worksYear ?? 0, CostLine.amount(ht: ht, vatRate: vatRate, on: .ttc))] : CostLine.yearsTTC(of: costs[i].years, vat: ht.applying(vatRate))
             for part in parts {
                 guard let day = Day(year: part.year, month: 1, day: 1),
                     case .rate(let rate)? = parameter.value(at: day)?.value
@@ -280,7 +310,11 @@ public enum Financing {
     /// asset not used for a VAT-liable activity nor handed to a third party; studies only when
     /// followed by works (`worksYear`, from ``studiesFCTVAYear(of:)``).
     public static func isInFCTVABase(_ line: CostLine, worksYear: Int?) -> Bool {
-        line.fctvaEligible && line.assetUse.isFCTVAEligible && line.vatRate > .zero && (line.nature != .etudes || worksYear != nil)
+        isInFCTVABase(fctvaEligible: line.fctvaEligible, assetUse: line.assetUse, vatRate: line.vatRate, nature: line.nature, worksYear: worksYear)
+    }
+
+    static func isInFCTVABase(fctvaEligible: Bool, assetUse: AssetUse, vatRate: Rate, nature: CostNature, worksYear: Int?) -> Bool {
+        fctvaEligible && assetUse.isFCTVAEligible && vatRate > .zero && (nature != .etudes || worksYear != nil)
     }
 
     /// ``fctva(of:owner:catalogue:)`` with one regime for every year.

@@ -257,11 +257,17 @@ public struct CostLine: Sendable, Equatable {
     public var vat: Money { amountHT.applying(vatRate) }
     public var amountTTC: Money { amountHT + vat }
 
-    public func amount(on basis: Basis) -> Money { basis == .ht ? amountHT : amountTTC }
+    public func amount(on basis: Basis) -> Money { Self.amount(ht: amountHT, vatRate: vatRate, on: basis) }
+
+    /// ``amount(on:)`` of a line of `ht` at `vatRate`.
+    static func amount(ht: Money, vatRate: Rate, on basis: Basis) -> Money { basis == .ht ? ht : ht + ht.applying(vatRate) }
 
     /// TTC by year: each year's VAT rounded down, the last year taking the cents left, so the
     /// years add up exactly to the line's TTC.
-    public var yearsTTC: [(year: Int, amountTTC: Money)] {
+    public var yearsTTC: [(year: Int, amountTTC: Money)] { Self.yearsTTC(of: years, vat: vat) }
+
+    /// ``yearsTTC`` of a line spending `years` HT with `vat` in all.
+    static func yearsTTC(of years: [(year: Int, amountHT: Money)], vat: Money) -> [(year: Int, amountTTC: Money)] {
         let vatParts = vat.split(proportionally: years.map { $0.amountHT.cents })
         return zip(years, vatParts).map { ($0.year, $0.amountHT + $1) }
     }
@@ -497,22 +503,39 @@ public enum AmountBounds {
     }
 
     /// ``programmeTotal(_:)`` for one operation.
-    public static func operationTotal(_ operation: Operation) -> Int128 {
+    public static func operationTotal(_ operation: Operation) -> Int128 { operationTotal(operation, costs: [], funding: []) }
+
+    /// ``operationTotal(_:)`` of the operation with some lines' amounts replaced: expense lines'
+    /// HT amounts and funding lines' amounts, each by line index, in order.
+    static func operationTotal(
+        _ operation: Operation, costs newCosts: [(line: Int, amount: Money)], funding newFunding: [(line: Int, amount: FundingAmount)]
+    ) -> Int128 {
+        // The lines' fields read in place: a copy of each line would retain its texts and arrays.
         var costs = Int128(0)
-        for line in operation.costs {
-            let ht = magnitude(line.amountHT)
-            costs = add(costs, add(ht, add(ht, multiply(ht, Int128(line.vatRate.millionths.magnitude)) / Int128(Rate.scale))))
+        var next = 0
+        operation.costs.withUnsafeBufferPointer { lines in
+            for i in lines.indices {
+                var amount = lines[i].amountHT
+                if next < newCosts.count, newCosts[next].line == i { (amount, next) = (newCosts[next].amount, next + 1) }
+                let ht = magnitude(amount)
+                costs = add(costs, add(ht, add(ht, multiply(ht, Int128(lines[i].vatRate.millionths.magnitude)) / Int128(Rate.scale))))
+            }
         }
         var total = costs
-        for line in operation.funding {
-            let declared = magnitude(line.declaredBase ?? .zero)
-            switch line.amount {
-            case .fixed(let m): total = add(total, magnitude(m))
-            case .rate(let r): total = add(total, multiply(max(declared, costs), Int128(r.millionths.magnitude)) / Int128(Rate.scale))
-            case .balance: total = add(total, costs)
+        next = 0
+        operation.funding.withUnsafeBufferPointer { lines in
+            for i in lines.indices {
+                let declared = magnitude(lines[i].declaredBase ?? .zero)
+                var amount = lines[i].amount
+                if next < newFunding.count, newFunding[next].line == i { (amount, next) = (newFunding[next].amount, next + 1) }
+                switch amount {
+                case .fixed(let m): total = add(total, magnitude(m))
+                case .rate(let r): total = add(total, multiply(max(declared, costs), Int128(r.millionths.magnitude)) / Int128(Rate.scale))
+                case .balance: total = add(total, costs)
+                }
+                total = add(total, add(declared, magnitude(lines[i].paid ?? .zero)))
+                total = add(total, magnitude(lines[i].buyBack?.amount ?? .zero))
             }
-            total = add(total, add(declared, magnitude(line.paid ?? .zero)))
-            total = add(total, magnitude(line.buyBack?.amount ?? .zero))
         }
         return total
     }
@@ -526,11 +549,16 @@ public enum AmountBounds {
     /// `plans.operations` (a reader that keeps them need not go through every line again). The
     /// saturating sum of non-negative values does not depend on the order of its terms.
     public static func fits(_ plans: Plans, operationTotals: [Int128]) -> Bool {
+        programmeTotal(operationTotals: operationTotals, catalogue: plans.catalogue, programme: plans.programme) <= Int128(Money.maximumProgrammeAmount.cents)
+    }
+
+    /// ``programmeTotal(_:)`` of plans whose operations' ``operationTotal(_:)`` are known.
+    public static func programmeTotal(operationTotals: [Int128], catalogue: Catalogue, programme: Programme) -> Int128 {
         var total = Int128(0)
         for t in operationTotals { total = add(total, t) }
-        for envelope in plans.catalogue.envelopes { total = add(total, magnitude(envelope.amount)) }
-        for owner in plans.programme.maitresOuvrage { total = add(total, magnitude(owner.selfFinancingCapacity ?? .zero)) }
-        return total <= Int128(Money.maximumProgrammeAmount.cents)
+        for envelope in catalogue.envelopes { total = add(total, magnitude(envelope.amount)) }
+        for owner in programme.maitresOuvrage { total = add(total, magnitude(owner.selfFinancingCapacity ?? .zero)) }
+        return total
     }
 
     static func magnitude(_ m: Money) -> Int128 { Int128(m.cents.magnitude) }

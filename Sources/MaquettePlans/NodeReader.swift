@@ -444,6 +444,8 @@ final class Fields {
 
     private func position(_ key: String) -> Int? {
         if let index { return index[key] }
+        // The key's bytes where they are (a copy of the key to reach them costs a retain).
+        if let found = key.utf8.withContiguousStorageIfAvailable({ position(bytes: $0) }) { return found }
         var key = key
         return key.withUTF8 { position(bytes: $0) }
     }

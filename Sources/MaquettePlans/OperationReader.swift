@@ -9,6 +9,8 @@ struct OperationReader {
     static let operationKeys = PlanFormat.operation.names
     static let costKeys = PlanFormat.cost.names
     static let ownSources = PlanFormat.ownSources
+    /// The keys that say where a funding line's money comes from.
+    static let sourceKeys = ["dispositif"] + ownSources.map(\.key)
     static let fundingKeys = PlanFormat.funding.names
 
     func read(_ root: Node?) -> Operation? {
@@ -204,7 +206,7 @@ struct OperationReader {
     func readFunding(_ node: Node) -> FundingLine? {
         guard let f = reader.mapping(node, "un financement") else { return nil }
         let keyLocations = reader.keyLocations(f, atKeys: false)
-        let sourceKeys = (["dispositif"] + Self.ownSources.map(\.key)).filter { f.has($0) }
+        let sourceKeys = Self.sourceKeys.filter { f.has($0) }
         defer { reader.finish(f, "un financement", known: Self.fundingKeys) }
         guard sourceKeys.count == 1 else {
             if sourceKeys.isEmpty {
@@ -225,7 +227,7 @@ struct OperationReader {
         let sourceNode = f.take(sourceKey)!
         if sourceKey == "dispositif" {
             guard let id = reader.slug(sourceNode, "dispositif") else { return nil }
-            if catalogue.dispositifs[id] == nil {
+            if catalogue.dispositifs.index(forKey: id) == nil {
                 reader.error(
                     sourceNode, "dispositif inconnu `\(id)`",
                     Suggestions.hint(for: id, among: Array(catalogue.dispositifs.keys)) + " (catalogue intégré et financeurs.yaml)", rule: .reference)

@@ -283,13 +283,13 @@ public enum PlanLoader {
         }
         cache?.noteScenariosRevalidated(validations != nil)
         if validations == nil {
-            // Each scenario is applied to the whole programme: they run on all cores, their
-            // problems taken in the scenarios' order.
-            let readScenarios = scenarios
+            // Each scenario is checked on the whole programme (each change on the operations it
+            // reaches): they run on all cores, their problems taken in the scenarios' order.
+            let (readScenarios, operationTotals) = (scenarios, totals)
             let found = Concurrent.map(readScenarios, minimumChunk: 1) { scenario -> ([Diagnostic], ScenarioEngine.Validation?) in
                 switch ScenarioEngine.chain(scenario.id, in: readScenarios) {
                 case .failure(let problem): return ([problem], nil)
-                case .success(let chain): return ScenarioEngine.validate(chain, on: plans)
+                case .success(let chain): return ScenarioEngine.validate(chain, on: plans, operationTotals: operationTotals)
                 }
             }
             for d in found.flatMap(\.0) where said.insert("\(d.location?.description ?? "")|\(d.message)").inserted { scenarioProblems.append(d) }

@@ -18,6 +18,49 @@ final class PrinterTests: XCTestCase {
         XCTAssertEqual(DiagnosticPrinter.line(1, of: "sans fin de ligne"), "sans fin de ligne")
     }
 
+    func testManyDiagnosticsRenderedTogetherEachShowTheirOwnLine() {
+        // 300 files of three lines, two diagnostics on each (lines 2 and 3): 600 diagnostics,
+        // rendered on every core, several at once in the same files.
+        var sources: [String: String] = [:]
+        var diagnostics: [Diagnostic] = []
+        for k in 1...300 {
+            let file = "P/operations/op\(k).yaml"
+            sources[file] = "id: op\(k)\nintitule: Opération \(k)\nmontant: \(k) 000 €\n"
+            for line in 2...3 { diagnostics.append(Diagnostic(.erreur, rule: .valeur, "n° \(k)", at: SourceLocation(file: file, line: line, column: 1))) }
+        }
+        let rendered = DiagnosticPrinter(sources: sources, colour: false).render(diagnostics)
+        XCTAssertEqual(rendered.count, 600)
+        for k in 1...300 {
+            XCTAssertEqual(rendered[2 * k - 2].split(separator: "\n")[1], " 2 | intitule: Opération \(k)")
+            XCTAssertEqual(rendered[2 * k - 1].split(separator: "\n")[1], " 3 | montant: \(k) 000 €")
+        }
+    }
+
+    func testWhatAMessageShowsOfControlAndInvisibleCharacters() {
+        // French punctuation is kept: « » (C2 AB, C2 BB), … and ’ (E2 80 A6, E2 80 99), é, a tab.
+        let french = "« dépense » … l’opération\tn° 3"
+        XCTAssertEqual(DiagnosticPrinter.visible(french, singleLine: true), french)
+        // Replaced: ESC, a C1 code (U+0085), a zero-width space, a right-to-left override, an isolate
+        // (U+2066), a byte-order mark, U+FFFF; a newline on a single line only, a CR always.
+        XCTAssertEqual(
+            DiagnosticPrinter.visible("a\u{1B}b\u{85}c\u{200B}d\u{202E}e\u{2066}f\u{FEFF}g\u{FFFF}h", singleLine: true),
+            "a\u{FFFD}b\u{FFFD}c\u{FFFD}d\u{FFFD}e\u{FFFD}f\u{FFFD}g\u{FFFD}h")
+        XCTAssertEqual(DiagnosticPrinter.visible("x\ny\r", singleLine: true), "x↵y\u{FFFD}")
+        XCTAssertEqual(DiagnosticPrinter.visible("x\ny\r"), "x\ny\u{FFFD}")
+        XCTAssertEqual(DiagnosticPrinter.spaces(3) + "|", "   |")
+        XCTAssertEqual(DiagnosticPrinter.spaces(0), "")
+    }
+
+    func testAMessageIsCutPastFourHundredCharacters() {
+        let a400 = String(repeating: "a", count: 400)
+        XCTAssertEqual(DiagnosticPrinter.shortened(a400), a400)
+        XCTAssertEqual(DiagnosticPrinter.shortened(a400 + "b"), a400 + "…")
+        // 400 « é » are 800 bytes but 400 characters: kept; one more is cut.
+        let e400 = String(repeating: "é", count: 400)
+        XCTAssertEqual(DiagnosticPrinter.shortened(e400), e400)
+        XCTAssertEqual(DiagnosticPrinter.shortened(e400 + "é"), e400 + "…")
+    }
+
     func testADiagnosticShowsItsLineWithACaretUnderTheColumn() {
         let printer = DiagnosticPrinter(sources: ["P/op.yaml": "id: op\n\ttaux: 120 %\n"], colour: false)
         let d = Diagnostic(.erreur, rule: .tauxDispositif, "taux de 120 % au-dessus du maximum", at: SourceLocation(file: "P/op.yaml", line: 2, column: 8), operation: "op", notes: ["ramenez le taux à 30 %"])

@@ -169,4 +169,50 @@ final class ScenarioBoundsTests: XCTestCase {
         let varied = apply(["modifier_depenses: { operation: op, variation: +20 % }"], operations: [zeroLine("{ 2025: 60 %, 2026: 40 % }")])
         XCTAssertEqual(years(varied), ["2025: 0,00 €", "2026: 0,00 €"])
     }
+
+    // MARK: Several operations (each change checked on the operations it reaches)
+
+    /// One line of works, with DETR when `detr` is given.
+    func works(_ id: String, _ amount: String, detr: String? = nil) -> String {
+        let line = detr.map { "\n  - { dispositif: etat.detr, montant: \($0), statut: sollicite, depot: 2024-11-02 }" } ?? ""
+        return """
+            id: \(id)
+            intitule: Opération \(id)
+            maitre_ouvrage: commune
+            calendrier: { debut_travaux: 2025-03, fin: 2026-10 }
+            depenses:
+              - { libelle: Travaux, nature: travaux, montant_ht: \(amount) }
+            financements:\(line)
+              - autofinancement: solde
+            """
+    }
+
+    func testTheFirstOperationPastABoundIsNamed() {
+        // +1000 %: 1 000 000 → 11 000 000 (a), 950 000 000 → 10 450 000 000 (b, past
+        // 10 000 000 000, named), 2 000 000 000 → 22 000 000 000 (c, past too, but after b).
+        let operations = [works("a", "1 000 000"), works("b", "950 000 000", detr: "1 000 000 000"), works("c", "2 000 000 000")]
+        XCTAssertEqual(
+            errors(apply(["modifier_depenses: { operation: toutes, nature: travaux, variation: +1000 % }"], operations: operations)),
+            ["4:5 scenario lecture la dépense « Travaux » de l'opération `b` atteindrait 10 450 000 000,00 € HT, au-delà de 10 000 000 000,00 € par ligne"])
+        // +900 % alone leaves b at 9 500 000 000; after +8 % on every operation (1 026 000 000)
+        // it gives 10 260 000 000: the second change sees what the first did.
+        XCTAssertEqual(errors(apply(["modifier_depenses: { operation: b, libelle: Travaux, variation: +900 % }"], operations: operations)), [])
+        XCTAssertEqual(
+            errors(apply(["modifier_depenses: { operation: toutes, variation: +8 % }", "modifier_depenses: { operation: b, libelle: Travaux, variation: +900 % }"], operations: operations)),
+            ["5:5 scenario lecture la dépense « Travaux » de l'opération `b` atteindrait 10 260 000 000,00 € HT, au-delà de 10 000 000 000,00 € par ligne"])
+    }
+
+    func testADispositifVariationReachesItsLinesAlone() throws {
+        // Only b draws on DETR: 1 000 000 000 × 11 = 11 000 000 000, past the bound.
+        let operations = [works("a", "1 000 000"), works("b", "950 000 000", detr: "1 000 000 000"), works("c", "2 000 000 000")]
+        XCTAssertEqual(
+            errors(apply(["modifier_dispositif: { dispositif: etat.detr, variation: +1000 % }"], operations: operations)),
+            ["4:5 scenario lecture `etat.detr` de l'opération `b` : 1 000 000 000,00 € avec la variation de 1000 % dépasserait 10 000 000 000,00 €"])
+        // × 6 then × 1,5: 9 000 000 000, accepted; a and c unchanged.
+        let fine = apply(["modifier_dispositif: { dispositif: etat.detr, variation: +500 % }", "modifier_dispositif: { dispositif: etat.detr, variation: +50 % }"], operations: operations)
+        let plans = try XCTUnwrap(fine.plans, "\(errors(fine))")
+        XCTAssertEqual(plans.operations.map { $0.funding[0].amount }, [.balance, .fixed(Money(euros: 9_000_000_000)), .balance])
+        // A change of works after them still finds no DETR line past its bound.
+        XCTAssertEqual(errors(apply(["modifier_dispositif: { dispositif: etat.detr, variation: +500 % }", "modifier_depenses: { operation: toutes, variation: +5 % }"], operations: operations)), [])
+    }
 }

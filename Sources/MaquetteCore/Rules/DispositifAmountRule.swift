@@ -9,23 +9,24 @@ struct DispositifAmountRule: Rule {
         var out: [Diagnostic] = []
         for f in context.figures {
             for line in f.counted {
-                guard let d = line.dispositif else { continue }
-                let where_ = line.line.location(of: line.line.keyLocations["taux"] != nil ? "taux" : "montant")
-                if let v = d.parameters[Dispositif.plafond]?.value(at: line.parameterDay), case .amount(let cap) = v.value,
+                guard line.hasDispositif else { continue }
+                // Found only for a line that breaks the rule (most do not): reaching it copies the line.
+                var where_: SourceLocation? { line.line.location(of: line.line.keyLocations["taux"] != nil ? "taux" : "montant") }
+                if let v = line.parameter(Dispositif.plafond), case .amount(let cap) = v.value,
                     line.amount > cap
                 {
                     out.append(
                         error(
-                            "\(d.usualName) : \(line.amount) dépasse le plafond du dispositif, \(cap) (\(v.reference))",
+                            "\(line.name) : \(line.amount) dépasse le plafond du dispositif, \(cap) (\(v.reference))",
                             at: where_, operation: f.id,
                             notes: ["ramenez la ligne à \(cap) et financez les \(line.amount - cap) restants autrement"]))
                 }
-                if let v = d.parameters[Dispositif.plancher]?.value(at: line.parameterDay), case .amount(let floor) = v.value,
+                if let v = line.parameter(Dispositif.plancher), case .amount(let floor) = v.value,
                     line.amount < floor
                 {
                     out.append(
                         error(
-                            "\(d.usualName) : \(line.amount) est en dessous du montant minimal de subvention, \(floor) (\(v.reference))",
+                            "\(line.name) : \(line.amount) est en dessous du montant minimal de subvention, \(floor) (\(v.reference))",
                             at: where_, operation: f.id,
                             notes: ["le financeur n'instruit pas une demande de ce montant : supprimez la ligne ou regroupez les dépenses"]))
                 }

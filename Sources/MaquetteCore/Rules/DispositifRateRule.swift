@@ -12,12 +12,13 @@ struct DispositifRateRule: Rule {
         var out: [Diagnostic] = []
         for f in context.figures {
             for line in f.counted {
-                guard let d = line.dispositif, let base = line.base else { continue }
-                let where_ = line.line.location(of: line.line.keyLocations["taux"] != nil ? "taux" : "montant")
+                guard line.hasDispositif, let base = line.base else { continue }
+                // Found only for a line that breaks the rule (most do not): reaching it copies the line.
+                var where_: SourceLocation? { line.line.location(of: line.line.keyLocations["taux"] != nil ? "taux" : "montant") }
                 // A zero base admits no amount under a maximum rate, and any amount over a minimum one.
                 // Worded only for a line that breaks a rate (most do not).
                 var share: String { base.isZero ? "pour une assiette éligible nulle" : "soit \(line.effectiveRate?.formatted ?? "?") de l'assiette éligible \(base)" }
-                if let v = d.parameters[Dispositif.tauxMax]?.value(at: line.parameterDay) {
+                if let v = line.parameter(Dispositif.tauxMax) {
                     switch v.value {
                     case .rate(let max) where !line.amount.isAtMost(max, of: base):
                         let cap = base.applyingRoundedDown(max)
@@ -27,7 +28,7 @@ struct DispositifRateRule: Rule {
                                 at: where_, operation: f.id,
                                 notes: ["ramenez la subvention à \(cap) au plus et financez les \(line.amount - cap) restants autrement"]))
                     case .toSupply:
-                        out.append(toSupply(d, "taux-max", line, f))
+                        out.append(toSupply("taux-max", line, f))
                     default: break
                     }
                 }
@@ -42,7 +43,7 @@ struct DispositifRateRule: Rule {
                                 : warning(message, at: where_, operation: f.id, notes: ["à la date de la demande, le préfet pouvait fixer un taux inférieur : vérifiez l'arrêté attributif"]))
                     }
                 }
-                if let v = d.parameters[Dispositif.tauxMin]?.value(at: line.parameterDay) {
+                if let v = line.parameter(Dispositif.tauxMin) {
                     switch v.value {
                     case .rate(let min) where !line.amount.isAtLeast(min, of: base):
                         let floor = ceilingApplying(min, to: base)
@@ -52,7 +53,7 @@ struct DispositifRateRule: Rule {
                                 at: where_, operation: f.id,
                                 notes: ["portez la subvention à \(floor) au moins, ou réduisez l'assiette déclarée (`assiette`)"]))
                     case .toSupply:
-                        out.append(toSupply(d, "taux-min", line, f))
+                        out.append(toSupply("taux-min", line, f))
                     default: break
                     }
                 }
@@ -68,11 +69,13 @@ struct DispositifRateRule: Rule {
         return nil
     }
 
-    private func toSupply(_ d: Dispositif, _ key: String, _ line: ResolvedFunding, _ f: OperationFigures) -> Diagnostic {
-        warning(
-            "le paramètre `\(key)` du dispositif \(d.usualName) (`\(d.id)`) n'est pas connu en général (grille locale) : la ligne n'est pas contrôlée",
+    /// For a line of a dispositif (``ResolvedFunding/name`` is then its usual name).
+    private func toSupply(_ key: String, _ line: ResolvedFunding, _ f: OperationFigures) -> Diagnostic {
+        let id = line.dispositif?.id ?? ""
+        return warning(
+            "le paramètre `\(key)` du dispositif \(line.name) (`\(id)`) n'est pas connu en général (grille locale) : la ligne n'est pas contrôlée",
             at: line.line.location, operation: f.id,
-            notes: ["déclarez-le dans Plans/financeurs.yaml sous `dispositifs: - id: \(d.id)`"])
+            notes: ["déclarez-le dans Plans/financeurs.yaml sous `dispositifs: - id: \(id)`"])
     }
 }
 

@@ -13,7 +13,7 @@ struct PaymentsRule: Rule {
         var out: [Diagnostic] = []
         for f in context.figures {
             for line in f.counted {
-                guard let d = line.dispositif, d.regime == .dotationCGCT || d.regime == .decret2018514,
+                guard line.regime == .dotationCGCT || line.regime == .decret2018514,
                     let paid = line.line.paid, line.line.status != .verse,
                     let (cap, ref) = Self.instalmentCap(line, f, context)
                 else { continue }

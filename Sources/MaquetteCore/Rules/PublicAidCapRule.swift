@@ -13,7 +13,8 @@ struct PublicAidCapRule: Rule {
         var out: [Diagnostic] = []
         for f in context.figures {
             for (index, line) in f.counted.enumerated() {
-                guard let d = line.dispositif, d.regime == .decret2018514, let base = line.base,
+                // The regime read in place: only the lines it concerns take their dispositif out.
+                guard line.regime == .decret2018514, let d = line.dispositif, let base = line.base,
                     let (cap, ref) = context.rate(ParameterName.aidesPubliquesPlafond, at: line.parameterDay)
                 else { continue }
                 var total = Money.zero

@@ -10,7 +10,7 @@ struct StatusRule: Rule {
         var out: [Diagnostic] = []
         for f in context.figures {
             for line in f.funding {
-                guard line.dispositif != nil else { continue }
+                guard line.hasDispositif else { continue }
                 // Worded only when something is said (most lines are fine).
                 lazy var name = line.name
                 lazy var at = line.line.location(of: "statut")
@@ -88,7 +88,7 @@ extension StatusRule {
         let rule = StatusRule()
         var out: [Diagnostic] = []
         for line in f.funding {
-            guard line.dispositif != nil else { continue }
+            guard line.hasDispositif else { continue }
             if line.line.status != .envisage, let request = line.line.requestDay, today < request {
                 out.append(
                     rule.warning(

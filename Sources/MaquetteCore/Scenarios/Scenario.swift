@@ -141,37 +141,23 @@ public enum ScenarioEngine {
         if after > Int128(Money.maximumProgrammeAmount.cents) {
             let before = AmountBounds.programmeTotal(plans)
             if after > before {
-                return (
-                    outOfBounds(
-                        "ce changement porterait les montants du programme au-delà de \(Money.maximumProgrammeAmount) au total",
-                        change, note: "un programme compte au plus \(Money.maximumProgrammeAmount) de dépenses et de financements : vérifiez la `variation` ou le montant"),
-                    before
-                )
+                return (pastTheProgrammeBound(change), before)
             }
         }
         plans = candidate
         return (nil, after)
     }
 
+    /// A change that would take the programme's total past ``Money/maximumProgrammeAmount``.
+    static func pastTheProgrammeBound(_ change: ScenarioChange) -> Diagnostic {
+        outOfBounds(
+            "ce changement porterait les montants du programme au-delà de \(Money.maximumProgrammeAmount) au total",
+            change, note: "un programme compte au plus \(Money.maximumProgrammeAmount) de dépenses et de financements : vérifiez la `variation` ou le montant")
+    }
+
     /// A chain found valid on a whole programme: the programme's total after each of its changes.
     public struct Validation: Sendable {
         let totals: [Int128]
-    }
-
-    /// The chain's problems on `plans` (as ``apply(_:to:)-(_,Plans)``), and when there are none,
-    /// what ``revalidated(_:_:from:to:in:)`` needs to check it again after an edit.
-    public static func validate(_ chain: [Scenario], on base: Plans) -> (diagnostics: [Diagnostic], validation: Validation?) {
-        var plans = base
-        var diagnostics: [Diagnostic] = []
-        var totals: [Int128] = []
-        for scenario in chain {
-            for change in scenario.changes {
-                let (problem, total) = applyTotal(change, to: &plans)
-                if let problem { diagnostics.append(problem) }
-                totals.append(total)
-            }
-        }
-        return (diagnostics, diagnostics.isEmpty ? Validation(totals: totals) : nil)
     }
 
     /// A chain valid on a programme, checked again after some operations changed (`old` replaced
@@ -236,7 +222,9 @@ public enum ScenarioEngine {
     }
 
     /// The change applied to `plans`; a diagnostic when it points at nothing or leaves the bounds.
-    private static func transform(_ change: ScenarioChange, _ plans: inout Plans) -> Diagnostic? {
+    /// With `splittingYears` false, an expense line given a new amount keeps its years as they
+    /// were: enough for the programme's total and the change's problems, which do not look at them.
+    static func transform(_ change: ScenarioChange, _ plans: inout Plans, splittingYears: Bool = true) -> Diagnostic? {
         func operationIndex(_ id: String) -> Int? { plans.operations.firstIndex { $0.id == id } }
         func lineIndices(_ op: Int, _ target: FundingTarget) -> [Int] {
             plans.operations[op].funding.indices.filter { target.matches(plans.operations[op].funding[$0]) }
@@ -247,7 +235,6 @@ public enum ScenarioEngine {
             case .one(let id): return operationIndex(id).map { [$0] }
             }
         }
-        let lineNote = "une ligne compte au plus \(Money.maximumLineAmount) : vérifiez la `variation` ou le montant, et les changements qui s'y ajoutent"
         switch change.kind {
         case .refuse(let opID, let target), .remove(let opID, let target), .changeFunding(let opID, let target, _, _):
             guard let op = operationIndex(opID) else { return missing("l'opération `\(opID)` n'existe pas", change) }
@@ -288,28 +275,10 @@ public enum ScenarioEngine {
                 plans.catalogue.envelopes.append(envelope)
             }
             if let variation {
-                let factor = Rate.hundredPercent + variation
                 for op in plans.operations.indices {
-                    for i in plans.operations[op].funding.indices where plans.operations[op].funding[i].dispositifID == id {
-                        let opID = plans.operations[op].id
-                        switch plans.operations[op].funding[i].amount {
-                        case .fixed(let m):
-                            let scaled = m.applying(factor)
-                            guard scaled <= Money.maximumLineAmount else {
-                                return outOfBounds(
-                                    "`\(id)` de l'opération `\(opID)` : \(m) avec la variation de \(variation.formatted) dépasserait \(Money.maximumLineAmount)",
-                                    change, note: lineNote)
-                            }
-                            plans.operations[op].funding[i].amount = .fixed(scaled)
-                        case .rate(let r):
-                            guard let scaled = r.scaled(by: factor), scaled <= Rate.maximumLineRate else {
-                                return outOfBounds(
-                                    "`\(id)` de l'opération `\(opID)` : le taux de \(r.formatted) avec la variation de \(variation.formatted) dépasserait \(Rate.maximumLineRate.formatted)",
-                                    change, note: "un taux est au plus \(Rate.maximumLineRate.formatted) : vérifiez la `variation` et les changements qui s'y ajoutent")
-                            }
-                            plans.operations[op].funding[i].amount = .rate(scaled)
-                        case .balance: break
-                        }
+                    switch newFunding(of: plans.operations[op], dispositif: id, variation: variation, change) {
+                    case .failure(let problem): return problem
+                    case .success(let lines): for (i, amount) in lines { plans.operations[op].funding[i].amount = amount }
                     }
                 }
             }
@@ -317,22 +286,18 @@ public enum ScenarioEngine {
             guard let ops = operations(target) else { return missing("l'opération `\(target)` n'existe pas", change) }
             var touched = 0
             for op in ops {
-                for i in plans.operations[op].costs.indices {
-                    let line = plans.operations[op].costs[i]
-                    if let nature, line.nature != nature { continue }
-                    if let label, line.label != label { continue }
-                    var newAmount = line.amountHT
-                    if let amount { newAmount = amount }
-                    if let variation { newAmount = newAmount.applying(Rate.hundredPercent + variation) }
-                    guard newAmount <= Money.maximumLineAmount, !newAmount.isNegative else {
-                        return outOfBounds(
-                            "la dépense « \(line.label) » de l'opération `\(plans.operations[op].id)` atteindrait \(newAmount) HT, au-delà de \(Money.maximumLineAmount) par ligne",
-                            change, note: lineNote)
+                switch newCosts(of: plans.operations[op], nature: nature, label: label, amount: amount, variation: variation, change) {
+                case .failure(let problem): return problem
+                case .success(let lines):
+                    for (i, newAmount) in lines {
+                        let line = plans.operations[op].costs[i]
+                        plans.operations[op].costs[i].amountHT = newAmount
+                        if splittingYears {
+                            let parts = newAmount.split(proportionally: line.splitWeights)
+                            plans.operations[op].costs[i].years = zip(line.years, parts).map { ($0.year, $1) }
+                        }
                     }
-                    let parts = newAmount.split(proportionally: line.splitWeights)
-                    plans.operations[op].costs[i].amountHT = newAmount
-                    plans.operations[op].costs[i].years = zip(line.years, parts).map { ($0.year, $1) }
-                    touched += 1
+                    touched += lines.count
                 }
             }
             if touched == 0 {
@@ -382,6 +347,68 @@ public enum ScenarioEngine {
             plans.operations.append(operation)
         }
         return nil
+    }
+}
+
+extension ScenarioEngine {
+    static let lineNote = "une ligne compte au plus \(Money.maximumLineAmount) : vérifiez la `variation` ou le montant, et les changements qui s'y ajoutent"
+
+    /// The new HT amount of each of `operation`'s expense lines an expense change matches, by
+    /// line index in order; or the problem of the first one that would leave the bounds.
+    static func newCosts(
+        of operation: Operation, nature: CostNature?, label: String?, amount: Money?, variation: Rate?, _ change: ScenarioChange
+    ) -> Result<[(line: Int, amount: Money)], Diagnostic> {
+        var lines: [(line: Int, amount: Money)] = []
+        // Each line looked at in place (a copy of a line retains its texts and arrays).
+        let costs = operation.costs
+        for i in costs.indices {
+            if let nature, costs[i].nature != nature { continue }
+            if let label, costs[i].label != label { continue }
+            var newAmount = costs[i].amountHT
+            if let amount { newAmount = amount }
+            if let variation { newAmount = newAmount.applying(Rate.hundredPercent + variation) }
+            guard newAmount <= Money.maximumLineAmount, !newAmount.isNegative else {
+                return .failure(
+                    outOfBounds(
+                        "la dépense « \(costs[i].label) » de l'opération `\(operation.id)` atteindrait \(newAmount) HT, au-delà de \(Money.maximumLineAmount) par ligne",
+                        change, note: lineNote))
+            }
+            lines.append((i, newAmount))
+        }
+        return .success(lines)
+    }
+
+    /// The new amount a dispositif's `variation` gives each of `operation`'s lines of it (fixed
+    /// amounts and rates; a balance stays one), by line index in order; or the problem of the
+    /// first one that would leave the bounds.
+    static func newFunding(
+        of operation: Operation, dispositif id: String, variation: Rate, _ change: ScenarioChange
+    ) -> Result<[(line: Int, amount: FundingAmount)], Diagnostic> {
+        let factor = Rate.hundredPercent + variation
+        var lines: [(line: Int, amount: FundingAmount)] = []
+        for (i, line) in operation.funding.enumerated() where line.dispositifID == id {
+            switch line.amount {
+            case .fixed(let m):
+                let scaled = m.applying(factor)
+                guard scaled <= Money.maximumLineAmount else {
+                    return .failure(
+                        outOfBounds(
+                            "`\(id)` de l'opération `\(operation.id)` : \(m) avec la variation de \(variation.formatted) dépasserait \(Money.maximumLineAmount)",
+                            change, note: lineNote))
+                }
+                lines.append((i, .fixed(scaled)))
+            case .rate(let r):
+                guard let scaled = r.scaled(by: factor), scaled <= Rate.maximumLineRate else {
+                    return .failure(
+                        outOfBounds(
+                            "`\(id)` de l'opération `\(operation.id)` : le taux de \(r.formatted) avec la variation de \(variation.formatted) dépasserait \(Rate.maximumLineRate.formatted)",
+                            change, note: "un taux est au plus \(Rate.maximumLineRate.formatted) : vérifiez la `variation` et les changements qui s'y ajoutent"))
+                }
+                lines.append((i, .rate(scaled)))
+            case .balance: break
+            }
+        }
+        return .success(lines)
     }
 }
 
