@@ -107,10 +107,3 @@ extension StatusRule {
         return out
     }
 }
-
-extension Rules {
-    /// The findings of ``StatusRule`` that need a date: statuses ahead of their dates on `today`.
-    public static func statusesAheadOfDates(_ figures: [OperationFigures], today: Day) -> [Diagnostic] {
-        StatusRule.datesToCome(figures, today: today)
-    }
-}
