@@ -104,19 +104,20 @@ extension Worksheet {
         let failed: (index: Int, error: lxw_error)? = handles.withUnsafeBufferPointer { handles in
             batch.bytes.withUnsafeBufferPointer { bytes in
                 batch.records.withUnsafeBufferPointer { records in
-                    let texts = bytes.baseAddress
+                    // A text's address in the buffer (a batch with texts has a buffer).
+                    let text = { (offset: Int32) in bytes.baseAddress.map { $0 + Int(offset) } }
                     for (i, r) in records.enumerated() {
                         let format = r.format == CellBatch.noFormat ? nil : handles[Int(r.format)]
                         let row = lxw_row_t(r.row), column = lxw_col_t(r.column)
                         let error: lxw_error
                         switch r.kind {
                         case .number: error = worksheet_write_number(sheet, row, column, r.number, format)
-                        case .string: error = worksheet_write_string(sheet, row, column, texts! + Int(r.text), format)
-                        case .formulaNumber: error = worksheet_write_formula_num(sheet, row, column, texts! + Int(r.text), format, r.number)
-                        case .formulaString: error = worksheet_write_formula_str(sheet, row, column, texts! + Int(r.text), format, texts! + Int(r.second))
+                        case .string: error = worksheet_write_string(sheet, row, column, text(r.text), format)
+                        case .formulaNumber: error = worksheet_write_formula_num(sheet, row, column, text(r.text), format, r.number)
+                        case .formulaString: error = worksheet_write_formula_str(sheet, row, column, text(r.text), format, text(r.second))
                         case .blank: error = worksheet_write_blank(sheet, row, column, format)
                         case .merge:
-                            error = worksheet_merge_range(sheet, row, column, lxw_row_t(r.lastRow), lxw_col_t(r.lastColumn), texts! + Int(r.text), format)
+                            error = worksheet_merge_range(sheet, row, column, lxw_row_t(r.lastRow), lxw_col_t(r.lastColumn), text(r.text), format)
                         case .rowHeight: error = worksheet_set_row(sheet, row, r.number, nil)
                         }
                         if error != LXW_NO_ERROR { return (i, error) }
@@ -127,8 +128,7 @@ extension Worksheet {
         }
         guard let failed else { return }
         let r = batch.records[failed.index]
-        let context =
-            r.kind == .rowHeight ? "ligne \(Int(r.row) + 1) de \(name)" : "feuille \(name), ligne \(Int(r.row) + 1), colonne \(Int(r.column) + 1)"
+        let context = r.kind == .rowHeight ? "ligne \(Int(r.row) + 1) de \(name)" : at(Int(r.row), Int(r.column))
         throw XlsxError(code: failed.error.rawValue, context: context)
     }
 }

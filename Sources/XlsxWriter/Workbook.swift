@@ -192,17 +192,17 @@ public struct Worksheet {
     public func write(_ text: String, row: Int, column: Int) throws {
         try check(
             text.withCString { worksheet_write_string(handle, lxw_row_t(row), lxw_col_t(column), $0, nil) },
-            "feuille \(name), ligne \(row + 1), colonne \(column + 1)")
+            at(row, column))
     }
 
     public func write(number: Double, row: Int, column: Int) throws {
-        try check(worksheet_write_number(handle, lxw_row_t(row), lxw_col_t(column), number, nil), "feuille \(name), ligne \(row + 1), colonne \(column + 1)")
+        try check(worksheet_write_number(handle, lxw_row_t(row), lxw_col_t(column), number, nil), at(row, column))
     }
 
     /// A formula with its computed value stored, so viewers that do not recalculate show it.
     public func write(formula: String, value: Double, row: Int, column: Int) throws {
         try check(
             formula.withCString { worksheet_write_formula_num(handle, lxw_row_t(row), lxw_col_t(column), $0, nil, value) },
-            "feuille \(name), ligne \(row + 1), colonne \(column + 1)")
+            at(row, column))
     }
 }

@@ -2,49 +2,11 @@ import CXlsxWriter
 import Foundation
 
 extension Worksheet {
-    private func at(_ row: Int, _ column: Int) -> String { "feuille \(name), ligne \(row + 1), colonne \(column + 1)" }
-
-    public func write(_ text: String, row: Int, column: Int, format: Format?) throws {
-        try check(text.withCString { worksheet_write_string(handle, lxw_row_t(row), lxw_col_t(column), $0, format?.handle) }, at(row, column))
-    }
-
-    public func write(number: Double, row: Int, column: Int, format: Format?) throws {
-        try check(worksheet_write_number(handle, lxw_row_t(row), lxw_col_t(column), number, format?.handle), at(row, column))
-    }
-
-    public func write(formula: String, value: Double, row: Int, column: Int, format: Format?) throws {
-        try check(
-            formula.withCString { worksheet_write_formula_num(handle, lxw_row_t(row), lxw_col_t(column), $0, format?.handle, value) },
-            at(row, column))
-    }
-
-    /// A formula whose result is text, with that text stored.
-    public func write(formula: String, text: String, row: Int, column: Int, format: Format?) throws {
-        try check(
-            formula.withCString { f in
-                text.withCString { t in worksheet_write_formula_str(handle, lxw_row_t(row), lxw_col_t(column), f, format?.handle, t) }
-            }, at(row, column))
-    }
-
-    public func blank(row: Int, column: Int, format: Format?) throws {
-        guard let format else { return }
-        try check(worksheet_write_blank(handle, lxw_row_t(row), lxw_col_t(column), format.handle), at(row, column))
-    }
-
-    public func merge(_ text: String, firstRow: Int, firstColumn: Int, lastRow: Int, lastColumn: Int, format: Format?) throws {
-        try check(
-            text.withCString {
-                worksheet_merge_range(
-                    handle, lxw_row_t(firstRow), lxw_col_t(firstColumn), lxw_row_t(lastRow), lxw_col_t(lastColumn), $0, format?.handle)
-            }, at(firstRow, firstColumn))
-    }
+    /// Where a cell is, as the library's failures are told.
+    func at(_ row: Int, _ column: Int) -> String { "feuille \(name), ligne \(row + 1), colonne \(column + 1)" }
 
     public func setColumn(_ column: Int, width: Double) throws {
         try check(worksheet_set_column(handle, lxw_col_t(column), lxw_col_t(column), width, nil), "colonne \(column + 1) de \(name)")
-    }
-
-    public func setRow(_ row: Int, height: Double) throws {
-        try check(worksheet_set_row(handle, lxw_row_t(row), height, nil), "ligne \(row + 1) de \(name)")
     }
 
     public func freezePanes(rows: Int, columns: Int) { worksheet_freeze_panes(handle, lxw_row_t(rows), lxw_col_t(columns)) }
