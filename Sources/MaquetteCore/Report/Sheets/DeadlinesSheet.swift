@@ -34,12 +34,13 @@ public struct DeadlinesSheet: Sendable {
         let first = sheet.nextRow
         let t = input.today
         let titles = book.operationTitles
+        let files = CommitteeWorkbook.PlanFiles(book.plansFolder)
         for (i, d) in list.enumerated() {
             let r = first + i
             sheet.append([
                 Cell(.date(d.day), .date), .formula("\(A1.cell(r, 0))-DATE(\(t.year),\(t.month),\(t.day))", .number(d.daysLeft), .integer), .text(d.urgency.label, .textCenter),
                 .text(d.kind.label, .textWrap), .text(d.operation.map { titles[$0] ?? $0 } ?? "", .textWrap), .text(d.funder ?? "", .textWrap), .text(d.dispositif ?? "", .textWrap), .text(d.title, .textWrap),
-                .text(d.reference, .textWrap), .text(d.location.map { book.planFile($0.file) } ?? ""), d.location.map { Cell(.integer($0.line), .integerCenter) } ?? .empty,
+                .text(d.reference, .textWrap), .text(d.location.map { files.relative($0.file) } ?? ""), d.location.map { Cell(.integer($0.line), .integerCenter) } ?? .empty,
             ])
         }
         let last = first + list.count - 1
