@@ -159,8 +159,11 @@ struct ExportCommand: ParsableCommand {
         do {
             let writing = ProgressBar(total: 1, label: "Écriture")
             defer { writing.finish() }
-            try AtomicFile.write(to: destination) { try WorkbookRenderer.render(model, to: $0) { writing.update($0, of: $1) } }
+            var waited = 0.0
+            try AtomicFile.write(to: destination) { waited = try WorkbookRenderer.render(model, to: $0) { writing.update($0, of: $1) } }
             clock.lap("écriture")
+            // Of which the writing waited for the rows' producer.
+            clock.record("attente", seconds: waited)
         } catch let error as OutputError {
             Console.err("erreur : \(error)\nLe classeur précédent, s'il existait, est intact.\n")
             throw ExitStatus.cannotWrite.code
@@ -251,6 +254,12 @@ final class PhaseClock {
     func lap(_ name: String) {
         guard enabled else { return }
         timings.lap(name)
+    }
+
+    /// A duration measured elsewhere, reported as a phase (it is not a lap: the clock goes on).
+    func record(_ name: String, seconds: Double) {
+        guard enabled else { return }
+        timings.laps.append(LoadTimings.Lap(name: name, seconds: seconds, cpuSeconds: 0))
     }
 
     /// Forgets the time spent since the last lap (work done only for the benchmark).

@@ -74,10 +74,15 @@ public final class Later<T: Sendable>: @unchecked Sendable {
     private var work: (@Sendable () -> T)?
     private var result: T?
 
-    public init(_ work: @escaping @Sendable () -> T) {
+    /// With `startingNow` false, nothing is started: ``start()`` or the first ``value`` does the work.
+    public init(startingNow: Bool = true, _ work: @escaping @Sendable () -> T) {
         self.work = work
-        DispatchQueue.global().async { self.run() }
+        if startingNow { DispatchQueue.global().async { self.run() } }
     }
+
+    /// Does the work here, now, if nobody has taken it yet (a thread working out several values
+    /// ahead of their askers, one after the other).
+    public func start() { run() }
 
     /// Does the work if nobody has taken it yet.
     private func run() {

@@ -142,27 +142,33 @@ public enum WorkbookRenderer {
     /// plans' crowded arena allocating took 7–9 % of the writing, under 2 % in a fresh one).
     /// `progress` is told, on that thread, how many rows are written out of how many are expected
     /// (pending sheets count the rows they announce).
-    public static func render(_ model: WorkbookModel, to path: String, progress: ((_ done: Int, _ total: Int) -> Void)? = nil) throws {
+    /// Returns how long the writing waited for the producer, in seconds (for `MAQUETTE_TIMINGS`).
+    @discardableResult
+    public static func render(_ model: WorkbookModel, to path: String, progress: ((_ done: Int, _ total: Int) -> Void)? = nil) throws -> Double {
         final class Job: @unchecked Sendable {
-            let work: () throws -> Void
+            let work: () throws -> Double
+            var waited = 0.0
             var failure: Error?
             let done = DispatchSemaphore(value: 0)
-            init(_ work: @escaping () throws -> Void) { self.work = work }
+            init(_ work: @escaping () throws -> Double) { self.work = work }
         }
         let job = Job { try render(model, to: path, blockSize: RowPipeline.blockSize, capacity: RowPipeline.capacity, progress: progress) }
         let thread = Thread {
-            do { try job.work() } catch { job.failure = error }
+            do { job.waited = try job.work() } catch { job.failure = error }
             job.done.signal()
         }
         thread.stackSize = 8 << 20
         thread.start()
         job.done.wait()
         if let failure = job.failure { throw failure }
+        return job.waited
     }
 
+    @discardableResult
     static func render(
-        _ model: WorkbookModel, to path: String, blockSize: Int, capacity: Int, progress: ((_ done: Int, _ total: Int) -> Void)? = nil
-    ) throws {
+        _ model: WorkbookModel, to path: String, blockSize: Int, capacity: Int, cellBudget: Int = RowPipeline.cellBudget,
+        progress: ((_ done: Int, _ total: Int) -> Void)? = nil
+    ) throws -> Double {
         let expected = model.sheets.reduce(0) { $0 + ($1.pending != nil ? $1.expectedRows : $1.rowCount) }
         var done = 0
         let workbook = try Workbook(path: path, constantMemory: true)
@@ -178,7 +184,7 @@ public enum WorkbookRenderer {
             title: model.title, subject: model.subject, author: model.author, company: model.author, comments: model.comments,
             created: model.created)
         // Deferred rows are produced on another core while the writer writes.
-        let pipeline = RowPipeline.wanted(for: model) ? RowPipeline(model, blockSize: blockSize, capacity: capacity) : nil
+        let pipeline = RowPipeline.wanted(for: model) ? RowPipeline(model, blockSize: blockSize, capacity: capacity, cellBudget: cellBudget) : nil
         defer { pipeline?.finish() }
         // Every sheet added before any is written: in constant-memory mode each holds an open
         // scratch file, and the C library's streams are a list that closing a stream walks.
@@ -190,12 +196,14 @@ public enum WorkbookRenderer {
         OpenFiles.allow(model.sheets.count)
         let worksheets = try model.sheets.map { try workbook.addWorksheet($0.name) }
         for (s, given) in model.sheets.enumerated() {
-            let (sheetModel, leading): (SheetModel, CellBatch)
+            // The sheet's settings, its own rows as a batch, and how many they are.
+            let (sheetModel, leading, fixedRows): (SheetModel, CellBatch, Int)
             if given.pending != nil, let pipeline {
-                (sheetModel, leading) = pipeline.sheet(s)
+                (sheetModel, leading, fixedRows) = pipeline.sheet(s)
             } else {
                 sheetModel = given.resolved()
                 leading = batch(sheetModel)
+                fixedRows = sheetModel.rows.count
             }
             let sheet = worksheets[s]
             for (column, width) in sheetModel.columnWidths.sorted(by: { $0.key < $1.key }) { try sheet.setColumn(column, width: width) }
@@ -238,7 +246,7 @@ public enum WorkbookRenderer {
             // The rows come as batches of C records (the producer's, or made here for a sheet
             // built beforehand): the writing thread only hands them to the library.
             try sheet.write(leading, formats: sheetFormats)
-            done += sheetModel.rows.count
+            done += fixedRows
             progress?(done, expected)
             if let deferred = sheetModel.deferred, let pipeline {
                 var written = 0
@@ -281,5 +289,6 @@ public enum WorkbookRenderer {
         }
         for name in model.definedNames { try workbook.defineName(name.name, formula: name.reference) }
         try workbook.close()
+        return Double(pipeline?.waited ?? 0) / 1e9
     }
 }

@@ -193,6 +193,36 @@ final class SheetModelTests: XCTestCase {
             XCTAssertEqual(runs.count, 1)
         }
     }
+
+    /// Not started now, a later value is worked out by `start()` or by the first to ask, once,
+    /// even when both come at the same time.
+    func testALaterValueNotStartedNowWaitsForStartOrTheFirstAsker() {
+        final class Runs: @unchecked Sendable {
+            let lock = DispatchSemaphore(value: 1)
+            var count = 0
+            func add() {
+                lock.wait()
+                count += 1
+                lock.signal()
+            }
+        }
+        let idle = Runs()
+        _ = Later(startingNow: false) { idle.add() }
+        Thread.sleep(forTimeInterval: 0.05)
+        XCTAssertEqual(idle.count, 0)
+        for round in 0..<100 {
+            let runs = Runs()
+            let later = Later(startingNow: false) { () -> Int in
+                runs.add()
+                return 7 * round
+            }
+            let starter = Thread { later.start() }
+            starter.start()
+            XCTAssertEqual(later.value, 7 * round)
+            later.start()
+            XCTAssertEqual(runs.count, 1)
+        }
+    }
 }
 
 extension MoneyTests {

@@ -464,10 +464,18 @@ final class ExportTests: XCTestCase {
         XCTAssertTrue(whole.sheets.allSatisfy { $0.pending == nil && $0.deferred == nil })
         XCTAssertTrue(streamed.sheets.allSatisfy { $0.pending != nil })
         XCTAssertEqual(streamed.sheets.map(\.name), whole.sheets.map(\.name))
+        // The programme's sheets after the 60 operation sheets (and the Synthèse before them) are
+        // built early, while those are written.
+        XCTAssertEqual(streamed.sheets.firstIndex { $0.buildEarly }, 61)
+        XCTAssertEqual(
+            streamed.sheets.filter(\.buildEarly).map(\.name),
+            [CommitteeWorkbook.fundersSheet, CommitteeWorkbook.requestsSheet, CommitteeWorkbook.scheduleSheet, PaymentsSheet.name, CommitteeWorkbook.calendarSheet,
+             CommitteeWorkbook.checksSheet, CommitteeWorkbook.chartsSheet, CommitteeWorkbook.parametersSheet, CommitteeWorkbook.simulationSheet])
         try WorkbookRenderer.render(whole, to: folder.appendingPathComponent("whole.xlsx").path)
         try WorkbookRenderer.render(streamed, to: folder.appendingPathComponent("streamed.xlsx").path)
         var reported: [(Int, Int)] = []
-        try WorkbookRenderer.render(streamed, to: folder.appendingPathComponent("small.xlsx").path, blockSize: 7, capacity: 2) { reported.append(($0, $1)) }
+        // No room beyond the two items: the producer waits for the writer at every third item.
+        try WorkbookRenderer.render(streamed, to: folder.appendingPathComponent("small.xlsx").path, blockSize: 7, capacity: 2, cellBudget: 0) { reported.append(($0, $1)) }
         // Progress: rows written, rising to every row of the workbook; the Synthèse and the
         // Contrôles announce their exact counts.
         let rows = whole.sheets.reduce(0) { $0 + $1.rows.count }
@@ -484,6 +492,54 @@ final class ExportTests: XCTestCase {
         let owners = Set(plans.operations.map(\.maitreOuvrage)).count
         XCTAssertEqual(synthesis.rows.count, 4 + 60 + owners + 1)
         XCTAssertEqual(synthesis.rows.last?.first?.value, .text("Total du programme"))
+    }
+
+    /// A sheet to build early is built on another thread as soon as the writing starts, not when
+    /// the producer reaches it: here each of the 40 small sheets before it waits (10 s at most) for
+    /// it to be built, which would never happen in time if the producer had to build it itself.
+    /// The file is the one written from the model built whole.
+    func testASheetToBuildEarlyIsBuiltBeforeTheWriterReachesIt() throws {
+        final class Flag: @unchecked Sendable {
+            let built = DispatchSemaphore(value: 0)
+            let lock = DispatchSemaphore(value: 1)
+            var late = 0
+        }
+        let flag = Flag()
+        var model = WorkbookModel(title: "t", subject: "s", author: "a", comments: "c", created: 0)
+        for k in 0..<40 {
+            model.sheets.append(
+                .pending("Feuille \(k + 1)") {
+                    flag.lock.wait()
+                    let late = flag.late > 0
+                    flag.lock.signal()
+                    if late {
+                    } else if flag.built.wait(timeout: .now() + 10) == .timedOut {
+                        flag.lock.wait()
+                        flag.late += 1
+                        flag.lock.signal()
+                    } else {
+                        flag.built.signal()
+                    }
+                    var sheet = SheetModel(name: "Feuille \(k + 1)")
+                    sheet.append([Cell(.integer(k + 1), .integer), .money(Money(cents: Int64(k) * 100))])
+                    return sheet
+                })
+        }
+        var big = SheetModel.pending("Versements") {
+            var sheet = SheetModel(name: "Versements")
+            for r in 0..<3_000 { sheet.append([.text("ligne \(r + 1)"), .money(Money(cents: Int64(r) * 125))]) }
+            flag.built.signal()
+            return sheet
+        }
+        big.buildEarly = true
+        model.sheets.append(big)
+        let folder = temporaryFolder()
+        try WorkbookRenderer.render(model, to: folder.appendingPathComponent("streamed.xlsx").path)
+        XCTAssertEqual(flag.late, 0, "the sheet to build early waited for the producer")
+        var whole = model
+        for i in whole.sheets.indices { whole.sheets[i].materialise() }
+        try WorkbookRenderer.render(whole, to: folder.appendingPathComponent("whole.xlsx").path)
+        XCTAssertEqual(try Data(contentsOf: folder.appendingPathComponent("streamed.xlsx")), try Data(contentsOf: folder.appendingPathComponent("whole.xlsx")))
     }
 
     /// A cell the library refuses in the middle of the streamed rows: the error reaches the
@@ -503,14 +559,19 @@ final class ExportTests: XCTestCase {
         try Data("ancien classeur".utf8).write(to: URL(fileURLWithPath: target))
         let done = DispatchSemaphore(value: 0)
         nonisolated(unsafe) var failure: Error?
-        Thread {
-            do { try AtomicFile.write(to: target) { try WorkbookRenderer.render(streamed, to: $0, blockSize: 100, capacity: 2) } } catch { failure = error }
-            done.signal()
-        }.start()
-        XCTAssertEqual(done.wait(timeout: .now() + 60), .success, "the writer or its producer hangs")
-        XCTAssertEqual(failure.map { "\($0)" }, "feuille Données, ligne 3002, colonne 1 : texte de plus de 32 767 caractères")
-        XCTAssertEqual(try String(contentsOfFile: target, encoding: .utf8), "ancien classeur")
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path), ["classeur.xlsx"])
+        // With room for two blocks only, and with room for every block (the producer then done
+        // before the writer fails).
+        for budget in [0, RowPipeline.cellBudget] {
+            Thread {
+                do { try AtomicFile.write(to: target) { try WorkbookRenderer.render(streamed, to: $0, blockSize: 100, capacity: 2, cellBudget: budget) } } catch { failure = error }
+                done.signal()
+            }.start()
+            XCTAssertEqual(done.wait(timeout: .now() + 60), .success, "the writer or its producer hangs")
+            XCTAssertEqual(failure.map { "\($0)" }, "feuille Données, ligne 3002, colonne 1 : texte de plus de 32 767 caractères")
+            XCTAssertEqual(try String(contentsOfFile: target, encoding: .utf8), "ancien classeur")
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path), ["classeur.xlsx"])
+            failure = nil
+        }
     }
 }
 

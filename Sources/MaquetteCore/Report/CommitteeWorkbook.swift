@@ -145,6 +145,8 @@ public struct CommitteeWorkbook: Sendable {
                 builders.append((name, 40, { OperationSheet(book: book, figures: f, name: name, layout: layout).build() }))
             }
         }
+        // The programme's sheets after the operation sheets are built while those are written.
+        let afterOperations = book.operationSheets == nil ? nil : builders.count
         if sheets.contains(.financeurs) { builders.append((Self.fundersSheet, 40, { FundersSheet(book: book).build() })) }
         if sheets.contains(.demandes) { builders.append((Self.requestsSheet, 40, { RequestsSheet(book: book).build() })) }
         if sheets.contains(.echeancier) {
@@ -163,7 +165,11 @@ public struct CommitteeWorkbook: Sendable {
         if let changes { builders.append((ChangesSheet.name, changes.changes.count + 4, { ChangesSheet(book: book, input: changes).build() })) }
         if let deadlines { builders.append((DeadlinesSheet.name, deadlines.deadlines.count + 4, { DeadlinesSheet(book: book, input: deadlines).build() })) }
         if streaming {
-            model.sheets = builders.map { SheetModel.pending($0.name, expectedRows: $0.rows, $0.build) }
+            model.sheets = builders.enumerated().map { i, builder in
+                var sheet = SheetModel.pending(builder.name, expectedRows: builder.rows, builder.build)
+                sheet.buildEarly = afterOperations.map { i >= $0 } ?? false
+                return sheet
+            }
         } else {
             model.sheets = Concurrent.map(builders, minimumChunk: 1) { $0.build() }
             for i in model.sheets.indices { model.sheets[i].materialise() }

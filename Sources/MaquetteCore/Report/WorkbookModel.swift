@@ -194,6 +194,10 @@ public struct SheetModel: Sendable {
 
     /// Rows a pending sheet is expected to have, for progress bars.
     public var expectedRows = 0
+    /// A pending sheet to build on another core as soon as the writing starts rather than when its
+    /// turn comes: a sheet slow to build (the Versements: 40 000 rows at 10 000 operations) placed
+    /// after many quick ones (the operation sheets) is then ready when the writer reaches it.
+    public var buildEarly = false
 
     /// A sheet named `name` that `build` will build when it is needed.
     public static func pending(_ name: String, expectedRows: Int = 0, _ build: @escaping @Sendable () -> SheetModel) -> SheetModel {
