@@ -90,11 +90,13 @@ final class RowPipeline: @unchecked Sendable {
             }
             guard let deferred = sheet.deferred else { continue }
             var start = 0
-            // A small first block, so that the writer starts at once; then growing to the full size.
+            // A small first block, so that the writer starts at once; then doubling up to the full
+            // size (a block four times the last took the producer longer than the writer took to
+            // write the last: the writer waited 20–50 ms at the third block).
             var size = min(blockSize, Self.firstBlockSize)
             while start < deferred.count {
                 let end = min(deferred.count, start + size)
-                size = min(blockSize, size * 4)
+                size = min(blockSize, size * 2)
                 let (rows, heights) = sheet.deferredBlock(start..<end)
                 let first = fixedRows + start
                 let batch = WorkbookRenderer.batch(rows, from: first, of: sheet) { heights[$0 - first] }

@@ -471,6 +471,11 @@ final class ExportTests: XCTestCase {
             streamed.sheets.filter(\.buildEarly).map(\.name),
             [CommitteeWorkbook.fundersSheet, CommitteeWorkbook.requestsSheet, CommitteeWorkbook.scheduleSheet, PaymentsSheet.name, CommitteeWorkbook.calendarSheet,
              CommitteeWorkbook.checksSheet, CommitteeWorkbook.chartsSheet, CommitteeWorkbook.parametersSheet, CommitteeWorkbook.simulationSheet])
+        // Without operation sheets, those after the Synthèse.
+        var summaries = book
+        summaries.sheets = [.synthese, .financeurs, .controles]
+        summaries.simulation = nil
+        XCTAssertEqual(summaries.build(streaming: true).sheets.map { "\($0.name) \($0.buildEarly)" }, ["Synthèse false", "Financeurs true", "Contrôles true"])
         try WorkbookRenderer.render(whole, to: folder.appendingPathComponent("whole.xlsx").path)
         try WorkbookRenderer.render(streamed, to: folder.appendingPathComponent("streamed.xlsx").path)
         var reported: [(Int, Int)] = []

@@ -145,8 +145,9 @@ public struct CommitteeWorkbook: Sendable {
                 builders.append((name, 40, { OperationSheet(book: book, figures: f, name: name, layout: layout).build() }))
             }
         }
-        // The programme's sheets after the operation sheets are built while those are written.
-        let afterOperations = book.operationSheets == nil ? nil : builders.count
+        // The programme's sheets after the Synthèse and the operation sheets are built while
+        // those are written.
+        let afterOperations = builders.count
         if sheets.contains(.financeurs) { builders.append((Self.fundersSheet, 40, { FundersSheet(book: book).build() })) }
         if sheets.contains(.demandes) { builders.append((Self.requestsSheet, 40, { RequestsSheet(book: book).build() })) }
         if sheets.contains(.echeancier) {
@@ -167,7 +168,7 @@ public struct CommitteeWorkbook: Sendable {
         if streaming {
             model.sheets = builders.enumerated().map { i, builder in
                 var sheet = SheetModel.pending(builder.name, expectedRows: builder.rows, builder.build)
-                sheet.buildEarly = afterOperations.map { i >= $0 } ?? false
+                sheet.buildEarly = i >= afterOperations
                 return sheet
             }
         } else {
