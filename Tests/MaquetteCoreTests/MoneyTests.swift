@@ -112,6 +112,20 @@ final class SheetModelTests: XCTestCase {
         XCTAssertEqual(SheetModel.lineCount("€€€", perLine: 2), 2)
         XCTAssertEqual(SheetModel.lineCount("12 500 € à régler", perLine: 17), 1)
         XCTAssertEqual(SheetModel.lineCount("12 500 € à régler", perLine: 16), 2)
+        // Dashes and quotes (U+2000–U+20BF) are one character each; a combining mark for symbols
+        // (U+20D7) none, nor a combining accent after a euro sign.
+        XCTAssertEqual(SheetModel.lineCount("l’État – 40 % « DETR »", perLine: 22), 1)
+        XCTAssertEqual(SheetModel.lineCount("l’État – 40 % « DETR »", perLine: 21), 2)
+        XCTAssertEqual(SheetModel.lineCount("ab\u{20D7}c", perLine: 3), 1)
+        XCTAssertEqual(SheetModel.lineCount("€e\u{301}", perLine: 2), 1)
+        // Counted on bytes or on scalars, the same: every scalar from U+0000 to U+20FF, each
+        // alone, after a letter, and in a line of 40 of them.
+        for value in 0...0x20FF {
+            guard let scalar = Unicode.Scalar(value), value != 0x0A else { continue }
+            for text in [String(Character(scalar)), "a" + String(scalar), String(repeating: String(scalar), count: 40) + "\nx"] {
+                XCTAssertEqual(SheetModel.lineCount(text, perLine: 7), SheetModel.lineCountOnScalars(text, perLine: 7), "U+\(String(value, radix: 16))")
+            }
+        }
         var sheet = SheetModel(name: "f")
         sheet.columnWidths = [0: 10, 1: 10]
         sheet.merges = [CellRange(0, 0, 0, 1)]

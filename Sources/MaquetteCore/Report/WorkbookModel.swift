@@ -298,22 +298,38 @@ public struct SheetModel: Sendable {
     /// Lines `text` takes at `perLine` characters a line, each paragraph counted apart (combining
     /// accents are not characters of their own).
     static func lineCount(_ text: String, perLine: Int) -> Int {
-        var count = 0
-        var length = 0
-        // Texts whose characters are all below U+0300 (French, as plans write it; no combining
-        // accent among them), counted on their UTF-8 bytes: one character a byte that does not
-        // continue another (a lead byte from 0xCC on starts U+0300 or beyond).
-        if !text.utf8.contains(where: { $0 >= 0xCC }) {
-            for byte in text.utf8 where byte & 0xC0 != 0x80 {
-                if byte == 0x0A {
+        // Counted on the UTF-8 bytes in place, one character a byte that does not continue
+        // another, while no character can be a combining mark: below U+0300 (French, as plans
+        // write it), and U+2000–U+20BF (dashes, quotes, the euro sign: none combines). A text
+        // with anything else is counted on its scalars.
+        let counted = text.utf8.withContiguousStorageIfAvailable { bytes -> Int? in
+            var count = 0
+            var length = 0
+            var i = 0
+            while i < bytes.count {
+                let byte = bytes[i]
+                if byte >= 0xCC {
+                    guard byte == 0xE2, i + 1 < bytes.count, bytes[i + 1] <= 0x82 else { return nil }
+                    length += 1
+                    i += 2
+                } else if byte == 0x0A {
                     count += max(1, (length + perLine - 1) / perLine)
                     length = 0
-                } else {
+                } else if byte & 0xC0 != 0x80 {
                     length += 1
                 }
+                i += 1
             }
             return count + max(1, (length + perLine - 1) / perLine)
         }
+        if let counted, let counted { return counted }
+        return lineCountOnScalars(text, perLine: perLine)
+    }
+
+    /// ``lineCount(_:perLine:)`` on the text's scalars, a combining mark no character of its own.
+    static func lineCountOnScalars(_ text: String, perLine: Int) -> Int {
+        var count = 0
+        var length = 0
         for c in text.unicodeScalars {
             if c == "\n" {
                 count += max(1, (length + perLine - 1) / perLine)
