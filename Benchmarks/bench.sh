@@ -50,10 +50,11 @@ for N in $SIZES; do
   MAQUETTE_DUMP_CELLS="$work/cells" $BIN exporter "$plans" -o "$work/m.xlsx" --feuilles synthese,financeurs,controles >/dev/null 2>&1 || true
   # The ratio is the median of each run's against the C run beside it (this machine's speed
   # drifts by ±10 % from minute to minute); EXPORT_RUNS pairs, 3 × RUNS by default.
-  phases=(); c=(); pairs=()
+  phases=(); c=(); pairs=(); waits=()
   for _ in $(seq 1 "${EXPORT_RUNS:-$((3 * RUNS))}"); do
     MAQUETTE_TIMINGS=1 $BIN exporter "$plans" -o "$work/m.xlsx" --feuilles synthese,financeurs,controles 2>"$work/phases" >/dev/null || true
     phases+=("$(grep temps "$work/phases" | sed 's/.*modèle=\([0-9.]*\) écriture=\([0-9.]*\).*/\1 \2/' | awk '{print $1 + $2}')")
+    waits+=("$(grep temps "$work/phases" | sed 's/.*attente=\([0-9.]*\).*/\1/')")
     c+=("$("$work/write_cells" "$work/cells" "$work/c.xlsx")")
     pairs+=("$(ratio "${phases[-1]}" "${c[-1]}")")
   done
@@ -61,7 +62,7 @@ for N in $SIZES; do
   c_time=$(printf '%s\n' "${c[@]}" | median)
   pair_ratio=$(printf '%s\n' "${pairs[@]}" | median)
   read -r export_wall export_mem < <(timed $BIN exporter "$plans" -o "$work/m.xlsx" --feuilles synthese,financeurs,controles)
-  echo "| $N | export: model + writing (3 sheets; ratio: median of ${#pairs[@]} runs each against its C run) | $export_m s | $c_time s (C, libxlsxwriter) | $pair_ratio | $((export_mem / 1024)) MiB |"
+  echo "| $N | export: model + writing (3 sheets; ratio: median of ${#pairs[@]} runs each against its C run; the writer waited $(printf '%s\n' "${waits[@]}" | median) s for the rows' producer) | $export_m s | $c_time s (C, libxlsxwriter) | $pair_ratio | $((export_mem / 1024)) MiB |"
   xw=$(python3 Benchmarks/references/write_cells.py xlsxwriter "$work/cells" "$work/x.xlsx")
   op=$(python3 Benchmarks/references/write_cells.py openpyxl "$work/cells" "$work/o.xlsx")
   echo "| $N | … Python XlsxWriter, openpyxl writing the same cells | | $xw s, $op s | $(ratio "$export_m" "$xw"), $(ratio "$export_m" "$op") | |"
@@ -71,16 +72,17 @@ for N in $SIZES; do
   if [ "$N" -le "${FULL_MAX:-10000}" ]; then
     MAQUETTE_DUMP_CELLS="$work/cells-full" $BIN exporter "$plans" -o "$work/f.xlsx" >/dev/null 2>&1 || true
     sheets=$(grep -c '^S' "$work/cells-full")
-    full=(); cfull=(); pairs=()
+    full=(); cfull=(); pairs=(); waits=()
     for _ in $(seq 1 "$RUNS"); do
       MAQUETTE_TIMINGS=1 $BIN exporter "$plans" -o "$work/f.xlsx" 2>"$work/phases" >/dev/null || true
       full+=("$(grep temps "$work/phases" | sed 's/.*modèle=\([0-9.]*\) écriture=\([0-9.]*\).*/\1 \2/' | awk '{print $1 + $2}')")
+      waits+=("$(grep temps "$work/phases" | sed 's/.*attente=\([0-9.]*\).*/\1/')")
       cfull+=("$("$work/write_cells" "$work/cells-full" "$work/cf.xlsx")")
       pairs+=("$(ratio "${full[-1]}" "${cfull[-1]}")")
     done
     full_m=$(printf '%s\n' "${full[@]}" | median)
     full_c=$(printf '%s\n' "${cfull[@]}" | median)
-    echo "| $N | export: model + writing, full workbook ($sheets sheets, one per operation; ratio: median of each run's against its C run) | $full_m s | $full_c s (C, libxlsxwriter) | $(printf '%s\n' "${pairs[@]}" | median) | |"
+    echo "| $N | export: model + writing, full workbook ($sheets sheets, one per operation; ratio: median of each run's against its C run; the writer waited $(printf '%s\n' "${waits[@]}" | median) s) | $full_m s | $full_c s (C, libxlsxwriter) | $(printf '%s\n' "${pairs[@]}" | median) | |"
   fi
   echo "| $N | whole exporter command (read, check, model, write) | $export_wall s | | | $((export_mem / 1024)) MiB |"
   echo "| $N | … its peak memory over read + check's | | | | $(((export_mem - mem) / 1024)) MiB |"
