@@ -135,9 +135,12 @@ struct ExportCommand: ParsableCommand {
         }
         // The Échéances sheet counts the days from the workbook's own date (`--date`, else
         // SOURCE_DATE_EPOCH, else today), as every other sheet is dated.
+        // Worked out when the sheet is built, beside the writing (about one a line of funding).
         if deadlinesSheet {
-            let deadlines = Deadlines.of(selected, figures: figures, today: documentDate.day)
-            book.deadlines = DeadlinesSheet.Input(deadlines: deadlines, today: documentDate.day)
+            let day = documentDate.day
+            let lines = figures.reduce(0) { $0 + $1.funding.count }
+            let plans = selected
+            book.deadlines = DeadlinesSheet.Input(today: day, expected: lines) { Deadlines.of(plans, figures: figures, today: day) }
         }
         if let depuis {
             let (title, previous) = try loadReference(depuis, folder: plans.dossier)

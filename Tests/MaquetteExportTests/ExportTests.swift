@@ -499,6 +499,34 @@ final class ExportTests: XCTestCase {
         XCTAssertEqual(synthesis.rows.last?.first?.value, .text("Total du programme"))
     }
 
+    /// The Échéances given as work to do are worked out once, when the sheet is built (while the
+    /// sheets before it are written), and make the sheet the list given at once makes.
+    func testTheDeadlinesSheetWorksOutItsListWhenBuilt() throws {
+        let (plans, diagnostics) = try synthetic(12, seed: 5)
+        let figures = Financing.figures(of: plans)
+        let list = Deadlines.of(plans, figures: figures, today: Self.exportDay)
+        XCTAssertGreaterThan(list.count, 12)
+        final class Calls: @unchecked Sendable { var count = 0 }
+        let calls = Calls()
+        var book = CommitteeWorkbook(plans: plans, figures: figures, diagnostics: diagnostics, created: Self.exportDay)
+        book.sheets = [.synthese]
+        book.deadlines = DeadlinesSheet.Input(today: Self.exportDay, expected: 40) {
+            calls.count += 1
+            return Deadlines.of(plans, figures: figures, today: Self.exportDay)
+        }
+        let streamed = book.build(streaming: true)
+        XCTAssertEqual(calls.count, 0, "worked out before the sheet is built")
+        XCTAssertEqual(streamed.sheet(DeadlinesSheet.name)?.expectedRows, 44)
+        book.deadlines = DeadlinesSheet.Input(deadlines: list, today: Self.exportDay)
+        let given = book.build()
+        let folder = temporaryFolder()
+        try WorkbookRenderer.render(streamed, to: folder.appendingPathComponent("streamed.xlsx").path)
+        XCTAssertEqual(calls.count, 1)
+        try WorkbookRenderer.render(given, to: folder.appendingPathComponent("given.xlsx").path)
+        XCTAssertEqual(given.sheet(DeadlinesSheet.name)?.rows.count, 4 + list.count)
+        XCTAssertEqual(try Data(contentsOf: folder.appendingPathComponent("streamed.xlsx")), try Data(contentsOf: folder.appendingPathComponent("given.xlsx")))
+    }
+
     /// A sheet to build early is built on another thread as soon as the writing starts, not when
     /// the producer reaches it: here each of the 40 small sheets before it waits (10 s at most) for
     /// it to be built, which would never happen in time if the producer had to build it itself.

@@ -164,7 +164,7 @@ public struct CommitteeWorkbook: Sendable {
         if let comparison { builders.append((Self.scenariosSheet, 40, { ScenariosSheet(book: book, comparison: comparison).build() })) }
         if let simulation { builders.append((Self.simulationSheet, 40, { SimulationSheet(book: book, result: simulation).build() })) }
         if let changes { builders.append((ChangesSheet.name, changes.changes.count + 4, { ChangesSheet(book: book, input: changes).build() })) }
-        if let deadlines { builders.append((DeadlinesSheet.name, deadlines.deadlines.count + 4, { DeadlinesSheet(book: book, input: deadlines).build() })) }
+        if let deadlines { builders.append((DeadlinesSheet.name, deadlines.expectedRows, { DeadlinesSheet(book: book, input: deadlines).build() })) }
         if streaming {
             model.sheets = builders.enumerated().map { i, builder in
                 var sheet = SheetModel.pending(builder.name, expectedRows: builder.rows, builder.build)

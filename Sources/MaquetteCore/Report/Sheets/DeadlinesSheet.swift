@@ -7,13 +7,26 @@ public struct DeadlinesSheet: Sendable {
     static let soonDays = 60
 
     public struct Input: Sendable {
-        public var deadlines: [Deadline]
+        private let list: Later<[Deadline]>
         /// The day the list is made on (the workbook's date).
-        public var today: Day
+        public let today: Day
+        /// Rows the sheet is expected to have, for progress bars.
+        let expectedRows: Int
+
+        public var deadlines: [Deadline] { list.value }
 
         public init(deadlines: [Deadline], today: Day) {
-            self.deadlines = deadlines
+            list = Later(startingNow: false) { deadlines }
             self.today = today
+            expectedRows = deadlines.count + 4
+        }
+
+        /// A list worked out when the sheet is built (while the operation sheets before it are
+        /// written), about `expected` deadlines long.
+        public init(today: Day, expected: Int, deadlines: @escaping @Sendable () -> [Deadline]) {
+            list = Later(startingNow: false, deadlines)
+            self.today = today
+            expectedRows = expected + 4
         }
     }
 
