@@ -272,6 +272,16 @@ final class ExportTests: XCTestCase {
         XCTAssertEqual(names.make("HALLE"), "HALLE~7")
         XCTAssertEqual(names.make("Halle"), "Halle~8")
         XCTAssertEqual((1...1_000).map { _ in names.make("Réhabilitation") }.last, "Réhabilitation~1000")
+        // 31 characters are kept whole, in 31 bytes or in more (20 « é » are 40 bytes); an
+        // apostrophe inside stays; nothing left is « Feuille ».
+        let ascii31 = String(repeating: "y", count: 31)
+        XCTAssertEqual(names.make(ascii31), ascii31)
+        XCTAssertEqual(names.make(String(repeating: "é", count: 20)), String(repeating: "é", count: 20))
+        XCTAssertEqual(names.make(String(repeating: "é", count: 32)), String(repeating: "é", count: 31))
+        XCTAssertEqual(names.make("l'école"), "l'école")
+        XCTAssertEqual(names.make("''"), "Feuille")
+        XCTAssertEqual(names.make(""), "Feuille~2")
+        XCTAssertEqual(names.make("x?"), "x-")
     }
 
     func testTheDocumentDateIsTheDateGivenElseSourceDateEpochElseToday() throws {
@@ -369,6 +379,13 @@ final class ExportTests: XCTestCase {
         XCTAssertEqual(CommitteeWorkbook.tabName("Restructuration de la Halle aux grains"), "Restructuration de la Halle")
         XCTAssertEqual(CommitteeWorkbook.tabName("Études et ingénierie de la convention PVD"), "Études et ingénierie")
         XCTAssertEqual(CommitteeWorkbook.tabName("Anticonstitutionnellement-et-plus-encore"), "Anticonstitutionnellement-et")
+        // Cut at the first separator after the first character: a dash between spaces, a colon,
+        // an opening parenthesis, a comma; a comma with an accent on it is no comma.
+        XCTAssertEqual(CommitteeWorkbook.tabName("Halle (Lectoure)"), "Halle")
+        XCTAssertEqual(CommitteeWorkbook.tabName("Maison:Roquelaure"), "Maison")
+        XCTAssertEqual(CommitteeWorkbook.tabName("École - tiers-lieu"), "École")
+        XCTAssertEqual(CommitteeWorkbook.tabName("(note) Halle"), "(note) Halle")
+        XCTAssertEqual(CommitteeWorkbook.tabName("a,\u{301}b c,d"), "a,\u{301}b c")
     }
 
     // MARK: The file

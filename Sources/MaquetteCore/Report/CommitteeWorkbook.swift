@@ -107,7 +107,9 @@ public struct CommitteeWorkbook: Sendable {
         var linked = self
         if datedFindings { linked.dated = DatedFindings(plans: plans, figures: figures, day: created) }
         if sheets.contains(.operations) {
-            linked.operationSheets = figures.map { names.make(Self.tabName($0.operation.title)) }
+            // The tabs' short names on every core, made unique in order.
+            let tabs = Concurrent.map(figures, minimumChunk: 256) { Self.tabName($0.operation.title) }
+            linked.operationSheets = tabs.map { names.make($0) }
             linked.parameterRows = ParametersSheet.rows(plans)
             if ParametersSheet.fctvaRate(plans) != nil { linked.fctvaRateName = ParametersSheet.fctvaRateName }
             linked.exceededEnvelopes = FundersSheet.exceeded(linked)
@@ -262,7 +264,9 @@ public struct CommitteeWorkbook: Sendable {
         let separators = [" – ", " — ", " - ", ":", "(", ","]
         var i = text.index(after: text.startIndex)
         while i < text.endIndex {
-            if separators.contains(where: { text[i...].hasPrefix($0) }) {
+            // A separator begins with one of these characters: the others are passed at once.
+            let c = text[i]
+            if c == " " || c == ":" || c == "(" || c == ",", separators.contains(where: { text[i...].hasPrefix($0) }) {
                 text = text[..<i]
                 break
             }
