@@ -82,13 +82,14 @@ struct OperationReader {
         var costs: [CostLine] = []
         if let list = reader.sequence(reader.require(f, "depenses", "l'opération", example: "[…]"), "`depenses`") {
             if list.isEmpty { reader.error(f.take("depenses"), "`depenses` : la liste est vide", "décrivez au moins une dépense", rule: .valeur) }
-            costs = list.compactMap { readCost($0, defaultYear: defaultYear) }
+            costs.reserveCapacity(list.count)
+            for item in list { if let line = readCost(item, defaultYear: defaultYear) { costs.append(line) } }
         }
         var funding: [FundingLine] = []
         if let list = reader.sequence(reader.require(f, "financements", "l'opération", example: "[…]"), "`financements`") {
-            funding = list.compactMap { readFunding($0) }
-            let balances = funding.filter { $0.amount == .balance }
-            if balances.count > 1 {
+            funding.reserveCapacity(list.count)
+            for item in list { if let line = readFunding(item) { funding.append(line) } }
+            if funding.count(where: { $0.amount == .balance }) > 1 {
                 reader.error(
                     list.last, "plusieurs lignes `solde` : une seule ressource peut équilibrer le plan", "gardez un seul `autofinancement: solde`")
             }
@@ -149,24 +150,27 @@ struct OperationReader {
     /// cent, the last year taking the cents left over; the percentages are returned too.
     private func readYears(_ node: Node, total: Money, label: String) -> (years: [(year: Int, amountHT: Money)], shares: [Rate]?)? {
         guard let f = reader.mapping(node, "`annees`") else { return nil }
-        var rates: [(Int, Rate)] = []
-        var amounts: [(Int, Money)] = []
+        var rates: [(year: Int, rate: Rate)] = []
+        var amounts: [(year: Int, amountHT: Money)] = []
         var ok = true
-        for (i, entry) in f.entries.enumerated() {
+        for i in 0..<f.count {
             f.take(at: i)
-            guard let year = reader.year(entry.keyNode, "annees") else {
+            let value = f.value(at: i)
+            guard let year = reader.year(f.keyNode(at: i), "annees") else {
                 ok = false
                 continue
             }
-            guard entry.value.isScalar else {
-                reader.error(entry.value, "`annees` : un montant ou un pourcentage est attendu pour \(year)", rule: .type)
+            guard value.isScalar else {
+                reader.error(value, "`annees` : un montant ou un pourcentage est attendu pour \(year)", rule: .type)
                 ok = false
                 continue
             }
-            if entry.value.endsWithPercent {
-                if let r = reader.rate(entry.value, "annees") { rates.append((year, r)) } else { ok = false }
+            if value.endsWithPercent {
+                if rates.isEmpty { rates.reserveCapacity(f.count) }
+                if let r = reader.rate(value, "annees") { rates.append((year, r)) } else { ok = false }
             } else {
-                if let m = reader.money(entry.value, "annees") { amounts.append((year, m)) } else { ok = false }
+                if amounts.isEmpty { amounts.reserveCapacity(f.count) }
+                if let m = reader.money(value, "annees") { amounts.append((year, m)) } else { ok = false }
             }
         }
         guard ok else { return nil }
@@ -179,7 +183,7 @@ struct OperationReader {
             return nil
         }
         if !rates.isEmpty {
-            let sum = rates.reduce(Rate.zero) { $0 + $1.1 }
+            let sum = rates.reduce(Rate.zero) { $0 + $1.rate }
             if sum != .hundredPercent {
                 reader.report(
                     Diagnostic(
@@ -188,10 +192,18 @@ struct OperationReader {
                         notes: ["corrigez les pourcentages pour qu'ils totalisent exactement 100 %"]))
                 return nil
             }
-            let parts = total.split(proportionally: rates.map { $0.1.millionths })
-            return (zip(rates, parts).map { ($0.0, $1) }, rates.map { $0.1 })
+            var years: [(year: Int, amountHT: Money)] = []
+            var shares: [Rate] = []
+            years.reserveCapacity(rates.count)
+            shares.reserveCapacity(rates.count)
+            total.splitting(rates.count, weight: { rates[$0].rate.millionths }) { i, part in
+                years.append((rates[i].year, part))
+                shares.append(rates[i].rate)
+            }
+            return (years, shares)
         }
-        let sum = Money.sum(amounts.map { $0.1 })
+        var sum = Money.zero
+        for a in amounts { sum += a.amountHT }
         if sum != total {
             reader.report(
                 Diagnostic(
