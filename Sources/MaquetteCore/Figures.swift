@@ -91,6 +91,9 @@ public final class OperationFigures: Sendable {
     public let referenceDay: Day
     public let operation: Operation
     public let maitreOuvrage: MaitreOuvrage?
+    /// The roles of the counted lines' dispositifs, one bit each: a rule looking for a role most
+    /// operations do not have learns it here, without going through their lines.
+    let countedRoleBits: UInt16
 
     public init(
         operation: Operation, maitreOuvrage: MaitreOuvrage?, costHT: Money, costTTC: Money, funding: [ResolvedFunding],
@@ -105,14 +108,19 @@ public final class OperationFigures: Sendable {
         self.referenceDay = referenceDay
         var total = Money.zero, aid = Money.zero, own = Money.zero, selfFinancing = Money.zero, loans = Money.zero
         var counted: [ResolvedFunding] = []
+        var roles: UInt16 = 0
         for line in funding where line.counts {
             total += line.amount
             if line.isPublicAid { aid += line.amount }
             if line.nature.isOwnersShare { own += line.amount }
             if line.nature == .autofinancement { selfFinancing += line.amount }
             if line.nature == .pret { loans += line.amount }
-            if !line.amount.isZero { counted.append(line) }
+            if !line.amount.isZero {
+                counted.append(line)
+                roles |= line.roleBits
+            }
         }
+        self.countedRoleBits = roles
         self.totalResources = total
         self.publicAid = aid
         self.ownersShare = own

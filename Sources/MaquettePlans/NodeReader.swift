@@ -18,9 +18,9 @@ final class NodeReader {
     /// Where each key of a table was written: at the key (`atKeys`), or at its value.
     func keyLocations(_ fields: Fields, atKeys: Bool) -> KeyLocations {
         var locations = KeyLocations(file: file, capacity: fields.count)
-        for i in 0..<fields.count {
-            let mark = atKeys ? fields.keyNode(at: i).mark : fields.value(at: i).mark
-            locations.append(fields.keyNode(at: i).scalarText, line: mark.line, column: mark.column)
+        fields.forEachEntry { key, keyRecord, valueRecord in
+            let at = atKeys ? keyRecord : valueRecord
+            locations.append(String(decoding: key, as: UTF8.self), line: Int(at.line), column: Int(at.column))
         }
         return locations
     }
@@ -390,6 +390,20 @@ final class Fields {
         let count: Int32
         let isASCII: Bool
         var taken = false
+        /// The key's first eight bytes (``Fields/prefix(_:)``): most keys are told apart by them.
+        let prefix: UInt64
+    }
+
+    /// The first eight bytes of `key` (fewer: zeros after them) as one number.
+    @inline(__always)
+    static func prefix(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var p: UInt64 = 0
+        var i = min(8, key.count)
+        while i > 0 {
+            i -= 1
+            p = p << 8 | UInt64(key[i])
+        }
+        return p
     }
     private var slots: [Slot] = []
 
@@ -402,6 +416,18 @@ final class Fields {
     /// The entries in file order (read by index: taking an entry while walking them copies nothing).
     var entries: LazyMapCollection<Range<Int>, Entry> {
         (0..<slots.count).lazy.map { Entry(keyNode: self.keyNode(at: $0), value: self.value(at: $0)) }
+    }
+    /// Calls `body` with each entry's key bytes and the key's and value's records, in file order.
+    func forEachEntry(_ body: (UnsafeBufferPointer<UInt8>, NodeRecord, NodeRecord) -> Void) {
+        document.records.withUnsafeBufferPointer { records in
+            document.bytes.withUnsafeBufferPointer { bytes in
+                slots.withUnsafeBufferPointer { slots in
+                    for s in slots {
+                        body(UnsafeBufferPointer(rebasing: bytes[Int(s.start)..<Int(s.start + s.count)]), records[Int(s.key)], records[Int(s.value)])
+                    }
+                }
+            }
+        }
     }
     /// The number of entries.
     var count: Int { slots.count }
@@ -440,7 +466,7 @@ final class Fields {
         if index != nil { index?[String(decoding: keyBytes, as: UTF8.self)] = slots.count }
         let ascii = !keyBytes.contains { $0 >= 0x80 }
         allASCII = allASCII && ascii
-        slots.append(Slot(key: Int32(key), value: Int32(value), start: k.start, count: k.count, isASCII: ascii))
+        slots.append(Slot(key: Int32(key), value: Int32(value), start: k.start, count: k.count, isASCII: ascii, prefix: Self.prefix(keyBytes)))
         remaining += 1
     }
 
@@ -487,15 +513,17 @@ final class Fields {
 
     /// ``position(bytes:)`` with the document's bytes at hand.
     private func position(bytes key: UnsafeBufferPointer<UInt8>, in b: UnsafeBufferPointer<UInt8>) -> Int? {
-        slots.withUnsafeBufferPointer { slots in
+        let prefix = Self.prefix(key)
+        return slots.withUnsafeBufferPointer { slots in
             var i = 0
             while i < slots.count {
                 let s = slots[i]
-                if Int(s.count) == key.count {
-                    var j = 0
+                if Int(s.count) == key.count, s.prefix == prefix {
+                    // Past the eight bytes compared at once.
+                    var j = 8
                     let start = Int(s.start)
                     while j < key.count, b[start + j] == key[j] { j += 1 }
-                    if j == key.count { return i }
+                    if j >= key.count { return i }
                 }
                 i += 1
             }
