@@ -43,7 +43,7 @@ final class NodeReader {
             return nil
         }
         let fields = Fields(node: node, capacity: node.childCount / 2)
-        if node.isFlow, node.pairs.contains(where: Self.mayBeCommaTail) {
+        if node.isFlow, Self.mayHaveCommaTail(node) {
             for (key, value) in joiningDecimalCommas(Array(node.pairs)) { add(key, value, to: fields, what) }
         } else {
             // Read from the records: no node handle (and reference count) per key and value.
@@ -82,11 +82,20 @@ final class NodeReader {
         return (1...4).contains(digits.count) && digits.allSatisfy { $0.isASCII && $0.isNumber }
     }
 
-    /// Whether an entry could be what YAML leaves after a comma inside a number: a plain key
-    /// without value (most tables have none, and are not copied).
-    private static func mayBeCommaTail(_ pair: (Node, Node)) -> Bool {
-        let (k, v) = pair
-        return k.isScalar && k.style == .plain && v.isEmptyScalar && v.style == .plain
+    /// Whether an entry of the flow mapping `node` could be what YAML leaves after a comma inside
+    /// a number: a plain key without value (most tables have none, and are not copied).
+    private static func mayHaveCommaTail(_ node: Node) -> Bool {
+        // From the records: no node handle per entry.
+        node.document.records.withUnsafeBufferPointer { records in
+            var at = node.index + 1
+            for _ in 0..<node.childCount / 2 {
+                let k = records[at]
+                let v = records[Int(k.next)]
+                if k.kind == .scalar && k.style == .plain && v.kind == .scalar && v.count == 0 && v.style == .plain { return true }
+                at = Int(v.next)
+            }
+            return false
+        }
     }
 
     private func joiningDecimalCommas(_ pairs: [(Node, Node)]) -> [(Node, Node)] {

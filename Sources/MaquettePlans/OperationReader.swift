@@ -12,6 +12,8 @@ struct OperationReader {
     /// The keys that say where a funding line's money comes from.
     static let sourceKeys = ["dispositif"] + ownSources.map(\.key)
     static let fundingKeys = PlanFormat.funding.names
+    /// Words an operation's identifier cannot be, with what they mean.
+    static let reservedIDs = ["toutes": "dans un scénario, `operation: toutes` désigne toutes les opérations"]
 
     func read(_ root: Node?) -> Operation? {
         guard let root else {
@@ -23,7 +25,7 @@ struct OperationReader {
 
         let id = reader.slug(
             reader.require(f, "id", "l'opération", example: "friche-gersycoop"), "id",
-            reserved: ["toutes": "dans un scénario, `operation: toutes` désigne toutes les opérations"])
+            reserved: Self.reservedIDs)
         let title = reader.text(reader.require(f, "intitule", "l'opération", example: "Reconquête de la friche Gersycoop"), "intitule")
         let ownerNode = reader.require(f, "maitre_ouvrage", "l'opération", example: "fleurance")
         let owner = reader.slug(ownerNode, "maitre_ouvrage")
@@ -49,19 +51,22 @@ struct OperationReader {
             reader.finish(c, "`calendrier`", known: PlanFormat.calendar.names)
             // `fin: 2028-06` is the month: the works end by its last day (deadlines are compared
             // with that day, not the 1st).
-            var last = end
-            var endText = end?.formatted ?? ""
-            if let e = end, let endNode, endNode.isScalar, endNode.scalarText.trimmingWhitespace().split(separator: "-").count == 2 {
-                let lastDay = Day(year: e.year, month: e.month, day: Day.daysIn(month: e.month, year: e.year)) ?? e
-                last = lastDay
-                end = lastDay
-                endText = "\(endNode.scalarText.trimmingWhitespace()), soit jusqu'au \(lastDay.formatted)"
+            // A date read is `AAAA-MM-JJ` or `AAAA-MM`: one dash, a month.
+            var monthWritten: String?
+            if let e = end, let endNode, endNode.isScalar, endNode.withScalarBytes({ $0.count { $0 == UInt8(ascii: "-") } }) == 1 {
+                end = Day(year: e.year, month: e.month, day: Day.daysIn(month: e.month, year: e.year)) ?? e
+                monthWritten = endNode.scalarText.trimmingWhitespace()
             }
-            if let s = start, let e = last, e < s {
-                reader.error(node, "`calendrier` : la fin (\(endText)) précède le début des travaux (\(s.formatted))", "vérifiez les deux dates")
+            // Said only when the dates are wrong.
+            func endText() -> String {
+                guard let end else { return "" }
+                return monthWritten.map { "\($0), soit jusqu'au \(end.formatted)" } ?? end.formatted
             }
-            if let a = firstLegalAct, let e = last, e < a {
-                reader.error(node, "`calendrier` : la fin (\(endText)) précède le premier acte juridique (\(a.formatted))", "vérifiez les deux dates")
+            if let s = start, let e = end, e < s {
+                reader.error(node, "`calendrier` : la fin (\(endText())) précède le début des travaux (\(s.formatted))", "vérifiez les deux dates")
+            }
+            if let a = firstLegalAct, let e = end, e < a {
+                reader.error(node, "`calendrier` : la fin (\(endText())) précède le premier acte juridique (\(a.formatted))", "vérifiez les deux dates")
             }
         }
         let chefDeFile = f.take("chef_de_file").flatMap { reader.bool($0, "chef_de_file") } ?? false
@@ -150,7 +155,9 @@ struct OperationReader {
     /// cent, the last year taking the cents left over; the percentages are returned too.
     private func readYears(_ node: Node, total: Money, label: String) -> (years: [(year: Int, amountHT: Money)], shares: [Rate]?)? {
         guard let f = reader.mapping(node, "`annees`") else { return nil }
-        var rates: [(year: Int, rate: Rate)] = []
+        // Percentages go straight into the kept shares, their years with the amounts to come.
+        var rateYears: [(year: Int, amountHT: Money)] = []
+        var shares: [Rate] = []
         var amounts: [(year: Int, amountHT: Money)] = []
         var ok = true
         for i in 0..<f.count {
@@ -166,24 +173,32 @@ struct OperationReader {
                 continue
             }
             if value.endsWithPercent {
-                if rates.isEmpty { rates.reserveCapacity(f.count) }
-                if let r = reader.rate(value, "annees") { rates.append((year, r)) } else { ok = false }
+                if shares.isEmpty {
+                    shares.reserveCapacity(f.count)
+                    rateYears.reserveCapacity(f.count)
+                }
+                if let r = reader.rate(value, "annees") {
+                    shares.append(r)
+                    rateYears.append((year, .zero))
+                } else {
+                    ok = false
+                }
             } else {
                 if amounts.isEmpty { amounts.reserveCapacity(f.count) }
                 if let m = reader.money(value, "annees") { amounts.append((year, m)) } else { ok = false }
             }
         }
         guard ok else { return nil }
-        if !rates.isEmpty && !amounts.isEmpty {
+        if !shares.isEmpty && !amounts.isEmpty {
             reader.error(node, "`annees` mélange montants et pourcentages", "écrivez toutes les années en montants, ou toutes en pourcentages")
             return nil
         }
-        if rates.isEmpty && amounts.isEmpty {
+        if shares.isEmpty && amounts.isEmpty {
             reader.error(node, "`annees` est vide", "écrivez par exemple `annees: { 2025: 100 % }`")
             return nil
         }
-        if !rates.isEmpty {
-            let sum = rates.reduce(Rate.zero) { $0 + $1.rate }
+        if !shares.isEmpty {
+            let sum = shares.reduce(Rate.zero, +)
             if sum != .hundredPercent {
                 reader.report(
                     Diagnostic(
@@ -192,15 +207,8 @@ struct OperationReader {
                         notes: ["corrigez les pourcentages pour qu'ils totalisent exactement 100 %"]))
                 return nil
             }
-            var years: [(year: Int, amountHT: Money)] = []
-            var shares: [Rate] = []
-            years.reserveCapacity(rates.count)
-            shares.reserveCapacity(rates.count)
-            total.splitting(rates.count, weight: { rates[$0].rate.millionths }) { i, part in
-                years.append((rates[i].year, part))
-                shares.append(rates[i].rate)
-            }
-            return (years, shares)
+            total.splitting(shares.count, weight: { shares[$0].millionths }) { i, part in rateYears[i].amountHT = part }
+            return (rateYears, shares)
         }
         var sum = Money.zero
         for a in amounts { sum += a.amountHT }
