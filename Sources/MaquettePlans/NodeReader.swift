@@ -399,20 +399,6 @@ final class Fields {
         let count: Int32
         let isASCII: Bool
         var taken = false
-        /// The key's first eight bytes (``Fields/prefix(_:)``): most keys are told apart by them.
-        let prefix: UInt64
-    }
-
-    /// The first eight bytes of `key` (fewer: zeros after them) as one number.
-    @inline(__always)
-    static func prefix(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var p: UInt64 = 0
-        var i = min(8, key.count)
-        while i > 0 {
-            i -= 1
-            p = p << 8 | UInt64(key[i])
-        }
-        return p
     }
     private var slots: [Slot] = []
 
@@ -475,7 +461,7 @@ final class Fields {
         if index != nil { index?[String(decoding: keyBytes, as: UTF8.self)] = slots.count }
         let ascii = !keyBytes.contains { $0 >= 0x80 }
         allASCII = allASCII && ascii
-        slots.append(Slot(key: Int32(key), value: Int32(value), start: k.start, count: k.count, isASCII: ascii, prefix: Self.prefix(keyBytes)))
+        slots.append(Slot(key: Int32(key), value: Int32(value), start: k.start, count: k.count, isASCII: ascii))
         remaining += 1
     }
 
@@ -522,17 +508,15 @@ final class Fields {
 
     /// ``position(bytes:)`` with the document's bytes at hand.
     private func position(bytes key: UnsafeBufferPointer<UInt8>, in b: UnsafeBufferPointer<UInt8>) -> Int? {
-        let prefix = Self.prefix(key)
-        return slots.withUnsafeBufferPointer { slots in
+        slots.withUnsafeBufferPointer { slots in
             var i = 0
             while i < slots.count {
                 let s = slots[i]
-                if Int(s.count) == key.count, s.prefix == prefix {
-                    // Past the eight bytes compared at once.
-                    var j = 8
+                if Int(s.count) == key.count {
+                    var j = 0
                     let start = Int(s.start)
                     while j < key.count, b[start + j] == key[j] { j += 1 }
-                    if j >= key.count { return i }
+                    if j == key.count { return i }
                 }
                 i += 1
             }

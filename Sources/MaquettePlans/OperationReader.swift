@@ -226,9 +226,17 @@ struct OperationReader {
     func readFunding(_ node: Node) -> FundingLine? {
         guard let f = reader.mapping(node, "un financement") else { return nil }
         let keyLocations = reader.keyLocations(f, atKeys: false)
-        let sourceKeys = Self.sourceKeys.filter { f.has($0) }
+        // The one key saying where the money comes from (the list of them made only to say there
+        // is none, or more than one).
+        var found: String?
+        var sources = 0
+        for key in Self.sourceKeys where f.has(key) {
+            sources += 1
+            found = found ?? key
+        }
         defer { reader.finish(f, "un financement", known: Self.fundingKeys) }
-        guard sourceKeys.count == 1 else {
+        guard sources == 1, let sourceKey = found else {
+            let sourceKeys = Self.sourceKeys.filter { f.has($0) }
             if sourceKeys.isEmpty {
                 reader.error(
                     node, "un financement doit dire d'où vient l'argent",
@@ -241,7 +249,6 @@ struct OperationReader {
             sourceKeys.forEach { _ = f.take($0) }
             return nil
         }
-        let sourceKey = sourceKeys[0]
         let source: FundingSource
         var amount: FundingAmount?
         let sourceNode = f.take(sourceKey)!
