@@ -146,6 +146,18 @@ final class ReaderTests: XCTestCase {
         XCTAssertNil(b.shares)
     }
 
+    func testAFundingLineSaysWhereItsMoneyComesFromOnce() {
+        // Line 1 names a dispositif and a loan, line 2 nothing but an amount: each is said at the
+        // line (the `- ` item's table starts at column 5 of lines 8 and 10).
+        let funding = "  - dispositif: etat.detr\n    emprunt: 100 000\n  - montant: 5 000\n  - autofinancement: solde"
+        let d = F.load([F.operation(funding)]).diagnostics
+        XCTAssertEqual(
+            d.map(\.message),
+            ["un financement ne peut avoir qu'une origine, pas `dispositif` et `emprunt`", "un financement doit dire d'où vient l'argent"])
+        XCTAssertEqual(d.map { $0.location.map { [$0.line, $0.column] } }, [[8, 5], [10, 5]])
+        XCTAssertEqual(d.map(\.rule.rawValue), ["valeur", "cle-manquante"])
+    }
+
     func testDuplicateKeysAndOperations() {
         let dup = "id: op\nid: op2\nintitule: x\nmaitre_ouvrage: commune\ndepenses: []\nfinancements: []"
         let duplicate = F.load([dup]).diagnostics
