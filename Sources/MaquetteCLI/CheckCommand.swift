@@ -115,8 +115,15 @@ extension CheckCommand {
     /// The diagnostics as text, then the summary line.
     func text(of diagnostics: [Diagnostic], _ loaded: LoadResult, operations: Int? = nil) -> String {
         let printer = DiagnosticPrinter(sources: loaded.sources, colour: DiagnosticPrinter.terminalSupportsColour(STDOUT_FILENO))
+        let rendered = printer.render(diagnostics)
+        // The whole text's room taken at once (megabytes for a large programme), each part
+        // appended as it is.
         var text = ""
-        for rendered in printer.render(diagnostics) { text += rendered + "\n" }
+        text.reserveCapacity(rendered.reduce(256) { $0 + $1.utf8.count + 1 })
+        for part in rendered {
+            text += part
+            text += "\n"
+        }
         if let p = loaded.plans {
             text += DiagnosticPrinter.summary(diagnostics, operations: operations ?? p.operations.count, strict: strict) + "\n"
         } else {

@@ -41,7 +41,7 @@ struct DiagnosticPrinter {
             out += " \(number) | \(excerpt)\n"
             // The caret under the character: as many cells as the excerpt takes before it on
             // a terminal (a combining accent takes none, an ideograph or an emoji two).
-            let cells = Self.cells(of: excerpt.unicodeScalars.prefix(caretColumn - 1))
+            let cells = Self.asciiCells(excerpt, caretColumn - 1) ?? Self.cells(of: excerpt.unicodeScalars.prefix(caretColumn - 1))
             out += " \(gutter) | \(Self.spaces(cells))\(paint("^", "1;32"))\n"
         }
         for note in d.notes { out += "  = \(Self.visible(Self.shortened(note), singleLine: true))\n" }
@@ -171,6 +171,17 @@ struct DiagnosticPrinter {
         return total
     }
 
+    /// ``cells(of:)`` of the first `count` characters of `text` when they are all printable
+    /// ASCII (one cell each, most excerpts); nil otherwise.
+    static func asciiCells(_ text: String, _ count: Int) -> Int? {
+        var text = text
+        return text.withUTF8 { b in
+            guard count >= 0, count <= b.count else { return nil }
+            for i in 0..<count where !(0x20..<0x7F).contains(b[i]) { return nil }
+            return count
+        }
+    }
+
     static func isControl(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x00...0x1F, 0x7F...0x9F: return true
@@ -264,16 +275,7 @@ final class LineIndex: @unchecked Sendable {
                 i += 1
                 continue
             }
-            var length = 0
-            if b == 0x0A {
-                length = 1
-            } else if b == 0x0D {
-                length = i + 1 < bytes.count && bytes[i + 1] == 0x0A ? 2 : 1
-            } else if b == 0xC2, i + 1 < bytes.count, bytes[i + 1] == 0x85 {
-                length = 2
-            } else if b == 0xE2, i + 2 < bytes.count, bytes[i + 1] == 0x80, bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9 {
-                length = 3
-            }
+            let length = breakLength(bytes, at: i)
             if length > 0 {
                 found.append((start, i))
                 i += length
@@ -286,10 +288,53 @@ final class LineIndex: @unchecked Sendable {
         return found
     }
 
+    /// Files up to this size are not indexed: the line asked for is found by reading up to it
+    /// (an operation file has a diagnostic or two; indexing it whole cost more than its parse).
+    static let indexedFrom = 64 * 1024
+
+    /// Where line `number` (1-based) starts and ends, read from the start of `bytes`; nil past the last line.
+    static func find(_ number: Int, in bytes: UnsafeBufferPointer<UInt8>) -> (start: Int, end: Int)? {
+        var line = 1
+        var start = 0
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            if b >= 0x20 && b < 0x7F {
+                i += 1
+                continue
+            }
+            let length = breakLength(bytes, at: i)
+            if length > 0 {
+                if line == number { return (start, i) }
+                line += 1
+                i += length
+                start = i
+            } else {
+                i += 1
+            }
+        }
+        return line == number ? (start, bytes.count) : nil
+    }
+
+    /// The bytes of the line break at `i` (LF, CR LF, CR, NEL, LS, PS); 0 if none is there.
+    @inline(__always)
+    static func breakLength(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> Int {
+        let b = bytes[i]
+        if b == 0x0A { return 1 }
+        if b == 0x0D { return i + 1 < bytes.count && bytes[i + 1] == 0x0A ? 2 : 1 }
+        if b == 0xC2, i + 1 < bytes.count, bytes[i + 1] == 0x85 { return 2 }
+        if b == 0xE2, i + 2 < bytes.count, bytes[i + 1] == 0x80, bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9 { return 3 }
+        return 0
+    }
+
     func line(_ number: Int, of file: String, text: String) -> String? {
         guard number >= 1 else { return nil }
         var text = text
         return text.withUTF8 { bytes -> String? in
+            if bytes.count < Self.indexedFrom {
+                guard let (start, end) = Self.find(number, in: bytes) else { return nil }
+                return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+            }
             // The file is indexed outside the lock: the threads rendering other files' diagnostics
             // do not wait for it (two threads indexing one file at once store the same lines).
             let known: [(start: Int, end: Int)]

@@ -91,6 +91,9 @@ public final class OperationFigures: Sendable {
     public let referenceDay: Day
     public let operation: Operation
     public let maitreOuvrage: MaitreOuvrage?
+    /// The roles of the counted lines' dispositifs, one bit each: a rule looking for a role most
+    /// operations do not have learns it here, without going through their lines.
+    let countedRoleBits: UInt16
 
     public init(
         operation: Operation, maitreOuvrage: MaitreOuvrage?, costHT: Money, costTTC: Money, funding: [ResolvedFunding],
@@ -105,14 +108,19 @@ public final class OperationFigures: Sendable {
         self.referenceDay = referenceDay
         var total = Money.zero, aid = Money.zero, own = Money.zero, selfFinancing = Money.zero, loans = Money.zero
         var counted: [ResolvedFunding] = []
+        var roles: UInt16 = 0
         for line in funding where line.counts {
             total += line.amount
             if line.isPublicAid { aid += line.amount }
             if line.nature.isOwnersShare { own += line.amount }
             if line.nature == .autofinancement { selfFinancing += line.amount }
             if line.nature == .pret { loans += line.amount }
-            if !line.amount.isZero { counted.append(line) }
+            if !line.amount.isZero {
+                counted.append(line)
+                roles |= line.roleBits
+            }
         }
+        self.countedRoleBits = roles
         self.totalResources = total
         self.publicAid = aid
         self.ownersShare = own
@@ -271,28 +279,43 @@ public enum Financing {
         guard operation.section == .investissement, let parameter = catalogue.parameters[ParameterName.fctvaTaux]
         else { return [] }
         let worksYear = studiesFCTVAYear(of: operation)
-        var byYear: [Int: Money] = [:]
-        // The lines' fields read in place: a copy of each line would retain its texts and arrays.
-        let costs = operation.costs
-        for i in costs.indices
-        where isInFCTVABase(
-            fctvaEligible: costs[i].fctvaEligible, assetUse: costs[i].assetUse, vatRate: costs[i].vatRate, nature: costs[i].nature, worksYear: worksYear)
-        {
-            let (ht, vatRate) = (costs[i].amountHT, costs[i].vatRate)
-            let parts: [(year: Int, amountTTC: Money)] =
-                costs[i].nature == .etudes
-                ? [(worksYear ?? 0, CostLine.amount(ht: ht, vatRate: vatRate, on: .ttc))] : CostLine.yearsTTC(of: costs[i].years, vat: ht.applying(vatRate))
-            for part in parts {
-                guard let day = Day(year: part.year, month: 1, day: 1),
-                    case .rate(let rate)? = parameter.value(at: day)?.value
-                else { continue }
-                byYear[part.year, default: .zero] += part.amountTTC.applying(rate)
+        // Each year's FCTVA, in order of years: an operation spends over a handful of years, so a
+        // short sorted list does without a dictionary and its sorting.
+        var byYear: [(year: Int, amount: Money)] = []
+        func add(_ year: Int, _ ttc: Money) {
+            guard let day = Day(year: year, month: 1, day: 1), case .rate(let rate)? = parameter.value(at: day)?.value else { return }
+            var at = byYear.count
+            while at > 0, byYear[at - 1].year > year { at -= 1 }
+            if at > 0, byYear[at - 1].year == year {
+                byYear[at - 1].amount += ttc.applying(rate)
+            } else {
+                byYear.insert((year, ttc.applying(rate)), at: at)
             }
         }
-        return byYear.sorted { $0.key < $1.key }.map {
-            let regime = owner?.fctvaRegime(at: Day.january1($0.key)) ?? .n2
-            return FCTVAInstalment(spendingYear: $0.key, receiptYear: $0.key + regime.delayInYears, amount: $0.value)
+        // The lines' fields read in place: a copy of each line would retain its texts and arrays.
+        operation.costs.withUnsafeBufferPointer { costs in
+            for i in costs.indices
+            where isInFCTVABase(
+                fctvaEligible: costs[i].fctvaEligible, assetUse: costs[i].assetUse, vatRate: costs[i].vatRate, nature: costs[i].nature, worksYear: worksYear)
+            {
+                let (ht, vatRate) = (costs[i].amountHT, costs[i].vatRate)
+                if costs[i].nature == .etudes {
+                    add(worksYear ?? 0, CostLine.amount(ht: ht, vatRate: vatRate, on: .ttc))
+                } else {
+                    // TTC by year as ``CostLine/yearsTTC`` gives it, without its array.
+                    costs[i].years.withUnsafeBufferPointer { years in
+                        ht.applying(vatRate).splitting(years.count, weight: { years[$0].amountHT.cents }) { j, vat in add(years[j].year, years[j].amountHT + vat) }
+                    }
+                }
+            }
         }
+        var instalments: [FCTVAInstalment] = []
+        instalments.reserveCapacity(byYear.count)
+        for (year, amount) in byYear {
+            let regime = owner?.fctvaRegime(at: Day.january1(year)) ?? .n2
+            instalments.append(FCTVAInstalment(spendingYear: year, receiptYear: year + regime.delayInYears, amount: amount))
+        }
+        return instalments
     }
 
     /// The year studies followed by works count in for the FCTVA: the works' start, else the

@@ -268,8 +268,10 @@ public struct CostLine: Sendable, Equatable {
 
     /// ``yearsTTC`` of a line spending `years` HT with `vat` in all.
     static func yearsTTC(of years: [(year: Int, amountHT: Money)], vat: Money) -> [(year: Int, amountTTC: Money)] {
-        let vatParts = vat.split(proportionally: years.map { $0.amountHT.cents })
-        return zip(years, vatParts).map { ($0.year, $0.amountHT + $1) }
+        var ttc: [(year: Int, amountTTC: Money)] = []
+        ttc.reserveCapacity(years.count)
+        vat.splitting(years.count, weight: { years[$0].amountHT.cents }) { i, part in ttc.append((years[i].year, years[i].amountHT + part)) }
+        return ttc
     }
 
     public static func == (a: CostLine, b: CostLine) -> Bool {

@@ -120,16 +120,29 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Weights that are all zero (or not all positive-summing) split the amount evenly: a line of
     /// 0 € split over three years, given 90 000 €, puts 30 000 € on each. No weights, no parts.
     public func split(proportionally weights: [Int64]) -> [Money] {
-        guard !weights.isEmpty else { return [] }
-        let clean = weights.map { max(0, $0) }
-        let sum = clean.reduce(Int128(0)) { $0 + Int128($1) }
-        let used = sum > 0 ? clean : clean.map { _ in Int64(1) }
-        let total = sum > 0 ? sum : Int128(used.count)
-        var parts = used.map { Money(cents: Int64(clamping: Int128(cents) * Int128($0) / total)) }
-        // Each part is at most the amount in magnitude and they add up to it within a cent per
-        // part, so the remainder is exact.
-        let allotted = parts.reduce(Int128(0)) { $0 + Int128($1.cents) }
-        parts[parts.count - 1] = Money(cents: Int64(clamping: Int128(parts[parts.count - 1].cents) + Int128(cents) - allotted))
+        var parts: [Money] = []
+        parts.reserveCapacity(weights.count)
+        splitting(weights.count, weight: { weights[$0] }) { _, part in parts.append(part) }
         return parts
+    }
+
+    /// ``split(proportionally:)`` with no array made: `body(i, part)` for each of the `count`
+    /// parts in order, `weight(i)` giving the weight of part `i`.
+    @inlinable
+    public func splitting(_ count: Int, weight: (Int) -> Int64, _ body: (Int, Money) -> Void) {
+        guard count > 0 else { return }
+        var sum = Int128(0)
+        for i in 0..<count { sum += Int128(max(0, weight(i))) }
+        // Weights that add up to nothing split evenly.
+        let total = sum > 0 ? sum : Int128(count)
+        // Each part is at most the amount in magnitude and they add up to it within a cent per
+        // part, so the remainder, the last part, is exact.
+        var allotted = Int128(0)
+        for i in 0..<count - 1 {
+            let part = Money(cents: Int64(clamping: Int128(cents) * (sum > 0 ? Int128(max(0, weight(i))) : 1) / total))
+            allotted += Int128(part.cents)
+            body(i, part)
+        }
+        body(count - 1, Money(cents: Int64(clamping: Int128(cents) - allotted)))
     }
 }

@@ -17,10 +17,10 @@ final class NodeReader {
 
     /// Where each key of a table was written: at the key (`atKeys`), or at its value.
     func keyLocations(_ fields: Fields, atKeys: Bool) -> KeyLocations {
-        var locations = KeyLocations(file: file, capacity: fields.entries.count)
-        for entry in fields.entries {
-            let mark = atKeys ? entry.keyNode.mark : entry.value.mark
-            locations.append(entry.key, line: mark.line, column: mark.column)
+        var locations = KeyLocations(file: file, capacity: fields.count)
+        fields.forEachEntry { key, keyRecord, valueRecord in
+            let at = atKeys ? keyRecord : valueRecord
+            locations.append(String(decoding: key, as: UTF8.self), line: Int(at.line), column: Int(at.column))
         }
         return locations
     }
@@ -42,25 +42,29 @@ final class NodeReader {
             error(node, "\(what) : une table de clés (`clé: valeur`) est attendue, pas \(describe(node))", rule: .type)
             return nil
         }
-        let fields = Fields(node: node, capacity: node.pairs.count)
-        if node.isFlow, node.pairs.contains(where: Self.mayBeCommaTail) {
+        let fields = Fields(node: node, capacity: node.childCount / 2)
+        if node.isFlow, Self.mayHaveCommaTail(node) {
             for (key, value) in joiningDecimalCommas(Array(node.pairs)) { add(key, value, to: fields, what) }
         } else {
-            for (key, value) in node.pairs { add(key, value, to: fields, what) }
+            // Read from the records: no node handle (and reference count) per key and value.
+            fields.appendEntries { key, isDuplicate in refused(key, isDuplicate: isDuplicate, what) }
         }
         return fields
     }
 
-    private func add(_ key: Node, _ value: Node, to fields: Fields, _ what: String) {
-        guard key.isScalar else {
+    /// Says why a key is not taken into a table: not a scalar, or already there.
+    private func refused(_ key: Node, isDuplicate: Bool, _ what: String) {
+        if !isDuplicate {
             error(key, "\(what) : une clé doit être un simple mot", rule: .type)
             return
         }
-        if fields.has(key) {
-            let name = key.scalarText
-            error(key, "clé `\(name)` en double dans \(what)", "gardez une seule fois la clé `\(name)`", rule: .cleEnDouble)
-            return
-        }
+        let name = key.scalarText
+        error(key, "clé `\(name)` en double dans \(what)", "gardez une seule fois la clé `\(name)`", rule: .cleEnDouble)
+    }
+
+    private func add(_ key: Node, _ value: Node, to fields: Fields, _ what: String) {
+        guard key.isScalar else { return refused(key, isDuplicate: false, what) }
+        if fields.has(key) { return refused(key, isDuplicate: true, what) }
         fields.append(key, value)
     }
 
@@ -78,11 +82,20 @@ final class NodeReader {
         return (1...4).contains(digits.count) && digits.allSatisfy { $0.isASCII && $0.isNumber }
     }
 
-    /// Whether an entry could be what YAML leaves after a comma inside a number: a plain key
-    /// without value (most tables have none, and are not copied).
-    private static func mayBeCommaTail(_ pair: (Node, Node)) -> Bool {
-        let (k, v) = pair
-        return k.isScalar && k.style == .plain && v.isEmptyScalar && v.style == .plain
+    /// Whether an entry of the flow mapping `node` could be what YAML leaves after a comma inside
+    /// a number: a plain key without value (most tables have none, and are not copied).
+    private static func mayHaveCommaTail(_ node: Node) -> Bool {
+        // From the records: no node handle per entry.
+        node.document.records.withUnsafeBufferPointer { records in
+            var at = node.index + 1
+            for _ in 0..<node.childCount / 2 {
+                let k = records[at]
+                let v = records[Int(k.next)]
+                if k.kind == .scalar && k.style == .plain && v.kind == .scalar && v.count == 0 && v.style == .plain { return true }
+                at = Int(v.next)
+            }
+            return false
+        }
     }
 
     private func joiningDecimalCommas(_ pairs: [(Node, Node)]) -> [(Node, Node)] {
@@ -162,12 +175,17 @@ final class NodeReader {
 
     /// Reports keys that were never taken, with the closest known key.
     func finish(_ fields: Fields, _ what: String, known: [String]) {
-        for (i, entry) in fields.entries.enumerated() where !fields.isTaken(i) && !known.contains(where: { entry.keyNode.isScalar($0) }) {
+        // Most tables have every key taken.
+        guard fields.remaining > 0 else { return }
+        for i in 0..<fields.count where !fields.isTaken(i) {
+            let keyNode = fields.keyNode(at: i)
+            guard !known.contains(where: { keyNode.isScalar($0) }) else { continue }
             // Past a hundred unknown keys in a file, a suggestion each helps nobody and costs.
             unknownKeys += 1
+            let key = keyNode.scalarText
             error(
-                entry.keyNode, "clé inconnue `\(entry.key)` dans \(what)",
-                unknownKeys <= 100 ? Suggestions.hint(for: entry.key, among: known) : nil, rule: .cleInconnue)
+                keyNode, "clé inconnue `\(key)` dans \(what)",
+                unknownKeys <= 100 ? Suggestions.hint(for: key, among: known) : nil, rule: .cleInconnue)
         }
     }
 
@@ -390,11 +408,28 @@ final class Fields {
         /// The key's text.
         var key: String { keyNode.scalarText }
     }
-    /// The entries in file order.
-    var entries: LazyMapCollection<[Fields.Slot], Entry> {
-        let document = self.document
-        return slots.lazy.map { Entry(keyNode: Node(document: document, index: Int($0.key)), value: Node(document: document, index: Int($0.value))) }
+    /// The entries in file order (read by index: taking an entry while walking them copies nothing).
+    var entries: LazyMapCollection<Range<Int>, Entry> {
+        (0..<slots.count).lazy.map { Entry(keyNode: self.keyNode(at: $0), value: self.value(at: $0)) }
     }
+    /// Calls `body` with each entry's key bytes and the key's and value's records, in file order.
+    func forEachEntry(_ body: (UnsafeBufferPointer<UInt8>, NodeRecord, NodeRecord) -> Void) {
+        document.records.withUnsafeBufferPointer { records in
+            document.bytes.withUnsafeBufferPointer { bytes in
+                slots.withUnsafeBufferPointer { slots in
+                    for s in slots {
+                        body(UnsafeBufferPointer(rebasing: bytes[Int(s.start)..<Int(s.start + s.count)]), records[Int(s.key)], records[Int(s.value)])
+                    }
+                }
+            }
+        }
+    }
+    /// The number of entries.
+    var count: Int { slots.count }
+    /// The key of the entry at `i`.
+    func keyNode(at i: Int) -> Node { Node(document: document, index: Int(slots[i].key)) }
+    /// The value of the entry at `i`.
+    func value(at i: Int) -> Node { Node(document: document, index: Int(slots[i].value)) }
     /// Positions by key, for large mappings only: a plan's tables have a handful of keys, for
     /// which a scan of their bytes is quicker than hashing; a file of thousands of keys stays linear.
     private var index: [String: Int]?
@@ -413,20 +448,67 @@ final class Fields {
     }
 
     func append(_ keyNode: Node, _ value: Node) {
+        let k = document.records[keyNode.index]
+        document.bytes.withUnsafeBufferPointer { append(key: keyNode.index, k, value: value.index, bytes: $0) }
+    }
+
+    /// Adds the entry whose key is the scalar record `k`, at `key`.
+    private func append(key: Int, _ k: NodeRecord, value: Int, bytes: UnsafeBufferPointer<UInt8>) {
         if index == nil, slots.count >= Self.indexedFrom {
             index = Dictionary(entries.enumerated().map { ($1.key, $0) }, uniquingKeysWith: { a, _ in a })
         }
-        index?[keyNode.scalarText] = slots.count
-        let k = document.records[keyNode.index]
-        let ascii = Self.isASCII(document, k)
+        let keyBytes = UnsafeBufferPointer(rebasing: bytes[Int(k.start)..<Int(k.start + k.count)])
+        if index != nil { index?[String(decoding: keyBytes, as: UTF8.self)] = slots.count }
+        let ascii = !keyBytes.contains { $0 >= 0x80 }
         allASCII = allASCII && ascii
-        slots.append(Slot(key: Int32(keyNode.index), value: Int32(value.index), start: k.start, count: k.count, isASCII: ascii))
+        slots.append(Slot(key: Int32(key), value: Int32(value), start: k.start, count: k.count, isASCII: ascii))
         remaining += 1
+    }
+
+    /// Adds the entries of the mapping ``node`` in file order, from its records (no node handle
+    /// per entry); a key that is no scalar, or that is there already, is not added but told to
+    /// `refused` (with whether it is a duplicate), as ``append(_:_:)`` after ``has(_:)`` would.
+    func appendEntries(refused: (Node, Bool) -> Void) {
+        let pairs = node.childCount / 2
+        var rejected: [(key: Int, isDuplicate: Bool)] = []
+        document.records.withUnsafeBufferPointer { records in
+            document.bytes.withUnsafeBufferPointer { bytes in
+                var at = node.index + 1
+                for _ in 0..<pairs {
+                    let key = at
+                    let value = Int(records[key].next)
+                    at = Int(records[value].next)
+                    let k = records[key]
+                    guard k.kind == .scalar else {
+                        rejected.append((key, false))
+                        continue
+                    }
+                    let found: Int?
+                    if index == nil, allASCII, !UnsafeBufferPointer(rebasing: bytes[Int(k.start)..<Int(k.start + k.count)]).contains(where: { $0 >= 0x80 }) {
+                        found = position(bytes: UnsafeBufferPointer(rebasing: bytes[Int(k.start)..<Int(k.start + k.count)]), in: bytes)
+                    } else {
+                        found = position(Node(document: document, index: key))
+                    }
+                    if found != nil {
+                        rejected.append((key, true))
+                        continue
+                    }
+                    append(key: key, k, value: value, bytes: bytes)
+                }
+            }
+        }
+        // Told after the walk, in file order.
+        for r in rejected { refused(Node(document: document, index: r.key), r.isDuplicate) }
     }
 
     /// The first entry whose key has `key`'s bytes.
     private func position(bytes key: UnsafeBufferPointer<UInt8>) -> Int? {
-        document.bytes.withUnsafeBufferPointer { b in
+        document.bytes.withUnsafeBufferPointer { position(bytes: key, in: $0) }
+    }
+
+    /// ``position(bytes:)`` with the document's bytes at hand.
+    private func position(bytes key: UnsafeBufferPointer<UInt8>, in b: UnsafeBufferPointer<UInt8>) -> Int? {
+        slots.withUnsafeBufferPointer { slots in
             var i = 0
             while i < slots.count {
                 let s = slots[i]

@@ -12,6 +12,8 @@ struct OperationReader {
     /// The keys that say where a funding line's money comes from.
     static let sourceKeys = ["dispositif"] + ownSources.map(\.key)
     static let fundingKeys = PlanFormat.funding.names
+    /// Words an operation's identifier cannot be, with what they mean.
+    static let reservedIDs = ["toutes": "dans un scénario, `operation: toutes` désigne toutes les opérations"]
 
     func read(_ root: Node?) -> Operation? {
         guard let root else {
@@ -23,7 +25,7 @@ struct OperationReader {
 
         let id = reader.slug(
             reader.require(f, "id", "l'opération", example: "friche-gersycoop"), "id",
-            reserved: ["toutes": "dans un scénario, `operation: toutes` désigne toutes les opérations"])
+            reserved: Self.reservedIDs)
         let title = reader.text(reader.require(f, "intitule", "l'opération", example: "Reconquête de la friche Gersycoop"), "intitule")
         let ownerNode = reader.require(f, "maitre_ouvrage", "l'opération", example: "fleurance")
         let owner = reader.slug(ownerNode, "maitre_ouvrage")
@@ -49,19 +51,22 @@ struct OperationReader {
             reader.finish(c, "`calendrier`", known: PlanFormat.calendar.names)
             // `fin: 2028-06` is the month: the works end by its last day (deadlines are compared
             // with that day, not the 1st).
-            var last = end
-            var endText = end?.formatted ?? ""
-            if let e = end, let endNode, endNode.isScalar, endNode.scalarText.trimmingWhitespace().split(separator: "-").count == 2 {
-                let lastDay = Day(year: e.year, month: e.month, day: Day.daysIn(month: e.month, year: e.year)) ?? e
-                last = lastDay
-                end = lastDay
-                endText = "\(endNode.scalarText.trimmingWhitespace()), soit jusqu'au \(lastDay.formatted)"
+            // A date read is `AAAA-MM-JJ` or `AAAA-MM`: one dash, a month.
+            var monthWritten: String?
+            if let e = end, let endNode, endNode.isScalar, endNode.withScalarBytes({ $0.count { $0 == UInt8(ascii: "-") } }) == 1 {
+                end = Day(year: e.year, month: e.month, day: Day.daysIn(month: e.month, year: e.year)) ?? e
+                monthWritten = endNode.scalarText.trimmingWhitespace()
             }
-            if let s = start, let e = last, e < s {
-                reader.error(node, "`calendrier` : la fin (\(endText)) précède le début des travaux (\(s.formatted))", "vérifiez les deux dates")
+            // Said only when the dates are wrong.
+            func endText() -> String {
+                guard let end else { return "" }
+                return monthWritten.map { "\($0), soit jusqu'au \(end.formatted)" } ?? end.formatted
             }
-            if let a = firstLegalAct, let e = last, e < a {
-                reader.error(node, "`calendrier` : la fin (\(endText)) précède le premier acte juridique (\(a.formatted))", "vérifiez les deux dates")
+            if let s = start, let e = end, e < s {
+                reader.error(node, "`calendrier` : la fin (\(endText())) précède le début des travaux (\(s.formatted))", "vérifiez les deux dates")
+            }
+            if let a = firstLegalAct, let e = end, e < a {
+                reader.error(node, "`calendrier` : la fin (\(endText())) précède le premier acte juridique (\(a.formatted))", "vérifiez les deux dates")
             }
         }
         let chefDeFile = f.take("chef_de_file").flatMap { reader.bool($0, "chef_de_file") } ?? false
@@ -82,13 +87,14 @@ struct OperationReader {
         var costs: [CostLine] = []
         if let list = reader.sequence(reader.require(f, "depenses", "l'opération", example: "[…]"), "`depenses`") {
             if list.isEmpty { reader.error(f.take("depenses"), "`depenses` : la liste est vide", "décrivez au moins une dépense", rule: .valeur) }
-            costs = list.compactMap { readCost($0, defaultYear: defaultYear) }
+            costs.reserveCapacity(list.count)
+            for item in list { if let line = readCost(item, defaultYear: defaultYear) { costs.append(line) } }
         }
         var funding: [FundingLine] = []
         if let list = reader.sequence(reader.require(f, "financements", "l'opération", example: "[…]"), "`financements`") {
-            funding = list.compactMap { readFunding($0) }
-            let balances = funding.filter { $0.amount == .balance }
-            if balances.count > 1 {
+            funding.reserveCapacity(list.count)
+            for item in list { if let line = readFunding(item) { funding.append(line) } }
+            if funding.count(where: { $0.amount == .balance }) > 1 {
                 reader.error(
                     list.last, "plusieurs lignes `solde` : une seule ressource peut équilibrer le plan", "gardez un seul `autofinancement: solde`")
             }
@@ -149,37 +155,50 @@ struct OperationReader {
     /// cent, the last year taking the cents left over; the percentages are returned too.
     private func readYears(_ node: Node, total: Money, label: String) -> (years: [(year: Int, amountHT: Money)], shares: [Rate]?)? {
         guard let f = reader.mapping(node, "`annees`") else { return nil }
-        var rates: [(Int, Rate)] = []
-        var amounts: [(Int, Money)] = []
+        // Percentages go straight into the kept shares, their years with the amounts to come.
+        var rateYears: [(year: Int, amountHT: Money)] = []
+        var shares: [Rate] = []
+        var amounts: [(year: Int, amountHT: Money)] = []
         var ok = true
-        for (i, entry) in f.entries.enumerated() {
+        for i in 0..<f.count {
             f.take(at: i)
-            guard let year = reader.year(entry.keyNode, "annees") else {
+            let value = f.value(at: i)
+            guard let year = reader.year(f.keyNode(at: i), "annees") else {
                 ok = false
                 continue
             }
-            guard entry.value.isScalar else {
-                reader.error(entry.value, "`annees` : un montant ou un pourcentage est attendu pour \(year)", rule: .type)
+            guard value.isScalar else {
+                reader.error(value, "`annees` : un montant ou un pourcentage est attendu pour \(year)", rule: .type)
                 ok = false
                 continue
             }
-            if entry.value.endsWithPercent {
-                if let r = reader.rate(entry.value, "annees") { rates.append((year, r)) } else { ok = false }
+            if value.endsWithPercent {
+                if shares.isEmpty {
+                    shares.reserveCapacity(f.count)
+                    rateYears.reserveCapacity(f.count)
+                }
+                if let r = reader.rate(value, "annees") {
+                    shares.append(r)
+                    rateYears.append((year, .zero))
+                } else {
+                    ok = false
+                }
             } else {
-                if let m = reader.money(entry.value, "annees") { amounts.append((year, m)) } else { ok = false }
+                if amounts.isEmpty { amounts.reserveCapacity(f.count) }
+                if let m = reader.money(value, "annees") { amounts.append((year, m)) } else { ok = false }
             }
         }
         guard ok else { return nil }
-        if !rates.isEmpty && !amounts.isEmpty {
+        if !shares.isEmpty && !amounts.isEmpty {
             reader.error(node, "`annees` mélange montants et pourcentages", "écrivez toutes les années en montants, ou toutes en pourcentages")
             return nil
         }
-        if rates.isEmpty && amounts.isEmpty {
+        if shares.isEmpty && amounts.isEmpty {
             reader.error(node, "`annees` est vide", "écrivez par exemple `annees: { 2025: 100 % }`")
             return nil
         }
-        if !rates.isEmpty {
-            let sum = rates.reduce(Rate.zero) { $0 + $1.1 }
+        if !shares.isEmpty {
+            let sum = shares.reduce(Rate.zero, +)
             if sum != .hundredPercent {
                 reader.report(
                     Diagnostic(
@@ -188,10 +207,11 @@ struct OperationReader {
                         notes: ["corrigez les pourcentages pour qu'ils totalisent exactement 100 %"]))
                 return nil
             }
-            let parts = total.split(proportionally: rates.map { $0.1.millionths })
-            return (zip(rates, parts).map { ($0.0, $1) }, rates.map { $0.1 })
+            total.splitting(shares.count, weight: { shares[$0].millionths }) { i, part in rateYears[i].amountHT = part }
+            return (rateYears, shares)
         }
-        let sum = Money.sum(amounts.map { $0.1 })
+        var sum = Money.zero
+        for a in amounts { sum += a.amountHT }
         if sum != total {
             reader.report(
                 Diagnostic(
@@ -206,9 +226,17 @@ struct OperationReader {
     func readFunding(_ node: Node) -> FundingLine? {
         guard let f = reader.mapping(node, "un financement") else { return nil }
         let keyLocations = reader.keyLocations(f, atKeys: false)
-        let sourceKeys = Self.sourceKeys.filter { f.has($0) }
+        // The one key saying where the money comes from (the list of them made only to say there
+        // is none, or more than one).
+        var found: String?
+        var sources = 0
+        for key in Self.sourceKeys where f.has(key) {
+            sources += 1
+            found = found ?? key
+        }
         defer { reader.finish(f, "un financement", known: Self.fundingKeys) }
-        guard sourceKeys.count == 1 else {
+        guard sources == 1, let sourceKey = found else {
+            let sourceKeys = Self.sourceKeys.filter { f.has($0) }
             if sourceKeys.isEmpty {
                 reader.error(
                     node, "un financement doit dire d'où vient l'argent",
@@ -221,7 +249,6 @@ struct OperationReader {
             sourceKeys.forEach { _ = f.take($0) }
             return nil
         }
-        let sourceKey = sourceKeys[0]
         let source: FundingSource
         var amount: FundingAmount?
         let sourceNode = f.take(sourceKey)!

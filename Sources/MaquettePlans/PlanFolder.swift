@@ -43,6 +43,14 @@ public final class PlanFolder {
         if fm.fileExists(atPath: programmePath) { programme = read(programmePath) }
         let fundersPath = "\(root)/\(PlanLoader.fundersFile)"
         if fm.fileExists(atPath: fundersPath) { funders = read(fundersPath) }
+        // The catalogue and the programme, which every operation file is read against, are read
+        // on another core while the operation files are loaded from disk.
+        let contextFiles = [programme, funders].compactMap { outcome -> PlanFile? in
+            if case .file(let file) = outcome { return file }
+            return nil
+        }
+        let root = root
+        context = Later { PlanLoader.readContext(contextFiles, root: root) }
         let listed = Self.planFiles(in: operationsFolder, root: root, realRoot: realRoot, required: true, problems: &operationsListing)
         operationNames = listed.map(\.name)
         // Operation files are read on every core, in file order. A regular file listed in a
@@ -65,6 +73,10 @@ public final class PlanFolder {
         }
         timings.lap("fichiers")
     }
+
+    /// ``PlanLoader/readContext(_:root:)`` of the programme and funders files (which do not change
+    /// for the life of the folder: ``update(operationFiles:)`` reads operation files only).
+    private var context: Later<(Catalogue, Programme?, [Diagnostic])>?
 
     /// What reading the folder's files took (for `MAQUETTE_TIMINGS`).
     private var timings = LoadTimings()
@@ -147,7 +159,7 @@ public final class PlanFolder {
         for name in operationNames { take(operations[name]) }
         problems += scenariosListing
         for outcome in scenarios { take(outcome) }
-        let result = PlanLoader.load(files: files, root: root, cache: cache, progress: progress)
+        let result = PlanLoader.load(files: files, root: root, cache: cache, progress: progress, context: context.map { c in { c.value } })
         var timings = timings
         timings.laps += result.timings.laps
         // A programme file refused above (a link out of the folder, not a regular file…) is not

@@ -145,6 +145,15 @@ public enum PlanLoader {
     public static func load(files: [PlanFile], root: String) -> LoadResult { load(files: files, root: root, cache: nil) }
 
     public static func load(files: [PlanFile], root: String, cache: ParseCache?, progress: (@Sendable (Int, Int) -> Void)? = nil) -> LoadResult {
+        load(files: files, root: root, cache: cache, progress: progress, context: nil)
+    }
+
+    /// ``load(files:root:cache:progress:)``; `context`, when given, is ``readContext(_:root:)`` of
+    /// these files, worked out beforehand (``PlanFolder`` reads it while loading the operation files).
+    static func load(
+        files: [PlanFile], root: String, cache: ParseCache?, progress: (@Sendable (Int, Int) -> Void)?,
+        context readBefore: (() -> (Catalogue, Programme?, [Diagnostic]))?
+    ) -> LoadResult {
         var timings = LoadTimings()
         var diagnostics: [Diagnostic] = []
         let sources = cache?.sources(of: files) ?? ParseCache.sources(of: files)
@@ -156,7 +165,7 @@ public enum PlanLoader {
         if let known = cache?.context(for: context) {
             (catalogue, programme, contextDiagnostics) = known
         } else {
-            (catalogue, programme, contextDiagnostics) = readContext(files, root: root)
+            (catalogue, programme, contextDiagnostics) = readBefore?() ?? readContext(files, root: root)
             cache?.storeContext(context, (catalogue, programme, contextDiagnostics))
         }
         diagnostics += contextDiagnostics
@@ -202,6 +211,7 @@ public enum PlanLoader {
         var totals: [Int128] = []
         totals.reserveCapacity(parsed.count)
         var seen: [String: String] = [:]
+        seen.reserveCapacity(parsed.count)
         for (file, _) in parsed {
             diagnostics += file.diagnostics
             guard let operation = file.operation else { continue }

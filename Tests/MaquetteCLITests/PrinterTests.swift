@@ -18,6 +18,35 @@ final class PrinterTests: XCTestCase {
         XCTAssertEqual(DiagnosticPrinter.line(1, of: "sans fin de ligne"), "sans fin de ligne")
     }
 
+    func testEveryLineBreakIsFoundInSmallAndLargeFiles() {
+        // LF, CR LF, a lone CR, NEL, LS and PS each end a line, as libyaml counts them; a small
+        // file is read up to the line asked for, a large one (over 64 KiB) indexed once: the same lines.
+        let head = "un\ndeux\r\ntrois\rquatre\u{85}cinq\u{2028}six\u{2029}sept été\n"
+        let lines = ["un", "deux", "trois", "quatre", "cinq", "six", "sept été"]
+        let large = head + String(repeating: "# remplissage\n", count: 5_000)
+        XCTAssertGreaterThan(large.utf8.count, LineIndex.indexedFrom)
+        for (i, expected) in lines.enumerated() {
+            XCTAssertEqual(DiagnosticPrinter.line(i + 1, of: head), expected)
+            XCTAssertEqual(DiagnosticPrinter.line(i + 1, of: large), expected)
+        }
+        // After the last break, an empty last line; past it, none.
+        XCTAssertEqual(DiagnosticPrinter.line(8, of: head), "")
+        XCTAssertNil(DiagnosticPrinter.line(9, of: head))
+        XCTAssertEqual(DiagnosticPrinter.line(5_008, of: large), "")
+        XCTAssertNil(DiagnosticPrinter.line(5_009, of: large))
+    }
+
+    func testTheCaretOfAnASCIIExcerptIsCountedByItsBytes() {
+        // Printable ASCII before the caret: one cell each, as the general count says.
+        XCTAssertEqual(DiagnosticPrinter.asciiCells("montant: 12", 9), 9)
+        XCTAssertEqual(DiagnosticPrinter.cells(of: "montant: 12".unicodeScalars.prefix(9)), 9)
+        // An accent, a tab or a shorter text go the general way.
+        XCTAssertNil(DiagnosticPrinter.asciiCells("intitulé: x", 10))
+        XCTAssertNil(DiagnosticPrinter.asciiCells("a\tb", 3))
+        XCTAssertNil(DiagnosticPrinter.asciiCells("ab", 3))
+        XCTAssertEqual(DiagnosticPrinter.asciiCells("ab", 0), 0)
+    }
+
     func testManyDiagnosticsRenderedTogetherEachShowTheirOwnLine() {
         // 300 files of three lines, two diagnostics on each (lines 2 and 3): 600 diagnostics,
         // rendered on every core, several at once in the same files.

@@ -41,6 +41,16 @@ final class MoneyTests: XCTestCase {
         XCTAssertEqual(Money(euros: 91_000).split(proportionally: [500_000, 500_000]), [Money(euros: 45_500), Money(euros: 45_500)])
     }
 
+    func testSplitWithoutPositiveWeights() {
+        // No weight above zero: evenly (90 000 € over three years of 0 €: 30 000 € each).
+        XCTAssertEqual(Money(euros: 90_000).split(proportionally: [0, 0, 0]), [Money(euros: 30_000), Money(euros: 30_000), Money(euros: 30_000)])
+        // A negative weight counts as zero: 1,00 € by 0 / 3 / 1 is 0 / 0,75 / 0,25.
+        XCTAssertEqual(Money(cents: 100).split(proportionally: [-5, 3, 1]), [.zero, Money(cents: 75), Money(cents: 25)])
+        XCTAssertEqual(Money(euros: 5).split(proportionally: []), [])
+        // A negative amount is split toward zero, the rest to the last part: -1,00 € in three.
+        XCTAssertEqual(Money(cents: -100).split(proportionally: [1, 1, 1]), [Money(cents: -33), Money(cents: -33), Money(cents: -34)])
+    }
+
     func testYearlyTTCAddsUpToTheLineTTC() {
         // 100,00 € HT at 20 % over three years of 33,33 / 33,33 / 33,34: VAT 20,00 € split
         // 6,66 / 6,66 / 6,68 (each rounded down, the rest to the last year).

@@ -114,6 +114,27 @@ final class LawTests: XCTestCase {
         XCTAssertEqual(Financing.figures(of: plans)[0].fctva, [FCTVAInstalment(spendingYear: 2025, receiptYear: 2027, amount: Money(cents: 2_952_720))])
     }
 
+    func testFCTVAOfSeveralLinesAndYearsInOrderOfYears() throws {
+        // Works 100 000 HT at 20 % over 2027 (60 %) and 2028 (40 %): TTC 72 000 and 48 000.
+        // Equipment 10 000 HT at 5,5 % over 2026 and 2027 (50 % each): VAT 550 split 275 / 275,
+        // TTC 5 275 each year. Each line's year × 16,404 %, rounded to the cent, then added:
+        // 2026: 5 275 → 865,31 (865,311); 2027: 72 000 → 11 810,88, plus 865,31 = 12 676,19;
+        // 2028: 48 000 → 7 873,92. Received in N+2; the later line's earlier year comes first.
+        let costs = """
+              - { libelle: Travaux, nature: travaux, montant_ht: 100 000, annees: { 2027: 60 %, 2028: 40 % } }
+              - { libelle: Équipement, nature: equipement, montant_ht: 10 000, tva: "5,5 %", annees: { 2026: 50 %, 2027: 50 % } }
+            """
+        let plans = try XCTUnwrap(F.load([F.operation("  - autofinancement: solde", costs: costs)]).plans)
+        XCTAssertEqual(
+            Financing.figures(of: plans)[0].fctva,
+            [
+                FCTVAInstalment(spendingYear: 2026, receiptYear: 2028, amount: Money(cents: 86_531)),
+                FCTVAInstalment(spendingYear: 2027, receiptYear: 2029, amount: Money(cents: 1_267_619)),
+                FCTVAInstalment(spendingYear: 2028, receiptYear: 2030, amount: Money(cents: 787_392)),
+            ])
+        XCTAssertEqual(Financing.figures(of: plans)[0].fctvaTotal, Money(cents: 2_141_542))
+    }
+
     func testFCTVAStudiesCountInTheFirstWorksYearWhenNoStartIsWritten() throws {
         // No `debut_travaux`: the works' first spending year, 2026. Studies 10 000 HT in 2025
         // (TTC 12 000) + works 50 000 HT in 2026 (TTC 60 000) = 72 000 × 16,404 % = 11 810,88,

@@ -115,6 +115,49 @@ final class ReaderTests: XCTestCase {
         XCTAssertTrue(d2[0].message.contains("totalise 900 000,00 €, et la dépense 1 000 000,00 € HT (écart -100 000,00 €)"), d2[0].message)
     }
 
+    func testKeysThatAreNoWordAndDuplicatesInOneTable() {
+        // A key written as a list (`? [a, b]`) and a second `intitule`, in the same table as good
+        // keys: each is said where it is written, the first `intitule` is the one read.
+        let text = "id: op\nintitule: Premier\n? [a, b]\n: 1\nintitule: Second\nmaitre_ouvrage: commune\ndepenses:\n  - { libelle: T, nature: travaux, montant_ht: 1 000, annees: { 2025: 100 % } }\nfinancements:\n  - autofinancement: solde"
+        let d = F.load([text]).diagnostics
+        XCTAssertEqual(d.map(\.rule.rawValue), ["type", "cle-en-double"])
+        XCTAssertEqual(d.map(\.message), ["l'opération : une clé doit être un simple mot", "clé `intitule` en double dans l'opération"])
+        XCTAssertEqual(d.map { $0.location.map { [$0.line, $0.column] } }, [[3, 3], [5, 1]])
+        // Without them, the same file reads, and the title kept is the first.
+        let fixed = text.replacingOccurrences(of: "? [a, b]\n: 1\nintitule: Second\n", with: "")
+        XCTAssertEqual(F.load([fixed]).plans?.operations.first?.title, "Premier")
+    }
+
+    func testYearSplitsInPercentagesAndAmounts() throws {
+        // 100 000,01 € HT over 33,3333 % / 33,3333 % / 33,3334 %: 100 000,01 × 33,3333 % =
+        // 33 333,303…, so 33 333,30 € each of the first two years (rounded down to the cent), the
+        // last taking the rest, 100 000,01 − 66 666,60 = 33 333,41 €. Amounts are kept as written.
+        let costs = """
+              - { libelle: A, nature: travaux, montant_ht: 100 000.01, annees: { 2025: "33,3333 %", 2026: "33,3333 %", 2027: "33,3334 %" } }
+              - { libelle: B, nature: travaux, montant_ht: 1 000, annees: { 2027: 400, 2025: 600 } }
+            """
+        let plans = try XCTUnwrap(F.load([F.operation("  - autofinancement: solde", costs: costs)]).plans)
+        let a = plans.operations[0].costs[0], b = plans.operations[0].costs[1]
+        XCTAssertEqual(a.years.map(\.year), [2025, 2026, 2027])
+        XCTAssertEqual(a.years.map(\.amountHT), [Money(cents: 3_333_330), Money(cents: 3_333_330), Money(cents: 3_333_341)])
+        XCTAssertEqual(a.shares, [Rate(millionths: 333_333), Rate(millionths: 333_333), Rate(millionths: 333_334)])
+        XCTAssertEqual(b.years.map(\.year), [2027, 2025])
+        XCTAssertEqual(b.years.map(\.amountHT), [Money(euros: 400), Money(euros: 600)])
+        XCTAssertNil(b.shares)
+    }
+
+    func testAFundingLineSaysWhereItsMoneyComesFromOnce() {
+        // Line 1 names a dispositif and a loan, line 2 nothing but an amount: each is said at the
+        // line (the `- ` item's table starts at column 5 of lines 8 and 10).
+        let funding = "  - dispositif: etat.detr\n    emprunt: 100 000\n  - montant: 5 000\n  - autofinancement: solde"
+        let d = F.load([F.operation(funding)]).diagnostics
+        XCTAssertEqual(
+            d.map(\.message),
+            ["un financement ne peut avoir qu'une origine, pas `dispositif` et `emprunt`", "un financement doit dire d'où vient l'argent"])
+        XCTAssertEqual(d.map { $0.location.map { [$0.line, $0.column] } }, [[8, 5], [10, 5]])
+        XCTAssertEqual(d.map(\.rule.rawValue), ["valeur", "cle-manquante"])
+    }
+
     func testDuplicateKeysAndOperations() {
         let dup = "id: op\nid: op2\nintitule: x\nmaitre_ouvrage: commune\ndepenses: []\nfinancements: []"
         let duplicate = F.load([dup]).diagnostics

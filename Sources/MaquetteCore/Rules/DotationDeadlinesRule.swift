@@ -16,17 +16,22 @@ struct DotationDeadlinesRule: Rule {
                 guard let d = line.dispositif, let notified = line.line.notificationDay,
                     let (start, declared) = Financing.commencement(for: d, in: f.operation)
                 else { continue }
-                let startWord =
+                // Worded only for a date past its deadline (most are not).
+                var startWord: String {
                     declared
-                    ? "le commencement d'exécution (premier acte juridique) du \(start.formatted)"
-                    : "le commencement d'exécution (au plus tard au début des travaux, le \(start.formatted))"
+                        ? "le commencement d'exécution (premier acte juridique) du \(start.formatted)"
+                        : "le commencement d'exécution (au plus tard au début des travaux, le \(start.formatted))"
+                }
                 // A date past its deadline: an error beyond the longest prorogation, a warning
                 // beyond the deadline alone (a prorogation can still be asked for).
-                func late(_ date: Day, deadline: Day, extended: Day, error broken: String, warning late: String, notes: (error: String, warning: String)) {
+                func late(
+                    _ date: Day, deadline: Day, extended: Day, error broken: @autoclosure () -> String, warning late: @autoclosure () -> String,
+                    notes: @autoclosure () -> (error: String, warning: String)
+                ) {
                     if extended < date {
-                        out.append(error(broken, at: f.operation.location(of: "calendrier"), operation: f.id, notes: [notes.error]))
+                        out.append(error(broken(), at: f.operation.location(of: "calendrier"), operation: f.id, notes: [notes().error]))
                     } else if deadline < date {
-                        out.append(warning(late, at: f.operation.location(of: "calendrier"), operation: f.id, notes: [notes.warning]))
+                        out.append(warning(late(), at: f.operation.location(of: "calendrier"), operation: f.id, notes: [notes().warning]))
                     }
                 }
                 if let (months, ref) = context.count(ParameterName.dotationsDelaiDemarrageMois, at: notified) {

@@ -128,7 +128,7 @@ public enum Rules {
 extension OperationFigures {
     public var id: String { operation.id }
     var isInvestment: Bool { operation.section == .investissement }
-    func with(_ role: DispositifRole) -> [ResolvedFunding] { counted.filter { $0.has(role) } }
+    func with(_ role: DispositifRole) -> [ResolvedFunding] { countedRoleBits & role.bit == 0 ? [] : counted.filter { $0.has(role) } }
     func hasParameter(_ names: [String]) -> Bool {
         counted.contains { line in names.contains { line.dispositif?.parameters[$0] != nil } }
     }
