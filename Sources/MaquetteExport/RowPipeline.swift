@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+    import Glibc
+#endif
 import MaquetteCore
 import XlsxWriter
 
@@ -74,6 +77,9 @@ final class RowPipeline: @unchecked Sendable {
         if !early.isEmpty {
             let ahead = early.sorted { $0.key < $1.key }.map(\.value)
             let thread = Thread { [self] in
+                // On the time the writer and the producer leave: with a third thread wanting a
+                // core, the scheduler would otherwise take a share of the writer's.
+                Self.yieldToOthers()
                 for sheet in ahead where !isCancelled { sheet.start() }
             }
             thread.name = "maquette-early-sheets"
@@ -122,6 +128,15 @@ final class RowPipeline: @unchecked Sendable {
             if built.deferred == nil { settings.rows = [] }
             sheet = settings
         }
+    }
+
+    /// Lowers the calling thread's priority to the least (a nice value of 19: it runs when a core
+    /// is idle). Lowering needs no privilege; where it fails, nothing changes.
+    static func yieldToOthers() {
+        #if canImport(Glibc)
+            // On Linux a nice value is the thread's own: `0` names the calling thread.
+            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 19)
+        #endif
     }
 
     /// Whether the writer has stopped.

@@ -547,12 +547,14 @@ final class ExportTests: XCTestCase {
     /// A sheet to build early is built on another thread as soon as the writing starts, not when
     /// the producer reaches it: here each of the 40 small sheets before it waits (10 s at most) for
     /// it to be built, which would never happen in time if the producer had to build it itself.
+    /// That thread has the least priority (nice 19), so that it takes no core from the writer.
     /// The file is the one written from the model built whole.
     func testASheetToBuildEarlyIsBuiltBeforeTheWriterReachesIt() throws {
         final class Flag: @unchecked Sendable {
             let built = DispatchSemaphore(value: 0)
             let lock = DispatchSemaphore(value: 1)
             var late = 0
+            var nice: Int32 = 0
         }
         let flag = Flag()
         var model = WorkbookModel(title: "t", subject: "s", author: "a", comments: "c", created: 0)
@@ -578,6 +580,10 @@ final class ExportTests: XCTestCase {
         var big = SheetModel.pending("Versements") {
             var sheet = SheetModel(name: "Versements")
             for r in 0..<3_000 { sheet.append([.text("ligne \(r + 1)"), .money(Money(cents: Int64(r) * 125))]) }
+            // Built on the time the writer and the producer leave: the least priority.
+            flag.lock.wait()
+            flag.nice = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
+            flag.lock.signal()
             flag.built.signal()
             return sheet
         }
@@ -586,6 +592,7 @@ final class ExportTests: XCTestCase {
         let folder = temporaryFolder()
         try WorkbookRenderer.render(model, to: folder.appendingPathComponent("streamed.xlsx").path)
         XCTAssertEqual(flag.late, 0, "the sheet to build early waited for the producer")
+        XCTAssertEqual(flag.nice, 19)
         var whole = model
         for i in whole.sheets.indices { whole.sheets[i].materialise() }
         try WorkbookRenderer.render(whole, to: folder.appendingPathComponent("whole.xlsx").path)
