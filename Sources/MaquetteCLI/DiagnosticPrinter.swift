@@ -266,6 +266,17 @@ final class LineIndex: @unchecked Sendable {
 
     static func lines(of bytes: UnsafeBufferPointer<UInt8>) -> [(start: Int, end: Int)] {
         var found: [(start: Int, end: Int)] = []
+        walk(bytes) { start, end in
+            found.append((start, end))
+            return true
+        }
+        return found
+    }
+
+    /// Calls `line` with each line's start and end, in order, the last one included, until it
+    /// returns false.
+    @inline(__always)
+    static func walk(_ bytes: UnsafeBufferPointer<UInt8>, _ line: (_ start: Int, _ end: Int) -> Bool) {
         var start = 0
         var i = 0
         while i < bytes.count {
@@ -277,15 +288,14 @@ final class LineIndex: @unchecked Sendable {
             }
             let length = breakLength(bytes, at: i)
             if length > 0 {
-                found.append((start, i))
+                guard line(start, i) else { return }
                 i += length
                 start = i
             } else {
                 i += 1
             }
         }
-        found.append((start, bytes.count))
-        return found
+        _ = line(start, bytes.count)
     }
 
     /// Files up to this size are not indexed: the line asked for is found by reading up to it
@@ -295,25 +305,16 @@ final class LineIndex: @unchecked Sendable {
     /// Where line `number` (1-based) starts and ends, read from the start of `bytes`; nil past the last line.
     static func find(_ number: Int, in bytes: UnsafeBufferPointer<UInt8>) -> (start: Int, end: Int)? {
         var line = 1
-        var start = 0
-        var i = 0
-        while i < bytes.count {
-            let b = bytes[i]
-            if b >= 0x20 && b < 0x7F {
-                i += 1
-                continue
+        var found: (start: Int, end: Int)?
+        walk(bytes) { start, end in
+            if line == number {
+                found = (start, end)
+                return false
             }
-            let length = breakLength(bytes, at: i)
-            if length > 0 {
-                if line == number { return (start, i) }
-                line += 1
-                i += length
-                start = i
-            } else {
-                i += 1
-            }
+            line += 1
+            return true
         }
-        return line == number ? (start, bytes.count) : nil
+        return found
     }
 
     /// The bytes of the line break at `i` (LF, CR LF, CR, NEL, LS, PS); 0 if none is there.

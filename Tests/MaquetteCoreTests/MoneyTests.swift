@@ -191,19 +191,21 @@ final class SheetModelTests: XCTestCase {
         XCTAssertEqual(calls.reported, calls.reported.sorted())
     }
 
+    /// A count that several threads add to.
+    final class Runs: @unchecked Sendable {
+        let lock = DispatchSemaphore(value: 1)
+        var count = 0
+        func add() {
+            lock.wait()
+            count += 1
+            lock.signal()
+        }
+    }
+
     /// A value worked out beside the rest is worked out once, whoever asks first and however many
     /// ask at once — also from every thread of a busy pool, which may not wait for the task queued
     /// behind them (each would then work it out itself, once between them).
     func testALaterValueIsWorkedOutOnceForEveryoneWhoAsks() {
-        final class Runs: @unchecked Sendable {
-            let lock = DispatchSemaphore(value: 1)
-            var count = 0
-            func add() {
-                lock.wait()
-                count += 1
-                lock.signal()
-            }
-        }
         for round in 0..<200 {
             let runs = Runs()
             let later = Later { () -> [Int] in
@@ -221,15 +223,6 @@ final class SheetModelTests: XCTestCase {
     /// Not started now, a later value is worked out by `start()` or by the first to ask, once,
     /// even when both come at the same time.
     func testALaterValueNotStartedNowWaitsForStartOrTheFirstAsker() {
-        final class Runs: @unchecked Sendable {
-            let lock = DispatchSemaphore(value: 1)
-            var count = 0
-            func add() {
-                lock.wait()
-                count += 1
-                lock.signal()
-            }
-        }
         let idle = Runs()
         _ = Later(startingNow: false) { idle.add() }
         Thread.sleep(forTimeInterval: 0.05)
