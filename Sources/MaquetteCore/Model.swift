@@ -14,28 +14,106 @@ public struct Funder: Sendable, Equatable {
 }
 
 /// A funding scheme of a funder (DETR, Fonds vert recyclage foncier, Bourgs-Centres…).
+///
+/// A value, whose fields live in one shared object until one is changed (copy on write): every
+/// resolved funding line keeps its dispositif, and a copy is then one reference count, not one per
+/// text and table of the dispositif.
 public struct Dispositif: Sendable, Equatable {
-    public var id: String
-    public var funder: String
-    public var name: String
-    public var nature: FundingNature
-    public var regime: AidRegime
-    public var basis: Basis
+    struct Fields: Equatable {
+        var id: String
+        var funder: String
+        var name: String
+        var nature: FundingNature
+        var regime: AidRegime
+        var basis: Basis
+        var eligibleNatures: Set<CostNature>?
+        var roles: Set<DispositifRole>
+        var parameters: [String: Parameter]
+        var reference: String
+        var probability: Rate?
+        var shortName: String?
+        var requestBeforeStart: Bool?
+        var location: SourceLocation?
+    }
+
+    /// Never changed once shared: a change to a shared one first copies it.
+    private final class Storage: @unchecked Sendable {
+        var fields: Fields
+        init(_ fields: Fields) { self.fields = fields }
+    }
+
+    private var storage: Storage
+
+    private mutating func change<T>(_ field: WritableKeyPath<Fields, T>, to value: T) {
+        if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.fields) }
+        storage.fields[keyPath: field] = value
+    }
+
+    public static func == (a: Dispositif, b: Dispositif) -> Bool { a.storage === b.storage || a.storage.fields == b.storage.fields }
+
+    public var id: String {
+        get { storage.fields.id }
+        set { change(\.id, to: newValue) }
+    }
+    public var funder: String {
+        get { storage.fields.funder }
+        set { change(\.funder, to: newValue) }
+    }
+    public var name: String {
+        get { storage.fields.name }
+        set { change(\.name, to: newValue) }
+    }
+    public var nature: FundingNature {
+        get { storage.fields.nature }
+        set { change(\.nature, to: newValue) }
+    }
+    public var regime: AidRegime {
+        get { storage.fields.regime }
+        set { change(\.regime, to: newValue) }
+    }
+    public var basis: Basis {
+        get { storage.fields.basis }
+        set { change(\.basis, to: newValue) }
+    }
     /// `nil`: every nature is eligible.
-    public var eligibleNatures: Set<CostNature>?
-    public var roles: Set<DispositifRole>
+    public var eligibleNatures: Set<CostNature>? {
+        get { storage.fields.eligibleNatures }
+        set { change(\.eligibleNatures, to: newValue) }
+    }
+    public var roles: Set<DispositifRole> {
+        get { storage.fields.roles }
+        set { change(\.roles, to: newValue) }
+    }
     /// Parameters by name: `taux-min`, `taux-max`, `plafond`, `plancher`.
-    public var parameters: [String: Parameter]
-    public var reference: String
+    public var parameters: [String: Parameter] {
+        get { storage.fields.parameters }
+        set { change(\.parameters, to: newValue) }
+    }
+    public var reference: String {
+        get { storage.fields.reference }
+        set { change(\.reference, to: newValue) }
+    }
     /// Chance that a request to this dispositif is granted (Monte-Carlo), when known.
-    public var probability: Rate?
+    public var probability: Rate? {
+        get { storage.fields.probability }
+        set { change(\.probability, to: newValue) }
+    }
     /// The name people use for it in messages and the workbook (`DETR`, `DRAC – monuments
     /// historiques`); `nil`: its full name.
-    public var shortName: String?
+    public var shortName: String? {
+        get { storage.fields.shortName }
+        set { change(\.shortName, to: newValue) }
+    }
     /// Whether the request must be received before the commencement d'exécution; `nil`: as its
     /// regime says (State, ANAH and European aid do; Région Occitanie says so in its own rules).
-    public var requestBeforeStart: Bool?
-    public var location: SourceLocation?
+    public var requestBeforeStart: Bool? {
+        get { storage.fields.requestBeforeStart }
+        set { change(\.requestBeforeStart, to: newValue) }
+    }
+    public var location: SourceLocation? {
+        get { storage.fields.location }
+        set { change(\.location, to: newValue) }
+    }
 
     /// How messages and the workbook name it.
     public var usualName: String { shortName ?? name }
@@ -47,17 +125,10 @@ public struct Dispositif: Sendable, Equatable {
         basis: Basis = .ht, eligibleNatures: Set<CostNature>? = nil, roles: Set<DispositifRole> = [],
         parameters: [String: Parameter] = [:], reference: String = "", location: SourceLocation? = nil
     ) {
-        self.id = id
-        self.funder = funder
-        self.name = name
-        self.nature = nature
-        self.regime = regime
-        self.basis = basis
-        self.eligibleNatures = eligibleNatures
-        self.roles = roles
-        self.parameters = parameters
-        self.reference = reference
-        self.location = location
+        storage = Storage(
+            Fields(
+                id: id, funder: funder, name: name, nature: nature, regime: regime, basis: basis, eligibleNatures: eligibleNatures, roles: roles,
+                parameters: parameters, reference: reference, probability: nil, shortName: nil, requestBeforeStart: nil, location: location))
     }
 
     public static let tauxMin = "taux-min"
