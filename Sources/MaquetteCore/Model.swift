@@ -17,23 +17,32 @@ public struct Funder: Sendable, Equatable {
 ///
 /// A value, whose fields live in one shared object until one is changed (copy on write): every
 /// resolved funding line keeps its dispositif, and a copy is then one reference count, not one per
-/// text and table of the dispositif.
+/// text and table of the dispositif. Its fields read and change as its own (`d.regime`,
+/// `d.parameters[name] = …`).
+@dynamicMemberLookup
 public struct Dispositif: Sendable, Equatable {
-    struct Fields: Equatable {
-        var id: String
-        var funder: String
-        var name: String
-        var nature: FundingNature
-        var regime: AidRegime
-        var basis: Basis
-        var eligibleNatures: Set<CostNature>?
-        var roles: Set<DispositifRole>
-        var parameters: [String: Parameter]
-        var reference: String
-        var probability: Rate?
-        var shortName: String?
-        var requestBeforeStart: Bool?
-        var location: SourceLocation?
+    public struct Fields: Sendable, Equatable {
+        public var id: String
+        public var funder: String
+        public var name: String
+        public var nature: FundingNature
+        public var regime: AidRegime
+        public var basis: Basis
+        /// `nil`: every nature is eligible.
+        public var eligibleNatures: Set<CostNature>?
+        public var roles: Set<DispositifRole>
+        /// Parameters by name: `taux-min`, `taux-max`, `plafond`, `plancher`.
+        public var parameters: [String: Parameter]
+        public var reference: String
+        /// Chance that a request to this dispositif is granted (Monte-Carlo), when known.
+        public var probability: Rate?
+        /// The name people use for it in messages and the workbook (`DETR`, `DRAC – monuments
+        /// historiques`); `nil`: its full name.
+        public var shortName: String?
+        /// Whether the request must be received before the commencement d'exécution; `nil`: as its
+        /// regime says (State, ANAH and European aid do; Région Occitanie says so in its own rules).
+        public var requestBeforeStart: Bool?
+        public var location: SourceLocation?
     }
 
     /// Never changed once shared: a change to a shared one first copies it.
@@ -44,81 +53,20 @@ public struct Dispositif: Sendable, Equatable {
 
     private var storage: Storage
 
-    private mutating func change<T>(_ field: WritableKeyPath<Fields, T>, to value: T) {
-        if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.fields) }
-        storage.fields[keyPath: field] = value
+    public subscript<T>(dynamicMember field: WritableKeyPath<Fields, T>) -> T {
+        get { storage.fields[keyPath: field] }
+        set {
+            if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.fields) }
+            storage.fields[keyPath: field] = newValue
+        }
     }
 
     public static func == (a: Dispositif, b: Dispositif) -> Bool { a.storage === b.storage || a.storage.fields == b.storage.fields }
 
-    public var id: String {
-        get { storage.fields.id }
-        set { change(\.id, to: newValue) }
-    }
-    public var funder: String {
-        get { storage.fields.funder }
-        set { change(\.funder, to: newValue) }
-    }
-    public var name: String {
-        get { storage.fields.name }
-        set { change(\.name, to: newValue) }
-    }
-    public var nature: FundingNature {
-        get { storage.fields.nature }
-        set { change(\.nature, to: newValue) }
-    }
-    public var regime: AidRegime {
-        get { storage.fields.regime }
-        set { change(\.regime, to: newValue) }
-    }
-    public var basis: Basis {
-        get { storage.fields.basis }
-        set { change(\.basis, to: newValue) }
-    }
-    /// `nil`: every nature is eligible.
-    public var eligibleNatures: Set<CostNature>? {
-        get { storage.fields.eligibleNatures }
-        set { change(\.eligibleNatures, to: newValue) }
-    }
-    public var roles: Set<DispositifRole> {
-        get { storage.fields.roles }
-        set { change(\.roles, to: newValue) }
-    }
-    /// Parameters by name: `taux-min`, `taux-max`, `plafond`, `plancher`.
-    public var parameters: [String: Parameter] {
-        get { storage.fields.parameters }
-        set { change(\.parameters, to: newValue) }
-    }
-    public var reference: String {
-        get { storage.fields.reference }
-        set { change(\.reference, to: newValue) }
-    }
-    /// Chance that a request to this dispositif is granted (Monte-Carlo), when known.
-    public var probability: Rate? {
-        get { storage.fields.probability }
-        set { change(\.probability, to: newValue) }
-    }
-    /// The name people use for it in messages and the workbook (`DETR`, `DRAC – monuments
-    /// historiques`); `nil`: its full name.
-    public var shortName: String? {
-        get { storage.fields.shortName }
-        set { change(\.shortName, to: newValue) }
-    }
-    /// Whether the request must be received before the commencement d'exécution; `nil`: as its
-    /// regime says (State, ANAH and European aid do; Région Occitanie says so in its own rules).
-    public var requestBeforeStart: Bool? {
-        get { storage.fields.requestBeforeStart }
-        set { change(\.requestBeforeStart, to: newValue) }
-    }
-    public var location: SourceLocation? {
-        get { storage.fields.location }
-        set { change(\.location, to: newValue) }
-    }
-
     /// How messages and the workbook name it.
-    public var usualName: String { shortName ?? name }
+    public var usualName: String { self.shortName ?? self.name }
     /// Whether no commencement d'exécution may precede the receipt of the request.
-    public var forbidsEarlyStart: Bool { requestBeforeStart ?? regime.forbidsEarlyStart }
+    public var forbidsEarlyStart: Bool { self.requestBeforeStart ?? self.regime.forbidsEarlyStart }
 
     public init(
         id: String, funder: String, name: String, nature: FundingNature, regime: AidRegime,
