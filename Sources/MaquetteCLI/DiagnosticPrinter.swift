@@ -83,11 +83,18 @@ struct DiagnosticPrinter {
     /// with `…` where it is cut, tabs as spaces and control characters made visible; and the
     /// column of the caret in it.
     static func excerpt(of line: String, column: Int) -> (String, Int) {
-        // A short line without tab, control character or C1 code (all behind a byte 0xC2) is
-        // shown as it is: nothing to cut or replace.
-        if line.utf8.count <= excerptWidth, !line.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 }) {
-            return (line, max(1, min(column, line.unicodeScalars.count + 1)))
+        // A line without tab or control character (most lines, accents, `«`, `€` and no-break
+        // spaces included) is cut on its bytes: nothing to replace, no character by character.
+        var bytes = line
+        switch bytes.withUTF8({ cleanExcerpt($0, column: column) }) {
+        case .whole(let caret): return (line, caret)
+        case .cut(let text, let caret): return (text, caret)
+        case nil: return generalExcerpt(of: line, column: column)
         }
+    }
+
+    /// ``excerpt(of:column:)`` character by character, for any line.
+    static func generalExcerpt(of line: String, column: Int) -> (String, Int) {
         let scalars = Array(line.unicodeScalars)
         let column = max(1, min(column, scalars.count + 1))
         var start = 0
@@ -102,6 +109,54 @@ struct DiagnosticPrinter {
         }
         if end < scalars.count { text += "…" }
         return (text, column - start + (start > 0 ? 1 : 0))
+    }
+
+    enum CleanExcerpt {
+        /// The whole line, and the caret's column.
+        case whole(Int)
+        /// The part shown (with `…` where cut), and the caret's column in it.
+        case cut(String, Int)
+    }
+
+    /// ``excerpt(of:column:)`` of a line's UTF-8 bytes when they hold no control character (C0,
+    /// DEL, C1 codes `C2 80`–`C2 9F`; a tab is one too): the same characters cut at the same
+    /// places, counted from the bytes that begin a character; nil for a line to take character
+    /// by character.
+    static func cleanExcerpt(_ b: UnsafeBufferPointer<UInt8>, column: Int) -> CleanExcerpt? {
+        var scalars = 0
+        var i = 0
+        while i < b.count {
+            let c = b[i]
+            if c < 0x20 || c == 0x7F { return nil }
+            if c == 0xC2, i + 1 < b.count, b[i + 1] <= 0x9F { return nil }
+            // A byte 10xxxxxx continues a character; every other one begins one.
+            if c & 0xC0 != 0x80 { scalars += 1 }
+            i += 1
+        }
+        let column = max(1, min(column, scalars + 1))
+        guard scalars > excerptWidth else { return .whole(column) }
+        let start = max(0, min(column - 1 - excerptWidth / 2, scalars - excerptWidth))
+        let end = min(scalars, start + excerptWidth)
+        // The byte offsets where characters `start` and `end` begin.
+        var startByte = b.count
+        var endByte = b.count
+        var n = 0
+        i = 0
+        while i < b.count {
+            if b[i] & 0xC0 != 0x80 {
+                if n == start { startByte = i }
+                if n == end {
+                    endByte = i
+                    break
+                }
+                n += 1
+            }
+            i += 1
+        }
+        var text = start > 0 ? "…" : ""
+        text += String(decoding: UnsafeBufferPointer(rebasing: b[startByte..<endByte]), as: UTF8.self)
+        if end < scalars { text += "…" }
+        return .cut(text, column - start + (start > 0 ? 1 : 0))
     }
 
     /// A message quoting a huge key or value is cut: the excerpt shows where it is.

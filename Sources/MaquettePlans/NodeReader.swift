@@ -84,7 +84,7 @@ final class NodeReader {
 
     /// Whether an entry of the flow mapping `node` could be what YAML leaves after a comma inside
     /// a number: a plain key without value (most tables have none, and are not copied).
-    private static func mayHaveCommaTail(_ node: Node) -> Bool {
+    static func mayHaveCommaTail(_ node: Node) -> Bool {
         // From the records: no node handle per entry.
         node.document.records.withUnsafeBufferPointer { records in
             var at = node.index + 1
@@ -154,6 +154,35 @@ final class NodeReader {
         }
         flush()
         return result
+    }
+
+    /// Whether ``mapping(_:_:)`` would take every entry of `node` as it is, in file order, and
+    /// say nothing: a mapping whose keys are scalars of ASCII bytes, none twice, with no entry
+    /// that may be what YAML left of a comma inside a number. Such a table can be walked from
+    /// its records (``Node/pairs``) without making a ``Fields``.
+    static func isPlainTable(_ node: Node) -> Bool {
+        guard node.kind == .mapping else { return false }
+        if node.isFlow, mayHaveCommaTail(node) { return false }
+        return node.document.records.withUnsafeBufferPointer { records in
+            node.document.bytes.withUnsafeBufferPointer { bytes in
+                var at = node.index + 1
+                for i in 0..<node.childCount / 2 {
+                    let k = records[at]
+                    guard k.kind == .scalar else { return false }
+                    let key = UnsafeBufferPointer(rebasing: bytes[Int(k.start)..<Int(k.start + k.count)])
+                    if key.contains(where: { $0 >= 0x80 }) { return false }
+                    // The keys before it, none with the same bytes.
+                    var before = node.index + 1
+                    for _ in 0..<i {
+                        let p = records[before]
+                        if p.count == k.count, UnsafeBufferPointer(rebasing: bytes[Int(p.start)..<Int(p.start + p.count)]).elementsEqual(key) { return false }
+                        before = Int(records[Int(p.next)].next)
+                    }
+                    at = Int(records[Int(k.next)].next)
+                }
+                return true
+            }
+        }
     }
 
     func sequence(_ node: Node?, _ what: String) -> Node.Items? {
@@ -372,8 +401,19 @@ final class NodeReader {
         return id
     }
 
+    /// A value of a closed vocabulary, accents and case folded. A value written exactly as the
+    /// vocabulary spells it (most) is found from the scalar's bytes, without a text.
+    func choice<E: SpelledVocabulary>(_ node: Node?, _ key: String, _ type: E.Type) -> E? {
+        if let node, node.isScalar, let value = node.withScalarBytes({ E.spellings.value(spelled: $0) }) { return value }
+        return generalChoice(node, key, type)
+    }
+
     /// A value of a closed vocabulary, accents and case folded.
     func choice<E: RawRepresentable & CaseIterable>(_ node: Node?, _ key: String, _ type: E.Type) -> E? where E.RawValue == String {
+        generalChoice(node, key, type)
+    }
+
+    private func generalChoice<E: RawRepresentable & CaseIterable>(_ node: Node?, _ key: String, _ type: E.Type) -> E? where E.RawValue == String {
         guard let raw = text(node, key) else { return nil }
         // The usual case, written exactly as the vocabulary spells it, needs no folding.
         if let value = E(rawValue: raw) { return value }
@@ -383,6 +423,45 @@ final class NodeReader {
         return nil
     }
 }
+
+/// A closed vocabulary of the plan format whose values can be matched against a scalar's bytes.
+protocol SpelledVocabulary: RawRepresentable, CaseIterable, Sendable where RawValue == String {
+    static var spellings: Spellings<Self> { get }
+}
+
+/// The UTF-8 bytes of each value of a vocabulary, made once.
+struct Spellings<E: RawRepresentable & CaseIterable & Sendable>: Sendable where E.RawValue == String {
+    private let entries: [(bytes: [UInt8], value: E)]
+
+    init() { entries = E.allCases.map { (Array($0.rawValue.utf8), $0) } }
+
+    /// The value whose raw value has exactly these bytes (what `E(rawValue:)` gives of their text).
+    func value(spelled b: UnsafeBufferPointer<UInt8>) -> E? {
+        for entry in entries where entry.bytes.count == b.count {
+            let same = entry.bytes.withUnsafeBufferPointer { e in
+                var i = 0
+                while i < e.count, e[i] == b[i] { i += 1 }
+                return i == e.count
+            }
+            if same { return entry.value }
+        }
+        return nil
+    }
+}
+
+extension Basis: SpelledVocabulary { static let spellings = Spellings<Basis>() }
+extension FCTVARegime: SpelledVocabulary { static let spellings = Spellings<FCTVARegime>() }
+extension Section: SpelledVocabulary { static let spellings = Spellings<Section>() }
+extension CostNature: SpelledVocabulary { static let spellings = Spellings<CostNature>() }
+extension FundingNature: SpelledVocabulary { static let spellings = Spellings<FundingNature>() }
+extension FundingStatus: SpelledVocabulary { static let spellings = Spellings<FundingStatus>() }
+extension AidRegime: SpelledVocabulary { static let spellings = Spellings<AidRegime>() }
+extension FunderCategory: SpelledVocabulary { static let spellings = Spellings<FunderCategory>() }
+extension DispositifRole: SpelledVocabulary { static let spellings = Spellings<DispositifRole>() }
+extension AssetUse: SpelledVocabulary { static let spellings = Spellings<AssetUse>() }
+extension HeritageWork: SpelledVocabulary { static let spellings = Spellings<HeritageWork>() }
+extension HeritageProtection: SpelledVocabulary { static let spellings = Spellings<HeritageProtection>() }
+extension OwnerShareDerogation: SpelledVocabulary { static let spellings = Spellings<OwnerShareDerogation>() }
 
 /// The entries of one YAML mapping, with the keys taken so far. Keys are compared as bytes of
 /// the file (every key of the format is ASCII): a String is made of a key only when a reader

@@ -154,28 +154,26 @@ struct OperationReader {
     /// exactly the line's HT amount. Percentages are turned into amounts rounded down to the
     /// cent, the last year taking the cents left over; the percentages are returned too.
     private func readYears(_ node: Node, total: Money, label: String) -> (years: [(year: Int, amountHT: Money)], shares: [Rate]?)? {
-        guard let f = reader.mapping(node, "`annees`") else { return nil }
         // Percentages go straight into the kept shares, their years with the amounts to come.
         var rateYears: [(year: Int, amountHT: Money)] = []
         var shares: [Rate] = []
         var amounts: [(year: Int, amountHT: Money)] = []
         var ok = true
-        for i in 0..<f.count {
-            f.take(at: i)
-            let value = f.value(at: i)
-            guard let year = reader.year(f.keyNode(at: i), "annees") else {
+        var count = 0
+        func visit(_ keyNode: Node, _ value: Node) {
+            guard let year = reader.year(keyNode, "annees") else {
                 ok = false
-                continue
+                return
             }
             guard value.isScalar else {
                 reader.error(value, "`annees` : un montant ou un pourcentage est attendu pour \(year)", rule: .type)
                 ok = false
-                continue
+                return
             }
             if value.endsWithPercent {
                 if shares.isEmpty {
-                    shares.reserveCapacity(f.count)
-                    rateYears.reserveCapacity(f.count)
+                    shares.reserveCapacity(count)
+                    rateYears.reserveCapacity(count)
                 }
                 if let r = reader.rate(value, "annees") {
                     shares.append(r)
@@ -184,8 +182,20 @@ struct OperationReader {
                     ok = false
                 }
             } else {
-                if amounts.isEmpty { amounts.reserveCapacity(f.count) }
+                if amounts.isEmpty { amounts.reserveCapacity(count) }
                 if let m = reader.money(value, "annees") { amounts.append((year, m)) } else { ok = false }
+            }
+        }
+        if NodeReader.isPlainTable(node) {
+            // Every entry as `mapping` would take it, walked from the records: no table made.
+            count = node.childCount / 2
+            for (keyNode, value) in node.pairs { visit(keyNode, value) }
+        } else {
+            guard let f = reader.mapping(node, "`annees`") else { return nil }
+            count = f.count
+            for i in 0..<f.count {
+                f.take(at: i)
+                visit(f.keyNode(at: i), f.value(at: i))
             }
         }
         guard ok else { return nil }
@@ -221,6 +231,14 @@ struct OperationReader {
             return nil
         }
         return (amounts, nil)
+    }
+
+    /// Whether a scalar reads `solde` once folded (`Solde`, ` solde `…). Folding keeps digits, so
+    /// a value with one (an amount, most values here) is not `solde` and is not folded.
+    static func isBalance(_ node: Node) -> Bool {
+        if node.isScalar("solde") { return true }
+        if node.withScalarBytes({ $0.contains { $0 >= 0x30 && $0 <= 0x39 } }) { return false }
+        return ValueParsers.folded(node.scalarText) == "solde"
     }
 
     func readFunding(_ node: Node) -> FundingLine? {
@@ -264,7 +282,7 @@ struct OperationReader {
         } else {
             let nature = Self.ownSources.first { $0.key == sourceKey }!.nature
             source = .own(nature)
-            if sourceNode.isScalar, ValueParsers.folded(sourceNode.scalarText) == "solde" {
+            if sourceNode.isScalar, Self.isBalance(sourceNode) {
                 guard nature == .autofinancement else {
                     reader.error(sourceNode, "`\(sourceKey): solde` : seul l'autofinancement peut équilibrer le plan", "écrivez `autofinancement: solde`")
                     return nil

@@ -148,6 +148,40 @@ final class PrinterTests: XCTestCase {
         XCTAssertEqual(DiagnosticPrinter.excerpt(of: long, column: 3).0, String(repeating: "a", count: 100) + "…")
     }
 
+    /// A line without control characters is cut on its bytes (since session 8): accents, French
+    /// quotes and no-break spaces count one character each, as character by character. Each
+    /// expectation counted by hand, then checked against the general way.
+    func testAnExcerptCutOnItsBytesCountsCharacters() {
+        // 100 `é` are 200 bytes but 100 characters: shown whole; a column past them is clamped to 101.
+        let accents = String(repeating: "é", count: 100)
+        XCTAssertEqual(DiagnosticPrinter.excerpt(of: accents, column: 150).0, accents)
+        XCTAssertEqual(DiagnosticPrinter.excerpt(of: accents, column: 150).1, 101)
+        // 150 `é`, caret at 3: characters 1 to 100, then `…`; the caret stays at 3.
+        let more = String(repeating: "é", count: 150)
+        XCTAssertEqual(DiagnosticPrinter.excerpt(of: more, column: 3).0, accents + "…")
+        XCTAssertEqual(DiagnosticPrinter.excerpt(of: more, column: 3).1, 3)
+        // `« ` then 150 `a`: 152 characters; caret at 120: the window starts at character
+        // min(120 − 1 − 50, 152 − 100) = 52 (0-based), so `…` and the last 100 `a`, the caret at
+        // 120 − 52 + 1 = 69.
+        let quoted = "« " + String(repeating: "a", count: 150)
+        XCTAssertEqual(DiagnosticPrinter.excerpt(of: quoted, column: 120).0, "…" + String(repeating: "a", count: 100))
+        XCTAssertEqual(DiagnosticPrinter.excerpt(of: quoted, column: 120).1, 69)
+        // A no-break space and `€` in a 120-character line (10 `b`, `450 000 €` in 9, 101 `c`),
+        // caret at 60: window 9..<109 (0-based), the last `b` to the 90th `c`, cut at both ends;
+        // the caret at 60 − 9 + 1 = 52.
+        let euros = String(repeating: "b", count: 10) + "450\u{00A0}000 €" + String(repeating: "c", count: 101)
+        XCTAssertEqual(euros.unicodeScalars.count, 120)
+        let (cut, caret) = DiagnosticPrinter.excerpt(of: euros, column: 60)
+        XCTAssertEqual(cut, "…b450\u{00A0}000 €" + String(repeating: "c", count: 90) + "…")
+        XCTAssertEqual(caret, 52)
+        // The same as character by character, over lines with and without controls.
+        for line in [accents, more, quoted, euros, "\ttaux: 5 %", "id: a\u{85}b" + more, "libelle: « Halle »", "", "é"] {
+            for column in [0, 1, 2, 50, 51, 99, 100, 101, 149, 150, 151, 300] {
+                XCTAssertTrue(DiagnosticPrinter.excerpt(of: line, column: column) == DiagnosticPrinter.generalExcerpt(of: line, column: column), "\(line) \(column)")
+            }
+        }
+    }
+
     /// Emoji made of several scalars take two cells in all, as a terminal shows them: a heart
     /// with its emoji selector (U+2764 U+FE0F, one cell without it), a flag (two regional
     /// indicators), a person at a computer (👩 U+200D 💻). They were counted 1, 4 and 4.

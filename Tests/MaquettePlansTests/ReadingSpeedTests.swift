@@ -34,5 +34,71 @@ final class ReadingSpeedTests: XCTestCase {
         XCTAssertEqual(twice.map { $0.location?.line }, [8, 10])
         XCTAssertEqual(twice.map { $0.location?.column }, [5, 5])
     }
-}
 
+    private func root(_ text: String) throws -> Node {
+        guard case .success(let document) = YAMLComposer(file: "t.yaml", maximumDepth: 40).compose(text), let root = document.root else {
+            XCTFail("not parsed")
+            throw CancellationError()
+        }
+        return root
+    }
+
+    /// The tables walked from their records without a ``Fields`` (session 8) are exactly those
+    /// `mapping` takes whole and silently; each case decided by hand.
+    func testAPlainTableIsOneMappingWouldTakeWhole() throws {
+        XCTAssertTrue(NodeReader.isPlainTable(try root("{ 2025: 60 %, 2026: 40 % }")))
+        XCTAssertTrue(NodeReader.isPlainTable(try root("a: 1\nb: [x]\nc: { d: e }")))
+        XCTAssertTrue(NodeReader.isPlainTable(try root("{}")))
+        // A key twice, a key that is a list, a non-ASCII key (compared as a text), no mapping.
+        XCTAssertFalse(NodeReader.isPlainTable(try root("{ 2025: 60 %, 2026: 10 %, 2025: 30 % }")))
+        XCTAssertFalse(NodeReader.isPlainTable(try root("? [a, b]\n: 1\nc: 2")))
+        XCTAssertFalse(NodeReader.isPlainTable(try root("{ année: 1 }")))
+        XCTAssertFalse(NodeReader.isPlainTable(try root("[2025, 2026]")))
+        // `{ 2025: 271 234,56 }`: YAML leaves a key `56` without value, for `mapping` to join.
+        XCTAssertFalse(NodeReader.isPlainTable(try root("{ 2025: 271 234,56 }")))
+        // The same decimals written in an indented table are a key `56` of their own.
+        XCTAssertTrue(NodeReader.isPlainTable(try root("2025: 271 234\n56:")))
+    }
+
+    /// A year split walked without a table says the same as through one: a year twice is still
+    /// said where written, and a split in amounts is kept in file order. Figures by hand:
+    /// 1 000 € = 400 + 600; the second `2025` is on line 6 of the fixture, after 86 characters
+    /// (`  - { ` 6, `libelle: B, ` 12, `nature: travaux, ` 17, `montant_ht: 1 000, ` 19, `annees: { ` 10,
+    /// `2027: 400, ` 11, `2025: 600, ` 11), so at column 87.
+    func testAYearSplitReadsAsBefore() throws {
+        let costs = "  - { libelle: B, nature: travaux, montant_ht: 1 000, annees: { 2027: 400, 2025: 600 } }"
+        let plans = try XCTUnwrap(PlanFixture.load([PlanFixture.operation("  - autofinancement: solde", costs: costs)]).plans)
+        XCTAssertEqual(plans.operations[0].costs[0].years.map(\.year), [2027, 2025])
+        XCTAssertEqual(plans.operations[0].costs[0].years.map(\.amountHT), [Money(euros: 400), Money(euros: 600)])
+        let twice = "  - { libelle: B, nature: travaux, montant_ht: 1 000, annees: { 2027: 400, 2025: 600, 2025: 1 } }"
+        let d = PlanFixture.load([PlanFixture.operation("  - autofinancement: solde", costs: twice)]).diagnostics
+        XCTAssertEqual(d.map(\.message), ["clé `2025` en double dans `annees`"])
+        XCTAssertEqual(d.map(\.rule), [.cleEnDouble])
+        XCTAssertEqual(d.map { $0.location.map { [$0.line, $0.column] } }, [[6, 87]])
+    }
+
+    /// Closed vocabularies are matched on bytes when written exactly as spelt, and folded
+    /// otherwise: the same values either way.
+    func testVocabulariesMatchedOnBytesAsOnTexts() {
+        for nature in CostNature.allCases {
+            var raw = nature.rawValue
+            XCTAssertEqual(raw.withUTF8 { CostNature.spellings.value(spelled: $0) }, nature)
+        }
+        var near = "travau"
+        XCTAssertNil(near.withUTF8 { CostNature.spellings.value(spelled: $0) })
+        var upper = "Travaux"
+        XCTAssertNil(upper.withUTF8 { CostNature.spellings.value(spelled: $0) })
+        // Written otherwise, the folded way still reads it.
+        let costs = "  - { libelle: T, nature: Travaux, montant_ht: 1 000, annees: { 2025: 100 % } }"
+        let plans = PlanFixture.load([PlanFixture.operation("  - autofinancement: solde", costs: costs)]).plans
+        XCTAssertEqual(plans?.operations.first?.costs.first?.nature, .travaux)
+    }
+
+    /// `solde` is recognised folded (`Solde`, ` SOLDE `), never in a value holding a digit.
+    func testTheBalanceIsRecognisedFolded() throws {
+        for (text, expected) in [("solde", true), ("Solde", true), ("' SOLDE '", true), ("sôlde", true), ("250 000", false), ("solde2", false), ("soldes", false)] {
+            let node = try XCTUnwrap(try root("v: \(text)").pairs.first { _ in true }?.1)
+            XCTAssertEqual(OperationReader.isBalance(node), expected, text)
+        }
+    }
+}
