@@ -101,16 +101,37 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// French display: `1 250 000,00 €` (narrow no-break spaces are avoided on purpose so that
     /// terminals and diffs stay readable; a plain space groups thousands).
     public var formatted: String {
-        let sign = cents < 0 ? "-" : ""
+        // Written right to left into one buffer: ` €` (the euro sign's three bytes), the cents,
+        // the comma, the euros by groups of three, the sign. 32 bytes hold the longest
+        // (`-92 233 720 368 547 758,08 €`, 30 bytes).
         let magnitude = cents.magnitude
-        let euros = String(magnitude / 100)
-        var grouped = ""
-        for (index, character) in euros.enumerated() {
-            if index > 0 && (euros.count - index) % 3 == 0 { grouped.append(" ") }
-            grouped.append(character)
+        return String(unsafeUninitializedCapacity: 32) { buffer in
+            var at = 32
+            func put(_ byte: UInt8) {
+                at -= 1
+                buffer[at] = byte
+            }
+            put(0xAC)
+            put(0x82)
+            put(0xE2)
+            put(0x20)
+            put(UInt8(truncatingIfNeeded: magnitude % 10) + 0x30)
+            put(UInt8(truncatingIfNeeded: magnitude / 10 % 10) + 0x30)
+            put(UInt8(ascii: ","))
+            var euros = magnitude / 100
+            var digits = 0
+            repeat {
+                if digits > 0 && digits % 3 == 0 { put(0x20) }
+                put(UInt8(truncatingIfNeeded: euros % 10) + 0x30)
+                euros /= 10
+                digits += 1
+            } while euros > 0
+            if cents < 0 { put(UInt8(ascii: "-")) }
+            // Moved to the start of the buffer.
+            let length = 32 - at
+            for i in 0..<length { buffer[i] = buffer[at + i] }
+            return length
         }
-        let rest = magnitude % 100
-        return "\(sign)\(grouped),\(rest < 10 ? "0" : "")\(rest) €"
     }
 
     public var description: String { formatted }

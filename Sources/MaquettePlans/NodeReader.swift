@@ -42,13 +42,32 @@ final class NodeReader {
             error(node, "\(what) : une table de clés (`clé: valeur`) est attendue, pas \(describe(node))", rule: .type)
             return nil
         }
-        let fields = Fields(node: node, capacity: node.childCount / 2)
+        let fields = makeFields(node, capacity: node.childCount / 2)
         if node.isFlow, Self.mayHaveCommaTail(node) {
             for (key, value) in joiningDecimalCommas(Array(node.pairs)) { add(key, value, to: fields, what) }
         } else {
             // Read from the records: no node handle (and reference count) per key and value.
             fields.appendEntries { key, isDuplicate in refused(key, isDuplicate: isDuplicate, what) }
         }
+        return fields
+    }
+
+    /// Tables no longer held by their reader, to be used again: a file's twenty-odd tables are read
+    /// one inside another at most a few deep, so a handful of them serve a whole file instead of
+    /// two allocations each.
+    private var spareFields: [Fields] = []
+
+    /// An empty table for the entries of `node`: a spare one nobody holds any more, or a new one.
+    private func makeFields(_ node: Node, capacity: Int) -> Fields {
+        for i in spareFields.indices {
+            // Held by this list alone: its reader is done with it.
+            if isKnownUniquelyReferenced(&spareFields[i]) {
+                spareFields[i].reset(node: node, capacity: capacity)
+                return spareFields[i]
+            }
+        }
+        let fields = Fields(node: node, capacity: capacity)
+        if spareFields.count < 8 { spareFields.append(fields) }
         return fields
     }
 
@@ -467,8 +486,8 @@ extension OwnerShareDerogation: SpelledVocabulary { static let spellings = Spell
 /// the file (every key of the format is ASCII): a String is made of a key only when a reader
 /// needs its text (an unknown key, a year, a parameter's name).
 final class Fields {
-    let node: Node
-    private let document: YAMLDocument
+    private(set) var node: Node
+    private var document: YAMLDocument
     /// One entry: its key's and value's node indexes, the key's bytes in the document, whether
     /// they are all ASCII, and whether the reader took the entry.
     struct Slot {
@@ -479,7 +498,12 @@ final class Fields {
         let isASCII: Bool
         var taken = false
     }
-    private var slots: [Slot] = []
+    /// The entries, `count` of them in room for `capacity`: one buffer, kept from table to table
+    /// when the table is used again (``reset(node:capacity:)``).
+    private var slots: UnsafeMutablePointer<Slot>
+    private var capacity: Int
+    /// The number of entries.
+    private(set) var count = 0
 
     struct Entry {
         let keyNode: Node
@@ -489,22 +513,20 @@ final class Fields {
     }
     /// The entries in file order (read by index: taking an entry while walking them copies nothing).
     var entries: LazyMapCollection<Range<Int>, Entry> {
-        (0..<slots.count).lazy.map { Entry(keyNode: self.keyNode(at: $0), value: self.value(at: $0)) }
+        (0..<count).lazy.map { Entry(keyNode: self.keyNode(at: $0), value: self.value(at: $0)) }
     }
     /// Calls `body` with each entry's key bytes and the key's and value's records, in file order.
     func forEachEntry(_ body: (UnsafeBufferPointer<UInt8>, NodeRecord, NodeRecord) -> Void) {
         document.records.withUnsafeBufferPointer { records in
             document.bytes.withUnsafeBufferPointer { bytes in
-                slots.withUnsafeBufferPointer { slots in
-                    for s in slots {
+                do {
+                    for s in UnsafeBufferPointer(start: slots, count: count) {
                         body(UnsafeBufferPointer(rebasing: bytes[Int(s.start)..<Int(s.start + s.count)]), records[Int(s.key)], records[Int(s.value)])
                     }
                 }
             }
         }
     }
-    /// The number of entries.
-    var count: Int { slots.count }
     /// The key of the entry at `i`.
     func keyNode(at i: Int) -> Node { Node(document: document, index: Int(slots[i].key)) }
     /// The value of the entry at `i`.
@@ -523,24 +545,59 @@ final class Fields {
     init(node: Node, capacity: Int = 0) {
         self.node = node
         self.document = node.document
-        slots.reserveCapacity(capacity)
+        self.capacity = max(capacity, 4)
+        slots = .allocate(capacity: self.capacity)
+    }
+
+    deinit { slots.deallocate() }
+
+    /// Empties the table for the entries of `node`, keeping the room it has.
+    func reset(node: Node, capacity: Int) {
+        self.node = node
+        document = node.document
+        count = 0
+        if capacity > self.capacity {
+            slots.deallocate()
+            self.capacity = capacity
+            slots = .allocate(capacity: capacity)
+        }
+        index = nil
+        allASCII = true
+        remaining = 0
     }
 
     func append(_ keyNode: Node, _ value: Node) {
         let k = document.records[keyNode.index]
-        document.bytes.withUnsafeBufferPointer { append(key: keyNode.index, k, value: value.index, bytes: $0) }
+        document.bytes.withUnsafeBufferPointer {
+            let keyBytes = UnsafeBufferPointer(rebasing: $0[Int(k.start)..<Int(k.start + k.count)])
+            append(key: keyNode.index, k, value: value.index, keyBytes: keyBytes, ascii: Self.isASCII(keyBytes))
+        }
     }
 
-    /// Adds the entry whose key is the scalar record `k`, at `key`.
-    private func append(key: Int, _ k: NodeRecord, value: Int, bytes: UnsafeBufferPointer<UInt8>) {
-        if index == nil, slots.count >= Self.indexedFrom {
+    /// Whether every byte is ASCII (keys are short: no early exit).
+    @inline(__always)
+    static func isASCII(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        var any: UInt8 = 0
+        for c in b { any |= c }
+        return any < 0x80
+    }
+
+    /// Adds the entry whose key is the scalar record `k` (bytes `keyBytes`), at `key`.
+    private func append(key: Int, _ k: NodeRecord, value: Int, keyBytes: UnsafeBufferPointer<UInt8>, ascii: Bool) {
+        if index == nil, count >= Self.indexedFrom {
             index = Dictionary(entries.enumerated().map { ($1.key, $0) }, uniquingKeysWith: { a, _ in a })
         }
-        let keyBytes = UnsafeBufferPointer(rebasing: bytes[Int(k.start)..<Int(k.start + k.count)])
-        if index != nil { index?[String(decoding: keyBytes, as: UTF8.self)] = slots.count }
-        let ascii = !keyBytes.contains { $0 >= 0x80 }
+        if index != nil { index?[String(decoding: keyBytes, as: UTF8.self)] = count }
         allASCII = allASCII && ascii
-        slots.append(Slot(key: Int32(key), value: Int32(value), start: k.start, count: k.count, isASCII: ascii))
+        if count == capacity {
+            let larger = UnsafeMutablePointer<Slot>.allocate(capacity: capacity * 2)
+            larger.moveInitialize(from: slots, count: count)
+            slots.deallocate()
+            slots = larger
+            capacity *= 2
+        }
+        (slots + count).initialize(to: Slot(key: Int32(key), value: Int32(value), start: k.start, count: k.count, isASCII: ascii))
+        count += 1
         remaining += 1
     }
 
@@ -562,17 +619,14 @@ final class Fields {
                         rejected.append((key, false))
                         continue
                     }
-                    let found: Int?
-                    if index == nil, allASCII, !UnsafeBufferPointer(rebasing: bytes[Int(k.start)..<Int(k.start + k.count)]).contains(where: { $0 >= 0x80 }) {
-                        found = position(bytes: UnsafeBufferPointer(rebasing: bytes[Int(k.start)..<Int(k.start + k.count)]), in: bytes)
-                    } else {
-                        found = position(Node(document: document, index: key))
-                    }
+                    let keyBytes = UnsafeBufferPointer(rebasing: bytes[Int(k.start)..<Int(k.start + k.count)])
+                    let ascii = Self.isASCII(keyBytes)
+                    let found = index == nil && allASCII && ascii ? position(bytes: keyBytes, in: bytes) : position(Node(document: document, index: key))
                     if found != nil {
                         rejected.append((key, true))
                         continue
                     }
-                    append(key: key, k, value: value, bytes: bytes)
+                    append(key: key, k, value: value, keyBytes: keyBytes, ascii: ascii)
                 }
             }
         }
@@ -587,7 +641,8 @@ final class Fields {
 
     /// ``position(bytes:)`` with the document's bytes at hand.
     private func position(bytes key: UnsafeBufferPointer<UInt8>, in b: UnsafeBufferPointer<UInt8>) -> Int? {
-        slots.withUnsafeBufferPointer { slots in
+        do {
+            let slots = UnsafeBufferPointer(start: slots, count: count)
             var i = 0
             while i < slots.count {
                 let s = slots[i]

@@ -49,7 +49,8 @@ enum PlanFileReader {
     /// The text of the file at `target`, shown as `path`. With `noFollow` a link put in place of
     /// the file since the folder was listed is not followed (it is then not a regular file).
     static func read(_ path: String, opening target: String, noFollow: Bool = false) -> (PlanFile?, [Diagnostic]) {
-        let notRegular = problem("« \(path) » n'est pas un fichier ordinaire", path, "un plan est un fichier texte `.yaml`")
+        // Worded only for a file that is not read.
+        var notRegular: Diagnostic { problem("« \(path) » n'est pas un fichier ordinaire", path, "un plan est un fichier texte `.yaml`") }
         var status = stat()
         // What is not a regular file is not even opened (opening a device may act on it).
         if !noFollow {

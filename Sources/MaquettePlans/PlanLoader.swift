@@ -160,7 +160,10 @@ public enum PlanLoader {
         func compose(_ file: PlanFile) -> (Node?, NodeReader)? { composed(file, into: &diagnostics) }
 
         // The cache is valid only for the same programme and funders files.
-        let context = files.filter { $0.path == "\(root)/\(programmeFile)" || $0.path == "\(root)/\(fundersFile)" }.map(\.text).joined(separator: "\u{0}")
+        // The paths and prefixes looked for, made once rather than for each of thousands of files.
+        let (programmePath, fundersPath) = ("\(root)/\(programmeFile)", "\(root)/\(fundersFile)")
+        let (operationsPrefix, scenariosPrefix) = ("\(root)/\(operationsFolder)/", "\(root)/\(scenariosFolder)/")
+        let context = files.filter { $0.path == programmePath || $0.path == fundersPath }.map(\.text).joined(separator: "\u{0}")
         let (catalogue, programme, contextDiagnostics): (Catalogue, Programme?, [Diagnostic])
         if let known = cache?.context(for: context) {
             (catalogue, programme, contextDiagnostics) = known
@@ -173,7 +176,7 @@ public enum PlanLoader {
 
         // Operation files are independent once the catalogue and programme are read: they are
         // parsed on every core, then merged in file order so the output does not depend on timing.
-        let operationFiles = files.filter { $0.path.hasPrefix("\(root)/\(operationsFolder)/") }
+        let operationFiles = files.filter { $0.path.hasPrefix(operationsPrefix) }
         // The previous load's files, matched by position (a re-check after an edit finds the
         // same paths in the same order, compared at once as they are the same strings), else by path.
         let previous = cache?.entries(for: context) ?? []
@@ -197,7 +200,7 @@ public enum PlanLoader {
         cache?.store(context: context, parsed.map(\.0), parsed: parsed.count { $0.1 })
         // The scenarios' validations of the previous load, taken out: they are put back only by a
         // load that validates the scenarios again (one that stops before leaves none).
-        let scenarioKey = context + "\u{0}" + files.filter { $0.path.hasPrefix("\(root)/\(scenariosFolder)/") }.map(\.text).joined(separator: "\u{0}")
+        let scenarioKey = context + "\u{0}" + files.filter { $0.path.hasPrefix(scenariosPrefix) }.map(\.text).joined(separator: "\u{0}")
         let knownValidations = cache?.validations(for: scenarioKey)
         cache?.storeValidations(scenarioKey, nil)
         // The operations edited since the previous load, when the files are the same and each
@@ -230,7 +233,7 @@ public enum PlanLoader {
 
         timings.lap("fusion")
         var scenarios: [Scenario] = []
-        for file in files where file.path.hasPrefix("\(root)/\(scenariosFolder)/") {
+        for file in files where file.path.hasPrefix(scenariosPrefix) {
             guard let (node, reader) = compose(file) else { continue }
             reader.programme = programme
             let scenario = ScenarioReader(reader: reader, programme: programme, catalogue: catalogue).read(node)
@@ -249,7 +252,7 @@ public enum PlanLoader {
         // A funders file that could not be parsed declares no dispositif: the operations' lines
         // that name one of its dispositifs are not reported as unknown as well.
         let fundersUnreadable = diagnostics.contains {
-            $0.location?.file == "\(root)/\(fundersFile)" && ($0.rule == .syntaxeYAML || $0.rule == .yamlNonAccepte)
+            $0.location?.file == fundersPath && ($0.rule == .syntaxeYAML || $0.rule == .yamlNonAccepte)
         }
         if fundersUnreadable { diagnostics.removeAll { $0.rule == .reference && $0.message.hasPrefix("dispositif inconnu") } }
         diagnostics = Diagnostic.inOrder(diagnostics)

@@ -8,6 +8,17 @@ final class MoneyTests: XCTestCase {
         XCTAssertEqual(Money(cents: 125_000_000).formatted, "1 250 000,00 €")
         XCTAssertEqual(Money(cents: 5).formatted, "0,05 €")
         XCTAssertEqual(Money(cents: -510).formatted, "-5,10 €")
+        // Written on bytes since session 8; each counted by hand: groups of three from the right,
+        // always two decimals, the largest magnitudes of 64-bit cents.
+        XCTAssertEqual(Money.zero.formatted, "0,00 €")
+        XCTAssertEqual(Money(cents: 99).formatted, "0,99 €")
+        XCTAssertEqual(Money(cents: 100_000).formatted, "1 000,00 €")
+        XCTAssertEqual(Money(cents: 99_999_999).formatted, "999 999,99 €")
+        XCTAssertEqual(Money(cents: 10_000_000).formatted, "100 000,00 €")
+        XCTAssertEqual(Money(cents: -26_862_000).formatted, "-268 620,00 €")
+        XCTAssertEqual(Money(cents: Int64.max).formatted, "92 233 720 368 547 758,07 €")
+        XCTAssertEqual(Money(cents: Int64.min).formatted, "-92 233 720 368 547 758,08 €")
+        XCTAssertEqual(Money(cents: Int64.min).formatted.utf8.count, 30)
         XCTAssertEqual(Money(cents: 125_000_000).decimalString, "1250000.00")
         XCTAssertEqual(Money(cents: -7).decimalString, "-0.07")
     }
