@@ -334,9 +334,21 @@ final class LineIndex: @unchecked Sendable {
     static func walk(_ bytes: UnsafeBufferPointer<UInt8>, _ line: (_ start: Int, _ end: Int) -> Bool) {
         var start = 0
         var i = 0
+        let raw = UnsafeRawBufferPointer(bytes)
         while i < bytes.count {
+            // Most bytes are printable ASCII, none of which breaks a line: eight of them are
+            // passed at once when no byte of the eight is below 0x20 or above 0x7E (the tests
+            // may say so of a word that has none, never miss one).
+            if i + 8 <= bytes.count {
+                let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                let below = (w &- 0x2020_2020_2020_2020) & ~w & 0x8080_8080_8080_8080
+                let above = ((w &+ 0x0101_0101_0101_0101) | w) & 0x8080_8080_8080_8080
+                if below | above == 0 {
+                    i += 8
+                    continue
+                }
+            }
             let b = bytes[i]
-            // Most bytes are printable ASCII, none of which breaks a line.
             if b >= 0x20 && b < 0x7F {
                 i += 1
                 continue

@@ -232,18 +232,38 @@ struct YAMLComposer {
 
     private func run(_ parser: inout yaml_parser_t, _ input: UnsafeBufferPointer<UInt8>) -> Result<YAMLDocument, Problem> {
         let document = YAMLDocument()
-        // Scalars hold about a third of a plan file's bytes; records about one per ten bytes.
-        var records: [NodeRecord] = []
-        records.reserveCapacity(input.count / 12 + 4)
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(input.count / 2 + 16)
+        // Scalars hold about a third of a plan file's bytes; records about one per nine bytes
+        // (an operation file in `{ … }` tables of 1.6 KB has about 170): room for one per eight.
+        // The records and the scalars' bytes are gathered in plain buffers (no array checks per
+        // event), then put into the document's arrays at once.
+        var recordCapacity = input.count / 8 + 16
+        var records = UnsafeMutablePointer<NodeRecord>.allocate(capacity: recordCapacity)
+        var recordCount = 0
+        var capacity = input.count / 2 + 64
+        var bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        var used = 0
+        // The open containers, as indexes of their records: never more than `maximumDepth + 1`
+        // (one more is refused at once).
+        let stack = UnsafeMutablePointer<Int>.allocate(capacity: maximumDepth + 2)
+        var depth = 0
         defer {
-            document.records = records
-            document.bytes = bytes
+            document.records = Array(UnsafeBufferPointer(start: records, count: recordCount))
+            document.bytes = Array(UnsafeBufferPointer(start: bytes, count: used))
+            records.deallocate()
+            bytes.deallocate()
+            stack.deallocate()
         }
-        // The open containers, as indexes of their records.
-        var stack: [Int] = []
-        stack.reserveCapacity(maximumDepth + 2)
+        func append(_ record: NodeRecord) {
+            if recordCount == recordCapacity {
+                recordCapacity *= 2
+                let larger = UnsafeMutablePointer<NodeRecord>.allocate(capacity: recordCapacity)
+                larger.moveInitialize(from: records, count: recordCount)
+                records.deallocate()
+                records = larger
+            }
+            (records + recordCount).initialize(to: record)
+            recordCount += 1
+        }
         var documents = 0
         while true {
             var event = yaml_event_t()
@@ -281,37 +301,53 @@ struct YAMLComposer {
             case YAML_SCALAR_EVENT:
                 let data = event.data.scalar
                 if let problem = refused(anchor: data.anchor, tag: data.tag, mark: mark) { return .failure(problem) }
-                let start = bytes.count
-                if data.length > 0 { bytes.append(contentsOf: UnsafeBufferPointer(start: data.value, count: data.length)) }
-                records.append(
+                let start = used
+                if data.length > 0, let value = data.value {
+                    if used + data.length > capacity {
+                        capacity = max(2 * capacity, used + data.length)
+                        let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+                        UnsafeMutableRawPointer(larger).copyMemory(from: bytes, byteCount: used)
+                        bytes.deallocate()
+                        bytes = larger
+                    }
+                    UnsafeMutableRawPointer(bytes + used).copyMemory(from: value, byteCount: data.length)
+                    used += data.length
+                }
+                append(
                     NodeRecord(
-                        next: Int32(records.count + 1), start: Int32(start), count: Int32(data.length), line: line, column: column,
+                        next: Int32(recordCount + 1), start: Int32(start), count: Int32(data.length), line: line, column: column,
                         kind: .scalar, style: Self.style(data.style), isFlow: false))
                 started = true
             case YAML_SEQUENCE_START_EVENT:
                 let data = event.data.sequence_start
                 if let problem = refused(anchor: data.anchor, tag: data.tag, mark: mark) { return .failure(problem) }
-                records.append(NodeRecord(next: 0, start: 0, count: 0, line: line, column: column, kind: .sequence, style: .plain, isFlow: false))
+                append(NodeRecord(next: 0, start: 0, count: 0, line: line, column: column, kind: .sequence, style: .plain, isFlow: false))
                 started = true
             case YAML_MAPPING_START_EVENT:
                 let data = event.data.mapping_start
                 if let problem = refused(anchor: data.anchor, tag: data.tag, mark: mark) { return .failure(problem) }
-                records.append(
+                append(
                     NodeRecord(
                         next: 0, start: 0, count: 0, line: line, column: column, kind: .mapping, style: .plain,
                         isFlow: data.style == YAML_FLOW_MAPPING_STYLE))
                 started = true
             case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
-                if let open = stack.popLast() { records[open].next = Int32(records.count) }
+                if depth > 0 {
+                    depth -= 1
+                    records[stack[depth]].next = Int32(recordCount)
+                }
             default:
                 break
             }
             if started {
                 // A child of the innermost open container (the first node is the root).
-                if let parent = stack.last { records[parent].count += 1 }
-                if records[records.count - 1].kind != .scalar { stack.append(records.count - 1) }
+                if depth > 0 { records[stack[depth - 1]].count += 1 }
+                if records[recordCount - 1].kind != .scalar {
+                    stack[depth] = recordCount - 1
+                    depth += 1
+                }
             }
-            if stack.count > maximumDepth {
+            if depth > maximumDepth {
                 return .failure(
                     .refused(
                         message: "imbrication trop profonde (plus de \(maximumDepth) niveaux)",

@@ -36,6 +36,23 @@ final class PrinterTests: XCTestCase {
         XCTAssertNil(DiagnosticPrinter.line(5_009, of: large))
     }
 
+    /// Lines are walked eight bytes at a time since session 8: a break at any place of a word,
+    /// next to the last printable character (`~`, 0x7E) or to DEL (0x7F, no break), is found
+    /// all the same. Each text: `p` tildes, a break, nine spaces, DEL and `x`, a break, `fin`.
+    func testEveryLineBreakIsFoundAtEveryPlaceOfAWord() {
+        for br in ["\n", "\r\n", "\r", "\u{85}", "\u{2028}", "\u{2029}"] {
+            for p in 0..<17 {
+                let first = String(repeating: "~", count: p)
+                let second = String(repeating: " ", count: 9) + "\u{7F}x"
+                let text = first + br + second + br + "fin"
+                XCTAssertEqual(DiagnosticPrinter.line(1, of: text), first, "\(p)")
+                XCTAssertEqual(DiagnosticPrinter.line(2, of: text), second, "\(p)")
+                XCTAssertEqual(DiagnosticPrinter.line(3, of: text), "fin", "\(p)")
+                XCTAssertNil(DiagnosticPrinter.line(4, of: text))
+            }
+        }
+    }
+
     func testTheCaretOfAnASCIIExcerptIsCountedByItsBytes() {
         // Printable ASCII before the caret: one cell each, as the general count says.
         XCTAssertEqual(DiagnosticPrinter.asciiCells("montant: 12", 9), 9)

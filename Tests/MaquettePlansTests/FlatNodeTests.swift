@@ -87,4 +87,32 @@ final class FlatNodeTests: XCTestCase {
         let clean = values.map { v in v.withScalarBytes { NodeReader.isCleanText($0, plain: v.style == .plain) } }
         XCTAssertEqual(clean, [true, false, true, false, false, true, true])
     }
+
+    /// The scalars' bytes outgrow the room first given (half the file plus 64 bytes) when
+    /// escapes lengthen them: 200 `\L` (2 bytes each in the file, a line separator U+2028 of
+    /// 3 bytes once read) make 600 bytes out of a 405-byte file, whose room was 405 / 2 + 64 = 266.
+    func testScalarBytesBeyondTheRoomFirstGiven() throws {
+        let text = "a: \"" + String(repeating: "\\L", count: 200) + "\""
+        XCTAssertEqual(text.utf8.count, 405)
+        guard case .success(let d) = YAMLComposer(file: "t.yaml", maximumDepth: 40).compose(text) else { return XCTFail("not parsed") }
+        XCTAssertEqual(d.bytes.count, 601)
+        XCTAssertEqual(String(decoding: d.bytes, as: UTF8.self), "a" + String(repeating: "\u{2028}", count: 200))
+        XCTAssertEqual(d.records[2].start, 1)
+        XCTAssertEqual(d.records[2].count, 600)
+    }
+
+    /// Records outgrow the room first given (one per eight bytes, plus 16): `[a,a,…]` of 101
+    /// items is 203 bytes, room for 203 / 8 + 16 = 41 records, and has 102 (the list, then each
+    /// `a`, one byte each in the scalars' buffer).
+    func testRecordsBeyondTheRoomFirstGiven() throws {
+        let text = "[" + Array(repeating: "a", count: 101).joined(separator: ",") + "]"
+        XCTAssertEqual(text.utf8.count, 203)
+        guard case .success(let d) = YAMLComposer(file: "t.yaml", maximumDepth: 40).compose(text) else { return XCTFail("not parsed") }
+        XCTAssertEqual(d.records.count, 102)
+        XCTAssertEqual(d.records[0].next, 102)
+        XCTAssertEqual(d.records[0].count, 101)
+        XCTAssertEqual(d.records[101].start, 100)
+        XCTAssertEqual(d.records[101].column, 202)
+        XCTAssertEqual(d.bytes.count, 101)
+    }
 }

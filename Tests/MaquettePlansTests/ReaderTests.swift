@@ -278,6 +278,24 @@ final class ReaderTests: XCTestCase {
         XCTAssertEqual(f.fctva.map(\.amount), [Money(cents: 1_968_480), Money(cents: 1_782_000)])
     }
 
+    /// The FCTVA rate of each year applies to every line by its own years, whatever the order of
+    /// the lines. By hand, 16,404 % until 2025 and 14,85 % from 2026, 20 % VAT:
+    /// B 50 000 HT in 2026: 60 000 TTC × 14,85 % = 8 910,00; A 100 000 HT half each year: 60 000
+    /// TTC × 16,404 % = 9 842,40 in 2025 and 60 000 × 14,85 % = 8 910,00 in 2026; C 10 000 HT in
+    /// 2025: 12 000 × 16,404 % = 1 968,48. So 2025: 11 810,88; 2026: 17 820,00.
+    func testTheFCTVARateOfEachYearAppliesToEveryLine() throws {
+        let funders = "parametres:\n  fctva-taux: [{ depuis: 2026-01-01, valeur: \"14,85 %\", reference: hypothèse }]"
+        let costs = """
+              - { libelle: B, nature: travaux, montant_ht: 50 000, annees: { 2026: 100 % } }
+              - { libelle: A, nature: travaux, montant_ht: 100 000, annees: { 2025: 50 %, 2026: 50 % } }
+              - { libelle: C, nature: travaux, montant_ht: 10 000, annees: { 2025: 100 % } }
+            """
+        let plans = try XCTUnwrap(F.load([F.operation("  - autofinancement: solde", costs: costs)], funders: funders).plans)
+        let f = Financing.figures(of: plans)[0]
+        XCTAssertEqual(f.fctva.map(\.spendingYear), [2025, 2026])
+        XCTAssertEqual(f.fctva.map(\.amount), [Money(cents: 1_181_088), Money(cents: 1_782_000)])
+    }
+
     func testTheParseCacheReReadsOnlyWhatChanged() throws {
         let cache = ParseCache()
         let a = F.operation("  - autofinancement: solde", id: "a")
