@@ -267,7 +267,7 @@ struct DiagnosticPrinter {
     static func mayHoldReplaced(_ text: String, singleLine: Bool) -> Bool {
         var text = text
         return text.withUTF8 { b in
-            var i = 0
+            var i = TextSafety.printableASCIIPrefix(b)
             while i < b.count {
                 let c = b[i]
                 if c < 0x20 {
@@ -336,9 +336,8 @@ final class LineIndex: @unchecked Sendable {
         var i = 0
         let raw = UnsafeRawBufferPointer(bytes)
         while i < bytes.count {
-            // Most bytes are printable ASCII, none of which breaks a line: eight of them are
-            // passed at once when no byte of the eight is below 0x20 or above 0x7E (the tests
-            // may say so of a word that has none, never miss one).
+            // Most bytes are printable ASCII, none of which breaks a line: passed eight at a time
+            // (the word test of ``TextSafety/printableASCIIPrefix(_:)``, here in line).
             if i + 8 <= bytes.count {
                 let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
                 let below = (w &- 0x2020_2020_2020_2020) & ~w & 0x8080_8080_8080_8080

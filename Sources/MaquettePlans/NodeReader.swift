@@ -312,7 +312,7 @@ final class NodeReader {
     }
 
     static func mayHoldForbidden(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        var i = 0
+        var i = TextSafety.printableASCIIPrefix(b)
         while i < b.count {
             let c = b[i]
             if c < 0x20, c != 0x09, c != 0x0A { return true }
@@ -336,7 +336,8 @@ final class NodeReader {
 
     /// Takes `commentaire`: free text, but a text (a list or table there is a mistake).
     func comment(_ fields: Fields) {
-        guard let node = fields.take("commentaire") else { return }
+        // Each table's comment is taken here only, once.
+        guard let node = fields.takeIfLeft("commentaire") else { return }
         guard node.isScalar else {
             error(
                 node, "`commentaire` : un texte est attendu, pas \(describe(node))",
@@ -688,6 +689,11 @@ final class Fields {
         take(at: i)
         return Node(document: document, index: Int(slots[i].value))
     }
+
+    /// ``take(_:)`` of a key this table's reader has not taken before: once every entry is taken
+    /// it cannot be there, and is not looked for (most funding lines write a handful of the
+    /// format's dozen optional keys).
+    func takeIfLeft(_ key: String) -> Node? { remaining == 0 ? nil : take(key) }
 
     /// Marks the entry at `i` as taken (readers of free keys, like years, walk the entries).
     func take(at i: Int) {

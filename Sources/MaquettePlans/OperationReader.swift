@@ -295,8 +295,10 @@ struct OperationReader {
                 amount = .fixed(m)
             }
         }
-        let montant = f.take("montant")
-        let taux = f.take("taux")
+        // The optional keys, each taken here for the first time (the source key, taken above, is
+        // none of them): once every entry is taken, none is looked for.
+        let montant = f.takeIfLeft("montant")
+        let taux = f.takeIfLeft("taux")
         var rateRange: ClosedRange<Rate>?
         if montant != nil, let taux {
             reader.error(taux, "`montant` et `taux` à la fois : donnez l'un ou l'autre", "gardez `montant` (montant notifié) ou `taux` (de l'assiette éligible)")
@@ -334,24 +336,24 @@ struct OperationReader {
             reader.error(node, "financement sans montant", "ajoutez `montant: …` ou `taux: …`", rule: .cleManquante)
             return nil
         }
-        let base = f.take("assiette").flatMap { reader.money($0, "assiette") }
+        let base = f.takeIfLeft("assiette").flatMap { reader.money($0, "assiette") }
         if case .rate = amount, case .own = source {
             reader.error(taux, "un taux ne s'applique qu'à un dispositif", "donnez un montant")
         }
         let status: FundingStatus
-        if let node = f.take("statut") {
+        if let node = f.takeIfLeft("statut") {
             status = reader.choice(node, "statut", FundingStatus.self) ?? .envisage
         } else {
             status = sourceKey == "dispositif" ? .envisage : .notifie
         }
-        let request = f.take("depot").flatMap { reader.day($0, "depot") }
-        let notification = f.take("notification").flatMap { reader.day($0, "notification") }
-        let paid = f.take("verse").flatMap { reader.money($0, "verse") }
-        let envelopeYear = f.take("annee_enveloppe").flatMap { reader.year($0, "annee_enveloppe") }
-        let derogation = f.take("derogation_demarrage").flatMap { reader.day($0, "derogation_demarrage") }
-        let label = f.take("libelle").flatMap { reader.text($0, "libelle") }
-        let probability = f.take("probabilite").flatMap { reader.rate($0, "probabilite") }
-        _ = f.take("preteur").flatMap { reader.text($0, "preteur") }
+        let request = f.takeIfLeft("depot").flatMap { reader.day($0, "depot") }
+        let notification = f.takeIfLeft("notification").flatMap { reader.day($0, "notification") }
+        let paid = f.takeIfLeft("verse").flatMap { reader.money($0, "verse") }
+        let envelopeYear = f.takeIfLeft("annee_enveloppe").flatMap { reader.year($0, "annee_enveloppe") }
+        let derogation = f.takeIfLeft("derogation_demarrage").flatMap { reader.day($0, "derogation_demarrage") }
+        let label = f.takeIfLeft("libelle").flatMap { reader.text($0, "libelle") }
+        let probability = f.takeIfLeft("probabilite").flatMap { reader.rate($0, "probabilite") }
+        _ = f.takeIfLeft("preteur").flatMap { reader.text($0, "preteur") }
         reader.comment(f)
         // Keys most funding lines do not write: looked for only when some key is left.
         var receipt: Day?, guarantee = false, buyBack: LandBuyBack?

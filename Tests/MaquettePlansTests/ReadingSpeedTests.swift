@@ -101,4 +101,24 @@ final class ReadingSpeedTests: XCTestCase {
             XCTAssertEqual(OperationReader.isBalance(node), expected, text)
         }
     }
+
+    /// A funding line's optional keys are not looked for once every entry is taken (session 8);
+    /// an unknown key leaves one untaken, so those after it are read as before, and a comment
+    /// written last is still checked. By hand: 100 € notified, filed on 2 January 2025; the
+    /// unknown key said; the bell character (U+0007) in the comment refused.
+    func testAFundingLineReadsItsOptionalKeysAfterAnUnknownOne() throws {
+        let funding = """
+              - { dispositif: etat.detr, inconnu: 1, statut: notifie, depot: 2025-01-02, montant: 100 }
+              - { autofinancement: solde, commentaire: "a\\u0007b" }
+            """
+        let loaded = PlanFixture.load([PlanFixture.operation(funding)])
+        XCTAssertEqual(
+            loaded.diagnostics.map(\.message),
+            ["clé inconnue `inconnu` dans un financement", "`commentaire` : caractère invisible ou interdit (U+0007) dans le texte"])
+        let clean = funding.replacingOccurrences(of: "inconnu: 1, ", with: "").replacingOccurrences(of: ", commentaire: \"a\\u0007b\"", with: "")
+        let line = try XCTUnwrap(PlanFixture.load([PlanFixture.operation(clean)]).plans?.operations.first?.funding.first)
+        XCTAssertEqual(line.status, .notifie)
+        XCTAssertEqual(line.requestDay, Day(year: 2025, month: 1, day: 2))
+        XCTAssertEqual(line.amount, .fixed(Money(euros: 100)))
+    }
 }
