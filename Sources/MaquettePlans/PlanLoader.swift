@@ -76,16 +76,17 @@ public enum PlanLoader {
         var catalogue = Catalogue()
         let reader = NodeReader(file: BuiltinCatalogue.file)
         if case .success(let document) = YAMLSource.compose(BuiltinCatalogue.text, file: BuiltinCatalogue.file) {
-            CatalogueReader(reader: reader).read(document.root, into: &catalogue)
+            document.withRoot { CatalogueReader(reader: reader).read($0, into: &catalogue) }
         }
         return catalogue
     }
 
-    /// A plan file's node tree with a reader for it; or nil, the parse problem added to `diagnostics`.
-    static func composed(_ file: PlanFile, into diagnostics: inout [Diagnostic]) -> (Node?, NodeReader)? {
+    /// A plan file's nodes with a reader for them; or nil, the parse problem added to `diagnostics`.
+    /// Read them within ``YAMLDocument/withRoot(_:)``.
+    static func composed(_ file: PlanFile, into diagnostics: inout [Diagnostic]) -> (YAMLDocument, NodeReader)? {
         let reader = NodeReader(file: file.path)
         switch YAMLSource.compose(file.text, file: file.path) {
-        case .success(let document): return (document.root, reader)
+        case .success(let document): return (document, reader)
         case .failure(let d):
             diagnostics.append(d)
             return nil
@@ -96,17 +97,17 @@ public enum PlanLoader {
     /// programme, with what reading them found: all that operation files are read against.
     static func readContext(_ files: [PlanFile], root: String) -> (Catalogue, Programme?, [Diagnostic]) {
         var diagnostics: [Diagnostic] = []
-        func compose(_ file: PlanFile) -> (Node?, NodeReader)? { composed(file, into: &diagnostics) }
+        func compose(_ file: PlanFile) -> (YAMLDocument, NodeReader)? { composed(file, into: &diagnostics) }
 
         // The catalogue: built in, then the programme's additions and overrides.
         var catalogue = Catalogue()
         let builtin = PlanFile(path: BuiltinCatalogue.file, text: BuiltinCatalogue.text)
-        if let (node, reader) = compose(builtin) {
-            CatalogueReader(reader: reader).read(node, into: &catalogue)
+        if let (document, reader) = compose(builtin) {
+            document.withRoot { CatalogueReader(reader: reader).read($0, into: &catalogue) }
             diagnostics += reader.diagnostics
         }
-        if let funders = files.first(where: { $0.path == "\(root)/\(fundersFile)" }), let (node, reader) = compose(funders) {
-            CatalogueReader(reader: reader).read(node, into: &catalogue)
+        if let funders = files.first(where: { $0.path == "\(root)/\(fundersFile)" }), let (document, reader) = compose(funders) {
+            document.withRoot { CatalogueReader(reader: reader).read($0, into: &catalogue) }
             diagnostics += reader.diagnostics
         }
         for name in ParameterName.all where catalogue.parameters[name] == nil {
@@ -118,8 +119,8 @@ public enum PlanLoader {
 
         var programme: Programme?
         if let file = files.first(where: { $0.path == "\(root)/\(programmeFile)" }) {
-            if let (node, reader) = compose(file) {
-                programme = ProgrammeReader(reader: reader).read(node)
+            if let (document, reader) = compose(file) {
+                programme = document.withRoot { ProgrammeReader(reader: reader).read($0) }
                 diagnostics += reader.diagnostics
             }
         } else {
@@ -157,7 +158,7 @@ public enum PlanLoader {
         var timings = LoadTimings()
         var diagnostics: [Diagnostic] = []
         let sources = cache?.sources(of: files) ?? ParseCache.sources(of: files)
-        func compose(_ file: PlanFile) -> (Node?, NodeReader)? { composed(file, into: &diagnostics) }
+        func compose(_ file: PlanFile) -> (YAMLDocument, NodeReader)? { composed(file, into: &diagnostics) }
 
         // The cache is valid only for the same programme and funders files.
         // The paths and prefixes looked for, made once rather than for each of thousands of files.
@@ -192,7 +193,7 @@ public enum PlanLoader {
             switch YAMLSource.compose(file.text, file: file.path) {
             case .failure(let d): return (ParsedFile(file, nil, [d]), true)
             case .success(let document):
-                let operation = OperationReader(reader: reader, programme: programme, catalogue: catalogue).read(document.root)
+                let operation = document.withRoot { OperationReader(reader: reader, programme: programme, catalogue: catalogue).read($0) }
                 return (ParsedFile(file, operation, reader.diagnostics), true)
             }
         }
@@ -234,9 +235,9 @@ public enum PlanLoader {
         timings.lap("fusion")
         var scenarios: [Scenario] = []
         for file in files where file.path.hasPrefix(scenariosPrefix) {
-            guard let (node, reader) = compose(file) else { continue }
+            guard let (document, reader) = compose(file) else { continue }
             reader.programme = programme
-            let scenario = ScenarioReader(reader: reader, programme: programme, catalogue: catalogue).read(node)
+            let scenario = document.withRoot { ScenarioReader(reader: reader, programme: programme, catalogue: catalogue).read($0) }
             diagnostics += reader.diagnostics
             guard let scenario else { continue }
             if let previous = scenarios.first(where: { $0.id == scenario.id }) {

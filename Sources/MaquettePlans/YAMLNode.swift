@@ -37,31 +37,109 @@ struct NodeRecord: Sendable {
 
 /// A plan file's nodes and their scalars' bytes. Anchors, aliases, tags and more than one
 /// document are refused while parsing, so the nodes are always a tree.
+///
+/// Both are kept in plain buffers the document owns, handed over by ``YAMLComposer`` as it
+/// built them: no copy into arrays, and reading a record or a scalar counts no reference.
 final class YAMLDocument: @unchecked Sendable {
-    fileprivate(set) var records: [NodeRecord] = []
-    fileprivate(set) var bytes: [UInt8] = []
+    private var recordStore: UnsafeMutablePointer<NodeRecord>
+    private var recordCount = 0
+    private var recordCapacity: Int
+    private var byteStore: UnsafeMutablePointer<UInt8>
+    private var byteCount = 0
+    private var byteCapacity: Int
 
-    var root: Node? { records.isEmpty ? nil : Node(document: self, index: 0) }
+    /// The records in document order (valid until ``appendScalar(_:style:mark:)``).
+    var records: UnsafeBufferPointer<NodeRecord> { UnsafeBufferPointer(start: recordStore, count: recordCount) }
+    /// The scalars' bytes (valid until ``appendScalar(_:style:mark:)``).
+    var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: byteStore, count: byteCount) }
+
+    init() {
+        (recordCapacity, byteCapacity) = (1, 1)
+        recordStore = .allocate(capacity: recordCapacity)
+        byteStore = .allocate(capacity: byteCapacity)
+    }
+
+    deinit {
+        recordStore.deallocate()
+        byteStore.deallocate()
+    }
+
+    /// Takes the buffers a composer filled (which it must no longer use), in place of its own.
+    fileprivate func adopt(
+        records: UnsafeMutablePointer<NodeRecord>, count: Int, capacity: Int, bytes: UnsafeMutablePointer<UInt8>, used: Int, room: Int
+    ) {
+        recordStore.deallocate()
+        byteStore.deallocate()
+        (recordStore, recordCount, recordCapacity) = (records, count, capacity)
+        (byteStore, byteCount, byteCapacity) = (bytes, used, room)
+    }
+
+    var root: Node? { recordCount == 0 ? nil : Node(document: self, index: 0) }
+
+    /// Calls `body` with the root (`nil` for an empty file), the document kept alive until it
+    /// returns: node handles do not keep it (``Node``).
+    func withRoot<R>(_ body: (Node?) throws -> R) rethrows -> R {
+        try withExtendedLifetime(self) { try body(root) }
+    }
 
     /// A scalar that is not in the file (a value put back together by a reader), at `mark`.
     func appendScalar(_ text: String, style: ScalarStyle, mark: Mark) -> Node {
-        let start = bytes.count
-        bytes.append(contentsOf: text.utf8)
-        let index = records.count
-        records.append(
-            NodeRecord(
-                next: Int32(index + 1), start: Int32(start), count: Int32(bytes.count - start), line: Int32(mark.line),
+        let start = byteCount
+        for byte in text.utf8 {
+            if byteCount == byteCapacity {
+                byteCapacity *= 2
+                let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: byteCapacity)
+                larger.moveInitialize(from: byteStore, count: byteCount)
+                byteStore.deallocate()
+                byteStore = larger
+            }
+            (byteStore + byteCount).initialize(to: byte)
+            byteCount += 1
+        }
+        if recordCount == recordCapacity {
+            recordCapacity *= 2
+            let larger = UnsafeMutablePointer<NodeRecord>.allocate(capacity: recordCapacity)
+            larger.moveInitialize(from: recordStore, count: recordCount)
+            recordStore.deallocate()
+            recordStore = larger
+        }
+        let index = recordCount
+        (recordStore + index).initialize(
+            to: NodeRecord(
+                next: Int32(index + 1), start: Int32(start), count: Int32(byteCount - start), line: Int32(mark.line),
                 column: Int32(mark.column), kind: .scalar, style: style, isFlow: false))
+        recordCount += 1
         return Node(document: self, index: index)
     }
 }
 
-/// A handle on one node of a ``YAMLDocument``: a copy is a reference and an index.
+extension UnsafeBufferPointer {
+    /// `body` of the buffer itself: a document's records and bytes read as an array's would.
+    @inline(__always)
+    func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<Element>) throws -> R) rethrows -> R { try body(self) }
+}
+
+/// A handle on one node of a ``YAMLDocument``: a copy is a pointer and an index, counting no
+/// reference (a file's reading makes thousands of handles, and each count is an atomic
+/// operation). The document must outlive its handles: every reading holds it to the end
+/// (``YAMLDocument/withRoot(_:)``), and no handle is kept past the reading of its file.
 struct Node: @unchecked Sendable {
-    let document: YAMLDocument
+    private let unmanagedDocument: Unmanaged<YAMLDocument>
     let index: Int
 
-    private var record: NodeRecord { document.records[index] }
+    init(document: YAMLDocument, index: Int) {
+        unmanagedDocument = .passUnretained(document)
+        self.index = index
+    }
+
+    /// The document, as a counted reference (for the few uses that keep or change it).
+    var document: YAMLDocument { unmanagedDocument.takeUnretainedValue() }
+
+    /// Calls `body` with the document, no reference counted.
+    @inline(__always)
+    private func withDocument<R>(_ body: (YAMLDocument) -> R) -> R { unmanagedDocument._withUnsafeGuaranteedRef(body) }
+
+    private var record: NodeRecord { withDocument { $0.records[index] } }
 
     var kind: NodeKind { record.kind }
     var style: ScalarStyle { record.style }
@@ -76,8 +154,10 @@ struct Node: @unchecked Sendable {
     var scalarText: String {
         let r = record
         guard r.kind == .scalar, r.count > 0 else { return "" }
-        return document.bytes.withUnsafeBufferPointer {
-            String(decoding: UnsafeBufferPointer(rebasing: $0[Int(r.start)..<Int(r.start + r.count)]), as: UTF8.self)
+        return withDocument {
+            $0.bytes.withUnsafeBufferPointer {
+                String(decoding: UnsafeBufferPointer(rebasing: $0[Int(r.start)..<Int(r.start + r.count)]), as: UTF8.self)
+            }
         }
     }
 
@@ -85,7 +165,7 @@ struct Node: @unchecked Sendable {
     func withScalarBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         let r = record
         let count = r.kind == .scalar ? Int(r.count) : 0
-        return document.bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[Int(r.start)..<Int(r.start) + count])) }
+        return withDocument { $0.bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[Int(r.start)..<Int(r.start) + count])) } }
     }
 
     /// Whether a scalar's text, trimmed, ends with `%` (a rate rather than an amount).
@@ -118,14 +198,14 @@ struct Node: @unchecked Sendable {
         var text = text
         return text.withUTF8 { t in
             guard t.count == count else { return false }
-            return document.bytes.withUnsafeBufferPointer { b in
+            return withDocument { $0.bytes.withUnsafeBufferPointer { b in
                 var i = 0
                 while i < count {
                     if b[start + i] != t[i] { return false }
                     i += 1
                 }
                 return true
-            }
+            } }
         }
     }
 
@@ -235,7 +315,7 @@ struct YAMLComposer {
         // Scalars hold about a third of a plan file's bytes; records about one per nine bytes
         // (an operation file in `{ … }` tables of 1.6 KB has about 170): room for one per eight.
         // The records and the scalars' bytes are gathered in plain buffers (no array checks per
-        // event), then put into the document's arrays at once.
+        // event), then handed over to the document as they are.
         var recordCapacity = input.count / 8 + 16
         var records = UnsafeMutablePointer<NodeRecord>.allocate(capacity: recordCapacity)
         var recordCount = 0
@@ -247,10 +327,7 @@ struct YAMLComposer {
         let stack = UnsafeMutablePointer<Int>.allocate(capacity: maximumDepth + 2)
         var depth = 0
         defer {
-            document.records = Array(UnsafeBufferPointer(start: records, count: recordCount))
-            document.bytes = Array(UnsafeBufferPointer(start: bytes, count: used))
-            records.deallocate()
-            bytes.deallocate()
+            document.adopt(records: records, count: recordCount, capacity: recordCapacity, bytes: bytes, used: used, room: capacity)
             stack.deallocate()
         }
         func append(_ record: NodeRecord) {

@@ -40,6 +40,8 @@ final class FlatNodeTests: XCTestCase {
 
     func testMarksAndWalking() throws {
         let d = try document()
+        // Node handles do not keep their document.
+        defer { withExtendedLifetime(d) {} }
         let root = try XCTUnwrap(d.root)
         let pairs = Array(root.pairs)
         XCTAssertEqual(pairs.map { $0.0.scalarText }, ["a", "b", "c"])
@@ -79,6 +81,7 @@ final class FlatNodeTests: XCTestCase {
     func testPercentAtTheEndAndCleanTexts() throws {
         let text = "a: 50 %\nb: '12 %  '\nc: 1 200\nd: \"5 %\\u00A0\"\ne: ~\nf: '~'\ng: \"x\\ty\"\n"
         guard case .success(let d) = YAMLComposer(file: "t.yaml", maximumDepth: 40).compose(text), let root = d.root else { return XCTFail("not parsed") }
+        defer { withExtendedLifetime(d) {} }
         let values = root.pairs.map(\.1)
         // `5 %` followed by a no-break space: trimmed as a text is, it still ends with `%`.
         XCTAssertEqual(values.map(\.endsWithPercent), [true, true, false, true, false, false, false])

@@ -35,11 +35,15 @@ final class ReadingSpeedTests: XCTestCase {
         XCTAssertEqual(twice.map { $0.location?.column }, [5, 5])
     }
 
+    /// The documents of the roots given out: a node handle does not keep its document.
+    private var documents: [YAMLDocument] = []
+
     private func root(_ text: String) throws -> Node {
         guard case .success(let document) = YAMLComposer(file: "t.yaml", maximumDepth: 40).compose(text), let root = document.root else {
             XCTFail("not parsed")
             throw CancellationError()
         }
+        documents.append(document)
         return root
     }
 

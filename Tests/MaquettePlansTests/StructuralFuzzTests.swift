@@ -204,8 +204,8 @@ final class StructuralFuzzTests: XCTestCase {
         let originals = base.sources.sorted { $0.key < $1.key }.map { PlanFile(path: $0.key, text: $0.value) }
         let trees: [String: Tree] = Dictionary(
             uniqueKeysWithValues: originals.compactMap { file in
-                guard case .success(let document) = YAMLComposer(file: file.path, maximumDepth: 40).compose(file.text), let node = document.root else { return nil }
-                return (file.path, Tree(node))
+                guard case .success(let document) = YAMLComposer(file: file.path, maximumDepth: 40).compose(file.text) else { return nil }
+                return document.withRoot { $0.map { (file.path, Tree($0)) } }
             })
         let knownKeys = Array(Set(trees.values.flatMap(\.keys))).sorted()
         let operations = base.plans?.operations.map(\.id) ?? []
@@ -278,10 +278,12 @@ extension StructuralFuzzTests {
         let plansFolder = Self.packageRoot.appendingPathComponent("Plans")
         let base = PlanLoader.load(folder: plansFolder.path)
         let files = base.sources.sorted { $0.key < $1.key }.map { file -> PlanFile in
-            guard case .success(let document) = YAMLComposer(file: file.key, maximumDepth: 40).compose(file.value), let node = document.root else {
+            guard case .success(let document) = YAMLComposer(file: file.key, maximumDepth: 40).compose(file.value),
+                let yaml = document.withRoot({ $0.map { Tree($0).yaml } })
+            else {
                 return PlanFile(path: file.key, text: file.value)
             }
-            return PlanFile(path: file.key, text: Tree(node).yaml + "\n")
+            return PlanFile(path: file.key, text: yaml + "\n")
         }
         let again = PlanLoader.load(files: files, root: plansFolder.path)
         XCTAssertEqual(again.diagnostics.filter { $0.severity == .erreur }.map(\.message), [])
