@@ -15,10 +15,12 @@ enum PlanFileReader {
         guard let directory = opendir(folder) else { return nil }
         defer { closedir(directory) }
         var out: [(name: String, kind: Kind)] = []
+        // The name is read in place, up to its terminating zero: an entry is only as long as its
+        // name, and copying the whole name field would read past the last entries of the buffer.
+        // (`d_name` is a stored field of the C struct, so its offset is known; 19 is glibc's.)
+        let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name) ?? 19
         while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                raw.bindMemory(to: CChar.self).baseAddress.map { String(cString: $0) } ?? ""
-            }
+            let name = String(cString: (UnsafeRawPointer(entry) + nameOffset).assumingMemoryBound(to: CChar.self))
             if name.isEmpty || name == "." || name == ".." { continue }
             let kind: Kind
             switch Int32(entry.pointee.d_type) {

@@ -125,4 +125,20 @@ final class ReadingSpeedTests: XCTestCase {
         XCTAssertEqual(line.requestDay, Day(year: 2025, month: 1, day: 2))
         XCTAssertEqual(line.amount, .fixed(Money(euros: 100)))
     }
+
+    /// A folder's names are read where readdir puts them, up to their end: a name of any length
+    /// (1 to 255 bytes, the longest a file system allows) comes back whole, and nothing past the
+    /// entry is read (the whole 256-byte name field was copied before session 8, past the end of
+    /// the listing's buffer for its last entries: `swift test --sanitize=address` said so).
+    func testAFolderListsNamesOfEveryLength() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("maquette-names-\(getpid())")
+        try? FileManager.default.removeItem(at: folder)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let names = (1...255).map { String(repeating: "n", count: $0) }
+        for name in names { XCTAssertTrue(FileManager.default.createFile(atPath: folder.appendingPathComponent(name).path, contents: nil)) }
+        let listed = try XCTUnwrap(PlanFileReader.entries(of: folder.path))
+        XCTAssertEqual(listed.map(\.name).sorted { $0.count < $1.count }, names)
+        XCTAssertEqual(listed.count { $0.kind == .regular }, 255)
+    }
 }
