@@ -32,6 +32,10 @@ timed() {
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "–" }'; }
 
 echo "Machine: $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB; $(swift --version 2>/dev/null | head -1); libxlsxwriter $(dpkg-query -W -f '${Version}' libxlsxwriter-dev); $(python3 -c 'import yaml, xlsxwriter, openpyxl; print("PyYAML", yaml.__version__, "XlsxWriter", xlsxwriter.__version__, "openpyxl", openpyxl.__version__)')"
+# The allocator is part of what is measured (Package.swift links tcmalloc into the executable).
+allocator=$(ldd "$BIN" | grep -o 'libtcmalloc[^ ]*' || true)
+[ -n "$allocator" ] || { echo "maquette is not linked with tcmalloc: the figures would not be those of the product" >&2; exit 1; }
+echo "Allocator: $allocator (gperftools $(dpkg-query -W -f '${Version}' libgoogle-perftools-dev))."
 echo "Median of $RUNS runs; memory is the peak resident set of the whole command."
 echo
 echo "| N | measure | Maquette | reference | ratio | Maquette peak memory |"
