@@ -33,7 +33,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else
 
 echo "Machine: $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB; $(swift --version 2>/dev/null | head -1); libxlsxwriter $(dpkg-query -W -f '${Version}' libxlsxwriter-dev); $(python3 -c 'import yaml, xlsxwriter, openpyxl; print("PyYAML", yaml.__version__, "XlsxWriter", xlsxwriter.__version__, "openpyxl", openpyxl.__version__)')"
 # The allocator is part of what is measured (Package.swift links tcmalloc into the executable).
-allocator=$(ldd "$BIN" | grep -o 'libtcmalloc[^ ]*' || true)
+allocator=$(ldd "$BIN" | awk '/libtcmalloc/ {print $1; exit}')
 [ -n "$allocator" ] || { echo "maquette is not linked with tcmalloc: the figures would not be those of the product" >&2; exit 1; }
 echo "Allocator: $allocator (gperftools $(dpkg-query -W -f '${Version}' libgoogle-perftools-dev))."
 echo "Median of $RUNS runs; memory is the peak resident set of the whole command."
@@ -46,8 +46,21 @@ for N in $SIZES; do
   read -r check mem < <(timed $BIN verifier "$plans")
   read -r pyyaml _ < <(timed python3 Benchmarks/references/pyyaml_parse.py "$plans")
   echo "| $N | read + check (verifier) | $check s | $pyyaml s (PyYAML C loader, parse only) | $(ratio "$check" "$pyyaml") | $((mem / 1024)) MiB |"
-  read -r events _ < <(timed "$work/yaml_events" "$plans" 2)
-  echo "| $N | … against libyaml's event parser alone (C, 2 threads, building nothing) | | $events s | $(ratio "$check" "$events") | |"
+  # Against libyaml's event parser: runs interleaved, the ratio the median of each verifier run's
+  # against the parser run beside it (READ_RUNS pairs, 3 × RUNS by default), as for the export:
+  # this machine's speed drifts by a third from one minute to the next. The parser is timed as
+  # built (the system's malloc) and with tcmalloc, the allocator Maquette is linked with, preloaded.
+  tcmalloc=$(ldd "$BIN" | awk '/libtcmalloc/ {print $3}')
+  v=(); e=(); et=(); pairs=(); tpairs=()
+  for _ in $(seq 1 "${READ_RUNS:-$((3 * RUNS))}"); do
+    read -r t _ < <(RUNS=1 timed $BIN verifier "$plans"); v+=("$t")
+    read -r t _ < <(RUNS=1 timed "$work/yaml_events" "$plans" 2); e+=("$t")
+    read -r t _ < <(RUNS=1 timed env LD_PRELOAD="$tcmalloc" "$work/yaml_events" "$plans" 2); et+=("$t")
+    pairs+=("$(ratio "${v[-1]}" "${e[-1]}")"); tpairs+=("$(ratio "${v[-1]}" "${et[-1]}")")
+  done
+  events=$(printf '%s\n' "${e[@]}" | median)
+  echo "| $N | … against libyaml's event parser alone (C, 2 threads, building nothing; ratio: median of ${#pairs[@]} verifier runs each against the parser run beside it) | $(printf '%s\n' "${v[@]}" | median) s | $events s | $(printf '%s\n' "${pairs[@]}" | median) | |"
+  echo "| $N | … the parser with tcmalloc preloaded, as Maquette allocates | | $(printf '%s\n' "${et[@]}" | median) s | $(printf '%s\n' "${tpairs[@]}" | median) | |"
 
   # Export: Maquette's own model + writing phases, and the same cells written by the C
   # program, runs interleaved so that both meet the same load; then the Python references.
