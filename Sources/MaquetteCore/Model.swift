@@ -409,7 +409,7 @@ public struct Derogation: Sendable, Equatable {
 ///
 /// A value whose fields live in one shared object until one is changed (``CopyOnWrite``): the
 /// programme's list of operations is copied, filtered and put together again at one reference
-/// count per operation. Its fields read and change as its own (`op.costs[i].amount = …`).
+/// count per operation. Its fields read and change as its own (`op.costs[i].amountHT = …`).
 @dynamicMemberLookup
 public struct Operation: Sendable, Equatable {
     public struct Fields: Sendable, Equatable {
