@@ -7,7 +7,7 @@
 /// inlinable, and borrow: reading one field from another module reads that field alone, without a
 /// copy of the others.
 @usableFromInline
-struct CopyOnWrite<Value>: @unchecked Sendable {
+struct CopyOnWrite<Value> {
     /// Never changed while shared: `value`'s `_modify` copies it first. Values shared between
     /// threads are therefore only read, which is what makes the box `Sendable` when `Value` is.
     /// For the same reason no two accesses to one box's value can conflict: its reads go without
@@ -30,6 +30,9 @@ struct CopyOnWrite<Value>: @unchecked Sendable {
         }
     }
 }
+
+/// Sendable as its value is: a shared box is only ever read.
+extension CopyOnWrite: @unchecked Sendable where Value: Sendable {}
 
 extension CopyOnWrite: Equatable where Value: Equatable {
     @inlinable static func == (a: CopyOnWrite, b: CopyOnWrite) -> Bool { a.box === b.box || a.box.value == b.box.value }
