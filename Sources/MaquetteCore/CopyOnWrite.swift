@@ -37,3 +37,8 @@ extension CopyOnWrite: @unchecked Sendable where Value: Sendable {}
 extension CopyOnWrite: Equatable where Value: Equatable {
     @inlinable static func == (a: CopyOnWrite, b: CopyOnWrite) -> Bool { a.box === b.box || a.box.value == b.box.value }
 }
+
+/// Shown as its value (a failed test's message lists the fields, not the box).
+extension CopyOnWrite: CustomReflectable {
+    @usableFromInline var customMirror: Mirror { Mirror(reflecting: box.value) }
+}

@@ -95,7 +95,8 @@ public struct Diagnostic: Sendable, Equatable {
     }
 
     /// Two sorted lists as one, as `(a + b).sorted(by: Diagnostic.ordered)` gives it (the sort is
-    /// stable: on a tie, `a` first, unless `before(b, a)` says otherwise), in one pass.
+    /// stable: on a tie, `a` first, unless `before(b, a)` says otherwise), in one pass. `before`
+    /// is asked on ties only.
     public static func merged(_ a: [Diagnostic], _ b: [Diagnostic], onTie before: ((Diagnostic, Diagnostic) -> Bool)? = nil) -> [Diagnostic] {
         if a.isEmpty { return b }
         if b.isEmpty { return a }
@@ -103,7 +104,7 @@ public struct Diagnostic: Sendable, Equatable {
         out.reserveCapacity(a.count + b.count)
         var (i, j) = (0, 0)
         while i < a.count, j < b.count {
-            if ordered(b[j], a[i]) || (before.map { $0(b[j], a[i]) && !ordered(a[i], b[j]) } ?? false) {
+            if ordered(b[j], a[i]) || (before.map { !ordered(a[i], b[j]) && $0(b[j], a[i]) } ?? false) {
                 out.append(b[j])
                 j += 1
             } else {

@@ -60,9 +60,15 @@ final class DiagnosticOrderTests: XCTestCase {
         XCTAssertEqual(Diagnostic.merged(left, right), (left + right).sorted(by: Diagnostic.ordered))
         let preferRight = Diagnostic.merged(left, right, onTie: { b, _ in b.notes == ["droite"] })
         XCTAssertEqual(described(preferRight), ["- ", "a.yaml:1:1 droite", "a.yaml:1:1 gauche", "a.yaml:2:1 ", "b.yaml:5:1 "])
-        // The tie-break is asked only on ties: a right-hand diagnostic placed after is not moved.
-        let never = Diagnostic.merged(left, right, onTie: { _, _ in true })
-        XCTAssertEqual(described(never), described(preferRight))
+        // The tie-break is asked only on ties (here one: `a.yaml:1:1`), and an answer of always
+        // « the right-hand one first » moves no other.
+        var asked = 0
+        let always = Diagnostic.merged(left, right, onTie: { _, _ in
+            asked += 1
+            return true
+        })
+        XCTAssertEqual(described(always), described(preferRight))
+        XCTAssertEqual(asked, 1)
     }
 
     /// A diagnostic is a value: a changed copy (a note added, the operation named) leaves the
@@ -89,6 +95,11 @@ final class DiagnosticOrderTests: XCTestCase {
         let original = Operation(
             id: "halle", title: "Halle aux grains", maitreOuvrage: "lectoure", costs: [cost], funding: [], file: "operations/halle.yaml",
             location: SourceLocation(file: "operations/halle.yaml", line: 1, column: 1))
+        // Each kind of change first made on a copy still shared with the original.
+        var moved = original
+        moved.location = nil
+        XCTAssertEqual(original.location?.description, "operations/halle.yaml:1:1")
+        XCTAssertNil(moved.location)
         var changed = original
         changed.costs[0].amountHT = Money(cents: 150_000_000)
         changed.end = Day(year: 2027, month: 12, day: 31)

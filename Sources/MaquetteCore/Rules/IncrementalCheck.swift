@@ -94,8 +94,13 @@ public struct IncrementalCheck: Sendable {
                     (files[i], figures[i], perOperation[i]) = (operations[i].file, f, found)
                     added += found
                 }
+                // The operations' places, indexed at the first tie only (ties are rare).
                 let ids = ids
-                func position(_ d: Diagnostic) -> Int { d.operation.flatMap { ids.firstIndex(of: $0) } ?? -1 }
+                var place: [String: Int]?
+                func position(_ d: Diagnostic) -> Int {
+                    if place == nil { place = Dictionary(ids.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a }) }
+                    return d.operation.flatMap { place?[$0] } ?? -1
+                }
                 sorted = Diagnostic.merged(sorted, Diagnostic.inOrder(added), onTie: { position($0) < position($1) })
             } else if !stale.isEmpty {
                 for (i, (f, found)) in zip(stale, fresh) { (files[i], figures[i], perOperation[i]) = (operations[i].file, f, found) }
