@@ -4,7 +4,7 @@
 SWIFT ?= swift
 PLANS ?= Plans
 # Debian packages the build needs, and those only the tests need.
-APT_PACKAGES = libyaml-dev libxlsxwriter-dev pkg-config zlib1g-dev libglpk-dev coinor-libclp-dev
+APT_PACKAGES = libyaml-dev libxlsxwriter-dev pkg-config zlib1g-dev libglpk-dev coinor-libclp-dev libgoogle-perftools-dev
 # Carlito has Calibri's metrics: without it LibreOffice lays the pages out wider than Excel does.
 TEST_APT_PACKAGES = unzip libreoffice-calc-nogui locales fonts-crosextra-carlito poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

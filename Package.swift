@@ -45,7 +45,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "maquette", dependencies: ["MaquetteCLI"]),
+        // gperftools' tcmalloc (Debian's libgoogle-perftools-dev) as the program's malloc: the
+        // reader and the rules make millions of small allocations on two threads, and glibc's
+        // malloc took 15 % of a large check (read + check 15–20 % faster, measured in issue 15).
+        // Linked into the executable alone; the libraries and the test bundles keep the system's.
+        .systemLibrary(name: "CTCMalloc", pkgConfig: "libtcmalloc_minimal", providers: [.apt(["libgoogle-perftools-dev"])]),
+        .executableTarget(name: "maquette", dependencies: ["MaquetteCLI", "CTCMalloc"]),
         // Helpers shared by the test targets.
         .target(name: "MaquetteTestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "MaquetteCoreTests", dependencies: ["MaquetteCore"]),

@@ -30,8 +30,20 @@ timed() {
   echo "$(printf '%s\n' "${t[@]}" | median) $mem"
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "–" }'; }
+# Wall seconds of one run of a command, to the millisecond (`time`'s %e has 10 ms steps: too
+# coarse for the parser's 0.03 s at 1 000 operations).
+wall() {
+  local start=${EPOCHREALTIME/,/.} end
+  "$@" >/dev/null 2>&1 || true
+  end=${EPOCHREALTIME/,/.}
+  awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }'
+}
 
 echo "Machine: $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB; $(swift --version 2>/dev/null | head -1); libxlsxwriter $(dpkg-query -W -f '${Version}' libxlsxwriter-dev); $(python3 -c 'import yaml, xlsxwriter, openpyxl; print("PyYAML", yaml.__version__, "XlsxWriter", xlsxwriter.__version__, "openpyxl", openpyxl.__version__)')"
+# The allocator is part of what is measured (Package.swift links tcmalloc into the executable).
+allocator=$(ldd "$BIN" | awk '/libtcmalloc/ {print $1; exit}')
+[ -n "$allocator" ] || { echo "maquette is not linked with tcmalloc: the figures would not be those of the product" >&2; exit 1; }
+echo "Allocator: $allocator (gperftools $(dpkg-query -W -f '${Version}' libgoogle-perftools-dev))."
 echo "Median of $RUNS runs; memory is the peak resident set of the whole command."
 echo
 echo "| N | measure | Maquette | reference | ratio | Maquette peak memory |"
@@ -42,8 +54,22 @@ for N in $SIZES; do
   read -r check mem < <(timed $BIN verifier "$plans")
   read -r pyyaml _ < <(timed python3 Benchmarks/references/pyyaml_parse.py "$plans")
   echo "| $N | read + check (verifier) | $check s | $pyyaml s (PyYAML C loader, parse only) | $(ratio "$check" "$pyyaml") | $((mem / 1024)) MiB |"
-  read -r events _ < <(timed "$work/yaml_events" "$plans" 2)
-  echo "| $N | … against libyaml's event parser alone (C, 2 threads, building nothing) | | $events s | $(ratio "$check" "$events") | |"
+  # Against libyaml's event parser: runs interleaved, the ratio the median of each verifier run's
+  # against the parser run beside it (READ_RUNS pairs, 3 × RUNS by default), as for the export:
+  # this machine's speed drifts by a third from one minute to the next. The parser is timed as
+  # built (the system's malloc) and with tcmalloc, the allocator Maquette is linked with, preloaded.
+  tcmalloc=$(ldd "$BIN" | awk '/libtcmalloc/ {print $3}')
+  [ -f "$tcmalloc" ] || { echo "tcmalloc not found for $BIN ($tcmalloc)" >&2; exit 1; }
+  v=(); e=(); et=(); pairs=(); tpairs=()
+  for _ in $(seq 1 "${READ_RUNS:-$((3 * RUNS))}"); do
+    v+=("$(wall $BIN verifier "$plans")")
+    e+=("$(wall "$work/yaml_events" "$plans" 2)")
+    et+=("$(wall env LD_PRELOAD="$tcmalloc" "$work/yaml_events" "$plans" 2)")
+    pairs+=("$(ratio "${v[-1]}" "${e[-1]}")"); tpairs+=("$(ratio "${v[-1]}" "${et[-1]}")")
+  done
+  events=$(printf '%s\n' "${e[@]}" | median)
+  echo "| $N | … against libyaml's event parser alone (C, 2 threads, building nothing; ratio: median of ${#pairs[@]} verifier runs each against the parser run beside it) | $(printf '%s\n' "${v[@]}" | median) s | $events s | $(printf '%s\n' "${pairs[@]}" | median) | |"
+  echo "| $N | … the parser with tcmalloc preloaded, as Maquette allocates | | $(printf '%s\n' "${et[@]}" | median) s | $(printf '%s\n' "${tpairs[@]}" | median) | |"
 
   # Export: Maquette's own model + writing phases, and the same cells written by the C
   # program, runs interleaved so that both meet the same load; then the Python references.
@@ -87,14 +113,17 @@ for N in $SIZES; do
   echo "| $N | whole exporter command (read, check, model, write) | $export_wall s | | | $((export_mem / 1024)) MiB |"
   echo "| $N | … its peak memory over read + check's | | | | $(((export_mem - mem) / 1024)) MiB |"
   # Re-check after editing one file, in the watch mode (`verifier --surveiller`): RUNS edits of
-  # different operation files (a comment appended), each waited for; the time is the one the
-  # command prints, from the change known (file events read) to the text ready.
+  # different operation files spread over the folder, first to last (a comment appended), each
+  # waited for; the time is the one the command prints, from the change known (file events read)
+  # to the text ready.
   $BIN verifier "$plans" --surveiller > "$work/watch" 2>&1 &
   watcher=$!
   for _ in $(seq 1 600); do grep -q "Vérifié en" "$work/watch" && break; sleep 0.2; done
   first=$(grep -m1 "Vérifié en" "$work/watch" | sed 's/.*Vérifié en \([0-9,]*\) s.*/\1/' | tr , .)
   k=0
-  for file in $(find "$plans/operations" -name "*.yaml" | sort | head -"$RUNS"); do
+  count=$(find "$plans/operations" -name "*.yaml" | wc -l)
+  for file in $(find "$plans/operations" -name "*.yaml" | sort | awk -v n="$RUNS" -v c="$count" \
+    'BEGIN { for (i = 0; i < n; i++) pick[1 + int(i * (c - 1) / (n > 1 ? n - 1 : 1))] = 1 } pick[NR]'); do
     k=$((k + 1))
     echo "# modifié" >> "$file"
     for _ in $(seq 1 600); do [ "$(grep -c "Revérifié en" "$work/watch")" -ge "$k" ] && break; sleep 0.1; done

@@ -143,6 +143,9 @@ extension CheckCommand {
         let watcher = FolderWatcher(folder: folder, polling: polling)
         var start = DispatchTime.now().uptimeNanoseconds
         let watched = WatchedPlans(folder: folder, scenario: scenario, only: onlyRules, skip: skippedRules)
+        // The phases of each check on standard error with MAQUETTE_TIMINGS: the load's and the
+        // rules' (``WatchedPlans/timings``, ``WatchedPlans/ruleTimings``), then the report's.
+        var clock = PhaseClock()
         var previous: [Diagnostic] = []
         // What the rules said at the last check of readable plans: while the plans cannot be
         // read the rules do not run, and their problems are neither corrected nor new.
@@ -183,6 +186,8 @@ extension CheckCommand {
                 text += WatchReport.closing(report, totals: totals, seconds: seconds) + " (\(read)).\n"
             }
             Console.out(text)
+            clock.lap("rapport")
+            clock.report(loading: watched.timings, checking: watched.ruleTimings)
             previous = current
             let change = watcher.next()
             start = DispatchTime.now().uptimeNanoseconds
@@ -190,6 +195,7 @@ extension CheckCommand {
             case .everything: watched.reloadAll()
             case .operationFiles(let paths): watched.update(operationFiles: paths)
             }
+            clock = PhaseClock()
         }
     }
 }

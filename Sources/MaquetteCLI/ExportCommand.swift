@@ -278,10 +278,11 @@ final class PhaseClock {
         Console.err("temps " + timings.laps.map { "\($0.name)=\(String(format: "%.3f", $0.seconds))" }.joined(separator: " ") + "\n")
     }
 
-    /// The loader's phases first (`lecture.fichiers=…`), then these; each `wall/cpu`.
-    func report(loading: LoadTimings) {
+    /// The loader's phases first (`lecture.fichiers=…`), then those of `checking`, then these;
+    /// each `wall/cpu`.
+    func report(loading: LoadTimings, checking: LoadTimings = LoadTimings()) {
         guard enabled else { return }
-        let all = loading.laps.map { LoadTimings.Lap(name: "lecture.\($0.name)", seconds: $0.seconds, cpuSeconds: $0.cpuSeconds) } + timings.laps
+        let all = loading.laps.map { LoadTimings.Lap(name: "lecture.\($0.name)", seconds: $0.seconds, cpuSeconds: $0.cpuSeconds) } + checking.laps + timings.laps
         Console.err("temps " + all.map { "\($0.name)=\(String(format: "%.3f/%.3f", $0.seconds, $0.cpuSeconds))" }.joined(separator: " ") + "\n")
     }
 }

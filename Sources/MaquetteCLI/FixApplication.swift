@@ -76,7 +76,7 @@ struct FixApplication {
         Console.out(out.contains("@@") ? "\nCorrection appliquée aux fichiers des opérations :\n" + out : "\nAucun montant n'a pu être corrigé dans les fichiers.\n")
         if !skipped.isEmpty { Console.out("Non appliqué :\n" + skipped.map { "- \($0)\n" }.joined()) }
         Console.out("\nVérification des plans corrigés :\n")
-        var check = try CheckCommand.parse([folder])
+        let check = try CheckCommand.parse([folder])
         try check.run()
     }
 

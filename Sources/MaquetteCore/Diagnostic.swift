@@ -36,33 +36,45 @@ public enum DiagnosticStage: String, Sendable, CaseIterable {
 
 /// One problem found in the plans. The core never prints: it returns these, and only the CLI
 /// renders them.
+///
+/// A value whose fields live in one shared object until one is changed (``CopyOnWrite``): the
+/// thousands a large programme gives are gathered, sorted and merged at one reference count each.
+/// Its fields read and change as its own (`d.message`, `d.notes.append(…)`).
+@dynamicMemberLookup
 public struct Diagnostic: Sendable, Equatable {
-    public var severity: Severity
-    /// Stable kebab-case id (`part-maitre-ouvrage`), used in output, docs and `--seulement/--sauf`.
-    public var rule: DiagnosticID
+    public struct Fields: Sendable, Equatable {
+        public var severity: Severity
+        /// Stable kebab-case id (`part-maitre-ouvrage`), used in output, docs and `--seulement/--sauf`.
+        public var rule: DiagnosticID
+        public var message: String
+        public var location: SourceLocation?
+        /// The operation concerned, when there is one.
+        public var operation: String?
+        /// Further explanation and the remedy, one line each.
+        public var notes: [String]
+        /// The operations a diagnostic of the programme (`operation` nil) concerns: those drawing on
+        /// an exceeded envelope. A command restricted to one of them shows it.
+        public var concerns: [String]
+    }
+
+    @usableFromInline var fields: CopyOnWrite<Fields>
+
+    @inlinable public subscript<T>(dynamicMember field: WritableKeyPath<Fields, T>) -> T {
+        _read { yield fields.value[keyPath: field] }
+        _modify { yield &fields.value[keyPath: field] }
+    }
+
     /// Decided by the id, never by the code that reports it.
-    public var stage: DiagnosticStage { rule.stage }
-    public var message: String
-    public var location: SourceLocation?
-    /// The operation concerned, when there is one.
-    public var operation: String?
-    /// Further explanation and the remedy, one line each.
-    public var notes: [String]
-    /// The operations a diagnostic of the programme (`operation` nil) concerns: those drawing on
-    /// an exceeded envelope. A command restricted to one of them shows it.
-    public var concerns: [String] = []
+    @inlinable public var stage: DiagnosticStage { fields.value.rule.stage }
 
     public init(
         _ severity: Severity, rule: DiagnosticID, _ message: String,
         at location: SourceLocation?, operation: String? = nil, notes: [String] = []
     ) {
-        self.severity = severity
-        self.rule = rule
-        self.message = message
-        self.location = location
-        self.operation = operation
-        self.notes = notes
+        fields = CopyOnWrite(Fields(severity: severity, rule: rule, message: message, location: location, operation: operation, notes: notes, concerns: []))
     }
+
+    public static func == (a: Diagnostic, b: Diagnostic) -> Bool { a.fields == b.fields }
 
     /// Sort order for output: by file, line, column, then rule id.
     public static func ordered(_ a: Diagnostic, _ b: Diagnostic) -> Bool {
@@ -78,20 +90,21 @@ public struct Diagnostic: Sendable, Equatable {
     /// diagnostic: one of theirs, or one of the programme's written in one of their files or
     /// concerning one of them (an exceeded envelope they draw on).
     public func isShown(restrictedTo ids: Set<String>, files: Set<String>) -> Bool {
-        if let operation { return ids.contains(operation) }
-        return location.map { files.contains($0.file) } == true || concerns.contains(where: ids.contains)
+        if let operation = self.operation { return ids.contains(operation) }
+        return self.location.map { files.contains($0.file) } == true || self.concerns.contains(where: ids.contains)
     }
 
     /// Two sorted lists as one, as `(a + b).sorted(by: Diagnostic.ordered)` gives it (the sort is
-    /// stable: on a tie, `a` first), in one pass.
-    public static func merged(_ a: [Diagnostic], _ b: [Diagnostic]) -> [Diagnostic] {
+    /// stable: on a tie, `a` first, unless `before(b, a)` says otherwise), in one pass. `before`
+    /// is asked on ties only.
+    public static func merged(_ a: [Diagnostic], _ b: [Diagnostic], onTie before: ((Diagnostic, Diagnostic) -> Bool)? = nil) -> [Diagnostic] {
         if a.isEmpty { return b }
         if b.isEmpty { return a }
         var out: [Diagnostic] = []
         out.reserveCapacity(a.count + b.count)
         var (i, j) = (0, 0)
         while i < a.count, j < b.count {
-            if ordered(b[j], a[i]) {
+            if ordered(b[j], a[i]) || (before.map { !ordered(a[i], b[j]) && $0(b[j], a[i]) } ?? false) {
                 out.append(b[j])
                 j += 1
             } else {

@@ -45,23 +45,14 @@ public struct Dispositif: Sendable, Equatable {
         public var location: SourceLocation?
     }
 
-    /// Never changed once shared: a change to a shared one first copies it.
-    private final class Storage: @unchecked Sendable {
-        var fields: Fields
-        init(_ fields: Fields) { self.fields = fields }
+    @usableFromInline var fields: CopyOnWrite<Fields>
+
+    @inlinable public subscript<T>(dynamicMember field: WritableKeyPath<Fields, T>) -> T {
+        _read { yield fields.value[keyPath: field] }
+        _modify { yield &fields.value[keyPath: field] }
     }
 
-    private var storage: Storage
-
-    public subscript<T>(dynamicMember field: WritableKeyPath<Fields, T>) -> T {
-        get { storage.fields[keyPath: field] }
-        set {
-            if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.fields) }
-            storage.fields[keyPath: field] = newValue
-        }
-    }
-
-    public static func == (a: Dispositif, b: Dispositif) -> Bool { a.storage === b.storage || a.storage.fields == b.storage.fields }
+    public static func == (a: Dispositif, b: Dispositif) -> Bool { a.fields == b.fields }
 
     /// How messages and the workbook name it.
     public var usualName: String { self.shortName ?? self.name }
@@ -73,7 +64,7 @@ public struct Dispositif: Sendable, Equatable {
         basis: Basis = .ht, eligibleNatures: Set<CostNature>? = nil, roles: Set<DispositifRole> = [],
         parameters: [String: Parameter] = [:], reference: String = "", location: SourceLocation? = nil
     ) {
-        storage = Storage(
+        fields = CopyOnWrite(
             Fields(
                 id: id, funder: funder, name: name, nature: nature, regime: regime, basis: basis, eligibleNatures: eligibleNatures, roles: roles,
                 parameters: parameters, reference: reference, probability: nil, shortName: nil, requestBeforeStart: nil, location: location))
@@ -415,32 +406,48 @@ public struct Derogation: Sendable, Equatable {
 }
 
 /// One investment (or operating) operation of the programme, from its own file.
+///
+/// A value whose fields live in one shared object until one is changed (``CopyOnWrite``): the
+/// programme's list of operations is copied, filtered and put together again at one reference
+/// count per operation. Its fields read and change as its own (`op.costs[i].amountHT = …`).
+@dynamicMemberLookup
 public struct Operation: Sendable, Equatable {
-    public var id: String
-    public var title: String
-    public var maitreOuvrage: String
-    public var perimeters: [String]
-    public var section: Section
-    public var basis: Basis
-    /// When works begin on site (`debut_travaux`): the calendar, not the legal start.
-    public var worksStart: Day?
-    /// The commencement d'exécution: the operation's first legal act (signed quote, order, acte
-    /// d'engagement of a contract), CGCT R2334-24 I and décret 2018-514 art. 3.
-    public var firstLegalAct: Day?
-    public var end: Day?
-    /// Whether the building belongs to the owner (DRAC FIP); `nil`: not said.
-    public var buildingOwned: Bool?
-    /// A competence exercised as chef de file (CGCT L1111-9): 30 % own share, no Région+Département.
-    public var chefDeFile: Bool
-    /// In the CPER or a CTEC: the Région+Département cumulation is allowed.
-    public var cperOrCtec: Bool
-    public var protection: HeritageProtection
-    public var derogation: Derogation?
-    public var costs: [CostLine]
-    public var funding: [FundingLine]
-    public var file: String
-    public var location: SourceLocation?
-    public var keyLocations: KeyLocations
+    public struct Fields: Sendable, Equatable {
+        public var id: String
+        public var title: String
+        public var maitreOuvrage: String
+        public var perimeters: [String]
+        public var section: Section
+        public var basis: Basis
+        /// When works begin on site (`debut_travaux`): the calendar, not the legal start.
+        public var worksStart: Day?
+        /// The commencement d'exécution: the operation's first legal act (signed quote, order, acte
+        /// d'engagement of a contract), CGCT R2334-24 I and décret 2018-514 art. 3.
+        public var firstLegalAct: Day?
+        public var end: Day?
+        /// Whether the building belongs to the owner (DRAC FIP); `nil`: not said.
+        public var buildingOwned: Bool?
+        /// A competence exercised as chef de file (CGCT L1111-9): 30 % own share, no Région+Département.
+        public var chefDeFile: Bool
+        /// In the CPER or a CTEC: the Région+Département cumulation is allowed.
+        public var cperOrCtec: Bool
+        public var protection: HeritageProtection
+        public var derogation: Derogation?
+        public var costs: [CostLine]
+        public var funding: [FundingLine]
+        public var file: String
+        public var location: SourceLocation?
+        public var keyLocations: KeyLocations
+    }
+
+    @usableFromInline var fields: CopyOnWrite<Fields>
+
+    @inlinable public subscript<T>(dynamicMember field: WritableKeyPath<Fields, T>) -> T {
+        _read { yield fields.value[keyPath: field] }
+        _modify { yield &fields.value[keyPath: field] }
+    }
+
+    public static func == (a: Operation, b: Operation) -> Bool { a.fields == b.fields }
 
     public init(
         id: String, title: String, maitreOuvrage: String, perimeters: [String] = [],
@@ -449,26 +456,22 @@ public struct Operation: Sendable, Equatable {
         derogation: Derogation? = nil, costs: [CostLine], funding: [FundingLine], file: String = "",
         location: SourceLocation? = nil, keyLocations: KeyLocations = KeyLocations()
     ) {
-        self.id = id
-        self.title = title
-        self.maitreOuvrage = maitreOuvrage
-        self.perimeters = perimeters
-        self.section = section
-        self.basis = basis
-        self.worksStart = worksStart
-        self.end = end
-        self.chefDeFile = chefDeFile
-        self.cperOrCtec = cperOrCtec
-        self.protection = protection
-        self.derogation = derogation
-        self.costs = costs
-        self.funding = funding
-        self.file = file
-        self.location = location
-        self.keyLocations = keyLocations
+        fields = CopyOnWrite(
+            Fields(
+                id: id, title: title, maitreOuvrage: maitreOuvrage, perimeters: perimeters, section: section, basis: basis,
+                worksStart: worksStart, firstLegalAct: nil, end: end, buildingOwned: nil, chefDeFile: chefDeFile, cperOrCtec: cperOrCtec,
+                protection: protection, derogation: derogation, costs: costs, funding: funding, file: file, location: location,
+                keyLocations: keyLocations))
     }
 
-    public func location(of key: String) -> SourceLocation? { keyLocations[key] ?? location }
+    /// Where the operation is written (its file's first key); read here rather than through the
+    /// dynamic member, which ``location(of:)``'s name would hide.
+    @inlinable public var location: SourceLocation? {
+        _read { yield fields.value.location }
+        _modify { yield &fields.value.location }
+    }
+
+    public func location(of key: String) -> SourceLocation? { fields.value.keyLocations[key] ?? fields.value.location }
 }
 
 /// Everything read from a plans folder.

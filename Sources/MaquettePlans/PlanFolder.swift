@@ -92,6 +92,8 @@ public final class PlanFolder {
     /// folder is gone or its last operation file): then read the folder anew.
     public func update(operationFiles changed: Set<String>) -> Bool {
         guard exists, !operationNames.isEmpty else { return false }
+        timings = LoadTimings()
+        defer { timings.lap("fichiers") }
         let fm = FileManager.default
         let prefix = operationsFolder + "/"
         var names = Set(changed.map { $0.hasPrefix(prefix) ? String($0.dropFirst(prefix.count)) : $0 })

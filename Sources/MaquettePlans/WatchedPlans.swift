@@ -26,6 +26,10 @@ public final class WatchedPlans {
     /// the per-operation rules.
     public private(set) var reparsed = 0
     public private(set) var rechecked = 0
+    /// What the last check took, phase by phase (`MAQUETTE_TIMINGS`): the load's (files read,
+    /// operations parsed, put together…), and the rules'.
+    public private(set) var timings = LoadTimings()
+    public private(set) var ruleTimings = LoadTimings()
     /// Whether the last check validated the scenarios on the edited operations alone.
     public var scenariosRevalidated: Bool { cache.lastScenariosRevalidated }
 
@@ -56,6 +60,9 @@ public final class WatchedPlans {
 
     private func recheck(changed: Set<String>?) {
         loaded = plans.load(cache: cache).applying(scenario: scenario)
+        timings = loaded.timings
+        ruleTimings = LoadTimings()
+        defer { ruleTimings.lap("regles") }
         reparsed = cache.lastParsed
         // Everything to check again (nil), or these files on top of those not yet checked.
         if let changed { pending = pending?.union(changed) } else { pending = nil }

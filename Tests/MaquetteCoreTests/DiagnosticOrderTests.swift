@@ -47,4 +47,73 @@ final class DiagnosticOrderTests: XCTestCase {
         XCTAssertEqual(Diagnostic.inOrder(list), list.sorted(by: Diagnostic.ordered))
         XCTAssertEqual(Diagnostic.inOrder([]), [])
     }
+
+    /// Two sorted lists merged: by place first; on a tie (same place, rule and words), the first
+    /// list's before the second's, unless the tie-break given says otherwise. Worked by hand:
+    /// `a.yaml:1:1` from both lists tie; by default the first list's (`gauche`) comes first, with
+    /// a tie-break preferring the second (`droite`) it comes first; the rest is in place order.
+    func testMergesTwoSortedListsWithTheTieBreakGiven() {
+        let left = [d("a.yaml", 1, 1, .equilibre, "x", notes: ["gauche"]), d("b.yaml", 5, 1, .type, "y")]
+        let right = [d(nil, 0, 0, .valeur, "z"), d("a.yaml", 1, 1, .equilibre, "x", notes: ["droite"]), d("a.yaml", 2, 1, .type, "w")]
+        func described(_ list: [Diagnostic]) -> [String] { list.map { "\($0.location?.description ?? "-") \($0.notes.joined())" } }
+        XCTAssertEqual(described(Diagnostic.merged(left, right)), ["- ", "a.yaml:1:1 gauche", "a.yaml:1:1 droite", "a.yaml:2:1 ", "b.yaml:5:1 "])
+        XCTAssertEqual(Diagnostic.merged(left, right), (left + right).sorted(by: Diagnostic.ordered))
+        let preferRight = Diagnostic.merged(left, right, onTie: { b, _ in b.notes == ["droite"] })
+        XCTAssertEqual(described(preferRight), ["- ", "a.yaml:1:1 droite", "a.yaml:1:1 gauche", "a.yaml:2:1 ", "b.yaml:5:1 "])
+        // The tie-break is asked only on ties (here one: `a.yaml:1:1`), and an answer of always
+        // « the right-hand one first » moves no other.
+        var asked = 0
+        let always = Diagnostic.merged(left, right, onTie: { _, _ in
+            asked += 1
+            return true
+        })
+        XCTAssertEqual(described(always), described(preferRight))
+        XCTAssertEqual(asked, 1)
+    }
+
+    /// A diagnostic is a value: a changed copy (a note added, the operation named) leaves the
+    /// original as it was; two are equal by their fields, shared or built apart.
+    func testADiagnosticChangedIsACopyTheOriginalUnchanged() {
+        let original = d("a.yaml", 3, 7, .equilibre, "déséquilibre de 50 000,00 €", notes: ["vérifiez"])
+        var changed = original
+        XCTAssertEqual(changed, original)
+        changed.notes.append("second conseil")
+        changed.operation = "halle"
+        XCTAssertEqual(original.notes, ["vérifiez"])
+        XCTAssertNil(original.operation)
+        XCTAssertEqual(changed.notes, ["vérifiez", "second conseil"])
+        XCTAssertEqual(changed.operation, "halle")
+        XCTAssertNotEqual(changed, original)
+        XCTAssertEqual(d("a.yaml", 3, 7, .equilibre, "déséquilibre de 50 000,00 €", notes: ["vérifiez"]), original)
+        XCTAssertEqual(original.stage, .regle)
+    }
+
+    /// An operation is a value too: a scenario's change to a copy (a cost line's amount, a date)
+    /// leaves the programme's operation as it was, including a change inside one of its lines.
+    func testAnOperationChangedIsACopyTheOriginalUnchanged() {
+        let cost = CostLine(label: "Travaux", nature: .travaux, amountHT: Money(cents: 100_000_000), vatRate: Rate(percent: 20), years: [(2026, Money(cents: 100_000_000))])
+        let original = Operation(
+            id: "halle", title: "Halle aux grains", maitreOuvrage: "lectoure", costs: [cost], funding: [], file: "operations/halle.yaml",
+            location: SourceLocation(file: "operations/halle.yaml", line: 1, column: 1))
+        // Each kind of change first made on a copy still shared with the original.
+        var moved = original
+        moved.location = nil
+        XCTAssertEqual(original.location?.description, "operations/halle.yaml:1:1")
+        XCTAssertNil(moved.location)
+        var changed = original
+        changed.costs[0].amountHT = Money(cents: 150_000_000)
+        changed.end = Day(year: 2027, month: 12, day: 31)
+        changed.location = nil
+        XCTAssertEqual(original.costs[0].amountHT, Money(cents: 100_000_000))
+        XCTAssertNil(original.end)
+        XCTAssertEqual(original.location(of: "id")?.description, "operations/halle.yaml:1:1")
+        XCTAssertEqual(changed.costs[0].amountHT, Money(cents: 150_000_000))
+        XCTAssertEqual(changed.end, Day(year: 2027, month: 12, day: 31))
+        XCTAssertNil(changed.location)
+        XCTAssertNotEqual(changed, original)
+        changed.costs[0].amountHT = Money(cents: 100_000_000)
+        changed.end = nil
+        changed.location = original.location
+        XCTAssertEqual(changed, original, "equal by fields once changed back")
+    }
 }

@@ -85,12 +85,23 @@ public struct IncrementalCheck: Sendable {
             let staleIDs = stale.map { ids[$0] }
             attributed = attributed && fresh.allSatisfy { entry in entry.1.allSatisfy { $0.operation == entry.0.operation.id } }
             if !stale.isEmpty, attributed {
+                // The others stay in order: the new ones, sorted, are merged in (a tie, the same
+                // place and words for two operations, goes by the operations' order, as in a sort
+                // of every operation's diagnostics in turn).
                 sorted.removeAll { d in staleIDs.contains { $0 == d.operation } }
+                var added: [Diagnostic] = []
                 for (i, (f, found)) in zip(stale, fresh) {
                     (files[i], figures[i], perOperation[i]) = (operations[i].file, f, found)
-                    sorted += found
+                    added += found
                 }
-                sorted = Diagnostic.inOrder(sorted)
+                // The operations' places, indexed at the first tie only (ties are rare).
+                let ids = ids
+                var place: [String: Int]?
+                func position(_ d: Diagnostic) -> Int {
+                    if place == nil { place = Dictionary(ids.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a }) }
+                    return d.operation.flatMap { place?[$0] } ?? -1
+                }
+                sorted = Diagnostic.merged(sorted, Diagnostic.inOrder(added), onTie: { position($0) < position($1) })
             } else if !stale.isEmpty {
                 for (i, (f, found)) in zip(stale, fresh) { (files[i], figures[i], perOperation[i]) = (operations[i].file, f, found) }
                 sorted = Diagnostic.inOrder(perOperation.flatMap { $0 })
