@@ -103,10 +103,8 @@ extension CheckCommand {
     /// The read diagnostics and those of the rules, sorted, with the figures they were made from.
     func check(_ loaded: LoadResult, clock: PhaseClock? = nil) -> (diagnostics: [Diagnostic], figures: [OperationFigures]) {
         guard let plans = loaded.plans else { return (loaded.diagnostics, []) }
-        let figures = Financing.figures(of: plans)
-        clock?.lap("chiffres")
-        let found = Rules.check(plans, figures: figures, only: onlyRules, skip: skippedRules)
-        clock?.lap("regles")
+        let (found, figures) = Rules.figuresAndCheck(plans, only: onlyRules, skip: skippedRules)
+        clock?.lap("chiffres+regles")
         defer { clock?.lap("tri") }
         // The rules' findings come sorted: merged with the reader's, not sorted again.
         return (Diagnostic.merged(Diagnostic.inOrder(loaded.diagnostics), found), figures)

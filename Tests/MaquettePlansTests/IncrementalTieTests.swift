@@ -39,4 +39,44 @@ final class IncrementalTieTests: XCTestCase {
             XCTAssertEqual(again, full, edited)
         }
     }
+
+    /// The rules run a block of 128 operations at a time (`Rules.figuresAndCheck`): 130 copies of
+    /// the Halle, written nowhere, give 130 equal warnings, which must come in the operations'
+    /// order across the blocks' edge (op-127, op-128), as the rules run one after the other give.
+    func testEqualDiagnosticsKeepTheOperationsOrderAcrossBlocks() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let plans = try XCTUnwrap(PlanLoader.load(folder: root.appendingPathComponent("Plans").path).plans)
+        let halle = try XCTUnwrap(plans.operations.first { $0.id == "halle-aux-grains" })
+        let ids = (0..<130).map { String(format: "op-%03d", $0) }
+        let copies = ids.map { id -> MaquetteCore.Operation in
+            var op = halle
+            (op.id, op.file, op.location, op.keyLocations) = (id, "\(id).yaml", nil, KeyLocations())
+            for i in op.costs.indices { op.costs[i].location = nil }
+            for i in op.funding.indices { (op.funding[i].location, op.funding[i].keyLocations) = (nil, KeyLocations()) }
+            return op
+        }
+        let many = Plans(programme: plans.programme, catalogue: plans.catalogue, operations: copies)
+        let (found, figures) = Rules.figuresAndCheck(many)
+        XCTAssertEqual(found.filter { $0.rule == .detrCommission }.compactMap(\.operation), ids)
+        XCTAssertEqual(figures.map(\.id), ids)
+        XCTAssertEqual(found, Rules.check(many))
+    }
+
+    /// Figures and rules by blocks give what the figures, then each rule over the whole
+    /// programme, give: on a generated programme of 300 operations (blocks of 128, 128 and 44),
+    /// all rules, and one rule alone.
+    func testFiguresAndRulesByBlocksGiveWhatTheRulesInTurnGive() throws {
+        let files = SyntheticProgramme(operations: 300, seed: 11).files().map { PlanFile(path: "/p/\($0.0)", text: $0.1) }
+        let plans = try XCTUnwrap(PlanLoader.load(files: files, root: "/p").plans)
+        let figures = Financing.figures(of: plans)
+        let expected = Rules.check(plans, figures: figures)
+        XCTAssertGreaterThan(expected.count, 20, "the generated programme breaks rules on purpose")
+        let (found, blockFigures) = Rules.figuresAndCheck(plans)
+        XCTAssertEqual(found, expected)
+        XCTAssertEqual(blockFigures.map(\.id), figures.map(\.id))
+        XCTAssertEqual(blockFigures.map(\.totalResources), figures.map(\.totalResources))
+        XCTAssertEqual(blockFigures.map(\.publicAid), figures.map(\.publicAid))
+        XCTAssertEqual(
+            Rules.figuresAndCheck(plans, only: [.equilibre]).diagnostics, Rules.check(plans, figures: figures, only: [.equilibre]))
+    }
 }
