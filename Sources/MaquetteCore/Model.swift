@@ -308,37 +308,53 @@ public enum FundingSource: Sendable, Equatable {
 }
 
 /// One resource line of an operation.
+///
+/// A value whose fields live in one shared object until one is changed (``CopyOnWrite``): the
+/// figures keep each line of each operation (``ResolvedFunding/line``) at one reference count,
+/// not a copy of its texts and dates. Its fields read and change as its own (`line.status = …`).
+@dynamicMemberLookup
 public struct FundingLine: Sendable, Equatable {
-    public var source: FundingSource
-    public var label: String?
-    public var amount: FundingAmount
-    /// The eligible base declared for this line (the arrêté's dépense subventionnable); when
-    /// absent it is computed from the dispositif's eligible natures.
-    public var declaredBase: Money?
-    public var status: FundingStatus
-    /// The day the request was filed (`depot`).
-    public var requestDay: Day?
-    /// The day the funder acknowledged receipt (`accuse_reception`), when it differs from ``requestDay``.
-    public var receiptAcknowledged: Day?
-    /// The day of the arrêté or convention (`notification`).
-    public var notificationDay: Day?
-    /// The EPF's buy-back: the year the owner buys the land back, and at what price.
-    public var buyBack: LandBuyBack?
-    /// The advance is paid against a first-demand bank guarantee (décret 2018-514 art. 12).
-    public var firstDemandGuarantee: Bool = false
-    /// Amount already paid.
-    public var paid: Money?
-    /// The year whose envelope the line draws on; else the notification's, else the request's.
-    public var envelopeYear: Int?
-    /// The préfet's derogation allowing a start of works before the request.
-    public var earlyStartDerogation: Day?
-    /// Chance that an uncertain line is granted (Monte-Carlo), when given for this line.
-    public var probability: Rate?
-    /// An uncertain rate, `taux: 25 % .. 35 %`: the plan itself takes the lower bound.
-    public var rateRange: ClosedRange<Rate>?
-    public var location: SourceLocation?
-    /// Where individual keys were written, for precise diagnostics (`montant`, `taux`, `statut`…).
-    public var keyLocations: KeyLocations
+    public struct Fields: Sendable, Equatable {
+        public var source: FundingSource
+        public var label: String?
+        public var amount: FundingAmount
+        /// The eligible base declared for this line (the arrêté's dépense subventionnable); when
+        /// absent it is computed from the dispositif's eligible natures.
+        public var declaredBase: Money?
+        public var status: FundingStatus
+        /// The day the request was filed (`depot`).
+        public var requestDay: Day?
+        /// The day the funder acknowledged receipt (`accuse_reception`), when it differs from ``requestDay``.
+        public var receiptAcknowledged: Day?
+        /// The day of the arrêté or convention (`notification`).
+        public var notificationDay: Day?
+        /// The EPF's buy-back: the year the owner buys the land back, and at what price.
+        public var buyBack: LandBuyBack?
+        /// The advance is paid against a first-demand bank guarantee (décret 2018-514 art. 12).
+        public var firstDemandGuarantee: Bool = false
+        /// Amount already paid.
+        public var paid: Money?
+        /// The year whose envelope the line draws on; else the notification's, else the request's.
+        public var envelopeYear: Int?
+        /// The préfet's derogation allowing a start of works before the request.
+        public var earlyStartDerogation: Day?
+        /// Chance that an uncertain line is granted (Monte-Carlo), when given for this line.
+        public var probability: Rate?
+        /// An uncertain rate, `taux: 25 % .. 35 %`: the plan itself takes the lower bound.
+        public var rateRange: ClosedRange<Rate>?
+        public var location: SourceLocation?
+        /// Where individual keys were written, for precise diagnostics (`montant`, `taux`, `statut`…).
+        public var keyLocations: KeyLocations
+    }
+
+    @usableFromInline var fields: CopyOnWrite<Fields>
+
+    @inlinable public subscript<T>(dynamicMember field: WritableKeyPath<Fields, T>) -> T {
+        _read { yield fields.value[keyPath: field] }
+        _modify { yield &fields.value[keyPath: field] }
+    }
+
+    public static func == (a: FundingLine, b: FundingLine) -> Bool { a.fields == b.fields }
 
     public init(
         source: FundingSource, label: String? = nil, amount: FundingAmount, declaredBase: Money? = nil,
@@ -346,32 +362,31 @@ public struct FundingLine: Sendable, Equatable {
         paid: Money? = nil, envelopeYear: Int? = nil, earlyStartDerogation: Day? = nil, probability: Rate? = nil,
         rateRange: ClosedRange<Rate>? = nil, location: SourceLocation? = nil, keyLocations: KeyLocations = KeyLocations()
     ) {
-        self.probability = probability
-        self.rateRange = rateRange
-        self.source = source
-        self.label = label
-        self.amount = amount
-        self.declaredBase = declaredBase
-        self.status = status
-        self.requestDay = requestDay
-        self.notificationDay = notificationDay
-        self.paid = paid
-        self.envelopeYear = envelopeYear
-        self.earlyStartDerogation = earlyStartDerogation
-        self.location = location
-        self.keyLocations = keyLocations
+        fields = CopyOnWrite(
+            Fields(
+                source: source, label: label, amount: amount, declaredBase: declaredBase, status: status, requestDay: requestDay,
+                receiptAcknowledged: nil, notificationDay: notificationDay, buyBack: nil, firstDemandGuarantee: false, paid: paid,
+                envelopeYear: envelopeYear, earlyStartDerogation: earlyStartDerogation, probability: probability, rateRange: rateRange,
+                location: location, keyLocations: keyLocations))
     }
 
     public var dispositifID: String? {
-        if case .dispositif(let id) = source { return id }
+        if case .dispositif(let id) = fields.value.source { return id }
         return nil
     }
 
     /// The réception de la demande (accusé de réception): the day the start of works is compared
     /// with (CGCT R2334-24; décret 2018-514 art. 3) and parameters are looked up on.
-    public var requestReceived: Day? { receiptAcknowledged ?? requestDay }
+    public var requestReceived: Day? { fields.value.receiptAcknowledged ?? fields.value.requestDay }
 
-    public func location(of key: String) -> SourceLocation? { keyLocations[key] ?? location }
+    /// Where the line is written; read here rather than through the dynamic member, which
+    /// ``location(of:)``'s name would hide.
+    @inlinable public var location: SourceLocation? {
+        _read { yield fields.value.location }
+        _modify { yield &fields.value.location }
+    }
+
+    public func location(of key: String) -> SourceLocation? { fields.value.keyLocations[key] ?? fields.value.location }
 }
 
 /// The EPF's buy-back of land it carries for the owner (portage foncier).

@@ -116,4 +116,27 @@ final class DiagnosticOrderTests: XCTestCase {
         changed.location = original.location
         XCTAssertEqual(changed, original, "equal by fields once changed back")
     }
+
+    /// A funding line too: a scenario refusing a copy of it (its status, its amount) and moving
+    /// it leaves the operation's line as it was; equal by fields.
+    func testAFundingLineChangedIsACopyTheOriginalUnchanged() {
+        let original = FundingLine(
+            source: .dispositif("etat.detr"), amount: .fixed(Money(cents: 30_000_000)), status: .sollicite,
+            location: SourceLocation(file: "operations/halle.yaml", line: 31, column: 7))
+        var moved = original
+        moved.location = nil
+        XCTAssertEqual(original.location(of: "montant")?.description, "operations/halle.yaml:31:7")
+        XCTAssertNil(moved.location(of: "montant"))
+        var refused = original
+        refused.status = .refuse
+        refused.amount = .rate(Rate(percent: 25))
+        XCTAssertEqual(original.status, .sollicite)
+        XCTAssertEqual(original.amount, .fixed(Money(cents: 30_000_000)))
+        XCTAssertEqual(refused.status, .refuse)
+        XCTAssertEqual(refused.dispositifID, "etat.detr")
+        XCTAssertNotEqual(refused, original)
+        refused.status = .sollicite
+        refused.amount = .fixed(Money(cents: 30_000_000))
+        XCTAssertEqual(refused, original, "equal by fields once changed back")
+    }
 }
