@@ -590,13 +590,7 @@ final class Fields {
         }
         if index != nil { index?[String(decoding: keyBytes, as: UTF8.self)] = count }
         allASCII = allASCII && ascii
-        if count == capacity {
-            let larger = UnsafeMutablePointer<Slot>.allocate(capacity: capacity * 2)
-            larger.moveInitialize(from: slots, count: count)
-            slots.deallocate()
-            slots = larger
-            capacity *= 2
-        }
+        if count == capacity { slots = doubled(slots, count: count, capacity: &capacity) }
         (slots + count).initialize(to: Slot(key: Int32(key), value: Int32(value), start: k.start, count: k.count, isASCII: ascii))
         count += 1
         remaining += 1

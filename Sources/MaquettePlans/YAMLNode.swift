@@ -86,23 +86,11 @@ final class YAMLDocument: @unchecked Sendable {
     func appendScalar(_ text: String, style: ScalarStyle, mark: Mark) -> Node {
         let start = byteCount
         for byte in text.utf8 {
-            if byteCount == byteCapacity {
-                byteCapacity *= 2
-                let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: byteCapacity)
-                larger.moveInitialize(from: byteStore, count: byteCount)
-                byteStore.deallocate()
-                byteStore = larger
-            }
+            if byteCount == byteCapacity { byteStore = doubled(byteStore, count: byteCount, capacity: &byteCapacity) }
             (byteStore + byteCount).initialize(to: byte)
             byteCount += 1
         }
-        if recordCount == recordCapacity {
-            recordCapacity *= 2
-            let larger = UnsafeMutablePointer<NodeRecord>.allocate(capacity: recordCapacity)
-            larger.moveInitialize(from: recordStore, count: recordCount)
-            recordStore.deallocate()
-            recordStore = larger
-        }
+        if recordCount == recordCapacity { recordStore = doubled(recordStore, count: recordCount, capacity: &recordCapacity) }
         let index = recordCount
         (recordStore + index).initialize(
             to: NodeRecord(
@@ -331,13 +319,7 @@ struct YAMLComposer {
             stack.deallocate()
         }
         func append(_ record: NodeRecord) {
-            if recordCount == recordCapacity {
-                recordCapacity *= 2
-                let larger = UnsafeMutablePointer<NodeRecord>.allocate(capacity: recordCapacity)
-                larger.moveInitialize(from: records, count: recordCount)
-                records.deallocate()
-                records = larger
-            }
+            if recordCount == recordCapacity { records = doubled(records, count: recordCount, capacity: &recordCapacity) }
             (records + recordCount).initialize(to: record)
             recordCount += 1
         }
@@ -466,4 +448,15 @@ struct YAMLComposer {
         default: return .plain
         }
     }
+}
+
+/// `buffer`, holding `count` elements, moved into room for twice `capacity`, which it doubles
+/// (the composer's and the tables' plain buffers grow this way).
+@inline(__always)
+func doubled<T>(_ buffer: UnsafeMutablePointer<T>, count: Int, capacity: inout Int) -> UnsafeMutablePointer<T> {
+    capacity *= 2
+    let larger = UnsafeMutablePointer<T>.allocate(capacity: capacity)
+    larger.moveInitialize(from: buffer, count: count)
+    buffer.deallocate()
+    return larger
 }
