@@ -27,9 +27,7 @@ public struct IncrementalCheck: Sendable {
 
     /// The rules to run: all, or only / except the ids given (as ``Rules/check(_:figures:only:skip:)``).
     public init(only: Set<DiagnosticID> = [], skip: Set<DiagnosticID> = []) {
-        let rules = Rules.all.filter { (only.isEmpty || only.contains($0.id)) && !skip.contains($0.id) }
-        operationRules = rules.filter { $0.scope == .operation }
-        wholeProgramme = rules.filter { $0.scope == .programme }
+        (operationRules, wholeProgramme) = Rules.selected(only: only, skip: skip)
     }
 
     /// Checks `plans` and returns the rules' diagnostics, sorted, with the figures they were made from.

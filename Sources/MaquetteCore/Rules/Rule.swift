@@ -112,31 +112,33 @@ public enum Rules {
 
     public static func rule(_ id: DiagnosticID) -> (any Rule)? { all.first { $0.id == id } }
 
+    /// The rules to run, all or only / except the ids given, by scope.
+    static func selected(only: Set<DiagnosticID>, skip: Set<DiagnosticID>) -> (operation: [any Rule], programme: [any Rule]) {
+        let rules = all.filter { (only.isEmpty || only.contains($0.id)) && !skip.contains($0.id) }
+        return (rules.filter { $0.scope == .operation }, rules.filter { $0.scope == .programme })
+    }
+
     /// Runs the rules (all, or only/except the ids given) and returns their diagnostics, sorted.
+    ///
+    /// The rules of one operation run a block of operations at a time, every rule on the block
+    /// while its figures are in the processor's cache (a rule walking the whole programme in turn
+    /// would fetch them from memory twenty times); each rule of the programme walks it whole. Each
+    /// rule says on a block what it says of those operations on the whole programme
+    /// (``RuleScope/operation``), and every rule reports under its own id: once sorted, the list
+    /// is the one the rules run one after the other give.
     public static func check(
         _ plans: Plans, figures: [OperationFigures]? = nil, only: Set<DiagnosticID> = [], skip: Set<DiagnosticID> = []
     ) -> [Diagnostic] {
         let context = RuleContext(plans: plans, figures: figures)
-        let rules = all.filter { (only.isEmpty || only.contains($0.id)) && !skip.contains($0.id) }
-        // The rules of one operation run a block of operations at a time, every rule on the block
-        // while its figures are in the processor's cache (a rule walking the whole programme in
-        // turn would fetch them from memory twenty times); each rule of the programme walks it
-        // whole. Each rule says on a block what it says of those operations on the whole
-        // programme (``RuleScope/operation``), and every rule reports under its own id: once
-        // sorted, the list is the one the rules run one after the other give.
-        let operationRules = rules.filter { $0.scope == .operation }
+        let rules = selected(only: only, skip: skip)
         let figures = context.figures
-        let blocks = stride(from: 0, to: figures.count, by: blockSize).map { $0..<min($0 + blockSize, figures.count) }
-        let tasks: [CheckTask] = rules.filter { $0.scope == .programme }.map(CheckTask.programme) + blocks.map(CheckTask.operations)
-        // The tasks are independent: for a programme of some size, they run on all cores (for a
-        // handful of operations, as the Monte-Carlo and the optimiser check them, one core is quicker).
-        let chunk = plans.operations.count >= 256 ? 1 : tasks.count + 1
-        let found = Concurrent.map(tasks, minimumChunk: chunk) { task -> [Diagnostic] in
+        let tasks: [CheckTask] = rules.programme.map(CheckTask.programme) + blocks(of: figures.count).map(CheckTask.operations)
+        let found = Concurrent.map(tasks, minimumChunk: chunk(plans, tasks.count)) { task -> [Diagnostic] in
             switch task {
             case .programme(let rule): return rule.check(context)
             case .operations(let range):
                 let block = RuleContext(plans: plans, figures: Array(figures[range]))
-                return operationRules.flatMap { $0.check(block) }
+                return rules.operation.flatMap { $0.check(block) }
             }
         }
         return Diagnostic.inOrder(found.flatMap { $0 })
@@ -149,25 +151,33 @@ public enum Rules {
     public static func figuresAndCheck(
         _ plans: Plans, only: Set<DiagnosticID> = [], skip: Set<DiagnosticID> = []
     ) -> (diagnostics: [Diagnostic], figures: [OperationFigures]) {
-        let rules = all.filter { (only.isEmpty || only.contains($0.id)) && !skip.contains($0.id) }
-        let operationRules = rules.filter { $0.scope == .operation }
+        let rules = selected(only: only, skip: skip)
         let operations = plans.operations
-        let blocks = stride(from: 0, to: operations.count, by: blockSize).map { $0..<min($0 + blockSize, operations.count) }
-        let perBlock = Concurrent.map(blocks, minimumChunk: 1) { range -> ([OperationFigures], [Diagnostic]) in
+        let blocks = blocks(of: operations.count)
+        let perBlock = Concurrent.map(blocks, minimumChunk: chunk(plans, blocks.count)) { range -> ([OperationFigures], [Diagnostic]) in
             let figures = operations[range].map { Financing.figures(of: $0, in: plans) }
             let block = RuleContext(plans: plans, figures: figures)
-            return (figures, operationRules.flatMap { $0.check(block) })
+            return (figures, rules.operation.flatMap { $0.check(block) })
         }
         let figures = perBlock.flatMap(\.0)
         let context = RuleContext(plans: plans, figures: figures)
-        let programmeRules = rules.filter { $0.scope == .programme }
-        let across = Concurrent.map(programmeRules, minimumChunk: operations.count >= 256 ? 1 : programmeRules.count + 1) { $0.check(context) }
+        let across = Concurrent.map(rules.programme, minimumChunk: chunk(plans, rules.programme.count)) { $0.check(context) }
         return (Diagnostic.inOrder(perBlock.flatMap(\.1) + across.flatMap { $0 }), figures)
     }
 
     /// Operations checked together by the rules of one operation (their figures, a few hundred
     /// kilobytes, stay in the cache from one rule to the next).
     static let blockSize = 128
+
+    /// `count` operations in blocks of ``blockSize``.
+    private static func blocks(of count: Int) -> [Range<Int>] {
+        stride(from: 0, to: count, by: blockSize).map { $0..<min($0 + blockSize, count) }
+    }
+
+    /// How many of `tasks` a core takes at least: for a programme of some size, they run on all
+    /// cores; for a handful of operations (as the Monte-Carlo and the optimiser check them), one
+    /// core is quicker.
+    private static func chunk(_ plans: Plans, _ tasks: Int) -> Int { plans.operations.count >= 256 ? 1 : tasks + 1 }
 
     private enum CheckTask {
         case programme(any Rule)
