@@ -11,7 +11,7 @@ public enum Concurrent {
         _ transform: @Sendable (T) -> U
     ) -> [U] {
         let n = items.count
-        let chunks = min(64, n / max(1, minimumChunk))
+        let chunks = min(256, n / max(1, minimumChunk))
         guard chunks > 1 else {
             defer { progress?(n, n) }
             return items.map(transform)

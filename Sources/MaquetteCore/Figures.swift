@@ -159,8 +159,12 @@ public final class OperationFigures: Sendable {
 public enum Financing {
     public static func figures(of operation: Operation, in plans: Plans) -> OperationFigures {
         let catalogue = plans.catalogue
-        let costHT = Money.sum(operation.costs.map(\.amountHT))
-        let costTTC = Money.sum(operation.costs.map(\.amountTTC))
+        // Both totals in one pass over the lines, read in place, added in the same order.
+        var (costHT, costTTC) = (Money.zero, Money.zero)
+        operation.costs.withUnsafeBufferPointer { lines in
+            for i in lines.indices { costHT = costHT + lines[i].amountHT }
+            for i in lines.indices { costTTC = costTTC + lines[i].amountTTC }
+        }
         let referenceDay = operation.worksStart ?? plans.programme.referenceDay
         let costOnBasis = operation.basis == .ht ? costHT : costTTC
 
@@ -281,16 +285,17 @@ public enum Financing {
         let worksYear = studiesFCTVAYear(of: operation)
         // Each year's FCTVA, in order of years: an operation spends over a handful of years, so a
         // short sorted list does without a dictionary and its sorting.
-        var byYear: [(year: Int, amount: Money)] = []
+        // The rate in force on 1 January of each year listed is kept with it, looked up once.
+        var byYear: [(year: Int, amount: Money, rate: Rate)] = []
         func add(_ year: Int, _ ttc: Money) {
-            guard let day = Day(year: year, month: 1, day: 1), case .rate(let rate)? = parameter.value(at: day)?.value else { return }
             var at = byYear.count
             while at > 0, byYear[at - 1].year > year { at -= 1 }
             if at > 0, byYear[at - 1].year == year {
-                byYear[at - 1].amount += ttc.applying(rate)
-            } else {
-                byYear.insert((year, ttc.applying(rate)), at: at)
+                byYear[at - 1].amount += ttc.applying(byYear[at - 1].rate)
+                return
             }
+            guard let day = Day(year: year, month: 1, day: 1), case .rate(let rate)? = parameter.value(at: day)?.value else { return }
+            byYear.insert((year, ttc.applying(rate), rate), at: at)
         }
         // The lines' fields read in place: a copy of each line would retain its texts and arrays.
         operation.costs.withUnsafeBufferPointer { costs in
@@ -311,7 +316,7 @@ public enum Financing {
         }
         var instalments: [FCTVAInstalment] = []
         instalments.reserveCapacity(byYear.count)
-        for (year, amount) in byYear {
+        for (year, amount, _) in byYear {
             let regime = owner?.fctvaRegime(at: Day.january1(year)) ?? .n2
             instalments.append(FCTVAInstalment(spendingYear: year, receiptYear: year + regime.delayInYears, amount: amount))
         }

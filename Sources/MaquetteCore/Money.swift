@@ -160,7 +160,11 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
         // part, so the remainder, the last part, is exact.
         var allotted = Int128(0)
         for i in 0..<count - 1 {
-            let part = Money(cents: Int64(clamping: Int128(cents) * (sum > 0 ? Int128(max(0, weight(i))) : 1) / total))
+            let product = Int128(cents) * (sum > 0 ? Int128(max(0, weight(i))) : 1)
+            // Most products and totals fit in 64 bits: one machine division (truncating toward
+            // zero, as the 128-bit one).
+            let quotient = Int64(exactly: product).flatMap { p in Int64(exactly: total).map { p / $0 } }
+            let part = Money(cents: quotient ?? Int64(clamping: product / total))
             allotted += Int128(part.cents)
             body(i, part)
         }

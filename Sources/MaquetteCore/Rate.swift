@@ -82,8 +82,16 @@ public struct Rate: Hashable, Comparable, Sendable, CustomStringConvertible {
         let negative = (numerator < 0) != (denominator < 0)
         let n = numerator.magnitude
         let d = denominator.magnitude
-        var q = n / d
-        if n % d >= d - n % d { q += 1 }
+        var q: UInt128
+        if let n64 = UInt64(exactly: n), let d64 = UInt64(exactly: d) {
+            // Amounts times rates fit in 64 bits: one machine division, not two 128-bit ones.
+            let (q64, r64) = n64.quotientAndRemainder(dividingBy: d64)
+            q = UInt128(q64)
+            if r64 >= d64 - r64 { q += 1 }
+        } else {
+            q = n / d
+            if n % d >= d - n % d { q += 1 }
+        }
         let signed = negative ? -Int128(clamping: q) : Int128(clamping: q)
         return Int64(clamping: signed)
     }

@@ -297,7 +297,12 @@ final class NodeReader {
     /// visible ASCII character at both ends), not an empty value (`~`, `null` unquoted), nothing
     /// forbidden, not longer than a cell.
     static func isCleanText(_ b: UnsafeBufferPointer<UInt8>, plain: Bool) -> Bool {
-        guard let first = b.first, let last = b.last, (0x21...0x7E).contains(first), (0x21...0x7E).contains(last) else { return false }
+        // The first character is no space when it is visible ASCII, or a letter beyond ASCII
+        // whose first byte is none of those a space can start with (U+0085 and U+00A0 start with
+        // C2; U+1680 with E1; U+2000–U+205F with E2; U+3000 with E3): `Études` needs no trimming.
+        guard let first = b.first, let last = b.last, (0x21...0x7E).contains(first) || (0xC3...0xF4).contains(first) && !(0xE1...0xE3).contains(first),
+            (0x21...0x7E).contains(last)
+        else { return false }
         if plain, (b.count == 1 && first == UInt8(ascii: "~")) || (b.count == 4 && first == UInt8(ascii: "n") && b[1] == UInt8(ascii: "u") && b[2] == UInt8(ascii: "l") && last == UInt8(ascii: "l")) {
             return false
         }

@@ -316,7 +316,8 @@ struct OperationReader {
                 reader.error(taux, "le montant est déjà donné par `\(sourceKey)`", "retirez `taux`")
                 return nil
             }
-            if taux.isScalar, taux.scalarText.contains("..") {
+            // `..` looked for in the bytes (two dots are two dots in UTF-8): no text made for a plain rate.
+            if taux.isScalar, taux.withScalarBytes({ b in b.indices.dropFirst().contains { b[$0] == 0x2E && b[$0 - 1] == 0x2E } }) {
                 let written = taux.scalarText
                 let bounds = written.components(separatedBy: "..")
                 guard bounds.count == 2, case .success(let low) = ValueParsers.rate(bounds[0]), case .success(let high) = ValueParsers.rate(bounds[1]),

@@ -80,27 +80,41 @@ enum PlanFileReader {
                 ]
             )
         }
-        // One byte more than announced tells a file that grew since fstat; it is read to its end
-        // all the same, within the size limit.
-        var bytes = [UInt8](repeating: 0, count: size + 1)
-        var filled = 0
-        while true {
-            if filled == bytes.count {
-                guard bytes.count <= YAMLSource.maximumBytes else { break }
-                bytes.append(contentsOf: repeatElement(0, count: max(4096, bytes.count)))
-            }
-            let got = bytes.withUnsafeMutableBytes { buffer in
+        // One byte more than announced is asked for: it tells a file that grew since fstat, which
+        // is then read to its end all the same, within the size limit. A file that gives what
+        // fstat announced and no more is at its end: no read is made to hear it say so. The
+        // buffer is not zeroed first: only the bytes read are kept.
+        var failed = false
+        var bytes = [UInt8](unsafeUninitializedCapacity: size + 1) { buffer, count in
+            count = 0
+            while count < buffer.count {
                 // The buffer holds at least one byte (the file's size plus one).
-                buffer.baseAddress.map { Glibc.read(descriptor, $0 + filled, buffer.count - filled) } ?? 0
+                guard let base = buffer.baseAddress else { return }
+                let got = Glibc.read(descriptor, base + count, buffer.count - count)
+                if got < 0 {
+                    if errno == EINTR { continue }
+                    failed = true
+                    return
+                }
+                if got == 0 { return }
+                count += got
+                if count == size { return }
             }
-            if got < 0 {
-                if errno == EINTR { continue }
-                return (nil, [problem("impossible de lire « \(path) »", path, "vérifiez les droits du fichier")])
-            }
-            if got == 0 { break }
-            filled += got
         }
-        bytes.removeSubrange(filled...)
+        if !failed && bytes.count == size + 1 {
+            var chunk = [UInt8](repeating: 0, count: 65536)
+            while bytes.count <= YAMLSource.maximumBytes {
+                let got = chunk.withUnsafeMutableBytes { buffer in buffer.baseAddress.map { Glibc.read(descriptor, $0, buffer.count) } ?? 0 }
+                if got < 0 {
+                    if errno == EINTR { continue }
+                    failed = true
+                    break
+                }
+                if got == 0 { break }
+                bytes += chunk[..<got]
+            }
+        }
+        if failed { return (nil, [problem("impossible de lire « \(path) »", path, "vérifiez les droits du fichier")]) }
         guard let text = String(validating: bytes, as: UTF8.self) else {
             let at = YAMLSource.firstInvalidUTF8(bytes) ?? (1, 1)
             return (

@@ -30,6 +30,17 @@ final class TotalArithmeticTests: XCTestCase {
         XCTAssertEqual(Rate(percent: 25).scaled(by: Rate(percent: 110)), Rate(millionths: 275_000))
         XCTAssertEqual(Rate.ratio(Money(cents: 5), .zero), nil)
         XCTAssertEqual(Rate.divideRoundingHalfAwayFromZero(7, 0), 0)
+        // Halves go away from zero, in 64 bits (most products) as in 128.
+        XCTAssertEqual(Rate.divideRoundingHalfAwayFromZero(5, 2), 3)
+        XCTAssertEqual(Rate.divideRoundingHalfAwayFromZero(-5, 2), -3)
+        XCTAssertEqual(Rate.divideRoundingHalfAwayFromZero(5, -2), -3)
+        XCTAssertEqual(Rate.divideRoundingHalfAwayFromZero(7, 3), 2)
+        XCTAssertEqual(Rate.divideRoundingHalfAwayFromZero(8, 3), 3)
+        // 2^64 + 4 over 8: 2^61 and a half, rounded up (past 64 bits).
+        XCTAssertEqual(Rate.divideRoundingHalfAwayFromZero(Int128(1) << 64 + 4, 8), 2_305_843_009_213_693_953)
+        XCTAssertEqual(Rate.divideRoundingHalfAwayFromZero(-(Int128(1) << 64) - 4, 8), -2_305_843_009_213_693_953)
+        // 2^64 + 3 over 8: 2^61 and 3/8, rounded down.
+        XCTAssertEqual(Rate.divideRoundingHalfAwayFromZero(Int128(1) << 64 + 3, 8), 2_305_843_009_213_693_952)
         XCTAssertEqual(Rate(millionths: 164_040).formatted(decimals: 9), "16,404 %")
         XCTAssertEqual(Rate(millionths: 164_040).formatted(decimals: -3), "16 %")
     }
@@ -37,6 +48,10 @@ final class TotalArithmeticTests: XCTestCase {
     func testSplittingOverZeroWeightsIsEven() {
         // 90 000 € over three years of 0: 30 000 each.
         XCTAssertEqual(Money(euros: 90_000).split(proportionally: [0, 0, 0]), [Money(euros: 30_000), Money(euros: 30_000), Money(euros: 30_000)])
+        // 10 milliards € by weights of 100 and 300 millions: the products pass 64 bits (10^20),
+        // the parts do not: 2,5 and 7,5 milliards.
+        XCTAssertEqual(
+            Money(euros: 10_000_000_000).split(proportionally: [100_000_000, 300_000_000]), [Money(euros: 2_500_000_000), Money(euros: 7_500_000_000)])
         // 1,00 € in three: 0,33 + 0,33 + 0,34.
         XCTAssertEqual(Money(cents: 100).split(proportionally: [0, 0, 0]).map(\.cents), [33, 33, 34])
         XCTAssertEqual(Money(cents: 100).split(proportionally: []), [])

@@ -141,4 +141,49 @@ final class ReadingSpeedTests: XCTestCase {
         XCTAssertEqual(listed.map(\.name).sorted { $0.count < $1.count }, names)
         XCTAssertEqual(listed.count { $0.kind == .regular }, 255)
     }
+    /// A file is read to its end in one read when it is as long as fstat says (no read is made
+    /// to hear the end), and to its end all the same when it is longer: every byte comes back,
+    /// for sizes around the 64 KiB chunk a longer file is read by.
+    func testAFileIsReadWhole() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("maquette-sizes-\(getpid())")
+        try? FileManager.default.removeItem(at: folder)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for size in [0, 1, 2, 4095, 4096, 65_535, 65_536, 65_537, 200_001] {
+            // Lines of `a: 1` and a last one cut short, so that each size is exact.
+            let text = String(String(repeating: "a: 1\n", count: size / 5 + 1).prefix(size))
+            let path = folder.appendingPathComponent("f\(size).yaml").path
+            XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data(text.utf8)))
+            let (file, problems) = PlanFileReader.read(path, opening: path, noFollow: true)
+            XCTAssertEqual(problems.map(\.message), [])
+            XCTAssertEqual(file?.text.utf8.count, size)
+            XCTAssertEqual(file?.text, text)
+        }
+        // A file longer than fstat says (as /proc's, announced empty) is read to its end.
+        let proc = "/proc/self/cmdline"
+        let expected = String(decoding: try Data(contentsOf: URL(fileURLWithPath: proc)), as: UTF8.self)
+        XCTAssertGreaterThan(expected.utf8.count, 1)
+        XCTAssertEqual(PlanFileReader.read(proc, opening: proc).0?.text, expected)
+        // Invalid UTF-8 (a lone 0xFF after `a: `) is still said, with its line and column.
+        let bad = folder.appendingPathComponent("bad.yaml").path
+        XCTAssertTrue(FileManager.default.createFile(atPath: bad, contents: Data("x: 1\na: ".utf8) + Data([0xFF])))
+        let (none, problems) = PlanFileReader.read(bad, opening: bad, noFollow: true)
+        XCTAssertNil(none)
+        XCTAssertEqual(problems.first?.location, SourceLocation(file: bad, line: 2, column: 4))
+    }
+
+    /// A label that starts with a letter beyond ASCII (`Études`) is taken as written, without
+    /// trimming; one that starts or ends with a space of any kind (a no-break space U+00A0, an
+    /// ideographic space U+3000, quoted) is trimmed as before.
+    func testLabelsBeyondASCIIAreTrimmedAsBefore() throws {
+        let costs = """
+              - { libelle: Études préalables, nature: etudes, montant_ht: 10 000, annees: { 2025: 100 % } }
+              - { libelle: "\\u00a0Étude de sol", nature: etudes, montant_ht: 10 000, annees: { 2025: 100 % } }
+              - { libelle: "\\u3000Œuvre d'art", nature: travaux, montant_ht: 10 000, annees: { 2025: 100 % } }
+              - { libelle: "Ça va ", nature: travaux, montant_ht: 10 000, annees: { 2025: 100 % } }
+            """
+        let loaded = PlanFixture.load([PlanFixture.operation("  - { autofinancement: solde }", costs: costs)])
+        let labels = try XCTUnwrap(loaded.plans?.operations.first?.costs.map(\.label))
+        XCTAssertEqual(labels, ["Études préalables", "Étude de sol", "Œuvre d'art", "Ça va"])
+    }
 }

@@ -24,20 +24,28 @@ struct EnvelopeRule: Rule {
         let envelopes = context.plans.catalogue.envelopes
         guard !envelopes.isEmpty else { return [] }
         typealias Key = Catalogue.EnvelopeKey
-        // One pass over every line: what each operation draws on each declared envelope.
-        let declared = Set(envelopes.map { Key(dispositif: $0.dispositif, year: $0.year) })
-        var drawn: [Key: [(operation: String, amount: Money)]] = [:]
+        // One pass over every line: what each operation draws on each declared envelope. A line
+        // of a dispositif with no envelope (most lines) is passed over on its name alone, among
+        // the few that have one; the others find their envelope by dispositif and year.
+        var slot: [Key: Int] = [:]
+        for (i, envelope) in envelopes.enumerated() where slot[Key(dispositif: envelope.dispositif, year: envelope.year)] == nil {
+            slot[Key(dispositif: envelope.dispositif, year: envelope.year)] = i
+        }
+        var withEnvelope: [String] = []
+        for envelope in envelopes where !withEnvelope.contains(envelope.dispositif) { withEnvelope.append(envelope.dispositif) }
+        var drawn = [[(operation: String, amount: Money)]](repeating: [], count: envelopes.count)
         for f in context.figures {
             for line in f.counted {
-                guard let dispositif = line.dispositif?.id else { continue }
-                let key = Key(dispositif: dispositif, year: Self.year(of: line, in: f))
-                guard declared.contains(key) else { continue }
-                Self.add(line.amount, of: f.id, to: &drawn[key, default: []])
+                guard let dispositif = line.dispositif?.id, withEnvelope.contains(dispositif),
+                    let i = slot[Key(dispositif: dispositif, year: Self.year(of: line, in: f))]
+                else { continue }
+                Self.add(line.amount, of: f.id, to: &drawn[i])
             }
         }
         var out: [Diagnostic] = []
         for envelope in envelopes {
-            let parts = (drawn[Key(dispositif: envelope.dispositif, year: envelope.year)] ?? []).filter { !$0.amount.isZero }
+            let i = slot[Key(dispositif: envelope.dispositif, year: envelope.year)] ?? 0
+            let parts = drawn[i].filter { !$0.amount.isZero }
             let total = Money.sum(parts.map(\.amount))
             guard total > envelope.amount else { continue }
             let name = context.plans.catalogue.dispositifs[envelope.dispositif]?.usualName ?? envelope.dispositif
