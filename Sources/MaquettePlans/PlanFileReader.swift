@@ -50,15 +50,20 @@ enum PlanFileReader {
 
     /// The text of the file at `target`, shown as `path`. With `noFollow` a link put in place of
     /// the file since the folder was listed is not followed (it is then not a regular file).
-    static func read(_ path: String, opening target: String, noFollow: Bool = false) -> (PlanFile?, [Diagnostic]) {
+    ///
+    /// With `directory`, an open folder, `target` is a name in it (`openat`): the folder's path
+    /// is not walked again for each of its thousands of files.
+    static func read(_ path: String, opening target: String, in directory: Int32? = nil, noFollow: Bool = false) -> (PlanFile?, [Diagnostic]) {
         // Worded only for a file that is not read.
         var notRegular: Diagnostic { problem("« \(path) » n'est pas un fichier ordinaire", path, "un plan est un fichier texte `.yaml`") }
         var status = stat()
         // What is not a regular file is not even opened (opening a device may act on it).
         if !noFollow {
-            guard stat(target, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return (nil, [notRegular]) }
+            let found = directory.map { fstatat($0, target, &status, 0) } ?? stat(target, &status)
+            guard found == 0, status.st_mode & S_IFMT == S_IFREG else { return (nil, [notRegular]) }
         }
-        let descriptor = open(target, O_RDONLY | O_NONBLOCK | O_CLOEXEC | (noFollow ? O_NOFOLLOW : 0))
+        let flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC | (noFollow ? O_NOFOLLOW : 0)
+        let descriptor = directory.map { openat($0, target, flags) } ?? open(target, flags)
         guard descriptor >= 0 else {
             if errno == EACCES { return (nil, [problem("impossible de lire « \(path) »", path, "vérifiez les droits du fichier")]) }
             return (nil, [notRegular])

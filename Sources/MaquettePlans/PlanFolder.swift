@@ -57,9 +57,15 @@ public final class PlanFolder {
         // folder that is no link is inside the plans folder: it is read without following a link.
         let folder = operationsFolder
         let realRoot = realRoot
+        // Each file opened by its name in the open folder (the path to it is walked once).
+        let directory = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        defer { if directory >= 0 { close(directory) } }
         let reads = Concurrent.map(listed, minimumChunk: 16) { entry -> (Outcome, Bool) in
             let path = "\(folder)/\(entry.name)"
-            if entry.regular { return (Self.outcome(PlanFileReader.read(path, opening: path, noFollow: true)), false) }
+            if entry.regular {
+                let read = directory >= 0 ? PlanFileReader.read(path, opening: entry.name, in: directory, noFollow: true) : PlanFileReader.read(path, opening: path, noFollow: true)
+                return (Self.outcome(read), false)
+            }
             var st = stat()
             let isLink = lstat(path, &st) == 0 && st.st_mode & S_IFMT == S_IFLNK
             return (Self.outcome(PlanFileReader.readResolving(path, inside: realRoot)), isLink)
