@@ -316,8 +316,11 @@ struct OperationReader {
                 reader.error(taux, "le montant est déjà donné par `\(sourceKey)`", "retirez `taux`")
                 return nil
             }
-            // `..` looked for in the bytes (two dots are two dots in UTF-8): no text made for a plain rate.
-            if taux.isScalar, taux.withScalarBytes({ b in b.indices.dropFirst().contains { b[$0] == 0x2E && b[$0 - 1] == 0x2E } }) {
+            // `..` looked for in the bytes first (no text made for a plain rate), then among the
+            // characters: a dot that bears a combining accent (`..\u{301}`) is no dot.
+            if taux.isScalar, taux.withScalarBytes({ b in b.indices.dropFirst().contains { b[$0] == 0x2E && b[$0 - 1] == 0x2E } }),
+                taux.scalarText.contains("..")
+            {
                 let written = taux.scalarText
                 let bounds = written.components(separatedBy: "..")
                 guard bounds.count == 2, case .success(let low) = ValueParsers.rate(bounds[0]), case .success(let high) = ValueParsers.rate(bounds[1]),

@@ -85,41 +85,16 @@ enum PlanFileReader {
                 ]
             )
         }
-        // One byte more than announced is asked for: it tells a file that grew since fstat, which
-        // is then read to its end all the same, within the size limit. A file that gives what
-        // fstat announced and no more is at its end: no read is made to hear it say so. The
-        // buffer is not zeroed first: only the bytes read are kept.
-        var failed = false
-        var bytes = [UInt8](unsafeUninitializedCapacity: size + 1) { buffer, count in
-            count = 0
-            while count < buffer.count {
-                // The buffer holds at least one byte (the file's size plus one).
-                guard let base = buffer.baseAddress else { return }
-                let got = Glibc.read(descriptor, base + count, buffer.count - count)
-                if got < 0 {
-                    if errno == EINTR { continue }
-                    failed = true
-                    return
-                }
-                if got == 0 { return }
-                count += got
-                if count == size { return }
+        let read: (UnsafeMutableRawPointer, Int) -> Int = { at, count in
+            while true {
+                let got = Glibc.read(descriptor, at, count)
+                if got < 0, errno == EINTR { continue }
+                return got
             }
         }
-        if !failed && bytes.count == size + 1 {
-            var chunk = [UInt8](repeating: 0, count: 65536)
-            while bytes.count <= YAMLSource.maximumBytes {
-                let got = chunk.withUnsafeMutableBytes { buffer in buffer.baseAddress.map { Glibc.read(descriptor, $0, buffer.count) } ?? 0 }
-                if got < 0 {
-                    if errno == EINTR { continue }
-                    failed = true
-                    break
-                }
-                if got == 0 { break }
-                bytes += chunk[..<got]
-            }
+        guard let bytes = contents(announced: size, read) else {
+            return (nil, [problem("impossible de lire « \(path) »", path, "vérifiez les droits du fichier")])
         }
-        if failed { return (nil, [problem("impossible de lire « \(path) »", path, "vérifiez les droits du fichier")]) }
         guard let text = String(validating: bytes, as: UTF8.self) else {
             let at = YAMLSource.firstInvalidUTF8(bytes) ?? (1, 1)
             return (
@@ -133,5 +108,51 @@ enum PlanFileReader {
             )
         }
         return (PlanFile(path: path, text: text), [])
+    }
+
+    /// The bytes of a file fstat announced `size` bytes long, `read(at, count)` giving at most
+    /// `count` of the next ones (0 at the end, less than 0 on failure: then `nil`).
+    ///
+    /// One byte more than announced is asked for: it tells a file that grew since fstat, which
+    /// is then read to its end all the same, within the size limit. A file that gives what
+    /// fstat announced and no more is at its end: no read is made to hear it say so. The
+    /// buffer is not zeroed first: only the bytes read are kept.
+    static func contents(announced size: Int, _ read: (UnsafeMutableRawPointer, Int) -> Int) -> [UInt8]? {
+        var failed = false
+        var bytes = [UInt8](unsafeUninitializedCapacity: size + 1) { buffer, count in
+            count = 0
+            while count < buffer.count {
+                // The buffer holds at least one byte (the file's size plus one).
+                guard let base = buffer.baseAddress else { return }
+                let got = read(base + count, buffer.count - count)
+                if got < 0 {
+                    failed = true
+                    return
+                }
+                if got == 0 { return }
+                count += got
+                if count == size { return }
+            }
+        }
+        guard !failed else { return nil }
+        guard bytes.count == size + 1 else { return bytes }
+        // Longer than announced (a file that grows, one of /proc announced empty): read on as the
+        // buffer of the announced size plus one would grow, by its length and 4 KiB at least, up
+        // to the first length past the limit; so a file too large is cut where it always was, and
+        // said as large as it always was.
+        var capacity = size + 1
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            if bytes.count == capacity {
+                guard capacity <= YAMLSource.maximumBytes else { break }
+                capacity += max(4096, capacity)
+            }
+            let wanted = min(chunk.count, capacity - bytes.count)
+            let got = chunk.withUnsafeMutableBytes { buffer in buffer.baseAddress.map { read($0, wanted) } ?? 0 }
+            if got < 0 { return nil }
+            if got == 0 { break }
+            bytes += chunk[..<got]
+        }
+        return bytes
     }
 }

@@ -1,0 +1,65 @@
+import MaquetteCore
+import XCTest
+
+@testable import MaquettePlans
+
+/// What the quicker reading must give exactly as the reading before it did, on odd input too.
+final class ReadingIdentityTests: XCTestCase {
+    /// A file of `length` bytes (`a`, `b`, … `z` over and over) given `piece` bytes at most a
+    /// read, as `/proc` gives a page at a time; `fails` makes the read after `fails` bytes fail.
+    private func source(length: Int, piece: Int, failsAfter fails: Int? = nil) -> (UnsafeMutableRawPointer, Int) -> Int {
+        var at = 0
+        return { buffer, count in
+            if let fails, at >= fails { return -1 }
+            let n = min(count, piece, length - at)
+            for i in 0..<n { buffer.storeBytes(of: UInt8(0x61 + (at + i) % 26), toByteOffset: i, as: UInt8.self) }
+            at += n
+            return n
+        }
+    }
+
+    private func expected(_ length: Int) -> [UInt8] { (0..<length).map { UInt8(0x61 + $0 % 26) } }
+
+    /// A file as long as announced is read whole, in short reads too; one that shrank is read to
+    /// its end; a failed read is `nil`.
+    func testAFileAsAnnouncedIsReadWhole() {
+        XCTAssertEqual(PlanFileReader.contents(announced: 10_000, source(length: 10_000, piece: 4096)), expected(10_000))
+        XCTAssertEqual(PlanFileReader.contents(announced: 0, source(length: 0, piece: 4096)), [])
+        XCTAssertEqual(PlanFileReader.contents(announced: 50, source(length: 30, piece: 7)), expected(30))
+        XCTAssertEqual(PlanFileReader.contents(announced: 70_000, source(length: 200_000, piece: 4096)), expected(200_000))
+        XCTAssertNil(PlanFileReader.contents(announced: 10_000, source(length: 10_000, piece: 4096, failsAfter: 8192)))
+        XCTAssertNil(PlanFileReader.contents(announced: 0, source(length: 10_000, piece: 4096, failsAfter: 8192)))
+    }
+
+    /// A file longer than announced and past the 4 Mio limit is cut where the buffer, grown from
+    /// the announced size plus one by its length (4 096 bytes at least), first passes the limit:
+    /// announced empty, 1, 4 097, 8 194, … 4 097 × 2¹⁰ = 4 195 328 bytes (4 097 Kio said);
+    /// announced 100 bytes, 101, 4 197, … 4 197 × 2¹⁰ = 4 297 728 (4 197 Kio). Between the limit
+    /// and that cut, the whole file.
+    func testAFileLongerThanAnnouncedIsCutWhereItWas() {
+        let fiveMiB = 5 * 1024 * 1024
+        XCTAssertEqual(PlanFileReader.contents(announced: 0, source(length: fiveMiB, piece: 4096))?.count, 4_195_328)
+        XCTAssertEqual(PlanFileReader.contents(announced: 0, source(length: fiveMiB, piece: 65_536))?.count, 4_195_328)
+        XCTAssertEqual(PlanFileReader.contents(announced: 100, source(length: fiveMiB, piece: 65_536))?.count, 4_297_728)
+        let whole = PlanFileReader.contents(announced: 0, source(length: 4_194_400, piece: 4096))
+        XCTAssertEqual(whole?.count, 4_194_400)
+        XCTAssertTrue(whole == expected(4_194_400))
+        // The size said of it, from its text.
+        let text = String(decoding: PlanFileReader.contents(announced: 0, source(length: fiveMiB, piece: 4096)) ?? [], as: UTF8.self)
+        guard case .failure(let problem) = YAMLSource.compose(text, file: "P/operations/grand.yaml") else { return XCTFail("a file past the limit is refused") }
+        XCTAssertTrue(problem.message.hasPrefix("fichier trop volumineux (4097 Kio)"), problem.message)
+    }
+
+    /// `..` is a range only when the text holds two dots as two characters: `25 %..́35 %` (an
+    /// acute accent on the second dot) is an unreadable rate, as it always was, not a range.
+    func testTwoDotsWithAnAccentAreNoRange() {
+        let funding = "  - { dispositif: etat.detr, taux: \"25 %..\\u0301 35 %\" }\n  - autofinancement: solde"
+        let loaded = PlanFixture.load([PlanFixture.operation(funding)])
+        let messages = loaded.diagnostics.map(\.message)
+        XCTAssertTrue(messages.contains { $0.contains("taux illisible « 25 %..\u{0301} 35 % »") }, "\(messages)")
+        XCTAssertFalse(messages.contains { $0.contains("fourchette") }, "\(messages)")
+        // Two dots as two characters remain a range.
+        let range = PlanFixture.load([PlanFixture.operation("  - { dispositif: etat.detr, taux: 25 % .. 35 % }\n  - autofinancement: solde")])
+        XCTAssertEqual(range.diagnostics.filter { $0.severity == .erreur }.map(\.message), [])
+    }
+}
