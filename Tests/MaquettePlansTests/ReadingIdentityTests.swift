@@ -63,3 +63,25 @@ final class ReadingIdentityTests: XCTestCase {
         XCTAssertEqual(range.diagnostics.filter { $0.severity == .erreur }.map(\.message), [])
     }
 }
+
+extension ReadingIdentityTests {
+    /// Every character a text may start with: when its bytes say the text needs no trimming (the
+    /// quick path), trimming it as the general path does leaves it as it is. All 1 112 064
+    /// scalars, each followed by `x`.
+    func testNoTextTakenUntrimmedStartsWithASpace() {
+        var taken = 0
+        var wronglyTaken: [UInt32] = []
+        for value in UInt32(0)...0x10FFFF {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            var text = String(Character(scalar)) + "x"
+            let clean = text.withUTF8 { NodeReader.isCleanText($0, plain: true) }
+            guard clean else { continue }
+            taken += 1
+            if text.trimmingWhitespace() != text { wronglyTaken.append(value) }
+        }
+        XCTAssertEqual(wronglyTaken, [])
+        // Visible ASCII but `~` alone is no concern here (`~x` is a text): 94 characters, and
+        // beyond ASCII at least the Latin letters with accents (U+00C0 onwards) are taken.
+        XCTAssertGreaterThan(taken, 94 + 0x100 - 0xC0)
+    }
+}
