@@ -85,3 +85,45 @@ extension ReadingIdentityTests {
         XCTAssertGreaterThan(taken, 94 + 0x100 - 0xC0)
     }
 }
+
+extension ReadingIdentityTests {
+    /// A file opened by name in the open operations folder (`openat`) reads as by its path, whatever
+    /// took its place since the folder was listed: a fifo, a folder, a link, nothing; and files
+    /// empty, of exactly 4 Mio (read), of 4 Mio and one byte (refused, 4 096 Kio said).
+    func testAFileOpenedInItsFolderReadsAsByItsPath() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("maquette-openat-\(getpid())").path
+        try? FileManager.default.removeItem(atPath: folder)
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let limit = YAMLSource.maximumBytes
+        XCTAssertTrue(FileManager.default.createFile(atPath: "\(folder)/a.yaml", contents: Data("id: a\n".utf8)))
+        XCTAssertTrue(FileManager.default.createFile(atPath: "\(folder)/vide.yaml", contents: Data()))
+        XCTAssertTrue(FileManager.default.createFile(atPath: "\(folder)/juste.yaml", contents: Data(repeating: 0x61, count: limit)))
+        XCTAssertTrue(FileManager.default.createFile(atPath: "\(folder)/trop.yaml", contents: Data(repeating: 0x61, count: limit + 1)))
+        XCTAssertEqual(mkfifo("\(folder)/fifo.yaml", 0o600), 0)
+        try FileManager.default.createDirectory(atPath: "\(folder)/dossier.yaml", withIntermediateDirectories: false)
+        try FileManager.default.createSymbolicLink(atPath: "\(folder)/lien.yaml", withDestinationPath: "a.yaml")
+        try FileManager.default.createSymbolicLink(atPath: "\(folder)/pendant.yaml", withDestinationPath: "absent")
+        let directory = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        XCTAssertGreaterThanOrEqual(directory, 0)
+        defer { close(directory) }
+        var outcomes: [String: String] = [:]
+        for name in ["a", "vide", "juste", "trop", "fifo", "dossier", "lien", "pendant", "absent"].map({ "\($0).yaml" }) {
+            let path = "\(folder)/\(name)"
+            let byName = PlanFileReader.read(path, opening: name, in: directory, noFollow: true)
+            let byPath = PlanFileReader.read(path, opening: path, noFollow: true)
+            XCTAssertEqual(byName.0?.text, byPath.0?.text, name)
+            XCTAssertEqual(byName.1, byPath.1, name)
+            outcomes[name] = byName.0.map { "\($0.text.utf8.count) octets" } ?? byName.1.map(\.message).joined()
+        }
+        let notRegular = { (name: String) in "« \(folder)/\(name) » n'est pas un fichier ordinaire" }
+        XCTAssertEqual(
+            outcomes,
+            [
+                "a.yaml": "6 octets", "vide.yaml": "0 octets", "juste.yaml": "4194304 octets",
+                "trop.yaml": "fichier trop volumineux (4096 Kio) : un fichier de plan fait au plus 4 Mio",
+                "fifo.yaml": notRegular("fifo.yaml"), "dossier.yaml": notRegular("dossier.yaml"), "lien.yaml": notRegular("lien.yaml"),
+                "pendant.yaml": notRegular("pendant.yaml"), "absent.yaml": notRegular("absent.yaml"),
+            ])
+    }
+}
