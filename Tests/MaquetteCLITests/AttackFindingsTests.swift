@@ -249,3 +249,22 @@ extension CLITests {
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("dure.xlsx").path))
     }
 }
+
+extension CLITests {
+    /// A plans folder of one letter (`P`, `P/`) or the current one (`.`, from the plans or from
+    /// their operations/ folder) is read like any other: Foundation's `deletingLastPathComponent`
+    /// traps on a path of one character, and took the command down with it.
+    func testAPlansFolderOfOneCharacterIsRead() throws {
+        let parent = FileManager.default.temporaryDirectory.appendingPathComponent("maquette-court-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: parent) }
+        let plans = parent.appendingPathComponent("P")
+        try FileManager.default.copyItem(at: Self.packageRoot.appendingPathComponent("Plans"), to: plans)
+        let cases: [(String, URL)] = [("P", parent), ("P/", parent), (".", plans), (".", plans.appendingPathComponent("operations")), ("./", plans)]
+        for (written, folder) in cases {
+            let r = try run(["verifier", written], in: folder)
+            XCTAssertEqual(r.status, 0, "\(written) in \(folder.lastPathComponent): \(r.stderr.prefix(300))")
+            XCTAssertTrue(r.stdout.hasSuffix("0 erreur, 3 avertissements dans 9 opérations.\n"), "\(written): \(r.stdout.suffix(200))")
+        }
+    }
+}
