@@ -86,16 +86,7 @@ enum PlanFileReader {
         defer { close(descriptor) }
         let size = Int(status.st_size)
         // Said before reading: a file of a gigabyte is not loaded to be refused.
-        if size > YAMLSource.maximumBytes {
-            return (
-                nil,
-                [
-                    YAMLSource.lecture(
-                        "fichier trop volumineux (\(size / 1024) Kio) : un fichier de plan fait au plus \(YAMLSource.maximumBytes / 1024 / 1024) Mio",
-                        SourceLocation(file: path, line: 1, column: 1), ["découpez le programme en un fichier par opération"])
-                ]
-            )
-        }
+        if size > YAMLSource.maximumBytes { return (nil, [YAMLSource.tooLarge(size, file: path)]) }
         // One byte more than announced is asked for: it tells a file that grew since fstat, which
         // is then read to its end all the same, within the size limit. A file that gives what
         // fstat announced and no more is at its end: no read is made to hear it say so. The

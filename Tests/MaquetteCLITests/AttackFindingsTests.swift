@@ -268,3 +268,25 @@ extension CLITests {
         }
     }
 }
+
+extension CLITests {
+    /// A plan of 4 Mio exactly (4 194 304 bytes: the plan and a comment to fill it) is read and
+    /// checked; one byte more is refused, and its size is said rounded up (4097 Kio), not down to
+    /// 4096 Kio, which would read as no more than the 4 Mio allowed.
+    func testAFileOfFourMebibytesIsReadAndOneByteMoreIsRefused() throws {
+        let limit = 4 * 1024 * 1024
+        let plan = Self.ownersShareBroken + "# "
+        let exact = plan + String(repeating: "a", count: limit - plan.utf8.count - 1) + "\n"
+        XCTAssertEqual(exact.utf8.count, limit)
+        let root = try plans(["op.yaml": exact])
+        var r = try run(["verifier", root.path])
+        XCTAssertEqual(r.status, 1, r.stdout + r.stderr)
+        XCTAssertTrue(r.stdout.contains("op.yaml:13:5: erreur: [part-maitre-ouvrage] la part du maître d'ouvrage est de 150 000,00 €"), String(r.stdout.prefix(500)))
+        XCTAssertFalse(r.stdout.contains("trop volumineux"))
+
+        try (exact + "\n").write(to: root.appendingPathComponent("operations/op.yaml"), atomically: false, encoding: .utf8)
+        r = try run(["verifier", root.path])
+        XCTAssertEqual(r.status, 2, r.stdout + r.stderr)
+        XCTAssertTrue(r.stdout.contains("op.yaml:1:1: erreur: [syntaxe-yaml] fichier trop volumineux (4097 Kio) : un fichier de plan fait au plus 4 Mio"), r.stdout)
+    }
+}
