@@ -176,7 +176,6 @@ struct PlansLocation: Equatable {
         return "Plans"
     }
 
-    /// The nearest folder holding `programme.yaml`, from `folder` upward.
     /// The folder above `path` as written: `a/b` → `a`, `a` → empty, `/a` → `/`, `.` → `..`,
     /// `a/.` → `a/..`. (Foundation's `deletingLastPathComponent` traps on `a`, `.`, `a/`, `./`.)
     static func parentFolder(of path: String) -> String {
@@ -190,6 +189,7 @@ struct PlansLocation: Equatable {
         return above.isEmpty ? "/" : String(above)
     }
 
+    /// The nearest folder holding `programme.yaml`, from `folder` upward.
     static func nearestProgramme(from folder: String) -> String? {
         var current = URL(fileURLWithPath: folder).standardizedFileURL.path
         while true {
