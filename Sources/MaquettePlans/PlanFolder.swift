@@ -136,6 +136,16 @@ public final class PlanFolder {
     /// of the files that could not be read.
     public func load(cache: ParseCache? = nil, progress: (@Sendable (Int, Int) -> Void)? = nil) -> LoadResult {
         guard exists else {
+            let lower = root.lowercased()
+            if lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") {
+                return LoadResult(
+                    plans: nil,
+                    diagnostics: [
+                        Diagnostic(
+                            .erreur, rule: .fichier, "le fichier « \(root) » n'existe pas", at: nil,
+                            notes: ["vérifiez son nom : `maquette verifier` sans fichier vérifie toutes les opérations du dossier"])
+                    ], sources: [:])
+            }
             return LoadResult(
                 plans: nil,
                 diagnostics: [

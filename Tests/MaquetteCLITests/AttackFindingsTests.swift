@@ -290,3 +290,17 @@ extension CLITests {
         XCTAssertTrue(r.stdout.contains("op.yaml:1:1: erreur: [syntaxe-yaml] fichier trop volumineux (4097 Kio) : un fichier de plan fait au plus 4 Mio"), r.stdout)
     }
 }
+
+extension CLITests {
+    /// An operation file that is not there (a typo in its name) is said to be a missing file,
+    /// not a missing plans folder, with how to see the files there are.
+    func testAMissingOperationFileIsNotCalledAFolder() throws {
+        let root = try plans(["op.yaml": Self.ownersShareBroken])
+        let missing = root.appendingPathComponent("operations/absent.yaml").path
+        let r = try run(["verifier", missing])
+        XCTAssertEqual(r.status, 2, r.stdout + r.stderr)
+        XCTAssertTrue((r.stdout + r.stderr).contains("erreur: [fichier] le fichier « \(missing) » n'existe pas"), r.stdout + r.stderr)
+        XCTAssertTrue((r.stdout + r.stderr).contains("= vérifiez son nom : `maquette verifier` sans fichier vérifie toutes les opérations du dossier"), r.stdout + r.stderr)
+        XCTAssertFalse((r.stdout + r.stderr).contains("dossier de plans"), r.stdout + r.stderr)
+    }
+}
