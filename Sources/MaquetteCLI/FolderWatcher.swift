@@ -187,7 +187,15 @@ final class FolderWatcher {
         func take(_ path: String) {
             var st = stat()
             var name = stat()
-            guard lstat(path, &name) == 0 else { return }
+            guard lstat(path, &name) == 0 else {
+                // Listed but not found under its name: a name that is not UTF-8 (read with
+                // U+FFFD), which the check says. Stamped all the same, so that its coming and
+                // going are seen.
+                if path.contains("\u{FFFD}") {
+                    out[path] = FileStamp(seconds: 0, nanoseconds: 0, size: 0, inode: 0, nameInode: 0)
+                }
+                return
+            }
             // A dangling link is stamped by itself: the check says it, and its mending is seen.
             if stat(path, &st) != 0 { st = name }
             out[path] = FileStamp(

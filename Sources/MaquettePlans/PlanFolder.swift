@@ -114,6 +114,9 @@ public final class PlanFolder {
             if operations[name] == nil, !operationsListing.isEmpty { return false }
             var st = stat()
             if lstat(path, &st) != 0 {
+                // A name that is not UTF-8, read with U+FFFD, is found under no name: the folder
+                // is read anew, which says it.
+                if name.contains("\u{FFFD}") { return false }
                 // Gone (deleted, or renamed away).
                 operations[name] = nil
                 operationNames.removeAll { $0 == name }

@@ -187,4 +187,32 @@ final class WatchCLITests: XCTestCase {
     func testAPlanTurnedIntoALinkOutIsSeenByPolling() throws {
         try seeAPlanTurnedIntoALink(polling: true)
     }
+
+    /// A file whose name is not UTF-8 appearing while watched is said as a fresh check says it:
+    /// its name, listed with U+FFFD, opens nothing, which is no reason to take it for gone.
+    private func seeANameThatIsNotUTF8(polling: Bool) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("watch-name-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: CLITests.packageRoot.appendingPathComponent("Plans"), to: folder)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let watcher = try Watcher(executable, ["verifier", folder.path, "--surveiller"] + (polling ? ["--sondage"] : []))
+        defer { watcher.stop() }
+        XCTAssertTrue(watcher.wait(for: "En attente de modifications", count: 1).contains("0 erreur, 3 avertissements dans 9 opérations."))
+
+        let name = Array("\(folder.path)/operations/halle-".utf8) + [0xE9] + Array(".yaml".utf8)
+        let descriptor = (name.map { CChar(bitPattern: $0) } + [0]).withUnsafeBufferPointer { creat($0.baseAddress!, 0o644) }
+        XCTAssertGreaterThanOrEqual(descriptor, 0)
+        close(descriptor)
+        let text = watcher.wait(for: "Revérifié en", count: 1)
+        let shown = "\(folder.path)/operations/halle-\u{FFFD}.yaml"
+        XCTAssertTrue(text.contains("\(shown):1:1: erreur: [fichier] le nom du fichier « \(shown) » n'est pas écrit en UTF-8 : il ne peut pas être ouvert"), text)
+        XCTAssertTrue(text.contains("1 nouveau problème — les plans ne peuvent pas être lus"), text)
+    }
+
+    func testANameThatIsNotUTF8IsSeenThroughNotifications() throws {
+        try seeANameThatIsNotUTF8(polling: false)
+    }
+
+    func testANameThatIsNotUTF8IsSeenByPolling() throws {
+        try seeANameThatIsNotUTF8(polling: true)
+    }
 }
