@@ -16,6 +16,8 @@ public final class PlanFolder {
     public let root: String
     private let realRoot: String
     private let exists: Bool
+    /// The folder is there but cannot be entered (its rights): nothing in it is read.
+    private var closed = false
     private var programme: Outcome?
     private var funders: Outcome?
     /// Problems of the operations/ folder itself: missing, not a folder, a sub-folder in it.
@@ -39,6 +41,12 @@ public final class PlanFolder {
         var isDirectory: ObjCBool = false
         exists = fm.fileExists(atPath: root, isDirectory: &isDirectory) && isDirectory.boolValue
         guard exists else { return }
+        // Without the right to enter it, every file in it would be said missing. (Its files are
+        // opened by name and only its sub-folders are listed: entering it is enough.)
+        guard access(root, X_OK) == 0 else {
+            closed = true
+            return
+        }
         let programmePath = "\(root)/\(PlanLoader.programmeFile)"
         if fm.fileExists(atPath: programmePath) { programme = read(programmePath) }
         let fundersPath = "\(root)/\(PlanLoader.fundersFile)"
@@ -157,6 +165,15 @@ public final class PlanFolder {
                         notes: [
                             "lancez Maquette depuis le dossier des plans ou un dossier au-dessus, ou donnez le dossier qui contient programme.yaml (`maquette verifier CHEMIN`), ou la variable d'environnement MAQUETTE_PLANS"
                         ])
+                ], sources: [:])
+        }
+        if closed {
+            return LoadResult(
+                plans: nil,
+                diagnostics: [
+                    Diagnostic(
+                        .erreur, rule: .fichier, "impossible d'ouvrir le dossier de plans « \(root) »", at: nil,
+                        notes: ["vérifiez ses droits : le dossier doit pouvoir être lu et parcouru (chmod u+rx)"])
                 ], sources: [:])
         }
         var files: [PlanFile] = []

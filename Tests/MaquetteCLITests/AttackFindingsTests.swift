@@ -304,3 +304,33 @@ extension CLITests {
         XCTAssertFalse((r.stdout + r.stderr).contains("dossier de plans"), r.stdout + r.stderr)
     }
 }
+
+extension CLITests {
+    /// A plans folder that exists but cannot be entered (no `x` right: `chmod 644`) is said to be
+    /// so, once, not to lack its programme and its operations/ folder, which are there. Root
+    /// enters any folder: as root the command is run as `nobody` (setpriv).
+    func testAPlansFolderThatCannotBeEnteredIsSaidSo() throws {
+        let root = try plans(["op.yaml": Self.ownersShareBroken])
+        XCTAssertEqual(chmod(root.path, 0o644), 0)
+        defer { chmod(root.path, 0o755) }
+        let process = Process()
+        var environment = ProcessInfo.processInfo.environment
+        environment["NO_COLOR"] = "1"
+        process.environment = environment
+        if getuid() == 0 {
+            let setpriv = URL(fileURLWithPath: "/usr/bin/setpriv")
+            try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: setpriv.path), "setpriv is needed to run as nobody")
+            process.executableURL = setpriv
+            process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", executable.path, "verifier", root.path]
+        } else {
+            process.executableURL = executable
+            process.arguments = ["verifier", root.path]
+        }
+        let r = try Self.collect(process)
+        XCTAssertEqual(r.status, 2, r.stdout + r.stderr)
+        let said = r.stdout + r.stderr
+        XCTAssertTrue(said.contains("erreur: [fichier] impossible d'ouvrir le dossier de plans « \(root.path) »"), said)
+        XCTAssertTrue(said.contains("= vérifiez ses droits : le dossier doit pouvoir être lu et parcouru (chmod u+rx)"), said)
+        XCTAssertFalse(said.contains("introuvable"), said)
+    }
+}
