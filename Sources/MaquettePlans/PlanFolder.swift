@@ -248,7 +248,8 @@ public final class PlanFolder {
             problems.append(PlanFileReader.problem("« \(folder) » devrait être un dossier", folder, "rangez les fichiers d'opération dans un dossier de ce nom"))
             return []
         }
-        guard let entries = PlanFileReader.entries(of: folder) else {
+        // A folder listed but not entered (no `x` right) opens none of its files: said once.
+        guard let entries = PlanFileReader.entries(of: folder), access(folder, X_OK) == 0 else {
             problems.append(PlanFileReader.problem("impossible de lire le dossier « \(folder) »", nil, "vérifiez ses droits"))
             return []
         }

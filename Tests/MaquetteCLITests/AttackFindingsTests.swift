@@ -313,6 +313,32 @@ extension CLITests {
         let root = try plans(["op.yaml": Self.ownersShareBroken])
         XCTAssertEqual(chmod(root.path, 0o644), 0)
         defer { chmod(root.path, 0o755) }
+        let r = try runWithoutPrivileges(["verifier", root.path])
+        XCTAssertEqual(r.status, 2, r.stdout + r.stderr)
+        let said = r.stdout + r.stderr
+        XCTAssertTrue(said.contains("erreur: [fichier] impossible d'ouvrir le dossier de plans « \(root.path) »"), said)
+        XCTAssertTrue(said.contains("= vérifiez ses droits : le dossier doit pouvoir être lu et parcouru (chmod u+rx)"), said)
+        XCTAssertFalse(said.contains("introuvable"), said)
+    }
+
+    /// An operations/ folder that can be listed but not entered (`chmod 644`): its files cannot
+    /// be opened, which is said once, of the folder, not of each file with a note on the file's
+    /// own rights.
+    func testAnOperationsFolderThatCannotBeEnteredIsSaidOnce() throws {
+        let root = try plans(["op.yaml": Self.ownersShareBroken, "autre.yaml": Self.ownersShareBroken.replacingOccurrences(of: "id: op", with: "id: autre")])
+        let operations = root.appendingPathComponent("operations")
+        XCTAssertEqual(chmod(operations.path, 0o644), 0)
+        defer { chmod(operations.path, 0o755) }
+        let r = try runWithoutPrivileges(["verifier", root.path])
+        XCTAssertEqual(r.status, 2, r.stdout + r.stderr)
+        let said = r.stdout + r.stderr
+        XCTAssertTrue(said.contains("erreur: [fichier] impossible de lire le dossier « \(operations.path) »"), said)
+        XCTAssertFalse(said.contains("op.yaml"), said)
+        XCTAssertEqual(said.components(separatedBy: "erreur: [").count - 1, 1, said)
+    }
+
+    /// Runs the command as `nobody` when run as root (whom no right stops), else as is.
+    func runWithoutPrivileges(_ arguments: [String]) throws -> Run {
         let process = Process()
         var environment = ProcessInfo.processInfo.environment
         environment["NO_COLOR"] = "1"
@@ -321,16 +347,11 @@ extension CLITests {
             let setpriv = URL(fileURLWithPath: "/usr/bin/setpriv")
             try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: setpriv.path), "setpriv is needed to run as nobody")
             process.executableURL = setpriv
-            process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", executable.path, "verifier", root.path]
+            process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", executable.path] + arguments
         } else {
             process.executableURL = executable
-            process.arguments = ["verifier", root.path]
+            process.arguments = arguments
         }
-        let r = try Self.collect(process)
-        XCTAssertEqual(r.status, 2, r.stdout + r.stderr)
-        let said = r.stdout + r.stderr
-        XCTAssertTrue(said.contains("erreur: [fichier] impossible d'ouvrir le dossier de plans « \(root.path) »"), said)
-        XCTAssertTrue(said.contains("= vérifiez ses droits : le dossier doit pouvoir être lu et parcouru (chmod u+rx)"), said)
-        XCTAssertFalse(said.contains("introuvable"), said)
+        return try Self.collect(process)
     }
 }
