@@ -44,6 +44,9 @@ final class FolderWatcher {
         let nanoseconds: Int
         let size: Int64
         let inode: UInt64
+        /// The inode of the name itself (`lstat`): a plan replaced by a link to the same file
+        /// keeps the date, size and inode the link leads to, and only this tells the change.
+        let nameInode: UInt64
     }
 
     init(folder: String, polling: Bool) {
@@ -183,9 +186,21 @@ final class FolderWatcher {
         var out: [String: FileStamp] = [:]
         func take(_ path: String) {
             var st = stat()
-            guard stat(path, &st) == 0 else { return }
+            var name = stat()
+            guard lstat(path, &name) == 0 else {
+                // Listed but not found under its name: a name that is not UTF-8 (read with
+                // U+FFFD), which the check says. Stamped all the same, so that its coming and
+                // going are seen.
+                if path.contains("\u{FFFD}") {
+                    out[path] = FileStamp(seconds: 0, nanoseconds: 0, size: 0, inode: 0, nameInode: 0)
+                }
+                return
+            }
+            // A dangling link is stamped by itself: the check says it, and its mending is seen.
+            if stat(path, &st) != 0 { st = name }
             out[path] = FileStamp(
-                seconds: Int(st.st_mtim.tv_sec), nanoseconds: Int(st.st_mtim.tv_nsec), size: Int64(st.st_size), inode: UInt64(st.st_ino))
+                seconds: Int(st.st_mtim.tv_sec), nanoseconds: Int(st.st_mtim.tv_nsec), size: Int64(st.st_size), inode: UInt64(st.st_ino),
+                nameInode: UInt64(name.st_ino))
         }
         take("\(root)/\(PlanLoader.programmeFile)")
         take("\(root)/\(PlanLoader.fundersFile)")

@@ -120,7 +120,7 @@ struct PlansLocation: Equatable {
                 if isDirectory.boolValue {
                     // The plans' operations/ or scenarios/ folder stands for the plans above it.
                     let standardized = URL(fileURLWithPath: written).standardizedFileURL
-                    let parent = (written as NSString).deletingLastPathComponent
+                    let parent = parentFolder(of: written)
                     if ["operations", "scenarios"].contains(standardized.lastPathComponent),
                         !fm.fileExists(atPath: (written as NSString).appendingPathComponent("programme.yaml")),
                         fm.fileExists(atPath: ((parent.isEmpty ? "." : parent) as NSString).appendingPathComponent("programme.yaml"))
@@ -132,7 +132,7 @@ struct PlansLocation: Equatable {
                 guard written.hasSuffix(".yaml") || written.hasSuffix(".yml") else {
                     throw ValidationError("« \(written) » n'est ni un dossier de plans ni un fichier .yaml")
                 }
-                let parent = (written as NSString).deletingLastPathComponent
+                let parent = parentFolder(of: written)
                 guard let root = nearestProgramme(from: parent.isEmpty ? "." : parent) else {
                     throw ValidationError("« \(written) » n'est dans aucun dossier de plans (aucun programme.yaml au-dessus)")
                 }
@@ -174,6 +174,19 @@ struct PlansLocation: Equatable {
             return relative(found, to: currentFolder)
         }
         return "Plans"
+    }
+
+    /// The folder above `path` as written: `a/b` → `a`, `a` → empty, `/a` → `/`, `.` → `..`,
+    /// `a/.` → `a/..`. (Foundation's `deletingLastPathComponent` traps on `a`, `.`, `a/`, `./`.)
+    static func parentFolder(of path: String) -> String {
+        var written = Substring(path)
+        while written.count > 1, written.hasSuffix("/") { written = written.dropLast() }
+        if written == "." || written.hasSuffix("/.") { return written + "." }
+        if written == ".." || written.hasSuffix("/..") { return written + "/.." }
+        guard let slash = written.lastIndex(of: "/") else { return "" }
+        var above = written[..<slash]
+        while above.count > 1, above.hasSuffix("/") { above = above.dropLast() }
+        return above.isEmpty ? "/" : String(above)
     }
 
     /// The nearest folder holding `programme.yaml`, from `folder` upward.

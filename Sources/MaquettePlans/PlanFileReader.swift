@@ -54,37 +54,39 @@ enum PlanFileReader {
     /// With `directory`, an open folder, `target` is a name in it (`openat`): the folder's path
     /// is not walked again for each of its thousands of files.
     static func read(_ path: String, opening target: String, in directory: Int32? = nil, noFollow: Bool = false) -> (PlanFile?, [Diagnostic]) {
-        // Worded only for a file that is not read.
-        var notRegular: Diagnostic { problem("« \(path) » n'est pas un fichier ordinaire", path, "un plan est un fichier texte `.yaml`") }
+        // Worded only for a file that is not read; with `notFound`, the call that failed found
+        // no file of this name.
+        func notRegular(notFound: Bool = false) -> Diagnostic {
+            // A name that is not UTF-8 comes out of the listing with U+FFFD in it, under which no
+            // file is found: it is the name that is wrong, not the file.
+            if notFound && path.contains("\u{FFFD}") {
+                return problem(
+                    "le nom du fichier « \(path) » n'est pas écrit en UTF-8 : il ne peut pas être ouvert", path,
+                    "renommez le fichier (ses lettres accentuées ont été enregistrées dans un autre codage)")
+            }
+            return problem("« \(path) » n'est pas un fichier ordinaire", path, "un plan est un fichier texte `.yaml`")
+        }
         var status = stat()
         // What is not a regular file is not even opened (opening a device may act on it).
         if !noFollow {
             let found = directory.map { fstatat($0, target, &status, 0) } ?? stat(target, &status)
-            guard found == 0, status.st_mode & S_IFMT == S_IFREG else { return (nil, [notRegular]) }
+            guard found == 0 else { return (nil, [notRegular(notFound: errno == ENOENT)]) }
+            guard status.st_mode & S_IFMT == S_IFREG else { return (nil, [notRegular()]) }
         }
         let flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC | (noFollow ? O_NOFOLLOW : 0)
         let descriptor = directory.map { openat($0, target, flags) } ?? open(target, flags)
         guard descriptor >= 0 else {
             if errno == EACCES { return (nil, [problem("impossible de lire « \(path) »", path, "vérifiez les droits du fichier")]) }
-            return (nil, [notRegular])
+            return (nil, [notRegular(notFound: errno == ENOENT)])
         }
         guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else {
             close(descriptor)
-            return (nil, [notRegular])
+            return (nil, [notRegular()])
         }
         defer { close(descriptor) }
         let size = Int(status.st_size)
         // Said before reading: a file of a gigabyte is not loaded to be refused.
-        if size > YAMLSource.maximumBytes {
-            return (
-                nil,
-                [
-                    YAMLSource.lecture(
-                        "fichier trop volumineux (\(size / 1024) Kio) : un fichier de plan fait au plus \(YAMLSource.maximumBytes / 1024 / 1024) Mio",
-                        SourceLocation(file: path, line: 1, column: 1), ["découpez le programme en un fichier par opération"])
-                ]
-            )
-        }
+        if size > YAMLSource.maximumBytes { return (nil, [YAMLSource.tooLarge(size, file: path)]) }
         let read: (UnsafeMutableRawPointer, Int) -> Int = { at, count in
             while true {
                 let got = Glibc.read(descriptor, at, count)

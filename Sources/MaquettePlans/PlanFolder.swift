@@ -16,6 +16,8 @@ public final class PlanFolder {
     public let root: String
     private let realRoot: String
     private let exists: Bool
+    /// The folder is there but cannot be entered (its rights): nothing in it is read.
+    private var closed = false
     private var programme: Outcome?
     private var funders: Outcome?
     /// Problems of the operations/ folder itself: missing, not a folder, a sub-folder in it.
@@ -39,6 +41,12 @@ public final class PlanFolder {
         var isDirectory: ObjCBool = false
         exists = fm.fileExists(atPath: root, isDirectory: &isDirectory) && isDirectory.boolValue
         guard exists else { return }
+        // Without the right to enter it, every file in it would be said missing. (Its files are
+        // opened by name and only its sub-folders are listed: entering it is enough.)
+        guard access(root, X_OK) == 0 else {
+            closed = true
+            return
+        }
         let programmePath = "\(root)/\(PlanLoader.programmeFile)"
         if fm.fileExists(atPath: programmePath) { programme = read(programmePath) }
         let fundersPath = "\(root)/\(PlanLoader.fundersFile)"
@@ -114,6 +122,9 @@ public final class PlanFolder {
             if operations[name] == nil, !operationsListing.isEmpty { return false }
             var st = stat()
             if lstat(path, &st) != 0 {
+                // A name that is not UTF-8, read with U+FFFD, is found under no name: the folder
+                // is read anew, which says it.
+                if name.contains("\u{FFFD}") { return false }
                 // Gone (deleted, or renamed away).
                 operations[name] = nil
                 operationNames.removeAll { $0 == name }
@@ -136,6 +147,16 @@ public final class PlanFolder {
     /// of the files that could not be read.
     public func load(cache: ParseCache? = nil, progress: (@Sendable (Int, Int) -> Void)? = nil) -> LoadResult {
         guard exists else {
+            let lower = root.lowercased()
+            if lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") {
+                return LoadResult(
+                    plans: nil,
+                    diagnostics: [
+                        Diagnostic(
+                            .erreur, rule: .fichier, "le fichier « \(root) » n'existe pas", at: nil,
+                            notes: ["vérifiez son nom : `maquette verifier` sans fichier vérifie toutes les opérations du dossier"])
+                    ], sources: [:])
+            }
             return LoadResult(
                 plans: nil,
                 diagnostics: [
@@ -144,6 +165,15 @@ public final class PlanFolder {
                         notes: [
                             "lancez Maquette depuis le dossier des plans ou un dossier au-dessus, ou donnez le dossier qui contient programme.yaml (`maquette verifier CHEMIN`), ou la variable d'environnement MAQUETTE_PLANS"
                         ])
+                ], sources: [:])
+        }
+        if closed {
+            return LoadResult(
+                plans: nil,
+                diagnostics: [
+                    Diagnostic(
+                        .erreur, rule: .fichier, "impossible d'ouvrir le dossier de plans « \(root) »", at: nil,
+                        notes: ["vérifiez ses droits : le dossier doit pouvoir être lu et parcouru (chmod u+rx)"])
                 ], sources: [:])
         }
         var files: [PlanFile] = []
@@ -218,7 +248,8 @@ public final class PlanFolder {
             problems.append(PlanFileReader.problem("« \(folder) » devrait être un dossier", folder, "rangez les fichiers d'opération dans un dossier de ce nom"))
             return []
         }
-        guard let entries = PlanFileReader.entries(of: folder) else {
+        // A folder listed but not entered (no `x` right) opens none of its files: said once.
+        guard let entries = PlanFileReader.entries(of: folder), access(folder, X_OK) == 0 else {
             problems.append(PlanFileReader.problem("impossible de lire le dossier « \(folder) »", nil, "vérifiez ses droits"))
             return []
         }

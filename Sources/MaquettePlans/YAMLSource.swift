@@ -8,13 +8,16 @@ enum YAMLSource {
     static let maximumBytes = 4 * 1024 * 1024
     static let maximumDepth = 40
 
+    /// A file of `bytes` bytes, more than ``maximumBytes``: its size is rounded up to the Kio, so
+    /// that one byte over 4 Mio does not read as 4096 Kio.
+    static func tooLarge(_ bytes: Int, file: String) -> Diagnostic {
+        lecture(
+            "fichier trop volumineux (\((bytes + 1023) / 1024) Kio) : un fichier de plan fait au plus \(maximumBytes / 1024 / 1024) Mio",
+            SourceLocation(file: file, line: 1, column: 1), ["découpez le programme en un fichier par opération"])
+    }
+
     static func compose(_ text: String, file: String) -> Result<YAMLDocument, Diagnostic> {
-        if text.utf8.count > maximumBytes {
-            return .failure(
-                lecture(
-                    "fichier trop volumineux (\(text.utf8.count / 1024) Kio) : un fichier de plan fait au plus \(maximumBytes / 1024 / 1024) Mio",
-                    SourceLocation(file: file, line: 1, column: 1), ["découpez le programme en un fichier par opération"]))
-        }
+        if text.utf8.count > maximumBytes { return .failure(tooLarge(text.utf8.count, file: file)) }
         switch YAMLComposer(file: file, maximumDepth: maximumDepth).compose(text) {
         case .success(let document): return .success(document)
         case .failure(.refused(let message, let remedy, let mark)):

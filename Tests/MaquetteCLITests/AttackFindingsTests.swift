@@ -249,3 +249,109 @@ extension CLITests {
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("dure.xlsx").path))
     }
 }
+
+extension CLITests {
+    /// A plans folder of one letter (`P`, `P/`) or the current one (`.`, from the plans or from
+    /// their operations/ folder) is read like any other: Foundation's `deletingLastPathComponent`
+    /// traps on a path of one character, and took the command down with it.
+    func testAPlansFolderOfOneCharacterIsRead() throws {
+        let parent = FileManager.default.temporaryDirectory.appendingPathComponent("maquette-court-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: parent) }
+        let plans = parent.appendingPathComponent("P")
+        try FileManager.default.copyItem(at: Self.packageRoot.appendingPathComponent("Plans"), to: plans)
+        let cases: [(String, URL)] = [("P", parent), ("P/", parent), (".", plans), (".", plans.appendingPathComponent("operations")), ("./", plans)]
+        for (written, folder) in cases {
+            let r = try run(["verifier", written], in: folder)
+            XCTAssertEqual(r.status, 0, "\(written) in \(folder.lastPathComponent): \(r.stderr.prefix(300))")
+            XCTAssertTrue(r.stdout.hasSuffix("0 erreur, 3 avertissements dans 9 opérations.\n"), "\(written): \(r.stdout.suffix(200))")
+        }
+    }
+}
+
+extension CLITests {
+    /// A plan of 4 Mio exactly (4 194 304 bytes: the plan and a comment to fill it) is read and
+    /// checked; one byte more is refused, and its size is said rounded up (4097 Kio), not down to
+    /// 4096 Kio, which would read as no more than the 4 Mio allowed.
+    func testAFileOfFourMebibytesIsReadAndOneByteMoreIsRefused() throws {
+        let limit = 4 * 1024 * 1024
+        let plan = Self.ownersShareBroken + "# "
+        let exact = plan + String(repeating: "a", count: limit - plan.utf8.count - 1) + "\n"
+        XCTAssertEqual(exact.utf8.count, limit)
+        let root = try plans(["op.yaml": exact])
+        var r = try run(["verifier", root.path])
+        XCTAssertEqual(r.status, 1, r.stdout + r.stderr)
+        XCTAssertTrue(r.stdout.contains("op.yaml:13:5: erreur: [part-maitre-ouvrage] la part du maître d'ouvrage est de 150 000,00 €"), String(r.stdout.prefix(500)))
+        XCTAssertFalse(r.stdout.contains("trop volumineux"))
+
+        try (exact + "\n").write(to: root.appendingPathComponent("operations/op.yaml"), atomically: false, encoding: .utf8)
+        r = try run(["verifier", root.path])
+        XCTAssertEqual(r.status, 2, r.stdout + r.stderr)
+        XCTAssertTrue(r.stdout.contains("op.yaml:1:1: erreur: [syntaxe-yaml] fichier trop volumineux (4097 Kio) : un fichier de plan fait au plus 4 Mio"), r.stdout)
+    }
+}
+
+extension CLITests {
+    /// An operation file that is not there (a typo in its name) is said to be a missing file,
+    /// not a missing plans folder, with how to see the files there are.
+    func testAMissingOperationFileIsNotCalledAFolder() throws {
+        let root = try plans(["op.yaml": Self.ownersShareBroken])
+        let missing = root.appendingPathComponent("operations/absent.yaml").path
+        let r = try run(["verifier", missing])
+        XCTAssertEqual(r.status, 2, r.stdout + r.stderr)
+        XCTAssertTrue((r.stdout + r.stderr).contains("erreur: [fichier] le fichier « \(missing) » n'existe pas"), r.stdout + r.stderr)
+        XCTAssertTrue((r.stdout + r.stderr).contains("= vérifiez son nom : `maquette verifier` sans fichier vérifie toutes les opérations du dossier"), r.stdout + r.stderr)
+        XCTAssertFalse((r.stdout + r.stderr).contains("dossier de plans"), r.stdout + r.stderr)
+    }
+}
+
+extension CLITests {
+    /// A plans folder that exists but cannot be entered (no `x` right: `chmod 644`) is said to be
+    /// so, once, not to lack its programme and its operations/ folder, which are there. Root
+    /// enters any folder: as root the command is run as `nobody` (setpriv).
+    func testAPlansFolderThatCannotBeEnteredIsSaidSo() throws {
+        let root = try plans(["op.yaml": Self.ownersShareBroken])
+        XCTAssertEqual(chmod(root.path, 0o644), 0)
+        defer { chmod(root.path, 0o755) }
+        let r = try runWithoutPrivileges(["verifier", root.path])
+        XCTAssertEqual(r.status, 2, r.stdout + r.stderr)
+        let said = r.stdout + r.stderr
+        XCTAssertTrue(said.contains("erreur: [fichier] impossible d'ouvrir le dossier de plans « \(root.path) »"), said)
+        XCTAssertTrue(said.contains("= vérifiez ses droits : le dossier doit pouvoir être lu et parcouru (chmod u+rx)"), said)
+        XCTAssertFalse(said.contains("introuvable"), said)
+    }
+
+    /// An operations/ folder that can be listed but not entered (`chmod 644`): its files cannot
+    /// be opened, which is said once, of the folder, not of each file with a note on the file's
+    /// own rights.
+    func testAnOperationsFolderThatCannotBeEnteredIsSaidOnce() throws {
+        let root = try plans(["op.yaml": Self.ownersShareBroken, "autre.yaml": Self.ownersShareBroken.replacingOccurrences(of: "id: op", with: "id: autre")])
+        let operations = root.appendingPathComponent("operations")
+        XCTAssertEqual(chmod(operations.path, 0o644), 0)
+        defer { chmod(operations.path, 0o755) }
+        let r = try runWithoutPrivileges(["verifier", root.path])
+        XCTAssertEqual(r.status, 2, r.stdout + r.stderr)
+        let said = r.stdout + r.stderr
+        XCTAssertTrue(said.contains("erreur: [fichier] impossible de lire le dossier « \(operations.path) »"), said)
+        XCTAssertFalse(said.contains("op.yaml"), said)
+        XCTAssertEqual(said.components(separatedBy: "erreur: [").count - 1, 1, said)
+    }
+
+    /// Runs the command as `nobody` when run as root (whom no right stops), else as is.
+    func runWithoutPrivileges(_ arguments: [String]) throws -> Run {
+        let process = Process()
+        var environment = ProcessInfo.processInfo.environment
+        environment["NO_COLOR"] = "1"
+        process.environment = environment
+        if getuid() == 0 {
+            let setpriv = URL(fileURLWithPath: "/usr/bin/setpriv")
+            try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: setpriv.path), "setpriv is needed to run as nobody")
+            process.executableURL = setpriv
+            process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", executable.path] + arguments
+        } else {
+            process.executableURL = executable
+            process.arguments = arguments
+        }
+        return try Self.collect(process)
+    }
+}

@@ -210,4 +210,13 @@ final class PrinterTests: XCTestCase {
         XCTAssertEqual(column, 36)
         XCTAssertEqual(caretLine, "   | " + String(repeating: " ", count: 34) + "^")
     }
+
+    /// The folder above a path as written, worked out by hand for each shape a user types.
+    func testTheFolderAboveAWrittenPath() {
+        let cases = [
+            ("a/b", "a"), ("a", ""), ("a/", ""), ("/a", "/"), ("/", "/"), ("a//b/", "a"), (".", ".."), ("./", ".."),
+            ("a/.", "a/.."), ("..", "../.."), ("./op.yaml", "."), ("P/operations", "P"),
+        ]
+        for (written, above) in cases { XCTAssertEqual(PlansLocation.parentFolder(of: written), above, written) }
+    }
 }

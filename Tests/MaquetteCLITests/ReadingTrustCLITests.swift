@@ -105,4 +105,24 @@ extension CLITests {
         XCTAssertTrue(output.contains(" 2 | \u{FFFD}[2Jcle: 1\n"), output)
         XCTAssertTrue(output.contains("op2.yaml:2:11: erreur: [valeur] `intitule` : caractère invisible ou interdit (U+001B) dans le texte"), output)
     }
+
+    /// A file whose name is not UTF-8 (`halle-\xE9.yaml`, an é saved in Latin-1 by an old tool)
+    /// is listed with U+FFFD in its name, under which it cannot be opened: it is said to be its
+    /// name, not that the file is no regular file, which it is.
+    func testAFileNameThatIsNotUTF8IsSaidSo() throws {
+        let root = try plans([:])
+        let name = Array("\(root.path)/operations/halle-".utf8) + [0xE9] + Array(".yaml".utf8)
+        let descriptor = (name.map { CChar(bitPattern: $0) } + [0]).withUnsafeBufferPointer { creat($0.baseAddress!, 0o644) }
+        XCTAssertGreaterThanOrEqual(descriptor, 0)
+        XCTAssertEqual(Self.ownersShareBroken.utf8.withContiguousStorageIfAvailable { write(descriptor, $0.baseAddress, $0.count) }, Self.ownersShareBroken.utf8.count)
+        close(descriptor)
+        let r = try run(["verifier", root.path])
+        XCTAssertEqual(r.status, 2, r.stdout + r.stderr)
+        let shown = "\(root.path)/operations/halle-\u{FFFD}.yaml"
+        XCTAssertTrue(
+            (r.stdout + r.stderr).contains("\(shown):1:1: erreur: [fichier] le nom du fichier « \(shown) » n'est pas écrit en UTF-8 : il ne peut pas être ouvert"),
+            r.stdout + r.stderr)
+        XCTAssertTrue((r.stdout + r.stderr).contains("= renommez le fichier (ses lettres accentuées ont été enregistrées dans un autre codage)"), r.stdout + r.stderr)
+        XCTAssertFalse((r.stdout + r.stderr).contains("n'est pas un fichier ordinaire"), r.stdout + r.stderr)
+    }
 }

@@ -144,4 +144,75 @@ final class WatchCLITests: XCTestCase {
     func testTheCommandFollowsEditsByPolling() throws {
         try followEdits(polling: true)
     }
+
+    /// A plan replaced by a link to the same file moved out of the plans folder keeps the same
+    /// date, size and inode through the link: the check that follows the link must still see the
+    /// change, since a fresh check refuses the link. The file is first hard-linked outside, then
+    /// a link to it is renamed over the plan, so that no poll can fall on a moment without it.
+    private func seeAPlanTurnedIntoALink(polling: Bool) throws {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("watch-link-\(UUID().uuidString)")
+        let folder = base.appendingPathComponent("plans")
+        try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: CLITests.packageRoot.appendingPathComponent("Plans"), to: folder)
+        defer { try? FileManager.default.removeItem(at: base) }
+        let halle = folder.appendingPathComponent("operations/halle-aux-grains.yaml")
+        let outside = base.appendingPathComponent("halle.yaml")
+        let watcher = try Watcher(executable, ["verifier", folder.path, "--surveiller"] + (polling ? ["--sondage"] : []))
+        defer { watcher.stop() }
+        XCTAssertTrue(watcher.wait(for: "En attente de modifications", count: 1).contains("0 erreur, 3 avertissements dans 9 opérations."))
+
+        try FileManager.default.linkItem(at: halle, to: outside)
+        let hidden = folder.appendingPathComponent("operations/.lien.yaml")
+        try FileManager.default.createSymbolicLink(atPath: hidden.path, withDestinationPath: outside.path)
+        XCTAssertEqual(rename(hidden.path, halle.path), 0)
+        let text = watcher.wait(for: "Revérifié en", count: 1)
+        XCTAssertTrue(
+            text.contains(
+                "halle-aux-grains.yaml:1:1: erreur: [fichier] « \(halle.path) » est un lien vers « \(outside.path) », hors du dossier des plans : il n'est pas lu"),
+            text)
+        XCTAssertTrue(text.contains("4 nouveaux problèmes — les plans ne peuvent pas être lus"), text)
+
+        // A link that leads nowhere is no file to follow, but a fresh check says it all the same.
+        let dangling = folder.appendingPathComponent("operations/pendant.yaml")
+        try FileManager.default.createSymbolicLink(atPath: dangling.path, withDestinationPath: "nulle-part.yaml")
+        let next = watcher.wait(for: "Revérifié en", count: 2)
+        XCTAssertTrue(next.contains("pendant.yaml:1:1: erreur: [fichier] « \(dangling.path) » n'est pas un fichier ordinaire"), next)
+        XCTAssertTrue(next.contains("1 nouveau problème — les plans ne peuvent pas être lus"), next)
+    }
+
+    func testAPlanTurnedIntoALinkOutIsSeenThroughNotifications() throws {
+        try seeAPlanTurnedIntoALink(polling: false)
+    }
+
+    func testAPlanTurnedIntoALinkOutIsSeenByPolling() throws {
+        try seeAPlanTurnedIntoALink(polling: true)
+    }
+
+    /// A file whose name is not UTF-8 appearing while watched is said as a fresh check says it:
+    /// its name, listed with U+FFFD, opens nothing, which is no reason to take it for gone.
+    private func seeANameThatIsNotUTF8(polling: Bool) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("watch-name-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: CLITests.packageRoot.appendingPathComponent("Plans"), to: folder)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let watcher = try Watcher(executable, ["verifier", folder.path, "--surveiller"] + (polling ? ["--sondage"] : []))
+        defer { watcher.stop() }
+        XCTAssertTrue(watcher.wait(for: "En attente de modifications", count: 1).contains("0 erreur, 3 avertissements dans 9 opérations."))
+
+        let name = Array("\(folder.path)/operations/halle-".utf8) + [0xE9] + Array(".yaml".utf8)
+        let descriptor = (name.map { CChar(bitPattern: $0) } + [0]).withUnsafeBufferPointer { creat($0.baseAddress!, 0o644) }
+        XCTAssertGreaterThanOrEqual(descriptor, 0)
+        close(descriptor)
+        let text = watcher.wait(for: "Revérifié en", count: 1)
+        let shown = "\(folder.path)/operations/halle-\u{FFFD}.yaml"
+        XCTAssertTrue(text.contains("\(shown):1:1: erreur: [fichier] le nom du fichier « \(shown) » n'est pas écrit en UTF-8 : il ne peut pas être ouvert"), text)
+        XCTAssertTrue(text.contains("1 nouveau problème — les plans ne peuvent pas être lus"), text)
+    }
+
+    func testANameThatIsNotUTF8IsSeenThroughNotifications() throws {
+        try seeANameThatIsNotUTF8(polling: false)
+    }
+
+    func testANameThatIsNotUTF8IsSeenByPolling() throws {
+        try seeANameThatIsNotUTF8(polling: true)
+    }
 }

@@ -89,7 +89,7 @@ extension ReadingIdentityTests {
 extension ReadingIdentityTests {
     /// A file opened by name in the open operations folder (`openat`) reads as by its path, whatever
     /// took its place since the folder was listed: a fifo, a folder, a link, nothing; and files
-    /// empty, of exactly 4 Mio (read), of 4 Mio and one byte (refused, 4 096 Kio said).
+    /// empty, of exactly 4 Mio (read), of 4 Mio and one byte (refused, 4 097 Kio said, sizes rounded up).
     func testAFileOpenedInItsFolderReadsAsByItsPath() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("maquette-openat-\(getpid())").path
         try? FileManager.default.removeItem(atPath: folder)
@@ -121,7 +121,7 @@ extension ReadingIdentityTests {
             outcomes,
             [
                 "a.yaml": "6 octets", "vide.yaml": "0 octets", "juste.yaml": "4194304 octets",
-                "trop.yaml": "fichier trop volumineux (4096 Kio) : un fichier de plan fait au plus 4 Mio",
+                "trop.yaml": "fichier trop volumineux (4097 Kio) : un fichier de plan fait au plus 4 Mio",
                 "fifo.yaml": notRegular("fifo.yaml"), "dossier.yaml": notRegular("dossier.yaml"), "lien.yaml": notRegular("lien.yaml"),
                 "pendant.yaml": notRegular("pendant.yaml"), "absent.yaml": notRegular("absent.yaml"),
             ])
