@@ -149,32 +149,17 @@ public final class PlanFolder {
         guard exists else {
             let lower = root.lowercased()
             if lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") {
-                return LoadResult(
-                    plans: nil,
-                    diagnostics: [
-                        Diagnostic(
-                            .erreur, rule: .fichier, "le fichier « \(root) » n'existe pas", at: nil,
-                            notes: ["vérifiez son nom : `maquette verifier` sans fichier vérifie toutes les opérations du dossier"])
-                    ], sources: [:])
+                return Self.unread(
+                    "le fichier « \(root) » n'existe pas", "vérifiez son nom : `maquette verifier` sans fichier vérifie toutes les opérations du dossier")
             }
-            return LoadResult(
-                plans: nil,
-                diagnostics: [
-                    Diagnostic(
-                        .erreur, rule: .fichier, "le dossier de plans « \(root) » n'existe pas", at: nil,
-                        notes: [
-                            "lancez Maquette depuis le dossier des plans ou un dossier au-dessus, ou donnez le dossier qui contient programme.yaml (`maquette verifier CHEMIN`), ou la variable d'environnement MAQUETTE_PLANS"
-                        ])
-                ], sources: [:])
+            return Self.unread(
+                "le dossier de plans « \(root) » n'existe pas",
+                "lancez Maquette depuis le dossier des plans ou un dossier au-dessus, ou donnez le dossier qui contient programme.yaml (`maquette verifier CHEMIN`), ou la variable d'environnement MAQUETTE_PLANS"
+            )
         }
         if closed {
-            return LoadResult(
-                plans: nil,
-                diagnostics: [
-                    Diagnostic(
-                        .erreur, rule: .fichier, "impossible d'ouvrir le dossier de plans « \(root) »", at: nil,
-                        notes: ["vérifiez ses droits : le dossier doit pouvoir être lu et parcouru (chmod u+rx)"])
-                ], sources: [:])
+            return Self.unread(
+                "impossible d'ouvrir le dossier de plans « \(root) »", "vérifiez ses droits : le dossier doit pouvoir être lu et parcouru (chmod u+rx)")
         }
         var files: [PlanFile] = []
         var problems: [Diagnostic] = []
@@ -212,6 +197,11 @@ public final class PlanFolder {
             sources: result.sources, scenarios: result.scenarios)
         loaded.timings = timings
         return loaded
+    }
+
+    /// Plans that cannot be read at all, for one reason said once, with its remedy.
+    private static func unread(_ message: String, _ note: String) -> LoadResult {
+        LoadResult(plans: nil, diagnostics: [Diagnostic(.erreur, rule: .fichier, message, at: nil, notes: [note])], sources: [:])
     }
 
     private func readOperation(_ name: String) -> Outcome {
