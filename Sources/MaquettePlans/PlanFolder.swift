@@ -65,8 +65,9 @@ public final class PlanFolder {
         // folder that is no link is inside the plans folder: it is read without following a link.
         let folder = operationsFolder
         let realRoot = realRoot
-        // Each file opened by its name in the open folder (the path to it is walked once).
-        let directory = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        // Each file opened by its name in the open folder (the path to it is walked once). Not
+        // through a link: a folder swapped for one since it was listed is not entered that way.
+        let directory = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW)
         defer { if directory >= 0 { close(directory) } }
         let reads = Concurrent.map(listed, minimumChunk: 16) { entry -> (Outcome, Bool) in
             let path = "\(folder)/\(entry.name)"
