@@ -66,6 +66,8 @@ enum PlanFileReader {
             }
             return problem("« \(path) » n'est pas un fichier ordinaire", path, "un plan est un fichier texte `.yaml`")
         }
+        // Refused by its rights, or failing while read.
+        var unreadable: Diagnostic { problem("impossible de lire « \(path) »", path, "vérifiez les droits du fichier") }
         var status = stat()
         // What is not a regular file is not even opened (opening a device may act on it).
         if !noFollow {
@@ -76,7 +78,7 @@ enum PlanFileReader {
         let flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC | (noFollow ? O_NOFOLLOW : 0)
         let descriptor = directory.map { openat($0, target, flags) } ?? open(target, flags)
         guard descriptor >= 0 else {
-            if errno == EACCES { return (nil, [problem("impossible de lire « \(path) »", path, "vérifiez les droits du fichier")]) }
+            if errno == EACCES { return (nil, [unreadable]) }
             return (nil, [notRegular(notFound: errno == ENOENT)])
         }
         guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else {
@@ -94,9 +96,7 @@ enum PlanFileReader {
                 return got
             }
         }
-        guard let bytes = contents(announced: size, read) else {
-            return (nil, [problem("impossible de lire « \(path) »", path, "vérifiez les droits du fichier")])
-        }
+        guard let bytes = contents(announced: size, read) else { return (nil, [unreadable]) }
         guard let text = String(validating: bytes, as: UTF8.self) else {
             let at = YAMLSource.firstInvalidUTF8(bytes) ?? (1, 1)
             return (

@@ -27,10 +27,7 @@ struct EnvelopeRule: Rule {
         // One pass over every line: what each operation draws on each declared envelope. A line
         // of a dispositif with no envelope (most lines) is passed over on its name alone, among
         // the few that have one; the others find their envelope by dispositif and year.
-        var slot: [Key: Int] = [:]
-        for (i, envelope) in envelopes.enumerated() where slot[Key(dispositif: envelope.dispositif, year: envelope.year)] == nil {
-            slot[Key(dispositif: envelope.dispositif, year: envelope.year)] = i
-        }
+        let slot = context.plans.catalogue.envelopeIndex
         var withEnvelope: [String] = []
         for envelope in envelopes where !withEnvelope.contains(envelope.dispositif) { withEnvelope.append(envelope.dispositif) }
         var drawn = [[(operation: String, amount: Money)]](repeating: [], count: envelopes.count)
@@ -44,8 +41,7 @@ struct EnvelopeRule: Rule {
         }
         var out: [Diagnostic] = []
         for envelope in envelopes {
-            let i = slot[Key(dispositif: envelope.dispositif, year: envelope.year)] ?? 0
-            let parts = drawn[i].filter { !$0.amount.isZero }
+            let parts = drawn[slot[Key(dispositif: envelope.dispositif, year: envelope.year)] ?? 0].filter { !$0.amount.isZero }
             let total = Money.sum(parts.map(\.amount))
             guard total > envelope.amount else { continue }
             let name = context.plans.catalogue.dispositifs[envelope.dispositif]?.usualName ?? envelope.dispositif
