@@ -82,9 +82,9 @@ struct CheckCommand: ParsableCommand {
         }
         switch format {
         case .texte:
-            let rendered = text(of: diagnostics, loaded, operations: operations)
+            let parts = textParts(of: diagnostics, loaded, operations: operations)
             clock.lap("rendu")
-            Console.out(rendered)
+            for part in parts { Console.out(part) }
         case .json:
             Console.out(JSONReport.render(diagnostics: diagnostics, figures: figures, programme: loaded.plans?.programme) + "\n")
         }
@@ -92,10 +92,10 @@ struct CheckCommand: ParsableCommand {
         clock.report(loading: loaded.timings)
         // Everything is said: leave without freeing the plans and figures one by one (a third of
         // a second at 50 000 operations).
-        if loaded.plans == nil || loaded.hasReadErrors { ExitStatus.unreadable.exit() }
+        if loaded.plans == nil || loaded.hasReadErrors { ExitStatus.unreadable.exit(keeping: loaded, diagnostics, figures) }
         let errors = diagnostics.contains { $0.severity == .erreur }
         let warnings = diagnostics.contains { $0.severity == .avertissement }
-        (errors || (strict && warnings) ? ExitStatus.ruleBroken : .success).exit()
+        (errors || (strict && warnings) ? ExitStatus.ruleBroken : .success).exit(keeping: loaded, diagnostics, figures)
     }
 }
 
@@ -112,22 +112,20 @@ extension CheckCommand {
 
     /// The diagnostics as text, then the summary line.
     func text(of diagnostics: [Diagnostic], _ loaded: LoadResult, operations: Int? = nil) -> String {
+        textParts(of: diagnostics, loaded, operations: operations).joined()
+    }
+
+    /// ``text(of:_:operations:)`` in a few parts, written one after the other (megabytes for a
+    /// large programme, not copied into one).
+    func textParts(of diagnostics: [Diagnostic], _ loaded: LoadResult, operations: Int? = nil) -> [String] {
         let printer = DiagnosticPrinter(sources: loaded.sources, colour: DiagnosticPrinter.terminalSupportsColour(STDOUT_FILENO))
-        let rendered = printer.render(diagnostics)
-        // The whole text's room taken at once (megabytes for a large programme), each part
-        // appended as it is.
-        var text = ""
-        text.reserveCapacity(rendered.reduce(256) { $0 + $1.utf8.count + 1 })
-        for part in rendered {
-            text += part
-            text += "\n"
-        }
+        var parts = printer.renderBlocks(diagnostics)
         if let p = loaded.plans {
-            text += DiagnosticPrinter.summary(diagnostics, operations: operations ?? p.operations.count, strict: strict) + "\n"
+            parts.append(DiagnosticPrinter.summary(diagnostics, operations: operations ?? p.operations.count, strict: strict) + "\n")
         } else {
-            text += "Les plans ne peuvent pas être lus : corrigez les erreurs ci-dessus.\n"
+            parts.append("Les plans ne peuvent pas être lus : corrigez les erreurs ci-dessus.\n")
         }
-        return text
+        return parts
     }
 
     /// Re-checks whenever a file of the plans folder changes: the first check prints everything,

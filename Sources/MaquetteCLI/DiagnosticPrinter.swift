@@ -50,24 +50,58 @@ struct DiagnosticPrinter {
 
     /// Every diagnostic, each followed by a blank line, at most ``maximumPerFile`` per file.
     func render(_ diagnostics: [Diagnostic]) -> [String] {
+        let (kept, more) = selected(diagnostics)
+        // Thousands of diagnostics (a large programme) are rendered on every core, in order.
+        return Concurrent.map(kept, minimumChunk: 256) { render($0) } + more
+    }
+
+    /// What ``render(_:)`` gives, with a line end after each part, in a few long texts to be
+    /// written one after the other: the diagnostics are rendered and joined on every core, a block
+    /// at a time, so that no part is made, kept and freed on its own.
+    func renderBlocks(_ diagnostics: [Diagnostic]) -> [String] {
+        let (kept, more) = selected(diagnostics)
+        let size = 256
+        let blocks = stride(from: 0, to: kept.count, by: size).map { $0..<min($0 + size, kept.count) }
+        var texts = Concurrent.map(blocks, minimumChunk: 1) { range -> String in
+            var text = ""
+            for d in kept[range] {
+                text += render(d)
+                text += "\n"
+            }
+            return text
+        }
+        if !more.isEmpty { texts.append(more.map { $0 + "\n" }.joined()) }
+        return texts
+    }
+
+    /// The diagnostics shown, at most ``maximumPerFile`` per file in their order, and for each
+    /// file that has more, in name order, the line that says how many are not.
+    private func selected(_ diagnostics: [Diagnostic]) -> (kept: [Diagnostic], more: [String]) {
         var shown: [String: Int] = [:]
         var hidden: [String: Int] = [:]
         var kept: [Diagnostic] = []
+        kept.reserveCapacity(diagnostics.count)
+        // Diagnostics come by file: the count of the current file is kept at hand and looked
+        // up by name only when the file changes.
+        var current: String?
+        var count = 0
         for d in diagnostics {
             let file = d.location?.file ?? ""
-            if shown[file, default: 0] >= Self.maximumPerFile {
+            if file != current {
+                if let current { shown[current] = count }
+                (current, count) = (file, shown[file] ?? 0)
+            }
+            if count >= Self.maximumPerFile {
                 hidden[file, default: 0] += 1
                 continue
             }
-            shown[file, default: 0] += 1
+            count += 1
             kept.append(d)
         }
-        // Thousands of diagnostics (a large programme) are rendered on every core, in order.
-        var out = Concurrent.map(kept, minimumChunk: 256) { render($0) }
-        for (file, count) in hidden.sorted(by: { $0.key < $1.key }) {
-            out.append("\(Self.visible(file)) : \(count) autres problèmes non affichés (les \(Self.maximumPerFile) premiers le sont) ; `--format json` les donne tous\n")
+        let more = hidden.sorted(by: { $0.key < $1.key }).map { file, count in
+            "\(Self.visible(file)) : \(count) autres problèmes non affichés (les \(Self.maximumPerFile) premiers le sont) ; `--format json` les donne tous\n"
         }
-        return out
+        return (kept, more)
     }
 
     /// `count` spaces, written at once (`String(repeating:count:)` appends them one by one).

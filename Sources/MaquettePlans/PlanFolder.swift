@@ -22,9 +22,9 @@ public final class PlanFolder {
     private var funders: Outcome?
     /// Problems of the operations/ folder itself: missing, not a folder, a sub-folder in it.
     private var operationsListing: [Diagnostic] = []
-    /// The operation files, in name order, and what reading each gave.
+    /// The operation files, in name order, and what reading each gave (at the same place).
     private var operationNames: [String] = []
-    private var operations: [String: Outcome] = [:]
+    private var operationOutcomes: [Outcome] = []
     private var scenariosListing: [Diagnostic] = []
     private var scenarios: [Outcome] = []
     /// Operation files that are symbolic links: an edit of their target is seen on the target's
@@ -79,10 +79,8 @@ public final class PlanFolder {
             let isLink = lstat(path, &st) == 0 && st.st_mode & S_IFMT == S_IFLNK
             return (Self.outcome(PlanFileReader.readResolving(path, inside: realRoot)), isLink)
         }
-        for (entry, (outcome, isLink)) in zip(listed, reads) {
-            operations[entry.name] = outcome
-            if isLink { links.insert("\(folder)/\(entry.name)") }
-        }
+        operationOutcomes = reads.map(\.0)
+        for (entry, (_, isLink)) in zip(listed, reads) where isLink { links.insert("\(folder)/\(entry.name)") }
         for entry in Self.planFiles(in: "\(root)/\(PlanLoader.scenariosFolder)", root: root, realRoot: realRoot, required: false, problems: &scenariosListing) {
             scenarios.append(read("\(root)/\(PlanLoader.scenariosFolder)/\(entry.name)"))
         }
@@ -120,28 +118,43 @@ public final class PlanFolder {
             let path = prefix + name
             let planName = lower.hasSuffix(".yaml") || lower.hasSuffix(".yml")
             // Something that is not a known plan file may be a sub-folder said in the listing.
-            if operations[name] == nil, !operationsListing.isEmpty { return false }
+            let known = operationIndex(name)
+            if known == nil, !operationsListing.isEmpty { return false }
             var st = stat()
             if lstat(path, &st) != 0 {
                 // A name that is not UTF-8, read with U+FFFD, is found under no name: the folder
                 // is read anew, which says it.
                 if name.contains("\u{FFFD}") { return false }
                 // Gone (deleted, or renamed away).
-                operations[name] = nil
-                operationNames.removeAll { $0 == name }
+                if let known {
+                    operationNames.remove(at: known)
+                    operationOutcomes.remove(at: known)
+                }
                 links.remove(path)
                 continue
             }
             var isFolder: ObjCBool = false
             if fm.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue { return false }
             guard planName else { continue }
-            if operations[name] == nil {
+            if let known {
+                operationOutcomes[known] = readOperation(name)
+            } else {
                 let at = operationNames.firstIndex { $0 > name } ?? operationNames.endIndex
                 operationNames.insert(name, at: at)
+                operationOutcomes.insert(readOperation(name), at: at)
             }
-            operations[name] = readOperation(name)
         }
         return !operationNames.isEmpty
+    }
+
+    /// Where the operation file `name` is in ``operationNames`` (kept in name order), if listed.
+    private func operationIndex(_ name: String) -> Int? {
+        var (low, high) = (0, operationNames.count)
+        while low < high {
+            let middle = (low + high) / 2
+            if operationNames[middle] < name { low = middle + 1 } else { high = middle }
+        }
+        return low < operationNames.count && operationNames[low] == name ? low : nil
     }
 
     /// The plans as ``PlanLoader/load(files:root:cache:progress:)`` reads them, with the problems
@@ -163,6 +176,7 @@ public final class PlanFolder {
                 "impossible d'ouvrir le dossier de plans « \(root) »", "vérifiez ses droits : le dossier doit pouvoir être lu et parcouru (chmod u+rx)")
         }
         var files: [PlanFile] = []
+        files.reserveCapacity(operationOutcomes.count + scenarios.count + 2)
         var problems: [Diagnostic] = []
         func take(_ outcome: Outcome?) {
             switch outcome {
@@ -180,7 +194,7 @@ public final class PlanFolder {
                     .avertissement, rule: .fichier, "aucune opération dans « \(operationsFolder) »", at: nil,
                     notes: ["ajoutez un fichier .yaml par opération (`maquette schema operation` en décrit le format)"]))
         }
-        for name in operationNames { take(operations[name]) }
+        for outcome in operationOutcomes { take(outcome) }
         problems += scenariosListing
         for outcome in scenarios { take(outcome) }
         let result = PlanLoader.load(files: files, root: root, cache: cache, progress: progress, context: context.map { c in { c.value } })
@@ -197,6 +211,7 @@ public final class PlanFolder {
             plans: problems.contains { $0.severity == .erreur } ? nil : result.plans, diagnostics: Diagnostic.inOrder(problems + said),
             sources: result.sources, scenarios: result.scenarios)
         loaded.timings = timings
+        loaded.parsedFiles = result.parsedFiles
         return loaded
     }
 

@@ -21,6 +21,9 @@ public struct LoadResult: Sendable {
     public var scenarios: [Scenario] = []
     /// How long each phase of the load took (`MAQUETTE_TIMINGS`).
     public var timings = LoadTimings()
+    /// The operation files as parsed, kept with the result rather than freed one by one while
+    /// the plans are put together (a command that ends with the result frees none of them).
+    var parsedFiles: [(ParsedFile, Bool)] = []
 
     public init(plans: Plans?, diagnostics: [Diagnostic], sources: [String: String], scenarios: [Scenario] = []) {
         self.plans = plans
@@ -35,11 +38,15 @@ public struct LoadResult: Sendable {
         guard let id, let plans else { return self }
         switch ScenarioEngine.chain(id, in: scenarios) {
         case .failure(let problem):
-            return LoadResult(plans: nil, diagnostics: Diagnostic.inOrder(diagnostics + [problem]), sources: sources, scenarios: scenarios)
+            var result = LoadResult(plans: nil, diagnostics: Diagnostic.inOrder(diagnostics + [problem]), sources: sources, scenarios: scenarios)
+            result.parsedFiles = parsedFiles
+            return result
         case .success(let chain):
             let (changed, problems) = ScenarioEngine.apply(chain, to: plans)
             let all = Diagnostic.inOrder(diagnostics + problems)
-            return LoadResult(plans: problems.isEmpty ? changed : nil, diagnostics: all, sources: sources, scenarios: scenarios)
+            var result = LoadResult(plans: problems.isEmpty ? changed : nil, diagnostics: all, sources: sources, scenarios: scenarios)
+            result.parsedFiles = parsedFiles
+            return result
         }
     }
 
@@ -157,7 +164,8 @@ public enum PlanLoader {
     ) -> LoadResult {
         var timings = LoadTimings()
         var diagnostics: [Diagnostic] = []
-        let sources = cache?.sources(of: files) ?? ParseCache.sources(of: files)
+        // Without a cache, the texts by path are indexed on another core while the files are parsed.
+        let sourcesWithoutCache = cache == nil ? Later { ParseCache.sources(of: files) } : nil
         func compose(_ file: PlanFile) -> (YAMLDocument, NodeReader)? { composed(file, into: &diagnostics) }
 
         // The cache is valid only for the same programme and funders files.
@@ -198,6 +206,12 @@ public enum PlanLoader {
             }
         }
         timings.lap("operations")
+        let sources = sourcesWithoutCache?.value ?? cache?.sources(of: files) ?? [:]
+        func kept(_ result: LoadResult) -> LoadResult {
+            var result = result
+            result.parsedFiles = parsed
+            return result
+        }
         cache?.store(context: context, parsed.map(\.0), parsed: parsed.count { $0.1 })
         // The scenarios' validations of the previous load, taken out: they are put back only by a
         // load that validates the scenarios again (one that stops before leaves none).
@@ -260,7 +274,7 @@ public enum PlanLoader {
         timings.lap("scenarios+tri")
         let readable = !diagnostics.contains { $0.severity == .erreur && $0.stage == .lecture }
         guard readable, let programme else {
-            return LoadResult(plans: nil, diagnostics: diagnostics, sources: sources, scenarios: scenarios)
+            return kept(LoadResult(plans: nil, diagnostics: diagnostics, sources: sources, scenarios: scenarios))
         }
         let plans = Plans(programme: programme, catalogue: catalogue, operations: operations)
         timings.lap("plans")
@@ -273,7 +287,7 @@ public enum PlanLoader {
                     "les montants du programme dépassent ensemble \(Money.maximumProgrammeAmount) : ce n'est pas un programme réel",
                     at: largest?.location(of: "id"), operation: largest?.id,
                     notes: ["vérifiez le nombre de zéros des montants (l'opération qui pèse le plus est indiquée)"]))
-            return LoadResult(plans: nil, diagnostics: Diagnostic.inOrder(diagnostics), sources: sources, scenarios: scenarios)
+            return kept(LoadResult(plans: nil, diagnostics: Diagnostic.inOrder(diagnostics), sources: sources, scenarios: scenarios))
         }
         timings.lap("bornes")
         // Every scenario of the folder is a plan file: one that names nothing, loops or breaks a
@@ -312,10 +326,10 @@ public enum PlanLoader {
         }
         cache?.storeValidations(scenarioKey, scenarioProblems.isEmpty ? validations : nil)
         if !scenarioProblems.isEmpty {
-            return LoadResult(plans: nil, diagnostics: Diagnostic.inOrder(diagnostics + scenarioProblems), sources: sources, scenarios: scenarios)
+            return kept(LoadResult(plans: nil, diagnostics: Diagnostic.inOrder(diagnostics + scenarioProblems), sources: sources, scenarios: scenarios))
         }
         timings.lap("scenarios-appliques")
-        var loaded = LoadResult(plans: plans, diagnostics: diagnostics, sources: sources, scenarios: scenarios)
+        var loaded = kept(LoadResult(plans: plans, diagnostics: diagnostics, sources: sources, scenarios: scenarios))
         loaded.timings = timings
         return loaded
     }

@@ -219,4 +219,29 @@ final class PrinterTests: XCTestCase {
         ]
         for (written, above) in cases { XCTAssertEqual(PlansLocation.parentFolder(of: written), above, written) }
     }
+
+    /// The text output in blocks is the diagnostics rendered one by one and joined: at most 200
+    /// per file counted across the whole list (a file's diagnostics need not follow each other),
+    /// then one line per file with more, in name order.
+    func testBlocksAreTheDiagnosticsOneByOneWithAtMost200PerFile() {
+        let a = "P/operations/a.yaml", b = "P/operations/b.yaml"
+        let sources = [a: "id: a\nmontant: 1\n", b: "id: b\n"]
+        func d(_ file: String, _ i: Int) -> Diagnostic {
+            Diagnostic(.avertissement, rule: .valeur, "problème \(i)", at: SourceLocation(file: file, line: 1 + i % 2, column: 1), notes: [])
+        }
+        // a: 250, then b: 3, then a again: 10, then one without a place: a has 260 (200 shown, 60
+        // not), b 3.
+        let list = (0..<250).map { d(a, $0) } + (0..<3).map { d(b, $0) } + (250..<260).map { d(a, $0) }
+            + [Diagnostic(.erreur, rule: .valeur, "sans lieu", at: nil, notes: [])]
+        let printer = DiagnosticPrinter(sources: sources, colour: false)
+        let blocks = printer.renderBlocks(list)
+        XCTAssertEqual(blocks.joined(), printer.render(list).map { $0 + "\n" }.joined())
+        let text = blocks.joined()
+        XCTAssertEqual(text.components(separatedBy: "avertissement: [valeur] problème").count - 1, 203)
+        XCTAssertTrue(text.contains("problème 199\n"))
+        XCTAssertFalse(text.contains("problème 200\n"))
+        XCTAssertFalse(text.contains("problème 259\n"))
+        XCTAssertTrue(text.contains("erreur: [valeur] sans lieu"))
+        XCTAssertTrue(text.hasSuffix("P/operations/a.yaml : 60 autres problèmes non affichés (les 200 premiers le sont) ; `--format json` les donne tous\n\n"), String(text.suffix(300)))
+    }
 }

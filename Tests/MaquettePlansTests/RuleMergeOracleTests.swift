@@ -41,4 +41,44 @@ final class RuleMergeOracleTests: XCTestCase {
         XCTAssertEqual(checkedFigures.count, 300)
         XCTAssertEqual(diagnostics, stablySorted(blocksFound + programmeFound))
     }
+
+    /// What the operations draw on the envelopes is gathered block by block, then added up: the
+    /// same finding, with the operations in their order, as one pass over the whole programme.
+    func testEnvelopeDrawsGatheredByBlocksAreTheWholeProgrammes() throws {
+        // 300 operations over three blocks: the odd ones ask 10 000 € of DETR filed in 2026, the
+        // even ones 20 000 € filed in 2027; every third one is refused and draws nothing.
+        let funders = """
+            enveloppes:
+              - { dispositif: etat.detr, annee: 2026, montant: 1 000 000 }
+              - { dispositif: etat.detr, annee: 2027, montant: 2 000 000 }
+            """
+        let operations = (1...300).map { i -> String in
+            let status = i % 3 == 0 ? "refuse" : "sollicite"
+            let line = i % 2 == 1
+                ? "  - { dispositif: etat.detr, montant: 10 000, statut: \(status), depot: 2026-01-15 }"
+                : "  - { dispositif: etat.detr, montant: 20 000, statut: \(status), depot: 2027-01-15 }"
+            return PlanFixture.operation(line + "\n  - autofinancement: solde", id: "op\(i)")
+        }
+        let plans = try XCTUnwrap(PlanFixture.load(operations, funders: funders).plans)
+        let (diagnostics, _) = Rules.figuresAndCheck(plans)
+        let found = diagnostics.with(rule: .enveloppeAnnuelle)
+        // 2026: 150 odd operations, 100 of them not refused (odd and not a multiple of 3), 10 000 €
+        // each: 1 000 000 €, not past the envelope. 2027: 150 even ones, 100 not refused, 20 000 €
+        // each: 2 000 000 €, not past it either.
+        XCTAssertEqual(found, [])
+        XCTAssertEqual(found, Rules.check(plans).with(rule: .enveloppeAnnuelle))
+
+        let tighter = funders.replacingOccurrences(of: "montant: 2 000 000", with: "montant: 1 500 000")
+        let tight = try XCTUnwrap(PlanFixture.load(operations, funders: tighter).plans)
+        let exceeded = Rules.figuresAndCheck(tight).diagnostics.with(rule: .enveloppeAnnuelle)
+        XCTAssertEqual(exceeded.count, 1)
+        XCTAssertTrue(exceeded[0].message.contains("les opérations en demandent 2 000 000,00 € (dépassement 500 000,00 €)"), exceeded[0].message)
+        // Every operation drawing, in the programme's order: op2, op4, op8, op10, … op298.
+        let drawing = (1...300).filter { $0 % 2 == 0 && $0 % 3 != 0 }.map { "op\($0)" }
+        XCTAssertEqual(drawing.count, 100)
+        XCTAssertEqual(exceeded[0].concerns, drawing)
+        XCTAssertEqual(exceeded[0].notes.first, "op2 : 20 000,00 €")
+        XCTAssertEqual(exceeded[0].notes[99], "op298 : 20 000,00 €")
+        XCTAssertEqual(exceeded, Rules.check(tight).with(rule: .enveloppeAnnuelle))
+    }
 }

@@ -20,28 +20,68 @@ struct EnvelopeRule: Rule {
         }
     }
 
-    func check(_ context: RuleContext) -> [Diagnostic] {
-        let envelopes = context.plans.catalogue.envelopes
-        guard !envelopes.isEmpty else { return [] }
-        typealias Key = Catalogue.EnvelopeKey
-        // One pass over every line: what each operation draws on each declared envelope. A line
-        // of a dispositif with no envelope (most lines) is passed over on its name alone, among
-        // the few that have one; the others find their envelope by dispositif and year.
-        let slot = context.plans.catalogue.envelopeIndex
-        var withEnvelope: [String] = []
-        for envelope in envelopes where !withEnvelope.contains(envelope.dispositif) { withEnvelope.append(envelope.dispositif) }
-        var drawn = [[(operation: String, amount: Money)]](repeating: [], count: envelopes.count)
-        for f in context.figures {
+    /// What the lines of some operations draw on each declared envelope (by its place in the
+    /// catalogue's `envelopes`), operation by operation in their order.
+    struct Draws: Sendable {
+        var byEnvelope: [[(operation: String, amount: Money)]]
+    }
+
+    /// The declared envelopes' places by dispositif and year, and the dispositifs that have one.
+    struct Index: Sendable {
+        let slot: [Catalogue.EnvelopeKey: Int]
+        let dispositifs: [String]
+        let count: Int
+
+        init(_ catalogue: Catalogue) {
+            slot = catalogue.envelopeIndex
+            var withEnvelope: [String] = []
+            for envelope in catalogue.envelopes where !withEnvelope.contains(envelope.dispositif) { withEnvelope.append(envelope.dispositif) }
+            dispositifs = withEnvelope
+            count = catalogue.envelopes.count
+        }
+    }
+
+    /// One pass over the lines of `figures`: what each operation draws on each declared
+    /// envelope. A line of a dispositif with no envelope (most lines) is passed over on its name
+    /// alone, among the few that have one; the others find their envelope by dispositif and year.
+    static func draws(of figures: some Sequence<OperationFigures>, _ index: Index) -> Draws {
+        var drawn = [[(operation: String, amount: Money)]](repeating: [], count: index.count)
+        guard index.count > 0 else { return Draws(byEnvelope: drawn) }
+        for f in figures {
             for line in f.counted {
-                guard let dispositif = line.dispositif?.id, withEnvelope.contains(dispositif),
-                    let i = slot[Key(dispositif: dispositif, year: Self.year(of: line, in: f))]
+                guard let dispositif = line.dispositif?.id, index.dispositifs.contains(dispositif),
+                    let i = index.slot[Catalogue.EnvelopeKey(dispositif: dispositif, year: Self.year(of: line, in: f))]
                 else { continue }
                 Self.add(line.amount, of: f.id, to: &drawn[i])
             }
         }
+        return Draws(byEnvelope: drawn)
+    }
+
+    /// The draws of consecutive groups of operations, in their order, as one (an operation is
+    /// in one group only).
+    static func joined(_ parts: [Draws], count: Int) -> Draws {
+        var drawn = [[(operation: String, amount: Money)]](repeating: [], count: count)
+        for i in drawn.indices {
+            drawn[i].reserveCapacity(parts.reduce(0) { $0 + $1.byEnvelope[i].count })
+            for part in parts { drawn[i] += part.byEnvelope[i] }
+        }
+        return Draws(byEnvelope: drawn)
+    }
+
+    func check(_ context: RuleContext) -> [Diagnostic] {
+        guard !context.plans.catalogue.envelopes.isEmpty else { return [] }
+        let index = Index(context.plans.catalogue)
+        return check(context, index, Self.draws(of: context.figures, index))
+    }
+
+    /// The envelopes exceeded, from what every operation of `context` draws (`draws`, worked
+    /// out beforehand, as ``Rules/figuresAndCheck(_:only:skip:)`` does block by block).
+    func check(_ context: RuleContext, _ index: Index, _ draws: Draws) -> [Diagnostic] {
+        let envelopes = context.plans.catalogue.envelopes
         var out: [Diagnostic] = []
         for envelope in envelopes {
-            let parts = drawn[slot[Key(dispositif: envelope.dispositif, year: envelope.year)] ?? 0].filter { !$0.amount.isZero }
+            let parts = draws.byEnvelope[index.slot[Catalogue.EnvelopeKey(dispositif: envelope.dispositif, year: envelope.year)] ?? 0].filter { !$0.amount.isZero }
             let total = Money.sum(parts.map(\.amount))
             guard total > envelope.amount else { continue }
             let name = context.plans.catalogue.dispositifs[envelope.dispositif]?.usualName ?? envelope.dispositif

@@ -167,14 +167,21 @@ public enum Rules {
         let rules = selected(only: only, skip: skip)
         let operations = plans.operations
         let blocks = blocks(of: operations.count)
-        let perBlock = Concurrent.map(blocks, minimumChunk: chunk(plans, blocks.count)) { range -> ([OperationFigures], [Diagnostic]) in
+        // What the operations draw on the envelopes is gathered block by block too, while the
+        // block's figures are in the cache; the envelope rule then adds the blocks' draws up.
+        let envelopes = rules.programme.contains { $0 is EnvelopeRule } && !plans.catalogue.envelopes.isEmpty ? EnvelopeRule.Index(plans.catalogue) : nil
+        let perBlock = Concurrent.map(blocks, minimumChunk: chunk(plans, blocks.count)) { range -> ([OperationFigures], [Diagnostic], EnvelopeRule.Draws?) in
             let figures = operations[range].map { Financing.figures(of: $0, in: plans) }
             let block = RuleContext(plans: plans, figures: figures)
-            return (figures, Diagnostic.inOrder(rules.operation.flatMap { $0.check(block) }))
+            return (figures, Diagnostic.inOrder(rules.operation.flatMap { $0.check(block) }), envelopes.map { EnvelopeRule.draws(of: figures, $0) })
         }
         let figures = perBlock.flatMap(\.0)
         let context = RuleContext(plans: plans, figures: figures)
-        let across = Concurrent.map(rules.programme, minimumChunk: chunk(plans, rules.programme.count)) { $0.check(context) }
+        let draws = envelopes.map { EnvelopeRule.joined(perBlock.compactMap(\.2), count: $0.count) }
+        let across = Concurrent.map(rules.programme, minimumChunk: chunk(plans, rules.programme.count)) { rule -> [Diagnostic] in
+            if let rule = rule as? EnvelopeRule, let envelopes, let draws { return rule.check(context, envelopes, draws) }
+            return rule.check(context)
+        }
         // The blocks' findings first on a tie, as when sorting them all at once.
         return (Diagnostic.merged(joined(perBlock.map(\.1)[...]), Diagnostic.inOrder(across.flatMap { $0 })), figures)
     }
