@@ -3,6 +3,10 @@
 #   make test  installs what is missing and runs the whole test suite
 SWIFT ?= swift
 PLANS ?= Plans
+# The release executable carries the Swift runtime and Foundation in itself: it starts in about
+# 20 ms instead of 30 (no symbol lookups through Foundation's shared libraries), and needs only
+# the Debian libraries below, not the Swift toolchain. The tests' debug build links them dynamically.
+RELEASE = -c release --static-swift-stdlib
 # Debian packages the build needs, and those only the tests need.
 APT_PACKAGES = libyaml-dev libxlsxwriter-dev pkg-config zlib1g-dev libglpk-dev coinor-libclp-dev libgoogle-perftools-dev
 # Carlito has Calibri's metrics: without it LibreOffice lays the pages out wider than Excel does.
@@ -40,7 +44,7 @@ setup-test: setup
 	  || python3 -m pip install -q --break-system-packages icalendar
 
 build: setup
-	$(SWIFT) build -c release
+	$(SWIFT) build $(RELEASE)
 
 run: build
 	.build/release/maquette verifier $(PLANS)
@@ -56,7 +60,7 @@ test: setup-test
 bench: setup
 	$(call apt_install_missing,time python3-pip)
 	python3 -c 'import yaml, xlsxwriter, openpyxl' 2>/dev/null || python3 -m pip install -q pyyaml xlsxwriter openpyxl
-	$(SWIFT) build -c release
+	$(SWIFT) build $(RELEASE)
 	Benchmarks/bench.sh
 
 clean:

@@ -211,7 +211,6 @@ public final class PlanFolder {
             plans: problems.contains { $0.severity == .erreur } ? nil : result.plans, diagnostics: Diagnostic.inOrder(problems + said),
             sources: result.sources, scenarios: result.scenarios)
         loaded.timings = timings
-        loaded.parsedFiles = result.parsedFiles
         return loaded
     }
 

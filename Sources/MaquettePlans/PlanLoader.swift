@@ -21,9 +21,6 @@ public struct LoadResult: Sendable {
     public var scenarios: [Scenario] = []
     /// How long each phase of the load took (`MAQUETTE_TIMINGS`).
     public var timings = LoadTimings()
-    /// The operation files as parsed, kept with the result rather than freed one by one while
-    /// the plans are put together (a command that ends with the result frees none of them).
-    var parsedFiles: [(ParsedFile, Bool)] = []
 
     public init(plans: Plans?, diagnostics: [Diagnostic], sources: [String: String], scenarios: [Scenario] = []) {
         self.plans = plans
@@ -38,15 +35,11 @@ public struct LoadResult: Sendable {
         guard let id, let plans else { return self }
         switch ScenarioEngine.chain(id, in: scenarios) {
         case .failure(let problem):
-            var result = LoadResult(plans: nil, diagnostics: Diagnostic.inOrder(diagnostics + [problem]), sources: sources, scenarios: scenarios)
-            result.parsedFiles = parsedFiles
-            return result
+            return LoadResult(plans: nil, diagnostics: Diagnostic.inOrder(diagnostics + [problem]), sources: sources, scenarios: scenarios)
         case .success(let chain):
             let (changed, problems) = ScenarioEngine.apply(chain, to: plans)
             let all = Diagnostic.inOrder(diagnostics + problems)
-            var result = LoadResult(plans: problems.isEmpty ? changed : nil, diagnostics: all, sources: sources, scenarios: scenarios)
-            result.parsedFiles = parsedFiles
-            return result
+            return LoadResult(plans: problems.isEmpty ? changed : nil, diagnostics: all, sources: sources, scenarios: scenarios)
         }
     }
 
@@ -192,27 +185,23 @@ public enum PlanLoader {
         let aligned = previous.count == operationFiles.count && operationFiles.indices.allSatisfy { previous[$0].path == operationFiles[$0].path }
         let previousIndex = aligned || previous.isEmpty ? [:] : Dictionary(previous.indices.map { (previous[$0].path, $0) }, uniquingKeysWith: { a, _ in a })
         let (readProgramme, readCatalogue) = (programme, catalogue)
-        let parsed = Concurrent.map(Array(operationFiles.indices), minimumChunk: 1, progress: progress) { i -> (ParsedFile, Bool) in
+        let keeping = cache != nil
+        var parsed = Concurrent.map(Array(operationFiles.indices), minimumChunk: 1, progress: progress) { i -> ParsedOperation in
             let (programme, catalogue) = (readProgramme, readCatalogue)
             let file = operationFiles[i]
-            if let j = aligned ? i : previousIndex[file.path], previous[j].text == file.text { return (previous[j], false) }
+            if let j = aligned ? i : previousIndex[file.path], previous[j].text == file.text { return ParsedOperation(previous[j]) }
             let reader = NodeReader(file: file.path)
             reader.programme = programme
             switch YAMLSource.compose(file.text, file: file.path) {
-            case .failure(let d): return (ParsedFile(file, nil, [d]), true)
+            case .failure(let d): return ParsedOperation(file, nil, [d], keeping: keeping)
             case .success(let document):
                 let operation = document.withRoot { OperationReader(reader: reader, programme: programme, catalogue: catalogue).read($0) }
-                return (ParsedFile(file, operation, reader.diagnostics), true)
+                return ParsedOperation(file, operation, reader.diagnostics, keeping: keeping)
             }
         }
         timings.lap("operations")
         let sources = sourcesWithoutCache?.value ?? cache?.sources(of: files) ?? [:]
-        func kept(_ result: LoadResult) -> LoadResult {
-            var result = result
-            result.parsedFiles = parsed
-            return result
-        }
-        cache?.store(context: context, parsed.map(\.0), parsed: parsed.count { $0.1 })
+        cache?.store(context: context, parsed.compactMap(\.entry), parsed: parsed.count { $0.parsedNow })
         // The scenarios' validations of the previous load, taken out: they are put back only by a
         // load that validates the scenarios again (one that stops before leaves none).
         let scenarioKey = context + "\u{0}" + files.filter { $0.path.hasPrefix(scenariosPrefix) }.map(\.text).joined(separator: "\u{0}")
@@ -221,29 +210,33 @@ public enum PlanLoader {
         // The operations edited since the previous load, when the files are the same and each
         // edited one still describes the same operation.
         var edited: [(old: MaquetteCore.Operation, new: MaquetteCore.Operation)]? = aligned && !previous.isEmpty ? [] : nil
-        for i in parsed.indices where edited != nil && parsed[i].1 {
-            if let old = previous[i].operation, let new = parsed[i].0.operation, old.id == new.id { edited?.append((old, new)) } else { edited = nil }
+        for i in parsed.indices where edited != nil && parsed[i].parsedNow {
+            if let old = previous[i].operation, let new = parsed[i].operation, old.id == new.id { edited?.append((old, new)) } else { edited = nil }
         }
         var operations: [MaquetteCore.Operation] = []
         operations.reserveCapacity(parsed.count)
         var totals: [Int128] = []
         totals.reserveCapacity(parsed.count)
-        var seen: [String: String] = [:]
+        // Each operation's place among `operations` by identifier. The operations are taken out
+        // of what was parsed, not copied, and not read: their identifiers and totals were worked
+        // out on the cores that read them (an operation's memory, cold by now, is not fetched
+        // again one operation after another).
+        var seen: [OperationKey: Int] = [:]
         seen.reserveCapacity(parsed.count)
-        for (file, _) in parsed {
-            diagnostics += file.diagnostics
-            guard let operation = file.operation else { continue }
-            if let previous = seen[operation.id] {
+        for i in parsed.indices {
+            diagnostics += parsed[i].diagnostics
+            guard let key = parsed[i].key, let operation = parsed[i].operation.take() else { continue }
+            if let first = seen[key] {
                 diagnostics.append(
                     Diagnostic(
                         .erreur, rule: .identifiantEnDouble,
-                        "l'opération `\(operation.id)` est déjà décrite dans \(previous)", at: operation.location(of: "id"),
+                        "l'opération `\(operation.id)` est déjà décrite dans \(operations[first].file)", at: operation.location(of: "id"),
                         notes: ["chaque opération a un identifiant unique"]))
                 continue
             }
-            seen[operation.id] = operation.file
-            operations.append(operation)
-            totals.append(file.total)
+            seen[key] = operations.count
+            operations.append(consume operation)
+            totals.append(parsed[i].total)
         }
 
         timings.lap("fusion")
@@ -274,7 +267,7 @@ public enum PlanLoader {
         timings.lap("scenarios+tri")
         let readable = !diagnostics.contains { $0.severity == .erreur && $0.stage == .lecture }
         guard readable, let programme else {
-            return kept(LoadResult(plans: nil, diagnostics: diagnostics, sources: sources, scenarios: scenarios))
+            return LoadResult(plans: nil, diagnostics: diagnostics, sources: sources, scenarios: scenarios)
         }
         let plans = Plans(programme: programme, catalogue: catalogue, operations: operations)
         timings.lap("plans")
@@ -287,7 +280,7 @@ public enum PlanLoader {
                     "les montants du programme dépassent ensemble \(Money.maximumProgrammeAmount) : ce n'est pas un programme réel",
                     at: largest?.location(of: "id"), operation: largest?.id,
                     notes: ["vérifiez le nombre de zéros des montants (l'opération qui pèse le plus est indiquée)"]))
-            return kept(LoadResult(plans: nil, diagnostics: Diagnostic.inOrder(diagnostics), sources: sources, scenarios: scenarios))
+            return LoadResult(plans: nil, diagnostics: Diagnostic.inOrder(diagnostics), sources: sources, scenarios: scenarios)
         }
         timings.lap("bornes")
         // Every scenario of the folder is a plan file: one that names nothing, loops or breaks a
@@ -298,7 +291,7 @@ public enum PlanLoader {
         // valid before are checked on the edited operations alone (`ScenarioEngine.revalidated`).
         var validations: [String: ScenarioEngine.Validation]?
         if let edited, let known = knownValidations, known.count == scenarios.count,
-            edited.allSatisfy({ seen[$0.new.id] == $0.new.file })
+            edited.allSatisfy({ seen[OperationKey($0.new.id)].map { operations[$0].file } == $0.new.file })
         {
             var again: [String: ScenarioEngine.Validation] = [:]
             for scenario in scenarios {
@@ -326,10 +319,10 @@ public enum PlanLoader {
         }
         cache?.storeValidations(scenarioKey, scenarioProblems.isEmpty ? validations : nil)
         if !scenarioProblems.isEmpty {
-            return kept(LoadResult(plans: nil, diagnostics: Diagnostic.inOrder(diagnostics + scenarioProblems), sources: sources, scenarios: scenarios))
+            return LoadResult(plans: nil, diagnostics: Diagnostic.inOrder(diagnostics + scenarioProblems), sources: sources, scenarios: scenarios)
         }
         timings.lap("scenarios-appliques")
-        var loaded = kept(LoadResult(plans: plans, diagnostics: diagnostics, sources: sources, scenarios: scenarios))
+        var loaded = LoadResult(plans: plans, diagnostics: diagnostics, sources: sources, scenarios: scenarios)
         loaded.timings = timings
         return loaded
     }
@@ -347,10 +340,55 @@ final class ParsedFile: Sendable {
     /// ``AmountBounds/operationTotal(_:)`` of the operation.
     let total: Int128
 
-    init(_ file: PlanFile, _ operation: MaquetteCore.Operation?, _ diagnostics: [Diagnostic]) {
-        (path, text, self.operation, self.diagnostics) = (file.path, file.text, operation, diagnostics)
-        total = operation.map(AmountBounds.operationTotal) ?? 0
+    init(_ file: PlanFile, _ operation: MaquetteCore.Operation?, _ diagnostics: [Diagnostic], total: Int128) {
+        (path, text, self.operation, self.diagnostics, self.total) = (file.path, file.text, operation, diagnostics, total)
     }
+}
+
+/// An operation file as parsed on one of the cores, with what putting the files together in
+/// order needs, worked out there.
+struct ParsedOperation: Sendable {
+    /// The file as the cache keeps it: nil without a cache.
+    let entry: ParsedFile?
+    /// Whether this load parsed it (rather than finding it unchanged in the cache).
+    let parsedNow: Bool
+    /// The operation read, until the files are put together (which takes it out).
+    var operation: MaquetteCore.Operation?
+    let diagnostics: [Diagnostic]
+    /// ``AmountBounds/operationTotal(_:)`` of the operation.
+    let total: Int128
+    /// The operation's identifier and its hash.
+    let key: OperationKey?
+
+    /// A file parsed now; kept for the cache when `keeping`.
+    init(_ file: PlanFile, _ operation: MaquetteCore.Operation?, _ diagnostics: [Diagnostic], keeping: Bool) {
+        let total = operation.map(AmountBounds.operationTotal) ?? 0
+        entry = keeping ? ParsedFile(file, operation, diagnostics, total: total) : nil
+        (parsedNow, self.operation, self.diagnostics, self.total) = (true, operation, diagnostics, total)
+        key = operation.map { OperationKey($0.id) }
+    }
+
+    /// A file found unchanged in the cache.
+    init(_ entry: ParsedFile) {
+        (self.entry, parsedNow, operation, diagnostics, total) = (entry, false, entry.operation, entry.diagnostics, entry.total)
+        key = entry.operation.map { OperationKey($0.id) }
+    }
+}
+
+/// An operation's identifier with its hash, worked out where the operation was read: looking the
+/// identifier up compares hashes first, so that identifiers are not read again unless equal.
+struct OperationKey: Hashable, Sendable {
+    let id: String
+    let hash: Int
+
+    init(_ id: String) {
+        self.id = id
+        hash = id.hashValue
+    }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(hash) }
+
+    static func == (a: OperationKey, b: OperationKey) -> Bool { a.hash == b.hash && a.id == b.id }
 }
 
 public final class ParseCache: @unchecked Sendable {

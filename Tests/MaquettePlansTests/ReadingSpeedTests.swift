@@ -35,6 +35,23 @@ final class ReadingSpeedTests: XCTestCase {
         XCTAssertEqual(twice.map { $0.location?.column }, [5, 5])
     }
 
+    /// Operations are put together by their identifiers' hashes, worked out where each file was
+    /// read: every repetition of an identifier (long ones too, kept outside the string itself) is
+    /// reported at its `id`, naming the file that described it first, and only the first is kept.
+    func testAnOperationIdentifierRepeatedIsReportedAgainstTheFirstFile() throws {
+        let long = "reconversion-de-la-friche-gersycoop"
+        let ids = [long, "halle", long, "halle", long, "blade"]
+        let loaded = PlanFixture.load(ids.map { PlanFixture.operation("  - autofinancement: solde", id: $0) })
+        let twice = loaded.diagnostics.filter { $0.rule == .identifiantEnDouble }
+        XCTAssertEqual(twice.map(\.message), [
+            "l'opération `\(long)` est déjà décrite dans P/operations/op1.yaml",
+            "l'opération `halle` est déjà décrite dans P/operations/op2.yaml",
+            "l'opération `\(long)` est déjà décrite dans P/operations/op1.yaml",
+        ])
+        XCTAssertEqual(twice.map { $0.location?.file }, ["P/operations/op3.yaml", "P/operations/op4.yaml", "P/operations/op5.yaml"])
+        XCTAssertEqual(twice.map { $0.location?.line }, [1, 1, 1])
+    }
+
     /// The documents of the roots given out: a node handle does not keep its document.
     private var documents: [YAMLDocument] = []
 
