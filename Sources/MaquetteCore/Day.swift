@@ -1,25 +1,28 @@
 /// A calendar day (proleptic Gregorian), without time or time zone: plan files speak in days
 /// (`2024-03-15`) or months (`2025-03`, read as the first of the month).
 public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
-    public let year: Int
-    public let month: Int
-    public let day: Int
+    // Eight bytes in all, an optional day too (a funding line holds four of them, and a
+    // programme tens of thousands of lines): the year as 32 bits (a scenario's shift may take it a
+    // million years away, never further), the month and the day as 8.
+    private let storedYear: Int32
+    private let storedMonth: UInt8
+    private let storedDay: UInt8
+
+    public var year: Int { Int(storedYear) }
+    public var month: Int { Int(storedMonth) }
+    public var day: Int { Int(storedDay) }
 
     /// `nil` when the date does not exist (`2024-13-45`, `2023-02-29`).
     public init?(year: Int, month: Int, day: Int) {
         guard (1900...2200).contains(year), (1...12).contains(month),
             (1...Day.daysIn(month: month, year: year)).contains(day)
         else { return nil }
-        self.year = year
-        self.month = month
-        self.day = day
+        self.init(unchecked: year, month, day)
     }
 
     /// 1 January of `year`, the year kept within the years a day may have (1900 to 2200).
     public init(january1 year: Int) {
-        self.year = min(max(year, 1900), 2200)
-        self.month = 1
-        self.day = 1
+        self.init(unchecked: min(max(year, 1900), 2200), 1, 1)
     }
 
     public static func daysIn(month: Int, year: Int) -> Int {
@@ -34,10 +37,12 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         (a.year, a.month, a.day) < (b.year, b.month, b.day)
     }
 
+    /// `month` in 1...12 and `day` in 1...31, as every caller gives them; the year as it is
+    /// (clamped to 32 bits, far beyond any shift a scenario may ask).
     private init(unchecked year: Int, _ month: Int, _ day: Int) {
-        self.year = year
-        self.month = month
-        self.day = day
+        storedYear = Int32(clamping: year)
+        storedMonth = UInt8(truncatingIfNeeded: month)
+        storedDay = UInt8(truncatingIfNeeded: day)
     }
 
     /// Largest shift ``adding(months:)`` applies: a million years either way, so the arithmetic

@@ -1,13 +1,18 @@
 /// Where a value came from: a file and a 1-based line and column.
 public struct SourceLocation: Hashable, Comparable, Sendable, CustomStringConvertible {
     public let file: String
-    public let line: Int
-    public let column: Int
+    // 32 bits each (a plan file is at most a few mebibytes): 24 bytes in all, an optional
+    // location too, for the one every line of a programme keeps.
+    private let storedLine: Int32
+    private let storedColumn: Int32
+
+    public var line: Int { Int(storedLine) }
+    public var column: Int { Int(storedColumn) }
 
     public init(file: String, line: Int, column: Int) {
         self.file = file
-        self.line = line
-        self.column = column
+        storedLine = Int32(clamping: line)
+        storedColumn = Int32(clamping: column)
     }
 
     public static func < (a: SourceLocation, b: SourceLocation) -> Bool {

@@ -72,4 +72,23 @@ final class TotalArithmeticTests: XCTestCase {
         XCTAssertEqual(day.adding(months: .max).year, 1_002_025)
         XCTAssertEqual(day.adding(months: .min).year, 2025 - 1_000_000)
     }
+
+    /// A day and a place in a file are kept small: eight bytes for a day (an optional one too),
+    /// 24 for a place, as a programme holds hundreds of thousands of them. Their values are the
+    /// same as before: a year far outside any calendar is kept to 32 bits.
+    func testDaysAndPlacesAreSmallAndKeepTheirValues() throws {
+        XCTAssertEqual(MemoryLayout<Day>.stride, 8)
+        XCTAssertEqual(MemoryLayout<Day?>.stride, 8)
+        XCTAssertEqual(MemoryLayout<SourceLocation>.stride, 24)
+        XCTAssertEqual(MemoryLayout<SourceLocation?>.stride, 24)
+        let day = try XCTUnwrap(Day(year: 2200, month: 12, day: 31))
+        XCTAssertEqual([day.year, day.month, day.day], [2200, 12, 31])
+        XCTAssertLessThan(try XCTUnwrap(Day(year: 2199, month: 12, day: 31)), day)
+        XCTAssertEqual(Day.january1(-1).iso, "-1-01-01")
+        XCTAssertEqual(Day.january1(5_000_000_000).year, Int(Int32.max))
+        let place = SourceLocation(file: "P/operations/halle.yaml", line: 4_194_304, column: 80)
+        XCTAssertEqual([place.line, place.column], [4_194_304, 80])
+        XCTAssertEqual(place.description, "P/operations/halle.yaml:4194304:80")
+        XCTAssertEqual(SourceLocation(file: "f", line: .max, column: .min).line, Int(Int32.max))
+    }
 }
