@@ -81,15 +81,24 @@ struct DiagnosticPrinter {
         var hidden: [String: Int] = [:]
         var kept: [Diagnostic] = []
         kept.reserveCapacity(diagnostics.count)
-        // Diagnostics come by file: the count of the current file is kept at hand and looked
-        // up by name only when the file changes.
+        // Diagnostics come by file: the count of the current file is kept at hand. While each
+        // file comes after the one before in name order (diagnostics in order), none comes back
+        // and no count need be kept by name; from the first that does not, counts are.
         var current: String?
         var count = 0
+        var increasing = true
         for d in diagnostics {
             let file = d.location?.file ?? ""
             if file != current {
-                if let current { shown[current] = count }
-                (current, count) = (file, shown[file] ?? 0)
+                if let current {
+                    if increasing, file < current {
+                        increasing = false
+                        // Every file so far came once: their counts are the ones that matter.
+                        shown = Dictionary(kept.map { ($0.location?.file ?? "", 1) }, uniquingKeysWith: +)
+                    }
+                    if !increasing { shown[current] = count }
+                }
+                (current, count) = (file, increasing ? 0 : shown[file] ?? 0)
             }
             if count >= Self.maximumPerFile {
                 hidden[file, default: 0] += 1

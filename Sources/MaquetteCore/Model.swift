@@ -208,6 +208,9 @@ public struct Programme: Sendable, Equatable {
     }
 
     public func maitreOuvrage(_ id: String) -> MaitreOuvrage? { ownerIndex[id].map { maitresOuvrage[$0] } }
+
+    /// Whether an owner of this id is declared (without copying it out).
+    public func declares(maitreOuvrage id: String) -> Bool { ownerIndex[id] != nil }
 }
 
 /// One expense line of an operation.

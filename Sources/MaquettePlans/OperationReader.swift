@@ -29,7 +29,7 @@ struct OperationReader {
         let title = reader.text(reader.require(f, "intitule", "l'opération", example: "Reconquête de la friche Gersycoop"), "intitule")
         let ownerNode = reader.require(f, "maitre_ouvrage", "l'opération", example: "fleurance")
         let owner = reader.slug(ownerNode, "maitre_ouvrage")
-        if let owner, let programme, programme.maitreOuvrage(owner) == nil {
+        if let owner, let programme, !programme.declares(maitreOuvrage: owner) {
             reader.error(
                 ownerNode, "maître d'ouvrage inconnu `\(owner)`",
                 Suggestions.hint(for: owner, among: programme.maitresOuvrage.map(\.id)) + " (déclarés dans programme.yaml)", rule: .reference)

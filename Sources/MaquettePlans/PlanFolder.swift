@@ -69,18 +69,20 @@ public final class PlanFolder {
         // through a link: a folder swapped for one since it was listed is not entered that way.
         let directory = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW)
         defer { if directory >= 0 { close(directory) } }
-        let reads = Concurrent.map(listed, minimumChunk: 16) { entry -> (Outcome, Bool) in
+        operationOutcomes = Concurrent.map(listed, minimumChunk: 16) { entry -> Outcome in
             let path = "\(folder)/\(entry.name)"
             if entry.regular {
                 let read = directory >= 0 ? PlanFileReader.read(path, opening: entry.name, in: directory, noFollow: true) : PlanFileReader.read(path, opening: path, noFollow: true)
-                return (Self.outcome(read), false)
+                return Self.outcome(read)
             }
-            var st = stat()
-            let isLink = lstat(path, &st) == 0 && st.st_mode & S_IFMT == S_IFLNK
-            return (Self.outcome(PlanFileReader.readResolving(path, inside: realRoot)), isLink)
+            return Self.outcome(PlanFileReader.readResolving(path, inside: realRoot))
         }
-        operationOutcomes = reads.map(\.0)
-        for (entry, (_, isLink)) in zip(listed, reads) where isLink { links.insert("\(folder)/\(entry.name)") }
+        // Links are among the few entries not listed as regular files.
+        for entry in listed where !entry.regular {
+            var st = stat()
+            let path = "\(folder)/\(entry.name)"
+            if lstat(path, &st) == 0, st.st_mode & S_IFMT == S_IFLNK { links.insert(path) }
+        }
         for entry in Self.planFiles(in: "\(root)/\(PlanLoader.scenariosFolder)", root: root, realRoot: realRoot, required: false, problems: &scenariosListing) {
             scenarios.append(read("\(root)/\(PlanLoader.scenariosFolder)/\(entry.name)"))
         }
@@ -186,7 +188,9 @@ public final class PlanFolder {
             }
         }
         take(programme)
+        let programmeRead = files.count == 1
         take(funders)
+        let fundersRead = files.count == (programmeRead ? 2 : 1)
         problems += operationsListing
         if operationNames.isEmpty, problems.isEmpty {
             problems.append(
@@ -194,10 +198,16 @@ public final class PlanFolder {
                     .avertissement, rule: .fichier, "aucune opération dans « \(operationsFolder) »", at: nil,
                     notes: ["ajoutez un fichier .yaml par opération (`maquette schema operation` en décrit le format)"]))
         }
+        let beforeOperations = files.count
         for outcome in operationOutcomes { take(outcome) }
+        let operationsRead = files.count - beforeOperations
         problems += scenariosListing
         for outcome in scenarios { take(outcome) }
-        let result = PlanLoader.load(files: files, root: root, cache: cache, progress: progress, context: context.map { c in { c.value } })
+        // Which file is which is known from where it was taken: no path is compared again.
+        let kinds = PlanLoader.FileKinds(
+            programme: programmeRead, funders: fundersRead, operations: operationsRead, scenarios: files.count - beforeOperations - operationsRead)
+        let result = PlanLoader.load(
+            files: files, kinds: kinds, root: root, cache: cache, progress: progress, context: context.map { c in { c.value } })
         var timings = timings
         timings.laps += result.timings.laps
         // A programme file refused above (a link out of the folder, not a regular file…) is not

@@ -146,13 +146,62 @@ public enum PlanLoader {
     public static func load(files: [PlanFile], root: String) -> LoadResult { load(files: files, root: root, cache: nil) }
 
     public static func load(files: [PlanFile], root: String, cache: ParseCache?, progress: (@Sendable (Int, Int) -> Void)? = nil) -> LoadResult {
-        load(files: files, root: root, cache: cache, progress: progress, context: nil)
+        load(files: files, kinds: FileKinds(files, root: root), root: root, cache: cache, progress: progress, context: nil)
     }
 
-    /// ``load(files:root:cache:progress:)``; `context`, when given, is ``readContext(_:root:)`` of
-    /// these files, worked out beforehand (``PlanFolder`` reads it while loading the operation files).
+    /// Where the programme, the funders, the operation files and the scenarios are among the files
+    /// of a load: found once, so that thousands of paths are not compared again at each step.
+    struct FileKinds: Sendable {
+        /// `programme.yaml` and `financeurs.yaml`, in the files' order.
+        var context: [Int] = []
+        var programme: Int?
+        var funders: Int?
+        var operations: [Int] = []
+        var scenarios: [Int] = []
+
+        /// The kinds of `files` by their paths under `root`.
+        init(_ files: [PlanFile], root: String) {
+            let (programmePath, fundersPath) = ("\(root)/\(programmeFile)", "\(root)/\(fundersFile)")
+            let (operationsPrefix, scenariosPrefix) = ("\(root)/\(operationsFolder)/", "\(root)/\(scenariosFolder)/")
+            for (i, file) in files.enumerated() {
+                if file.path == programmePath {
+                    if programme == nil { programme = i }
+                    context.append(i)
+                } else if file.path == fundersPath {
+                    if funders == nil { funders = i }
+                    context.append(i)
+                } else if file.path.hasPrefix(operationsPrefix) {
+                    operations.append(i)
+                } else if file.path.hasPrefix(scenariosPrefix) {
+                    scenarios.append(i)
+                }
+            }
+        }
+
+        /// Files laid out as a ``PlanFolder`` gives them: the programme and funders files when
+        /// read, then `operations` operation files, then the scenarios.
+        init(programme: Bool, funders: Bool, operations: Int, scenarios: Int) {
+            var next = 0
+            if programme {
+                self.programme = next
+                context.append(next)
+                next += 1
+            }
+            if funders {
+                self.funders = next
+                context.append(next)
+                next += 1
+            }
+            self.operations = Array(next..<next + operations)
+            self.scenarios = Array(next + operations..<next + operations + scenarios)
+        }
+    }
+
+    /// ``load(files:root:cache:progress:)``, where `kinds` tells which file is which; `context`,
+    /// when given, is ``readContext(_:root:)`` of these files, worked out beforehand (``PlanFolder``
+    /// reads it while loading the operation files).
     static func load(
-        files: [PlanFile], root: String, cache: ParseCache?, progress: (@Sendable (Int, Int) -> Void)?,
+        files: [PlanFile], kinds: FileKinds, root: String, cache: ParseCache?, progress: (@Sendable (Int, Int) -> Void)?,
         context readBefore: (() -> (Catalogue, Programme?, [Diagnostic]))?
     ) -> LoadResult {
         var timings = LoadTimings()
@@ -162,10 +211,8 @@ public enum PlanLoader {
         func compose(_ file: PlanFile) -> (YAMLDocument, NodeReader)? { composed(file, into: &diagnostics) }
 
         // The cache is valid only for the same programme and funders files.
-        // The paths and prefixes looked for, made once rather than for each of thousands of files.
-        let (programmePath, fundersPath) = ("\(root)/\(programmeFile)", "\(root)/\(fundersFile)")
-        let (operationsPrefix, scenariosPrefix) = ("\(root)/\(operationsFolder)/", "\(root)/\(scenariosFolder)/")
-        let context = files.filter { $0.path == programmePath || $0.path == fundersPath }.map(\.text).joined(separator: "\u{0}")
+        let fundersPath = "\(root)/\(fundersFile)"
+        let context = kinds.context.map { files[$0].text }.joined(separator: "\u{0}")
         let (catalogue, programme, contextDiagnostics): (Catalogue, Programme?, [Diagnostic])
         if let known = cache?.context(for: context) {
             (catalogue, programme, contextDiagnostics) = known
@@ -178,17 +225,17 @@ public enum PlanLoader {
 
         // Operation files are independent once the catalogue and programme are read: they are
         // parsed on every core, then merged in file order so the output does not depend on timing.
-        let operationFiles = files.filter { $0.path.hasPrefix(operationsPrefix) }
+        let operationIndices = kinds.operations
         // The previous load's files, matched by position (a re-check after an edit finds the
         // same paths in the same order, compared at once as they are the same strings), else by path.
         let previous = cache?.entries(for: context) ?? []
-        let aligned = previous.count == operationFiles.count && operationFiles.indices.allSatisfy { previous[$0].path == operationFiles[$0].path }
+        let aligned = previous.count == operationIndices.count && operationIndices.indices.allSatisfy { previous[$0].path == files[operationIndices[$0]].path }
         let previousIndex = aligned || previous.isEmpty ? [:] : Dictionary(previous.indices.map { (previous[$0].path, $0) }, uniquingKeysWith: { a, _ in a })
         let (readProgramme, readCatalogue) = (programme, catalogue)
         let keeping = cache != nil
-        var parsed = Concurrent.map(Array(operationFiles.indices), minimumChunk: 1, progress: progress) { i -> ParsedOperation in
+        var parsed = Concurrent.map(Array(operationIndices.indices), minimumChunk: 1, progress: progress) { i -> ParsedOperation in
             let (programme, catalogue) = (readProgramme, readCatalogue)
-            let file = operationFiles[i]
+            let file = files[operationIndices[i]]
             if let j = aligned ? i : previousIndex[file.path], previous[j].text == file.text { return ParsedOperation(previous[j]) }
             let reader = NodeReader(file: file.path)
             reader.programme = programme
@@ -204,7 +251,7 @@ public enum PlanLoader {
         cache?.store(context: context, parsed.compactMap(\.entry), parsed: parsed.count { $0.parsedNow })
         // The scenarios' validations of the previous load, taken out: they are put back only by a
         // load that validates the scenarios again (one that stops before leaves none).
-        let scenarioKey = context + "\u{0}" + files.filter { $0.path.hasPrefix(scenariosPrefix) }.map(\.text).joined(separator: "\u{0}")
+        let scenarioKey = context + "\u{0}" + kinds.scenarios.map { files[$0].text }.joined(separator: "\u{0}")
         let knownValidations = cache?.validations(for: scenarioKey)
         cache?.storeValidations(scenarioKey, nil)
         // The operations edited since the previous load, when the files are the same and each
@@ -241,8 +288,8 @@ public enum PlanLoader {
 
         timings.lap("fusion")
         var scenarios: [Scenario] = []
-        for file in files where file.path.hasPrefix(scenariosPrefix) {
-            guard let (document, reader) = compose(file) else { continue }
+        for i in kinds.scenarios {
+            guard let (document, reader) = compose(files[i]) else { continue }
             reader.programme = programme
             let scenario = document.withRoot { ScenarioReader(reader: reader, programme: programme, catalogue: catalogue).read($0) }
             diagnostics += reader.diagnostics

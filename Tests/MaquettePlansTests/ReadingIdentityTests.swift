@@ -126,4 +126,49 @@ extension ReadingIdentityTests {
                 "pendant.yaml": notRegular("pendant.yaml"), "absent.yaml": notRegular("absent.yaml"),
             ])
     }
+
+    /// A plans folder tells the loader which file is which by where it took it (programme,
+    /// funders, operations, scenarios), not by comparing paths: the same plans, problems and
+    /// scenarios as the same texts loaded by their paths, with the funders file or the programme
+    /// missing, and with an operation file that cannot be read.
+    func testAFolderLoadsAsItsTextsByPath() throws {
+        let plans = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Plans")
+        let fm = FileManager.default
+        for variant in ["entier", "sans-financeurs", "sans-programme", "operation-illisible"] {
+            let folder = fm.temporaryDirectory.appendingPathComponent("maquette-kinds-\(getpid())-\(variant)")
+            try? fm.removeItem(at: folder)
+            try fm.copyItem(at: plans, to: folder)
+            defer { try? fm.removeItem(at: folder) }
+            switch variant {
+            case "sans-financeurs": try fm.removeItem(at: folder.appendingPathComponent("financeurs.yaml"))
+            case "sans-programme": try fm.removeItem(at: folder.appendingPathComponent("programme.yaml"))
+            case "operation-illisible": XCTAssertEqual(mkfifo(folder.appendingPathComponent("operations/aaa.yaml").path, 0o600), 0)
+            default: break
+            }
+            let byFolder = PlanLoader.load(folder: folder.path)
+            let files = byFolder.sources.sorted { $0.key < $1.key }.map { PlanFile(path: $0.key, text: $0.value) }
+            let byPath = PlanLoader.load(files: files, root: folder.path)
+            func said(_ result: LoadResult) -> [String] {
+                result.diagnostics.filter { $0.rule != .fichier }.map { "\($0.location?.description ?? "-") \($0.message)" }
+            }
+            XCTAssertEqual(said(byFolder), said(byPath), variant)
+            // An unreadable file makes the folder's plans unreadable (its problem is said above).
+            if variant != "operation-illisible" {
+                XCTAssertEqual(byFolder.plans?.operations.map(\.id), byPath.plans?.operations.map(\.id), variant)
+            }
+            XCTAssertEqual(byFolder.scenarios.map(\.id), byPath.scenarios.map(\.id), variant)
+            XCTAssertEqual(byFolder.scenarios.count, 4, variant)
+            switch variant {
+            // Without the funders file, lines name dispositifs nobody declares: read errors, both ways.
+            case "sans-programme", "sans-financeurs":
+                XCTAssertNil(byFolder.plans, variant)
+                XCTAssertTrue(byFolder.hasReadErrors, variant)
+            case "operation-illisible":
+                XCTAssertNil(byFolder.plans)
+                XCTAssertTrue(byFolder.diagnostics.contains { $0.message.contains("aaa.yaml » n'est pas un fichier ordinaire") }, variant)
+                XCTAssertEqual(byPath.plans?.operations.count, 9, variant)
+            default: XCTAssertEqual(byFolder.plans?.operations.count, 9, variant)
+            }
+        }
+    }
 }
