@@ -119,6 +119,9 @@ public final class PlanFolder {
             let lower = name.lowercased()
             let path = prefix + name
             let planName = lower.hasSuffix(".yaml") || lower.hasSuffix(".yml")
+            // Names Swift finds equal but written with other bytes (`é` composed or not) are two
+            // files on disk, one key in a set and one place found by a search: the folder is read anew.
+            if hasTwin(name, prefix: prefix) { return false }
             // Something that is not a known plan file may be a sub-folder said in the listing.
             let known = operationIndex(name)
             if known == nil, !operationsListing.isEmpty { return false }
@@ -151,12 +154,37 @@ public final class PlanFolder {
 
     /// Where the operation file `name` is in ``operationNames`` (kept in name order), if listed.
     private func operationIndex(_ name: String) -> Int? {
+        let low = lowerBound(name)
+        return low < operationNames.count && operationNames[low] == name ? low : nil
+    }
+
+    /// The first place in ``operationNames`` whose name is not before `name`.
+    private func lowerBound(_ name: String) -> Int {
         var (low, high) = (0, operationNames.count)
         while low < high {
             let middle = (low + high) / 2
             if operationNames[middle] < name { low = middle + 1 } else { high = middle }
         }
-        return low < operationNames.count && operationNames[low] == name ? low : nil
+        return low
+    }
+
+    /// Whether an operation file listed, or one on disk, has a name equal to `name` for Swift
+    /// (canonical equivalence) but written with other bytes: `café` with `é` composed (NFC) and
+    /// with `e` and a combining accent (NFD) are two files, which a set of names or a search by
+    /// name would mistake for each other.
+    private func hasTwin(_ name: String, prefix: String) -> Bool {
+        if name.utf8.allSatisfy({ $0 < 0x80 }) { return false }
+        var i = lowerBound(name)
+        while i < operationNames.count, operationNames[i] == name {
+            if !operationNames[i].utf8.elementsEqual(name.utf8) { return true }
+            i += 1
+        }
+        for form in [name.precomposedStringWithCanonicalMapping, name.decomposedStringWithCanonicalMapping]
+        where !form.utf8.elementsEqual(name.utf8) {
+            var st = stat()
+            if lstat(prefix + form, &st) == 0 { return true }
+        }
+        return false
     }
 
     /// The plans as ``PlanLoader/load(files:root:cache:progress:)`` reads them, with the problems

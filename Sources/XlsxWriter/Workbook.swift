@@ -147,7 +147,10 @@ public final class Workbook {
         properties.author = strings[2]
         properties.company = strings[3]
         properties.comments = strings[4]
-        properties.created = time_t(created)
+        // The library takes 0 for no date and writes the current time instead: a document
+        // created at the first second of 1970 is said created one second later, the same day,
+        // so that it keeps the same bytes.
+        properties.created = time_t(created == 0 ? 1 : created)
         try check(workbook_set_properties(handle, &properties), "propriétés du classeur")
     }
 

@@ -244,4 +244,43 @@ final class PrinterTests: XCTestCase {
         XCTAssertTrue(text.contains("erreur: [valeur] sans lieu"))
         XCTAssertTrue(text.hasSuffix("P/operations/a.yaml : 60 autres problèmes non affichés (les 200 premiers le sont) ; `--format json` les donne tous\n\n"), String(text.suffix(300)))
     }
+    /// The count per file without a table (files in increasing order) and with one (a file
+    /// coming back, files out of order, diagnostics without a place, names equal in Unicode but
+    /// not in bytes) keep what counting every file in a table keeps: a seeded series of lists
+    /// against that plain count, done here diagnostic by diagnostic.
+    func testAtMost200PerFileWhateverTheOrderOfTheFiles() {
+        let names = ["P/a.yaml", "P/b.yaml", "P/caf\u{E9}.yaml", "P/cafe\u{301}.yaml", "P/z.yaml", ""]
+        let printer = DiagnosticPrinter(sources: [:], colour: false)
+        var g = SeededGenerator(seed: 10)
+        for round in 0..<60 {
+            // Runs of one file; in the first rounds the files come in increasing order only.
+            var list: [Diagnostic] = []
+            var file = 0
+            for _ in 0..<(1 + Int(g.next(below: 8))) {
+                file = round < 20 ? min(names.count - 1, file + Int(g.next(below: 2))) : Int(g.next(below: UInt64(names.count)))
+                let name = names[file]
+                for _ in 0..<Int(g.next(below: 150)) {
+                    let place = name.isEmpty ? nil : SourceLocation(file: name, line: list.count + 1, column: 1)
+                    list.append(Diagnostic(.avertissement, rule: .valeur, "problème \(list.count)", at: place, notes: []))
+                }
+            }
+            var shown: [String: Int] = [:]
+            var hidden: [String: Int] = [:]
+            var expected = ""
+            for d in list {
+                let name = d.location?.file ?? ""
+                if shown[name, default: 0] >= DiagnosticPrinter.maximumPerFile {
+                    hidden[name, default: 0] += 1
+                } else {
+                    shown[name, default: 0] += 1
+                    expected += printer.render(d) + "\n"
+                }
+            }
+            for (name, count) in hidden.sorted(by: { $0.key < $1.key }) {
+                expected += "\(DiagnosticPrinter.visible(name)) : \(count) autres problèmes non affichés (les 200 premiers le sont) ; `--format json` les donne tous\n\n"
+            }
+            XCTAssertEqual(printer.renderBlocks(list).joined(), expected, "round \(round)")
+            XCTAssertEqual(printer.render(list).map { $0 + "\n" }.joined(), expected, "round \(round)")
+        }
+    }
 }

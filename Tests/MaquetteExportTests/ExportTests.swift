@@ -433,6 +433,23 @@ final class ExportTests: XCTestCase {
         XCTAssertEqual(a, b)
     }
 
+    /// Created at second 0 (`SOURCE_DATE_EPOCH=0`, `--date 01/01/1970`): libxlsxwriter takes a
+    /// creation time of 0 for none and writes the current time instead. The workbook is dated
+    /// 1 January 1970 all the same, and two renders a second apart are the same bytes.
+    func testAWorkbookCreatedAtSecondZeroGivesTheSameBytes() throws {
+        let folder = temporaryFolder()
+        var model = WorkbookModel(title: "t", subject: "s", author: "a", comments: "c", created: 0)
+        var sheet = SheetModel(name: "Feuille")
+        sheet.append([Cell(.integer(1), .integer)])
+        model.sheets.append(sheet)
+        try WorkbookRenderer.render(model, to: folder.appendingPathComponent("a.xlsx").path)
+        Thread.sleep(forTimeInterval: 1.1)
+        try WorkbookRenderer.render(model, to: folder.appendingPathComponent("b.xlsx").path)
+        XCTAssertEqual(try Data(contentsOf: folder.appendingPathComponent("a.xlsx")), try Data(contentsOf: folder.appendingPathComponent("b.xlsx")))
+        let core = try part(folder.appendingPathComponent("a.xlsx").path, "docProps/core.xml")
+        XCTAssertTrue(core.contains("<dcterms:created xsi:type=\"dcterms:W3CDTF\">1970-01-01T00:00:"), core)
+    }
+
     func testAFailedWriteLeavesThePreviousFileIntact() throws {
         let folder = temporaryFolder()
         let target = folder.appendingPathComponent("programme.xlsx").path

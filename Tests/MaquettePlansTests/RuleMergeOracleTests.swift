@@ -81,4 +81,24 @@ final class RuleMergeOracleTests: XCTestCase {
         XCTAssertEqual(exceeded[0].notes[99], "op298 : 20 000,00 €")
         XCTAssertEqual(exceeded, Rules.check(tight).with(rule: .enveloppeAnnuelle))
     }
+    /// Plans put together in code may hold one identifier twice (the loader keeps the first): two
+    /// operations of the same identifier, the last of one block and the first of the next, draw
+    /// on the envelope as one, as a single pass over the programme adds them.
+    func testEnvelopeDrawsOfOneIdentifierAcrossTwoBlocksAreAddedUp() throws {
+        let funders = "enveloppes:\n  - { dispositif: etat.detr, annee: 2026, montant: 1 000 000 }"
+        // 256 operations of 5 000 € of DETR filed in 2026: 1 280 000 €, 280 000 € past the envelope.
+        let operations = (1...256).map { i in
+            PlanFixture.operation("  - { dispositif: etat.detr, montant: 5 000, statut: sollicite, depot: 2026-01-15 }\n  - autofinancement: solde", id: "op\(i)")
+        }
+        var plans = try XCTUnwrap(PlanFixture.load(operations, funders: funders).plans)
+        // The 129th (first of the second block) takes the 128th's identifier.
+        plans.operations[Rules.blockSize].id = plans.operations[Rules.blockSize - 1].id
+        let whole = Rules.check(plans).with(rule: .enveloppeAnnuelle)
+        XCTAssertEqual(whole.count, 1)
+        XCTAssertTrue(whole[0].message.contains("les opérations en demandent 1 280 000,00 € (dépassement 280 000,00 €)"), whole[0].message)
+        // 255 identifiers, op128 drawing 10 000 €.
+        XCTAssertEqual(whole[0].notes.count, 255 + 1)
+        XCTAssertTrue(whole[0].notes.contains("op128 : 10 000,00 €"), "\(whole[0].notes)")
+        XCTAssertEqual(Rules.figuresAndCheck(plans).diagnostics.with(rule: .enveloppeAnnuelle), whole)
+    }
 }

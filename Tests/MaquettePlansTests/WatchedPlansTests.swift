@@ -280,4 +280,47 @@ final class WatchedPlansTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(readable, 10)
         XCTAssertLessThanOrEqual(readable, 35)
     }
+    /// Two file names that are the same word, one written with `é` (U+00E9, NFC) and the other
+    /// with `e` and a combining accent (NFD): Swift strings say they are equal, the file system
+    /// keeps two files. Each is its own operation, on first reading and after each edit.
+    func testNamesEqualInUnicodeButNotInBytesAreTwoFiles() throws {
+        try copyPlans()
+        let halle = try text("halle-aux-grains.yaml")
+        let (composed, decomposed) = ("caf\u{E9}.yaml", "cafe\u{301}.yaml")
+        XCTAssertEqual(composed, decomposed, "Swift compares them as equal")
+        XCTAssertNotEqual(Array(composed.utf8), Array(decomposed.utf8))
+        func operation(_ id: String) -> String { halle.replacingOccurrences(of: "id: halle-aux-grains", with: "id: \(id)") }
+        try write(composed, operation("cafe-nfc"))
+        let watched = WatchedPlans(folder: folder.path)
+        XCTAssertEqual(watched.diagnostics, fresh(scenario: nil))
+        // 9 operations in Plans/ and one more.
+        XCTAssertEqual(watched.loaded.plans?.operations.count, 10)
+
+        // The other spelling appears: an eleventh operation, not the first one replaced.
+        try write(decomposed, operation("cafe-nfd"))
+        edited(watched, [decomposed], "decomposed name added")
+        XCTAssertEqual(watched.loaded.plans?.operations.map(\.id).filter { $0.hasPrefix("cafe-") }.sorted(), ["cafe-nfc", "cafe-nfd"])
+
+        // Each edited on its own: the edit lands on its own operation.
+        try write(decomposed, operation("cafe-nfd-2"))
+        edited(watched, [decomposed], "decomposed name edited")
+        try write(composed, operation("cafe-nfc-2"))
+        edited(watched, [composed], "composed name edited")
+        XCTAssertEqual(watched.loaded.plans?.operations.map(\.id).filter { $0.hasPrefix("cafe-") }.sorted(), ["cafe-nfc-2", "cafe-nfd-2"])
+
+        // One removed: the other stays.
+        try FileManager.default.removeItem(atPath: path(decomposed))
+        edited(watched, [decomposed], "decomposed name removed")
+        XCTAssertEqual(watched.loaded.plans?.operations.map(\.id).filter { $0.hasPrefix("cafe-") }, ["cafe-nfc-2"])
+
+        // Both gone, then both back at once: a set of the two names holds one of them only.
+        try FileManager.default.removeItem(atPath: path(composed))
+        edited(watched, [composed], "composed name removed")
+        XCTAssertEqual(watched.loaded.plans?.operations.count, 9)
+        try write(composed, operation("cafe-nfc-3"))
+        try write(decomposed, operation("cafe-nfd-3"))
+        XCTAssertEqual(Set([composed, decomposed]).count, 1)
+        edited(watched, [composed, decomposed], "both names back")
+        XCTAssertEqual(watched.loaded.plans?.operations.map(\.id).filter { $0.hasPrefix("cafe-") }.sorted(), ["cafe-nfc-3", "cafe-nfd-3"])
+    }
 }

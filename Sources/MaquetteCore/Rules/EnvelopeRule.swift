@@ -64,7 +64,16 @@ struct EnvelopeRule: Rule {
         var drawn = [[(operation: String, amount: Money)]](repeating: [], count: count)
         for i in drawn.indices {
             drawn[i].reserveCapacity(parts.reduce(0) { $0 + $1.byEnvelope[i].count })
-            for part in parts { drawn[i] += part.byEnvelope[i] }
+            for part in parts {
+                // An identifier met at the end of one group and the start of the next (plans put
+                // together in code may hold it twice) draws as one, as in a single pass.
+                var rest = part.byEnvelope[i][...]
+                if let first = rest.first, let last = drawn[i].indices.last, drawn[i][last].operation == first.operation {
+                    drawn[i][last].amount += first.amount
+                    rest = rest.dropFirst()
+                }
+                drawn[i] += rest
+            }
         }
         return Draws(byEnvelope: drawn)
     }
