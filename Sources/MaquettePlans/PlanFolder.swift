@@ -219,8 +219,14 @@ public final class PlanFolder {
         // also said to be missing.
         let programmePath = "\(root)/\(PlanLoader.programmeFile)"
         let refusedProgramme = problems.contains { $0.location?.file == programmePath }
+        // A funders file there but not read (not a regular file, a link out of the folder…)
+        // declares no dispositif, as one that cannot be parsed: the operations' lines that name
+        // one of its dispositifs are not also said unknown.
+        var fundersUnread = false
+        if case .problem = funders { fundersUnread = true }
         let said = result.diagnostics.filter {
             !(refusedProgramme && $0.rule == .fichier && $0.location == nil && $0.message.contains(PlanLoader.programmeFile))
+                && !(fundersUnread && $0.rule == .reference && $0.message.hasPrefix("dispositif inconnu"))
         }
         var loaded = LoadResult(
             plans: problems.contains { $0.severity == .erreur } ? nil : result.plans, diagnostics: Diagnostic.inOrder(problems + said),
