@@ -35,6 +35,24 @@ extension CLITests {
         XCTAssertFalse(r.stdout.contains("avant.yaml:4:41: erreur: [valeur]"), r.stdout)
     }
 
+    /// A workbook dated 1970-01-01 (`--date`, or SOURCE_DATE_EPOCH=0 as some reproducible
+    /// builds set it) is byte for byte the same from one run to the next: libxlsxwriter takes a
+    /// creation instant of 0 for « none » and would write the time of the run. The instant written
+    /// is one second later, the nearest it accepts.
+    func testAWorkbookDatedAtTheEpochIsReproducible() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cli-epoch-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: folder) }
+        let a = folder.appendingPathComponent("a.xlsx").path, b = folder.appendingPathComponent("b.xlsx").path
+        XCTAssertEqual(try run(["export", "Plans", "-o", a], environment: ["SOURCE_DATE_EPOCH": "0"]).status, 0)
+        XCTAssertEqual(try run(["export", "Plans", "-o", b, "--date", "1970-01-01"]).status, 0)
+        for path in [a, b] {
+            let core = try unzip(path, "docProps/core.xml")
+            XCTAssertTrue(core.contains("<dcterms:created xsi:type=\"dcterms:W3CDTF\">1970-01-01T00:00:01Z</dcterms:created>"), core)
+        }
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: a)), try Data(contentsOf: URL(fileURLWithPath: b)))
+    }
+
     func testABrokenScenarioIsAReadErrorEvenWhenNotAskedFor() throws {
         let root = try plans(["op.yaml": Self.ownersShareBroken])
         try FileManager.default.createDirectory(at: root.appendingPathComponent("scenarios"), withIntermediateDirectories: true)
