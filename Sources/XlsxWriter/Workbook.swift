@@ -147,7 +147,9 @@ public final class Workbook {
         properties.author = strings[2]
         properties.company = strings[3]
         properties.comments = strings[4]
-        properties.created = time_t(created)
+        // libxlsxwriter takes 0 for « no date » and writes the time of the run instead: a workbook
+        // dated 1970-01-01 (SOURCE_DATE_EPOCH=0) is given the next second, so it stays reproducible.
+        properties.created = time_t(created == 0 ? 1 : created)
         try check(workbook_set_properties(handle, &properties), "propriétés du classeur")
     }
 
