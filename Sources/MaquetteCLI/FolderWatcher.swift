@@ -47,6 +47,9 @@ final class FolderWatcher {
         /// The inode of the name itself (`lstat`): a plan replaced by a link to the same file
         /// keeps the date, size and inode the link leads to, and only this tells the change.
         let nameInode: UInt64
+        /// The stamps of other names equal to this one for Swift but written otherwise (`é` as
+        /// one character or as `e` and an accent): one key holds them all, none hides another.
+        var twins: [FileStamp] = []
     }
 
     init(folder: String, polling: Bool) {
@@ -198,9 +201,10 @@ final class FolderWatcher {
             }
             // A dangling link is stamped by itself: the check says it, and its mending is seen.
             if stat(path, &st) != 0 { st = name }
-            out[path] = FileStamp(
+            let stamp = FileStamp(
                 seconds: Int(st.st_mtim.tv_sec), nanoseconds: Int(st.st_mtim.tv_nsec), size: Int64(st.st_size), inode: UInt64(st.st_ino),
                 nameInode: UInt64(name.st_ino))
+            if out[path] != nil { out[path]?.twins.append(stamp) } else { out[path] = stamp }
         }
         take("\(root)/\(PlanLoader.programmeFile)")
         take("\(root)/\(PlanLoader.fundersFile)")

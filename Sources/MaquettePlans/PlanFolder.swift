@@ -125,6 +125,11 @@ public final class PlanFolder {
             // Something that is not a known plan file may be a sub-folder said in the listing.
             let known = operationIndex(name)
             if known == nil, !operationsListing.isEmpty { return false }
+            // The same name written otherwise (NFC, NFD) than the one listed, or a name that has
+            // such a twin, refused: the listing decides which of the two is read and says the other.
+            if let known, !operationNames[known].utf8.elementsEqual(name.utf8) || operationsListing.contains(where: { $0.location?.file == path }) {
+                return false
+            }
             var st = stat()
             if lstat(path, &st) != 0 {
                 // A name that is not UTF-8, read with U+FFFD, is found under no name: the folder
@@ -242,8 +247,14 @@ public final class PlanFolder {
         // also said to be missing.
         let programmePath = "\(root)/\(PlanLoader.programmeFile)"
         let refusedProgramme = problems.contains { $0.location?.file == programmePath }
+        // A funders file there but not read (not a regular file, a link out of the folder…)
+        // declares no dispositif, as one that cannot be parsed: the operations' lines that name
+        // one of its dispositifs are not also said unknown.
+        var fundersUnread = false
+        if case .problem = funders { fundersUnread = true }
         let said = result.diagnostics.filter {
             !(refusedProgramme && $0.rule == .fichier && $0.location == nil && $0.message.contains(PlanLoader.programmeFile))
+                && !(fundersUnread && $0.rule == .reference && $0.message.hasPrefix("dispositif inconnu"))
         }
         var loaded = LoadResult(
             plans: problems.contains { $0.severity == .erreur } ? nil : result.plans, diagnostics: Diagnostic.inOrder(problems + said),
@@ -299,8 +310,22 @@ public final class PlanFolder {
         let real = URL(fileURLWithPath: folder).resolvingSymlinksInPath().path
         let unlinked = real == realRoot + folder.dropFirst(root.count)
         var found: [(name: String, regular: Bool)] = []
-        for (name, kind) in entries.sorted(by: { $0.name < $1.name }) where !name.hasPrefix(".") {
+        // Names equal for Swift (the same after Unicode normalisation: `é` as one character, NFC,
+        // or as `e` and a combining accent, NFD, as macOS writes them) come one after the other,
+        // the one whose bytes come first first: it is read, the others are refused, since no
+        // message, excerpt or watch could tell them apart.
+        var previous: String?
+        for (name, kind) in entries.sorted(by: { $0.name < $1.name || ($0.name == $1.name && $0.name.utf8.lexicographicallyPrecedes($1.name.utf8)) })
+        where !name.hasPrefix(".") {
             let path = "\(folder)/\(name)"
+            defer { previous = name }
+            if let previous, previous == name {
+                problems.append(
+                    PlanFileReader.problem(
+                        "« \(path) » a le même nom qu'un autre fichier du dossier, écrit autrement (lettres accentuées composées ou décomposées) : il n'est pas lu",
+                        path, "renommez l'un des deux : Maquette ne peut pas les distinguer dans ses messages"))
+                continue
+            }
             let lower = name.lowercased()
             var isSub: ObjCBool = false
             if kind == .directory || (kind != .regular && fm.fileExists(atPath: path, isDirectory: &isSub) && isSub.boolValue) {

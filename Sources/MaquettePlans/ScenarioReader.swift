@@ -161,8 +161,14 @@ struct ScenarioReader {
         guard let text = reader.text(node, key) else { return nil }
         let trimmed = text.hasPrefix("+") ? String(text.dropFirst()) : text
         // `magnitude`, not `abs`: `abs(Int.min)` traps.
-        guard let value = Int(trimmed), value.magnitude <= 1_200 else {
+        guard let value = Int(trimmed) else {
             reader.error(node, "`\(key)` : nombre entier attendu, pas « \(text) »", "écrivez par exemple `\(key): 1` ou `\(key): -6`")
+            return nil
+        }
+        guard value.magnitude <= 1_200 else {
+            reader.error(
+                node, "`\(key)` : décalage de « \(text) » hors des bornes : 1 200 au plus, dans un sens ou dans l'autre",
+                "écrivez par exemple `\(key): 1` ou `\(key): -6`")
             return nil
         }
         return value

@@ -12,8 +12,45 @@ extension CLITests {
         // Even without `--scenario`: every scenario file of the folder is read and checked.
         let r = try run(["verifier", root.path])
         XCTAssertEqual(r.status, 2, r.stdout + r.stderr)
-        XCTAssertTrue(r.stdout.contains("loin.yaml:4:41: erreur: [valeur] `mois` : nombre entier attendu, pas « -9223372036854775808 »"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("loin.yaml:4:41: erreur: [valeur] `mois` : décalage de « -9223372036854775808 » hors des bornes : 1 200 au plus, dans un sens ou dans l'autre"), r.stdout)
         XCTAssertFalse(r.stdout.contains("prend `mois` ou `annees`"), "a wrong value is not also a missing one")
+    }
+
+    /// A shift written as a whole number beyond the bound is said to be beyond it, not to be no
+    /// whole number; one that is no number is said so; 1 200 and -1 200 are accepted.
+    func testAShiftBeyondTheBoundIsSaidBeyondItNotNoNumber() throws {
+        let root = try plans(["op.yaml": Self.ownersShareBroken])
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("scenarios"), withIntermediateDirectories: true)
+        let shifts = ["loin": "annees: 5000", "tot": "annees: -1201", "juste": "annees: 1200", "avant": "mois: -1200", "mot": "annees: deux"]
+        for (id, shift) in shifts {
+            try "id: \(id)\ntitre: T\nchangements:\n  - decaler: { operation: toutes, \(shift) }\n"
+                .write(to: root.appendingPathComponent("scenarios/\(id).yaml"), atomically: true, encoding: .utf8)
+        }
+        let r = try run(["verifier", root.path])
+        XCTAssertEqual(r.status, 2, r.stdout + r.stderr)
+        XCTAssertTrue(r.stdout.contains("loin.yaml:4:43: erreur: [valeur] `annees` : décalage de « 5000 » hors des bornes : 1 200 au plus, dans un sens ou dans l'autre"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("tot.yaml:4:43: erreur: [valeur] `annees` : décalage de « -1201 » hors des bornes : 1 200 au plus, dans un sens ou dans l'autre"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("mot.yaml:4:43: erreur: [valeur] `annees` : nombre entier attendu, pas « deux »"), r.stdout)
+        XCTAssertFalse(r.stdout.contains("juste.yaml:4:43: erreur: [valeur]"), r.stdout)
+        XCTAssertFalse(r.stdout.contains("avant.yaml:4:41: erreur: [valeur]"), r.stdout)
+    }
+
+    /// A workbook dated 1970-01-01 (`--date`, or SOURCE_DATE_EPOCH=0 as some reproducible
+    /// builds set it) is byte for byte the same from one run to the next: libxlsxwriter takes a
+    /// creation instant of 0 for « none » and would write the time of the run. The instant written
+    /// is one second later, the nearest it accepts.
+    func testAWorkbookDatedAtTheEpochIsReproducible() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cli-epoch-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: folder) }
+        let a = folder.appendingPathComponent("a.xlsx").path, b = folder.appendingPathComponent("b.xlsx").path
+        XCTAssertEqual(try run(["export", "Plans", "-o", a], environment: ["SOURCE_DATE_EPOCH": "0"]).status, 0)
+        XCTAssertEqual(try run(["export", "Plans", "-o", b, "--date", "1970-01-01"]).status, 0)
+        for path in [a, b] {
+            let core = try unzip(path, "docProps/core.xml")
+            XCTAssertTrue(core.contains("<dcterms:created xsi:type=\"dcterms:W3CDTF\">1970-01-01T00:00:01Z</dcterms:created>"), core)
+        }
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: a)), try Data(contentsOf: URL(fileURLWithPath: b)))
     }
 
     func testABrokenScenarioIsAReadErrorEvenWhenNotAskedFor() throws {

@@ -215,4 +215,52 @@ final class WatchCLITests: XCTestCase {
     func testANameThatIsNotUTF8IsSeenByPolling() throws {
         try seeANameThatIsNotUTF8(polling: true)
     }
+
+    /// Two operation files whose names differ only in how `é` is written (one character, NFC, or
+    /// `e` and a combining accent, NFD) are said as a fresh check says them, and the edits of the
+    /// one read, and the removal of the one refused, are seen — by notifications and by polling
+    /// alike (for both, the two names are one).
+    private func seeTwoNamesWrittenTwoWays(polling: Bool) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("watch-nfd-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: CLITests.packageRoot.appendingPathComponent("Plans"), to: folder)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let blade = try String(contentsOf: folder.appendingPathComponent("operations/ecole-blade.yaml"), encoding: .utf8)
+        let composed = "\(folder.path)/operations/caf\u{E9}.yaml", decomposed = "\(folder.path)/operations/cafe\u{301}.yaml"
+        func write(_ path: String, _ text: String) {
+            let descriptor = (Array(path.utf8).map { CChar(bitPattern: $0) } + [0]).withUnsafeBufferPointer { creat($0.baseAddress!, 0o644) }
+            XCTAssertGreaterThanOrEqual(descriptor, 0)
+            _ = Array(text.utf8).withUnsafeBufferPointer { Foundation.write(descriptor, $0.baseAddress!, $0.count) }
+            close(descriptor)
+        }
+        write(composed, blade.replacingOccurrences(of: "id: ecole-blade", with: "id: cafe-a"))
+        write(decomposed, blade.replacingOccurrences(of: "id: ecole-blade", with: "id: cafe-b"))
+        let watcher = try Watcher(executable, ["verifier", folder.path, "--surveiller"] + (polling ? ["--sondage"] : []))
+        defer { watcher.stop() }
+        let first = watcher.wait(for: "En attente de modifications", count: 1)
+        XCTAssertTrue(first.contains("a le même nom qu'un autre fichier du dossier, écrit autrement"), first)
+        XCTAssertFalse(first.contains("identifiant-en-double"), first)
+
+        // The decomposed name, whose bytes come first, is the one read: its edits are seen.
+        write(decomposed, blade.replacingOccurrences(of: "id: ecole-blade", with: "id: cafe-b").replacingOccurrences(of: "montant_ht: 35 000", with: "montant_ht: 35 00x"))
+        let edited = watcher.wait(for: "montant illisible « 35 00x »", count: 1)
+        XCTAssertTrue(edited.contains("erreur: [valeur] `montant_ht` : montant illisible « 35 00x »"), edited)
+        write(decomposed, blade.replacingOccurrences(of: "id: ecole-blade", with: "id: cafe-b"))
+        let mended = watcher.wait(for: "corrigé: [valeur] `montant_ht`", count: 1)
+        XCTAssertTrue(mended.contains("corrigé: [valeur] `montant_ht` : montant illisible « 35 00x »"), mended)
+
+        // The composed one removed: the other is read alone. Plans and a copy of ecole-blade:
+        // DETR 2026 asked twice 250 000 (1 280 000 of 1 100 000), one error; one more DETR above
+        // 100 000 than Plans' three warnings.
+        XCTAssertEqual(unlink(composed), 0)
+        let alone = watcher.wait(for: "dans 10 opérations.", count: 1)
+        XCTAssertTrue(alone.contains("1 erreur, 4 avertissements dans 10 opérations."), alone)
+    }
+
+    func testTwoNamesWrittenTwoWaysAreSeenThroughNotifications() throws {
+        try seeTwoNamesWrittenTwoWays(polling: false)
+    }
+
+    func testTwoNamesWrittenTwoWaysAreSeenByPolling() throws {
+        try seeTwoNamesWrittenTwoWays(polling: true)
+    }
 }

@@ -48,6 +48,63 @@ final class WatchedPlansTests: XCTestCase {
         XCTAssertEqual(watched.diagnostics, expected, what, line: line)
     }
 
+    /// Writes `text` under `name` given as bytes, as they are (not normalised by Foundation).
+    private func writeBytes(_ name: String, _ text: String) {
+        let bytes = Array(path(name).utf8).map { CChar(bitPattern: $0) } + [0]
+        let descriptor = bytes.withUnsafeBufferPointer { creat($0.baseAddress!, 0o644) }
+        XCTAssertGreaterThanOrEqual(descriptor, 0)
+        _ = Array(text.utf8).withUnsafeBufferPointer { Glibc.write(descriptor, $0.baseAddress!, $0.count) }
+        close(descriptor)
+    }
+
+    /// Two operation files whose names differ only in how their accents are written (`é` as one
+    /// character, NFC, and as `e` with a combining accent, NFD, as macOS writes names) are two
+    /// files on disk but one name for every message: the second is refused, said once, and the
+    /// first read alone (its excerpts its own). An edit of either while watched says what a fresh
+    /// check says.
+    func testTwoNamesWrittenTwoWaysAreRefusedAndWatchedAsAFreshCheckWould() throws {
+        try copyPlans()
+        let composed = "caf\u{E9}.yaml", decomposed = "cafe\u{301}.yaml"
+        XCTAssertEqual(composed, decomposed)
+        XCTAssertFalse(composed.utf8.elementsEqual(decomposed.utf8))
+        let blade = try text("ecole-blade.yaml")
+        // Swift orders the two names as equal: of the two, the one whose bytes come first is read
+        // (`e` 0x65 before the first byte of `é`, 0xC3: the decomposed one), whatever order the
+        // folder lists them in. Its line 9 says `nature: etudesX`; the other file has no error.
+        writeBytes(composed, blade.replacingOccurrences(of: "id: ecole-blade", with: "id: cafe-a"))
+        writeBytes(decomposed, blade.replacingOccurrences(of: "id: ecole-blade", with: "id: cafe-b").replacingOccurrences(of: "nature: etudes\n", with: "nature: etudesX\n"))
+        let loaded = PlanLoader.load(folder: folder.path)
+        XCTAssertNil(loaded.plans)
+        let refused = loaded.diagnostics.filter { $0.rule == .fichier }
+        XCTAssertEqual(refused.count, 1, "\(loaded.diagnostics)")
+        XCTAssertTrue(refused.first?.message.contains("a le même nom qu'un autre fichier du dossier, écrit autrement") ?? false, "\(refused)")
+        XCTAssertFalse(loaded.diagnostics.contains { $0.rule == .identifiantEnDouble }, "\(loaded.diagnostics)")
+        XCTAssertTrue(refused.first?.location?.file.utf8.elementsEqual(path(composed).utf8) ?? false, "\(refused)")
+        // The decomposed one is read: its error once, with its own line as excerpt.
+        let read = loaded.diagnostics.filter { $0.rule == .valeur }
+        XCTAssertEqual(read.count, 1, "\(loaded.diagnostics)")
+        XCTAssertEqual(read.first?.location?.line, 9)
+        if let d = read.first, let location = d.location, let text = loaded.sources[location.file] {
+            XCTAssertEqual(text.split(separator: "\n", omittingEmptySubsequences: false)[8], "    nature: etudesX")
+        } else {
+            XCTFail("no excerpt for \(read)")
+        }
+
+        // Watched: an edit of either file, then the removal of the decomposed one.
+        let watched = WatchedPlans(folder: folder.path)
+        XCTAssertEqual(watched.diagnostics, fresh(scenario: nil))
+        writeBytes(decomposed, blade.replacingOccurrences(of: "id: ecole-blade", with: "id: cafe-b").replacingOccurrences(of: "montant_ht: 35 000", with: "montant_ht: 35 00x"))
+        edited(watched, [decomposed], "the decomposed name edited")
+        writeBytes(composed, blade.replacingOccurrences(of: "id: ecole-blade", with: "id: cafe-a"))
+        edited(watched, [composed], "the composed name edited")
+        XCTAssertEqual(unlink(path(decomposed)), 0)
+        edited(watched, [decomposed], "the decomposed name removed")
+        // Left: Plans and a copy of ecole-blade (DETR 250 000 on 2026 twice: 1 280 000 asked of
+        // 1 100 000, one error; its DETR above 100 000 one more warning than Plans' three).
+        XCTAssertEqual(watched.diagnostics.count { $0.severity == .erreur }, 1)
+        XCTAssertEqual(watched.diagnostics.count { $0.severity == .avertissement }, 4)
+    }
+
     func testEditsOfPlansAreCheckedAsAFreshCheckWould() throws {
         try copyPlans()
         let watched = WatchedPlans(folder: folder.path)
