@@ -154,8 +154,6 @@ public enum PlanLoader {
     struct FileKinds: Sendable {
         /// `programme.yaml` and `financeurs.yaml`, in the files' order.
         var context: [Int] = []
-        var programme: Int?
-        var funders: Int?
         var operations: [Int] = []
         var scenarios: [Int] = []
 
@@ -164,11 +162,7 @@ public enum PlanLoader {
             let (programmePath, fundersPath) = ("\(root)/\(programmeFile)", "\(root)/\(fundersFile)")
             let (operationsPrefix, scenariosPrefix) = ("\(root)/\(operationsFolder)/", "\(root)/\(scenariosFolder)/")
             for (i, file) in files.enumerated() {
-                if file.path == programmePath {
-                    if programme == nil { programme = i }
-                    context.append(i)
-                } else if file.path == fundersPath {
-                    if funders == nil { funders = i }
+                if file.path == programmePath || file.path == fundersPath {
                     context.append(i)
                 } else if file.path.hasPrefix(operationsPrefix) {
                     operations.append(i)
@@ -181,17 +175,8 @@ public enum PlanLoader {
         /// Files laid out as a ``PlanFolder`` gives them: the programme and funders files when
         /// read, then `operations` operation files, then the scenarios.
         init(programme: Bool, funders: Bool, operations: Int, scenarios: Int) {
-            var next = 0
-            if programme {
-                self.programme = next
-                context.append(next)
-                next += 1
-            }
-            if funders {
-                self.funders = next
-                context.append(next)
-                next += 1
-            }
+            let next = (programme ? 1 : 0) + (funders ? 1 : 0)
+            context = Array(0..<next)
             self.operations = Array(next..<next + operations)
             self.scenarios = Array(next + operations..<next + operations + scenarios)
         }
