@@ -49,6 +49,10 @@ struct CheckCommand: ParsableCommand {
 
     func validate() throws {
         if polling && !watch { throw ValidationError("--sondage ne s'emploie qu'avec --surveiller") }
+        // Given but holding no rule (`--seulement ,`): a slip, not « every rule ».
+        for (option, written) in [("--seulement", only), ("--sauf", skip)] where !written.isEmpty && Self.ruleIDs(written).isEmpty {
+            throw ValidationError("\(option) : liste vide ; donnez au moins une règle, par exemple `\(option) equilibre`, ou omettez l'option")
+        }
         for id in Self.ruleIDs(only + skip) where DiagnosticID(rawValue: id).flatMap(Rules.rule) == nil {
             throw ValidationError("règle inconnue « \(id) » ; `maquette regles` les liste toutes")
         }

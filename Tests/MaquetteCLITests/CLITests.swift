@@ -141,6 +141,12 @@ final class CLITests: XCTestCase {
         let rule = try run(["verifier", "Plans", "--seulement", "equilibr"])
         XCTAssertEqual(rule.status, 64)
         XCTAssertTrue(rule.stderr.contains("règle inconnue « equilibr »"), rule.stderr)
+        // A list with no rule in it (a comma, a space) is a mistake, not « every rule ».
+        for (option, list) in [("--seulement", ","), ("--sauf", ","), ("--seulement", " , "), ("--sauf", "")] {
+            let empty = try run(["verifier", "Plans", option, list])
+            XCTAssertEqual(empty.status, 64, "\(option) '\(list)'")
+            XCTAssertTrue(empty.stderr.contains("\(option) : liste vide ; donnez au moins une règle"), empty.stderr)
+        }
     }
 
     func testJSONOutputKeepsAmountsAsDecimalStrings() throws {
