@@ -127,7 +127,11 @@ struct PlansLocation: Equatable {
                     {
                         return PlansLocation(folder: parent.isEmpty ? "." : parent)
                     }
-                    return PlansLocation(folder: written)
+                    // Slashes typed at the end (`P/`, `P//`) dropped: every place is said
+                    // `P/operations/…` (`/` stays).
+                    var folder = Substring(written)
+                    while folder.count > 1, folder.hasSuffix("/") { folder = folder.dropLast() }
+                    return PlansLocation(folder: String(folder))
                 }
                 guard written.hasSuffix(".yaml") || written.hasSuffix(".yml") else {
                     throw ValidationError("« \(written) » n'est ni un dossier de plans ni un fichier .yaml")

@@ -36,7 +36,11 @@ public final class PlanFolder {
     /// Lists the folder and reads every plan file in it.
     public init(_ folder: String) {
         let fm = FileManager.default
-        root = folder.hasSuffix("/") ? String(folder.dropLast()) : folder
+        // Without the slashes typed at the end (`P/`, `P//`), so that each place is said with one
+        // (`/` becomes empty, as before: its files are then `/programme.yaml`…).
+        var trimmed = Substring(folder)
+        while trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
+        root = String(trimmed)
         realRoot = URL(fileURLWithPath: root).resolvingSymlinksInPath().path
         var isDirectory: ObjCBool = false
         exists = fm.fileExists(atPath: root, isDirectory: &isDirectory) && isDirectory.boolValue

@@ -303,6 +303,11 @@ extension CLITests {
             XCTAssertEqual(r.status, 0, "\(written) in \(folder.lastPathComponent): \(r.stderr.prefix(300))")
             XCTAssertTrue(r.stdout.hasSuffix("0 erreur, 3 avertissements dans 9 opérations.\n"), "\(written): \(r.stdout.suffix(200))")
         }
+        // Slashes typed twice at the end name the same folder, and the places said keep one.
+        let doubled = try run(["verifier", "P//"], in: parent)
+        XCTAssertEqual(doubled.status, 0, doubled.stderr)
+        XCTAssertTrue(doubled.stdout.hasPrefix("P/operations/ecole-blade.yaml:28:14: avertissement"), String(doubled.stdout.prefix(200)))
+        XCTAssertFalse(doubled.stdout.contains("P//"), String(doubled.stdout.prefix(200)))
     }
 }
 
