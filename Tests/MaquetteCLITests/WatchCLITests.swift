@@ -89,14 +89,30 @@ final class WatchCLITests: XCTestCase {
         return dir.appendingPathComponent("maquette")
     }
 
-    private func followEdits(polling: Bool) throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("watch-\(UUID().uuidString)")
+    /// A copy of Plans/ in a temporary folder named after `prefix` (as `inside` in it, when
+    /// given), removed once the test is over; returns the copy.
+    private func copyOfPlans(_ prefix: String, inside name: String? = nil) throws -> URL {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
+        let folder = name.map { base.appendingPathComponent($0) } ?? base
+        try FileManager.default.createDirectory(at: folder.deletingLastPathComponent(), withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: CLITests.packageRoot.appendingPathComponent("Plans"), to: folder)
-        defer { try? FileManager.default.removeItem(at: folder) }
+        addTeardownBlock { try? FileManager.default.removeItem(at: base) }
+        return folder
+    }
+
+    /// `verifier --surveiller` on `folder` (by polling with `polling`), stopped once the test is
+    /// over (before its folder is removed: teardown blocks run last registered first).
+    private func watching(_ folder: URL, polling: Bool) throws -> Watcher {
+        let watcher = try Watcher(executable, ["verifier", folder.path, "--surveiller"] + (polling ? ["--sondage"] : []))
+        addTeardownBlock { watcher.stop() }
+        return watcher
+    }
+
+    private func followEdits(polling: Bool) throws {
+        let folder = try copyOfPlans("watch")
         let halle = folder.appendingPathComponent("operations/halle-aux-grains.yaml")
         let original = try String(contentsOf: halle, encoding: .utf8)
-        let watcher = try Watcher(executable, ["verifier", folder.path, "--surveiller"] + (polling ? ["--sondage"] : []))
-        defer { watcher.stop() }
+        let watcher = try watching(folder, polling: polling)
         XCTAssertTrue(watcher.wait(for: "En attente de modifications", count: 1).contains("0 erreur, 3 avertissements dans 9 opérations."))
 
         // Saved as editors do, through a temporary file renamed over the plan. Costs 1 500 000 HT;
@@ -150,15 +166,10 @@ final class WatchCLITests: XCTestCase {
     /// change, since a fresh check refuses the link. The file is first hard-linked outside, then
     /// a link to it is renamed over the plan, so that no poll can fall on a moment without it.
     private func seeAPlanTurnedIntoALink(polling: Bool) throws {
-        let base = FileManager.default.temporaryDirectory.appendingPathComponent("watch-link-\(UUID().uuidString)")
-        let folder = base.appendingPathComponent("plans")
-        try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(at: CLITests.packageRoot.appendingPathComponent("Plans"), to: folder)
-        defer { try? FileManager.default.removeItem(at: base) }
+        let folder = try copyOfPlans("watch-link", inside: "plans")
         let halle = folder.appendingPathComponent("operations/halle-aux-grains.yaml")
-        let outside = base.appendingPathComponent("halle.yaml")
-        let watcher = try Watcher(executable, ["verifier", folder.path, "--surveiller"] + (polling ? ["--sondage"] : []))
-        defer { watcher.stop() }
+        let outside = folder.deletingLastPathComponent().appendingPathComponent("halle.yaml")
+        let watcher = try watching(folder, polling: polling)
         XCTAssertTrue(watcher.wait(for: "En attente de modifications", count: 1).contains("0 erreur, 3 avertissements dans 9 opérations."))
 
         try FileManager.default.linkItem(at: halle, to: outside)
@@ -191,11 +202,8 @@ final class WatchCLITests: XCTestCase {
     /// A file whose name is not UTF-8 appearing while watched is said as a fresh check says it:
     /// its name, listed with U+FFFD, opens nothing, which is no reason to take it for gone.
     private func seeANameThatIsNotUTF8(polling: Bool) throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("watch-name-\(UUID().uuidString)")
-        try FileManager.default.copyItem(at: CLITests.packageRoot.appendingPathComponent("Plans"), to: folder)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let watcher = try Watcher(executable, ["verifier", folder.path, "--surveiller"] + (polling ? ["--sondage"] : []))
-        defer { watcher.stop() }
+        let folder = try copyOfPlans("watch-name")
+        let watcher = try watching(folder, polling: polling)
         XCTAssertTrue(watcher.wait(for: "En attente de modifications", count: 1).contains("0 erreur, 3 avertissements dans 9 opérations."))
 
         let name = Array("\(folder.path)/operations/halle-".utf8) + [0xE9] + Array(".yaml".utf8)
@@ -221,9 +229,7 @@ final class WatchCLITests: XCTestCase {
     /// one read, and the removal of the one refused, are seen — by notifications and by polling
     /// alike (for both, the two names are one).
     private func seeTwoNamesWrittenTwoWays(polling: Bool) throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("watch-nfd-\(UUID().uuidString)")
-        try FileManager.default.copyItem(at: CLITests.packageRoot.appendingPathComponent("Plans"), to: folder)
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let folder = try copyOfPlans("watch-nfd")
         let blade = try String(contentsOf: folder.appendingPathComponent("operations/ecole-blade.yaml"), encoding: .utf8)
         let composed = "\(folder.path)/operations/caf\u{E9}.yaml", decomposed = "\(folder.path)/operations/cafe\u{301}.yaml"
         func write(_ path: String, _ text: String) {
@@ -234,8 +240,7 @@ final class WatchCLITests: XCTestCase {
         }
         write(composed, blade.replacingOccurrences(of: "id: ecole-blade", with: "id: cafe-a"))
         write(decomposed, blade.replacingOccurrences(of: "id: ecole-blade", with: "id: cafe-b"))
-        let watcher = try Watcher(executable, ["verifier", folder.path, "--surveiller"] + (polling ? ["--sondage"] : []))
-        defer { watcher.stop() }
+        let watcher = try watching(folder, polling: polling)
         let first = watcher.wait(for: "En attente de modifications", count: 1)
         XCTAssertTrue(first.contains("a le même nom qu'un autre fichier du dossier, écrit autrement"), first)
         XCTAssertFalse(first.contains("identifiant-en-double"), first)
