@@ -124,16 +124,12 @@ public final class PlanFolder {
             let path = prefix + name
             let planName = lower.hasSuffix(".yaml") || lower.hasSuffix(".yml")
             // Names Swift finds equal but written with other bytes (`é` composed or not) are two
-            // files on disk, one key in a set and one place found by a search: the folder is read anew.
-            if hasTwin(name, prefix: prefix) { return false }
+            // files on disk, one key in a set and one place found by a search: the folder is read
+            // anew, and its listing decides which of the two is read and says the other.
+            if hasTwin(name, path: path, prefix: prefix) { return false }
             // Something that is not a known plan file may be a sub-folder said in the listing.
             let known = operationIndex(name)
             if known == nil, !operationsListing.isEmpty { return false }
-            // The same name written otherwise (NFC, NFD) than the one listed, or a name that has
-            // such a twin, refused: the listing decides which of the two is read and says the other.
-            if let known, !operationNames[known].utf8.elementsEqual(name.utf8) || operationsListing.contains(where: { $0.location?.file == path }) {
-                return false
-            }
             var st = stat()
             if lstat(path, &st) != 0 {
                 // A name that is not UTF-8, read with U+FFFD, is found under no name: the folder
@@ -180,14 +176,17 @@ public final class PlanFolder {
     /// Whether an operation file listed, or one on disk, has a name equal to `name` for Swift
     /// (canonical equivalence) but written with other bytes: `café` with `é` composed (NFC) and
     /// with `e` and a combining accent (NFD) are two files, which a set of names or a search by
-    /// name would mistake for each other.
-    private func hasTwin(_ name: String, prefix: String) -> Bool {
-        if name.utf8.allSatisfy({ $0 < 0x80 }) { return false }
+    /// name would mistake for each other. A name the listing refused for such a twin counts too
+    /// (its twin may be gone since).
+    private func hasTwin(_ name: String, path: String, prefix: String) -> Bool {
         var i = lowerBound(name)
         while i < operationNames.count, operationNames[i] == name {
             if !operationNames[i].utf8.elementsEqual(name.utf8) { return true }
             i += 1
         }
+        if operationsListing.contains(where: { $0.location?.file == path }) { return true }
+        // An ASCII name has no other composed or decomposed form to look for on disk.
+        if name.utf8.allSatisfy({ $0 < 0x80 }) { return false }
         for form in [name.precomposedStringWithCanonicalMapping, name.decomposedStringWithCanonicalMapping]
         where !form.utf8.elementsEqual(name.utf8) {
             var st = stat()
